@@ -1,0 +1,79 @@
+//! The application context: configuration and the AWS clients, built once at init and
+//! shared by every request.
+
+use anyhow::Context as _;
+use aws_config::SdkConfig;
+
+use crate::identity::Identity;
+use crate::mail::Mailer;
+use crate::store::cursor::CursorKey;
+use crate::store::Store;
+
+/// Settings read from the environment (the template sets them per function).
+#[derive(Clone)]
+pub struct Config {
+    /// `PORTICO_TABLE`
+    pub table: String,
+    /// `PORTICO_USER_POOL_ID`
+    pub user_pool_id: String,
+    /// `PORTICO_SENDER`: the verified SES address mail is sent from.
+    pub sender: String,
+    /// `PORTICO_ADMIN_URL`: where tenant admins sign in (linked from their invitation).
+    pub admin_url: String,
+    /// `PORTICO_CURSOR_SECRET`: signs paging cursors.
+    pub cursor_secret: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("table", &self.table)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("sender", &self.sender)
+            .field("admin_url", &self.admin_url)
+            .field("cursor_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).with_context(|| format!("environment variable {name} is not set"));
+        Ok(Self {
+            table: var("PORTICO_TABLE")?,
+            user_pool_id: var("PORTICO_USER_POOL_ID")?,
+            sender: var("PORTICO_SENDER")?,
+            admin_url: var("PORTICO_ADMIN_URL")?,
+            cursor_secret: var("PORTICO_CURSOR_SECRET")?,
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub config: Config,
+    pub store: Store,
+    pub identity: Identity,
+    pub mailer: Mailer,
+}
+
+impl App {
+    /// Builds the clients from an SDK configuration. No network call happens here.
+    pub fn new(sdk: &SdkConfig, config: Config) -> Self {
+        let store = Store::new(
+            aws_sdk_dynamodb::Client::new(sdk),
+            config.table.clone(),
+            CursorKey::new(config.cursor_secret.as_bytes().to_vec()),
+        );
+        let identity = Identity::new(aws_sdk_cognitoidentityprovider::Client::new(sdk), config.user_pool_id.clone());
+        let mailer = Mailer::new(aws_sdk_sesv2::Client::new(sdk), config.sender.clone());
+        Self { config, store, identity, mailer }
+    }
+
+    /// The Lambda way: configuration and credentials from the environment.
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let config = Config::from_env()?;
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        Ok(Self::new(&sdk, config))
+    }
+}

@@ -1,0 +1,180 @@
+//! Typed, prefixed, time-sortable ids (`cus_01H…`).
+//!
+//! Every id is a ULID behind an entity prefix, so ids sort by creation time and a
+//! customer id can never be passed where a site id is expected. Ids from request input
+//! go through `parse`; new ids come from `generate`.
+//!
+//! [`TenantId`] is special: it has no public constructor. It comes only from a verified
+//! principal (see [`crate::domain::principal`]) or from the platform API creating a
+//! tenant, so no handler can address another tenant's keys by accident.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use ulid::Ulid;
+
+/// Why a string is not an id of the expected kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("must be an id starting with `{prefix}_`")]
+pub struct IdError {
+    pub prefix: &'static str,
+}
+
+fn parse_prefixed(prefix: &'static str, s: &str) -> Result<Ulid, IdError> {
+    s.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .and_then(|body| Ulid::from_string(body).ok())
+        .ok_or(IdError { prefix })
+}
+
+macro_rules! public_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Ulid);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            /// A new id, sortable by creation time.
+            pub fn generate() -> Self {
+                Self(Ulid::new())
+            }
+
+            /// Parses `prefix_ULID`; anything else is an [`IdError`].
+            pub fn parse(s: &str) -> Result<Self, IdError> {
+                parse_prefixed($prefix, s).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}_{}", $prefix, self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some(concat!("^", $prefix, "_[0-9A-HJKMNP-TV-Z]{26}$")))
+                    .examples([concat!($prefix, "_01JD8Z6V5Q2W3E4R5T6Y7A8B9C")])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+public_id!(
+    /// A customer account (`cus_…`).
+    CustomerId, "cus"
+);
+public_id!(
+    /// A site of a customer (`site_…`).
+    SiteId, "site"
+);
+public_id!(
+    /// A division within a customer (`div_…`).
+    DivisionId, "div"
+);
+public_id!(
+    /// A portal member (`mem_…`).
+    MemberId, "mem"
+);
+
+/// A tenant: one field-service company (`ten_…`).
+///
+/// Deliberately not `Deserialize` and without a public constructor: a tenant id is never
+/// taken from request input.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TenantId(Ulid);
+
+impl TenantId {
+    pub const PREFIX: &'static str = "ten";
+
+    /// Only the platform API creates tenants.
+    pub(crate) fn generate() -> Self {
+        Self(Ulid::new())
+    }
+
+    /// Only verified claims (and stored records written by us) carry tenant ids.
+    pub(crate) fn from_verified(s: &str) -> Result<Self, IdError> {
+        parse_prefixed(Self::PREFIX, s).map(Self)
+    }
+}
+
+impl fmt::Display for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}_{}", Self::PREFIX, self.0)
+    }
+}
+
+impl fmt::Debug for TenantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for TenantId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Reads a tenant id back from a record Portico wrote. Used with
+/// `#[serde(deserialize_with)]` on stored records only — request types never contain a
+/// `TenantId`, because the type itself is not `Deserialize`.
+pub(crate) fn stored_tenant<'de, D: Deserializer<'de>>(d: D) -> Result<TenantId, D::Error> {
+    let s = String::deserialize(d)?;
+    TenantId::from_verified(&s).map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_their_prefix() {
+        let id = CustomerId::generate();
+        let text = id.to_string();
+        assert!(text.starts_with("cus_"));
+        assert_eq!(CustomerId::parse(&text), Ok(id));
+    }
+
+    #[test]
+    fn an_id_of_another_kind_is_rejected() {
+        let site = SiteId::generate().to_string();
+        assert_eq!(CustomerId::parse(&site), Err(IdError { prefix: "cus" }));
+        assert!(CustomerId::parse("cus_").is_err());
+        assert!(CustomerId::parse("cus_not-a-ulid").is_err());
+        assert!(CustomerId::parse("").is_err());
+    }
+
+    #[test]
+    fn tenant_ids_parse_only_with_their_prefix() {
+        let t = TenantId::generate();
+        assert_eq!(TenantId::from_verified(&t.to_string()), Ok(t));
+        assert!(TenantId::from_verified(&CustomerId::generate().to_string()).is_err());
+    }
+}

@@ -1,0 +1,263 @@
+//! Portal members: customer staff with a login, their permissions and scope.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{CustomerId, MemberId};
+use super::scope::{Scope, ScopeInput};
+use super::tenant::{now, Timestamp};
+use super::text::{Email, Locale, Name, Phone};
+
+/// Feature permissions (strings fixed by the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ViewJobs,
+    ExportJobs,
+    ViewCompletedJobs,
+    CreateWorkRequests,
+    AddJobNotes,
+    ViewQuotes,
+    ApproveQuotes,
+    ViewInvoices,
+    ViewAssets,
+    ViewDocuments,
+    ViewMessages,
+    ViewReports,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 12] = [
+        Permission::ViewJobs,
+        Permission::ExportJobs,
+        Permission::ViewCompletedJobs,
+        Permission::CreateWorkRequests,
+        Permission::AddJobNotes,
+        Permission::ViewQuotes,
+        Permission::ApproveQuotes,
+        Permission::ViewInvoices,
+        Permission::ViewAssets,
+        Permission::ViewDocuments,
+        Permission::ViewMessages,
+        Permission::ViewReports,
+    ];
+}
+
+/// Email notification kinds a member can opt into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Quotes,
+    Invoices,
+    JobsCompleted,
+    JobStatus,
+    WorkRequests,
+    Messages,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberStatus {
+    /// Created, no credentials sent yet.
+    NotInvited,
+    /// Credentials sent (the first sign-in forces a new password).
+    Invited,
+    /// Cannot sign in; every request answers 403.
+    Disabled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub customer_id: CustomerId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub job_title: Option<Name>,
+    pub locale: Option<Locale>,
+    pub admin: bool,
+    pub permissions: BTreeSet<Permission>,
+    pub scope: Scope,
+    pub notifications: BTreeSet<NotificationKind>,
+    pub status: MemberStatus,
+    /// The Cognito username (the user's `sub`), once the login exists.
+    pub login: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub invited_at: Option<Timestamp>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// `POST /admin/members`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub customer_id: CustomerId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub job_title: Option<Name>,
+    pub locale: Option<Locale>,
+    /// Defaults to true for the first member of a customer (seed 001), else false.
+    pub admin: Option<bool>,
+    #[serde(default)]
+    pub permissions: BTreeSet<Permission>,
+    /// Defaults to the member's whole customer.
+    pub scope: Option<ScopeInput>,
+    #[serde(default)]
+    pub notifications: BTreeSet<NotificationKind>,
+}
+
+/// `POST /admin/members/{member_id}/invite`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteInput {
+    /// A personal note placed in the invitation.
+    pub message: Option<super::text::Message>,
+    /// Send the invitation here instead of the member's login address.
+    pub email: Option<Email>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberView {
+    pub id: MemberId,
+    pub customer_id: CustomerId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub job_title: Option<Name>,
+    pub locale: Option<Locale>,
+    pub admin: bool,
+    pub permissions: BTreeSet<Permission>,
+    /// What the member can actually do: every permission when `admin`.
+    pub effective_permissions: BTreeSet<Permission>,
+    pub scope: ScopeInput,
+    pub notifications: BTreeSet<NotificationKind>,
+    pub status: MemberStatus,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub invited_at: Option<Timestamp>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+impl Member {
+    /// A new member. `scope` is already resolved against the hierarchy; `is_first`
+    /// says whether the customer has no members yet (then admin by default).
+    pub fn create(input: NewMember, scope: Scope, is_first: bool) -> Self {
+        let at = now();
+        Self {
+            id: MemberId::generate(),
+            customer_id: input.customer_id,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            email: input.email,
+            phone: input.phone,
+            job_title: input.job_title,
+            locale: input.locale,
+            admin: input.admin.unwrap_or(is_first),
+            permissions: input.permissions,
+            scope,
+            notifications: input.notifications,
+            status: MemberStatus::NotInvited,
+            login: None,
+            invited_at: None,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    pub fn effective_permissions(&self) -> BTreeSet<Permission> {
+        if self.admin {
+            Permission::ALL.into_iter().collect()
+        } else {
+            self.permissions.clone()
+        }
+    }
+
+    pub fn is_disabled(&self) -> bool {
+        self.status == MemberStatus::Disabled
+    }
+
+    pub fn mark_invited(&mut self, login: String) {
+        self.login = Some(login);
+        self.status = MemberStatus::Invited;
+        let at = now();
+        self.invited_at = Some(at);
+        self.updated_at = at;
+        self.version += 1;
+    }
+
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    pub fn view(&self) -> MemberView {
+        MemberView {
+            id: self.id,
+            customer_id: self.customer_id,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            job_title: self.job_title.clone(),
+            locale: self.locale,
+            admin: self.admin,
+            permissions: self.permissions.clone(),
+            effective_permissions: self.effective_permissions(),
+            scope: self.scope.to_input(),
+            notifications: self.notifications.clone(),
+            status: self.status,
+            invited_at: self.invited_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_member(json: &str) -> NewMember {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const BASE: &str = r#"{"customer_id":"cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9K","first_name":"Ann","last_name":"Lee","email":"ann@example.com""#;
+
+    #[test]
+    fn the_first_member_of_a_customer_is_admin_by_default() {
+        let first = Member::create(new_member(&format!("{BASE}}}")), Scope::default(), true);
+        assert!(first.admin);
+        assert_eq!(first.effective_permissions().len(), Permission::ALL.len());
+        let second = Member::create(new_member(&format!("{BASE}}}")), Scope::default(), false);
+        assert!(!second.admin);
+        assert!(second.effective_permissions().is_empty());
+    }
+
+    #[test]
+    fn an_explicit_admin_false_wins_over_the_default() {
+        let m = Member::create(new_member(&format!(r#"{BASE},"admin":false}}"#)), Scope::default(), true);
+        assert!(!m.admin);
+    }
+
+    #[test]
+    fn unknown_fields_and_unknown_permissions_are_rejected() {
+        assert!(serde_json::from_str::<NewMember>(&format!(r#"{BASE},"tenant_id":"ten_x"}}"#)).is_err());
+        assert!(serde_json::from_str::<NewMember>(&format!(r#"{BASE},"permissions":["root"]}}"#)).is_err());
+    }
+}

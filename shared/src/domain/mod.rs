@@ -1,0 +1,14 @@
+//! Types and rules of the portal. Nothing here performs I/O or imports the AWS SDK.
+
+pub mod customer;
+pub mod ids;
+pub mod member;
+pub mod principal;
+pub mod scope;
+pub mod settings;
+pub mod site;
+pub mod tenant;
+pub mod text;
+
+pub use ids::{CustomerId, DivisionId, MemberId, SiteId, TenantId};
+pub use principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal, Principal};

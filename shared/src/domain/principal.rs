@@ -1,0 +1,168 @@
+//! Who is calling: built from the claims API Gateway's JWT authorizer verified.
+//!
+//! The groups claim arrives as a string such as `"[tenant-admin portal-member]"`; both
+//! that form and a JSON array are accepted. A route asks for the capability it needs
+//! ([`Principal::operator`], [`Principal::admin`], [`Principal::member`]) and gets a typed
+//! principal carrying the [`TenantId`] — the only way a handler obtains one.
+
+use std::collections::HashMap;
+
+use super::ids::{MemberId, TenantId};
+use crate::error::Error;
+
+pub const GROUP_OPERATOR: &str = "platform-operator";
+pub const GROUP_ADMIN: &str = "tenant-admin";
+pub const GROUP_MEMBER: &str = "portal-member";
+
+pub const CLAIM_TENANT: &str = "custom:tenant_id";
+pub const CLAIM_MEMBER: &str = "custom:member_id";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    sub: String,
+    groups: Vec<String>,
+    tenant: Option<TenantId>,
+    member: Option<MemberId>,
+}
+
+/// A platform operator: may create tenants, sees no tenant's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorPrincipal {
+    pub sub: String,
+}
+
+/// An admin of one tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminPrincipal {
+    pub tenant: TenantId,
+    pub sub: String,
+}
+
+/// A portal member of one tenant. Their rights are loaded from storage per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberPrincipal {
+    pub tenant: TenantId,
+    pub member: MemberId,
+    pub sub: String,
+}
+
+/// Parses the groups claim: `"[a b]"`, `"a b"`, `"a,b"` or `"[\"a\",\"b\"]"`.
+pub fn parse_groups(raw: &str) -> Vec<String> {
+    raw.trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|g| g.trim_matches('"'))
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Principal {
+    /// From verified claims. Without a subject there is no principal (401); malformed
+    /// tenant or member claims are treated the same way, never trusted partially.
+    pub fn from_claims(claims: &HashMap<String, String>) -> Result<Self, Error> {
+        let sub = claims.get("sub").filter(|s| !s.is_empty()).ok_or(Error::Unauthorized)?.clone();
+        let groups = claims.get("cognito:groups").map(|g| parse_groups(g)).unwrap_or_default();
+        let tenant = match claims.get(CLAIM_TENANT) {
+            Some(t) => Some(TenantId::from_verified(t).map_err(|_| Error::Unauthorized)?),
+            None => None,
+        };
+        let member = match claims.get(CLAIM_MEMBER) {
+            Some(m) => Some(MemberId::parse(m).map_err(|_| Error::Unauthorized)?),
+            None => None,
+        };
+        Ok(Self { sub, groups, tenant, member })
+    }
+
+    fn in_group(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
+    }
+
+    pub fn sub(&self) -> &str {
+        &self.sub
+    }
+
+    pub fn tenant(&self) -> Option<TenantId> {
+        self.tenant
+    }
+
+    pub fn member_id(&self) -> Option<MemberId> {
+        self.member
+    }
+
+    pub fn operator(&self) -> Result<OperatorPrincipal, Error> {
+        if self.in_group(GROUP_OPERATOR) {
+            Ok(OperatorPrincipal { sub: self.sub.clone() })
+        } else {
+            Err(Error::forbidden("this operation is for platform operators"))
+        }
+    }
+
+    pub fn admin(&self) -> Result<AdminPrincipal, Error> {
+        match (self.in_group(GROUP_ADMIN), self.tenant) {
+            (true, Some(tenant)) => Ok(AdminPrincipal { tenant, sub: self.sub.clone() }),
+            _ => Err(Error::forbidden("this operation is for tenant admins")),
+        }
+    }
+
+    pub fn member(&self) -> Result<MemberPrincipal, Error> {
+        match (self.in_group(GROUP_MEMBER), self.tenant, self.member) {
+            (true, Some(tenant), Some(member)) => Ok(MemberPrincipal { tenant, member, sub: self.sub.clone() }),
+            _ => Err(Error::forbidden("this operation is for portal members")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn groups_parse_from_the_api_gateway_string_form() {
+        assert_eq!(parse_groups("[tenant-admin portal-member]"), vec!["tenant-admin", "portal-member"]);
+        assert_eq!(parse_groups("[\"tenant-admin\",\"portal-member\"]"), vec!["tenant-admin", "portal-member"]);
+        assert_eq!(parse_groups("portal-member"), vec!["portal-member"]);
+        assert!(parse_groups("[]").is_empty());
+    }
+
+    #[test]
+    fn an_admin_needs_both_the_group_and_a_tenant() {
+        let tenant = TenantId::generate().to_string();
+        let admin = Principal::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[tenant-admin]"), (CLAIM_TENANT, &tenant)])).unwrap();
+        assert_eq!(admin.admin().unwrap().tenant.to_string(), tenant);
+        assert!(matches!(admin.member(), Err(Error::Forbidden(_))));
+        assert!(matches!(admin.operator(), Err(Error::Forbidden(_))));
+
+        let no_tenant = Principal::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[tenant-admin]")])).unwrap();
+        assert!(matches!(no_tenant.admin(), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn a_member_needs_group_tenant_and_member_id() {
+        let tenant = TenantId::generate().to_string();
+        let member = MemberId::generate().to_string();
+        let p = Principal::from_claims(&claims(&[
+            ("sub", "u2"),
+            ("cognito:groups", "[portal-member]"),
+            (CLAIM_TENANT, &tenant),
+            (CLAIM_MEMBER, &member),
+        ]))
+        .unwrap();
+        assert_eq!(p.member().unwrap().member.to_string(), member);
+        assert!(matches!(p.admin(), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn missing_subject_or_forged_tenant_is_unauthorized() {
+        assert!(matches!(Principal::from_claims(&claims(&[])), Err(Error::Unauthorized)));
+        assert!(matches!(
+            Principal::from_claims(&claims(&[("sub", "u"), (CLAIM_TENANT, "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9C")])),
+            Err(Error::Unauthorized)
+        ));
+    }
+}

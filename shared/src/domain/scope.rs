@@ -1,0 +1,260 @@
+//! Scope: which customers, divisions and sites a member may see.
+//!
+//! A grant on a customer covers that customer, its child customers (at any depth) and all
+//! their sites. A grant on divisions covers the customer's sites in those divisions; a
+//! grant on sites covers exactly those sites. The rule lives in one place:
+//! [`Scope::covers`].
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{CustomerId, DivisionId, SiteId};
+
+/// At most this many grants per scope, and ids per grant: bounded work per request.
+pub const MAX_GRANTS: usize = 50;
+pub const MAX_IDS_PER_GRANT: usize = 200;
+/// Customers nest at most this deep (root = 1).
+pub const MAX_CUSTOMER_DEPTH: usize = 5;
+
+/// A customer's ancestry, root first, ending with the customer itself.
+///
+/// Stored on customers and sites so that "every site under customer X" is one
+/// `begins_with` query on the path (see `docs/data-model.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CustomerPath(Vec<CustomerId>);
+
+impl CustomerPath {
+    pub fn root(id: CustomerId) -> Self {
+        Self(vec![id])
+    }
+
+    /// The path of a child of `self`, or `None` when that would nest too deep.
+    pub fn child(&self, id: CustomerId) -> Option<Self> {
+        (self.0.len() < MAX_CUSTOMER_DEPTH).then(|| {
+            let mut ids = self.0.clone();
+            ids.push(id);
+            Self(ids)
+        })
+    }
+
+    pub fn root_id(&self) -> CustomerId {
+        self.0[0]
+    }
+
+    pub fn customer_id(&self) -> CustomerId {
+        *self.0.last().expect("a path is never empty")
+    }
+
+    pub fn ids(&self) -> &[CustomerId] {
+        &self.0
+    }
+
+    /// True when `self` is `other` or one of its ancestors.
+    pub fn is_ancestor_or_self_of(&self, other: &CustomerPath) -> bool {
+        other.0.starts_with(&self.0)
+    }
+}
+
+/// One grant as written in the API (`{"customer_id": …, "site_ids": […]}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantInput {
+    pub customer_id: CustomerId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_ids: Option<Vec<DivisionId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_ids: Option<Vec<SiteId>>,
+}
+
+/// Scope as written in the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeInput {
+    pub grants: Vec<GrantInput>,
+}
+
+/// What a grant covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Coverage {
+    Customer,
+    Divisions { division_ids: BTreeSet<DivisionId> },
+    Sites { site_ids: BTreeSet<SiteId> },
+}
+
+/// A grant resolved against the hierarchy: the customer's path is known, so the grant
+/// can be turned into key conditions without another read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub customer_path: CustomerPath,
+    pub coverage: Coverage,
+}
+
+impl Grant {
+    pub fn customer_id(&self) -> CustomerId {
+        self.customer_path.customer_id()
+    }
+
+    fn covers(&self, site: &SiteRef<'_>) -> bool {
+        match &self.coverage {
+            Coverage::Customer => self.customer_path.is_ancestor_or_self_of(site.customer_path),
+            Coverage::Divisions { division_ids } => {
+                site.customer_path.customer_id() == self.customer_id()
+                    && site.division_id.is_some_and(|d| division_ids.contains(&d))
+            }
+            Coverage::Sites { site_ids } => {
+                site.customer_path.customer_id() == self.customer_id() && site_ids.contains(&site.id)
+            }
+        }
+    }
+
+    /// The API form of this grant.
+    pub fn to_input(&self) -> GrantInput {
+        let (division_ids, site_ids) = match &self.coverage {
+            Coverage::Customer => (None, None),
+            Coverage::Divisions { division_ids } => (Some(division_ids.iter().copied().collect()), None),
+            Coverage::Sites { site_ids } => (None, Some(site_ids.iter().copied().collect())),
+        };
+        GrantInput { customer_id: self.customer_id(), division_ids, site_ids }
+    }
+}
+
+/// What the scope rule needs to know about a site.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteRef<'a> {
+    pub id: SiteId,
+    pub customer_path: &'a CustomerPath,
+    pub division_id: Option<DivisionId>,
+}
+
+/// A member's resolved scope.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Scope(Vec<Grant>);
+
+impl Scope {
+    /// Builds a scope from resolved grants, dropping grants another grant already covers
+    /// (so listing never returns a site twice).
+    pub fn new(grants: Vec<Grant>) -> Self {
+        let mut kept: Vec<Grant> = Vec::with_capacity(grants.len());
+        for g in grants {
+            let covered = kept.iter().any(|k| {
+                matches!(k.coverage, Coverage::Customer) && k.customer_path.is_ancestor_or_self_of(&g.customer_path)
+            });
+            if covered || kept.contains(&g) {
+                continue;
+            }
+            if matches!(g.coverage, Coverage::Customer) {
+                kept.retain(|k| !g.customer_path.is_ancestor_or_self_of(&k.customer_path));
+            }
+            kept.push(g);
+        }
+        Self(kept)
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.0
+    }
+
+    /// The rule: may a member with this scope see this site?
+    pub fn covers(&self, site: &SiteRef<'_>) -> bool {
+        self.0.iter().any(|g| g.covers(site))
+    }
+
+    /// May a member with this scope see this customer's record as a whole?
+    pub fn covers_customer(&self, path: &CustomerPath) -> bool {
+        self.0
+            .iter()
+            .any(|g| matches!(g.coverage, Coverage::Customer) && g.customer_path.is_ancestor_or_self_of(path))
+    }
+
+    pub fn to_input(&self) -> ScopeInput {
+        ScopeInput { grants: self.0.iter().map(Grant::to_input).collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> (CustomerPath, CustomerPath, CustomerPath) {
+        let parent = CustomerPath::root(CustomerId::generate());
+        let child = parent.child(CustomerId::generate()).unwrap();
+        let other = CustomerPath::root(CustomerId::generate());
+        (parent, child, other)
+    }
+
+    fn site(path: &CustomerPath) -> SiteRef<'_> {
+        SiteRef { id: SiteId::generate(), customer_path: path, division_id: None }
+    }
+
+    #[test]
+    fn a_customer_grant_covers_child_customers_sites() {
+        let (parent, child, other) = tree();
+        let scope = Scope::new(vec![Grant { customer_path: parent.clone(), coverage: Coverage::Customer }]);
+        assert!(scope.covers(&site(&parent)));
+        assert!(scope.covers(&site(&child)));
+        assert!(!scope.covers(&site(&other)));
+    }
+
+    #[test]
+    fn a_grant_on_the_child_does_not_cover_the_parent() {
+        let (parent, child, _) = tree();
+        let scope = Scope::new(vec![Grant { customer_path: child.clone(), coverage: Coverage::Customer }]);
+        assert!(scope.covers(&site(&child)));
+        assert!(!scope.covers(&site(&parent)));
+    }
+
+    #[test]
+    fn a_site_grant_covers_only_that_site() {
+        let (parent, _, _) = tree();
+        let mine = site(&parent);
+        let theirs = site(&parent);
+        let scope = Scope::new(vec![Grant {
+            customer_path: parent.clone(),
+            coverage: Coverage::Sites { site_ids: [mine.id].into() },
+        }]);
+        assert!(scope.covers(&mine));
+        assert!(!scope.covers(&theirs));
+        assert!(!scope.covers_customer(&parent));
+    }
+
+    #[test]
+    fn a_division_grant_covers_sites_in_that_division() {
+        let (parent, _, _) = tree();
+        let div = DivisionId::generate();
+        let scope = Scope::new(vec![Grant {
+            customer_path: parent.clone(),
+            coverage: Coverage::Divisions { division_ids: [div].into() },
+        }]);
+        let inside = SiteRef { id: SiteId::generate(), customer_path: &parent, division_id: Some(div) };
+        let outside = SiteRef { id: SiteId::generate(), customer_path: &parent, division_id: Some(DivisionId::generate()) };
+        assert!(scope.covers(&inside));
+        assert!(!scope.covers(&outside));
+        assert!(!scope.covers(&site(&parent)));
+    }
+
+    #[test]
+    fn grants_covered_by_an_ancestor_grant_are_dropped() {
+        let (parent, child, other) = tree();
+        let scope = Scope::new(vec![
+            Grant { customer_path: child.clone(), coverage: Coverage::Sites { site_ids: [SiteId::generate()].into() } },
+            Grant { customer_path: other.clone(), coverage: Coverage::Customer },
+            Grant { customer_path: parent.clone(), coverage: Coverage::Customer },
+            Grant { customer_path: child.clone(), coverage: Coverage::Customer },
+        ]);
+        let kept: Vec<_> = scope.grants().iter().map(|g| g.customer_id()).collect();
+        assert_eq!(kept, vec![other.customer_id(), parent.customer_id()]);
+    }
+
+    #[test]
+    fn customers_nest_at_most_five_deep() {
+        let mut path = CustomerPath::root(CustomerId::generate());
+        for _ in 1..MAX_CUSTOMER_DEPTH {
+            path = path.child(CustomerId::generate()).unwrap();
+        }
+        assert!(path.child(CustomerId::generate()).is_none());
+    }
+}

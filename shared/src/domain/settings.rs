@@ -1,0 +1,166 @@
+//! Portal settings of a tenant: features, branding, language, work-order types, and
+//! whether set-up is complete (members cannot be invited before it is — seed 004).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::tenant::{now, Timestamp};
+use super::text::{Code, Color, Email, Locale, Name, WebUrl};
+use crate::error::{Error, FieldError};
+
+/// Portal features a tenant can switch on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    Jobs,
+    WorkRequests,
+    Quotes,
+    Invoices,
+    Assets,
+    Documents,
+    Messages,
+    Reports,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 8] = [
+        Feature::Jobs,
+        Feature::WorkRequests,
+        Feature::Quotes,
+        Feature::Invoices,
+        Feature::Assets,
+        Feature::Documents,
+        Feature::Messages,
+        Feature::Reports,
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Branding {
+    pub display_name: Name,
+    pub logo_url: Option<WebUrl>,
+    pub primary_color: Option<Color>,
+    /// Where members sign in; the invitation links here. Required for set-up.
+    pub portal_url: Option<WebUrl>,
+    /// Replies to Portico's emails go here. Mail is sent from the platform's verified
+    /// sender, with this tenant's display name.
+    pub sender_email: Option<Email>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkOrderType {
+    pub code: Code,
+    pub name: Name,
+}
+
+/// `PUT /admin/settings`: the whole document (a PUT replaces).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    pub features: BTreeSet<Feature>,
+    pub branding: Branding,
+    pub default_locale: Locale,
+    #[serde(default)]
+    pub work_order_types: Vec<WorkOrderType>,
+    pub setup_complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Settings {
+    pub features: BTreeSet<Feature>,
+    pub branding: Branding,
+    pub default_locale: Locale,
+    pub work_order_types: Vec<WorkOrderType>,
+    pub setup_complete: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+pub const MAX_WORK_ORDER_TYPES: usize = 100;
+
+impl Settings {
+    /// What a new tenant starts with: every feature on, set-up not complete.
+    pub fn initial(display_name: Name) -> Self {
+        Self {
+            features: Feature::ALL.into_iter().collect(),
+            branding: Branding { display_name, logo_url: None, primary_color: None, portal_url: None, sender_email: None },
+            default_locale: Locale::En,
+            work_order_types: Vec::new(),
+            setup_complete: false,
+            updated_at: now(),
+            version: 1,
+        }
+    }
+
+    /// Replaces the settings. Set-up can only be marked complete once the portal has
+    /// its address (the invitation links to it).
+    pub fn replace(&mut self, input: SettingsInput) -> Result<(), Error> {
+        let mut errors = Vec::new();
+        if input.work_order_types.len() > MAX_WORK_ORDER_TYPES {
+            errors.push(FieldError::new("work_order_types", format!("at most {MAX_WORK_ORDER_TYPES} types")));
+        }
+        let mut codes = BTreeSet::new();
+        for t in &input.work_order_types {
+            if !codes.insert(t.code.as_str()) {
+                errors.push(FieldError::new("work_order_types", format!("code `{}` appears twice", t.code)));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::BadRequest { detail: "the request has invalid fields".into(), errors });
+        }
+        if input.setup_complete && input.branding.portal_url.is_none() {
+            return Err(Error::unprocessable("set-up cannot be complete without branding.portal_url"));
+        }
+        self.features = input.features;
+        self.branding = input.branding;
+        self.default_locale = input.default_locale;
+        self.work_order_types = input.work_order_types;
+        self.setup_complete = input.setup_complete;
+        self.updated_at = now();
+        self.version += 1;
+        Ok(())
+    }
+
+    pub fn work_order_codes(&self) -> Vec<Code> {
+        self.work_order_types.iter().map(|t| t.code.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(json: &str) -> SettingsInput {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn set_up_needs_a_portal_url() {
+        let mut s = Settings::initial(Name::parse("Acme").unwrap());
+        let without = input(r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","setup_complete":true}"#);
+        assert!(matches!(s.replace(without), Err(Error::Unprocessable(_))));
+        let with = input(r#"{"features":["jobs"],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":"https://portal.acme.test","sender_email":null},"default_locale":"nl","setup_complete":true}"#);
+        s.replace(with).unwrap();
+        assert!(s.setup_complete);
+        assert_eq!(s.version, 2);
+        assert_eq!(s.default_locale, Locale::Nl);
+    }
+
+    #[test]
+    fn work_order_codes_are_unique() {
+        let mut s = Settings::initial(Name::parse("Acme").unwrap());
+        let dup = input(r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","work_order_types":[{"code":"r","name":"Repair"},{"code":"r","name":"Again"}],"setup_complete":false}"#);
+        assert!(matches!(s.replace(dup), Err(Error::BadRequest { .. })));
+    }
+
+    #[test]
+    fn unknown_settings_fields_are_rejected() {
+        let r: Result<SettingsInput, _> = serde_json::from_str(r#"{"features":[],"branding":{"display_name":"A"},"default_locale":"en","setup_complete":false,"tenant_id":"x"}"#);
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,102 @@
+//! Sites: the places where the work happens. Each belongs to one customer.
+
+use serde::{Deserialize, Serialize};
+
+use super::customer::Customer;
+use super::ids::{CustomerId, DivisionId, SiteId};
+use super::scope::{CustomerPath, SiteRef};
+use super::tenant::{now, Timestamp};
+use super::text::{Address, Name};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Site {
+    pub id: SiteId,
+    pub customer_id: CustomerId,
+    /// The owning customer's path (see [`CustomerPath`]): keys sites by ancestry.
+    pub customer_path: CustomerPath,
+    pub name: Name,
+    pub address: Address,
+    pub division_id: Option<DivisionId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// `POST /admin/customers/{customer_id}/sites`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSite {
+    pub name: Name,
+    pub address: Address,
+}
+
+/// `PATCH /admin/sites/{site_id}`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SitePatch {
+    pub name: Option<Name>,
+    pub address: Option<Address>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SiteView {
+    pub id: SiteId,
+    pub customer_id: CustomerId,
+    pub name: Name,
+    pub address: Address,
+    pub division_id: Option<DivisionId>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+impl Site {
+    pub fn create(customer: &Customer, input: NewSite) -> Self {
+        let at = now();
+        Self {
+            id: SiteId::generate(),
+            customer_id: customer.id,
+            customer_path: customer.path.clone(),
+            name: input.name,
+            address: input.address,
+            division_id: None,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    pub fn apply(&mut self, patch: SitePatch) {
+        if let Some(name) = patch.name {
+            self.name = name;
+        }
+        if let Some(address) = patch.address {
+            self.address = address;
+        }
+        self.updated_at = now();
+        self.version += 1;
+    }
+
+    pub fn as_ref(&self) -> SiteRef<'_> {
+        SiteRef { id: self.id, customer_path: &self.customer_path, division_id: self.division_id }
+    }
+
+    pub fn view(&self) -> SiteView {
+        SiteView {
+            id: self.id,
+            customer_id: self.customer_id,
+            name: self.name.clone(),
+            address: self.address.clone(),
+            division_id: self.division_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Events in, responses out: the one principal extractor, the one body parser, the one
+//! error-to-problem mapping, and the one way to read paging parameters.
+
+pub mod problem;
+pub mod request;
+pub mod response;
+
+pub use request::Req;
+pub use response::{Reply, Response};

@@ -1,0 +1,81 @@
+//! `application/problem+json` (RFC 9457): the only way errors leave a handler.
+
+use lambda_http::Body;
+use serde::Serialize;
+
+use crate::error::{Error, FieldError};
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    pub fn of(error: &Error) -> Self {
+        let status = error.status();
+        let (slug, title) = match error {
+            Error::BadRequest { .. } => ("bad-request", "Bad request"),
+            Error::Unauthorized => ("unauthorized", "Unauthorized"),
+            Error::Forbidden(_) => ("forbidden", "Forbidden"),
+            Error::NotFound => ("not-found", "Not found"),
+            Error::Conflict(_) => ("conflict", "Conflict"),
+            Error::PreconditionFailed => ("precondition-failed", "Precondition failed"),
+            Error::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
+            Error::Unprocessable(_) => ("unprocessable", "Unprocessable request"),
+            Error::Internal(_) => ("internal", "Internal error"),
+        };
+        let detail = match error {
+            // The cause of an internal error goes to the log, never to the client.
+            Error::Internal(_) => "something went wrong on our side; the request can be retried".to_owned(),
+            other => other.to_string(),
+        };
+        let errors = match error {
+            Error::BadRequest { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        Self { kind: format!("https://portico.dev/problems/{slug}"), title: title.to_owned(), status, detail, errors }
+    }
+}
+
+/// The response for an error. Internal errors are logged here with their cause chain.
+pub fn response(error: &Error) -> lambda_http::Response<Body> {
+    if let Error::Internal(cause) = error {
+        tracing::error!(error = ?cause, "internal error");
+    }
+    let problem = Problem::of(error);
+    let body = serde_json::to_string(&problem).unwrap_or_else(|_| String::from("{}"));
+    let mut builder = lambda_http::Response::builder().status(problem.status).header("content-type", CONTENT_TYPE);
+    if problem.status == 401 {
+        builder = builder.header("www-authenticate", "Bearer");
+    }
+    builder.body(Body::Text(body)).unwrap_or_else(|_| lambda_http::Response::new(Body::Empty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let p = Problem::of(&Error::Internal(anyhow::anyhow!("table portico-secret not found")));
+        assert_eq!(p.status, 500);
+        assert!(!p.detail.contains("portico-secret"));
+    }
+
+    #[test]
+    fn validation_errors_list_their_fields() {
+        let p = Problem::of(&Error::invalid_field("name", "must not be empty"));
+        assert_eq!(p.status, 400);
+        assert_eq!(p.errors, vec![FieldError::new("name", "must not be empty")]);
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["type"], "https://portico.dev/problems/bad-request");
+    }
+}

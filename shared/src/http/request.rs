@@ -1,0 +1,188 @@
+//! Reading a request: the verified principal, path ids, a bounded JSON body that rejects
+//! unknown fields, paging, `If-Match` and `Idempotency-Key`.
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, RequestExt};
+use serde::de::DeserializeOwned;
+
+use crate::domain::ids::IdError;
+use crate::domain::principal::Principal;
+use crate::error::{Error, FieldError, Result};
+use crate::store::Paging;
+
+/// Bodies larger than this are refused with 413 unless an operation says otherwise.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub struct Req(lambda_http::Request);
+
+impl Req {
+    pub fn new(request: lambda_http::Request) -> Self {
+        Self(request)
+    }
+
+    pub fn inner(&self) -> &lambda_http::Request {
+        &self.0
+    }
+
+    /// The `routeKey` API Gateway matched (`"GET /admin/customers"`).
+    pub fn route_key(&self) -> Option<String> {
+        match self.0.request_context_ref()? {
+            RequestContext::ApiGatewayV2(ctx) => ctx.route_key.clone(),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// The principal from the claims the JWT authorizer verified. No claims: 401.
+    pub fn principal(&self) -> Result<Principal> {
+        let claims = match self.0.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => {
+                ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).map(|jwt| &jwt.claims)
+            }
+            #[allow(unreachable_patterns)]
+            _ => None,
+        };
+        Principal::from_claims(claims.ok_or(Error::Unauthorized)?)
+    }
+
+    /// A path id. One that does not parse cannot exist: 404, like any unknown id.
+    pub fn path_id<T>(&self, name: &str, parse: fn(&str) -> Result<T, IdError>) -> Result<T> {
+        let params = self.0.path_parameters();
+        let raw = params.first(name).ok_or(Error::NotFound)?;
+        parse(raw).map_err(|_| Error::NotFound)
+    }
+
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.0.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned)
+    }
+
+    /// `?limit=` (1–200, default 50) and `?cursor=`.
+    pub fn paging(&self) -> Result<Paging> {
+        let limit = match self.query("limit") {
+            None => Paging::DEFAULT_LIMIT,
+            Some(raw) => raw.parse::<i32>().ok().filter(|n| (1..=Paging::MAX_LIMIT).contains(n)).ok_or_else(|| {
+                Error::invalid_field("limit", format!("must be a whole number from 1 to {}", Paging::MAX_LIMIT))
+            })?,
+        };
+        Ok(Paging { limit, cursor: self.query("cursor").filter(|c| !c.is_empty()) })
+    }
+
+    fn header(&self, name: &str) -> Result<Option<&str>> {
+        match self.0.headers().get(name) {
+            None => Ok(None),
+            Some(v) => v.to_str().map(Some).map_err(|_| Error::bad_request(format!("the {name} header is not valid text"))),
+        }
+    }
+
+    /// `If-Match: "<version>"`, if sent.
+    pub fn if_match(&self) -> Result<Option<u64>> {
+        match self.header("if-match")? {
+            None => Ok(None),
+            Some(v) => v
+                .trim()
+                .trim_start_matches("W/")
+                .trim_matches('"')
+                .parse()
+                .map(Some)
+                .map_err(|_| Error::bad_request("If-Match must be an ETag this API returned")),
+        }
+    }
+
+    /// `Idempotency-Key`, if sent: 1–100 visible ASCII characters.
+    pub fn idempotency_key(&self) -> Result<Option<String>> {
+        match self.header("idempotency-key")? {
+            None => Ok(None),
+            Some(k) if !k.is_empty() && k.len() <= 100 && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_owned())),
+            Some(_) => Err(Error::bad_request("Idempotency-Key must be 1 to 100 visible ASCII characters")),
+        }
+    }
+
+    fn body_bytes(&self) -> &[u8] {
+        match self.0.body() {
+            Body::Empty => &[],
+            Body::Text(t) => t.as_bytes(),
+            Body::Binary(b) => b,
+            #[allow(unreachable_patterns)]
+            _ => &[],
+        }
+    }
+
+    /// The JSON body as `T`. Unknown fields, wrong types and invalid values are a 400
+    /// naming the field; a body over [`MAX_BODY_BYTES`] is a 413.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T> {
+        let bytes = self.body_bytes();
+        if bytes.is_empty() {
+            return Err(Error::bad_request("a JSON body is required"));
+        }
+        parse_json(bytes, MAX_BODY_BYTES)
+    }
+
+    /// Like [`Req::body`], but an empty body means `T::default()`.
+    pub fn body_or_default<T: DeserializeOwned + Default>(&self) -> Result<T> {
+        let bytes = self.body_bytes();
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(T::default());
+        }
+        parse_json(bytes, MAX_BODY_BYTES)
+    }
+}
+
+/// Parses a JSON document of at most `limit` bytes, reporting the failing field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], limit: usize) -> Result<T> {
+    if bytes.len() > limit {
+        return Err(Error::PayloadTooLarge { limit });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let inner = e.inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return Error::bad_request("the body is not valid JSON");
+        }
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        // serde's message carries a position suffix that means nothing to a client.
+        let message = inner.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        Error::BadRequest { detail: "the request has invalid fields".into(), errors: vec![FieldError::new(field, message)] }
+    })?;
+    de.end().map_err(|_| Error::bad_request("the body is not valid JSON"))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Input {
+        #[allow(dead_code)]
+        name: crate::domain::text::Name,
+    }
+
+    #[test]
+    fn unknown_fields_are_a_400_naming_the_field() {
+        match parse_json::<Input>(br#"{"name":"a","admin":true}"#, 1024) {
+            Err(Error::BadRequest { errors, .. }) => assert!(errors[0].message.contains("unknown field `admin`")),
+            other => panic!("expected 400, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_values_name_their_path() {
+        match parse_json::<Input>(br#"{"name":"   "}"#, 1024) {
+            Err(Error::BadRequest { errors, .. }) => {
+                assert_eq!(errors[0].field, "name");
+                assert_eq!(errors[0].message, "name must not be empty");
+            }
+            other => panic!("expected 400, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn oversized_and_malformed_bodies_are_refused() {
+        assert!(matches!(parse_json::<Input>(&[b' '; 2048], 1024), Err(Error::PayloadTooLarge { limit: 1024 })));
+        assert!(matches!(parse_json::<Input>(b"{\"name\":", 1024), Err(Error::BadRequest { .. })));
+        assert!(matches!(parse_json::<Input>(br#"{"name":"a"} trailing"#, 1024), Err(Error::BadRequest { .. })));
+    }
+}

@@ -1,0 +1,57 @@
+//! Successful responses: JSON with the right status, `ETag` for versioned objects.
+
+use lambda_http::Body;
+use serde::Serialize;
+
+use crate::error::Result;
+
+pub type Response = lambda_http::Response<Body>;
+
+/// A successful reply, before it becomes a response.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub etag: Option<u64>,
+    pub content_type: &'static str,
+}
+
+impl Reply {
+    pub fn json<T: Serialize>(status: u16, value: &T) -> Result<Self> {
+        Ok(Self {
+            status,
+            body: serde_json::to_string(value).map_err(anyhow::Error::from)?,
+            etag: None,
+            content_type: "application/json",
+        })
+    }
+
+    pub fn ok<T: Serialize>(value: &T) -> Result<Self> {
+        Self::json(200, value)
+    }
+
+    pub fn created<T: Serialize>(value: &T) -> Result<Self> {
+        Self::json(201, value)
+    }
+
+    pub fn no_content() -> Self {
+        Self { status: 204, body: String::new(), etag: None, content_type: "application/json" }
+    }
+
+    /// Adds `ETag: "<version>"` (used with `If-Match` on PATCH).
+    pub fn etag(mut self, version: u64) -> Self {
+        self.etag = Some(version);
+        self
+    }
+
+    pub fn into_response(self) -> Response {
+        let mut b = lambda_http::Response::builder().status(self.status);
+        if self.status != 204 {
+            b = b.header("content-type", self.content_type);
+        }
+        if let Some(v) = self.etag {
+            b = b.header("etag", format!("\"{v}\""));
+        }
+        let body = if self.body.is_empty() { Body::Empty } else { Body::Text(self.body) };
+        b.body(body).unwrap_or_else(|_| lambda_http::Response::new(Body::Empty))
+    }
+}

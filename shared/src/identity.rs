@@ -1,0 +1,196 @@
+//! Cognito: logins for admins and members.
+//!
+//! Users are created with a generated temporary password and Cognito's own message
+//! suppressed — Portico sends its own invitation (see [`crate::mail`]). The tenant and
+//! member ids are immutable custom attributes set here and nowhere else.
+
+use std::fmt;
+
+use anyhow::Context as _;
+use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::admin_create_user::AdminCreateUserError;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use aws_sdk_cognitoidentityprovider::Client;
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use crate::domain::ids::{MemberId, TenantId};
+use crate::domain::principal::{CLAIM_MEMBER, CLAIM_TENANT};
+use crate::domain::text::{Email, Name, Phone};
+use crate::error::{Error, Result};
+
+/// A generated temporary password. Never logged: `Debug` is redacted.
+pub struct TemporaryPassword(String);
+
+impl TemporaryPassword {
+    /// 16 characters with upper, lower, digit and symbol: meets the pool's policy.
+    pub fn generate() -> Self {
+        const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+        const DIGIT: &[u8] = b"23456789";
+        const SYMBOL: &[u8] = b"!#$%&*+-=?@^_";
+        let mut rng = rand::rngs::OsRng;
+        let mut chars: Vec<u8> = [UPPER, LOWER, DIGIT, SYMBOL].iter().map(|set| set[rng.gen_range(0..set.len())]).collect();
+        let all: Vec<u8> = [UPPER, LOWER, DIGIT, SYMBOL].concat();
+        chars.extend((0..12).map(|_| all[rng.gen_range(0..all.len())]));
+        chars.shuffle(&mut rng);
+        Self(String::from_utf8(chars).expect("ASCII"))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TemporaryPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TemporaryPassword(<redacted>)")
+    }
+}
+
+/// Which kind of login, and so which Cognito group.
+#[derive(Debug, Clone, Copy)]
+pub enum LoginKind {
+    TenantAdmin,
+    Member(MemberId),
+}
+
+/// What Cognito needs to create a login.
+#[derive(Debug)]
+pub struct NewLogin<'a> {
+    pub tenant: TenantId,
+    pub kind: LoginKind,
+    pub email: &'a Email,
+    pub phone: Option<&'a Phone>,
+    pub first_name: &'a Name,
+    pub last_name: &'a Name,
+}
+
+#[derive(Clone)]
+pub struct Identity {
+    cognito: Client,
+    pool_id: String,
+}
+
+fn attr(name: &str, value: &str) -> Result<AttributeType> {
+    Ok(AttributeType::builder().name(name).value(value).build().context("attribute")?)
+}
+
+impl Identity {
+    pub fn new(cognito: Client, pool_id: impl Into<String>) -> Self {
+        Self { cognito, pool_id: pool_id.into() }
+    }
+
+    /// Creates the login with a temporary password and adds it to its group. Returns the
+    /// Cognito username (the user's `sub`) and the password for the invitation.
+    #[tracing::instrument(skip_all, fields(tenant = %login.tenant), err)]
+    pub async fn create_login(&self, login: &NewLogin<'_>) -> Result<(String, TemporaryPassword)> {
+        let password = TemporaryPassword::generate();
+        let mut attributes = vec![
+            attr("email", login.email.as_str())?,
+            attr("email_verified", "true")?,
+            attr("given_name", login.first_name.as_str())?,
+            attr("family_name", login.last_name.as_str())?,
+            attr(CLAIM_TENANT, &login.tenant.to_string())?,
+        ];
+        if let Some(phone) = login.phone {
+            attributes.push(attr("phone_number", phone.as_str())?);
+            attributes.push(attr("phone_number_verified", "true")?);
+        }
+        let group = match login.kind {
+            LoginKind::TenantAdmin => crate::domain::principal::GROUP_ADMIN,
+            LoginKind::Member(member) => {
+                attributes.push(attr(CLAIM_MEMBER, &member.to_string())?);
+                crate::domain::principal::GROUP_MEMBER
+            }
+        };
+        let created = self
+            .cognito
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(login.email.as_str())
+            .temporary_password(password.expose())
+            .message_action(MessageActionType::Suppress)
+            .set_user_attributes(Some(attributes))
+            .send()
+            .await;
+        let user = match created {
+            Ok(out) => out.user.context("AdminCreateUser returned no user")?,
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminCreateUserError::UsernameExistsException(_)) => {
+                return Err(Error::conflict("a login with this email address already exists"));
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("AdminCreateUser").into()),
+        };
+        let username = user.username.context("AdminCreateUser returned no username")?;
+        self.cognito
+            .admin_add_user_to_group()
+            .user_pool_id(&self.pool_id)
+            .username(&username)
+            .group_name(group)
+            .send()
+            .await
+            .context("AdminAddUserToGroup")?;
+        Ok((username, password))
+    }
+
+    /// Issues a new temporary password (resent invitations): the next sign-in must set
+    /// a new one.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn reset_temporary_password(&self, username: &str) -> Result<TemporaryPassword> {
+        let password = TemporaryPassword::generate();
+        self.cognito
+            .admin_set_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .password(password.expose())
+            .permanent(false)
+            .send()
+            .await
+            .context("AdminSetUserPassword")?;
+        Ok(password)
+    }
+
+    /// Disables the login and revokes its refresh tokens.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn disable(&self, username: &str) -> Result<()> {
+        self.cognito.admin_disable_user().user_pool_id(&self.pool_id).username(username).send().await.context("AdminDisableUser")?;
+        self.cognito.admin_user_global_sign_out().user_pool_id(&self.pool_id).username(username).send().await.context("AdminUserGlobalSignOut")?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self), err)]
+    pub async fn enable(&self, username: &str) -> Result<()> {
+        self.cognito.admin_enable_user().user_pool_id(&self.pool_id).username(username).send().await.context("AdminEnableUser")?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip(self), err)]
+    pub async fn delete(&self, username: &str) -> Result<()> {
+        self.cognito.admin_delete_user().user_pool_id(&self.pool_id).username(username).send().await.context("AdminDeleteUser")?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_passwords_meet_the_pool_policy() {
+        for _ in 0..200 {
+            let p = TemporaryPassword::generate();
+            let s = p.expose();
+            assert_eq!(s.len(), 16);
+            assert!(s.chars().any(|c| c.is_ascii_uppercase()));
+            assert!(s.chars().any(|c| c.is_ascii_lowercase()));
+            assert!(s.chars().any(|c| c.is_ascii_digit()));
+            assert!(s.chars().any(|c| !c.is_ascii_alphanumeric()));
+        }
+    }
+
+    #[test]
+    fn temporary_passwords_never_show_in_debug_output() {
+        let p = TemporaryPassword::generate();
+        assert!(!format!("{p:?}").contains(p.expose()));
+    }
+}

@@ -1,0 +1,162 @@
+//! Email: rendered in Rust from compile-checked templates (HTML + text), in the
+//! recipient's language, branded per tenant, sent through SES.
+//!
+//! Mail is sent from the platform's verified sender address with the tenant's display
+//! name; replies go to the tenant's own address. Bodies are never logged.
+
+mod strings;
+
+use anyhow::Context as _;
+use askama::Template;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::Client;
+
+use crate::domain::text::{Email, Locale};
+use crate::error::Result;
+use self::strings::Strings;
+
+/// A rendered email.
+pub struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+/// Tenant branding used in an email.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub display_name: String,
+    pub primary_color: String,
+    pub logo_url: Option<String>,
+    pub reply_to: Option<Email>,
+}
+
+/// The credentials email (seeds 000, 001, 002, 004): the portal link, the sign-in name
+/// and a temporary password, plus the admin's personal message.
+pub struct Invitation<'a> {
+    pub locale: Locale,
+    pub brand: &'a Brand,
+    pub first_name: &'a str,
+    pub portal_url: &'a str,
+    pub username: &'a str,
+    pub temporary_password: &'a str,
+    pub message: Option<&'a str>,
+    /// True for a tenant's first admin (the wording differs).
+    pub as_admin: bool,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationHtml<'a> {
+    t: &'a Strings,
+    i: &'a Invitation<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.txt")]
+struct InvitationText<'a> {
+    t: &'a Strings,
+    i: &'a Invitation<'a>,
+}
+
+impl Invitation<'_> {
+    pub fn render(&self) -> Result<Rendered> {
+        let t = Strings::of(self.locale);
+        let subject = if self.as_admin { t.admin_subject } else { t.invite_subject };
+        Ok(Rendered {
+            subject: subject.replace("{portal}", &self.brand.display_name),
+            html: InvitationHtml { t, i: self }.render().context("rendering invitation.html")?,
+            text: InvitationText { t, i: self }.render().context("rendering invitation.txt")?,
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    ses: Client,
+    /// The platform's verified sender address.
+    from: String,
+}
+
+impl Mailer {
+    pub fn new(ses: Client, from: impl Into<String>) -> Self {
+        Self { ses, from: from.into() }
+    }
+
+    /// Sends one email. The body is not logged; only that it went, and to how many.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn send(&self, brand: &Brand, to: &Email, mail: Rendered) -> Result<()> {
+        let content = |s: String| Content::builder().data(s).charset("UTF-8").build().context("email content");
+        let message = Message::builder()
+            .subject(content(mail.subject)?)
+            .body(Body::builder().html(content(mail.html)?).text(content(mail.text)?).build())
+            .build();
+        // The display name is quoted; quotes and backslashes in it are dropped.
+        let name: String = brand.display_name.chars().filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n')).collect();
+        self.ses
+            .send_email()
+            .from_email_address(format!("\"{name}\" <{}>", self.from))
+            .destination(Destination::builder().to_addresses(to.as_str()).build())
+            .set_reply_to_addresses(brand.reply_to.as_ref().map(|r| vec![r.as_str().to_owned()]))
+            .content(EmailContent::builder().simple(message).build())
+            .send()
+            .await
+            .context("SES SendEmail")?;
+        crate::observability::metric("EmailsSent", 1.0, "Count");
+        tracing::info!(recipients = 1, "email sent");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand() -> Brand {
+        Brand { display_name: "Acme <Service>".into(), primary_color: "#0b5fff".into(), logo_url: None, reply_to: None }
+    }
+
+    fn invitation<'a>(brand: &'a Brand, locale: Locale, message: Option<&'a str>) -> Invitation<'a> {
+        Invitation {
+            locale,
+            brand,
+            first_name: "Ann",
+            portal_url: "https://portal.acme.test",
+            username: "ann@example.com",
+            temporary_password: "Tmp-Pass-1234!x",
+            message,
+            as_admin: false,
+        }
+    }
+
+    #[test]
+    fn the_invitation_carries_link_login_and_password_in_both_parts() {
+        let b = brand();
+        let mail = invitation(&b, Locale::En, None).render().unwrap();
+        for part in [&mail.html, &mail.text] {
+            assert!(part.contains("https://portal.acme.test"));
+            assert!(part.contains("ann@example.com"));
+            assert!(part.contains("Tmp-Pass-1234!x"));
+        }
+        assert!(mail.subject.contains("Acme <Service>"));
+    }
+
+    #[test]
+    fn the_invitation_is_written_in_the_recipients_language() {
+        let b = brand();
+        let en = invitation(&b, Locale::En, None).render().unwrap();
+        let nl = invitation(&b, Locale::Nl, None).render().unwrap();
+        assert!(en.text.contains("Welcome"));
+        assert!(nl.text.contains("Welkom"));
+        assert_ne!(en.subject, nl.subject);
+    }
+
+    #[test]
+    fn the_admins_message_is_included_and_escaped_in_html() {
+        let b = brand();
+        let mail = invitation(&b, Locale::En, Some("See you <b>Monday</b>")).render().unwrap();
+        assert!(mail.text.contains("See you <b>Monday</b>"));
+        assert!(mail.html.contains("See you &#60;b&#62;Monday&#60;/b&#62;") || mail.html.contains("See you &lt;b&gt;Monday&lt;/b&gt;"));
+        assert!(!mail.html.contains("Acme <Service>"));
+    }
+}

@@ -1,0 +1,253 @@
+//! The key builder: the only place that formats a DynamoDB key.
+//!
+//! Every partition key — table and GSI1 — starts with `T#<tenant_id>`, and the tenant
+//! comes from a [`TenantId`], which only a verified principal or the platform API can
+//! produce. See `docs/data-model.md` for the access-pattern table.
+//!
+//! | entity   | PK                  | SK               | GSI1PK                   | GSI1SK                  |
+//! |----------|---------------------|------------------|--------------------------|-------------------------|
+//! | tenant   | `T#t`               | `TENANT`         |                          |                         |
+//! | settings | `T#t`               | `SETTINGS`       |                          |                         |
+//! | customer | `T#t`               | `CUS#c`          | `T#t#CUS#parent`         | `CUS#c`                 |
+//! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
+//! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
+//! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
+//! | idem.    | `T#t`               | `IDEM#sub#key`   |                          |                         |
+
+use crate::domain::customer::Customer;
+use crate::domain::ids::{CustomerId, MemberId, SiteId, TenantId};
+use crate::domain::member::Member;
+use crate::domain::scope::CustomerPath;
+use crate::domain::settings::Settings;
+use crate::domain::site::Site;
+use crate::domain::tenant::Tenant;
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+pub const GSI1: &str = "GSI1";
+pub const GSI1PK: &str = "GSI1PK";
+pub const GSI1SK: &str = "GSI1SK";
+pub const TYPE: &str = "type";
+pub const VERSION: &str = "version";
+pub const EXPIRES_AT: &str = "expires_at";
+
+/// A primary key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+/// Primary key plus the optional GSI1 key of one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keys {
+    pub key: Key,
+    pub gsi1: Option<Key>,
+}
+
+/// What one `Query` reads: a partition (of the table or GSI1) and an optional sort-key
+/// prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryKey {
+    pub index: Option<&'static str>,
+    pub pk: String,
+    pub sk_prefix: Option<String>,
+}
+
+fn t(tenant: TenantId) -> String {
+    format!("T#{tenant}")
+}
+
+/// Anything read from the table: items carry their type name, and a read of one type
+/// never decodes an item of another.
+pub trait Stored: serde::de::DeserializeOwned {
+    const TYPE: &'static str;
+}
+
+/// A stored entity: how its keys derive from it.
+pub trait Entity: Stored + serde::Serialize {
+    fn keys(&self, tenant: TenantId) -> Keys;
+    /// The id that audit events record for this entity.
+    fn entity_id(&self) -> String;
+}
+
+impl Stored for Tenant {
+    const TYPE: &'static str = "tenant";
+}
+
+impl Entity for Tenant {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: tenant_key(tenant), gsi1: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Stored for Settings {
+    const TYPE: &'static str = "settings";
+}
+
+impl Entity for Settings {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: settings_key(tenant), gsi1: None }
+    }
+    fn entity_id(&self) -> String {
+        "settings".into()
+    }
+}
+
+impl Stored for Customer {
+    const TYPE: &'static str = "customer";
+}
+
+impl Entity for Customer {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys {
+            key: customer_key(tenant, self.id),
+            gsi1: self.parent_id.map(|p| Key { pk: format!("{}#CUS#{p}", t(tenant)), sk: format!("CUS#{}", self.id) }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Stored for Site {
+    const TYPE: &'static str = "site";
+}
+
+impl Entity for Site {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let tree = sites_under(tenant, &self.customer_path);
+        Keys {
+            key: site_key(tenant, self.id),
+            gsi1: Some(Key { pk: tree.pk, sk: format!("{}SITE#{}", tree.sk_prefix.unwrap_or_default(), self.id) }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Stored for Member {
+    const TYPE: &'static str = "member";
+}
+
+impl Entity for Member {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys {
+            key: member_key(tenant, self.id),
+            gsi1: Some(Key { pk: members_of_customer(tenant, self.customer_id).pk, sk: format!("MEM#{}", self.id) }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn tenant_key(tenant: TenantId) -> Key {
+    Key { pk: t(tenant), sk: "TENANT".into() }
+}
+
+pub fn settings_key(tenant: TenantId) -> Key {
+    Key { pk: t(tenant), sk: "SETTINGS".into() }
+}
+
+pub fn customer_key(tenant: TenantId, id: CustomerId) -> Key {
+    Key { pk: t(tenant), sk: format!("CUS#{id}") }
+}
+
+pub fn site_key(tenant: TenantId, id: SiteId) -> Key {
+    Key { pk: t(tenant), sk: format!("SITE#{id}") }
+}
+
+pub fn member_key(tenant: TenantId, id: MemberId) -> Key {
+    Key { pk: t(tenant), sk: format!("MEM#{id}") }
+}
+
+pub fn idempotency_key(tenant: TenantId, actor: &str, key: &str) -> Key {
+    Key { pk: t(tenant), sk: format!("IDEM#{actor}#{key}") }
+}
+
+/// The audit event written with each state change.
+pub fn event_keys(tenant: TenantId, event_id: &str, entity_id: &str) -> Keys {
+    Keys {
+        key: Key { pk: format!("{}#EVENT", t(tenant)), sk: format!("EVT#{event_id}") },
+        gsi1: Some(Key { pk: format!("{}#ENTITY#{entity_id}", t(tenant)), sk: format!("EVT#{event_id}") }),
+    }
+}
+
+/// Every customer of the tenant.
+pub fn all_customers(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("CUS#".into()) }
+}
+
+/// The direct children of a customer.
+pub fn children_of(tenant: TenantId, parent: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{parent}", t(tenant)), sk_prefix: Some("CUS#".into()) }
+}
+
+/// Every site of the customer at `path` and of all its descendants: one query, whatever
+/// the size of the rest of the tree.
+pub fn sites_under(tenant: TenantId, path: &CustomerPath) -> QueryKey {
+    let mut prefix = String::new();
+    for id in path.ids() {
+        prefix.push_str(&id.to_string());
+        prefix.push('/');
+    }
+    QueryKey { index: Some(GSI1), pk: format!("{}#TREE#{}", t(tenant), path.root_id()), sk_prefix: Some(prefix) }
+}
+
+/// Only the customer's own sites (not its descendants').
+pub fn own_sites_of(tenant: TenantId, path: &CustomerPath) -> QueryKey {
+    let mut q = sites_under(tenant, path);
+    q.sk_prefix = q.sk_prefix.map(|p| format!("{p}SITE#"));
+    q
+}
+
+/// Every member of the tenant.
+pub fn all_members(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("MEM#".into()) }
+}
+
+/// The members of one customer.
+pub fn members_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#MEM", t(tenant)), sk_prefix: Some("MEM#".into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_partition_key_starts_with_the_tenant() {
+        let tenant = TenantId::generate();
+        let root = CustomerPath::root(CustomerId::generate());
+        let prefix = format!("T#{tenant}");
+        for q in [
+            all_customers(tenant),
+            children_of(tenant, CustomerId::generate()),
+            sites_under(tenant, &root),
+            all_members(tenant),
+            members_of_customer(tenant, CustomerId::generate()),
+        ] {
+            assert!(q.pk.starts_with(&prefix), "{q:?}");
+        }
+        let e = event_keys(tenant, "01", "cus_x");
+        assert!(e.key.pk.starts_with(&prefix) && e.gsi1.unwrap().pk.starts_with(&prefix));
+    }
+
+    #[test]
+    fn a_child_customers_sites_sort_under_the_parents_prefix() {
+        let tenant = TenantId::generate();
+        let parent = CustomerPath::root(CustomerId::generate());
+        let child = parent.child(CustomerId::generate()).unwrap();
+        let parent_q = sites_under(tenant, &parent);
+        let child_q = sites_under(tenant, &child);
+        assert_eq!(parent_q.pk, child_q.pk);
+        assert!(child_q.sk_prefix.unwrap().starts_with(parent_q.sk_prefix.as_deref().unwrap()));
+        let own = own_sites_of(tenant, &parent).sk_prefix.unwrap();
+        assert!(own.ends_with("/SITE#"));
+    }
+}

@@ -1,0 +1,418 @@
+//! DynamoDB: typed items in one table, keyed by tenant.
+//!
+//! Request paths use GetItem, BatchGetItem, Query and TransactWriteItems only — never
+//! Scan. Every state change is a [`Tx`], which also writes an audit event in the same
+//! transaction and guards against lost updates with a `version` condition.
+
+pub mod cursor;
+pub mod keys;
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Context as _;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem,
+};
+use aws_sdk_dynamodb::Client;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use self::cursor::{CursorKey, Position};
+use self::keys::{Entity, Key, Keys, QueryKey, Stored, GSI1PK, GSI1SK, PK, SK, TYPE, VERSION};
+use crate::domain::ids::TenantId;
+use crate::domain::tenant::now;
+use crate::error::{Error, Result};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// How long audit events are kept before TTL removes them.
+pub const EVENT_RETENTION_DAYS: i64 = 400;
+/// How long an idempotency key is remembered.
+pub const IDEMPOTENCY_HOURS: i64 = 24;
+
+/// Page size: `?limit=` (default 50, at most 200).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: i32,
+    pub cursor: Option<String>,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self { limit: Self::DEFAULT_LIMIT, cursor: None }
+    }
+}
+
+impl Paging {
+    pub const DEFAULT_LIMIT: i32 = 50;
+    pub const MAX_LIMIT: i32 = 200;
+}
+
+/// One page of a list, as every list route returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: Client,
+    table: String,
+    cursors: CursorKey,
+}
+
+fn key_item(key: &Key) -> Item {
+    HashMap::from([(PK.to_owned(), AttributeValue::S(key.pk.clone())), (SK.to_owned(), AttributeValue::S(key.sk.clone()))])
+}
+
+fn encode<T: Serialize>(keys: &Keys, kind: &str, value: &T) -> Result<Item> {
+    let mut item: Item = serde_dynamo::to_item(value).context("serializing item")?;
+    item.extend(key_item(&keys.key));
+    if let Some(g) = &keys.gsi1 {
+        item.insert(GSI1PK.into(), AttributeValue::S(g.pk.clone()));
+        item.insert(GSI1SK.into(), AttributeValue::S(g.sk.clone()));
+    }
+    item.insert(TYPE.into(), AttributeValue::S(kind.to_owned()));
+    Ok(item)
+}
+
+/// Decodes a stored item; the key attributes are ignored by the entity's type.
+pub fn decode<T: DeserializeOwned>(item: Item) -> Result<T> {
+    Ok(serde_dynamo::from_item(item).context("decoding stored item")?)
+}
+
+fn item_type(item: &Item) -> Option<&str> {
+    item.get(TYPE).and_then(|v| v.as_s().ok()).map(String::as_str)
+}
+
+fn start_key(key: &BTreeMap<String, String>) -> Option<Item> {
+    (!key.is_empty()).then(|| key.iter().map(|(k, v)| (k.clone(), AttributeValue::S(v.clone()))).collect())
+}
+
+fn position_key(lek: Option<&Item>) -> Option<BTreeMap<String, String>> {
+    lek.map(|item| {
+        item.iter().filter_map(|(k, v)| v.as_s().ok().map(|s| (k.clone(), s.clone()))).collect()
+    })
+}
+
+impl Store {
+    pub fn new(db: Client, table: impl Into<String>, cursors: CursorKey) -> Self {
+        Self { db, table: table.into(), cursors }
+    }
+
+    pub fn cursors(&self) -> &CursorKey {
+        &self.cursors
+    }
+
+    /// GetItem of an entity of type `E`; an item of another type reads as absent.
+    #[tracing::instrument(skip(self), fields(sk = %key.sk), err)]
+    pub async fn get<E: Stored>(&self, key: Key) -> Result<Option<E>> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_item(&key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("GetItem")?;
+        match out.item {
+            Some(item) if item_type(&item) == Some(E::TYPE) => decode(item).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// BatchGetItem of up to 100 keys, in one round trip unless DynamoDB returns
+    /// unprocessed keys (then retried a bounded number of times). Order is not kept.
+    #[tracing::instrument(skip_all, fields(n = keys.len()), err)]
+    pub async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut request =
+                Some(KeysAndAttributes::builder().set_keys(Some(chunk.iter().map(key_item).collect())).consistent_read(true).build().context("batch keys")?);
+            for _attempt in 0..5 {
+                let Some(req) = request.take() else { break };
+                let out = self.db.batch_get_item().request_items(&self.table, req).send().await.context("BatchGetItem")?;
+                if let Some(mut responses) = out.responses {
+                    found.extend(responses.remove(&self.table).unwrap_or_default());
+                }
+                request = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).filter(|k| !k.keys.is_empty());
+            }
+            if request.is_some() {
+                return Err(anyhow::anyhow!("BatchGetItem left keys unprocessed").into());
+            }
+        }
+        Ok(found)
+    }
+
+    /// One Query page: at most `limit` items of type `E` from `start`.
+    #[tracing::instrument(skip(self, start), fields(pk = %q.pk), err)]
+    pub async fn query<E: Stored>(
+        &self,
+        q: &QueryKey,
+        limit: i32,
+        start: &BTreeMap<String, String>,
+    ) -> Result<(Vec<E>, Option<BTreeMap<String, String>>)> {
+        let (pk_name, sk_name) = if q.index.is_some() { (GSI1PK, GSI1SK) } else { (PK, SK) };
+        let mut req = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .set_index_name(q.index.map(str::to_owned))
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", AttributeValue::S(q.pk.clone()))
+            .set_exclusive_start_key(start_key(start))
+            .limit(limit);
+        req = match &q.sk_prefix {
+            Some(prefix) => req
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":sk", AttributeValue::S(prefix.clone())),
+            None => req.key_condition_expression("#pk = :pk"),
+        };
+        let out = req.send().await.context("Query")?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| item_type(i) == Some(E::TYPE))
+            .map(decode)
+            .collect::<Result<Vec<E>>>()?;
+        Ok((items, position_key(out.last_evaluated_key.as_ref())))
+    }
+
+    /// A page of one query, resuming from a signed cursor.
+    pub async fn page<E: Stored>(&self, list: &str, q: &QueryKey, paging: &Paging) -> Result<Page<E>> {
+        let list_id = format!("{list}|{}|{}", q.pk, q.sk_prefix.as_deref().unwrap_or(""));
+        let at = match &paging.cursor {
+            Some(c) => self.cursors.decode(&list_id, c)?,
+            None => Position::default(),
+        };
+        let (items, next) = self.query::<E>(q, paging.limit, &at.key).await?;
+        let next_cursor = next.map(|key| self.cursors.encode(&list_id, &Position { part: 0, key }));
+        Ok(Page { items, next_cursor })
+    }
+
+    /// Commits a transaction. A failed condition becomes the error its write declared.
+    #[tracing::instrument(skip_all, fields(writes = tx.writes.len()), err)]
+    pub async fn commit(&self, tx: Tx) -> Result<()> {
+        let Tx { writes, failures, .. } = tx;
+        let items = writes
+            .into_iter()
+            .map(|w| w.into_transact_item(&self.table))
+            .collect::<Result<Vec<_>>>()?;
+        match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) => match e.into_err() {
+                TransactWriteItemsError::TransactionCanceledException(c) => {
+                    let failed = c
+                        .cancellation_reasons()
+                        .iter()
+                        .position(|r| r.code() == Some("ConditionalCheckFailed"));
+                    match failed.and_then(|i| failures.into_iter().nth(i)) {
+                        Some(f) => Err(f.into_error()),
+                        None => Err(Error::conflict("the change collided with another change; try again")),
+                    }
+                }
+                other => Err(anyhow::Error::new(other).context("TransactWriteItems").into()),
+            },
+            Err(e) => Err(anyhow::Error::new(e).context("TransactWriteItems").into()),
+        }
+    }
+
+    /// The response remembered for an `Idempotency-Key`, if any.
+    pub async fn remembered(&self, tenant: TenantId, actor: &str, key: &str) -> Result<Option<Remembered>> {
+        self.get::<Remembered>(keys::idempotency_key(tenant, actor, key)).await
+    }
+}
+
+/// What a failed condition on one write means for the caller.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    Conflict(String),
+    NotFound,
+    Stale,
+    Replayed,
+}
+
+impl Failure {
+    fn into_error(self) -> Error {
+        match self {
+            Failure::Conflict(m) => Error::Conflict(m),
+            Failure::NotFound => Error::NotFound,
+            Failure::Stale => Error::PreconditionFailed,
+            Failure::Replayed => Error::conflict("a request with this Idempotency-Key is already being processed"),
+        }
+    }
+}
+
+enum Write {
+    Put { item: Item, condition: Option<(String, Option<u64>)> },
+    Delete { key: Key, version: Option<u64> },
+    Check { key: Key, exists: bool },
+}
+
+impl Write {
+    fn into_transact_item(self, table: &str) -> Result<TransactWriteItem> {
+        let b = TransactWriteItem::builder();
+        let item = match self {
+            Write::Put { item, condition } => {
+                let mut put = Put::builder().table_name(table).set_item(Some(item));
+                if let Some((expr, version)) = condition {
+                    put = put.condition_expression(expr);
+                    if let Some(v) = version {
+                        put = put
+                            .expression_attribute_names("#v", VERSION)
+                            .expression_attribute_values(":v", AttributeValue::N(v.to_string()));
+                    }
+                }
+                b.put(put.build().context("put")?)
+            }
+            Write::Delete { key, version } => {
+                let mut del = Delete::builder().table_name(table).set_key(Some(key_item(&key)));
+                del = match version {
+                    Some(v) => del
+                        .condition_expression("#v = :v")
+                        .expression_attribute_names("#v", VERSION)
+                        .expression_attribute_values(":v", AttributeValue::N(v.to_string())),
+                    None => del.condition_expression("attribute_exists(PK)"),
+                };
+                b.delete(del.build().context("delete")?)
+            }
+            Write::Check { key, exists } => b.condition_check(
+                ConditionCheck::builder()
+                    .table_name(table)
+                    .set_key(Some(key_item(&key)))
+                    .condition_expression(if exists { "attribute_exists(PK)" } else { "attribute_not_exists(PK)" })
+                    .build()
+                    .context("condition check")?,
+            ),
+        };
+        Ok(item.build())
+    }
+}
+
+/// An audit event: who changed what, when, from what to what.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub action: String,
+    pub actor: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub expires_at: i64,
+}
+
+/// A response remembered under an `Idempotency-Key`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Remembered {
+    pub status: u16,
+    pub body: String,
+    pub expires_at: i64,
+}
+
+impl Stored for Remembered {
+    const TYPE: &'static str = "idempotency";
+}
+
+/// Who made a change, for the audit trail: an operator, admin (Cognito `sub`) or member.
+#[derive(Debug, Clone)]
+pub struct Actor(pub String);
+
+/// One transaction: the writes, each with what its failed condition means, plus an audit
+/// event per change.
+pub struct Tx {
+    tenant: TenantId,
+    actor: Actor,
+    writes: Vec<Write>,
+    failures: Vec<Failure>,
+}
+
+impl Tx {
+    pub fn new(tenant: TenantId, actor: Actor) -> Self {
+        Self { tenant, actor, writes: Vec::new(), failures: Vec::new() }
+    }
+
+    fn push(&mut self, write: Write, failure: Failure) {
+        self.writes.push(write);
+        self.failures.push(failure);
+    }
+
+    fn event<E: Entity>(&mut self, action: &str, entity_id: String, before: Option<&E>, after: Option<&E>) -> Result<()> {
+        let id = ulid::Ulid::new().to_string();
+        let at = now();
+        let event = Event {
+            id: id.clone(),
+            action: action.to_owned(),
+            actor: self.actor.0.clone(),
+            entity_type: E::TYPE.to_owned(),
+            entity_id: entity_id.clone(),
+            at,
+            before: before.map(serde_json::to_value).transpose().context("event before")?,
+            after: after.map(serde_json::to_value).transpose().context("event after")?,
+            expires_at: (at + time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
+        };
+        let item = encode(&keys::event_keys(self.tenant, &id, &entity_id), "event", &event)?;
+        self.push(Write::Put { item, condition: None }, Failure::Conflict("duplicate event".into()));
+        Ok(())
+    }
+
+    /// Creates `value`; fails with `conflict` if an item with its key exists.
+    pub fn create<E: Entity>(&mut self, value: &E, action: &str, conflict: &str) -> Result<()> {
+        let item = encode(&value.keys(self.tenant), E::TYPE, value)?;
+        self.push(
+            Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) },
+            Failure::Conflict(conflict.to_owned()),
+        );
+        self.event(action, value.entity_id(), None, Some(value))
+    }
+
+    /// Replaces `before` by `after`, only if the stored version is still `version`.
+    pub fn update<E: Entity>(&mut self, before: &E, after: &E, version: u64, action: &str) -> Result<()> {
+        let item = encode(&after.keys(self.tenant), E::TYPE, after)?;
+        self.push(Write::Put { item, condition: Some(("#v = :v".into(), Some(version))) }, Failure::Stale);
+        self.event(action, after.entity_id(), Some(before), Some(after))
+    }
+
+    /// Deletes `before`, only if the stored version is still `version`.
+    pub fn delete<E: Entity>(&mut self, before: &E, version: u64, action: &str) -> Result<()> {
+        self.push(Write::Delete { key: before.keys(self.tenant).key, version: Some(version) }, Failure::Stale);
+        self.event(action, before.entity_id(), Some(before), None)
+    }
+
+    /// Fails with `NotFound` unless the item at `key` exists when the transaction runs.
+    pub fn require(&mut self, key: Key) {
+        self.push(Write::Check { key, exists: true }, Failure::NotFound);
+    }
+
+    /// Fails with `conflict` if the item at `key` exists when the transaction runs.
+    pub fn require_absent(&mut self, key: Key, conflict: &str) {
+        self.push(Write::Check { key, exists: false }, Failure::Conflict(conflict.to_owned()));
+    }
+
+    /// Remembers the response for an `Idempotency-Key` in the same transaction.
+    pub fn remember(&mut self, idempotency_key: &str, status: u16, body: &str) -> Result<()> {
+        let value = Remembered {
+            status,
+            body: body.to_owned(),
+            expires_at: (now() + time::Duration::hours(IDEMPOTENCY_HOURS)).unix_timestamp(),
+        };
+        let keys = Keys { key: keys::idempotency_key(self.tenant, &self.actor.0, idempotency_key), gsi1: None };
+        let item = encode(&keys, Remembered::TYPE, &value)?;
+        self.push(Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) }, Failure::Replayed);
+        Ok(())
+    }
+}
