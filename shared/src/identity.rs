@@ -66,6 +66,14 @@ pub struct NewLogin<'a> {
     pub last_name: &'a Name,
 }
 
+/// A login found by email.
+#[derive(Debug)]
+pub struct ExistingLogin {
+    pub username: String,
+    pub tenant: Option<String>,
+    pub member: Option<String>,
+}
+
 #[derive(Clone)]
 pub struct Identity {
     cognito: Client,
@@ -131,6 +139,22 @@ impl Identity {
             .await
             .context("AdminAddUserToGroup")?;
         Ok((username, password))
+    }
+
+    /// The existing login for `email`, with its tenant and member attributes.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn find_login(&self, email: &Email) -> Result<Option<ExistingLogin>> {
+        use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
+        match self.cognito.admin_get_user().user_pool_id(&self.pool_id).username(email.as_str()).send().await {
+            Ok(out) => {
+                let get = |name: &str| {
+                    out.user_attributes().iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_owned)
+                };
+                Ok(Some(ExistingLogin { username: out.username().to_owned(), tenant: get(CLAIM_TENANT), member: get(CLAIM_MEMBER) }))
+            }
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminGetUserError::UserNotFoundException(_)) => Ok(None),
+            Err(e) => Err(anyhow::Error::new(e).context("AdminGetUser").into()),
+        }
     }
 
     /// Issues a new temporary password (resent invitations): the next sign-in must set

@@ -33,6 +33,15 @@ impl Req {
         }
     }
 
+    /// API Gateway's request id (for the logs).
+    pub fn request_id(&self) -> Option<String> {
+        match self.0.request_context_ref()? {
+            RequestContext::ApiGatewayV2(ctx) => ctx.request_id.clone(),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
     /// The principal from the claims the JWT authorizer verified. No claims: 401.
     pub fn principal(&self) -> Result<Principal> {
         let claims = match self.0.request_context_ref() {

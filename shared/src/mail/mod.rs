@@ -31,6 +31,21 @@ pub struct Brand {
     pub reply_to: Option<Email>,
 }
 
+impl Brand {
+    pub const DEFAULT_COLOR: &'static str = "#0b5fff";
+
+    /// The tenant's branding from its portal settings.
+    pub fn of(settings: &crate::domain::settings::Settings) -> Self {
+        let b = &settings.branding;
+        Self {
+            display_name: b.display_name.to_string(),
+            primary_color: b.primary_color.as_ref().map_or(Self::DEFAULT_COLOR.to_owned(), |c| c.to_string()),
+            logo_url: b.logo_url.as_ref().map(|u| u.to_string()),
+            reply_to: b.sender_email.clone(),
+        }
+    }
+}
+
 /// The credentials email (seeds 000, 001, 002, 004): the portal link, the sign-in name
 /// and a temporary password, plus the admin's personal message.
 pub struct Invitation<'a> {

@@ -13,6 +13,7 @@
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t`               | `IDEM#sub#key`   |                          |                         |
+//! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
 
 use crate::domain::customer::Customer;
 use crate::domain::ids::{CustomerId, MemberId, SiteId, TenantId};
@@ -21,6 +22,7 @@ use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
 use crate::domain::tenant::Tenant;
+use crate::domain::text::Email;
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -164,6 +166,11 @@ pub fn site_key(tenant: TenantId, id: SiteId) -> Key {
 
 pub fn member_key(tenant: TenantId, id: MemberId) -> Key {
     Key { pk: t(tenant), sk: format!("MEM#{id}") }
+}
+
+/// Claims a member email address within the tenant (one member per address).
+pub fn member_email(tenant: TenantId, email: &Email) -> Key {
+    Key { pk: t(tenant), sk: format!("EMAIL#{email}") }
 }
 
 pub fn idempotency_key(tenant: TenantId, actor: &str, key: &str) -> Key {

@@ -4,6 +4,7 @@
 //! Scan. Every state change is a [`Tx`], which also writes an audit event in the same
 //! transaction and guards against lost updates with a `version` condition.
 
+pub mod access;
 pub mod cursor;
 pub mod keys;
 
@@ -401,6 +402,18 @@ impl Tx {
     /// Fails with `conflict` if the item at `key` exists when the transaction runs.
     pub fn require_absent(&mut self, key: Key, conflict: &str) {
         self.push(Write::Check { key, exists: false }, Failure::Conflict(conflict.to_owned()));
+    }
+
+    /// Claims a unique value (say, an email address within a tenant) for `owner`; fails
+    /// with `conflict` if another owner holds it.
+    pub fn claim(&mut self, key: Key, owner: &str, conflict: &str) {
+        let mut item = key_item(&key);
+        item.insert(TYPE.into(), AttributeValue::S("claim".into()));
+        item.insert("owner".into(), AttributeValue::S(owner.to_owned()));
+        self.push(
+            Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) },
+            Failure::Conflict(conflict.to_owned()),
+        );
     }
 
     /// Remembers the response for an `Idempotency-Key` in the same transaction.

@@ -1,0 +1,127 @@
+//! `/admin/customers`: customer accounts, optionally nested under a parent.
+
+use portico::domain::customer::{Customer, CustomerPatch, CustomerView, NewCustomer};
+use portico::domain::ids::CustomerId;
+use portico::domain::member::Member;
+use portico::domain::settings::Settings;
+use portico::domain::site::Site;
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+#[utoipa::path(post, path = "/admin/customers", tag = "admin", request_body = NewCustomer,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key returns the first response")),
+    responses((status = 201, body = CustomerView), (status = 400, body = Problem), (status = 422, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let input: NewCustomer = req.body()?;
+    let mut wanted = vec![keys::settings_key(admin.tenant)];
+    wanted.extend(input.parent_id.map(|p| keys::customer_key(admin.tenant, p)));
+    let found = app.store.batch(&wanted).await?;
+    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    let parent = match input.parent_id {
+        None => None,
+        Some(_) => Some(found.one::<Customer>()?.ok_or_else(|| Error::invalid_field("parent_id", "no such customer"))?),
+    };
+    let customer = Customer::create(input, parent.as_ref(), &settings.work_order_codes())?;
+
+    let reply = Reply::created(&customer.view())?.etag(customer.version);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.create(&customer, "customer.created", "the customer exists")?;
+    if let Some(p) = &parent {
+        tx.require(keys::customer_key(admin.tenant, p.id));
+    }
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/admin/customers", tag = "admin",
+    params(("parent_id" = Option<String>, Query, description = "only the children of this customer"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::CustomerPage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let query = match req.query("parent_id") {
+        None => keys::all_customers(admin.tenant),
+        Some(p) => {
+            let parent = CustomerId::parse(&p).map_err(|e| Error::invalid_field("parent_id", e.to_string()))?;
+            keys::children_of(admin.tenant, parent)
+        }
+    };
+    let page: Page<Customer> = app.store.page("customers", &query, &paging).await?;
+    Reply::ok(&page.map(|c| c.view()))
+}
+
+async fn load(app: &App, req: &Req, tenant: portico::domain::TenantId) -> Result<Customer> {
+    let id = req.path_id("customer_id", CustomerId::parse)?;
+    app.store.get::<Customer>(keys::customer_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+#[utoipa::path(get, path = "/admin/customers/{customer_id}", tag = "admin",
+    params(("customer_id" = String, Path)),
+    responses((status = 200, body = CustomerView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let customer = load(app, &req, admin.tenant).await?;
+    Ok(Reply::ok(&customer.view())?.etag(customer.version))
+}
+
+#[utoipa::path(patch, path = "/admin/customers/{customer_id}", tag = "admin", request_body = CustomerPatch,
+    params(("customer_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = CustomerView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let id = req.path_id("customer_id", CustomerId::parse)?;
+    let patch: CustomerPatch = req.body()?;
+    let found = app.store.batch(&[keys::customer_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
+    let before = found.one::<Customer>()?.ok_or(Error::NotFound)?;
+    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    guard::if_match(&req, before.version)?;
+    let mut after = before.clone();
+    after.apply(patch, &settings.work_order_codes())?;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&before, &after, before.version, "customer.updated")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+#[utoipa::path(delete, path = "/admin/customers/{customer_id}", tag = "admin",
+    params(("customer_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "the customer still has child customers, sites or members")),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let customer = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, customer.version)?;
+    let none = std::collections::BTreeMap::new();
+    let (children_q, sites_q, members_q) = (
+        keys::children_of(admin.tenant, customer.id),
+        keys::own_sites_of(admin.tenant, &customer.path),
+        keys::members_of_customer(admin.tenant, customer.id),
+    );
+    // Three independent one-item queries, in parallel: one round trip of latency.
+    let (children, sites, members) = tokio::try_join!(
+        app.store.query::<Customer>(&children_q, 1, &none),
+        app.store.query::<Site>(&sites_q, 1, &none),
+        app.store.query::<Member>(&members_q, 1, &none),
+    )?;
+    if !children.0.is_empty() || !sites.0.is_empty() || !members.0.is_empty() {
+        return Err(Error::conflict("the customer still has child customers, sites or members; remove them first"));
+    }
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&customer, customer.version, "customer.deleted")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::no_content())
+}

@@ -1,0 +1,154 @@
+//! `/admin/members`: portal members, their invitation and credentials.
+
+use portico::domain::customer::Customer;
+use portico::domain::ids::{CustomerId, MemberId};
+use portico::domain::member::{InviteInput, Member, MemberView, NewMember};
+use portico::domain::settings::Settings;
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::identity::{LoginKind, NewLogin};
+use portico::mail::{Brand, Invitation};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+fn require_setup(settings: &Settings) -> Result<()> {
+    if settings.setup_complete {
+        Ok(())
+    } else {
+        Err(Error::conflict(
+            "complete the portal set-up first: PUT /admin/settings with setup_complete true (seed 004)",
+        ))
+    }
+}
+
+#[utoipa::path(post, path = "/admin/members", tag = "admin", request_body = NewMember,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = MemberView), (status = 400, body = Problem), (status = 409, body = Problem, description = "set-up not complete, or the email is taken")),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let mut input: NewMember = req.body()?;
+    let none = std::collections::BTreeMap::new();
+    let members_query = keys::members_of_customer(admin.tenant, input.customer_id);
+    let wanted = [keys::customer_key(admin.tenant, input.customer_id), keys::settings_key(admin.tenant)];
+    // The customer, the settings and "has this customer any member yet?" in parallel.
+    let (found, existing) = tokio::try_join!(
+        app.store.batch(&wanted),
+        app.store.query::<Member>(&members_query, 1, &none),
+    )?;
+    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    require_setup(&settings)?;
+    let customer = found.one::<Customer>()?.ok_or_else(|| Error::invalid_field("customer_id", "no such customer"))?;
+    let scope = app.store.resolve_scope(admin.tenant, &customer, input.scope.take()).await?;
+    let member = Member::create(input, scope, existing.0.is_empty());
+
+    let reply = Reply::created(&member.view())?.etag(member.version);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.create(&member, "member.created", "the member exists")?;
+    tx.claim(keys::member_email(admin.tenant, &member.email), &member.id.to_string(), "a member with this email address exists");
+    tx.require(keys::customer_key(admin.tenant, customer.id));
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/admin/members", tag = "admin",
+    params(("customer_id" = Option<String>, Query, description = "only this customer's members"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::MemberPage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let query = match req.query("customer_id") {
+        None => keys::all_members(admin.tenant),
+        Some(c) => keys::members_of_customer(
+            admin.tenant,
+            CustomerId::parse(&c).map_err(|e| Error::invalid_field("customer_id", e.to_string()))?,
+        ),
+    };
+    let page: Page<Member> = app.store.page("members", &query, &paging).await?;
+    Reply::ok(&page.map(|m| m.view()))
+}
+
+#[utoipa::path(get, path = "/admin/members/{member_id}", tag = "admin",
+    params(("member_id" = String, Path)),
+    responses((status = 200, body = MemberView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let id = req.path_id("member_id", MemberId::parse)?;
+    let member = app.store.get::<Member>(keys::member_key(admin.tenant, id)).await?.ok_or(Error::NotFound)?;
+    Ok(Reply::ok(&member.view())?.etag(member.version))
+}
+
+#[utoipa::path(post, path = "/admin/members/{member_id}/invite", tag = "admin", request_body(content = InviteInput, description = "optional: a personal message and another address to send to"),
+    params(("member_id" = String, Path)),
+    responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")),
+    security(("cognito" = [])))]
+pub async fn invite(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let id = req.path_id("member_id", MemberId::parse)?;
+    let input: InviteInput = req.body_or_default()?;
+    let found = app.store.batch(&[keys::member_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
+    let member = found.one::<Member>()?.ok_or(Error::NotFound)?;
+    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    require_setup(&settings)?;
+    if member.is_disabled() {
+        return Err(Error::conflict("the member is disabled; enable them before sending credentials"));
+    }
+    let portal_url = settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
+
+    let (login, password) = match &member.login {
+        Some(login) => (login.clone(), app.identity.reset_temporary_password(login).await?),
+        None => {
+            let new_login = NewLogin {
+                tenant: admin.tenant,
+                kind: LoginKind::Member(member.id),
+                email: &member.email,
+                phone: member.phone.as_ref(),
+                first_name: &member.first_name,
+                last_name: &member.last_name,
+            };
+            match app.identity.create_login(&new_login).await {
+                Ok(created) => created,
+                // An earlier invitation may have created the login and then failed:
+                // reuse it only if it is this very member's.
+                Err(Error::Conflict(taken)) => match app.identity.find_login(&member.email).await? {
+                    Some(l) if l.tenant.as_deref() == Some(&admin.tenant.to_string()) && l.member.as_deref() == Some(&member.id.to_string()) => {
+                        let password = app.identity.reset_temporary_password(&l.username).await?;
+                        (l.username, password)
+                    }
+                    _ => return Err(Error::Conflict(taken)),
+                },
+                Err(e) => return Err(e),
+            }
+        }
+    };
+
+    let brand = Brand::of(&settings);
+    let mail = Invitation {
+        locale: member.locale.unwrap_or(settings.default_locale),
+        brand: &brand,
+        first_name: member.first_name.as_str(),
+        portal_url: portal_url.as_str(),
+        username: member.email.as_str(),
+        temporary_password: password.expose(),
+        message: input.message.as_ref().map(|m| m.as_str()).filter(|m| !m.is_empty()),
+        as_admin: false,
+    }
+    .render()?;
+    app.mailer.send(&brand, input.email.as_ref().unwrap_or(&member.email), mail).await?;
+
+    let mut after = member.clone();
+    after.mark_invited(login);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&member, &after, member.version, "member.invited")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}

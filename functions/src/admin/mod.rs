@@ -1,0 +1,6 @@
+//! `/admin/...`: tenant admins.
+
+pub mod customers;
+pub mod members;
+pub mod settings;
+pub mod sites;

@@ -1,0 +1,95 @@
+//! `/admin/customers/{customer_id}/sites` and `/admin/sites/{site_id}`.
+
+use portico::domain::customer::Customer;
+use portico::domain::ids::{CustomerId, SiteId, TenantId};
+use portico::domain::site::{NewSite, Site, SitePatch, SiteView};
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+async fn customer(app: &App, req: &Req, tenant: TenantId) -> Result<Customer> {
+    let id = req.path_id("customer_id", CustomerId::parse)?;
+    app.store.get::<Customer>(keys::customer_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Site> {
+    let id = req.path_id("site_id", SiteId::parse)?;
+    app.store.get::<Site>(keys::site_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+#[utoipa::path(post, path = "/admin/customers/{customer_id}/sites", tag = "admin", request_body = NewSite,
+    params(("customer_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let input: NewSite = req.body()?;
+    let owner = customer(app, &req, admin.tenant).await?;
+    let site = Site::create(&owner, input);
+    let reply = Reply::created(&site.view())?.etag(site.version);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.create(&site, "site.created", "the site exists")?;
+    tx.require(keys::customer_key(admin.tenant, owner.id));
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/admin/customers/{customer_id}/sites", tag = "admin",
+    params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::SitePage), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let owner = customer(app, &req, admin.tenant).await?;
+    let page: Page<Site> = app.store.page("sites", &keys::own_sites_of(admin.tenant, &owner.path), &paging).await?;
+    Reply::ok(&page.map(|s| s.view()))
+}
+
+#[utoipa::path(get, path = "/admin/sites/{site_id}", tag = "admin",
+    params(("site_id" = String, Path)),
+    responses((status = 200, body = SiteView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let site = load(app, &req, admin.tenant).await?;
+    Ok(Reply::ok(&site.view())?.etag(site.version))
+}
+
+#[utoipa::path(patch, path = "/admin/sites/{site_id}", tag = "admin", request_body = SitePatch,
+    params(("site_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let patch: SitePatch = req.body()?;
+    let before = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, before.version)?;
+    let mut after = before.clone();
+    after.apply(patch);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&before, &after, before.version, "site.updated")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+#[utoipa::path(delete, path = "/admin/sites/{site_id}", tag = "admin",
+    params(("site_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let site = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, site.version)?;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&site, site.version, "site.deleted")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::no_content())
+}

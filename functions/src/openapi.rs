@@ -1,0 +1,83 @@
+//! The OpenAPI document, generated from the handlers' annotations. `docs/openapi.json`
+//! is this document; a test keeps the two — and the template, the local gateway and
+//! `events/` — in step.
+
+use portico::domain::customer::CustomerView;
+use portico::domain::member::MemberView;
+use portico::domain::site::SiteView;
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+pub use portico::http::problem::Problem;
+
+use crate::portal::sites::PortalSite;
+
+macro_rules! page_schema {
+    ($name:ident, $item:ty) => {
+        /// One page of a list.
+        #[derive(Serialize, ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            /// Pass as `?cursor=` for the next page; null on the last page.
+            pub next_cursor: Option<String>,
+        }
+    };
+}
+
+page_schema!(CustomerPage, CustomerView);
+page_schema!(SitePage, SiteView);
+page_schema!(MemberPage, MemberView);
+page_schema!(PortalSitePage, PortalSite);
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "cognito",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A Cognito ID token of the deployment's user pool"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Portico", description = "The customer-portal API for field-service companies. Errors are application/problem+json (RFC 9457).", version = "0.1.0"),
+    modifiers(&BearerAuth),
+    paths(
+        crate::platform::create_tenant::handle,
+        crate::admin::settings::get,
+        crate::admin::settings::put,
+        crate::admin::customers::create,
+        crate::admin::customers::list,
+        crate::admin::customers::get,
+        crate::admin::customers::update,
+        crate::admin::customers::delete,
+        crate::admin::sites::create,
+        crate::admin::sites::list,
+        crate::admin::sites::get,
+        crate::admin::sites::update,
+        crate::admin::sites::delete,
+        crate::admin::members::create,
+        crate::admin::members::list,
+        crate::admin::members::get,
+        crate::admin::members::invite,
+        crate::portal::me::get,
+        crate::portal::sites::list,
+    ),
+    tags((name = "platform"), (name = "admin"), (name = "portal"))
+)]
+pub struct ApiDoc;
+
+/// The document as pretty JSON (what `docs/openapi.json` holds).
+pub fn document() -> String {
+    ApiDoc::openapi().to_pretty_json().expect("the OpenAPI document serializes")
+}

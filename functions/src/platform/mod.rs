@@ -1,0 +1,3 @@
+//! `/platform/...`: platform operators.
+
+pub mod create_tenant;

@@ -1,0 +1,59 @@
+//! `GET /portal/me`: who am I, what may I do, what does my portal offer.
+
+use std::collections::BTreeSet;
+
+use portico::domain::ids::{CustomerId, MemberId};
+use portico::domain::member::{NotificationKind, Permission};
+use portico::domain::scope::ScopeInput;
+use portico::domain::settings::Feature;
+use portico::domain::text::{Email, Locale, Name, Phone};
+use portico::http::{guard, Reply, Req};
+use portico::{App, Result};
+use serde::Serialize;
+
+use crate::openapi::Problem;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub id: MemberId,
+    pub customer_id: CustomerId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub job_title: Option<Name>,
+    /// The member's language, or the portal's default.
+    pub locale: Locale,
+    pub admin: bool,
+    /// Every permission when `admin`.
+    pub permissions: BTreeSet<Permission>,
+    /// Portal features the tenant has switched on.
+    pub features: BTreeSet<Feature>,
+    pub notifications: BTreeSet<NotificationKind>,
+    pub scope: ScopeInput,
+    pub portal_name: Name,
+}
+
+#[utoipa::path(get, path = "/portal/me", tag = "portal",
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let m = &portal.member;
+    Reply::ok(&Me {
+        id: m.id,
+        customer_id: m.customer_id,
+        first_name: m.first_name.clone(),
+        last_name: m.last_name.clone(),
+        email: m.email.clone(),
+        phone: m.phone.clone(),
+        job_title: m.job_title.clone(),
+        locale: m.locale.unwrap_or(portal.settings.default_locale),
+        admin: m.admin,
+        permissions: m.effective_permissions(),
+        features: portal.settings.features.clone(),
+        notifications: m.notifications.clone(),
+        scope: m.scope.to_input(),
+        portal_name: portal.settings.branding.display_name.clone(),
+    })
+}

@@ -1,0 +1,69 @@
+//! Authorization at the door of each handler: who may call, and — for members — their
+//! current record, loaded on every request so that disabling or changing rights acts at
+//! once.
+
+use crate::app::App;
+use crate::domain::member::Member;
+use crate::domain::principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal};
+use crate::domain::settings::Settings;
+use crate::error::{Error, Result};
+use crate::http::Req;
+use crate::store::keys;
+use crate::store::Actor;
+
+pub fn operator(req: &Req) -> Result<OperatorPrincipal> {
+    req.principal()?.operator()
+}
+
+pub fn admin(req: &Req) -> Result<AdminPrincipal> {
+    req.principal()?.admin()
+}
+
+impl AdminPrincipal {
+    pub fn actor(&self) -> Actor {
+        Actor(format!("admin:{}", self.sub))
+    }
+}
+
+impl OperatorPrincipal {
+    pub fn actor(&self) -> Actor {
+        Actor(format!("operator:{}", self.sub))
+    }
+}
+
+/// A member, as they are now, with their tenant's settings.
+pub struct Portal {
+    pub principal: MemberPrincipal,
+    pub member: Member,
+    pub settings: Settings,
+}
+
+impl Portal {
+    pub fn actor(&self) -> Actor {
+        Actor(format!("member:{}", self.member.id))
+    }
+}
+
+/// The calling member: one BatchGetItem for their record and the tenant's settings.
+/// A disabled or removed member is refused (403) on every route.
+pub async fn member(app: &App, req: &Req) -> Result<Portal> {
+    let principal = req.principal()?.member()?;
+    let found = app
+        .store
+        .batch(&[keys::member_key(principal.tenant, principal.member), keys::settings_key(principal.tenant)])
+        .await?;
+    let member = found.one::<Member>()?.ok_or_else(|| Error::forbidden("your portal access has been removed"))?;
+    if member.is_disabled() {
+        return Err(Error::forbidden("your portal access is disabled"));
+    }
+    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    Ok(Portal { principal, member, settings })
+}
+
+/// `If-Match`, when sent, must name the current version.
+pub fn if_match(req: &Req, current: u64) -> Result<()> {
+    match req.if_match()? {
+        Some(v) if v != current => Err(Error::PreconditionFailed),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,165 @@
+//! Reads that decide who sees what: a member with their tenant's settings, scope
+//! resolution against the hierarchy, and the sites a scope covers.
+
+use std::collections::BTreeMap;
+
+use super::cursor::Position;
+use super::keys::{self, Key, Stored};
+use super::{decode, Item, Page, Paging, Store};
+use crate::domain::customer::Customer;
+use crate::domain::ids::{SiteId, TenantId};
+use crate::domain::member::Member;
+use crate::domain::scope::{Coverage, Grant, Scope, ScopeInput, MAX_GRANTS, MAX_IDS_PER_GRANT};
+use crate::domain::settings::Settings;
+use crate::domain::site::Site;
+use crate::error::{Error, FieldError, Result};
+
+/// Items of one BatchGetItem, sorted by type.
+#[derive(Default)]
+pub struct Batch {
+    items: Vec<Item>,
+}
+
+impl Batch {
+    /// Takes the items of type `E`.
+    pub fn all<E: Stored>(&self) -> Result<Vec<E>> {
+        self.items
+            .iter()
+            .filter(|i| i.get(keys::TYPE).and_then(|v| v.as_s().ok()).map(String::as_str) == Some(E::TYPE))
+            .map(|i| decode(i.clone()))
+            .collect()
+    }
+
+    /// The one item of type `E`, if present.
+    pub fn one<E: Stored>(&self) -> Result<Option<E>> {
+        Ok(self.all::<E>()?.into_iter().next())
+    }
+}
+
+impl Store {
+    /// BatchGetItem, sorted by type.
+    pub async fn batch(&self, keys: &[Key]) -> Result<Batch> {
+        Ok(Batch { items: self.get_many(keys).await? })
+    }
+
+    /// Settings of a tenant; every tenant has them from creation.
+    pub async fn settings(&self, tenant: TenantId) -> Result<Settings> {
+        self.get::<Settings>(keys::settings_key(tenant))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("tenant has no settings").into())
+    }
+
+    /// Resolves a scope written in the API against the hierarchy. Every grant must lie
+    /// within `owner` (the member's customer) or its descendants, and every site id must
+    /// be a site of its grant's customer. No input means the whole of `owner`.
+    pub async fn resolve_scope(&self, tenant: TenantId, owner: &Customer, input: Option<ScopeInput>) -> Result<Scope> {
+        let Some(input) = input else {
+            return Ok(Scope::new(vec![Grant { customer_path: owner.path.clone(), coverage: Coverage::Customer }]));
+        };
+        let invalid = |message: String| Error::BadRequest {
+            detail: "the request has invalid fields".into(),
+            errors: vec![FieldError::new("scope", message)],
+        };
+        if input.grants.len() > MAX_GRANTS {
+            return Err(invalid(format!("at most {MAX_GRANTS} grants")));
+        }
+        let mut wanted: Vec<Key> = Vec::new();
+        for g in &input.grants {
+            if g.division_ids.is_some() && g.site_ids.is_some() {
+                return Err(invalid("a grant names either division_ids or site_ids, not both".into()));
+            }
+            if let Some(divisions) = &g.division_ids {
+                // Divisions do not exist yet in this version of Portico: none can match.
+                return Err(invalid(match divisions.first() {
+                    Some(d) => format!("division `{d}` does not exist"),
+                    None => "division_ids must not be empty".into(),
+                }));
+            }
+            let sites = g.site_ids.as_deref().unwrap_or_default();
+            if g.site_ids.is_some() && sites.is_empty() {
+                return Err(invalid("site_ids must not be empty".into()));
+            }
+            if sites.len() > MAX_IDS_PER_GRANT {
+                return Err(invalid(format!("at most {MAX_IDS_PER_GRANT} sites per grant")));
+            }
+            wanted.push(keys::customer_key(tenant, g.customer_id));
+            wanted.extend(sites.iter().map(|s| keys::site_key(tenant, *s)));
+        }
+        wanted.sort_by(|a, b| a.sk.cmp(&b.sk));
+        wanted.dedup();
+        let found = self.batch(&wanted).await?;
+        let customers: BTreeMap<_, _> = found.all::<Customer>()?.into_iter().map(|c| (c.id, c)).collect();
+        let sites: BTreeMap<_, _> = found.all::<Site>()?.into_iter().map(|s| (s.id, s)).collect();
+
+        let mut grants = Vec::with_capacity(input.grants.len());
+        for g in input.grants {
+            let customer = customers
+                .get(&g.customer_id)
+                .filter(|c| owner.path.is_ancestor_or_self_of(&c.path))
+                .ok_or_else(|| invalid(format!("customer `{}` is not {} or one of its child customers", g.customer_id, owner.id)))?;
+            let coverage = match g.site_ids {
+                None => Coverage::Customer,
+                Some(ids) => {
+                    for id in &ids {
+                        if sites.get(id).is_none_or(|s| s.customer_id != customer.id) {
+                            return Err(invalid(format!("site `{id}` is not a site of customer `{}`", customer.id)));
+                        }
+                    }
+                    Coverage::Sites { site_ids: ids.into_iter().collect() }
+                }
+            };
+            grants.push(Grant { customer_path: customer.path.clone(), coverage });
+        }
+        Ok(Scope::new(grants))
+    }
+
+    /// The sites a scope covers, a page at a time. Each customer grant is one `Query`
+    /// on the site tree (whatever the size of the rest of the tenant); each site grant
+    /// is one `BatchGetItem`. The cursor remembers which grant the page ended in.
+    pub async fn visible_sites(&self, tenant: TenantId, member: &Member, paging: &Paging) -> Result<Page<Site>> {
+        let list_id = format!("visible-sites|{tenant}|{}", member.id);
+        let mut at = match &paging.cursor {
+            Some(c) => self.cursors().decode(&list_id, c)?,
+            None => Position::default(),
+        };
+        let grants = member.scope.grants();
+        let mut items: Vec<Site> = Vec::new();
+        let limit = paging.limit as usize;
+        while (at.part as usize) < grants.len() && items.len() < limit {
+            let grant = &grants[at.part as usize];
+            let want = (limit - items.len()) as i32;
+            let next = match &grant.coverage {
+                Coverage::Customer => {
+                    let (found, next) = self.query::<Site>(&keys::sites_under(tenant, &grant.customer_path), want, &at.key).await?;
+                    items.extend(found);
+                    next
+                }
+                Coverage::Divisions { .. } => None,
+                Coverage::Sites { site_ids } => {
+                    let after = at.key.get("after").and_then(|s| SiteId::parse(s).ok());
+                    let page: Vec<SiteId> = site_ids.iter().copied().filter(|id| after.is_none_or(|a| *id > a)).take(want as usize).collect();
+                    let more = site_ids.iter().filter(|id| after.is_none_or(|a| **id > a)).count() > page.len();
+                    let keys: Vec<Key> = page.iter().map(|id| keys::site_key(tenant, *id)).collect();
+                    let mut found = self.batch(&keys).await?.all::<Site>()?;
+                    found.sort_by_key(|s| s.id);
+                    items.extend(found);
+                    match (more, page.last()) {
+                        (true, Some(last)) => Some(BTreeMap::from([("after".to_owned(), last.to_string())])),
+                        _ => None,
+                    }
+                }
+            };
+            match next {
+                Some(key) => at.key = key,
+                None => {
+                    at.part += 1;
+                    at.key.clear();
+                }
+            }
+        }
+        // Defence in depth: whatever the keys returned, only covered sites leave here.
+        items.retain(|s| member.scope.covers(&s.as_ref()));
+        let next_cursor = ((at.part as usize) < grants.len()).then(|| self.cursors().encode(&list_id, &at));
+        Ok(Page { items, next_cursor })
+    }
+}
