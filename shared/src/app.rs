@@ -60,14 +60,12 @@ pub struct App {
 impl App {
     /// Builds the clients from an SDK configuration. No network call happens here.
     pub fn new(sdk: &SdkConfig, config: Config) -> Self {
-        let store = Store::new(
+        Self::with_clients(
+            config,
             aws_sdk_dynamodb::Client::new(sdk),
-            config.table.clone(),
-            CursorKey::new(config.cursor_secret.as_bytes().to_vec()),
-        );
-        let identity = Identity::new(aws_sdk_cognitoidentityprovider::Client::new(sdk), config.user_pool_id.clone());
-        let mailer = Mailer::new(aws_sdk_sesv2::Client::new(sdk), config.sender.clone());
-        Self { config, store, identity, mailer }
+            aws_sdk_cognitoidentityprovider::Client::new(sdk),
+            aws_sdk_sesv2::Client::new(sdk),
+        )
     }
 
     /// The Lambda way: configuration and credentials from the environment.
@@ -75,5 +73,22 @@ impl App {
         let config = Config::from_env()?;
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         Ok(Self::new(&sdk, config))
+    }
+}
+
+impl App {
+    /// Builds the application from clients configured elsewhere (the local stack adds an
+    /// account header for moto; tests cap retries).
+    pub fn with_clients(
+        config: Config,
+        dynamodb: aws_sdk_dynamodb::Client,
+        cognito: aws_sdk_cognitoidentityprovider::Client,
+        ses: aws_sdk_sesv2::Client,
+    ) -> Self {
+        let store =
+            Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
+        let identity = Identity::new(cognito, config.user_pool_id.clone());
+        let mailer = Mailer::new(ses, config.sender.clone());
+        Self { config, store, identity, mailer }
     }
 }

@@ -28,9 +28,11 @@ impl TemporaryPassword {
         const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
         const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
         const DIGIT: &[u8] = b"23456789";
-        const SYMBOL: &[u8] = b"!#$%&*+-=?@^_";
+        // No HTML-special characters: the password reads the same in both email parts.
+        const SYMBOL: &[u8] = b"!#$%*+-=?@^_";
         let mut rng = rand::rngs::OsRng;
-        let mut chars: Vec<u8> = [UPPER, LOWER, DIGIT, SYMBOL].iter().map(|set| set[rng.gen_range(0..set.len())]).collect();
+        let mut chars: Vec<u8> =
+            [UPPER, LOWER, DIGIT, SYMBOL].iter().map(|set| set[rng.gen_range(0..set.len())]).collect();
         let all: Vec<u8> = [UPPER, LOWER, DIGIT, SYMBOL].concat();
         chars.extend((0..12).map(|_| all[rng.gen_range(0..all.len())]));
         chars.shuffle(&mut rng);
@@ -150,9 +152,15 @@ impl Identity {
                 let get = |name: &str| {
                     out.user_attributes().iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_owned)
                 };
-                Ok(Some(ExistingLogin { username: out.username().to_owned(), tenant: get(CLAIM_TENANT), member: get(CLAIM_MEMBER) }))
+                Ok(Some(ExistingLogin {
+                    username: out.username().to_owned(),
+                    tenant: get(CLAIM_TENANT),
+                    member: get(CLAIM_MEMBER),
+                }))
             }
-            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminGetUserError::UserNotFoundException(_)) => Ok(None),
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminGetUserError::UserNotFoundException(_)) => {
+                Ok(None)
+            }
             Err(e) => Err(anyhow::Error::new(e).context("AdminGetUser").into()),
         }
     }
@@ -177,20 +185,44 @@ impl Identity {
     /// Disables the login and revokes its refresh tokens.
     #[tracing::instrument(skip(self), err)]
     pub async fn disable(&self, username: &str) -> Result<()> {
-        self.cognito.admin_disable_user().user_pool_id(&self.pool_id).username(username).send().await.context("AdminDisableUser")?;
-        self.cognito.admin_user_global_sign_out().user_pool_id(&self.pool_id).username(username).send().await.context("AdminUserGlobalSignOut")?;
+        self.cognito
+            .admin_disable_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminDisableUser")?;
+        self.cognito
+            .admin_user_global_sign_out()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminUserGlobalSignOut")?;
         Ok(())
     }
 
     #[tracing::instrument(skip(self), err)]
     pub async fn enable(&self, username: &str) -> Result<()> {
-        self.cognito.admin_enable_user().user_pool_id(&self.pool_id).username(username).send().await.context("AdminEnableUser")?;
+        self.cognito
+            .admin_enable_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminEnableUser")?;
         Ok(())
     }
 
     #[tracing::instrument(skip(self), err)]
     pub async fn delete(&self, username: &str) -> Result<()> {
-        self.cognito.admin_delete_user().user_pool_id(&self.pool_id).username(username).send().await.context("AdminDeleteUser")?;
+        self.cognito
+            .admin_delete_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminDeleteUser")?;
         Ok(())
     }
 }

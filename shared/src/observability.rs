@@ -1,4 +1,4 @@
-//! JSON logs through `tracing`, and CloudWatch metrics in Embedded Metric Format.
+//! JSON logs through `tracing` (on stderr; Lambda sends both streams to CloudWatch), and CloudWatch metrics in Embedded Metric Format.
 //!
 //! Logs carry request id, tenant, member, route and latency — never tokens, passwords or
 //! email bodies (nothing in this crate logs a request body or a header).
@@ -11,7 +11,8 @@ pub fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
-        .with_current_span(false)
+        .with_writer(std::io::stderr)
+        .with_current_span(true)
         .with_span_list(false)
         .with_target(false)
         .without_time()

@@ -1,0 +1,170 @@
+//! The integration-test harness. `spawn_app()` gives each test its own isolated world on
+//! one shared moto: its own account (so its own table, pool and bucket), provisioned as
+//! the template declares, and its own local gateway on a free port, running the real
+//! handlers with the real SDK clients.
+
+use std::sync::OnceLock;
+
+use portico_local::client::ApiClient;
+use portico_local::provision::{provision, Provisioned};
+use portico_local::stack::{free_port, Aws, Moto};
+use portico_local::{seed, signin, start_api};
+use rand::Rng;
+use serde_json::{json, Value};
+
+pub use portico_local::client::Answer;
+
+/// The password tests give their users.
+pub const PASSWORD: &str = "Test-Pass-2026!x";
+
+static MOTO: OnceLock<String> = OnceLock::new();
+
+/// One moto for the whole test binary, on a free port. It runs on a thread that lives
+/// as long as the process, and dies with it.
+fn moto_endpoint() -> &'static str {
+    MOTO.get_or_init(|| {
+        if let Ok(endpoint) = std::env::var("PORTICO_TEST_AWS_ENDPOINT") {
+            return endpoint;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let started = free_port().and_then(Moto::start);
+            match started {
+                Ok(moto) => {
+                    let _ = tx.send(Ok(moto.endpoint.clone()));
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e.to_string()));
+                }
+            }
+        });
+        match rx.recv() {
+            Ok(Ok(endpoint)) => endpoint,
+            Ok(Err(e)) => panic!("could not start moto: {e}"),
+            Err(_) => panic!("could not start moto"),
+        }
+    })
+}
+
+pub struct TestApp {
+    pub api: ApiClient,
+    pub aws: Aws,
+    pub prov: Provisioned,
+    pub app: &'static portico::App,
+    /// Unique per test: used in email addresses.
+    pub tag: String,
+}
+
+/// A tenant made through the API, with its admin signed in.
+pub struct TestTenant {
+    pub id: String,
+    pub admin_email: String,
+    pub admin: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let account: String = format!("{:012}", rand::thread_rng().gen_range(100_000_000_000u64..999_999_999_999));
+    let aws = Aws::local(moto_endpoint(), Some(&account), 1);
+    let prov = provision(&aws).await.expect("provisioning the test account");
+    let (addr, app) = start_api(&aws, &prov, ([127, 0, 0, 1], 0).into(), "https://admin.portico.test")
+        .await
+        .expect("starting the local gateway");
+    TestApp { api: ApiClient::new(&format!("http://{addr}")), aws, prov, app, tag: account }
+}
+
+impl TestApp {
+    pub fn email(&self, name: &str) -> String {
+        format!("{name}.{}@example.com", self.tag)
+    }
+
+    pub fn cognito(&self) -> aws_sdk_cognitoidentityprovider::Client {
+        self.aws.cognito()
+    }
+
+    /// A platform operator's ID token.
+    pub async fn operator(&self) -> String {
+        let login = seed::operator(&self.aws, &self.prov, &self.email("operator"), PASSWORD).await.expect("operator");
+        self.sign_in(&login.username, PASSWORD).await
+    }
+
+    /// Signs in with a permanent password.
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        match signin::sign_in(&self.cognito(), &self.prov.user_pool_client_id, username, password)
+            .await
+            .expect("sign-in")
+        {
+            signin::SignIn::Token(t) => t,
+            signin::SignIn::NewPasswordRequired { .. } => panic!("{username} still has a temporary password"),
+        }
+    }
+
+    /// Signs in with the newest emailed temporary password, choosing [`PASSWORD`].
+    pub async fn accept_invitation(&self, email: &str) -> String {
+        seed::accept_invitation(&self.aws, &self.prov, email, PASSWORD).await.expect("accepting the invitation")
+    }
+
+    /// A tenant whose admin has signed in; set-up not yet complete.
+    pub async fn tenant(&self, name: &str) -> TestTenant {
+        let operator = self.operator().await;
+        self.tenant_by(&operator, name).await
+    }
+
+    pub async fn tenant_by(&self, operator: &str, name: &str) -> TestTenant {
+        let admin_email = self.email(&format!("admin-{}", name.to_lowercase().replace(' ', "-")));
+        let body =
+            json!({"name": name, "admin_email": admin_email, "admin_first_name": "Ada", "admin_last_name": "Admin"});
+        let tenant = self.api.expect(201, "POST", "/platform/tenants", operator, Some(&body)).await.expect("tenant");
+        let admin = self.accept_invitation(&admin_email).await;
+        TestTenant { id: tenant["id"].as_str().expect("tenant id").to_owned(), admin_email, admin }
+    }
+
+    /// Completes portal set-up for the admin's tenant.
+    pub async fn complete_setup(&self, admin: &str) {
+        let body = json!({
+            "features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports"],
+            "branding": {"display_name": "Acme Service", "portal_url": "https://portal.acme.test", "sender_email": "office@acme.test"},
+            "default_locale": "en",
+            "work_order_types": [{"code": "repair", "name": "Repair"}, {"code": "service", "name": "Service"}],
+            "setup_complete": true
+        });
+        self.api.expect(200, "PUT", "/admin/settings", admin, Some(&body)).await.expect("set-up");
+    }
+
+    pub async fn customer(&self, admin: &str, body: Value) -> String {
+        id(&self.api.expect(201, "POST", "/admin/customers", admin, Some(&body)).await.expect("customer"))
+    }
+
+    pub async fn site(&self, admin: &str, customer: &str, name: &str) -> String {
+        let body = json!({"name": name, "address": "1 Main Street"});
+        id(&self
+            .api
+            .expect(201, "POST", &format!("/admin/customers/{customer}/sites"), admin, Some(&body))
+            .await
+            .expect("site"))
+    }
+
+    pub async fn member(&self, admin: &str, body: Value) -> String {
+        id(&self.api.expect(201, "POST", "/admin/members", admin, Some(&body)).await.expect("member"))
+    }
+
+    /// Invites a member and signs them in as they would from the email.
+    pub async fn invited_member(&self, admin: &str, member: &str, email: &str) -> String {
+        self.api
+            .expect(200, "POST", &format!("/admin/members/{member}/invite"), admin, Some(&json!({})))
+            .await
+            .expect("invite");
+        self.accept_invitation(email).await
+    }
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
+}
+
+/// The ids in a list response.
+pub fn ids(v: &Value) -> Vec<String> {
+    v["items"].as_array().map(|items| items.iter().map(id).collect()).unwrap_or_default()
+}

@@ -37,10 +37,8 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let members_query = keys::members_of_customer(admin.tenant, input.customer_id);
     let wanted = [keys::customer_key(admin.tenant, input.customer_id), keys::settings_key(admin.tenant)];
     // The customer, the settings and "has this customer any member yet?" in parallel.
-    let (found, existing) = tokio::try_join!(
-        app.store.batch(&wanted),
-        app.store.query::<Member>(&members_query, 1, &none),
-    )?;
+    let (found, existing) =
+        tokio::try_join!(app.store.batch(&wanted), app.store.query::<Member>(&members_query, 1, &none),)?;
     let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
     require_setup(&settings)?;
     let customer = found.one::<Customer>()?.ok_or_else(|| Error::invalid_field("customer_id", "no such customer"))?;
@@ -50,7 +48,11 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let reply = Reply::created(&member.view())?.etag(member.version);
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&member, "member.created", "the member exists")?;
-    tx.claim(keys::member_email(admin.tenant, &member.email), &member.id.to_string(), "a member with this email address exists");
+    tx.claim(
+        keys::member_email(admin.tenant, &member.email),
+        &member.id.to_string(),
+        "a member with this email address exists",
+    );
     tx.require(keys::customer_key(admin.tenant, customer.id));
     idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
@@ -102,7 +104,8 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
     if member.is_disabled() {
         return Err(Error::conflict("the member is disabled; enable them before sending credentials"));
     }
-    let portal_url = settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
+    let portal_url =
+        settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
 
     let (login, password) = match &member.login {
         Some(login) => (login.clone(), app.identity.reset_temporary_password(login).await?),
@@ -120,7 +123,10 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
                 // An earlier invitation may have created the login and then failed:
                 // reuse it only if it is this very member's.
                 Err(Error::Conflict(taken)) => match app.identity.find_login(&member.email).await? {
-                    Some(l) if l.tenant.as_deref() == Some(&admin.tenant.to_string()) && l.member.as_deref() == Some(&member.id.to_string()) => {
+                    Some(l)
+                        if l.tenant.as_deref() == Some(&admin.tenant.to_string())
+                            && l.member.as_deref() == Some(&member.id.to_string()) =>
+                    {
                         let password = app.identity.reset_temporary_password(&l.username).await?;
                         (l.username, password)
                     }

@@ -1,0 +1,52 @@
+//! Portico's local stack, used by `make dev` and by the integration tests alike:
+//!
+//! - [`stack`]: the local AWS endpoint (moto) and SDK clients for it;
+//! - [`provision`]: the table, user pool, groups, client, bucket and sender identity, as
+//!   the template declares them;
+//! - [`gateway`]: a local HTTP API that matches the template's routes, verifies Cognito
+//!   JWTs as API Gateway's JWT authorizer does, and invokes the handlers with v2 events;
+//! - [`signin`], [`mailbox`]: Cognito sign-in and the emails sent locally;
+//! - [`seed`]: the demo tenant, created through the API itself.
+
+pub mod client;
+pub mod gateway;
+pub mod mailbox;
+pub mod provision;
+pub mod seed;
+pub mod signin;
+pub mod stack;
+
+/// The workspace root (for the template and the project-local venv).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| ".".into())
+}
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+
+/// Starts the handlers behind the local gateway on `addr`, against the provisioned stack.
+/// Returns the bound address and the application (built once, as at Lambda init).
+pub async fn start_api(
+    aws: &stack::Aws,
+    prov: &provision::Provisioned,
+    addr: SocketAddr,
+    admin_url: &str,
+) -> anyhow::Result<(SocketAddr, &'static portico::App)> {
+    let config = portico::Config {
+        table: prov.table_name.clone(),
+        user_pool_id: prov.user_pool_id.clone(),
+        sender: prov.sender.clone(),
+        admin_url: admin_url.to_owned(),
+        cursor_secret: ulid::Ulid::new().to_string(),
+    };
+    let app: &'static portico::App =
+        Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses())));
+    let routes = gateway::template_routes(&workspace_root().join("infra/template.yaml"))?;
+    let verifier =
+        gateway::Verifier::fetch(&aws.endpoint, &prov.user_pool_id, &prov.issuer(), &prov.user_pool_client_id)
+            .await
+            .context("loading the pool's JWKS")?;
+    let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app)).await?;
+    Ok((bound, app))
+}

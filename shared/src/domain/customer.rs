@@ -90,10 +90,7 @@ impl Customer {
         let path = match parent {
             None => CustomerPath::root(id),
             Some(p) => p.path.child(id).ok_or_else(|| {
-                Error::unprocessable(format!(
-                    "customers nest at most {} levels deep",
-                    super::scope::MAX_CUSTOMER_DEPTH
-                ))
+                Error::unprocessable(format!("customers nest at most {} levels deep", super::scope::MAX_CUSTOMER_DEPTH))
             })?,
         };
         let at = now();
@@ -151,7 +148,12 @@ mod tests {
     use super::*;
 
     fn input(name: &str) -> NewCustomer {
-        NewCustomer { name: Name::parse(name).unwrap(), parent_id: None, account_code: None, allowed_work_order_types: vec![] }
+        NewCustomer {
+            name: Name::parse(name).unwrap(),
+            parent_id: None,
+            account_code: None,
+            allowed_work_order_types: vec![],
+        }
     }
 
     #[test]
@@ -175,12 +177,9 @@ mod tests {
 
     #[test]
     fn patching_bumps_the_version_and_null_clears() {
-        let mut c = Customer::create(
-            NewCustomer { account_code: Some(Code::parse("AC1").unwrap()), ..input("A") },
-            None,
-            &[],
-        )
-        .unwrap();
+        let mut c =
+            Customer::create(NewCustomer { account_code: Some(Code::parse("AC1").unwrap()), ..input("A") }, None, &[])
+                .unwrap();
         let patch: CustomerPatch = serde_json::from_str(r#"{"account_code": null}"#).unwrap();
         c.apply(patch, &[]).unwrap();
         assert_eq!(c.account_code, None);

@@ -133,12 +133,18 @@ mod tests {
     #[test]
     fn an_admin_needs_both_the_group_and_a_tenant() {
         let tenant = TenantId::generate().to_string();
-        let admin = Principal::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[tenant-admin]"), (CLAIM_TENANT, &tenant)])).unwrap();
+        let admin = Principal::from_claims(&claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", "[tenant-admin]"),
+            (CLAIM_TENANT, &tenant),
+        ]))
+        .unwrap();
         assert_eq!(admin.admin().unwrap().tenant.to_string(), tenant);
         assert!(matches!(admin.member(), Err(Error::Forbidden(_))));
         assert!(matches!(admin.operator(), Err(Error::Forbidden(_))));
 
-        let no_tenant = Principal::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[tenant-admin]")])).unwrap();
+        let no_tenant =
+            Principal::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[tenant-admin]")])).unwrap();
         assert!(matches!(no_tenant.admin(), Err(Error::Forbidden(_))));
     }
 

@@ -165,9 +165,7 @@ impl Scope {
 
     /// May a member with this scope see this customer's record as a whole?
     pub fn covers_customer(&self, path: &CustomerPath) -> bool {
-        self.0
-            .iter()
-            .any(|g| matches!(g.coverage, Coverage::Customer) && g.customer_path.is_ancestor_or_self_of(path))
+        self.0.iter().any(|g| matches!(g.coverage, Coverage::Customer) && g.customer_path.is_ancestor_or_self_of(path))
     }
 
     pub fn to_input(&self) -> ScopeInput {
@@ -230,7 +228,8 @@ mod tests {
             coverage: Coverage::Divisions { division_ids: [div].into() },
         }]);
         let inside = SiteRef { id: SiteId::generate(), customer_path: &parent, division_id: Some(div) };
-        let outside = SiteRef { id: SiteId::generate(), customer_path: &parent, division_id: Some(DivisionId::generate()) };
+        let outside =
+            SiteRef { id: SiteId::generate(), customer_path: &parent, division_id: Some(DivisionId::generate()) };
         assert!(scope.covers(&inside));
         assert!(!scope.covers(&outside));
         assert!(!scope.covers(&site(&parent)));

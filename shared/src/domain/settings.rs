@@ -88,7 +88,13 @@ impl Settings {
     pub fn initial(display_name: Name) -> Self {
         Self {
             features: Feature::ALL.into_iter().collect(),
-            branding: Branding { display_name, logo_url: None, primary_color: None, portal_url: None, sender_email: None },
+            branding: Branding {
+                display_name,
+                logo_url: None,
+                primary_color: None,
+                portal_url: None,
+                sender_email: None,
+            },
             default_locale: Locale::En,
             work_order_types: Vec::new(),
             setup_complete: false,
@@ -142,9 +148,13 @@ mod tests {
     #[test]
     fn set_up_needs_a_portal_url() {
         let mut s = Settings::initial(Name::parse("Acme").unwrap());
-        let without = input(r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","setup_complete":true}"#);
+        let without = input(
+            r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","setup_complete":true}"#,
+        );
         assert!(matches!(s.replace(without), Err(Error::Unprocessable(_))));
-        let with = input(r#"{"features":["jobs"],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":"https://portal.acme.test","sender_email":null},"default_locale":"nl","setup_complete":true}"#);
+        let with = input(
+            r#"{"features":["jobs"],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":"https://portal.acme.test","sender_email":null},"default_locale":"nl","setup_complete":true}"#,
+        );
         s.replace(with).unwrap();
         assert!(s.setup_complete);
         assert_eq!(s.version, 2);
@@ -154,13 +164,17 @@ mod tests {
     #[test]
     fn work_order_codes_are_unique() {
         let mut s = Settings::initial(Name::parse("Acme").unwrap());
-        let dup = input(r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","work_order_types":[{"code":"r","name":"Repair"},{"code":"r","name":"Again"}],"setup_complete":false}"#);
+        let dup = input(
+            r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","work_order_types":[{"code":"r","name":"Repair"},{"code":"r","name":"Again"}],"setup_complete":false}"#,
+        );
         assert!(matches!(s.replace(dup), Err(Error::BadRequest { .. })));
     }
 
     #[test]
     fn unknown_settings_fields_are_rejected() {
-        let r: Result<SettingsInput, _> = serde_json::from_str(r#"{"features":[],"branding":{"display_name":"A"},"default_locale":"en","setup_complete":false,"tenant_id":"x"}"#);
+        let r: Result<SettingsInput, _> = serde_json::from_str(
+            r#"{"features":[],"branding":{"display_name":"A"},"default_locale":"en","setup_complete":false,"tenant_id":"x"}"#,
+        );
         assert!(r.is_err());
     }
 }

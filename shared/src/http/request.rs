@@ -79,7 +79,9 @@ impl Req {
     fn header(&self, name: &str) -> Result<Option<&str>> {
         match self.0.headers().get(name) {
             None => Ok(None),
-            Some(v) => v.to_str().map(Some).map_err(|_| Error::bad_request(format!("the {name} header is not valid text"))),
+            Some(v) => {
+                v.to_str().map(Some).map_err(|_| Error::bad_request(format!("the {name} header is not valid text")))
+            }
         }
     }
 
@@ -101,7 +103,9 @@ impl Req {
     pub fn idempotency_key(&self) -> Result<Option<String>> {
         match self.header("idempotency-key")? {
             None => Ok(None),
-            Some(k) if !k.is_empty() && k.len() <= 100 && k.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(k.to_owned())),
+            Some(k) if !k.is_empty() && k.len() <= 100 && k.bytes().all(|b| b.is_ascii_graphic()) => {
+                Ok(Some(k.to_owned()))
+            }
             Some(_) => Err(Error::bad_request("Idempotency-Key must be 1 to 100 visible ASCII characters")),
         }
     }
@@ -152,7 +156,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], limit: usize) -> Result<T> 
         // serde's message carries a position suffix that means nothing to a client.
         let message = inner.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        Error::BadRequest { detail: "the request has invalid fields".into(), errors: vec![FieldError::new(field, message)] }
+        Error::BadRequest {
+            detail: "the request has invalid fields".into(),
+            errors: vec![FieldError::new(field, message)],
+        }
     })?;
     de.end().map_err(|_| Error::bad_request("the body is not valid JSON"))?;
     Ok(value)

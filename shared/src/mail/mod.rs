@@ -11,9 +11,9 @@ use askama::Template;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
 use aws_sdk_sesv2::Client;
 
+use self::strings::Strings;
 use crate::domain::text::{Email, Locale};
 use crate::error::Result;
-use self::strings::Strings;
 
 /// A rendered email.
 pub struct Rendered {
@@ -171,7 +171,10 @@ mod tests {
         let b = brand();
         let mail = invitation(&b, Locale::En, Some("See you <b>Monday</b>")).render().unwrap();
         assert!(mail.text.contains("See you <b>Monday</b>"));
-        assert!(mail.html.contains("See you &#60;b&#62;Monday&#60;/b&#62;") || mail.html.contains("See you &lt;b&gt;Monday&lt;/b&gt;"));
+        assert!(
+            mail.html.contains("See you &#60;b&#62;Monday&#60;/b&#62;")
+                || mail.html.contains("See you &lt;b&gt;Monday&lt;/b&gt;")
+        );
         assert!(!mail.html.contains("Acme <Service>"));
     }
 }

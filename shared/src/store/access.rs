@@ -96,7 +96,9 @@ impl Store {
             let customer = customers
                 .get(&g.customer_id)
                 .filter(|c| owner.path.is_ancestor_or_self_of(&c.path))
-                .ok_or_else(|| invalid(format!("customer `{}` is not {} or one of its child customers", g.customer_id, owner.id)))?;
+                .ok_or_else(|| {
+                    invalid(format!("customer `{}` is not {} or one of its child customers", g.customer_id, owner.id))
+                })?;
             let coverage = match g.site_ids {
                 None => Coverage::Customer,
                 Some(ids) => {
@@ -130,14 +132,20 @@ impl Store {
             let want = (limit - items.len()) as i32;
             let next = match &grant.coverage {
                 Coverage::Customer => {
-                    let (found, next) = self.query::<Site>(&keys::sites_under(tenant, &grant.customer_path), want, &at.key).await?;
+                    let (found, next) =
+                        self.query::<Site>(&keys::sites_under(tenant, &grant.customer_path), want, &at.key).await?;
                     items.extend(found);
                     next
                 }
                 Coverage::Divisions { .. } => None,
                 Coverage::Sites { site_ids } => {
                     let after = at.key.get("after").and_then(|s| SiteId::parse(s).ok());
-                    let page: Vec<SiteId> = site_ids.iter().copied().filter(|id| after.is_none_or(|a| *id > a)).take(want as usize).collect();
+                    let page: Vec<SiteId> = site_ids
+                        .iter()
+                        .copied()
+                        .filter(|id| after.is_none_or(|a| *id > a))
+                        .take(want as usize)
+                        .collect();
                     let more = site_ids.iter().filter(|id| after.is_none_or(|a| **id > a)).count() > page.len();
                     let keys: Vec<Key> = page.iter().map(|id| keys::site_key(tenant, *id)).collect();
                     let mut found = self.batch(&keys).await?.all::<Site>()?;

@@ -67,7 +67,8 @@ fn invalid() -> Error {
 impl CursorKey {
     /// Signs `at` for the list identified by `list`.
     pub fn encode(&self, list: &str, at: &Position) -> String {
-        let payload = serde_json::to_vec(&Payload { q: list.to_owned(), at: at.clone() }).expect("cursor payload serializes");
+        let payload =
+            serde_json::to_vec(&Payload { q: list.to_owned(), at: at.clone() }).expect("cursor payload serializes");
         let mut mac = self.mac();
         mac.update(&payload);
         let tag = mac.finalize().into_bytes();
@@ -98,7 +99,10 @@ mod tests {
     use super::*;
 
     fn at() -> Position {
-        Position { part: 2, key: [("PK".to_string(), "T#ten_1".to_string()), ("SK".to_string(), "CUS#cus_9".to_string())].into() }
+        Position {
+            part: 2,
+            key: [("PK".to_string(), "T#ten_1".to_string()), ("SK".to_string(), "CUS#cus_9".to_string())].into(),
+        }
     }
 
     #[test]

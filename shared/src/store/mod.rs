@@ -13,9 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Context as _;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -27,6 +25,9 @@ use crate::domain::tenant::now;
 use crate::error::{Error, Result};
 
 pub type Item = HashMap<String, AttributeValue>;
+
+/// Where a query resumes: DynamoDB's `LastEvaluatedKey`, all of whose values are strings.
+pub type StartKey = BTreeMap<String, String>;
 
 /// How long audit events are kept before TTL removes them.
 pub const EVENT_RETENTION_DAYS: i64 = 400;
@@ -72,7 +73,10 @@ pub struct Store {
 }
 
 fn key_item(key: &Key) -> Item {
-    HashMap::from([(PK.to_owned(), AttributeValue::S(key.pk.clone())), (SK.to_owned(), AttributeValue::S(key.sk.clone()))])
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(key.pk.clone())),
+        (SK.to_owned(), AttributeValue::S(key.sk.clone())),
+    ])
 }
 
 fn encode<T: Serialize>(keys: &Keys, kind: &str, value: &T) -> Result<Item> {
@@ -100,9 +104,7 @@ fn start_key(key: &BTreeMap<String, String>) -> Option<Item> {
 }
 
 fn position_key(lek: Option<&Item>) -> Option<BTreeMap<String, String>> {
-    lek.map(|item| {
-        item.iter().filter_map(|(k, v)| v.as_s().ok().map(|s| (k.clone(), s.clone()))).collect()
-    })
+    lek.map(|item| item.iter().filter_map(|(k, v)| v.as_s().ok().map(|s| (k.clone(), s.clone()))).collect())
 }
 
 impl Store {
@@ -138,11 +140,17 @@ impl Store {
     pub async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>> {
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
-            let mut request =
-                Some(KeysAndAttributes::builder().set_keys(Some(chunk.iter().map(key_item).collect())).consistent_read(true).build().context("batch keys")?);
+            let mut request = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.iter().map(key_item).collect()))
+                    .consistent_read(true)
+                    .build()
+                    .context("batch keys")?,
+            );
             for _attempt in 0..5 {
                 let Some(req) = request.take() else { break };
-                let out = self.db.batch_get_item().request_items(&self.table, req).send().await.context("BatchGetItem")?;
+                let out =
+                    self.db.batch_get_item().request_items(&self.table, req).send().await.context("BatchGetItem")?;
                 if let Some(mut responses) = out.responses {
                     found.extend(responses.remove(&self.table).unwrap_or_default());
                 }
@@ -161,8 +169,8 @@ impl Store {
         &self,
         q: &QueryKey,
         limit: i32,
-        start: &BTreeMap<String, String>,
-    ) -> Result<(Vec<E>, Option<BTreeMap<String, String>>)> {
+        start: &StartKey,
+    ) -> Result<(Vec<E>, Option<StartKey>)> {
         let (pk_name, sk_name) = if q.index.is_some() { (GSI1PK, GSI1SK) } else { (PK, SK) };
         let mut req = self
             .db
@@ -207,18 +215,13 @@ impl Store {
     #[tracing::instrument(skip_all, fields(writes = tx.writes.len()), err)]
     pub async fn commit(&self, tx: Tx) -> Result<()> {
         let Tx { writes, failures, .. } = tx;
-        let items = writes
-            .into_iter()
-            .map(|w| w.into_transact_item(&self.table))
-            .collect::<Result<Vec<_>>>()?;
+        let items = writes.into_iter().map(|w| w.into_transact_item(&self.table)).collect::<Result<Vec<_>>>()?;
         match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) => match e.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(c) => {
-                    let failed = c
-                        .cancellation_reasons()
-                        .iter()
-                        .position(|r| r.code() == Some("ConditionalCheckFailed"));
+                    let failed =
+                        c.cancellation_reasons().iter().position(|r| r.code() == Some("ConditionalCheckFailed"));
                     match failed.and_then(|i| failures.into_iter().nth(i)) {
                         Some(f) => Err(f.into_error()),
                         None => Err(Error::conflict("the change collided with another change; try again")),
@@ -352,7 +355,13 @@ impl Tx {
         self.failures.push(failure);
     }
 
-    fn event<E: Entity>(&mut self, action: &str, entity_id: String, before: Option<&E>, after: Option<&E>) -> Result<()> {
+    fn event<E: Entity>(
+        &mut self,
+        action: &str,
+        entity_id: String,
+        before: Option<&E>,
+        after: Option<&E>,
+    ) -> Result<()> {
         let id = ulid::Ulid::new().to_string();
         let at = now();
         let event = Event {

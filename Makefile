@@ -1,0 +1,112 @@
+# Portico — the two commands are `make dev` and `make test`; everything else is here too.
+# Whatever a fresh machine lacks (moto, cfn-lint, cargo-lambda, SAM CLI) is installed
+# into project-local virtualenvs at pinned versions.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+MOTO_VERSION := 5.2.5
+CFN_LINT_VERSION := 1.58.0
+CARGO_LAMBDA_VERSION := 1.9.2
+SAM_VERSION := 1.170.0
+STACK_NAME ?= portico
+
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: help dev test lint fmt fmt-check clippy unit integration cfn-lint build package deploy bench mail token openapi venv tools clean
+
+help:
+	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
+	@echo "make test     fmt, clippy -D warnings, unit + integration tests, template lint"
+	@echo "make lint     fmt check, clippy, template lint"
+	@echo "make build    cargo lambda build --release --arm64"
+	@echo "make package  zip the Lambda artifact (target/lambda/portico.zip)"
+	@echo "make deploy   sam build + sam deploy (needs AWS credentials)"
+	@echo "make bench    init time, package sizes (prints figures)"
+	@echo "make mail     emails sent by the local stack"
+	@echo "make token EMAIL=…  an ID token for a local sign-in"
+	@echo "make openapi  regenerate docs/openapi.json"
+
+# --- project-local Python tools -------------------------------------------------------
+
+$(VENV)/.installed:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet 'moto[server]==$(MOTO_VERSION)' 'cfn-lint==$(CFN_LINT_VERSION)'
+	touch $@
+
+venv: $(VENV)/.installed
+
+$(TOOLS)/cargo-lambda/.installed:
+	$(PYTHON) -m venv $(TOOLS)/cargo-lambda
+	$(TOOLS)/cargo-lambda/bin/pip install --quiet 'cargo-lambda==$(CARGO_LAMBDA_VERSION)'
+	touch $@
+
+$(TOOLS)/sam/.installed:
+	$(PYTHON) -m venv $(TOOLS)/sam
+	$(TOOLS)/sam/bin/pip install --quiet 'aws-sam-cli==$(SAM_VERSION)'
+	touch $@
+
+tools: $(TOOLS)/cargo-lambda/.installed $(TOOLS)/sam/.installed
+
+# --- the two commands -----------------------------------------------------------------
+
+dev: venv
+	cargo run --quiet -p portico-local -- dev
+
+test: venv fmt-check clippy unit integration cfn-lint
+
+# --- pieces ---------------------------------------------------------------------------
+
+fmt:
+	cargo fmt --all
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+unit:
+	cargo test --workspace --locked --lib --bins
+
+# The integration tests start their own moto on a free port and stop it when they end.
+integration: venv
+	cargo test --locked -p portico-tests
+
+cfn-lint: venv
+	$(VENV)/bin/cfn-lint infra/template.yaml
+
+lint: venv fmt-check clippy cfn-lint
+
+openapi:
+	PORTICO_WRITE_OPENAPI=1 cargo test --locked -p portico-tests --test api -- routes::the_openapi_document_is_current
+
+mail:
+	@cargo run --quiet -p portico-local -- mail
+
+token:
+	@test -n "$(EMAIL)" || { echo "usage: make -s token EMAIL=carla@harbor.test" >&2; exit 2; }
+	@cargo run --quiet -p portico-local -- token "$(EMAIL)"
+
+# --- AWS ------------------------------------------------------------------------------
+
+build: $(TOOLS)/cargo-lambda/.installed
+	PATH="$(CURDIR)/$(TOOLS)/cargo-lambda/bin:$$PATH" cargo lambda build --release --arm64 -p portico-functions --bin portico
+
+package: build
+	cd target/lambda/portico && rm -f ../portico.zip && zip -q -9 ../portico.zip bootstrap
+	@ls -l target/lambda/portico.zip
+
+deploy: $(TOOLS)/sam/.installed $(TOOLS)/cargo-lambda/.installed
+	PATH="$(CURDIR)/$(TOOLS)/cargo-lambda/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam build --template infra/template.yaml --beta-features
+	SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam deploy --stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM --resolve-s3 --guided
+
+bench:
+	./infra/bench/run.sh
+
+clean:
+	cargo clean
+	rm -rf $(VENV) $(TOOLS) .local

@@ -1,0 +1,91 @@
+//! A small HTTP client for the API, used by the seed and the integration tests.
+
+use anyhow::Context as _;
+use serde_json::Value;
+
+#[derive(Clone)]
+pub struct ApiClient {
+    pub base: String,
+    http: reqwest::Client,
+}
+
+/// A response: status, headers and the JSON body (`Null` when empty).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl ApiClient {
+    pub fn new(base: &str) -> Self {
+        Self { base: base.trim_end_matches('/').to_owned(), http: reqwest::Client::new() }
+    }
+
+    /// Sends a request; `token` becomes `Authorization: Bearer …`.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b.to_string());
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.context("calling the API")?;
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await?;
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::Null) };
+        Ok(Answer { status, headers, body, text })
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> anyhow::Result<Answer> {
+        self.send("GET", path, Some(token), None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> anyhow::Result<Answer> {
+        self.send("POST", path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> anyhow::Result<Answer> {
+        self.send("PUT", path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> anyhow::Result<Answer> {
+        self.send("PATCH", path, Some(token), Some(body), &[]).await
+    }
+
+    /// Like `send`, but fails unless the status is `expect`; returns the body.
+    pub async fn expect(
+        &self,
+        expect: u16,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<Value> {
+        let a = self.send(method, path, Some(token), body, &[]).await?;
+        if a.status != expect {
+            anyhow::bail!("{method} {path}: expected {expect}, got {}: {}", a.status, a.text);
+        }
+        Ok(a.body)
+    }
+}

@@ -1,0 +1,441 @@
+//! The local HTTP API: what API Gateway (HTTP API) and its Cognito JWT authorizer do in
+//! AWS, done on `127.0.0.1`.
+//!
+//! Routes come from `infra/template.yaml` (the `HttpApi` events of its functions), so
+//! the local API serves exactly what the deployment serves. A bearer token must be a
+//! Cognito ID token of the pool, signed by a key of the pool's JWKS, with the pool's
+//! issuer, the app client as audience, `token_use` `id` and an expiry in the future;
+//! otherwise 401, as the authorizer answers. The verified claims go into a v2 event
+//! (`requestContext.authorizer.jwt.claims`, arrays as API Gateway writes them) and the
+//! handler is invoked in-process.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context as _};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper_util::rt::TokioIo;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use portico::App;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// API Gateway's payload limit for HTTP APIs.
+const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
+
+/// A route of the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRoute {
+    pub method: String,
+    pub path: String,
+    /// The function's logical id (e.g. `CreateTenantFunction`).
+    pub function: String,
+    /// False when the event sets `Auth: {Authorizer: NONE}`.
+    pub authorized: bool,
+}
+
+impl TemplateRoute {
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// Path parameters if `path` matches, with the number of literal segments (API
+    /// Gateway prefers the most specific route).
+    fn matches(&self, method: &str, path: &str) -> Option<(usize, HashMap<String, String>)> {
+        if !self.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        let want: Vec<&str> = self.path.trim_matches('/').split('/').collect();
+        let got: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if want.len() != got.len() {
+            return None;
+        }
+        let mut params = HashMap::new();
+        let mut literal = 0;
+        for (w, g) in want.iter().zip(&got) {
+            match w.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                Some(name) if !g.is_empty() => {
+                    let value = percent_decode(g)?;
+                    params.insert(name.to_owned(), value);
+                }
+                Some(_) => return None,
+                None if w == g => literal += 1,
+                None => return None,
+            }
+        }
+        Some((literal, params))
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes: Vec<u8> = form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned().into_bytes())?;
+    String::from_utf8(bytes).ok()
+}
+
+/// Reads the routes of every function's `HttpApi` events in a SAM template.
+pub fn template_routes(template: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
+    let text = std::fs::read_to_string(template).with_context(|| format!("reading {}", template.display()))?;
+    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).context("parsing the template")?;
+    let resources = doc.get("Resources").and_then(|r| r.as_mapping()).context("template has no Resources")?;
+    let mut routes = Vec::new();
+    for (name, resource) in resources {
+        if resource.get("Type").and_then(|t| t.as_str()) != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let function = name.as_str().context("resource name")?.to_owned();
+        let Some(events) = resource.get("Properties").and_then(|p| p.get("Events")).and_then(|e| e.as_mapping()) else {
+            continue;
+        };
+        for event in events.values() {
+            if event.get("Type").and_then(|t| t.as_str()) != Some("HttpApi") {
+                continue;
+            }
+            let props = event.get("Properties").context("HttpApi event without Properties")?;
+            let method = props.get("Method").and_then(|m| m.as_str()).context("HttpApi event without Method")?;
+            let path = props.get("Path").and_then(|m| m.as_str()).context("HttpApi event without Path")?;
+            let authorized =
+                props.get("Auth").and_then(|a| a.get("Authorizer")).and_then(|a| a.as_str()) != Some("NONE");
+            routes.push(TemplateRoute {
+                method: method.to_uppercase(),
+                path: path.to_owned(),
+                function: function.clone(),
+                authorized,
+            });
+        }
+    }
+    Ok(routes)
+}
+
+#[derive(Deserialize)]
+struct Jwks {
+    keys: Vec<Jwk>,
+}
+
+#[derive(Deserialize)]
+struct Jwk {
+    kid: String,
+    n: String,
+    e: String,
+}
+
+/// Verifies bearer tokens as the HTTP API's JWT authorizer does.
+pub struct Verifier {
+    keys: HashMap<String, DecodingKey>,
+    issuer: String,
+    client_id: String,
+}
+
+/// Why a token was refused (for tests; clients only ever see 401).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Malformed,
+    UnknownKey,
+    BadSignatureOrClaims,
+    Expired,
+    NotAnIdToken,
+}
+
+impl Verifier {
+    pub fn from_jwks(jwks_json: &str, issuer: &str, client_id: &str) -> anyhow::Result<Self> {
+        let jwks: Jwks = serde_json::from_str(jwks_json).context("decoding JWKS")?;
+        let mut keys = HashMap::new();
+        for k in jwks.keys {
+            keys.insert(k.kid, DecodingKey::from_rsa_components(&k.n, &k.e).context("JWKS key")?);
+        }
+        Ok(Self { keys, issuer: issuer.to_owned(), client_id: client_id.to_owned() })
+    }
+
+    /// Fetches the pool's JWKS once.
+    pub async fn fetch(endpoint: &str, pool_id: &str, issuer: &str, client_id: &str) -> anyhow::Result<Self> {
+        let jwks = reqwest::get(format!("{endpoint}/{pool_id}/.well-known/jwks.json"))
+            .await
+            .context("fetching JWKS")?
+            .error_for_status()?
+            .text()
+            .await?;
+        Self::from_jwks(&jwks, issuer, client_id)
+    }
+
+    /// The verified claims of `token` at time `now` (seconds since the epoch).
+    pub fn verify_at(&self, token: &str, now: u64) -> Result<Map<String, Value>, Refusal> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Refusal::Malformed)?;
+        let key = header.kid.as_ref().and_then(|k| self.keys.get(k)).ok_or(Refusal::UnknownKey)?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.client_id]);
+        // Expiry is checked below against `now`, without leeway, like the authorizer.
+        validation.validate_exp = false;
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let data = jsonwebtoken::decode::<Map<String, Value>>(token, key, &validation)
+            .map_err(|_| Refusal::BadSignatureOrClaims)?;
+        let claims = data.claims;
+        let exp = claims.get("exp").and_then(Value::as_u64).ok_or(Refusal::BadSignatureOrClaims)?;
+        if exp <= now {
+            return Err(Refusal::Expired);
+        }
+        if claims.get("token_use").and_then(Value::as_str) != Some("id") {
+            return Err(Refusal::NotAnIdToken);
+        }
+        Ok(claims)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Map<String, Value>, Refusal> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        self.verify_at(token, now)
+    }
+}
+
+/// Claims as API Gateway hands them to Lambda: strings, arrays as `"[a b]"`.
+pub fn claims_for_lambda(claims: &Map<String, Value>) -> Map<String, Value> {
+    claims
+        .iter()
+        .map(|(k, v)| {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(items) => format!(
+                    "[{}]",
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                other => other.to_string(),
+            };
+            (k.clone(), Value::String(s))
+        })
+        .collect()
+}
+
+/// The local API.
+pub struct Gateway {
+    routes: Vec<TemplateRoute>,
+    verifier: Verifier,
+    app: &'static App,
+}
+
+fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(json!({ "message": message }).to_string())))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+}
+
+impl Gateway {
+    pub fn new(routes: Vec<TemplateRoute>, verifier: Verifier, app: &'static App) -> Self {
+        Self { routes, verifier, app }
+    }
+
+    pub fn routes(&self) -> &[TemplateRoute] {
+        &self.routes
+    }
+
+    /// Handles one HTTP request the way API Gateway would.
+    pub async fn handle(&self, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+        let (parts, body) = req.into_parts();
+        let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => return plain(413, "Request Entity Too Large"),
+        };
+        self.handle_parts(parts, body).await
+    }
+
+    async fn handle_parts(&self, parts: http::request::Parts, body: Bytes) -> hyper::Response<Full<Bytes>> {
+        let method = parts.method.as_str().to_owned();
+        let path = parts.uri.path().to_owned();
+        let Some((route, params)) = self
+            .routes
+            .iter()
+            .filter_map(|r| r.matches(&method, &path).map(|(score, p)| (score, r, p)))
+            .max_by_key(|(score, _, _)| *score)
+            .map(|(_, r, p)| (r, p))
+        else {
+            return plain(404, "Not Found");
+        };
+
+        let claims = if route.authorized {
+            let token = parts
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).unwrap_or(v).trim());
+            match token.map(|t| self.verifier.verify(t)) {
+                Some(Ok(claims)) => Some(claims_for_lambda(&claims)),
+                _ => return plain(401, "Unauthorized"),
+            }
+        } else {
+            None
+        };
+
+        let event = v2_event(route, &params, &parts, &body, claims);
+        let request = match lambda_http::request::from_str(&event.to_string()) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "could not build the Lambda event");
+                return plain(500, "Internal Server Error");
+            }
+        };
+        let response = portico_functions::handle_event(self.app, request).await;
+        let (parts, body) = response.into_parts();
+        let bytes = match body {
+            lambda_http::Body::Empty => Bytes::new(),
+            lambda_http::Body::Text(t) => Bytes::from(t),
+            lambda_http::Body::Binary(b) => Bytes::from(b),
+            #[allow(unreachable_patterns)]
+            _ => Bytes::new(),
+        };
+        hyper::Response::from_parts(parts, Full::new(bytes))
+    }
+}
+
+/// The API Gateway HTTP API (payload format 2.0) event for a request.
+fn v2_event(
+    route: &TemplateRoute,
+    params: &HashMap<String, String>,
+    parts: &http::request::Parts,
+    body: &Bytes,
+    claims: Option<Map<String, Value>>,
+) -> Value {
+    let mut headers = Map::new();
+    for (name, value) in &parts.headers {
+        if let Ok(v) = value.to_str() {
+            let entry = headers.entry(name.as_str().to_owned()).or_insert_with(|| Value::String(String::new()));
+            let joined = match entry.as_str() {
+                Some("") => v.to_owned(),
+                Some(prev) => format!("{prev},{v}"),
+                None => v.to_owned(),
+            };
+            *entry = Value::String(joined);
+        }
+    }
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
+    let mut query = Map::new();
+    for (k, v) in form_urlencoded::parse(raw_query.as_bytes()) {
+        let entry = query.entry(k.into_owned()).or_insert_with(|| Value::String(String::new()));
+        let joined = match entry.as_str() {
+            Some("") => v.into_owned(),
+            Some(prev) => format!("{prev},{v}"),
+            None => v.into_owned(),
+        };
+        *entry = Value::String(joined);
+    }
+    let (body_value, base64) = match std::str::from_utf8(body) {
+        _ if body.is_empty() => (Value::Null, false),
+        Ok(text) => (Value::String(text.to_owned()), false),
+        Err(_) => {
+            use base64::Engine as _;
+            (Value::String(base64::engine::general_purpose::STANDARD.encode(body)), true)
+        }
+    };
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+    let mut context = json!({
+        "accountId": "000000000000",
+        "apiId": "local",
+        "domainName": "127.0.0.1",
+        "domainPrefix": "local",
+        "http": {
+            "method": parts.method.as_str(),
+            "path": parts.uri.path(),
+            "protocol": "HTTP/1.1",
+            "sourceIp": "127.0.0.1",
+            "userAgent": parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or(""),
+        },
+        "requestId": ulid::Ulid::new().to_string(),
+        "routeKey": route.key(),
+        "stage": "$default",
+        "time": "",
+        "timeEpoch": now,
+    });
+    if let Some(claims) = claims {
+        context["authorizer"] = json!({ "jwt": { "claims": claims, "scopes": null } });
+    }
+    json!({
+        "version": "2.0",
+        "routeKey": route.key(),
+        "rawPath": parts.uri.path(),
+        "rawQueryString": raw_query,
+        "headers": headers,
+        "queryStringParameters": if query.is_empty() { Value::Null } else { Value::Object(query) },
+        "pathParameters": if params.is_empty() { Value::Null } else { json!(params) },
+        "requestContext": context,
+        "body": body_value,
+        "isBase64Encoded": base64,
+    })
+}
+
+/// Serves the gateway on `listener` until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, gateway: Arc<Gateway>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let gateway = gateway.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let gateway = gateway.clone();
+                async move { Ok::<_, Infallible>(gateway.handle(req).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
+/// Binds `addr` and serves in a background task; returns the bound address.
+pub async fn start(addr: SocketAddr, gateway: Gateway) -> anyhow::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let bound = listener.local_addr()?;
+    if gateway.routes.is_empty() {
+        bail!("the template declares no routes");
+    }
+    tokio::spawn(serve(listener, Arc::new(gateway)));
+    Ok(bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(method: &str, path: &str) -> TemplateRoute {
+        TemplateRoute { method: method.into(), path: path.into(), function: "F".into(), authorized: true }
+    }
+
+    #[test]
+    fn routes_match_with_parameters() {
+        let r = route("GET", "/admin/customers/{customer_id}");
+        let (_, p) = r.matches("GET", "/admin/customers/cus_1").unwrap();
+        assert_eq!(p["customer_id"], "cus_1");
+        assert!(r.matches("POST", "/admin/customers/cus_1").is_none());
+        assert!(r.matches("GET", "/admin/customers").is_none());
+        assert!(r.matches("GET", "/admin/customers/cus_1/sites").is_none());
+    }
+
+    #[test]
+    fn literal_segments_score_higher() {
+        let literal = route("GET", "/portal/jobs/export").matches("GET", "/portal/jobs/export").unwrap().0;
+        let param = route("GET", "/portal/jobs/{job_id}").matches("GET", "/portal/jobs/export").unwrap().0;
+        assert!(literal > param);
+    }
+
+    #[test]
+    fn array_claims_reach_lambda_as_api_gateway_writes_them() {
+        let claims: Map<String, Value> =
+            serde_json::from_str(r#"{"cognito:groups":["tenant-admin","portal-member"],"exp":12,"sub":"x"}"#).unwrap();
+        let out = claims_for_lambda(&claims);
+        assert_eq!(out["cognito:groups"], "[tenant-admin portal-member]");
+        assert_eq!(out["exp"], "12");
+        assert_eq!(out["sub"], "x");
+    }
+
+    #[test]
+    fn the_template_declares_routes_with_functions() {
+        let routes = template_routes(&crate::workspace_root().join("infra/template.yaml")).unwrap();
+        assert!(routes.iter().any(|r| r.key() == "POST /platform/tenants" && r.function == "CreateTenantFunction"));
+        assert!(routes.iter().all(|r| r.authorized));
+    }
+}

@@ -1,0 +1,173 @@
+//! Creates on the local endpoint what `infra/template.yaml` declares: the table (keys,
+//! GSI1, stream, TTL), the user pool (immutable custom attributes, email and phone
+//! sign-in, password policy), its groups and app client, the files bucket and the SES
+//! sender identity.
+
+use anyhow::Context as _;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeDataType, ExplicitAuthFlowsType, PasswordPolicyType, SchemaAttributeType, StringAttributeConstraintsType,
+    UserPoolPolicyType, UsernameAttributeType,
+};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+};
+use portico::domain::principal::{GROUP_ADMIN, GROUP_MEMBER, GROUP_OPERATOR};
+use serde::{Deserialize, Serialize};
+
+use crate::stack::Aws;
+
+pub const TABLE: &str = "portico";
+pub const BUCKET: &str = "portico-files";
+pub const SENDER_DOMAIN: &str = "portico.test";
+pub const SENDER: &str = "portal@portico.test";
+
+/// What provisioning created.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Provisioned {
+    pub table_name: String,
+    pub user_pool_id: String,
+    pub user_pool_client_id: String,
+    pub bucket: String,
+    pub sender: String,
+}
+
+impl Provisioned {
+    /// The issuer Cognito writes into tokens of this pool.
+    pub fn issuer(&self) -> String {
+        format!("https://cognito-idp.{}.amazonaws.com/{}", crate::stack::REGION, self.user_pool_id)
+    }
+}
+
+fn key(name: &str, kind: KeyType) -> anyhow::Result<KeySchemaElement> {
+    Ok(KeySchemaElement::builder().attribute_name(name).key_type(kind).build()?)
+}
+
+fn string_attr(name: &str) -> anyhow::Result<AttributeDefinition> {
+    Ok(AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build()?)
+}
+
+async fn table(aws: &Aws) -> anyhow::Result<()> {
+    let db = aws.dynamodb();
+    db.create_table()
+        .table_name(TABLE)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(vec![
+            string_attr("PK")?,
+            string_attr("SK")?,
+            string_attr("GSI1PK")?,
+            string_attr("GSI1SK")?,
+        ]))
+        .set_key_schema(Some(vec![key("PK", KeyType::Hash)?, key("SK", KeyType::Range)?]))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("GSI1")
+                .set_key_schema(Some(vec![key("GSI1PK", KeyType::Hash)?, key("GSI1SK", KeyType::Range)?]))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()?,
+        )
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewAndOldImages)
+                .build()?,
+        )
+        .send()
+        .await
+        .context("CreateTable")?;
+    db.update_time_to_live()
+        .table_name(TABLE)
+        .time_to_live_specification(
+            TimeToLiveSpecification::builder().attribute_name("expires_at").enabled(true).build()?,
+        )
+        .send()
+        .await
+        .context("UpdateTimeToLive")?;
+    Ok(())
+}
+
+fn custom_attr(name: &str) -> SchemaAttributeType {
+    SchemaAttributeType::builder()
+        .name(name)
+        .attribute_data_type(AttributeDataType::String)
+        .mutable(false)
+        .string_attribute_constraints(
+            StringAttributeConstraintsType::builder().min_length("4").max_length("64").build(),
+        )
+        .build()
+}
+
+async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
+    let idp = aws.cognito();
+    let pool = idp
+        .create_user_pool()
+        .pool_name("portico-users")
+        .username_attributes(UsernameAttributeType::Email)
+        .username_attributes(UsernameAttributeType::PhoneNumber)
+        .policies(
+            UserPoolPolicyType::builder()
+                .password_policy(
+                    PasswordPolicyType::builder()
+                        .minimum_length(12)
+                        .require_lowercase(true)
+                        .require_uppercase(true)
+                        .require_numbers(true)
+                        .require_symbols(true)
+                        .temporary_password_validity_days(7)
+                        .build(),
+                )
+                .build(),
+        )
+        .schema(custom_attr("tenant_id"))
+        .schema(custom_attr("member_id"))
+        .send()
+        .await
+        .context("CreateUserPool")?
+        .user_pool
+        .context("no user pool")?;
+    let pool_id = pool.id.context("no pool id")?;
+    for group in [GROUP_OPERATOR, GROUP_ADMIN, GROUP_MEMBER] {
+        idp.create_group().user_pool_id(&pool_id).group_name(group).send().await.context("CreateGroup")?;
+    }
+    let client = idp
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("portal")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .set_read_attributes(Some(
+            [
+                "email",
+                "email_verified",
+                "phone_number",
+                "phone_number_verified",
+                "given_name",
+                "family_name",
+                "custom:tenant_id",
+                "custom:member_id",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ))
+        .set_write_attributes(Some(["email", "phone_number", "given_name", "family_name"].map(String::from).to_vec()))
+        .send()
+        .await
+        .context("CreateUserPoolClient")?
+        .user_pool_client
+        .context("no client")?;
+    Ok((pool_id, client.client_id.context("no client id")?))
+}
+
+/// Provisions everything; safe to call once per (endpoint, account).
+pub async fn provision(aws: &Aws) -> anyhow::Result<Provisioned> {
+    let ((), (user_pool_id, user_pool_client_id)) = tokio::try_join!(table(aws), user_pool(aws))?;
+    // Bucket names are global across accounts: tests' accounts get their own.
+    let bucket = match &aws.account {
+        Some(account) => format!("{BUCKET}-{account}"),
+        None => BUCKET.to_owned(),
+    };
+    aws.s3().create_bucket().bucket(&bucket).send().await.context("CreateBucket")?;
+    aws.ses().create_email_identity().email_identity(SENDER_DOMAIN).send().await.context("CreateEmailIdentity")?;
+    Ok(Provisioned { table_name: TABLE.into(), user_pool_id, user_pool_client_id, bucket, sender: SENDER.into() })
+}

@@ -1,0 +1,218 @@
+//! The demo tenant, created through the API the way people would: an operator creates
+//! the tenant, its admin signs in with the emailed temporary password, completes set-up,
+//! creates customers (one with a child customer), sites and members, and invites them;
+//! the members sign in with their emailed passwords and choose the demo password.
+
+use anyhow::{bail, Context as _};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::client::ApiClient;
+use crate::provision::Provisioned;
+use crate::signin;
+use crate::stack::Aws;
+
+/// The password every demo login ends up with.
+pub const DEMO_PASSWORD: &str = "Portico-Demo-2026!";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Login {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Seeded {
+    pub tenant_id: String,
+    pub operator: Login,
+    pub admin: Login,
+    /// Customer-scoped: sees every site of Harbor Retail Group and its child customer.
+    pub demo: Login,
+    /// Site-scoped: sees only Outlet North.
+    pub site_member: Login,
+}
+
+/// Creates a platform operator directly in Cognito (operators are set up by whoever
+/// runs the platform, not through the API).
+pub async fn operator(aws: &Aws, prov: &Provisioned, email: &str, password: &str) -> anyhow::Result<Login> {
+    let idp = aws.cognito();
+    let user = idp
+        .admin_create_user()
+        .user_pool_id(&prov.user_pool_id)
+        .username(email)
+        .message_action(MessageActionType::Suppress)
+        .user_attributes(AttributeType::builder().name("email").value(email).build()?)
+        .user_attributes(AttributeType::builder().name("email_verified").value("true").build()?)
+        .send()
+        .await
+        .context("creating the operator")?
+        .user
+        .context("no user")?;
+    let username = user.username.context("no username")?;
+    idp.admin_add_user_to_group()
+        .user_pool_id(&prov.user_pool_id)
+        .username(&username)
+        .group_name(portico::domain::principal::GROUP_OPERATOR)
+        .send()
+        .await?;
+    idp.admin_set_user_password()
+        .user_pool_id(&prov.user_pool_id)
+        .username(&username)
+        .password(password)
+        .permanent(true)
+        .send()
+        .await?;
+    Ok(Login { username: email.into(), password: password.into() })
+}
+
+/// Signs in with the temporary password of the newest invitation sent to `email`,
+/// choosing `new_password`.
+pub async fn accept_invitation(
+    aws: &Aws,
+    prov: &Provisioned,
+    email: &str,
+    new_password: &str,
+) -> anyhow::Result<String> {
+    let mails = crate::mailbox::to(&aws.endpoint, email).await?;
+    let Some(temporary) = mails.iter().rev().find_map(|m| m.temporary_password()) else {
+        bail!("no invitation was sent to {email}");
+    };
+    signin::id_token(&aws.cognito(), &prov.user_pool_client_id, email, temporary, new_password).await
+}
+
+fn id(v: &Value) -> anyhow::Result<String> {
+    v["id"].as_str().map(str::to_owned).context("response without id")
+}
+
+pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &str) -> anyhow::Result<Seeded> {
+    let operator = operator(aws, prov, "operator@portico.test", DEMO_PASSWORD).await?;
+    let op_token = signin::id_token(
+        &aws.cognito(),
+        &prov.user_pool_client_id,
+        &operator.username,
+        &operator.password,
+        DEMO_PASSWORD,
+    )
+    .await?;
+
+    let admin_email = "admin@northwind.test";
+    let tenant = api
+        .expect(
+            201,
+            "POST",
+            "/platform/tenants",
+            &op_token,
+            Some(&json!({
+                "name": "Northwind Facilities",
+                "admin_email": admin_email,
+                "admin_first_name": "Nora",
+                "admin_last_name": "Admin",
+            })),
+        )
+        .await?;
+    let admin = accept_invitation(aws, prov, admin_email, DEMO_PASSWORD).await?;
+
+    api.expect(
+        200,
+        "PUT",
+        "/admin/settings",
+        &admin,
+        Some(&json!({
+            "features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports"],
+            "branding": {
+                "display_name": "Northwind Facilities",
+                "primary_color": "#0b5fff",
+                "portal_url": portal_url,
+                "sender_email": "service@northwind.test"
+            },
+            "default_locale": "en",
+            "work_order_types": [
+                {"code": "repair", "name": "Repair"},
+                {"code": "service", "name": "Planned service"},
+                {"code": "install", "name": "Installation"}
+            ],
+            "setup_complete": true
+        })),
+    )
+    .await?;
+
+    let customer = |body: Value| {
+        let admin = admin.clone();
+        async move { id(&api.expect(201, "POST", "/admin/customers", &admin, Some(&body)).await?) }
+    };
+    let harbor = customer(json!({"name": "Harbor Retail Group", "account_code": "HRG-001", "allowed_work_order_types": ["repair", "service"]})).await?;
+    let outlets =
+        customer(json!({"name": "Harbor Outlet Stores", "parent_id": harbor, "account_code": "HRG-OUT"})).await?;
+    let lakeside = customer(
+        json!({"name": "Lakeside Clinics", "account_code": "LKC-001", "allowed_work_order_types": ["service"]}),
+    )
+    .await?;
+
+    let site = |customer: String, name: &'static str, address: &'static str| {
+        let admin = admin.clone();
+        async move {
+            id(&api
+                .expect(
+                    201,
+                    "POST",
+                    &format!("/admin/customers/{customer}/sites"),
+                    &admin,
+                    Some(&json!({"name": name, "address": address})),
+                )
+                .await?)
+        }
+    };
+    site(harbor.clone(), "Harbor HQ", "1 Quay Street, Rotterdam").await?;
+    let north = site(outlets.clone(), "Outlet North", "12 Noordweg, Groningen").await?;
+    site(outlets.clone(), "Outlet South", "8 Zuidlaan, Maastricht").await?;
+    site(lakeside.clone(), "Lakeside Main Clinic", "3 Meerpad, Utrecht").await?;
+    site(lakeside.clone(), "Lakeside East Clinic", "40 Oostkade, Utrecht").await?;
+
+    let carla = "carla@harbor.test";
+    let carla_id = id(&api
+        .expect(201, "POST", "/admin/members", &admin, Some(&json!({
+            "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
+            "job_title": "Facilities manager", "phone": "+31612345001",
+            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "view_quotes", "approve_quotes", "view_invoices", "view_documents", "view_messages"],
+            "notifications": ["quotes", "invoices", "jobs_completed"]
+        })))
+        .await?)?;
+    let sam = "sam@harbor.test";
+    let sam_id = id(&api
+        .expect(
+            201,
+            "POST",
+            "/admin/members",
+            &admin,
+            Some(&json!({
+                "customer_id": harbor, "first_name": "Sam", "last_name": "Site", "email": sam, "locale": "nl",
+                "admin": false,
+                "permissions": ["view_jobs", "create_work_requests"],
+                "scope": {"grants": [{"customer_id": outlets, "site_ids": [north]}]}
+            })),
+        )
+        .await?)?;
+    for member in [&carla_id, &sam_id] {
+        api.expect(
+            200,
+            "POST",
+            &format!("/admin/members/{member}/invite"),
+            &admin,
+            Some(&json!({
+                "message": "Welcome to the Northwind portal: your sites and jobs are all here."
+            })),
+        )
+        .await?;
+    }
+    accept_invitation(aws, prov, carla, DEMO_PASSWORD).await?;
+    accept_invitation(aws, prov, sam, DEMO_PASSWORD).await?;
+
+    Ok(Seeded {
+        tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
+        operator,
+        admin: Login { username: admin_email.into(), password: DEMO_PASSWORD.into() },
+        demo: Login { username: carla.into(), password: DEMO_PASSWORD.into() },
+        site_member: Login { username: sam.into(), password: DEMO_PASSWORD.into() },
+    })
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one binary, one moto, an isolated world per test.
+
+mod auth;
+mod fixtures;
+mod members;
+mod resources;
+mod routes;
+mod story;
