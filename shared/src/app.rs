@@ -49,6 +49,34 @@ impl Config {
     }
 }
 
+/// Amazon Trust Services roots: every AWS service endpoint Portico calls chains to one
+/// of these (Starfield Services G2 cross-signs them for older clients).
+const AWS_ROOTS: [&[u8]; 5] = [
+    include_bytes!("../certs/Amazon_Root_CA_1.pem"),
+    include_bytes!("../certs/Amazon_Root_CA_2.pem"),
+    include_bytes!("../certs/Amazon_Root_CA_3.pem"),
+    include_bytes!("../certs/Amazon_Root_CA_4.pem"),
+    include_bytes!("../certs/Starfield_Services_Root_Certificate_Authority_-_G2.pem"),
+];
+
+/// The SDK's HTTPS client. By default it trusts only [`AWS_ROOTS`]: loading the
+/// platform's whole trust store (a bundle plus a directory of ~150 files) was most of
+/// the cold start (`make bench`, docs/decisions/0001). `PORTICO_TLS_ROOTS=system` uses
+/// the platform store instead (e.g. behind a TLS-intercepting proxy).
+pub fn https_client(system_roots: bool) -> anyhow::Result<aws_smithy_runtime_api::client::http::SharedHttpClient> {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let trust = if system_roots {
+        TrustStore::default()
+    } else {
+        AWS_ROOTS.iter().fold(TrustStore::empty(), |store, pem| store.with_pem_certificate(*pem))
+    };
+    let context = TlsContext::builder().with_trust_store(trust).build().context("TLS context")?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https())
+}
+
 #[derive(Clone)]
 pub struct App {
     pub config: Config,
@@ -68,10 +96,15 @@ impl App {
         )
     }
 
-    /// The Lambda way: configuration and credentials from the environment.
+    /// The Lambda way: configuration and credentials from the environment, and an
+    /// HTTPS client that trusts the roots AWS endpoints chain to (see [`https_client`]).
     pub async fn from_env() -> anyhow::Result<Self> {
         let config = Config::from_env()?;
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let system_roots = std::env::var("PORTICO_TLS_ROOTS").is_ok_and(|v| v == "system");
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(https_client(system_roots)?)
+            .load()
+            .await;
         Ok(Self::new(&sdk, config))
     }
 }
@@ -90,5 +123,18 @@ impl App {
         let identity = Identity::new(cognito, config.user_pool_id.clone());
         let mailer = Mailer::new(ses, config.sender.clone());
         Self { config, store, identity, mailer }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_roots_are_certificates() {
+        for pem in super::AWS_ROOTS {
+            let text = std::str::from_utf8(pem).unwrap();
+            assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), 1);
+        }
+        super::https_client(false).unwrap();
+        super::https_client(true).unwrap();
     }
 }

@@ -8,6 +8,7 @@
 //! - [`signin`], [`mailbox`]: Cognito sign-in and the emails sent locally;
 //! - [`seed`]: the demo tenant, created through the API itself.
 
+pub mod bench;
 pub mod client;
 pub mod gateway;
 pub mod mailbox;

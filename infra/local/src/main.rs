@@ -143,6 +143,45 @@ async fn token(username: &str, password: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Cold starts of `binary` against a local Runtime API: prints median and p90 of init and
+/// first invocation. The binary gets the environment a Portico function has.
+async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
+    let env: Vec<(String, String)> = [
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "bench"),
+        ("AWS_SECRET_ACCESS_KEY", "bench"),
+        ("PORTICO_TABLE", "portico"),
+        ("PORTICO_USER_POOL_ID", "us-east-1_bench"),
+        ("PORTICO_SENDER", "portal@portico.test"),
+        ("PORTICO_ADMIN_URL", "https://admin.portico.test"),
+        ("PORTICO_CURSOR_SECRET", "bench-secret-bench-secret-bench-secret"),
+        ("PORTICO_METRICS_OFF", "1"),
+        ("RUST_LOG", "off"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    // An event no route matches: the handler answers 404 without any network call.
+    let event = r#"{"version":"2.0","routeKey":"GET /bench","rawPath":"/bench","rawQueryString":"","headers":{},"requestContext":{"accountId":"1","apiId":"b","domainName":"b","domainPrefix":"b","http":{"method":"GET","path":"/bench","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"bench"},"requestId":"r","routeKey":"GET /bench","stage":"$default","time":"","timeEpoch":0},"isBase64Encoded":false}"#;
+    let path = std::path::Path::new(binary);
+    let mut inits = Vec::new();
+    let mut invokes = Vec::new();
+    portico_local::bench::cold_start(path, &env, event).await?; // warm the page cache
+    for _ in 0..runs {
+        let c = portico_local::bench::cold_start(path, &env, event).await?;
+        inits.push(c.init.as_secs_f64() * 1000.0);
+        invokes.push(c.first_invoke.as_secs_f64() * 1000.0);
+    }
+    let stat = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        (v[v.len() / 2], v[(v.len() * 9 / 10).min(v.len() - 1)])
+    };
+    let (i50, i90) = stat(&mut inits);
+    let (f50, f90) = stat(&mut invokes);
+    println!("{binary}: init median {i50:.2} ms, p90 {i90:.2} ms; first invoke median {f50:.2} ms, p90 {f90:.2} ms ({runs} runs)");
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     // Metrics lines are for CloudWatch; locally they are noise. Set before any thread starts.
     std::env::set_var("PORTICO_METRICS_OFF", "1");
@@ -155,7 +194,8 @@ fn main() -> anyhow::Result<()> {
             ["mail"] => mail().await,
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
-            _ => bail!("usage: portico-local dev | mail | token <username> [password]"),
+            ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
+            _ => bail!("usage: portico-local dev | mail | token <username> [password] | init-time <binary> <runs>"),
         }
     })
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make bench: figures, not assertions. Cold-start init time of the Lambda binary against
+# a hello-world lambda_runtime binary built the same way (both spawned against a local
+# Runtime API emulator), package sizes, and release build time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-30}
+
+echo "== release build (profile.release: opt-level s, thin LTO, strip; host target)"
+start=$(date +%s)
+cargo build --release --locked -p portico-functions --bin portico -p portico-bench-hello --bin hello 2>&1 | tail -1
+echo "   took $(( $(date +%s) - start )) s (a clean build: cargo clean first)"
+cargo build --locked -p portico-local --bin portico-local 2>&1 | tail -1
+
+echo "== package sizes (bootstrap binary, zipped as Lambda takes it)"
+for bin in portico hello; do
+  python3 - "$bin" <<'PY'
+import os, sys, zipfile, tempfile
+b = sys.argv[1]; path = f"target/release/{b}"
+with tempfile.TemporaryDirectory() as d:
+    z = os.path.join(d, "f.zip")
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as f:
+        f.write(path, "bootstrap")
+    print(f"   {b:8} binary {os.path.getsize(path)/1e6:6.2f} MB   zip {os.path.getsize(z)/1e6:6.2f} MB")
+PY
+done
+
+echo "== cold start: spawn -> first /invocation/next ($RUNS runs each, after one warm-up)"
+./target/debug/portico-local init-time target/release/hello "$RUNS"
+./target/debug/portico-local init-time target/release/portico "$RUNS"
