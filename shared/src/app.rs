@@ -1,6 +1,8 @@
 //! The application context: configuration and the AWS clients, built once at init and
 //! shared by every request.
 
+use std::sync::OnceLock;
+
 use anyhow::Context as _;
 use aws_config::SdkConfig;
 
@@ -72,44 +74,33 @@ pub fn https_client(system_roots: bool) -> anyhow::Result<aws_smithy_runtime_api
     };
     let context = TlsContext::builder().with_trust_store(trust).build().context("TLS context")?;
     Ok(aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .tls_context(context)
         .build_https())
 }
 
-#[derive(Clone)]
+/// The application: configuration and clients. The DynamoDB store is built at init
+/// (every operation uses it); Cognito and SES clients are built on first use, so the
+/// functions that never call them never pay for them (see `make bench`).
 pub struct App {
     pub config: Config,
     pub store: Store,
-    pub identity: Identity,
-    pub mailer: Mailer,
+    sdk: SdkConfig,
+    identity: OnceLock<Identity>,
+    mailer: OnceLock<Mailer>,
 }
 
 impl App {
-    /// Builds the clients from an SDK configuration. No network call happens here.
+    /// Builds the application from an SDK configuration. No network call happens here.
     pub fn new(sdk: &SdkConfig, config: Config) -> Self {
-        Self::with_clients(
-            config,
+        let store = Store::new(
             aws_sdk_dynamodb::Client::new(sdk),
-            aws_sdk_cognitoidentityprovider::Client::new(sdk),
-            aws_sdk_sesv2::Client::new(sdk),
-        )
+            config.table.clone(),
+            CursorKey::new(config.cursor_secret.as_bytes().to_vec()),
+        );
+        Self { config, store, sdk: sdk.clone(), identity: OnceLock::new(), mailer: OnceLock::new() }
     }
 
-    /// The Lambda way: configuration and credentials from the environment, and an
-    /// HTTPS client that trusts the roots AWS endpoints chain to (see [`https_client`]).
-    pub async fn from_env() -> anyhow::Result<Self> {
-        let config = Config::from_env()?;
-        let system_roots = std::env::var("PORTICO_TLS_ROOTS").is_ok_and(|v| v == "system");
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(https_client(system_roots)?)
-            .load()
-            .await;
-        Ok(Self::new(&sdk, config))
-    }
-}
-
-impl App {
     /// Builds the application from clients configured elsewhere (the local stack adds an
     /// account header for moto; tests cap retries).
     pub fn with_clients(
@@ -118,11 +109,37 @@ impl App {
         cognito: aws_sdk_cognitoidentityprovider::Client,
         ses: aws_sdk_sesv2::Client,
     ) -> Self {
-        let store =
-            Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
-        let identity = Identity::new(cognito, config.user_pool_id.clone());
-        let mailer = Mailer::new(ses, config.sender.clone());
-        Self { config, store, identity, mailer }
+        let store = Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
+        let identity = OnceLock::from(Identity::new(cognito, config.user_pool_id.clone()));
+        let mailer = OnceLock::from(Mailer::new(ses, config.sender.clone()));
+        Self { config, store, sdk: SdkConfig::builder().build(), identity, mailer }
+    }
+
+    /// The Lambda way: configuration, credentials and region from the environment (as
+    /// Lambda provides them; no provider chain is built), and an HTTPS client that trusts
+    /// the roots AWS endpoints chain to (see [`https_client`]).
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let config = Config::from_env()?;
+        let system_roots = std::env::var("PORTICO_TLS_ROOTS").is_ok_and(|v| v == "system");
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .credentials_provider(aws_config::environment::EnvironmentVariableCredentialsProvider::new())
+            .region(aws_config::environment::EnvironmentVariableRegionProvider::new())
+            .http_client(https_client(system_roots)?)
+            .load()
+            .await;
+        Ok(Self::new(&sdk, config))
+    }
+
+    /// Cognito, built on first use.
+    pub fn identity(&self) -> &Identity {
+        self.identity.get_or_init(|| {
+            Identity::new(aws_sdk_cognitoidentityprovider::Client::new(&self.sdk), self.config.user_pool_id.clone())
+        })
+    }
+
+    /// SES, built on first use.
+    pub fn mailer(&self) -> &Mailer {
+        self.mailer.get_or_init(|| Mailer::new(aws_sdk_sesv2::Client::new(&self.sdk), self.config.sender.clone()))
     }
 }
 

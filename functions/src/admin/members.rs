@@ -108,7 +108,7 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
         settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
 
     let (login, password) = match &member.login {
-        Some(login) => (login.clone(), app.identity.reset_temporary_password(login).await?),
+        Some(login) => (login.clone(), app.identity().reset_temporary_password(login).await?),
         None => {
             let new_login = NewLogin {
                 tenant: admin.tenant,
@@ -118,16 +118,16 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
                 first_name: &member.first_name,
                 last_name: &member.last_name,
             };
-            match app.identity.create_login(&new_login).await {
+            match app.identity().create_login(&new_login).await {
                 Ok(created) => created,
                 // An earlier invitation may have created the login and then failed:
                 // reuse it only if it is this very member's.
-                Err(Error::Conflict(taken)) => match app.identity.find_login(&member.email).await? {
+                Err(Error::Conflict(taken)) => match app.identity().find_login(&member.email).await? {
                     Some(l)
                         if l.tenant.as_deref() == Some(&admin.tenant.to_string())
                             && l.member.as_deref() == Some(&member.id.to_string()) =>
                     {
-                        let password = app.identity.reset_temporary_password(&l.username).await?;
+                        let password = app.identity().reset_temporary_password(&l.username).await?;
                         (l.username, password)
                     }
                     _ => return Err(Error::Conflict(taken)),
@@ -149,7 +149,7 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
         as_admin: false,
     }
     .render()?;
-    app.mailer.send(&brand, input.email.as_ref().unwrap_or(&member.email), mail).await?;
+    app.mailer().send(&brand, input.email.as_ref().unwrap_or(&member.email), mail).await?;
 
     let mut after = member.clone();
     after.mark_invited(login);

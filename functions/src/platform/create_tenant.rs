@@ -31,7 +31,7 @@ pub async fn handle(app: &App, req: Req) -> Result<Reply> {
     let settings = Settings::initial(tenant.name.clone());
 
     let (login, password) = app
-        .identity
+        .identity()
         .create_login(&NewLogin {
             tenant: tenant.id,
             kind: LoginKind::TenantAdmin,
@@ -47,7 +47,7 @@ pub async fn handle(app: &App, req: Req) -> Result<Reply> {
     tx.create(&settings, "settings.created", "the settings exist")?;
     if let Err(e) = app.store.commit(tx).await {
         // Leave nothing behind: without the tenant, the login is useless.
-        let _ = app.identity.delete(&login).await;
+        let _ = app.identity().delete(&login).await;
         return Err(e);
     }
 
@@ -63,7 +63,7 @@ pub async fn handle(app: &App, req: Req) -> Result<Reply> {
         as_admin: true,
     }
     .render()?;
-    let admin_invited = match app.mailer.send(&brand, &tenant.admin_email, mail).await {
+    let admin_invited = match app.mailer().send(&brand, &tenant.admin_email, mail).await {
         Ok(()) => true,
         Err(e) => {
             tracing::error!(error = %e, "admin invitation not sent");

@@ -62,6 +62,7 @@ impl Aws {
                 aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "portico-local"),
             ))
             .retry_config(RetryConfig::standard().with_max_attempts(attempts))
+            .http_client(portico::app::https_client(false).expect("the HTTPS client builds"))
             .timeout_config(
                 aws_config::timeout::TimeoutConfig::builder().operation_timeout(Duration::from_secs(30)).build(),
             )

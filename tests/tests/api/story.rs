@@ -141,13 +141,13 @@ async fn a_disabled_cognito_user_cannot_sign_in() {
         .await
         .unwrap()
         .username;
-    app.app.identity.disable(&username).await.unwrap();
+    app.app.identity().disable(&username).await.unwrap();
     let refused =
         portico_local::signin::sign_in(&app.cognito(), &app.prov.user_pool_client_id, &t.admin_email, PASSWORD).await;
     let message = refused.err().expect("a disabled user must not sign in").to_string();
     assert!(message.contains("User is disabled"), "{message}");
 
-    app.app.identity.enable(&username).await.unwrap();
+    app.app.identity().enable(&username).await.unwrap();
     app.sign_in(&t.admin_email, PASSWORD).await;
 }
 
