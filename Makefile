@@ -94,10 +94,11 @@ token:
 # --- AWS ------------------------------------------------------------------------------
 
 build: $(TOOLS)/cargo-lambda/.installed
+	rustup target add aarch64-unknown-linux-gnu
 	PATH="$(CURDIR)/$(TOOLS)/cargo-lambda/bin:$$PATH" cargo lambda build --release --arm64 -p portico-functions --bin portico
 
 package: build
-	cd target/lambda/portico && rm -f ../portico.zip && zip -q -9 ../portico.zip bootstrap
+	cd target/lambda/portico && rm -f ../portico.zip && $(PYTHON) -c "import zipfile; z = zipfile.ZipFile('../portico.zip', 'w', zipfile.ZIP_DEFLATED, compresslevel=9); z.write('bootstrap'); z.close()"
 	@ls -l target/lambda/portico.zip
 
 deploy: $(TOOLS)/sam/.installed $(TOOLS)/cargo-lambda/.installed

@@ -6,17 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-30}
 
-echo "== release build (profile.release: opt-level s, thin LTO, strip; host target)"
+# Built like the Lambda artifact (.cargo/config.toml): explicit --target, non-PIE.
+HOST=$(rustc -vV | sed -n 's/^host: //p')
+OUT=target/$HOST/release
+echo "== release build (profile.release: opt-level s, thin LTO, strip; $HOST, non-PIE)"
 start=$(date +%s)
-cargo build --release --locked -p portico-functions --bin portico -p portico-bench-hello --bin hello 2>&1 | tail -1
+RUSTFLAGS="-C relocation-model=static" cargo build --release --locked --target "$HOST" \
+  -p portico-functions --bin portico -p portico-bench-hello --bin hello 2>&1 | tail -1
 echo "   took $(( $(date +%s) - start )) s (a clean build: cargo clean first)"
 cargo build --locked -p portico-local --bin portico-local 2>&1 | tail -1
 
 echo "== package sizes (bootstrap binary, zipped as Lambda takes it)"
 for bin in portico hello; do
-  python3 - "$bin" <<'PY'
+  python3 - "$bin" "$OUT" <<'PY'
 import os, sys, zipfile, tempfile
-b = sys.argv[1]; path = f"target/release/{b}"
+b = sys.argv[1]; path = f"{sys.argv[2]}/{b}"
 with tempfile.TemporaryDirectory() as d:
     z = os.path.join(d, "f.zip")
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as f:
@@ -26,5 +30,5 @@ PY
 done
 
 echo "== cold start: spawn -> first /invocation/next ($RUNS runs each, after one warm-up)"
-./target/debug/portico-local init-time target/release/hello "$RUNS"
-./target/debug/portico-local init-time target/release/portico "$RUNS"
+./target/debug/portico-local init-time "$OUT/hello" "$RUNS"
+./target/debug/portico-local init-time "$OUT/portico" "$RUNS"
