@@ -30,5 +30,9 @@ PY
 done
 
 echo "== cold start: spawn -> first /invocation/next ($RUNS runs each, after one warm-up)"
-./target/debug/portico-local init-time "$OUT/hello" "$RUNS"
-./target/debug/portico-local init-time "$OUT/portico" "$RUNS"
+hello=$(./target/debug/portico-local init-time "$OUT/hello" "$RUNS")
+portico=$(./target/debug/portico-local init-time "$OUT/portico" "$RUNS")
+echo "   $hello"
+echo "   $portico"
+median() { sed -n 's/.*init median \([0-9.]*\) ms.*/\1/p' <<<"$1"; }
+python3 -c "import sys; h, p = map(float, sys.argv[1:]); print(f'   init ratio portico / hello world: {p / h:.2f}x (budget: 1.25x)')" "$(median "$hello")" "$(median "$portico")"

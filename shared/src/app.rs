@@ -109,7 +109,8 @@ impl App {
         cognito: aws_sdk_cognitoidentityprovider::Client,
         ses: aws_sdk_sesv2::Client,
     ) -> Self {
-        let store = Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
+        let store =
+            Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
         let identity = OnceLock::from(Identity::new(cognito, config.user_pool_id.clone()));
         let mailer = OnceLock::from(Mailer::new(ses, config.sender.clone()));
         Self { config, store, sdk: SdkConfig::builder().build(), identity, mailer }

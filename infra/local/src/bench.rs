@@ -48,13 +48,17 @@ async fn runtime_api(
             // One event per process: park the runtime until it is killed.
             std::future::pending::<()>().await;
         }
-        let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default() + Duration::from_secs(30);
+        let deadline = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+            + Duration::from_secs(30);
         let res = hyper::Response::builder()
             .header("content-type", "application/json")
             .header("lambda-runtime-aws-request-id", "bench-request-1")
             .header("lambda-runtime-deadline-ms", deadline.as_millis().to_string())
             .header("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:123456789012:function:bench")
-            .header("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0")
+            .header(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0",
+            )
             .body(Full::new(Bytes::from(event.as_bytes().to_vec())))
             .unwrap_or_default();
         return Ok(res);
@@ -81,7 +85,8 @@ pub async fn cold_start(binary: &Path, env: &[(String, String)], event: &str) ->
             let Ok((stream, _)) = listener.accept().await else { break };
             let (event, tx, served) = (event.clone(), tx.clone(), served.clone());
             tokio::spawn(async move {
-                let svc = hyper::service::service_fn(move |req| runtime_api(req, event.clone(), tx.clone(), served.clone()));
+                let svc =
+                    hyper::service::service_fn(move |req| runtime_api(req, event.clone(), tx.clone(), served.clone()));
                 let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
             });
         }
