@@ -3,7 +3,6 @@
 use portico::domain::customer::{Customer, CustomerPatch, CustomerView, NewCustomer};
 use portico::domain::ids::CustomerId;
 use portico::domain::member::Member;
-use portico::domain::settings::Settings;
 use portico::domain::site::Site;
 use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::{keys, Page, Tx};
@@ -25,7 +24,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let mut wanted = vec![keys::settings_key(admin.tenant)];
     wanted.extend(input.parent_id.map(|p| keys::customer_key(admin.tenant, p)));
     let found = app.store.batch(&wanted).await?;
-    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    let settings = found.settings()?;
     let parent = match input.parent_id {
         None => None,
         Some(_) => Some(found.one::<Customer>()?.ok_or_else(|| Error::invalid_field("parent_id", "no such customer"))?),
@@ -87,7 +86,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let patch: CustomerPatch = req.body()?;
     let found = app.store.batch(&[keys::customer_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
     let before = found.one::<Customer>()?.ok_or(Error::NotFound)?;
-    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    let settings = found.settings()?;
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.apply(patch, &settings.work_order_codes())?;

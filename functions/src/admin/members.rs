@@ -39,7 +39,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     // The customer, the settings and "has this customer any member yet?" in parallel.
     let (found, existing) =
         tokio::try_join!(app.store.batch(&wanted), app.store.query::<Member>(&members_query, 1, &none),)?;
-    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    let settings = found.settings()?;
     require_setup(&settings)?;
     let customer = found.one::<Customer>()?.ok_or_else(|| Error::invalid_field("customer_id", "no such customer"))?;
     let scope = app.store.resolve_scope(admin.tenant, &customer, input.scope.take()).await?;
@@ -99,7 +99,7 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
     let input: InviteInput = req.body_or_default()?;
     let found = app.store.batch(&[keys::member_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
     let member = found.one::<Member>()?.ok_or(Error::NotFound)?;
-    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    let settings = found.settings()?;
     require_setup(&settings)?;
     if member.is_disabled() {
         return Err(Error::conflict("the member is disabled; enable them before sending credentials"));

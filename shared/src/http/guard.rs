@@ -56,7 +56,7 @@ pub async fn member(app: &App, req: &Req) -> Result<Portal> {
     if member.is_disabled() {
         return Err(Error::forbidden("your portal access is disabled"));
     }
-    let settings = found.one::<Settings>()?.ok_or_else(|| anyhow::anyhow!("tenant has no settings"))?;
+    let settings = found.settings()?;
     Ok(Portal { principal, member, settings })
 }
 

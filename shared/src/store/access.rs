@@ -14,6 +14,11 @@ use crate::domain::settings::Settings;
 use crate::domain::site::Site;
 use crate::error::{Error, FieldError, Result};
 
+/// Every tenant has settings from its creation on: their absence is a fault, not a 404.
+fn no_settings() -> Error {
+    anyhow::anyhow!("tenant has no settings").into()
+}
+
 /// Items of one BatchGetItem, sorted by type.
 #[derive(Default)]
 pub struct Batch {
@@ -30,6 +35,11 @@ impl Batch {
             .collect()
     }
 
+    /// The tenant's settings, which every tenant has from its creation on.
+    pub fn settings(&self) -> Result<Settings> {
+        self.one::<Settings>()?.ok_or_else(no_settings)
+    }
+
     /// The one item of type `E`, if present.
     pub fn one<E: Stored>(&self) -> Result<Option<E>> {
         Ok(self.all::<E>()?.into_iter().next())
@@ -44,9 +54,7 @@ impl Store {
 
     /// Settings of a tenant; every tenant has them from creation.
     pub async fn settings(&self, tenant: TenantId) -> Result<Settings> {
-        self.get::<Settings>(keys::settings_key(tenant))
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("tenant has no settings").into())
+        self.get::<Settings>(keys::settings_key(tenant)).await?.ok_or_else(no_settings)
     }
 
     /// Resolves a scope written in the API against the hierarchy. Every grant must lie
