@@ -16,7 +16,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test lint fmt fmt-check clippy unit integration cfn-lint build package deploy bench mail token openapi venv tools clean
+.PHONY: help dev test lint fmt fmt-check clippy unit integration cfn-lint build package deploy bench mail env token openapi venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench    init time, package sizes (prints figures)"
 	@echo "make mail     emails sent by the local stack"
 	@echo "make token EMAIL=…  an ID token for a local sign-in"
+	@echo "make env      export lines pointing cargo lambda at the running local stack"
 	@echo "make openapi  regenerate docs/openapi.json"
 
 # --- project-local Python tools -------------------------------------------------------
@@ -86,6 +87,9 @@ openapi:
 
 mail:
 	@cargo run --quiet -p portico-local -- mail
+
+env:
+	@cargo run --quiet -p portico-local -- env
 
 token:
 	@test -n "$(EMAIL)" || { echo "usage: make -s token EMAIL=carla@harbor.test" >&2; exit 2; }

@@ -5,6 +5,7 @@
 //!   to sign in; Ctrl-C stops everything it started.
 //! - `portico-local mail`: list the emails sent locally.
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
+//! - `portico-local env`: `export` lines pointing a Lambda binary at the local stack.
 
 use std::path::PathBuf;
 
@@ -130,6 +131,27 @@ async fn mail() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Shell `export` lines that point a Lambda binary (e.g. under `cargo lambda watch`) at
+/// the running local stack.
+fn env() -> anyhow::Result<()> {
+    let stack = read_stack()?;
+    let get = |k: &str| stack[k].as_str().map(str::to_owned).with_context(|| format!("{k} missing from stack.json"));
+    for (name, value) in [
+        ("AWS_ENDPOINT_URL", get("aws_endpoint_url")?),
+        ("AWS_REGION", get("region")?),
+        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ("PORTICO_TABLE", get("table_name")?),
+        ("PORTICO_USER_POOL_ID", get("user_pool_id")?),
+        ("PORTICO_SENDER", provision::SENDER.to_owned()),
+        ("PORTICO_ADMIN_URL", get("api_url")?),
+        ("PORTICO_CURSOR_SECRET", "local-cursor-secret-not-for-production".to_owned()),
+    ] {
+        println!("export {name}='{value}'");
+    }
+    Ok(())
+}
+
 async fn token(username: &str, password: Option<&str>) -> anyhow::Result<()> {
     let stack = read_stack()?;
     let endpoint = stack["aws_endpoint_url"].as_str().context("aws_endpoint_url")?;
@@ -192,10 +214,13 @@ fn main() -> anyhow::Result<()> {
         match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
             ["dev"] => dev().await,
             ["mail"] => mail().await,
+            ["env"] => env(),
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
-            _ => bail!("usage: portico-local dev | mail | token <username> [password] | init-time <binary> <runs>"),
+            _ => {
+                bail!("usage: portico-local dev | mail | env | token <username> [password] | init-time <binary> <runs>")
+            }
         }
     })
 }

@@ -14,9 +14,11 @@ use crate::domain::settings::Settings;
 use crate::domain::site::Site;
 use crate::error::{Error, FieldError, Result};
 
-/// Every tenant has settings from its creation on: their absence is a fault, not a 404.
+/// Every tenant has settings from its creation on, so a verified principal whose tenant
+/// has none belongs to a tenant that was removed: refused, like a disabled login.
 fn no_settings() -> Error {
-    anyhow::anyhow!("tenant has no settings").into()
+    tracing::warn!("the caller's tenant has no settings");
+    Error::forbidden("this portal does not exist (any more)")
 }
 
 /// Items of one BatchGetItem, sorted by type.

@@ -70,3 +70,14 @@ async fn every_fixture_runs_through_its_handler() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_verified_admin_of_a_tenant_that_does_not_exist_is_refused() {
+    let app = spawn_app().await;
+    let text = std::fs::read_to_string(workspace_root().join("events/api/GetSettings.json")).unwrap();
+    let request = lambda_http::request::from_str(&text).unwrap();
+    let response = portico_functions::handle_event(app.app, request).await;
+    assert_eq!(response.status().as_u16(), 403);
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+    assert_eq!(content_type, Some("application/problem+json"));
+}
