@@ -108,15 +108,19 @@ impl Mailer {
             .build();
         // The display name is quoted; quotes and backslashes in it are dropped.
         let name: String = brand.display_name.chars().filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n')).collect();
-        self.ses
+        let sent = self
+            .ses
             .send_email()
             .from_email_address(format!("\"{name}\" <{}>", self.from))
             .destination(Destination::builder().to_addresses(to.as_str()).build())
             .set_reply_to_addresses(brand.reply_to.as_ref().map(|r| vec![r.as_str().to_owned()]))
             .content(EmailContent::builder().simple(message).build())
             .send()
-            .await
-            .context("SES SendEmail")?;
+            .await;
+        if sent.is_err() {
+            crate::observability::metric("EmailsFailed", 1.0, "Count");
+        }
+        sent.context("SES SendEmail")?;
         crate::observability::metric("EmailsSent", 1.0, "Count");
         tracing::info!(recipients = 1, "email sent");
         Ok(())
