@@ -63,7 +63,12 @@ routes! {
     "POST" "/admin/members" => "CreateMember": admin::members::create,
     "GET" "/admin/members" => "ListMembers": admin::members::list,
     "GET" "/admin/members/{member_id}" => "GetMember": admin::members::get,
+    "PATCH" "/admin/members/{member_id}" => "UpdateMember": admin::members::update,
+    "DELETE" "/admin/members/{member_id}" => "DeleteMember": admin::members::delete,
     "POST" "/admin/members/{member_id}/invite" => "InviteMember": admin::members::invite,
+    "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password,
+    "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable,
+    "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable,
     "GET" "/portal/me" => "GetMe": portal::me::get,
     "GET" "/portal/sites" => "ListMySites": portal::sites::list,
 }

@@ -216,13 +216,73 @@ impl Identity {
 
     #[tracing::instrument(skip(self), err)]
     pub async fn delete(&self, username: &str) -> Result<()> {
-        self.cognito
-            .admin_delete_user()
+        use aws_sdk_cognitoidentityprovider::operation::admin_delete_user::AdminDeleteUserError;
+        match self.cognito.admin_delete_user().user_pool_id(&self.pool_id).username(username).send().await {
+            Ok(_) => Ok(()),
+            // Already gone: deleting is idempotent.
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminDeleteUserError::UserNotFoundException(_)) => {
+                Ok(())
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("AdminDeleteUser").into()),
+        }
+    }
+
+    /// Whether the login has completed its first sign-in (chosen its own password).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn has_signed_in(&self, username: &str) -> Result<bool> {
+        use aws_sdk_cognitoidentityprovider::types::UserStatusType;
+        let user = self
+            .cognito
+            .admin_get_user()
             .user_pool_id(&self.pool_id)
             .username(username)
             .send()
             .await
-            .context("AdminDeleteUser")?;
+            .context("AdminGetUser")?;
+        Ok(!matches!(user.user_status(), Some(UserStatusType::ForceChangePassword)))
+    }
+
+    /// Makes the login choose a new password: Cognito sends a code to the verified
+    /// address (its message is to be branded by a CustomMessage trigger).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn reset_password(&self, username: &str) -> Result<()> {
+        self.cognito
+            .admin_reset_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminResetUserPassword")?;
+        Ok(())
+    }
+
+    /// Keeps Cognito's copy of the profile in step: names, and the phone number members
+    /// may sign in with.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn update_profile(&self, username: &str, first: &Name, last: &Name, phone: Option<&Phone>) -> Result<()> {
+        let mut attributes = vec![attr("given_name", first.as_str())?, attr("family_name", last.as_str())?];
+        if let Some(phone) = phone {
+            attributes.push(attr("phone_number", phone.as_str())?);
+            attributes.push(attr("phone_number_verified", "true")?);
+        }
+        self.cognito
+            .admin_update_user_attributes()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .set_user_attributes(Some(attributes))
+            .send()
+            .await
+            .context("AdminUpdateUserAttributes")?;
+        if phone.is_none() {
+            self.cognito
+                .admin_delete_user_attributes()
+                .user_pool_id(&self.pool_id)
+                .username(username)
+                .user_attribute_names("phone_number")
+                .send()
+                .await
+                .context("AdminDeleteUserAttributes")?;
+        }
         Ok(())
     }
 }

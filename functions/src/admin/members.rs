@@ -2,8 +2,10 @@
 
 use portico::domain::customer::Customer;
 use portico::domain::ids::{CustomerId, MemberId};
-use portico::domain::member::{InviteInput, Member, MemberView, NewMember};
+use portico::domain::member::{InviteInput, Member, MemberPatch, MemberView, NewMember};
+use portico::domain::principal::AdminPrincipal;
 use portico::domain::settings::Settings;
+use portico::domain::text::Email;
 use portico::http::{guard, Idempotency, Reply, Req};
 use portico::identity::{LoginKind, NewLogin};
 use portico::mail::{Brand, Invitation};
@@ -11,6 +13,65 @@ use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
 use crate::openapi::Problem;
+
+/// Creates the member's login (or issues a new temporary password for an existing one)
+/// and emails the credentials. Returns the Cognito username.
+async fn send_credentials(
+    app: &App,
+    admin: &AdminPrincipal,
+    member: &Member,
+    settings: &Settings,
+    message: Option<&str>,
+    to: Option<&Email>,
+) -> Result<String> {
+    let portal_url =
+        settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
+
+    let (login, password) = match &member.login {
+        Some(login) => (login.clone(), app.identity().reset_temporary_password(login).await?),
+        None => {
+            let new_login = NewLogin {
+                tenant: admin.tenant,
+                kind: LoginKind::Member(member.id),
+                email: &member.email,
+                phone: member.phone.as_ref(),
+                first_name: &member.first_name,
+                last_name: &member.last_name,
+            };
+            match app.identity().create_login(&new_login).await {
+                Ok(created) => created,
+                // An earlier invitation may have created the login and then failed:
+                // reuse it only if it is this very member's.
+                Err(Error::Conflict(taken)) => match app.identity().find_login(&member.email).await? {
+                    Some(l)
+                        if l.tenant.as_deref() == Some(&admin.tenant.to_string())
+                            && l.member.as_deref() == Some(&member.id.to_string()) =>
+                    {
+                        let password = app.identity().reset_temporary_password(&l.username).await?;
+                        (l.username, password)
+                    }
+                    _ => return Err(Error::Conflict(taken)),
+                },
+                Err(e) => return Err(e),
+            }
+        }
+    };
+
+    let brand = Brand::of(&settings);
+    let mail = Invitation {
+        locale: member.locale.unwrap_or(settings.default_locale),
+        brand: &brand,
+        first_name: member.first_name.as_str(),
+        portal_url: portal_url.as_str(),
+        username: member.email.as_str(),
+        temporary_password: password.expose(),
+        message: message.filter(|m| !m.is_empty()),
+        as_admin: false,
+    }
+    .render()?;
+    app.mailer().send(&brand, to.unwrap_or(&member.email), mail).await?;
+    Ok(login)
+}
 
 fn require_setup(settings: &Settings) -> Result<()> {
     if settings.setup_complete {
@@ -104,57 +165,143 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
     if member.is_disabled() {
         return Err(Error::conflict("the member is disabled; enable them before sending credentials"));
     }
-    let portal_url =
-        settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
-
-    let (login, password) = match &member.login {
-        Some(login) => (login.clone(), app.identity().reset_temporary_password(login).await?),
-        None => {
-            let new_login = NewLogin {
-                tenant: admin.tenant,
-                kind: LoginKind::Member(member.id),
-                email: &member.email,
-                phone: member.phone.as_ref(),
-                first_name: &member.first_name,
-                last_name: &member.last_name,
-            };
-            match app.identity().create_login(&new_login).await {
-                Ok(created) => created,
-                // An earlier invitation may have created the login and then failed:
-                // reuse it only if it is this very member's.
-                Err(Error::Conflict(taken)) => match app.identity().find_login(&member.email).await? {
-                    Some(l)
-                        if l.tenant.as_deref() == Some(&admin.tenant.to_string())
-                            && l.member.as_deref() == Some(&member.id.to_string()) =>
-                    {
-                        let password = app.identity().reset_temporary_password(&l.username).await?;
-                        (l.username, password)
-                    }
-                    _ => return Err(Error::Conflict(taken)),
-                },
-                Err(e) => return Err(e),
-            }
-        }
-    };
-
-    let brand = Brand::of(&settings);
-    let mail = Invitation {
-        locale: member.locale.unwrap_or(settings.default_locale),
-        brand: &brand,
-        first_name: member.first_name.as_str(),
-        portal_url: portal_url.as_str(),
-        username: member.email.as_str(),
-        temporary_password: password.expose(),
-        message: input.message.as_ref().map(|m| m.as_str()).filter(|m| !m.is_empty()),
-        as_admin: false,
-    }
-    .render()?;
-    app.mailer().send(&brand, input.email.as_ref().unwrap_or(&member.email), mail).await?;
-
+    let login = send_credentials(
+        app,
+        &admin,
+        &member,
+        &settings,
+        input.message.as_ref().map(|m| m.as_str()),
+        input.email.as_ref(),
+    )
+    .await?;
     let mut after = member.clone();
     after.mark_invited(login);
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.update(&member, &after, member.version, "member.invited")?;
     app.store.commit(tx).await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Member> {
+    let id = req.path_id("member_id", MemberId::parse)?;
+    app.store.get::<Member>(keys::member_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+/// Stores `after` in place of `before` (version-checked, audited) and replies with it.
+async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member, action: &str) -> Result<Reply> {
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(before, after, before.version, action)?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+#[utoipa::path(patch, path = "/admin/members/{member_id}", tag = "admin", request_body = MemberPatch,
+    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let mut patch: MemberPatch = req.body()?;
+    let before = load(app, &req, &admin).await?;
+    guard::if_match(&req, before.version)?;
+    let scope = match patch.scope.take() {
+        None => None,
+        Some(input) => {
+            let owner = app
+                .store
+                .get::<Customer>(keys::customer_key(admin.tenant, before.customer_id))
+                .await?
+                .ok_or_else(|| Error::conflict("the member's customer no longer exists"))?;
+            Some(app.store.resolve_scope(admin.tenant, &owner, Some(input)).await?)
+        }
+    };
+    let touches_login = patch.touches_login();
+    let mut after = before.clone();
+    after.apply(patch, scope);
+    if let (true, Some(login)) = (touches_login, &after.login) {
+        app.identity().update_profile(login, &after.first_name, &after.last_name, after.phone.as_ref()).await?;
+    }
+    save(app, &admin, &before, &after, "member.updated").await
+}
+
+#[utoipa::path(post, path = "/admin/members/{member_id}/disable", tag = "admin",
+    params(("member_id" = String, Path)),
+    responses((status = 200, body = MemberView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn disable(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let before = load(app, &req, &admin).await?;
+    if let Some(login) = &before.login {
+        app.identity().disable(login).await?;
+    }
+    if before.is_disabled() {
+        return Ok(Reply::ok(&before.view())?.etag(before.version));
+    }
+    let mut after = before.clone();
+    after.disable();
+    save(app, &admin, &before, &after, "member.disabled").await
+}
+
+#[utoipa::path(post, path = "/admin/members/{member_id}/enable", tag = "admin",
+    params(("member_id" = String, Path)),
+    responses((status = 200, body = MemberView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn enable(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let before = load(app, &req, &admin).await?;
+    if !before.is_disabled() {
+        return Ok(Reply::ok(&before.view())?.etag(before.version));
+    }
+    if let Some(login) = &before.login {
+        app.identity().enable(login).await?;
+    }
+    let mut after = before.clone();
+    after.enable();
+    save(app, &admin, &before, &after, "member.enabled").await
+}
+
+#[utoipa::path(post, path = "/admin/members/{member_id}/reset-password", tag = "admin",
+    params(("member_id" = String, Path)),
+    responses((status = 200, body = MemberView, description = "a member who has signed in gets a code to choose a new password; one who never has gets new credentials"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "not invited yet, or disabled")),
+    security(("cognito" = [])))]
+pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let id = req.path_id("member_id", MemberId::parse)?;
+    let found = app.store.batch(&[keys::member_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
+    let before = found.one::<Member>()?.ok_or(Error::NotFound)?;
+    let settings = found.settings()?;
+    if before.is_disabled() {
+        return Err(Error::conflict("the member is disabled; enable them first"));
+    }
+    let Some(login) = &before.login else {
+        return Err(Error::conflict("the member has no login yet: send the invitation instead"));
+    };
+    let mut after = before.clone();
+    if app.identity().has_signed_in(login).await? {
+        app.identity().reset_password(login).await?;
+        after.touch();
+    } else {
+        let login = send_credentials(app, &admin, &before, &settings, None, None).await?;
+        after.mark_invited(login);
+    }
+    save(app, &admin, &before, &after, "member.password_reset").await
+}
+
+#[utoipa::path(delete, path = "/admin/members/{member_id}", tag = "admin",
+    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let member = load(app, &req, &admin).await?;
+    guard::if_match(&req, member.version)?;
+    if let Some(login) = &member.login {
+        app.identity().delete(login).await?;
+    }
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&member, member.version, "member.deleted")?;
+    tx.release(keys::member_email(admin.tenant, &member.email));
+    app.store.commit(tx).await?;
+    Ok(Reply::no_content())
 }

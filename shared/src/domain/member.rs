@@ -124,6 +124,35 @@ pub struct InviteInput {
     pub email: Option<Email>,
 }
 
+/// `PATCH /admin/members/{member_id}`. `null` clears an optional field. The email
+/// address is the login and cannot be changed here.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    pub first_name: Option<Name>,
+    pub last_name: Option<Name>,
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<Phone>>,
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub job_title: Option<Option<Name>>,
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<Locale>)]
+    pub locale: Option<Option<Locale>>,
+    pub admin: Option<bool>,
+    pub permissions: Option<BTreeSet<Permission>>,
+    pub scope: Option<ScopeInput>,
+    pub notifications: Option<BTreeSet<NotificationKind>>,
+}
+
+impl MemberPatch {
+    /// Whether Cognito's copy of the profile (name, phone) changes.
+    pub fn touches_login(&self) -> bool {
+        self.first_name.is_some() || self.last_name.is_some() || self.phone.is_some()
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id: MemberId,
@@ -180,6 +209,56 @@ impl Member {
         }
     }
 
+    /// Applies a patch; `scope` is the patch's scope, already resolved.
+    pub fn apply(&mut self, patch: MemberPatch, scope: Option<Scope>) {
+        if let Some(v) = patch.first_name {
+            self.first_name = v;
+        }
+        if let Some(v) = patch.last_name {
+            self.last_name = v;
+        }
+        if let Some(v) = patch.phone {
+            self.phone = v;
+        }
+        if let Some(v) = patch.job_title {
+            self.job_title = v;
+        }
+        if let Some(v) = patch.locale {
+            self.locale = v;
+        }
+        if let Some(v) = patch.admin {
+            self.admin = v;
+        }
+        if let Some(v) = patch.permissions {
+            self.permissions = v;
+        }
+        if let Some(v) = scope {
+            self.scope = v;
+        }
+        if let Some(v) = patch.notifications {
+            self.notifications = v;
+        }
+        self.touch();
+    }
+
+    /// Disabled members are refused on every route; their login is disabled too.
+    pub fn disable(&mut self) {
+        self.status = MemberStatus::Disabled;
+        self.touch();
+    }
+
+    /// Back to what the member was before being disabled.
+    pub fn enable(&mut self) {
+        self.status = if self.login.is_some() { MemberStatus::Invited } else { MemberStatus::NotInvited };
+        self.touch();
+    }
+
+    /// Records a change that has no field of its own (e.g. a password reset).
+    pub fn touch(&mut self) {
+        self.updated_at = now();
+        self.version += 1;
+    }
+
     pub fn effective_permissions(&self) -> BTreeSet<Permission> {
         if self.admin {
             Permission::ALL.into_iter().collect()
@@ -195,10 +274,8 @@ impl Member {
     pub fn mark_invited(&mut self, login: String) {
         self.login = Some(login);
         self.status = MemberStatus::Invited;
-        let at = now();
-        self.invited_at = Some(at);
-        self.updated_at = at;
-        self.version += 1;
+        self.touch();
+        self.invited_at = Some(self.updated_at);
     }
 
     pub fn full_name(&self) -> String {
@@ -253,6 +330,36 @@ mod tests {
     fn an_explicit_admin_false_wins_over_the_default() {
         let m = Member::create(new_member(&format!(r#"{BASE},"admin":false}}"#)), Scope::default(), true);
         assert!(!m.admin);
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_names_and_null_clears() {
+        let mut m = Member::create(
+            new_member(&format!(r#"{BASE},"phone":"+31612345678","job_title":"Boss"}}"#)),
+            Scope::default(),
+            false,
+        );
+        let patch: MemberPatch = serde_json::from_str(r#"{"phone":null,"permissions":["view_jobs"]}"#).unwrap();
+        assert!(patch.touches_login());
+        m.apply(patch, None);
+        assert_eq!(m.phone, None);
+        assert_eq!(m.job_title.as_ref().map(|j| j.as_str()), Some("Boss"));
+        assert_eq!(m.permissions, [Permission::ViewJobs].into());
+        assert_eq!(m.version, 2);
+        assert!(serde_json::from_str::<MemberPatch>(r#"{"email":"new@example.com"}"#).is_err());
+    }
+
+    #[test]
+    fn enabling_returns_a_member_to_where_they_were() {
+        let mut m = Member::create(new_member(&format!("{BASE}}}")), Scope::default(), false);
+        m.disable();
+        assert!(m.is_disabled());
+        m.enable();
+        assert_eq!(m.status, MemberStatus::NotInvited);
+        m.mark_invited("sub-1".into());
+        m.disable();
+        m.enable();
+        assert_eq!(m.status, MemberStatus::Invited);
     }
 
     #[test]

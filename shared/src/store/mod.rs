@@ -263,6 +263,7 @@ enum Write {
     Put { item: Item, condition: Option<(String, Option<u64>)> },
     Delete { key: Key, version: Option<u64> },
     Check { key: Key, exists: bool },
+    Release { key: Key },
 }
 
 impl Write {
@@ -291,6 +292,9 @@ impl Write {
                     None => del.condition_expression("attribute_exists(PK)"),
                 };
                 b.delete(del.build().context("delete")?)
+            }
+            Write::Release { key } => {
+                b.delete(Delete::builder().table_name(table).set_key(Some(key_item(&key))).build().context("release")?)
             }
             Write::Check { key, exists } => b.condition_check(
                 ConditionCheck::builder()
@@ -423,6 +427,11 @@ impl Tx {
             Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) },
             Failure::Conflict(conflict.to_owned()),
         );
+    }
+
+    /// Releases a claim made with [`Tx::claim`].
+    pub fn release(&mut self, key: Key) {
+        self.push(Write::Release { key }, Failure::Conflict("the claim changed".into()));
     }
 
     /// Remembers the response for an `Idempotency-Key` in the same transaction.

@@ -14,6 +14,7 @@ const SPARE_CUSTOMER: &str = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9E";
 const SITE: &str = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F";
 const SPARE_SITE: &str = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9G";
 const MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H";
+const SPARE_MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9J";
 
 #[tokio::test]
 async fn every_fixture_runs_through_its_handler() {
@@ -30,6 +31,12 @@ async fn every_fixture_runs_through_its_handler() {
             json!({"customer_id": customer, "first_name": "F", "last_name": "M", "email": app.email("fixture")}),
         )
         .await;
+    let spare_member = app
+        .member(
+            &t.admin,
+            json!({"customer_id": customer, "first_name": "S", "last_name": "M", "email": app.email("spare")}),
+        )
+        .await;
     let world = [
         (TENANT, t.id.as_str()),
         (CUSTOMER, &customer),
@@ -37,6 +44,7 @@ async fn every_fixture_runs_through_its_handler() {
         (SITE, &site),
         (SPARE_SITE, &spare_site),
         (MEMBER, &member),
+        (SPARE_MEMBER, &spare_member),
     ];
 
     let mut files: Vec<PathBuf> =

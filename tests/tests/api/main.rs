@@ -2,6 +2,7 @@
 
 mod auth;
 mod fixtures;
+mod lifecycle;
 mod members;
 mod resources;
 mod routes;

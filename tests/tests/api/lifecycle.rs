@@ -1,0 +1,143 @@
+//! Member lifecycle: edit with If-Match, disable/enable, reset password, delete.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use portico_local::{mailbox, signin};
+use portico_tests::{spawn_app, TestApp, TestTenant, PASSWORD};
+use serde_json::json;
+
+/// A tenant with set-up done, a customer and an invited, signed-in member.
+async fn world(app: &TestApp) -> (TestTenant, String, String, String) {
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let c = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let email = app.email("mia");
+    let m = app
+        .member(
+            &t.admin,
+            json!({"customer_id": c, "first_name": "Mia", "last_name": "M", "email": email, "admin": false}),
+        )
+        .await;
+    let token = app.invited_member(&t.admin, &m, &email).await;
+    (t, m, email, token)
+}
+
+#[tokio::test]
+async fn a_disabled_member_is_refused_at_once_and_cannot_sign_in_until_enabled() {
+    let app = spawn_app().await;
+    let (t, m, email, token) = world(&app).await;
+    assert_eq!(app.api.get("/portal/me", &token).await.unwrap().status, 200);
+
+    let disabled = app.api.expect(200, "POST", &format!("/admin/members/{m}/disable"), &t.admin, None).await.unwrap();
+    assert_eq!(disabled["status"], "disabled");
+    let refused = app.api.get("/portal/sites", &token).await.unwrap();
+    assert_eq!(refused.status, 403, "the still-valid token no longer opens the portal");
+    let signin = signin::sign_in(&app.cognito(), &app.prov.user_pool_client_id, &email, PASSWORD).await;
+    assert!(signin.err().unwrap().to_string().contains("User is disabled"));
+    let invite = app.api.post(&format!("/admin/members/{m}/invite"), &t.admin, &json!({})).await.unwrap();
+    assert_eq!(invite.status, 409);
+
+    let enabled = app.api.expect(200, "POST", &format!("/admin/members/{m}/enable"), &t.admin, None).await.unwrap();
+    assert_eq!(enabled["status"], "invited");
+    let fresh = app.sign_in(&email, PASSWORD).await;
+    assert_eq!(app.api.get("/portal/me", &fresh).await.unwrap().status, 200);
+}
+
+#[tokio::test]
+async fn an_edit_acts_on_the_next_request_and_a_stale_one_is_refused() {
+    let app = spawn_app().await;
+    let (t, m, email, token) = world(&app).await;
+    let path = format!("/admin/members/{m}");
+    let read = app.api.get(&path, &t.admin).await.unwrap();
+    let etag = read.header("etag").unwrap().to_owned();
+
+    let body = json!({"permissions": ["view_jobs", "export_jobs"], "phone": "+31612345999", "locale": "nl"});
+    let edited = app.api.send("PATCH", &path, Some(&t.admin), Some(&body), &[("if-match", &etag)]).await.unwrap();
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let stale = app
+        .api
+        .send("PATCH", &path, Some(&t.admin), Some(&json!({"admin": true})), &[("if-match", &etag)])
+        .await
+        .unwrap();
+    assert_eq!(stale.status, 412);
+
+    let me = app.api.expect(200, "GET", "/portal/me", &token, None).await.unwrap();
+    assert_eq!(me["permissions"], json!(["view_jobs", "export_jobs"]));
+    assert_eq!(me["locale"], "nl");
+    assert_eq!(me["admin"], false, "the stale edit changed nothing");
+    // The new phone number signs in, as Cognito's copy was updated.
+    let by_phone = app.sign_in("+31612345999", PASSWORD).await;
+    assert_eq!(app.api.get("/portal/me", &by_phone).await.unwrap().body["email"], email.as_str());
+
+    let email_change = app.api.patch(&path, &t.admin, &json!({"email": "other@example.com"})).await.unwrap();
+    assert_eq!(email_change.status, 400, "the login address is not editable");
+}
+
+#[tokio::test]
+async fn resetting_a_password_sends_new_credentials_or_a_cognito_reset() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let c = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let email = app.email("rex");
+    let m =
+        app.member(&t.admin, json!({"customer_id": c, "first_name": "Rex", "last_name": "R", "email": email})).await;
+    let path = format!("/admin/members/{m}/reset-password");
+    assert_eq!(app.api.post(&path, &t.admin, &json!({})).await.unwrap().status, 409, "no login yet");
+
+    // Invited, never signed in: the reset sends new credentials.
+    app.api.expect(200, "POST", &format!("/admin/members/{m}/invite"), &t.admin, None).await.unwrap();
+    app.api.expect(200, "POST", &path, &t.admin, None).await.unwrap();
+    let mails = mailbox::to(&app.aws.endpoint, &email).await.unwrap();
+    assert_eq!(mails.len(), 2);
+    app.accept_invitation(&email).await;
+
+    // Signed in before: Cognito makes them choose a new password.
+    app.api.expect(200, "POST", &path, &t.admin, None).await.unwrap();
+    let user =
+        app.cognito().admin_get_user().user_pool_id(&app.prov.user_pool_id).username(&email).send().await.unwrap();
+    assert_eq!(user.user_status().map(|s| s.as_str()), Some("RESET_REQUIRED"));
+    // (Cognito then refuses the old password with PasswordResetRequiredException; moto
+    // does not, so that part is Cognito's to prove.)
+    assert_eq!(mailbox::to(&app.aws.endpoint, &email).await.unwrap().len(), 2, "Cognito, not Portico, sends that code");
+}
+
+#[tokio::test]
+async fn a_deleted_member_is_gone_but_the_audit_trail_keeps_them() {
+    let app = spawn_app().await;
+    let (t, m, email, token) = world(&app).await;
+    let path = format!("/admin/members/{m}");
+    let deleted = app.api.send("DELETE", &path, Some(&t.admin), None, &[]).await.unwrap();
+    assert_eq!(deleted.status, 204);
+    assert_eq!(app.api.get(&path, &t.admin).await.unwrap().status, 404);
+    assert_eq!(app.api.get("/portal/me", &token).await.unwrap().status, 403);
+    assert!(signin::sign_in(&app.cognito(), &app.prov.user_pool_client_id, &email, PASSWORD).await.is_err());
+    assert_eq!(app.api.send("DELETE", &path, Some(&t.admin), None, &[]).await.unwrap().status, 404);
+
+    let events = app
+        .aws
+        .dynamodb()
+        .query()
+        .table_name(&app.prov.table_name)
+        .index_name("GSI1")
+        .key_condition_expression("GSI1PK = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(format!("T#{}#ENTITY#{m}", t.id)))
+        .send()
+        .await
+        .unwrap();
+    let actions: Vec<String> =
+        events.items().iter().filter_map(|i| i.get("action").and_then(|a| a.as_s().ok()).cloned()).collect();
+    assert_eq!(actions, vec!["member.created", "member.invited", "member.deleted"]);
+
+    // The address is free again for a new member.
+    let c = app.api.expect(200, "GET", "/admin/customers", &t.admin, None).await.unwrap()["items"][0]["id"].clone();
+    let again = app
+        .api
+        .post(
+            "/admin/members",
+            &t.admin,
+            &json!({"customer_id": c, "first_name": "M", "last_name": "M", "email": email}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.status, 201);
+}
