@@ -57,7 +57,7 @@ async fn send_credentials(
         }
     };
 
-    let brand = Brand::of(&settings);
+    let brand = Brand::of(settings);
     let mail = Invitation {
         locale: member.locale.unwrap_or(settings.default_locale),
         brand: &brand,
