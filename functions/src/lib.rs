@@ -70,6 +70,7 @@ routes! {
     "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable,
     "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable,
     "GET" "/portal/me" => "GetMe": portal::me::get,
+    "PATCH" "/portal/me" => "UpdateMe": portal::me::update,
     "GET" "/portal/sites" => "ListMySites": portal::sites::list,
 }
 

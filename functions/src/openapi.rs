@@ -76,6 +76,7 @@ impl Modify for BearerAuth {
         crate::admin::members::disable,
         crate::admin::members::enable,
         crate::portal::me::get,
+        crate::portal::me::update,
         crate::portal::sites::list,
     ),
     tags((name = "platform"), (name = "admin"), (name = "portal"))

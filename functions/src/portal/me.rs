@@ -1,13 +1,16 @@
-//! `GET /portal/me`: who am I, what may I do, what does my portal offer.
+//! `GET, PATCH /portal/me`: who am I, what may I do, what does my portal offer — and
+//! the few things members change about themselves.
 
 use std::collections::BTreeSet;
 
 use portico::domain::ids::{CustomerId, MemberId};
-use portico::domain::member::{NotificationKind, Permission};
+use portico::domain::member::{Member, MemberPatch, NotificationKind, Permission, SelfPatch};
 use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
+use portico::domain::settings::Settings;
 use portico::domain::text::{Email, Locale, Name, Phone};
 use portico::http::{guard, Reply, Req};
+use portico::store::Tx;
 use portico::{App, Result};
 use serde::Serialize;
 
@@ -39,8 +42,30 @@ pub struct Me {
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    let m = &portal.member;
-    Reply::ok(&Me {
+    Ok(Reply::ok(&me(&portal.member, &portal.settings))?.etag(portal.member.version))
+}
+
+#[utoipa::path(patch, path = "/portal/me", tag = "portal", request_body = SelfPatch,
+    responses((status = 200, body = Me), (status = 400, body = Problem, description = "including any attempt to change rights"), (status = 403, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let patch: MemberPatch = req.body::<SelfPatch>()?.into();
+    let touches_login = patch.touches_login();
+    let before = &portal.member;
+    let mut after = before.clone();
+    after.apply(patch, None);
+    if let (true, Some(login)) = (touches_login, &after.login) {
+        app.identity().update_profile(login, &after.first_name, &after.last_name, after.phone.as_ref()).await?;
+    }
+    let mut tx = Tx::new(portal.principal.tenant, portal.actor());
+    tx.update(before, &after, before.version, "member.updated_self")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&me(&after, &portal.settings))?.etag(after.version))
+}
+
+fn me(m: &Member, settings: &Settings) -> Me {
+    Me {
         id: m.id,
         customer_id: m.customer_id,
         first_name: m.first_name.clone(),
@@ -48,12 +73,12 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
         email: m.email.clone(),
         phone: m.phone.clone(),
         job_title: m.job_title.clone(),
-        locale: m.locale.unwrap_or(portal.settings.default_locale),
+        locale: m.locale.unwrap_or(settings.default_locale),
         admin: m.admin,
         permissions: m.effective_permissions(),
-        features: portal.settings.features.clone(),
+        features: settings.features.clone(),
         notifications: m.notifications.clone(),
         scope: m.scope.to_input(),
-        portal_name: portal.settings.branding.display_name.clone(),
-    })
+        portal_name: settings.branding.display_name.clone(),
+    }
 }

@@ -153,6 +153,35 @@ impl MemberPatch {
     }
 }
 
+/// `PATCH /portal/me`: what members may change about themselves — and nothing that
+/// grants rights (`admin`, `permissions`, `scope` are unknown fields here: 400).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelfPatch {
+    pub first_name: Option<Name>,
+    pub last_name: Option<Name>,
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<Phone>>,
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<Locale>)]
+    pub locale: Option<Option<Locale>>,
+    pub notifications: Option<BTreeSet<NotificationKind>>,
+}
+
+impl From<SelfPatch> for MemberPatch {
+    fn from(p: SelfPatch) -> Self {
+        MemberPatch {
+            first_name: p.first_name,
+            last_name: p.last_name,
+            phone: p.phone,
+            locale: p.locale,
+            notifications: p.notifications,
+            ..MemberPatch::default()
+        }
+    }
+}
+
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberView {
     pub id: MemberId,
@@ -347,6 +376,21 @@ mod tests {
         assert_eq!(m.permissions, [Permission::ViewJobs].into());
         assert_eq!(m.version, 2);
         assert!(serde_json::from_str::<MemberPatch>(r#"{"email":"new@example.com"}"#).is_err());
+    }
+
+    #[test]
+    fn members_cannot_patch_their_own_rights() {
+        for body in [
+            r#"{"admin":true}"#,
+            r#"{"permissions":["view_invoices"]}"#,
+            r#"{"scope":{"grants":[]}}"#,
+            r#"{"email":"x@y.com"}"#,
+        ] {
+            assert!(serde_json::from_str::<SelfPatch>(body).is_err(), "{body}");
+        }
+        let ok: SelfPatch = serde_json::from_str(r#"{"locale":"nl","notifications":["quotes"]}"#).unwrap();
+        let patch = MemberPatch::from(ok);
+        assert!(patch.admin.is_none() && patch.permissions.is_none() && patch.scope.is_none());
     }
 
     #[test]

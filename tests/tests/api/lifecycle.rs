@@ -141,3 +141,41 @@ async fn a_deleted_member_is_gone_but_the_audit_trail_keeps_them() {
         .unwrap();
     assert_eq!(again.status, 201);
 }
+
+#[tokio::test]
+async fn members_change_their_own_profile_but_never_their_rights() {
+    let app = spawn_app().await;
+    let (t, m, email, token) = world(&app).await;
+    for body in [
+        json!({"admin": true}),
+        json!({"permissions": ["view_invoices"]}),
+        json!({"scope": {"grants": []}}),
+        json!({"email": "x@example.com"}),
+    ] {
+        let a = app.api.patch("/portal/me", &token, &body).await.unwrap();
+        assert_eq!(a.status, 400, "{body}");
+    }
+    let me = app
+        .api
+        .expect(
+            200,
+            "PATCH",
+            "/portal/me",
+            &token,
+            Some(&json!({"first_name": "Mira", "locale": "nl", "notifications": ["quotes"], "phone": "+31612345777"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(me["first_name"], "Mira");
+    assert_eq!(me["notifications"], json!(["quotes"]));
+    assert_eq!(me["permissions"], json!([]), "rights unchanged");
+
+    let seen_by_admin = app.api.expect(200, "GET", &format!("/admin/members/{m}"), &t.admin, None).await.unwrap();
+    assert_eq!(seen_by_admin["first_name"], "Mira");
+    assert_eq!(seen_by_admin["admin"], false);
+    assert_eq!(seen_by_admin["locale"], "nl");
+    let by_phone = app.sign_in("+31612345777", PASSWORD).await;
+    assert_eq!(app.api.get("/portal/me", &by_phone).await.unwrap().body["email"], email.as_str());
+    // Admins use the admin route; members' own route is for members only.
+    assert_eq!(app.api.patch("/portal/me", &t.admin, &json!({"first_name": "X"})).await.unwrap().status, 403);
+}
