@@ -28,6 +28,7 @@ macro_rules! page_schema {
 page_schema!(CustomerPage, CustomerView);
 page_schema!(SitePage, SiteView);
 page_schema!(MemberPage, MemberView);
+page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(PortalSitePage, PortalSite);
 
 struct BearerAuth;
@@ -75,6 +76,11 @@ impl Modify for BearerAuth {
         crate::admin::members::reset_password,
         crate::admin::members::disable,
         crate::admin::members::enable,
+        crate::admin::contacts::create,
+        crate::admin::contacts::list,
+        crate::admin::contacts::update,
+        crate::admin::contacts::delete,
+        crate::admin::contacts::create_user,
         crate::portal::me::get,
         crate::portal::me::update,
         crate::portal::sites::list,

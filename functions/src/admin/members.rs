@@ -16,7 +16,7 @@ use crate::openapi::Problem;
 
 /// Creates the member's login (or issues a new temporary password for an existing one)
 /// and emails the credentials. Returns the Cognito username.
-async fn send_credentials(
+pub(crate) async fn send_credentials(
     app: &App,
     admin: &AdminPrincipal,
     member: &Member,
@@ -73,7 +73,7 @@ async fn send_credentials(
     Ok(login)
 }
 
-fn require_setup(settings: &Settings) -> Result<()> {
+pub(crate) fn require_setup(settings: &Settings) -> Result<()> {
     if settings.setup_complete {
         Ok(())
     } else {

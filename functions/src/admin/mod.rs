@@ -1,5 +1,6 @@
 //! `/admin/...`: tenant admins.
 
+pub mod contacts;
 pub mod customers;
 pub mod members;
 pub mod settings;

@@ -102,6 +102,10 @@ public_id!(
     /// A portal member (`mem_…`).
     MemberId, "mem"
 );
+public_id!(
+    /// A contact: a person on a customer with a notification role and no login (`con_…`).
+    ContactId, "con"
+);
 
 /// A tenant: one field-service company (`ten_…`).
 ///

@@ -84,6 +84,9 @@ pub struct Member {
     pub status: MemberStatus,
     /// The Cognito username (the user's `sub`), once the login exists.
     pub login: Option<String>,
+    /// The contact this member was made from, if any.
+    #[serde(default)]
+    pub contact_id: Option<super::ids::ContactId>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub invited_at: Option<Timestamp>,
     #[serde(with = "time::serde::rfc3339")]
@@ -199,6 +202,7 @@ pub struct MemberView {
     pub scope: ScopeInput,
     pub notifications: BTreeSet<NotificationKind>,
     pub status: MemberStatus,
+    pub contact_id: Option<super::ids::ContactId>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub invited_at: Option<Timestamp>,
@@ -231,6 +235,7 @@ impl Member {
             notifications: input.notifications,
             status: MemberStatus::NotInvited,
             login: None,
+            contact_id: None,
             invited_at: None,
             created_at: at,
             updated_at: at,
@@ -327,6 +332,7 @@ impl Member {
             scope: self.scope.to_input(),
             notifications: self.notifications.clone(),
             status: self.status,
+            contact_id: self.contact_id,
             invited_at: self.invited_at,
             created_at: self.created_at,
             updated_at: self.updated_at,

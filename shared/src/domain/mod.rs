@@ -1,5 +1,6 @@
 //! Types and rules of the portal. Nothing here performs I/O or imports the AWS SDK.
 
+pub mod contact;
 pub mod customer;
 pub mod ids;
 pub mod member;
@@ -10,5 +11,5 @@ pub mod site;
 pub mod tenant;
 pub mod text;
 
-pub use ids::{CustomerId, DivisionId, MemberId, SiteId, TenantId};
+pub use ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};
 pub use principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal, Principal};

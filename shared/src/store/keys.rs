@@ -11,12 +11,14 @@
 //! | customer | `T#t`               | `CUS#c`          | `T#t#CUS#parent`         | `CUS#c`                 |
 //! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
+//! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t`               | `IDEM#sub#key`   |                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
 
+use crate::domain::contact::Contact;
 use crate::domain::customer::Customer;
-use crate::domain::ids::{CustomerId, MemberId, SiteId, TenantId};
+use crate::domain::ids::{ContactId, CustomerId, MemberId, SiteId, TenantId};
 use crate::domain::member::Member;
 use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
@@ -146,6 +148,31 @@ impl Entity for Member {
     fn entity_id(&self) -> String {
         self.id.to_string()
     }
+}
+
+impl Stored for Contact {
+    const TYPE: &'static str = "contact";
+}
+
+impl Entity for Contact {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys {
+            key: contact_key(tenant, self.id),
+            gsi1: Some(Key { pk: contacts_of_customer(tenant, self.customer_id).pk, sk: format!("CON#{}", self.id) }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn contact_key(tenant: TenantId, id: ContactId) -> Key {
+    Key { pk: t(tenant), sk: format!("CON#{id}") }
+}
+
+/// The contacts of one customer.
+pub fn contacts_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#CON", t(tenant)), sk_prefix: Some("CON#".into()) }
 }
 
 pub fn tenant_key(tenant: TenantId) -> Key {

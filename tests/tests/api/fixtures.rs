@@ -15,6 +15,8 @@ const SITE: &str = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F";
 const SPARE_SITE: &str = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9G";
 const MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H";
 const SPARE_MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9J";
+const CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K";
+const SPARE_CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9M";
 
 #[tokio::test]
 async fn every_fixture_runs_through_its_handler() {
@@ -37,6 +39,15 @@ async fn every_fixture_runs_through_its_handler() {
             json!({"customer_id": customer, "first_name": "S", "last_name": "M", "email": app.email("spare")}),
         )
         .await;
+    let contact = |name: &'static str| {
+        let (app, admin, customer) = (&app, t.admin.clone(), customer.clone());
+        async move {
+            let body = json!({"first_name": name, "last_name": "C", "email": app.email(name), "role": "billing"});
+            let path = format!("/admin/customers/{customer}/contacts");
+            portico_tests::id(&app.api.expect(201, "POST", &path, &admin, Some(&body)).await.unwrap())
+        }
+    };
+    let (contact, spare_contact) = (contact("contact").await, contact("spare-contact").await);
     let world = [
         (TENANT, t.id.as_str()),
         (CUSTOMER, &customer),
@@ -45,6 +56,8 @@ async fn every_fixture_runs_through_its_handler() {
         (SPARE_SITE, &spare_site),
         (MEMBER, &member),
         (SPARE_MEMBER, &spare_member),
+        (CONTACT, &contact),
+        (SPARE_CONTACT, &spare_contact),
     ];
 
     let mut files: Vec<PathBuf> =

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one moto, an isolated world per test.
 
 mod auth;
+mod contacts;
 mod fixtures;
 mod lifecycle;
 mod members;

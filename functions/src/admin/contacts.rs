@@ -1,0 +1,172 @@
+//! `/admin/customers/{customer_id}/contacts` and `/admin/contacts/{contact_id}`: people
+//! on a customer with a notification role and no login, and turning one into a member.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use portico::domain::contact::{Contact, ContactPatch, ContactView, NewContact};
+use portico::domain::customer::Customer;
+use portico::domain::ids::{ContactId, CustomerId};
+use portico::domain::member::{Member, MemberView, NewMember, NotificationKind, Permission};
+use portico::domain::principal::AdminPrincipal;
+use portico::domain::scope::ScopeInput;
+use portico::domain::text::{Locale, Message};
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+use serde::Deserialize;
+
+use super::members::{require_setup, send_credentials};
+use crate::openapi::Problem;
+
+async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {
+    let id = req.path_id("customer_id", CustomerId::parse)?;
+    app.store.get::<Customer>(keys::customer_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Contact> {
+    let id = req.path_id("contact_id", ContactId::parse)?;
+    app.store.get::<Contact>(keys::contact_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+#[utoipa::path(post, path = "/admin/customers/{customer_id}/contacts", tag = "admin", request_body = NewContact,
+    params(("customer_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let input: NewContact = req.body()?;
+    let customer = owner(app, &req, &admin).await?;
+    let contact = Contact::create(customer.id, input);
+    let reply = Reply::created(&contact.view())?.etag(contact.version);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.create(&contact, "contact.created", "the contact exists")?;
+    tx.require(keys::customer_key(admin.tenant, customer.id));
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/admin/customers/{customer_id}/contacts", tag = "admin",
+    params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::ContactPage), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let customer = owner(app, &req, &admin).await?;
+    let page: Page<Contact> =
+        app.store.page("contacts", &keys::contacts_of_customer(admin.tenant, customer.id), &paging).await?;
+    Reply::ok(&page.map(|c| c.view()))
+}
+
+#[utoipa::path(patch, path = "/admin/contacts/{contact_id}", tag = "admin", request_body = ContactPatch,
+    params(("contact_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let patch: ContactPatch = req.body()?;
+    let before = load(app, &req, &admin).await?;
+    guard::if_match(&req, before.version)?;
+    let mut after = before.clone();
+    after.apply(patch);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&before, &after, before.version, "contact.updated")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+#[utoipa::path(delete, path = "/admin/contacts/{contact_id}", tag = "admin",
+    params(("contact_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204, description = "the contact is gone; a member made from it stays"), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let contact = load(app, &req, &admin).await?;
+    guard::if_match(&req, contact.version)?;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&contact, contact.version, "contact.deleted")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::no_content())
+}
+
+/// `POST /admin/contacts/{contact_id}/create-user`: the member's rights and the
+/// invitation's message. Everything else comes from the contact.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub admin: Option<bool>,
+    #[serde(default)]
+    pub permissions: BTreeSet<Permission>,
+    pub scope: Option<ScopeInput>,
+    #[serde(default)]
+    pub notifications: BTreeSet<NotificationKind>,
+    pub locale: Option<Locale>,
+    pub message: Option<Message>,
+}
+
+#[utoipa::path(post, path = "/admin/contacts/{contact_id}/create-user", tag = "admin", request_body(content = CreateUser, description = "optional"),
+    params(("contact_id" = String, Path)),
+    responses((status = 201, body = MemberView, description = "the member, invited"), (status = 404, body = Problem),
+        (status = 409, body = Problem, description = "set-up not complete, the contact is already a member, or the email is taken")),
+    security(("cognito" = [])))]
+pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let input: CreateUser = req.body_or_default()?;
+    let contact = load(app, &req, &admin).await?;
+    if let Some(member) = contact.member_id {
+        return Err(Error::conflict(format!("the contact is already member {member}")));
+    }
+    let wanted = [keys::customer_key(admin.tenant, contact.customer_id), keys::settings_key(admin.tenant)];
+    let members_query = keys::members_of_customer(admin.tenant, contact.customer_id);
+    let none = BTreeMap::new();
+    let (found, existing) =
+        tokio::try_join!(app.store.batch(&wanted), app.store.query::<Member>(&members_query, 1, &none))?;
+    let settings = found.settings()?;
+    require_setup(&settings)?;
+    let customer =
+        found.one::<Customer>()?.ok_or_else(|| Error::conflict("the contact's customer no longer exists"))?;
+    let scope = app.store.resolve_scope(admin.tenant, &customer, input.scope).await?;
+    let new_member = NewMember {
+        customer_id: customer.id,
+        first_name: contact.first_name.clone(),
+        last_name: contact.last_name.clone(),
+        email: contact.email.clone(),
+        phone: contact.phone.clone(),
+        job_title: None,
+        locale: input.locale,
+        admin: input.admin,
+        permissions: input.permissions,
+        scope: None,
+        notifications: input.notifications,
+    };
+    let mut member = Member::create(new_member, scope, existing.0.is_empty());
+    member.contact_id = Some(contact.id);
+    let mut linked = contact.clone();
+    linked.became(member.id);
+
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.create(&member, "member.created", "the member exists")?;
+    tx.claim(
+        keys::member_email(admin.tenant, &member.email),
+        &member.id.to_string(),
+        "a member with this email address exists",
+    );
+    tx.update(&contact, &linked, contact.version, "contact.became_member")?;
+    tx.require(keys::customer_key(admin.tenant, customer.id));
+    app.store.commit(tx).await?;
+
+    // The member exists now; if the email fails, POST /admin/members/{id}/invite resends.
+    let login =
+        send_credentials(app, &admin, &member, &settings, input.message.as_ref().map(|m| m.as_str()), None).await?;
+    let mut invited = member.clone();
+    invited.mark_invited(login);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&member, &invited, member.version, "member.invited")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::created(&invited.view())?.etag(invited.version))
+}

@@ -1,0 +1,154 @@
+//! Contacts (seed 002): people on a customer who receive notifications by **role** but
+//! have no login. "Create user" turns a contact into a portal member — the same person,
+//! linked both ways, never a duplicate.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{ContactId, CustomerId, MemberId};
+use super::tenant::{double_option, now, Timestamp};
+use super::text::{Code, Email, Name, Phone};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub customer_id: CustomerId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    /// Which notifications the contact receives (e.g. `billing`, `site_manager`).
+    pub role: Code,
+    /// The member this contact became, if any.
+    pub member_id: Option<MemberId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// `POST /admin/customers/{customer_id}/contacts`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewContact {
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub role: Code,
+}
+
+/// `PATCH /admin/contacts/{contact_id}`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    pub first_name: Option<Name>,
+    pub last_name: Option<Name>,
+    pub email: Option<Email>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<Phone>>,
+    pub role: Option<Code>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ContactView {
+    pub id: ContactId,
+    pub customer_id: CustomerId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub role: Code,
+    pub member_id: Option<MemberId>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+impl Contact {
+    pub fn create(customer_id: CustomerId, input: NewContact) -> Self {
+        let at = now();
+        Self {
+            id: ContactId::generate(),
+            customer_id,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            email: input.email,
+            phone: input.phone,
+            role: input.role,
+            member_id: None,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    pub fn apply(&mut self, patch: ContactPatch) {
+        if let Some(v) = patch.first_name {
+            self.first_name = v;
+        }
+        if let Some(v) = patch.last_name {
+            self.last_name = v;
+        }
+        if let Some(v) = patch.email {
+            self.email = v;
+        }
+        if let Some(v) = patch.phone {
+            self.phone = v;
+        }
+        if let Some(v) = patch.role {
+            self.role = v;
+        }
+        self.touch();
+    }
+
+    pub fn became(&mut self, member: MemberId) {
+        self.member_id = Some(member);
+        self.touch();
+    }
+
+    fn touch(&mut self) {
+        self.updated_at = now();
+        self.version += 1;
+    }
+
+    pub fn view(&self) -> ContactView {
+        ContactView {
+            id: self.id,
+            customer_id: self.customer_id,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            role: self.role.clone(),
+            member_id: self.member_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contact_needs_a_role_and_rejects_login_fields() {
+        assert!(serde_json::from_str::<NewContact>(r#"{"first_name":"A","last_name":"B","email":"a@b.co"}"#).is_err());
+        assert!(serde_json::from_str::<NewContact>(
+            r#"{"first_name":"A","last_name":"B","email":"a@b.co","role":"billing","permissions":[]}"#
+        )
+        .is_err());
+        let c: NewContact =
+            serde_json::from_str(r#"{"first_name":"A","last_name":"B","email":"A@B.co","role":"billing"}"#).unwrap();
+        let contact = Contact::create(CustomerId::generate(), c);
+        assert_eq!(contact.email.as_str(), "a@b.co");
+        assert_eq!(contact.member_id, None);
+    }
+}
