@@ -4,6 +4,7 @@ mod auth;
 mod contacts;
 mod fixtures;
 mod lifecycle;
+mod matrix;
 mod members;
 mod resources;
 mod routes;
