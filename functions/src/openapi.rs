@@ -29,6 +29,7 @@ page_schema!(CustomerPage, CustomerView);
 page_schema!(SitePage, SiteView);
 page_schema!(MemberPage, MemberView);
 page_schema!(ContactPage, portico::domain::contact::ContactView);
+page_schema!(DivisionPage, portico::domain::division::DivisionView);
 page_schema!(PortalSitePage, PortalSite);
 
 struct BearerAuth;
@@ -62,6 +63,10 @@ impl Modify for BearerAuth {
         crate::admin::customers::get,
         crate::admin::customers::update,
         crate::admin::customers::delete,
+        crate::admin::divisions::create,
+        crate::admin::divisions::list,
+        crate::admin::divisions::update,
+        crate::admin::divisions::delete,
         crate::admin::sites::create,
         crate::admin::sites::list,
         crate::admin::sites::get,

@@ -2,6 +2,7 @@
 
 pub mod contacts;
 pub mod customers;
+pub mod divisions;
 pub mod members;
 pub mod settings;
 pub mod sites;

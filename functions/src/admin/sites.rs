@@ -1,7 +1,8 @@
 //! `/admin/customers/{customer_id}/sites` and `/admin/sites/{site_id}`.
 
 use portico::domain::customer::Customer;
-use portico::domain::ids::{CustomerId, SiteId, TenantId};
+use portico::domain::division::Division;
+use portico::domain::ids::{CustomerId, DivisionId, SiteId, TenantId};
 use portico::domain::site::{NewSite, Site, SitePatch, SiteView};
 use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::{keys, Page, Tx};
@@ -12,6 +13,14 @@ use crate::openapi::Problem;
 async fn customer(app: &App, req: &Req, tenant: TenantId) -> Result<Customer> {
     let id = req.path_id("customer_id", CustomerId::parse)?;
     app.store.get::<Customer>(keys::customer_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+/// A site can only be filed under a division of its own customer.
+async fn check_division(app: &App, tenant: TenantId, customer: &CustomerId, division: DivisionId) -> Result<()> {
+    match app.store.get::<Division>(keys::division_key(tenant, division)).await? {
+        Some(d) if d.customer_id == *customer => Ok(()),
+        _ => Err(Error::invalid_field("division_id", "no such division of the site's customer")),
+    }
 }
 
 async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Site> {
@@ -31,6 +40,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     }
     let input: NewSite = req.body()?;
     let owner = customer(app, &req, admin.tenant).await?;
+    if let Some(division) = input.division_id {
+        check_division(app, admin.tenant, &owner.id, division).await?;
+    }
     let site = Site::create(&owner, input);
     let reply = Reply::created(&site.view())?.etag(site.version);
     let mut tx = Tx::new(admin.tenant, admin.actor());
@@ -72,6 +84,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let patch: SitePatch = req.body()?;
     let before = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, before.version)?;
+    if let Some(Some(division)) = patch.division_id {
+        check_division(app, admin.tenant, &before.customer_id, division).await?;
+    }
     let mut after = before.clone();
     after.apply(patch);
     let mut tx = Tx::new(admin.tenant, admin.actor());

@@ -47,6 +47,17 @@ fn string_attr(name: &str) -> anyhow::Result<AttributeDefinition> {
     Ok(AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build()?)
 }
 
+fn index(name: &str) -> anyhow::Result<GlobalSecondaryIndex> {
+    Ok(GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .set_key_schema(Some(vec![
+            key(&format!("{name}PK"), KeyType::Hash)?,
+            key(&format!("{name}SK"), KeyType::Range)?,
+        ]))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()?)
+}
+
 async fn table(aws: &Aws) -> anyhow::Result<()> {
     let db = aws.dynamodb();
     db.create_table()
@@ -57,15 +68,12 @@ async fn table(aws: &Aws) -> anyhow::Result<()> {
             string_attr("SK")?,
             string_attr("GSI1PK")?,
             string_attr("GSI1SK")?,
+            string_attr("GSI2PK")?,
+            string_attr("GSI2SK")?,
         ]))
         .set_key_schema(Some(vec![key("PK", KeyType::Hash)?, key("SK", KeyType::Range)?]))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("GSI1")
-                .set_key_schema(Some(vec![key("GSI1PK", KeyType::Hash)?, key("GSI1SK", KeyType::Range)?]))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()?,
-        )
+        .global_secondary_indexes(index("GSI1")?)
+        .global_secondary_indexes(index("GSI2")?)
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)

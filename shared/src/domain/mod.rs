@@ -2,6 +2,7 @@
 
 pub mod contact;
 pub mod customer;
+pub mod division;
 pub mod ids;
 pub mod member;
 pub mod principal;

@@ -30,6 +30,8 @@ pub struct Site {
 pub struct NewSite {
     pub name: Name,
     pub address: Address,
+    /// A division of the site's customer.
+    pub division_id: Option<DivisionId>,
 }
 
 /// `PATCH /admin/sites/{site_id}`.
@@ -38,6 +40,10 @@ pub struct NewSite {
 pub struct SitePatch {
     pub name: Option<Name>,
     pub address: Option<Address>,
+    /// Moves the site to another division of its customer; `null` takes it out of any.
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub division_id: Option<Option<DivisionId>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -65,7 +71,7 @@ impl Site {
             customer_path: customer.path.clone(),
             name: input.name,
             address: input.address,
-            division_id: None,
+            division_id: input.division_id,
             created_at: at,
             updated_at: at,
             version: 1,
@@ -78,6 +84,9 @@ impl Site {
         }
         if let Some(address) = patch.address {
             self.address = address;
+        }
+        if let Some(division) = patch.division_id {
+            self.division_id = division;
         }
         self.updated_at = now();
         self.version += 1;

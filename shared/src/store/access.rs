@@ -7,6 +7,7 @@ use super::cursor::Position;
 use super::keys::{self, Key, Stored};
 use super::{decode, Item, Page, Paging, Store};
 use crate::domain::customer::Customer;
+use crate::domain::division::Division;
 use crate::domain::ids::{SiteId, TenantId};
 use crate::domain::member::Member;
 use crate::domain::scope::{Coverage, Grant, Scope, ScopeInput, MAX_GRANTS, MAX_IDS_PER_GRANT};
@@ -78,13 +79,14 @@ impl Store {
             if g.division_ids.is_some() && g.site_ids.is_some() {
                 return Err(invalid("a grant names either division_ids or site_ids, not both".into()));
             }
-            if let Some(divisions) = &g.division_ids {
-                // Divisions do not exist yet in this version of Portico: none can match.
-                return Err(invalid(match divisions.first() {
-                    Some(d) => format!("division `{d}` does not exist"),
-                    None => "division_ids must not be empty".into(),
-                }));
+            let divisions = g.division_ids.as_deref().unwrap_or_default();
+            if g.division_ids.is_some() && divisions.is_empty() {
+                return Err(invalid("division_ids must not be empty".into()));
             }
+            if divisions.len() > MAX_IDS_PER_GRANT {
+                return Err(invalid(format!("at most {MAX_IDS_PER_GRANT} divisions per grant")));
+            }
+            wanted.extend(divisions.iter().map(|d| keys::division_key(tenant, *d)));
             let sites = g.site_ids.as_deref().unwrap_or_default();
             if g.site_ids.is_some() && sites.is_empty() {
                 return Err(invalid("site_ids must not be empty".into()));
@@ -100,6 +102,7 @@ impl Store {
         let found = self.batch(&wanted).await?;
         let customers: BTreeMap<_, _> = found.all::<Customer>()?.into_iter().map(|c| (c.id, c)).collect();
         let sites: BTreeMap<_, _> = found.all::<Site>()?.into_iter().map(|s| (s.id, s)).collect();
+        let divisions: BTreeMap<_, _> = found.all::<Division>()?.into_iter().map(|d| (d.id, d)).collect();
 
         let mut grants = Vec::with_capacity(input.grants.len());
         for g in input.grants {
@@ -109,9 +112,20 @@ impl Store {
                 .ok_or_else(|| {
                     invalid(format!("customer `{}` is not {} or one of its child customers", g.customer_id, owner.id))
                 })?;
-            let coverage = match g.site_ids {
-                None => Coverage::Customer,
-                Some(ids) => {
+            let coverage = match (g.division_ids, g.site_ids) {
+                (None, None) => Coverage::Customer,
+                (Some(ids), _) => {
+                    for id in &ids {
+                        if divisions.get(id).is_none_or(|d| d.customer_id != customer.id) {
+                            return Err(invalid(format!(
+                                "division `{id}` is not a division of customer `{}`",
+                                customer.id
+                            )));
+                        }
+                    }
+                    Coverage::Divisions { division_ids: ids.into_iter().collect() }
+                }
+                (None, Some(ids)) => {
                     for id in &ids {
                         if sites.get(id).is_none_or(|s| s.customer_id != customer.id) {
                             return Err(invalid(format!("site `{id}` is not a site of customer `{}`", customer.id)));
@@ -126,42 +140,51 @@ impl Store {
     }
 
     /// The sites a scope covers, a page at a time. Each customer grant is one `Query`
-    /// on the site tree (whatever the size of the rest of the tenant); each site grant
-    /// is one `BatchGetItem`. The cursor remembers which grant the page ended in.
+    /// on the site tree and each division one `Query` on GSI2 (whatever the size of the
+    /// rest of the tenant); each site grant is one `BatchGetItem`. The cursor remembers
+    /// which of those parts the page ended in.
     pub async fn visible_sites(&self, tenant: TenantId, member: &Member, paging: &Paging) -> Result<Page<Site>> {
-        let list_id = format!("visible-sites|{tenant}|{}", member.id);
+        enum Part<'a> {
+            Query(keys::QueryKey),
+            Sites(&'a std::collections::BTreeSet<SiteId>),
+        }
+        let parts: Vec<Part<'_>> = member
+            .scope
+            .grants()
+            .iter()
+            .flat_map(|g| match &g.coverage {
+                Coverage::Customer => vec![Part::Query(keys::sites_under(tenant, &g.customer_path))],
+                Coverage::Divisions { division_ids } => {
+                    division_ids.iter().map(|d| Part::Query(keys::sites_in_division(tenant, *d))).collect()
+                }
+                Coverage::Sites { site_ids } => vec![Part::Sites(site_ids)],
+            })
+            .collect();
+        let list_id = format!("visible-sites|{tenant}|{}|{}", member.id, member.version);
         let mut at = match &paging.cursor {
             Some(c) => self.cursors().decode(&list_id, c)?,
             None => Position::default(),
         };
-        let grants = member.scope.grants();
         let mut items: Vec<Site> = Vec::new();
         let limit = paging.limit as usize;
-        while (at.part as usize) < grants.len() && items.len() < limit {
-            let grant = &grants[at.part as usize];
+        while (at.part as usize) < parts.len() && items.len() < limit {
             let want = (limit - items.len()) as i32;
-            let next = match &grant.coverage {
-                Coverage::Customer => {
-                    let (found, next) =
-                        self.query::<Site>(&keys::sites_under(tenant, &grant.customer_path), want, &at.key).await?;
+            let next = match &parts[at.part as usize] {
+                Part::Query(q) => {
+                    let (found, next) = self.query::<Site>(q, want, &at.key).await?;
                     items.extend(found);
                     next
                 }
-                Coverage::Divisions { .. } => None,
-                Coverage::Sites { site_ids } => {
+                Part::Sites(site_ids) => {
                     let after = at.key.get("after").and_then(|s| SiteId::parse(s).ok());
-                    let page: Vec<SiteId> = site_ids
-                        .iter()
-                        .copied()
-                        .filter(|id| after.is_none_or(|a| *id > a))
-                        .take(want as usize)
-                        .collect();
-                    let more = site_ids.iter().filter(|id| after.is_none_or(|a| **id > a)).count() > page.len();
+                    let rest: Vec<SiteId> =
+                        site_ids.iter().copied().filter(|id| after.is_none_or(|a| *id > a)).collect();
+                    let page: Vec<SiteId> = rest.iter().copied().take(want as usize).collect();
                     let keys: Vec<Key> = page.iter().map(|id| keys::site_key(tenant, *id)).collect();
                     let mut found = self.batch(&keys).await?.all::<Site>()?;
                     found.sort_by_key(|s| s.id);
                     items.extend(found);
-                    match (more, page.last()) {
+                    match (rest.len() > page.len(), page.last()) {
                         (true, Some(last)) => Some(BTreeMap::from([("after".to_owned(), last.to_string())])),
                         _ => None,
                     }
@@ -177,7 +200,7 @@ impl Store {
         }
         // Defence in depth: whatever the keys returned, only covered sites leave here.
         items.retain(|s| member.scope.covers(&s.as_ref()));
-        let next_cursor = ((at.part as usize) < grants.len()).then(|| self.cursors().encode(&list_id, &at));
+        let next_cursor = ((at.part as usize) < parts.len()).then(|| self.cursors().encode(&list_id, &at));
         Ok(Page { items, next_cursor })
     }
 }

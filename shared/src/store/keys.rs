@@ -12,13 +12,17 @@
 //! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
 //! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
+//! | division | `T#t`               | `DIV#d`          | `T#t#CUS#c#DIV`          | `DIV#d`                 |
+//!
+//! Sites in a division also carry `GSI2PK = T#t#DIV#d`, `GSI2SK = SITE#s` (index GSI2).
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t`               | `IDEM#sub#key`   |                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
 
 use crate::domain::contact::Contact;
 use crate::domain::customer::Customer;
-use crate::domain::ids::{ContactId, CustomerId, MemberId, SiteId, TenantId};
+use crate::domain::division::Division;
+use crate::domain::ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};
 use crate::domain::member::Member;
 use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
@@ -31,6 +35,9 @@ pub const SK: &str = "SK";
 pub const GSI1: &str = "GSI1";
 pub const GSI1PK: &str = "GSI1PK";
 pub const GSI1SK: &str = "GSI1SK";
+pub const GSI2: &str = "GSI2";
+pub const GSI2PK: &str = "GSI2PK";
+pub const GSI2SK: &str = "GSI2SK";
 pub const TYPE: &str = "type";
 pub const VERSION: &str = "version";
 pub const EXPIRES_AT: &str = "expires_at";
@@ -47,6 +54,8 @@ pub struct Key {
 pub struct Keys {
     pub key: Key,
     pub gsi1: Option<Key>,
+    /// Only sites in a division have one: the division's partition.
+    pub gsi2: Option<Key>,
 }
 
 /// What one `Query` reads: a partition (of the table or GSI1) and an optional sort-key
@@ -81,7 +90,7 @@ impl Stored for Tenant {
 
 impl Entity for Tenant {
     fn keys(&self, tenant: TenantId) -> Keys {
-        Keys { key: tenant_key(tenant), gsi1: None }
+        Keys { key: tenant_key(tenant), gsi1: None, gsi2: None }
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
@@ -94,7 +103,7 @@ impl Stored for Settings {
 
 impl Entity for Settings {
     fn keys(&self, tenant: TenantId) -> Keys {
-        Keys { key: settings_key(tenant), gsi1: None }
+        Keys { key: settings_key(tenant), gsi1: None, gsi2: None }
     }
     fn entity_id(&self) -> String {
         "settings".into()
@@ -110,6 +119,7 @@ impl Entity for Customer {
         Keys {
             key: customer_key(tenant, self.id),
             gsi1: self.parent_id.map(|p| Key { pk: format!("{}#CUS#{p}", t(tenant)), sk: format!("CUS#{}", self.id) }),
+            gsi2: None,
         }
     }
     fn entity_id(&self) -> String {
@@ -127,6 +137,9 @@ impl Entity for Site {
         Keys {
             key: site_key(tenant, self.id),
             gsi1: Some(Key { pk: tree.pk, sk: format!("{}SITE#{}", tree.sk_prefix.unwrap_or_default(), self.id) }),
+            gsi2: self
+                .division_id
+                .map(|d| Key { pk: sites_in_division(tenant, d).pk, sk: format!("SITE#{}", self.id) }),
         }
     }
     fn entity_id(&self) -> String {
@@ -143,6 +156,7 @@ impl Entity for Member {
         Keys {
             key: member_key(tenant, self.id),
             gsi1: Some(Key { pk: members_of_customer(tenant, self.customer_id).pk, sk: format!("MEM#{}", self.id) }),
+            gsi2: None,
         }
     }
     fn entity_id(&self) -> String {
@@ -159,11 +173,43 @@ impl Entity for Contact {
         Keys {
             key: contact_key(tenant, self.id),
             gsi1: Some(Key { pk: contacts_of_customer(tenant, self.customer_id).pk, sk: format!("CON#{}", self.id) }),
+            gsi2: None,
         }
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
     }
+}
+
+impl Stored for Division {
+    const TYPE: &'static str = "division";
+}
+
+impl Entity for Division {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys {
+            key: division_key(tenant, self.id),
+            gsi1: Some(Key { pk: divisions_of_customer(tenant, self.customer_id).pk, sk: format!("DIV#{}", self.id) }),
+            gsi2: None,
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn division_key(tenant: TenantId, id: DivisionId) -> Key {
+    Key { pk: t(tenant), sk: format!("DIV#{id}") }
+}
+
+/// The divisions of one customer.
+pub fn divisions_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#DIV", t(tenant)), sk_prefix: Some("DIV#".into()) }
+}
+
+/// The sites in one division (GSI2): a division grant covers sites added later.
+pub fn sites_in_division(tenant: TenantId, division: DivisionId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#DIV#{division}", t(tenant)), sk_prefix: Some("SITE#".into()) }
 }
 
 pub fn contact_key(tenant: TenantId, id: ContactId) -> Key {
@@ -209,6 +255,7 @@ pub fn event_keys(tenant: TenantId, event_id: &str, entity_id: &str) -> Keys {
     Keys {
         key: Key { pk: format!("{}#EVENT", t(tenant)), sk: format!("EVT#{event_id}") },
         gsi1: Some(Key { pk: format!("{}#ENTITY#{entity_id}", t(tenant)), sk: format!("EVT#{event_id}") }),
+        gsi2: None,
     }
 }
 

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use self::cursor::{CursorKey, Position};
-use self::keys::{Entity, Key, Keys, QueryKey, Stored, GSI1PK, GSI1SK, PK, SK, TYPE, VERSION};
+use self::keys::{Entity, Key, Keys, QueryKey, Stored, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, PK, SK, TYPE, VERSION};
 use crate::domain::ids::TenantId;
 use crate::domain::tenant::now;
 use crate::error::{Error, Result};
@@ -85,6 +85,10 @@ fn encode<T: Serialize>(keys: &Keys, kind: &str, value: &T) -> Result<Item> {
     if let Some(g) = &keys.gsi1 {
         item.insert(GSI1PK.into(), AttributeValue::S(g.pk.clone()));
         item.insert(GSI1SK.into(), AttributeValue::S(g.sk.clone()));
+    }
+    if let Some(g) = &keys.gsi2 {
+        item.insert(GSI2PK.into(), AttributeValue::S(g.pk.clone()));
+        item.insert(GSI2SK.into(), AttributeValue::S(g.sk.clone()));
     }
     item.insert(TYPE.into(), AttributeValue::S(kind.to_owned()));
     Ok(item)
@@ -171,7 +175,11 @@ impl Store {
         limit: i32,
         start: &StartKey,
     ) -> Result<(Vec<E>, Option<StartKey>)> {
-        let (pk_name, sk_name) = if q.index.is_some() { (GSI1PK, GSI1SK) } else { (PK, SK) };
+        let (pk_name, sk_name) = match q.index {
+            None => (PK, SK),
+            Some(GSI2) => (GSI2PK, GSI2SK),
+            Some(_) => (GSI1PK, GSI1SK),
+        };
         let mut req = self
             .db
             .query()
@@ -441,7 +449,8 @@ impl Tx {
             body: body.to_owned(),
             expires_at: (now() + time::Duration::hours(IDEMPOTENCY_HOURS)).unix_timestamp(),
         };
-        let keys = Keys { key: keys::idempotency_key(self.tenant, &self.actor.0, idempotency_key), gsi1: None };
+        let keys =
+            Keys { key: keys::idempotency_key(self.tenant, &self.actor.0, idempotency_key), gsi1: None, gsi2: None };
         let item = encode(&keys, Remembered::TYPE, &value)?;
         self.push(Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) }, Failure::Replayed);
         Ok(())

@@ -18,6 +18,8 @@ pub const MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H";
 pub const SPARE_MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9J";
 pub const CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K";
 pub const SPARE_CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9M";
+pub const DIVISION: &str = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N";
+pub const SPARE_DIVISION: &str = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9P";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -43,6 +45,14 @@ impl World {
             async move { portico_tests::id(&app.api.expect(201, "POST", &path, &t.admin, Some(&body)).await.unwrap()) }
         };
         let (contact, spare_contact) = (contact("contact").await, contact("spare-contact").await);
+        let division = |name: &'static str| {
+            let path = format!("/admin/customers/{customer}/divisions");
+            async move {
+                let body = json!({"name": name});
+                portico_tests::id(&app.api.expect(201, "POST", &path, &t.admin, Some(&body)).await.unwrap())
+            }
+        };
+        let (division, spare_division) = (division("North").await, division("Spare").await);
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -54,6 +64,8 @@ impl World {
                 (SPARE_MEMBER, spare_member),
                 (CONTACT, contact),
                 (SPARE_CONTACT, spare_contact),
+                (DIVISION, division),
+                (SPARE_DIVISION, spare_division),
             ],
         }
     }

@@ -2,6 +2,7 @@
 
 mod auth;
 mod contacts;
+mod divisions;
 mod fixtures;
 mod lifecycle;
 mod matrix;
