@@ -30,6 +30,7 @@ page_schema!(SitePage, SiteView);
 page_schema!(MemberPage, MemberView);
 page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(DivisionPage, portico::domain::division::DivisionView);
+page_schema!(GroupPage, portico::domain::group::GroupView);
 page_schema!(PortalSitePage, PortalSite);
 
 struct BearerAuth;
@@ -72,6 +73,11 @@ impl Modify for BearerAuth {
         crate::admin::sites::get,
         crate::admin::sites::update,
         crate::admin::sites::delete,
+        crate::admin::groups::create,
+        crate::admin::groups::list,
+        crate::admin::groups::get,
+        crate::admin::groups::update,
+        crate::admin::groups::delete,
         crate::admin::members::create,
         crate::admin::members::list,
         crate::admin::members::get,

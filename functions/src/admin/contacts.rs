@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use portico::domain::contact::{Contact, ContactPatch, ContactView, NewContact};
 use portico::domain::customer::Customer;
-use portico::domain::ids::{ContactId, CustomerId};
+use portico::domain::ids::{ContactId, CustomerId, GroupId};
 use portico::domain::member::{Member, MemberView, NewMember, NotificationKind, Permission};
 use portico::domain::principal::AdminPrincipal;
 use portico::domain::scope::ScopeInput;
@@ -104,6 +104,8 @@ pub struct CreateUser {
     pub permissions: BTreeSet<Permission>,
     pub scope: Option<ScopeInput>,
     #[serde(default)]
+    pub group_ids: BTreeSet<GroupId>,
+    #[serde(default)]
     pub notifications: BTreeSet<NotificationKind>,
     pub locale: Option<Locale>,
     pub message: Option<Message>,
@@ -130,7 +132,8 @@ pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
     require_setup(&settings)?;
     let customer =
         found.one::<Customer>()?.ok_or_else(|| Error::conflict("the contact's customer no longer exists"))?;
-    let scope = app.store.resolve_scope(admin.tenant, &customer, input.scope).await?;
+    let scope = app.store.resolve_scope(admin.tenant, Some(&customer), input.scope).await?;
+    app.store.groups(admin.tenant, &input.group_ids).await?;
     let new_member = NewMember {
         customer_id: customer.id,
         first_name: contact.first_name.clone(),
@@ -142,9 +145,10 @@ pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
         admin: input.admin,
         permissions: input.permissions,
         scope: None,
+        group_ids: input.group_ids,
         notifications: input.notifications,
     };
-    let mut member = Member::create(new_member, scope, existing.0.is_empty());
+    let mut member = Member::create(new_member, customer.path.clone(), scope, existing.0.is_empty());
     member.contact_id = Some(contact.id);
     let mut linked = contact.clone();
     linked.became(member.id);

@@ -103,8 +103,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let settings = found.settings()?;
     require_setup(&settings)?;
     let customer = found.one::<Customer>()?.ok_or_else(|| Error::invalid_field("customer_id", "no such customer"))?;
-    let scope = app.store.resolve_scope(admin.tenant, &customer, input.scope.take()).await?;
-    let member = Member::create(input, scope, existing.0.is_empty());
+    let scope = app.store.resolve_scope(admin.tenant, Some(&customer), input.scope.take()).await?;
+    app.store.groups(admin.tenant, &input.group_ids).await?;
+    let member = Member::create(input, customer.path.clone(), scope, existing.0.is_empty());
 
     let reply = Reply::created(&member.view())?.etag(member.version);
     let mut tx = Tx::new(admin.tenant, admin.actor());
@@ -212,9 +213,12 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
                 .get::<Customer>(keys::customer_key(admin.tenant, before.customer_id))
                 .await?
                 .ok_or_else(|| Error::conflict("the member's customer no longer exists"))?;
-            Some(app.store.resolve_scope(admin.tenant, &owner, Some(input)).await?)
+            Some(app.store.resolve_scope(admin.tenant, Some(&owner), Some(input)).await?)
         }
     };
+    if let Some(groups) = &patch.group_ids {
+        app.store.groups(admin.tenant, groups).await?;
+    }
     let touches_login = patch.touches_login();
     let mut after = before.clone();
     after.apply(patch, scope);

@@ -3,6 +3,7 @@
 pub mod contacts;
 pub mod customers;
 pub mod divisions;
+pub mod groups;
 pub mod members;
 pub mod settings;
 pub mod sites;

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 
+use portico::domain::group::{Report, Rights};
+use portico::domain::ids::GroupId;
 use portico::domain::ids::{CustomerId, MemberId};
 use portico::domain::member::{Member, MemberPatch, NotificationKind, Permission, SelfPatch};
 use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
-use portico::domain::settings::Settings;
 use portico::domain::text::{Email, Locale, Name, Phone};
+use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::Tx;
 use portico::{App, Result};
@@ -28,13 +30,24 @@ pub struct Me {
     /// The member's language, or the portal's default.
     pub locale: Locale,
     pub admin: bool,
-    /// Every permission when `admin`.
+    /// Effective: the member's own and their groups' (every permission when `admin`).
     pub permissions: BTreeSet<Permission>,
+    /// Reports the member's groups grant.
+    pub reports: BTreeSet<Report>,
+    /// The access groups the member belongs to.
+    pub groups: Vec<GroupRef>,
     /// Portal features the tenant has switched on.
     pub features: BTreeSet<Feature>,
     pub notifications: BTreeSet<NotificationKind>,
+    /// Effective scope: the member's own grants and their groups' (inside their customer).
     pub scope: ScopeInput,
     pub portal_name: Name,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct GroupRef {
+    pub id: GroupId,
+    pub name: Name,
 }
 
 #[utoipa::path(get, path = "/portal/me", tag = "portal",
@@ -42,7 +55,7 @@ pub struct Me {
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    Ok(Reply::ok(&me(&portal.member, &portal.settings))?.etag(portal.member.version))
+    Ok(Reply::ok(&me(&portal, &portal.member))?.etag(portal.member.version))
 }
 
 #[utoipa::path(patch, path = "/portal/me", tag = "portal", request_body = SelfPatch,
@@ -61,10 +74,12 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let mut tx = Tx::new(portal.principal.tenant, portal.actor());
     tx.update(before, &after, before.version, "member.updated_self")?;
     app.store.commit(tx).await?;
-    Ok(Reply::ok(&me(&after, &portal.settings))?.etag(after.version))
+    Ok(Reply::ok(&me(&portal, &after))?.etag(after.version))
 }
 
-fn me(m: &Member, settings: &Settings) -> Me {
+fn me(portal: &Portal, m: &Member) -> Me {
+    let settings = &portal.settings;
+    let rights = Rights::of(m, &portal.groups);
     Me {
         id: m.id,
         customer_id: m.customer_id,
@@ -75,10 +90,12 @@ fn me(m: &Member, settings: &Settings) -> Me {
         job_title: m.job_title.clone(),
         locale: m.locale.unwrap_or(settings.default_locale),
         admin: m.admin,
-        permissions: m.effective_permissions(),
+        permissions: rights.permissions,
+        reports: rights.reports,
+        groups: portal.groups.iter().map(|g| GroupRef { id: g.id, name: g.name.clone() }).collect(),
         features: settings.features.clone(),
         notifications: m.notifications.clone(),
-        scope: m.scope.to_input(),
+        scope: rights.scope.to_input(),
         portal_name: settings.branding.display_name.clone(),
     }
 }

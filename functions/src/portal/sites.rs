@@ -26,7 +26,10 @@ pub struct PortalSite {
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let paging = req.paging()?;
-    let page = app.store.visible_sites(portal.principal.tenant, &portal.member, &paging).await?;
+    let page = app
+        .store
+        .visible_sites(portal.principal.tenant, &portal.rights.scope, &portal.rights_version(), &paging)
+        .await?;
     Reply::ok(&page.map(|s| PortalSite {
         id: s.id,
         customer_id: s.customer_id,

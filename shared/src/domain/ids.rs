@@ -103,6 +103,10 @@ public_id!(
     MemberId, "mem"
 );
 public_id!(
+    /// An access group: reusable scope, permissions and reports (`grp_…`).
+    GroupId, "grp"
+);
+public_id!(
     /// A contact: a person on a customer with a notification role and no login (`con_…`).
     ContactId, "con"
 );

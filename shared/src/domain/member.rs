@@ -71,6 +71,12 @@ pub enum MemberStatus {
 pub struct Member {
     pub id: MemberId,
     pub customer_id: CustomerId,
+    /// The member's customer's path (fixed, like every customer path): group grants
+    /// count only inside it.
+    pub customer_path: super::scope::CustomerPath,
+    /// Access groups the member belongs to.
+    #[serde(default)]
+    pub group_ids: BTreeSet<super::ids::GroupId>,
     pub first_name: Name,
     pub last_name: Name,
     pub email: Email,
@@ -113,6 +119,9 @@ pub struct NewMember {
     pub permissions: BTreeSet<Permission>,
     /// Defaults to the member's whole customer.
     pub scope: Option<ScopeInput>,
+    /// Access groups; their rights add to the member's own.
+    #[serde(default)]
+    pub group_ids: BTreeSet<super::ids::GroupId>,
     #[serde(default)]
     pub notifications: BTreeSet<NotificationKind>,
 }
@@ -146,6 +155,7 @@ pub struct MemberPatch {
     pub admin: Option<bool>,
     pub permissions: Option<BTreeSet<Permission>>,
     pub scope: Option<ScopeInput>,
+    pub group_ids: Option<BTreeSet<super::ids::GroupId>>,
     pub notifications: Option<BTreeSet<NotificationKind>>,
 }
 
@@ -200,6 +210,7 @@ pub struct MemberView {
     /// What the member can actually do: every permission when `admin`.
     pub effective_permissions: BTreeSet<Permission>,
     pub scope: ScopeInput,
+    pub group_ids: BTreeSet<super::ids::GroupId>,
     pub notifications: BTreeSet<NotificationKind>,
     pub status: MemberStatus,
     pub contact_id: Option<super::ids::ContactId>,
@@ -218,11 +229,13 @@ pub struct MemberView {
 impl Member {
     /// A new member. `scope` is already resolved against the hierarchy; `is_first`
     /// says whether the customer has no members yet (then admin by default).
-    pub fn create(input: NewMember, scope: Scope, is_first: bool) -> Self {
+    pub fn create(input: NewMember, customer_path: super::scope::CustomerPath, scope: Scope, is_first: bool) -> Self {
         let at = now();
         Self {
             id: MemberId::generate(),
             customer_id: input.customer_id,
+            customer_path,
+            group_ids: input.group_ids,
             first_name: input.first_name,
             last_name: input.last_name,
             email: input.email,
@@ -268,6 +281,9 @@ impl Member {
         }
         if let Some(v) = scope {
             self.scope = v;
+        }
+        if let Some(v) = patch.group_ids {
+            self.group_ids = v;
         }
         if let Some(v) = patch.notifications {
             self.notifications = v;
@@ -330,6 +346,7 @@ impl Member {
             permissions: self.permissions.clone(),
             effective_permissions: self.effective_permissions(),
             scope: self.scope.to_input(),
+            group_ids: self.group_ids.clone(),
             notifications: self.notifications.clone(),
             status: self.status,
             contact_id: self.contact_id,
@@ -349,21 +366,25 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
+    fn path() -> super::super::scope::CustomerPath {
+        super::super::scope::CustomerPath::root(CustomerId::parse("cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9K").unwrap())
+    }
+
     const BASE: &str = r#"{"customer_id":"cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9K","first_name":"Ann","last_name":"Lee","email":"ann@example.com""#;
 
     #[test]
     fn the_first_member_of_a_customer_is_admin_by_default() {
-        let first = Member::create(new_member(&format!("{BASE}}}")), Scope::default(), true);
+        let first = Member::create(new_member(&format!("{BASE}}}")), path(), Scope::default(), true);
         assert!(first.admin);
         assert_eq!(first.effective_permissions().len(), Permission::ALL.len());
-        let second = Member::create(new_member(&format!("{BASE}}}")), Scope::default(), false);
+        let second = Member::create(new_member(&format!("{BASE}}}")), path(), Scope::default(), false);
         assert!(!second.admin);
         assert!(second.effective_permissions().is_empty());
     }
 
     #[test]
     fn an_explicit_admin_false_wins_over_the_default() {
-        let m = Member::create(new_member(&format!(r#"{BASE},"admin":false}}"#)), Scope::default(), true);
+        let m = Member::create(new_member(&format!(r#"{BASE},"admin":false}}"#)), path(), Scope::default(), true);
         assert!(!m.admin);
     }
 
@@ -371,6 +392,7 @@ mod tests {
     fn a_patch_changes_only_what_it_names_and_null_clears() {
         let mut m = Member::create(
             new_member(&format!(r#"{BASE},"phone":"+31612345678","job_title":"Boss"}}"#)),
+            path(),
             Scope::default(),
             false,
         );
@@ -401,7 +423,7 @@ mod tests {
 
     #[test]
     fn enabling_returns_a_member_to_where_they_were() {
-        let mut m = Member::create(new_member(&format!("{BASE}}}")), Scope::default(), false);
+        let mut m = Member::create(new_member(&format!("{BASE}}}")), path(), Scope::default(), false);
         m.disable();
         assert!(m.is_disabled());
         m.enable();
@@ -410,6 +432,37 @@ mod tests {
         m.disable();
         m.enable();
         assert_eq!(m.status, MemberStatus::Invited);
+    }
+
+    #[test]
+    fn group_rights_add_to_the_members_own_but_only_inside_their_customer() {
+        use super::super::group::{AccessGroup, NewGroup, Report, Rights};
+        use super::super::scope::{Coverage, Grant};
+        let home = path();
+        let child = home.child(CustomerId::generate()).unwrap();
+        let elsewhere = super::super::scope::CustomerPath::root(CustomerId::generate());
+        let mut m = Member::create(
+            new_member(&format!(r#"{BASE},"permissions":["view_jobs"]}}"#)),
+            home.clone(),
+            Scope::default(),
+            false,
+        );
+        let group_input: NewGroup =
+            serde_json::from_str(r#"{"name":"Managers","permissions":["view_invoices"],"reports":["first_time_fix"]}"#)
+                .unwrap();
+        let grants = vec![
+            Grant { customer_path: child.clone(), coverage: Coverage::Customer },
+            Grant { customer_path: elsewhere.clone(), coverage: Coverage::Customer },
+        ];
+        let group = AccessGroup::create(group_input, Scope::new(grants));
+        let unrelated = Rights::of(&m, std::slice::from_ref(&group));
+        assert_eq!(unrelated.permissions, [Permission::ViewJobs].into(), "not a member of the group yet");
+        m.group_ids.insert(group.id);
+        let rights = Rights::of(&m, &[group]);
+        assert_eq!(rights.permissions, [Permission::ViewJobs, Permission::ViewInvoices].into());
+        assert_eq!(rights.reports, [Report::FirstTimeFix].into());
+        let customers: Vec<_> = rights.scope.grants().iter().map(|g| g.customer_id()).collect();
+        assert_eq!(customers, vec![child.customer_id()], "the grant outside the member's customer is ignored");
     }
 
     #[test]

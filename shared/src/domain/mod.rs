@@ -3,6 +3,7 @@
 pub mod contact;
 pub mod customer;
 pub mod division;
+pub mod group;
 pub mod ids;
 pub mod member;
 pub mod principal;

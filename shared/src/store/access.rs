@@ -1,15 +1,15 @@
 //! Reads that decide who sees what: a member with their tenant's settings, scope
 //! resolution against the hierarchy, and the sites a scope covers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::cursor::Position;
 use super::keys::{self, Key, Stored};
 use super::{decode, Item, Page, Paging, Store};
 use crate::domain::customer::Customer;
 use crate::domain::division::Division;
-use crate::domain::ids::{SiteId, TenantId};
-use crate::domain::member::Member;
+use crate::domain::group::{AccessGroup, MAX_GROUPS_PER_MEMBER};
+use crate::domain::ids::{GroupId, SiteId, TenantId};
 use crate::domain::scope::{Coverage, Grant, Scope, ScopeInput, MAX_GRANTS, MAX_IDS_PER_GRANT};
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
@@ -55,17 +55,42 @@ impl Store {
         Ok(Batch { items: self.get_many(keys).await? })
     }
 
+    /// Checks that every group exists; returns them.
+    pub async fn groups(&self, tenant: TenantId, ids: &BTreeSet<GroupId>) -> Result<Vec<AccessGroup>> {
+        if ids.len() > MAX_GROUPS_PER_MEMBER {
+            return Err(Error::invalid_field("group_ids", format!("at most {MAX_GROUPS_PER_MEMBER} groups")));
+        }
+        let keys: Vec<Key> = ids.iter().map(|g| keys::group_key(tenant, *g)).collect();
+        let found = if keys.is_empty() { Vec::new() } else { self.batch(&keys).await?.all::<AccessGroup>()? };
+        if let Some(missing) = ids.iter().find(|id| !found.iter().any(|g| g.id == **id)) {
+            return Err(Error::invalid_field("group_ids", format!("group `{missing}` does not exist")));
+        }
+        Ok(found)
+    }
+
     /// Settings of a tenant; every tenant has them from creation.
     pub async fn settings(&self, tenant: TenantId) -> Result<Settings> {
         self.get::<Settings>(keys::settings_key(tenant)).await?.ok_or_else(no_settings)
     }
 
-    /// Resolves a scope written in the API against the hierarchy. Every grant must lie
-    /// within `owner` (the member's customer) or its descendants, and every site id must
-    /// be a site of its grant's customer. No input means the whole of `owner`.
-    pub async fn resolve_scope(&self, tenant: TenantId, owner: &Customer, input: Option<ScopeInput>) -> Result<Scope> {
+    /// Resolves a scope written in the API against the hierarchy. With an `owner` (a
+    /// member's customer) every grant must lie within it or its descendants, and no input
+    /// means the whole of it; without one (an access group) any customer of the tenant
+    /// may be granted, and no input means nothing. Every division and site id must
+    /// belong to its grant's customer.
+    pub async fn resolve_scope(
+        &self,
+        tenant: TenantId,
+        owner: Option<&Customer>,
+        input: Option<ScopeInput>,
+    ) -> Result<Scope> {
         let Some(input) = input else {
-            return Ok(Scope::new(vec![Grant { customer_path: owner.path.clone(), coverage: Coverage::Customer }]));
+            return Ok(match owner {
+                Some(owner) => {
+                    Scope::new(vec![Grant { customer_path: owner.path.clone(), coverage: Coverage::Customer }])
+                }
+                None => Scope::default(),
+            });
         };
         let invalid = |message: String| Error::BadRequest {
             detail: "the request has invalid fields".into(),
@@ -108,9 +133,12 @@ impl Store {
         for g in input.grants {
             let customer = customers
                 .get(&g.customer_id)
-                .filter(|c| owner.path.is_ancestor_or_self_of(&c.path))
-                .ok_or_else(|| {
-                    invalid(format!("customer `{}` is not {} or one of its child customers", g.customer_id, owner.id))
+                .filter(|c| owner.is_none_or(|o| o.path.is_ancestor_or_self_of(&c.path)))
+                .ok_or_else(|| match owner {
+                    Some(o) => {
+                        invalid(format!("customer `{}` is not {} or one of its child customers", g.customer_id, o.id))
+                    }
+                    None => invalid(format!("customer `{}` does not exist", g.customer_id)),
                 })?;
             let coverage = match (g.division_ids, g.site_ids) {
                 (None, None) => Coverage::Customer,
@@ -143,13 +171,18 @@ impl Store {
     /// on the site tree and each division one `Query` on GSI2 (whatever the size of the
     /// rest of the tenant); each site grant is one `BatchGetItem`. The cursor remembers
     /// which of those parts the page ended in.
-    pub async fn visible_sites(&self, tenant: TenantId, member: &Member, paging: &Paging) -> Result<Page<Site>> {
+    pub async fn visible_sites(
+        &self,
+        tenant: TenantId,
+        scope: &Scope,
+        list: &str,
+        paging: &Paging,
+    ) -> Result<Page<Site>> {
         enum Part<'a> {
             Query(keys::QueryKey),
             Sites(&'a std::collections::BTreeSet<SiteId>),
         }
-        let parts: Vec<Part<'_>> = member
-            .scope
+        let parts: Vec<Part<'_>> = scope
             .grants()
             .iter()
             .flat_map(|g| match &g.coverage {
@@ -160,7 +193,7 @@ impl Store {
                 Coverage::Sites { site_ids } => vec![Part::Sites(site_ids)],
             })
             .collect();
-        let list_id = format!("visible-sites|{tenant}|{}|{}", member.id, member.version);
+        let list_id = format!("visible-sites|{tenant}|{list}");
         let mut at = match &paging.cursor {
             Some(c) => self.cursors().decode(&list_id, c)?,
             None => Position::default(),
@@ -199,7 +232,7 @@ impl Store {
             }
         }
         // Defence in depth: whatever the keys returned, only covered sites leave here.
-        items.retain(|s| member.scope.covers(&s.as_ref()));
+        items.retain(|s| scope.covers(&s.as_ref()));
         let next_cursor = ((at.part as usize) < parts.len()).then(|| self.cursors().encode(&list_id, &at));
         Ok(Page { items, next_cursor })
     }

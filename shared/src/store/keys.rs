@@ -13,6 +13,7 @@
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
 //! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
 //! | division | `T#t`               | `DIV#d`          | `T#t#CUS#c#DIV`          | `DIV#d`                 |
+//! | group    | `T#t`               | `GRP#g`          |                          |                         |
 //!
 //! Sites in a division also carry `GSI2PK = T#t#DIV#d`, `GSI2SK = SITE#s` (index GSI2).
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
@@ -22,7 +23,8 @@
 use crate::domain::contact::Contact;
 use crate::domain::customer::Customer;
 use crate::domain::division::Division;
-use crate::domain::ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};
+use crate::domain::group::AccessGroup;
+use crate::domain::ids::{ContactId, CustomerId, DivisionId, GroupId, MemberId, SiteId, TenantId};
 use crate::domain::member::Member;
 use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
@@ -196,6 +198,28 @@ impl Entity for Division {
     fn entity_id(&self) -> String {
         self.id.to_string()
     }
+}
+
+impl Stored for AccessGroup {
+    const TYPE: &'static str = "group";
+}
+
+impl Entity for AccessGroup {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: group_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn group_key(tenant: TenantId, id: GroupId) -> Key {
+    Key { pk: t(tenant), sk: format!("GRP#{id}") }
+}
+
+/// Every access group of the tenant.
+pub fn all_groups(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("GRP#".into()) }
 }
 
 pub fn division_key(tenant: TenantId, id: DivisionId) -> Key {

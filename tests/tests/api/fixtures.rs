@@ -20,6 +20,8 @@ pub const CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K";
 pub const SPARE_CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9M";
 pub const DIVISION: &str = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N";
 pub const SPARE_DIVISION: &str = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9P";
+pub const GROUP: &str = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q";
+pub const SPARE_GROUP: &str = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9R";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -53,6 +55,13 @@ impl World {
             }
         };
         let (division, spare_division) = (division("North").await, division("Spare").await);
+        let group = |name: &'static str| async move {
+            let body = json!({"name": name, "permissions": ["view_jobs"]});
+            portico_tests::id(
+                &app.api.expect(201, "POST", "/admin/access-groups", &t.admin, Some(&body)).await.unwrap(),
+            )
+        };
+        let (group, spare_group) = (group("Managers").await, group("Spare").await);
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -66,6 +75,8 @@ impl World {
                 (SPARE_CONTACT, spare_contact),
                 (DIVISION, division),
                 (SPARE_DIVISION, spare_division),
+                (GROUP, group),
+                (SPARE_GROUP, spare_group),
             ],
         }
     }

@@ -4,6 +4,7 @@ mod auth;
 mod contacts;
 mod divisions;
 mod fixtures;
+mod groups;
 mod lifecycle;
 mod matrix;
 mod members;

@@ -1,0 +1,93 @@
+//! `/admin/access-groups`: reusable scope, feature permissions and report access that
+//! members reference (seed 000). A change to a group acts on its members' next request.
+
+use portico::domain::group::{AccessGroup, GroupPatch, GroupView, NewGroup};
+use portico::domain::ids::GroupId;
+use portico::domain::principal::AdminPrincipal;
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<AccessGroup> {
+    let id = req.path_id("group_id", GroupId::parse)?;
+    app.store.get::<AccessGroup>(keys::group_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+#[utoipa::path(post, path = "/admin/access-groups", tag = "admin", request_body = NewGroup,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = GroupView), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let mut input: NewGroup = req.body()?;
+    let scope = app.store.resolve_scope(admin.tenant, None, input.scope.take()).await?;
+    let group = AccessGroup::create(input, scope);
+    let reply = Reply::created(&group.view())?.etag(group.version);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.create(&group, "group.created", "the group exists")?;
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/admin/access-groups", tag = "admin",
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::GroupPage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let page: Page<AccessGroup> = app.store.page("groups", &keys::all_groups(admin.tenant), &paging).await?;
+    Reply::ok(&page.map(|g| g.view()))
+}
+
+#[utoipa::path(get, path = "/admin/access-groups/{group_id}", tag = "admin",
+    params(("group_id" = String, Path)),
+    responses((status = 200, body = GroupView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let group = load(app, &req, &admin).await?;
+    Ok(Reply::ok(&group.view())?.etag(group.version))
+}
+
+#[utoipa::path(patch, path = "/admin/access-groups/{group_id}", tag = "admin", request_body = GroupPatch,
+    params(("group_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = GroupView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let mut patch: GroupPatch = req.body()?;
+    let before = load(app, &req, &admin).await?;
+    guard::if_match(&req, before.version)?;
+    let scope = match patch.scope.take() {
+        None => None,
+        Some(input) => Some(app.store.resolve_scope(admin.tenant, None, Some(input)).await?),
+    };
+    let mut after = before.clone();
+    after.apply(patch, scope);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&before, &after, before.version, "group.updated")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+#[utoipa::path(delete, path = "/admin/access-groups/{group_id}", tag = "admin",
+    params(("group_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204, description = "gone; members that referenced it lose its rights at once"), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let group = load(app, &req, &admin).await?;
+    guard::if_match(&req, group.version)?;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&group, group.version, "group.deleted")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::no_content())
+}
