@@ -78,6 +78,7 @@ routes! {
     "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password,
     "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable,
     "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable,
+    "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents,
     "POST" "/admin/customers/{customer_id}/contacts" => "CreateContact": admin::contacts::create,
     "GET" "/admin/customers/{customer_id}/contacts" => "ListContacts": admin::contacts::list,
     "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update,

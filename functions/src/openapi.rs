@@ -87,6 +87,7 @@ impl Modify for BearerAuth {
         crate::admin::members::reset_password,
         crate::admin::members::disable,
         crate::admin::members::enable,
+        crate::admin::members::restrict_documents,
         crate::admin::contacts::create,
         crate::admin::contacts::list,
         crate::admin::contacts::update,

@@ -2,7 +2,9 @@
 
 use portico::domain::customer::Customer;
 use portico::domain::ids::{CustomerId, MemberId};
-use portico::domain::member::{InviteInput, Member, MemberPatch, MemberView, NewMember};
+use portico::domain::member::{
+    DocumentRestrictions, InviteInput, Member, MemberPatch, MemberView, NewMember, MAX_HIDDEN_DOCUMENTS,
+};
 use portico::domain::principal::AdminPrincipal;
 use portico::domain::settings::Settings;
 use portico::domain::text::Email;
@@ -308,4 +310,21 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     tx.release(keys::member_email(admin.tenant, &member.email));
     app.store.commit(tx).await?;
     Ok(Reply::no_content())
+}
+
+#[utoipa::path(put, path = "/admin/members/{member_id}/document-restrictions", tag = "admin", request_body = DocumentRestrictions,
+    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn restrict_documents(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let input: DocumentRestrictions = req.body()?;
+    if input.hidden_document_ids.len() > MAX_HIDDEN_DOCUMENTS {
+        return Err(Error::invalid_field("hidden_document_ids", format!("at most {MAX_HIDDEN_DOCUMENTS} documents")));
+    }
+    let before = load(app, &req, &admin).await?;
+    guard::if_match(&req, before.version)?;
+    let mut after = before.clone();
+    after.restrict_documents(input.hidden_document_ids);
+    save(app, &admin, &before, &after, "member.documents_restricted").await
 }

@@ -130,6 +130,23 @@ impl AccessGroup {
     }
 }
 
+/// The door of every feature's portal routes: the tenant must have the feature on (else
+/// 403 for every member), and the member must hold the permission (else 403).
+pub fn require(
+    settings: &super::settings::Settings,
+    rights: &Rights,
+    feature: super::settings::Feature,
+    permission: Permission,
+) -> Result<(), crate::error::Error> {
+    if !settings.features.contains(&feature) {
+        return Err(crate::error::Error::forbidden("this feature is switched off for the portal"));
+    }
+    if !rights.permissions.contains(&permission) {
+        return Err(crate::error::Error::forbidden("you do not have permission for this"));
+    }
+    Ok(())
+}
+
 /// What a member may do and see right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rights {
@@ -161,5 +178,32 @@ impl Rights {
             grants.extend(inside.cloned());
         }
         Self { permissions, reports, scope: Scope::new(grants) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::settings::{Feature, Settings};
+
+    #[test]
+    fn a_switched_off_feature_is_refused_even_to_admins() {
+        let mut settings = Settings::initial(Name::parse("Acme").unwrap());
+        let all = Rights {
+            permissions: Permission::ALL.into_iter().collect(),
+            reports: BTreeSet::new(),
+            scope: Scope::default(),
+        };
+        assert!(require(&settings, &all, Feature::Quotes, Permission::ViewQuotes).is_ok());
+        settings.features.remove(&Feature::Quotes);
+        assert!(matches!(
+            require(&settings, &all, Feature::Quotes, Permission::ViewQuotes),
+            Err(crate::error::Error::Forbidden(_))
+        ));
+        let none = Rights { permissions: BTreeSet::new(), ..all };
+        assert!(matches!(
+            require(&settings, &none, Feature::Jobs, Permission::ViewJobs),
+            Err(crate::error::Error::Forbidden(_))
+        ));
     }
 }

@@ -103,6 +103,10 @@ public_id!(
     MemberId, "mem"
 );
 public_id!(
+    /// A document published to the portal (`doc_…`).
+    DocumentId, "doc"
+);
+public_id!(
     /// An access group: reusable scope, permissions and reports (`grp_…`).
     GroupId, "grp"
 );

@@ -77,6 +77,9 @@ pub struct Member {
     /// Access groups the member belongs to.
     #[serde(default)]
     pub group_ids: BTreeSet<super::ids::GroupId>,
+    /// Documents hidden from this member although visible in the portal (seed 004).
+    #[serde(default)]
+    pub hidden_document_ids: BTreeSet<super::ids::DocumentId>,
     pub first_name: Name,
     pub last_name: Name,
     pub email: Email,
@@ -125,6 +128,16 @@ pub struct NewMember {
     #[serde(default)]
     pub notifications: BTreeSet<NotificationKind>,
 }
+
+/// `PUT /admin/members/{member_id}/document-restrictions`: the whole hidden set.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRestrictions {
+    pub hidden_document_ids: BTreeSet<super::ids::DocumentId>,
+}
+
+/// Documents a member can have hidden at once.
+pub const MAX_HIDDEN_DOCUMENTS: usize = 1000;
 
 /// `POST /admin/members/{member_id}/invite`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -211,6 +224,7 @@ pub struct MemberView {
     pub effective_permissions: BTreeSet<Permission>,
     pub scope: ScopeInput,
     pub group_ids: BTreeSet<super::ids::GroupId>,
+    pub hidden_document_ids: BTreeSet<super::ids::DocumentId>,
     pub notifications: BTreeSet<NotificationKind>,
     pub status: MemberStatus,
     pub contact_id: Option<super::ids::ContactId>,
@@ -236,6 +250,7 @@ impl Member {
             customer_id: input.customer_id,
             customer_path,
             group_ids: input.group_ids,
+            hidden_document_ids: BTreeSet::new(),
             first_name: input.first_name,
             last_name: input.last_name,
             email: input.email,
@@ -288,6 +303,12 @@ impl Member {
         if let Some(v) = patch.notifications {
             self.notifications = v;
         }
+        self.touch();
+    }
+
+    /// Replaces the set of documents hidden from the member.
+    pub fn restrict_documents(&mut self, hidden: BTreeSet<super::ids::DocumentId>) {
+        self.hidden_document_ids = hidden;
         self.touch();
     }
 
@@ -347,6 +368,7 @@ impl Member {
             effective_permissions: self.effective_permissions(),
             scope: self.scope.to_input(),
             group_ids: self.group_ids.clone(),
+            hidden_document_ids: self.hidden_document_ids.clone(),
             notifications: self.notifications.clone(),
             status: self.status,
             contact_id: self.contact_id,

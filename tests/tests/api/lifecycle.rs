@@ -179,3 +179,23 @@ async fn members_change_their_own_profile_but_never_their_rights() {
     // Admins use the admin route; members' own route is for members only.
     assert_eq!(app.api.patch("/portal/me", &t.admin, &json!({"first_name": "X"})).await.unwrap().status, 403);
 }
+
+#[tokio::test]
+async fn documents_can_be_hidden_from_one_member() {
+    let app = spawn_app().await;
+    let (t, m, _email, _token) = world(&app).await;
+    let path = format!("/admin/members/{m}/document-restrictions");
+    let doc = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8B9S";
+    let put = app.api.put(&path, &t.admin, &json!({"hidden_document_ids": [doc]})).await.unwrap();
+    assert_eq!(put.status, 200, "{}", put.text);
+    assert_eq!(put.body["hidden_document_ids"], json!([doc]));
+    let read = app.api.expect(200, "GET", &format!("/admin/members/{m}"), &t.admin, None).await.unwrap();
+    assert_eq!(read["hidden_document_ids"], json!([doc]));
+    assert_eq!(app.api.put(&path, &t.admin, &json!({"hidden_document_ids": ["not-a-doc"]})).await.unwrap().status, 400);
+    let stale = app
+        .api
+        .send("PUT", &path, Some(&t.admin), Some(&json!({"hidden_document_ids": []})), &[("if-match", "\"1\"")])
+        .await
+        .unwrap();
+    assert_eq!(stale.status, 412);
+}
