@@ -8,6 +8,7 @@ mod groups;
 mod lifecycle;
 mod matrix;
 mod members;
+mod property;
 mod resources;
 mod routes;
 mod story;

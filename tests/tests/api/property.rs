@@ -1,0 +1,220 @@
+//! Property test of visibility: random hierarchies, divisions, sites, access groups and
+//! members with random grants, made through the API; for every (member, site) pair the
+//! API's answer equals an independent reference model of the rules. Seeded, so a
+//! failure repeats (`PORTICO_PROPERTY_SEED`, `PORTICO_PROPERTY_WORLDS`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use portico_tests::{id, spawn_app, TestApp};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+
+/// The reference model's own copy of a grant.
+#[derive(Debug, Clone)]
+enum Grant {
+    Customer(String),
+    Divisions(String, BTreeSet<String>),
+    Sites(String, BTreeSet<String>),
+}
+
+impl Grant {
+    fn customer(&self) -> &str {
+        match self {
+            Grant::Customer(c) | Grant::Divisions(c, _) | Grant::Sites(c, _) => c,
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Grant::Customer(c) => json!({"customer_id": c}),
+            Grant::Divisions(c, d) => json!({"customer_id": c, "division_ids": d}),
+            Grant::Sites(c, s) => json!({"customer_id": c, "site_ids": s}),
+        }
+    }
+}
+
+struct Site {
+    id: String,
+    customer: String,
+    division: Option<String>,
+}
+
+struct Model {
+    parent: BTreeMap<String, Option<String>>,
+    divisions: BTreeMap<String, Vec<String>>,
+    sites: Vec<Site>,
+}
+
+impl Model {
+    /// `a` is `b` or one of `b`'s ancestors.
+    fn covers_customer(&self, a: &str, b: &str) -> bool {
+        let mut at = Some(b.to_owned());
+        while let Some(c) = at {
+            if c == a {
+                return true;
+            }
+            at = self.parent.get(&c).cloned().flatten();
+        }
+        false
+    }
+
+    fn subtree(&self, root: &str) -> Vec<String> {
+        self.parent.keys().filter(|c| self.covers_customer(root, c)).cloned().collect()
+    }
+
+    fn sees(&self, grants: &[Grant], site: &Site) -> bool {
+        grants.iter().any(|g| match g {
+            Grant::Customer(c) => self.covers_customer(c, &site.customer),
+            Grant::Divisions(c, ds) => *c == site.customer && site.division.as_ref().is_some_and(|d| ds.contains(d)),
+            Grant::Sites(c, ss) => *c == site.customer && ss.contains(&site.id),
+        })
+    }
+
+    /// A random grant on `customer`.
+    fn grant(&self, rng: &mut StdRng, customer: &str) -> Grant {
+        let own_sites: Vec<&Site> = self.sites.iter().filter(|s| s.customer == customer).collect();
+        let divisions = self.divisions.get(customer).cloned().unwrap_or_default();
+        match rng.gen_range(0..3) {
+            1 if !divisions.is_empty() => {
+                let n = rng.gen_range(1..=divisions.len());
+                Grant::Divisions(customer.into(), divisions.choose_multiple(rng, n).cloned().collect())
+            }
+            2 if !own_sites.is_empty() => {
+                let n = rng.gen_range(1..=own_sites.len());
+                Grant::Sites(customer.into(), own_sites.choose_multiple(rng, n).map(|s| s.id.clone()).collect())
+            }
+            _ => Grant::Customer(customer.into()),
+        }
+    }
+}
+
+async fn post(app: &TestApp, admin: &str, path: &str, body: Value) -> String {
+    id(&app.api.expect(201, "POST", path, admin, Some(&body)).await.unwrap())
+}
+
+/// Every site id the member sees, two at a time through the cursors.
+async fn seen(app: &TestApp, token: &str) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut path = "/portal/sites?limit=2".to_owned();
+    for _ in 0..100 {
+        let page = app.api.expect(200, "GET", &path, token, None).await.unwrap();
+        all.extend(portico_tests::ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/portal/sites?limit=2&cursor={c}"),
+            None => return all,
+        }
+    }
+    panic!("more than 100 pages");
+}
+
+#[tokio::test]
+async fn what_members_see_equals_the_reference_model() {
+    let seed: u64 = std::env::var("PORTICO_PROPERTY_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(2026);
+    let worlds: u64 = std::env::var("PORTICO_PROPERTY_WORLDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let app = spawn_app().await;
+    let operator = app.operator().await;
+    let mut cases = 0;
+    for world in 0..worlds {
+        let mut rng = StdRng::seed_from_u64(seed + world);
+        let t = app.tenant_by(&operator, &format!("World {world}")).await;
+        app.complete_setup(&t.admin).await;
+        let admin = t.admin.clone();
+        let mut model = Model { parent: BTreeMap::new(), divisions: BTreeMap::new(), sites: Vec::new() };
+
+        // Customers: two roots, children, grandchildren.
+        let mut frontier: Vec<Option<String>> = vec![None, None];
+        let mut depth = 0;
+        while !frontier.is_empty() && depth < 3 {
+            let mut next = Vec::new();
+            for parent in frontier {
+                let c = post(&app, &admin, "/admin/customers", json!({"name": "C", "parent_id": parent})).await;
+                model.parent.insert(c.clone(), parent);
+                for _ in 0..rng.gen_range(0..=if depth < 2 { 2 } else { 0 }) {
+                    next.push(Some(c.clone()));
+                }
+            }
+            frontier = next;
+            depth += 1;
+        }
+        let customers: Vec<String> = model.parent.keys().cloned().collect();
+        for c in &customers {
+            for _ in 0..rng.gen_range(0..=2) {
+                let d = post(&app, &admin, &format!("/admin/customers/{c}/divisions"), json!({"name": "D"})).await;
+                model.divisions.entry(c.clone()).or_default().push(d);
+            }
+            for _ in 0..rng.gen_range(1..=3) {
+                let division =
+                    model.divisions.get(c).and_then(|ds| ds.choose(&mut rng).cloned()).filter(|_| rng.gen_bool(0.6));
+                let s = post(
+                    &app,
+                    &admin,
+                    &format!("/admin/customers/{c}/sites"),
+                    json!({"name": "S", "address": "A", "division_id": division}),
+                )
+                .await;
+                model.sites.push(Site { id: s, customer: c.clone(), division });
+            }
+        }
+
+        // Two access groups, granting anywhere in the tenant.
+        let mut groups: Vec<(String, Vec<Grant>)> = Vec::new();
+        for _ in 0..2 {
+            let grants: Vec<Grant> = (0..rng.gen_range(0..=2))
+                .map(|_| {
+                    let on = customers.choose(&mut rng).unwrap().clone();
+                    model.grant(&mut rng, &on)
+                })
+                .collect();
+            let g = post(
+                &app,
+                &admin,
+                "/admin/access-groups",
+                json!({"name": "G", "scope": {"grants": grants.iter().map(Grant::json).collect::<Vec<_>>()}}),
+            )
+            .await;
+            groups.push((g, grants));
+        }
+
+        // Members with random own grants (inside their customer tree) and groups.
+        for n in 0..4 {
+            let customer = customers.choose(&mut rng).unwrap().clone();
+            let tree = model.subtree(&customer);
+            let own: Option<Vec<Grant>> = rng.gen_bool(0.75).then(|| {
+                (0..rng.gen_range(1..=2))
+                    .map(|_| {
+                        let on = tree.choose(&mut rng).unwrap().clone();
+                        model.grant(&mut rng, &on)
+                    })
+                    .collect()
+            });
+            let member_groups: Vec<&(String, Vec<Grant>)> = groups.iter().filter(|_| rng.gen_bool(0.5)).collect();
+            let email = app.email(&format!("w{world}-m{n}"));
+            let mut body = json!({"customer_id": customer, "first_name": "M", "last_name": "N", "email": email, "admin": false,
+                "group_ids": member_groups.iter().map(|(g, _)| g.clone()).collect::<Vec<_>>()});
+            if let Some(own) = &own {
+                body["scope"] = json!({"grants": own.iter().map(Grant::json).collect::<Vec<_>>()});
+            }
+            let m = post(&app, &admin, "/admin/members", body).await;
+            let token = app.invited_member(&admin, &m, &email).await;
+
+            // The reference: own grants (or the whole customer), plus group grants that
+            // lie inside the member's customer tree.
+            let mut effective = own.unwrap_or_else(|| vec![Grant::Customer(customer.clone())]);
+            for (_, grants) in &member_groups {
+                effective.extend(grants.iter().filter(|g| model.covers_customer(&customer, g.customer())).cloned());
+            }
+            let got = seen(&app, &token).await;
+            let unique: BTreeSet<&String> = got.iter().collect();
+            assert_eq!(unique.len(), got.len(), "a site listed twice: {got:?}");
+            for site in &model.sites {
+                let expected = model.sees(&effective, site);
+                assert_eq!(unique.contains(&site.id), expected, "world {world} (seed {}), member {n} on {customer}, site {} of {}: expected {expected}; grants {effective:?}", seed + world, site.id, site.customer);
+                cases += 1;
+            }
+        }
+    }
+    println!("visibility property: {cases} (member, site) cases over {worlds} random worlds (seed {seed})");
+    assert!(cases > 0);
+}
