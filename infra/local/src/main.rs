@@ -54,6 +54,7 @@ async fn dev() -> anyhow::Result<()> {
         "admin": seeded.admin,
         "demo": seeded.demo,
         "site_member": seeded.site_member,
+        "division_member": seeded.division_member,
     });
     std::fs::create_dir_all(stack_file().parent().context("stack dir")?)?;
     std::fs::write(stack_file(), serde_json::to_string_pretty(&stack)?)?;
@@ -68,6 +69,7 @@ Sign-ins (password for all: {p})
   tenant admin        {admin}   (Northwind Facilities)
   demo member         {demo}    (Harbor Retail Group: all its sites, incl. child customer)
   site-scoped member  {site}     (only Outlet North)
+  division member     {division}    (the Northern region division: Outlet North, and sites filed there later)
 
 Try it:
   TOKEN=$(make -s token EMAIL={demo})
@@ -81,6 +83,7 @@ Stack details:        .local/stack.json
         admin = seeded.admin.username,
         demo = seeded.demo.username,
         site = seeded.site_member.username,
+        division = seeded.division_member.username,
     );
     tokio::signal::ctrl_c().await?;
     eprintln!("stopping…");

@@ -31,6 +31,8 @@ pub struct Seeded {
     pub demo: Login,
     /// Site-scoped: sees only Outlet North.
     pub site_member: Login,
+    /// Division-scoped: sees the Northern region's sites (Outlet North).
+    pub division_member: Login,
 }
 
 /// Creates a platform operator directly in Cognito (operators are set up by whoever
@@ -164,7 +166,16 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         }
     };
     site(harbor.clone(), "Harbor HQ", "1 Quay Street, Rotterdam").await?;
-    let north = site(outlets.clone(), "Outlet North", "12 Noordweg, Groningen").await?;
+    let region = id(&api
+        .expect(201, "POST", &format!("/admin/customers/{outlets}/divisions"), &admin, Some(&json!({
+            "name": "Northern region", "parent_group": "Outlets"
+        })))
+        .await?)?;
+    let north = id(&api
+        .expect(201, "POST", &format!("/admin/customers/{outlets}/sites"), &admin, Some(&json!({
+            "name": "Outlet North", "address": "12 Noordweg, Groningen", "division_id": region
+        })))
+        .await?)?;
     site(outlets.clone(), "Outlet South", "8 Zuidlaan, Maastricht").await?;
     site(lakeside.clone(), "Lakeside Main Clinic", "3 Meerpad, Utrecht").await?;
     site(lakeside.clone(), "Lakeside East Clinic", "40 Oostkade, Utrecht").await?;
@@ -193,7 +204,15 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             })),
         )
         .await?)?;
-    for member in [&carla_id, &sam_id] {
+    let dana = "dana@harbor.test";
+    let dana_id = id(&api
+        .expect(201, "POST", "/admin/members", &admin, Some(&json!({
+            "customer_id": harbor, "first_name": "Dana", "last_name": "Division", "email": dana, "admin": false,
+            "permissions": ["view_jobs"],
+            "scope": {"grants": [{"customer_id": outlets, "division_ids": [region]}]}
+        })))
+        .await?)?;
+    for member in [&carla_id, &sam_id, &dana_id] {
         api.expect(
             200,
             "POST",
@@ -207,6 +226,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     }
     accept_invitation(aws, prov, carla, DEMO_PASSWORD).await?;
     accept_invitation(aws, prov, sam, DEMO_PASSWORD).await?;
+    accept_invitation(aws, prov, dana, DEMO_PASSWORD).await?;
 
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
@@ -214,5 +234,6 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         admin: Login { username: admin_email.into(), password: DEMO_PASSWORD.into() },
         demo: Login { username: carla.into(), password: DEMO_PASSWORD.into() },
         site_member: Login { username: sam.into(), password: DEMO_PASSWORD.into() },
+        division_member: Login { username: dana.into(), password: DEMO_PASSWORD.into() },
     })
 }
