@@ -167,14 +167,26 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     };
     site(harbor.clone(), "Harbor HQ", "1 Quay Street, Rotterdam").await?;
     let region = id(&api
-        .expect(201, "POST", &format!("/admin/customers/{outlets}/divisions"), &admin, Some(&json!({
-            "name": "Northern region", "parent_group": "Outlets"
-        })))
+        .expect(
+            201,
+            "POST",
+            &format!("/admin/customers/{outlets}/divisions"),
+            &admin,
+            Some(&json!({
+                "name": "Northern region", "parent_group": "Outlets"
+            })),
+        )
         .await?)?;
     let north = id(&api
-        .expect(201, "POST", &format!("/admin/customers/{outlets}/sites"), &admin, Some(&json!({
-            "name": "Outlet North", "address": "12 Noordweg, Groningen", "division_id": region
-        })))
+        .expect(
+            201,
+            "POST",
+            &format!("/admin/customers/{outlets}/sites"),
+            &admin,
+            Some(&json!({
+                "name": "Outlet North", "address": "12 Noordweg, Groningen", "division_id": region
+            })),
+        )
         .await?)?;
     site(outlets.clone(), "Outlet South", "8 Zuidlaan, Maastricht").await?;
     site(lakeside.clone(), "Lakeside Main Clinic", "3 Meerpad, Utrecht").await?;
@@ -206,11 +218,17 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         .await?)?;
     let dana = "dana@harbor.test";
     let dana_id = id(&api
-        .expect(201, "POST", "/admin/members", &admin, Some(&json!({
-            "customer_id": harbor, "first_name": "Dana", "last_name": "Division", "email": dana, "admin": false,
-            "permissions": ["view_jobs"],
-            "scope": {"grants": [{"customer_id": outlets, "division_ids": [region]}]}
-        })))
+        .expect(
+            201,
+            "POST",
+            "/admin/members",
+            &admin,
+            Some(&json!({
+                "customer_id": harbor, "first_name": "Dana", "last_name": "Division", "email": dana, "admin": false,
+                "permissions": ["view_jobs"],
+                "scope": {"grants": [{"customer_id": outlets, "division_ids": [region]}]}
+            })),
+        )
         .await?)?;
     for member in [&carla_id, &sam_id, &dana_id] {
         api.expect(
