@@ -9,6 +9,7 @@ pub mod admin;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
+pub mod triggers;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

@@ -1,12 +1,22 @@
-//! The `portico` Lambda binary. Every function of the template runs it; the route key of
-//! each event selects the operation. Clients are built once, here.
+//! The `portico` Lambda binary. Every function of the template runs it: API functions
+//! serve HTTP API events, whose route key selects the operation; the Cognito trigger
+//! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events. Clients
+//! are built once, here.
 
+use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::{service_fn, Error, Request};
+use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portico::observability::init_tracing();
     let app: &'static portico::App = Box::leak(Box::new(portico::App::from_env().await?));
+    if std::env::var("PORTICO_TRIGGER").is_ok_and(|t| t == "cognito-custom-message") {
+        return lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+            Ok::<_, std::convert::Infallible>(portico_functions::triggers::custom_message(app, event.payload).await)
+        }))
+        .await;
+    }
     lambda_http::run(service_fn(move |request: Request| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::handle_event(app, request).await)
     }))

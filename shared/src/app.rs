@@ -16,7 +16,7 @@ use crate::store::Store;
 pub struct Config {
     /// `PORTICO_TABLE`
     pub table: String,
-    /// `PORTICO_USER_POOL_ID`
+    /// `PORTICO_USER_POOL_ID` (empty for the Cognito trigger, which never calls Cognito)
     pub user_pool_id: String,
     /// `PORTICO_SENDER`: the verified SES address mail is sent from.
     pub sender: String,
@@ -43,7 +43,9 @@ impl Config {
         let var = |name: &str| std::env::var(name).with_context(|| format!("environment variable {name} is not set"));
         Ok(Self {
             table: var("PORTICO_TABLE")?,
-            user_pool_id: var("PORTICO_USER_POOL_ID")?,
+            // Optional: the Cognito trigger cannot name the pool that invokes it (that
+            // would be a circular reference in the template), and never calls Cognito.
+            user_pool_id: std::env::var("PORTICO_USER_POOL_ID").unwrap_or_default(),
             sender: var("PORTICO_SENDER")?,
             admin_url: var("PORTICO_ADMIN_URL")?,
             cursor_secret: var("PORTICO_CURSOR_SECRET")?,

@@ -46,6 +46,26 @@ pub struct MemberPrincipal {
     pub sub: String,
 }
 
+/// The user a Cognito trigger is about. Its `custom:` attributes were written by Portico
+/// when the user was created (they are immutable and not writable by clients), and reach
+/// the trigger from Cognito itself, not from any request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerUser {
+    pub tenant: Option<TenantId>,
+    pub member: Option<MemberId>,
+    pub first_name: Option<String>,
+}
+
+impl TriggerUser {
+    pub fn from_attributes(attributes: &HashMap<String, String>) -> Self {
+        Self {
+            tenant: attributes.get(CLAIM_TENANT).and_then(|t| TenantId::from_verified(t).ok()),
+            member: attributes.get(CLAIM_MEMBER).and_then(|m| MemberId::parse(m).ok()),
+            first_name: attributes.get("given_name").cloned(),
+        }
+    }
+}
+
 /// Parses the groups claim: `"[a b]"`, `"a b"`, `"a,b"` or `"[\"a\",\"b\"]"`.
 pub fn parse_groups(raw: &str) -> Vec<String> {
     raw.trim()

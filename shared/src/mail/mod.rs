@@ -34,6 +34,16 @@ pub struct Brand {
 impl Brand {
     pub const DEFAULT_COLOR: &'static str = "#0b5fff";
 
+    /// For users of no tenant (platform operators).
+    pub fn platform() -> Self {
+        Self {
+            display_name: "Portico".into(),
+            primary_color: Self::DEFAULT_COLOR.into(),
+            logo_url: None,
+            reply_to: None,
+        }
+    }
+
     /// The tenant's branding from its portal settings.
     pub fn of(settings: &crate::domain::settings::Settings) -> Self {
         let b = &settings.branding;
@@ -83,6 +93,32 @@ impl Invitation<'_> {
             html: InvitationHtml { t, i: self }.render().context("rendering invitation.html")?,
             text: InvitationText { t, i: self }.render().context("rendering invitation.txt")?,
         })
+    }
+}
+
+/// The message Cognito sends with a verification code (forgot password, admin reset),
+/// branded through the CustomMessage trigger. `code` is Cognito's placeholder (`{####}`),
+/// which Cognito replaces after the trigger returns.
+pub struct CodeMessage<'a> {
+    pub locale: Locale,
+    pub brand: &'a Brand,
+    pub first_name: &'a str,
+    pub code: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "code.html")]
+struct CodeHtml<'a> {
+    t: &'a Strings,
+    m: &'a CodeMessage<'a>,
+}
+
+impl CodeMessage<'_> {
+    /// Subject and HTML body (Cognito sends one part).
+    pub fn render(&self) -> Result<(String, String)> {
+        let t = Strings::of(self.locale);
+        let subject = t.code_subject.replace("{portal}", &self.brand.display_name);
+        Ok((subject, CodeHtml { t, m: self }.render().context("rendering code.html")?))
     }
 }
 
@@ -158,6 +194,16 @@ mod tests {
             assert!(part.contains("Tmp-Pass-1234!x"));
         }
         assert!(mail.subject.contains("Acme <Service>"));
+    }
+
+    #[test]
+    fn the_code_message_keeps_cognitos_placeholder_and_the_brand() {
+        let b = brand();
+        let (subject, html) =
+            CodeMessage { locale: Locale::Nl, brand: &b, first_name: "Ann", code: "{####}" }.render().unwrap();
+        assert!(html.contains("{####}"));
+        assert!(html.contains("nieuw wachtwoord"));
+        assert!(subject.contains("Acme <Service>"));
     }
 
     #[test]

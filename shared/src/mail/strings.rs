@@ -16,6 +16,11 @@ pub struct Strings {
     pub first_sign_in: &'static str,
     pub button: &'static str,
     pub footer: &'static str,
+    pub hello: &'static str,
+    pub code_subject: &'static str,
+    pub code_intro: &'static str,
+    pub code_label: &'static str,
+    pub code_footer: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -31,6 +36,11 @@ const EN: Strings = Strings {
     first_sign_in: "On your first sign-in you will be asked to choose your own password. The temporary password expires after 7 days.",
     button: "Open the portal",
     footer: "You receive this email because an administrator invited you. If you did not expect it, you can ignore it.",
+    hello: "Hello",
+    code_subject: "Your {portal} verification code",
+    code_intro: "Use this code to choose a new password for the customer portal.",
+    code_label: "Code",
+    code_footer: "If you did not ask for this, you can ignore this email: your password stays as it is.",
 };
 
 const NL: Strings = Strings {
@@ -46,6 +56,11 @@ const NL: Strings = Strings {
     first_sign_in: "Bij de eerste keer inloggen kiest u een eigen wachtwoord. Het tijdelijke wachtwoord verloopt na 7 dagen.",
     button: "Open het portaal",
     footer: "U ontvangt deze e-mail omdat een beheerder u heeft uitgenodigd. Verwachtte u deze niet, dan kunt u hem negeren.",
+    hello: "Hallo",
+    code_subject: "Uw verificatiecode voor {portal}",
+    code_intro: "Gebruik deze code om een nieuw wachtwoord voor het klantportaal te kiezen.",
+    code_label: "Code",
+    code_footer: "Heeft u hier niet om gevraagd, dan kunt u deze e-mail negeren: uw wachtwoord blijft ongewijzigd.",
 };
 
 impl Strings {

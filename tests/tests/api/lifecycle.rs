@@ -199,3 +199,34 @@ async fn documents_can_be_hidden_from_one_member() {
         .unwrap();
     assert_eq!(stale.status, 412);
 }
+
+#[tokio::test]
+async fn a_member_who_forgot_their_password_chooses_a_new_one_with_the_emailed_code() {
+    let app = spawn_app().await;
+    let (_t, _m, email, _token) = world(&app).await;
+    // ForgotPassword is unauthenticated in Cognito; moto hands back the code it would
+    // email in a header the SDK does not expose, so this one call goes out raw.
+    let forgot = reqwest::Client::new()
+        .post(&app.aws.endpoint)
+        .header("x-amz-target", "AWSCognitoIdentityProviderService.ForgotPassword")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(portico_local::stack::ACCOUNT_HEADER, app.aws.account.clone().unwrap())
+        .body(json!({"ClientId": app.prov.user_pool_client_id, "Username": email}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), 200);
+    let code = forgot.headers()["x-moto-forgot-password-confirmation-code"].to_str().unwrap().to_owned();
+    app.cognito()
+        .confirm_forgot_password()
+        .client_id(&app.prov.user_pool_client_id)
+        .username(&email)
+        .confirmation_code(code)
+        .password("Brand-New-Pass-2026!")
+        .send()
+        .await
+        .unwrap();
+    let token = app.sign_in(&email, "Brand-New-Pass-2026!").await;
+    assert_eq!(app.api.get("/portal/me", &token).await.unwrap().status, 200);
+    assert!(signin::sign_in(&app.cognito(), &app.prov.user_pool_client_id, &email, PASSWORD).await.is_err());
+}

@@ -12,3 +12,4 @@ mod property;
 mod resources;
 mod routes;
 mod story;
+mod triggers;
