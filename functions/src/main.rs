@@ -3,22 +3,38 @@
 //! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events. Clients
 //! are built once, here.
 
+// Laying out `main`'s future (aws-config's loader plus either runtime) needs more than
+// the default query depth of 128 on a clean build.
+#![recursion_limit = "256"]
+
 use lambda_http::lambda_runtime::{self, LambdaEvent};
 use lambda_http::{service_fn, Error, Request};
+use portico::App;
 use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     portico::observability::init_tracing();
-    let app: &'static portico::App = Box::leak(Box::new(portico::App::from_env().await?));
+    let app: &'static App = Box::leak(Box::new(App::from_env().await?));
     if std::env::var("PORTICO_TRIGGER").is_ok_and(|t| t == "cognito-custom-message") {
-        return lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-            Ok::<_, std::convert::Infallible>(portico_functions::triggers::custom_message(app, event.payload).await)
-        }))
-        .await;
+        cognito_trigger(app).await
+    } else {
+        http_api(app).await
     }
+}
+
+/// API Gateway (HTTP API) events.
+async fn http_api(app: &'static App) -> Result<(), Error> {
     lambda_http::run(service_fn(move |request: Request| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::handle_event(app, request).await)
+    }))
+    .await
+}
+
+/// Cognito CustomMessage events.
+async fn cognito_trigger(app: &'static App) -> Result<(), Error> {
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        Ok::<_, std::convert::Infallible>(portico_functions::triggers::custom_message(app, event.payload).await)
     }))
     .await
 }
