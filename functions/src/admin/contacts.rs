@@ -74,9 +74,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.apply(patch);
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&before, &after, before.version, "contact.updated")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "contact.updated").await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -88,9 +86,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let contact = load(app, &req, &admin).await?;
     guard::if_match(&req, contact.version)?;
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.delete(&contact, contact.version, "contact.deleted")?;
-    app.store.commit(tx).await?;
+    app.store.delete(admin.tenant, admin.actor(), &contact, contact.version, "contact.deleted").await?;
     Ok(Reply::no_content())
 }
 
@@ -169,8 +165,6 @@ pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
         send_credentials(app, &admin, &member, &settings, input.message.as_ref().map(|m| m.as_str()), None).await?;
     let mut invited = member.clone();
     invited.mark_invited(login);
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&member, &invited, member.version, "member.invited")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &member, &invited, member.version, "member.invited").await?;
     Ok(Reply::created(&invited.view())?.etag(invited.version))
 }

@@ -90,9 +90,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.apply(patch, &settings.work_order_codes())?;
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&before, &after, before.version, "customer.updated")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "customer.updated").await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -119,8 +117,6 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     if !children.0.is_empty() || !sites.0.is_empty() || !members.0.is_empty() {
         return Err(Error::conflict("the customer still has child customers, sites or members; remove them first"));
     }
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.delete(&customer, customer.version, "customer.deleted")?;
-    app.store.commit(tx).await?;
+    app.store.delete(admin.tenant, admin.actor(), &customer, customer.version, "customer.deleted").await?;
     Ok(Reply::no_content())
 }

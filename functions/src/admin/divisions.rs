@@ -68,9 +68,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.apply(patch);
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&before, &after, before.version, "division.updated")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "division.updated").await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -87,8 +85,6 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     if !sites.is_empty() {
         return Err(Error::conflict("sites are still filed under this division; move them first"));
     }
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.delete(&division, division.version, "division.deleted")?;
-    app.store.commit(tx).await?;
+    app.store.delete(admin.tenant, admin.actor(), &division, division.version, "division.deleted").await?;
     Ok(Reply::no_content())
 }

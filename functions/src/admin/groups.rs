@@ -72,9 +72,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     };
     let mut after = before.clone();
     after.apply(patch, scope);
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&before, &after, before.version, "group.updated")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "group.updated").await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -86,8 +84,6 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let group = load(app, &req, &admin).await?;
     guard::if_match(&req, group.version)?;
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.delete(&group, group.version, "group.deleted")?;
-    app.store.commit(tx).await?;
+    app.store.delete(admin.tenant, admin.actor(), &group, group.version, "group.deleted").await?;
     Ok(Reply::no_content())
 }

@@ -179,9 +179,7 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
     .await?;
     let mut after = member.clone();
     after.mark_invited(login);
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&member, &after, member.version, "member.invited")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &member, &after, member.version, "member.invited").await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -192,9 +190,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Member> {
 
 /// Stores `after` in place of `before` (version-checked, audited) and replies with it.
 async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member, action: &str) -> Result<Reply> {
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(before, after, before.version, action)?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), before, after, before.version, action).await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 

@@ -2,7 +2,7 @@
 
 use portico::domain::settings::{Settings, SettingsInput};
 use portico::http::{guard, Reply, Req};
-use portico::store::Tx;
+
 use portico::{App, Result};
 
 use crate::openapi::Problem;
@@ -27,8 +27,6 @@ pub async fn put(app: &App, req: Req) -> Result<Reply> {
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.replace(input)?;
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&before, &after, before.version, "settings.updated")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "settings.updated").await?;
     Ok(Reply::ok(&after)?.etag(after.version))
 }

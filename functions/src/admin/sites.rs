@@ -89,9 +89,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     }
     let mut after = before.clone();
     after.apply(patch);
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.update(&before, &after, before.version, "site.updated")?;
-    app.store.commit(tx).await?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "site.updated").await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -103,8 +101,6 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let site = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, site.version)?;
-    let mut tx = Tx::new(admin.tenant, admin.actor());
-    tx.delete(&site, site.version, "site.deleted")?;
-    app.store.commit(tx).await?;
+    app.store.delete(admin.tenant, admin.actor(), &site, site.version, "site.deleted").await?;
     Ok(Reply::no_content())
 }

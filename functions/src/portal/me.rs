@@ -12,7 +12,7 @@ use portico::domain::settings::Feature;
 use portico::domain::text::{Email, Locale, Name, Phone};
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
-use portico::store::Tx;
+
 use portico::{App, Result};
 use serde::Serialize;
 
@@ -71,9 +71,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     if let (true, Some(login)) = (touches_login, &after.login) {
         app.identity().update_profile(login, &after.first_name, &after.last_name, after.phone.as_ref()).await?;
     }
-    let mut tx = Tx::new(portal.principal.tenant, portal.actor());
-    tx.update(before, &after, before.version, "member.updated_self")?;
-    app.store.commit(tx).await?;
+    app.store
+        .update(portal.principal.tenant, portal.actor(), before, &after, before.version, "member.updated_self")
+        .await?;
     Ok(Reply::ok(&me(&portal, &after))?.etag(after.version))
 }
 

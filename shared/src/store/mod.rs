@@ -241,6 +241,37 @@ impl Store {
         }
     }
 
+    /// Replaces `before` by `after` — version-checked, with its audit event — when the
+    /// change is the whole transaction.
+    pub async fn update<E: Entity>(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        before: &E,
+        after: &E,
+        version: u64,
+        action: &str,
+    ) -> Result<()> {
+        let mut tx = Tx::new(tenant, actor);
+        tx.update(before, after, version, action)?;
+        self.commit(tx).await
+    }
+
+    /// Deletes `entity` — version-checked, with its audit event — when the deletion is
+    /// the whole transaction.
+    pub async fn delete<E: Entity>(
+        &self,
+        tenant: TenantId,
+        actor: Actor,
+        entity: &E,
+        version: u64,
+        action: &str,
+    ) -> Result<()> {
+        let mut tx = Tx::new(tenant, actor);
+        tx.delete(entity, version, action)?;
+        self.commit(tx).await
+    }
+
     /// The response remembered for an `Idempotency-Key`, if any.
     pub async fn remembered(&self, tenant: TenantId, actor: &str, key: &str) -> Result<Option<Remembered>> {
         self.get::<Remembered>(keys::idempotency_key(tenant, actor, key)).await
