@@ -6,6 +6,7 @@
 //! handler here. See `docs/decisions/0001-one-binary-for-all-functions.md`.
 
 pub mod admin;
+pub mod files;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
@@ -85,9 +86,29 @@ routes! {
     "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update,
     "DELETE" "/admin/contacts/{contact_id}" => "DeleteContact": admin::contacts::delete,
     "POST" "/admin/contacts/{contact_id}/create-user" => "CreateUserFromContact": admin::contacts::create_user,
+    "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert,
+    "GET" "/admin/jobs/{job_id}" => "GetJob": admin::jobs::get,
+    "GET" "/admin/jobs" => "ListJobs": admin::jobs::list,
+    "GET" "/admin/jobs/{job_id}/notes" => "ListJobNotes": admin::jobs::notes,
+    "GET" "/admin/work-requests" => "ListWorkRequests": admin::work_requests::list,
+    "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get,
+    "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept,
+    "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline,
+    "POST" "/admin/files" => "CreateFile": admin::files::create,
+    "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download,
     "GET" "/portal/me" => "GetMe": portal::me::get,
     "PATCH" "/portal/me" => "UpdateMe": portal::me::update,
     "GET" "/portal/sites" => "ListMySites": portal::sites::list,
+    "GET" "/portal/jobs" => "ListMyJobs": portal::jobs::list,
+    "GET" "/portal/jobs/export" => "ExportMyJobs": portal::jobs::export,
+    "GET" "/portal/jobs/{job_id}" => "GetMyJob": portal::jobs::get,
+    "GET" "/portal/jobs/{job_id}/files/{file_id}" => "GetMyJobFile": portal::jobs::file,
+    "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note,
+    "GET" "/portal/jobs/{job_id}/notes" => "ListMyJobNotes": portal::jobs::notes,
+    "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create,
+    "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create,
+    "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list,
+    "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get,
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

@@ -32,6 +32,10 @@ page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(DivisionPage, portico::domain::division::DivisionView);
 page_schema!(GroupPage, portico::domain::group::GroupView);
 page_schema!(PortalSitePage, PortalSite);
+page_schema!(JobPage, portico::domain::job::JobView);
+page_schema!(PortalJobPage, portico::domain::job::PortalJobView);
+page_schema!(NotePage, portico::domain::note::NoteView);
+page_schema!(WorkRequestPage, portico::domain::work_request::WorkRequestView);
 
 struct BearerAuth;
 
@@ -93,9 +97,29 @@ impl Modify for BearerAuth {
         crate::admin::contacts::update,
         crate::admin::contacts::delete,
         crate::admin::contacts::create_user,
+        crate::admin::jobs::upsert,
+        crate::admin::jobs::get,
+        crate::admin::jobs::list,
+        crate::admin::jobs::notes,
+        crate::admin::work_requests::list,
+        crate::admin::work_requests::get,
+        crate::admin::work_requests::accept,
+        crate::admin::work_requests::decline,
+        crate::admin::files::create,
+        crate::admin::files::download,
         crate::portal::me::get,
         crate::portal::me::update,
         crate::portal::sites::list,
+        crate::portal::jobs::list,
+        crate::portal::jobs::export,
+        crate::portal::jobs::get,
+        crate::portal::jobs::file,
+        crate::portal::jobs::add_note,
+        crate::portal::jobs::notes,
+        crate::portal::uploads::create,
+        crate::portal::work_requests::create,
+        crate::portal::work_requests::list,
+        crate::portal::work_requests::get,
     ),
     tags((name = "platform"), (name = "admin"), (name = "portal"))
 )]

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use anyhow::Context as _;
 use aws_config::SdkConfig;
 
+use crate::files::Files;
 use crate::identity::Identity;
 use crate::mail::Mailer;
 use crate::store::cursor::CursorKey;
@@ -24,6 +25,8 @@ pub struct Config {
     pub admin_url: String,
     /// `PORTICO_CURSOR_SECRET`: signs paging cursors.
     pub cursor_secret: String,
+    /// `PORTICO_BUCKET`: the S3 bucket of uploaded files.
+    pub bucket: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -34,6 +37,7 @@ impl std::fmt::Debug for Config {
             .field("sender", &self.sender)
             .field("admin_url", &self.admin_url)
             .field("cursor_secret", &"<redacted>")
+            .field("bucket", &self.bucket)
             .finish()
     }
 }
@@ -49,6 +53,7 @@ impl Config {
             sender: var("PORTICO_SENDER")?,
             admin_url: var("PORTICO_ADMIN_URL")?,
             cursor_secret: var("PORTICO_CURSOR_SECRET")?,
+            bucket: var("PORTICO_BUCKET")?,
         })
     }
 }
@@ -82,7 +87,7 @@ pub fn https_client(system_roots: bool) -> anyhow::Result<aws_smithy_runtime_api
 }
 
 /// The application: configuration and clients. The DynamoDB store is built at init
-/// (every operation uses it); Cognito and SES clients are built on first use, so the
+/// (every operation uses it); Cognito, SES and S3 clients are built on first use, so the
 /// functions that never call them never pay for them (see `make bench`).
 pub struct App {
     pub config: Config,
@@ -90,6 +95,7 @@ pub struct App {
     sdk: SdkConfig,
     identity: OnceLock<Identity>,
     mailer: OnceLock<Mailer>,
+    files: OnceLock<Files>,
 }
 
 impl App {
@@ -100,7 +106,14 @@ impl App {
             config.table.clone(),
             CursorKey::new(config.cursor_secret.as_bytes().to_vec()),
         );
-        Self { config, store, sdk: sdk.clone(), identity: OnceLock::new(), mailer: OnceLock::new() }
+        Self {
+            config,
+            store,
+            sdk: sdk.clone(),
+            identity: OnceLock::new(),
+            mailer: OnceLock::new(),
+            files: OnceLock::new(),
+        }
     }
 
     /// Builds the application from clients configured elsewhere (the local stack adds an
@@ -110,12 +123,14 @@ impl App {
         dynamodb: aws_sdk_dynamodb::Client,
         cognito: aws_sdk_cognitoidentityprovider::Client,
         ses: aws_sdk_sesv2::Client,
+        s3: aws_sdk_s3::Client,
     ) -> Self {
         let store =
             Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
         let identity = OnceLock::from(Identity::new(cognito, config.user_pool_id.clone()));
         let mailer = OnceLock::from(Mailer::new(ses, config.sender.clone()));
-        Self { config, store, sdk: SdkConfig::builder().build(), identity, mailer }
+        let files = OnceLock::from(Files::new(s3, config.bucket.clone()));
+        Self { config, store, sdk: SdkConfig::builder().build(), identity, mailer, files }
     }
 
     /// The Lambda way: configuration, credentials and region from the environment (as
@@ -137,6 +152,16 @@ impl App {
     pub fn identity(&self) -> &Identity {
         self.identity.get_or_init(|| {
             Identity::new(aws_sdk_cognitoidentityprovider::Client::new(&self.sdk), self.config.user_pool_id.clone())
+        })
+    }
+
+    /// S3, built on first use.
+    pub fn files(&self) -> &Files {
+        self.files.get_or_init(|| {
+            // A local S3 endpoint (`make env`) serves buckets by path, not by host name.
+            let path_style = std::env::var_os("PORTICO_S3_PATH_STYLE").is_some();
+            let config = aws_sdk_s3::config::Builder::from(&self.sdk).force_path_style(path_style).build();
+            Files::new(aws_sdk_s3::Client::from_conf(config), self.config.bucket.clone())
         })
     }
 

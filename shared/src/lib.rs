@@ -2,7 +2,8 @@
 //!
 //! Layered, and the folders say so:
 //! - [`domain`]: types and rules. No I/O, no AWS SDK.
-//! - [`store`], [`identity`], [`mail`]: the AWS edges (DynamoDB, Cognito, SES).
+//! - [`store`], [`identity`], [`mail`], [`files`]: the AWS edges (DynamoDB, Cognito, SES,
+//!   S3).
 //! - [`http`]: events in, responses out (principal extraction, body parsing, problem+json).
 //!
 //! [`App`] holds the clients, built once at init and shared by every request.
@@ -10,6 +11,7 @@
 pub mod app;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod identity;
 pub mod mail;

@@ -150,6 +150,11 @@ impl TestApp {
         id(&self.api.expect(201, "POST", "/admin/members", admin, Some(&body)).await.expect("member"))
     }
 
+    /// Uploads `bytes` through `route` (`/portal/uploads` or `/admin/files`); the file id.
+    pub async fn upload(&self, token: &str, route: &str, name: &str, content_type: &str, bytes: &[u8]) -> String {
+        self.api.upload(token, route, name, content_type, bytes, self.aws.account.as_deref()).await.expect("upload")
+    }
+
     /// Invites a member and signs them in as they would from the email.
     pub async fn invited_member(&self, admin: &str, member: &str, email: &str) -> String {
         self.api

@@ -3,7 +3,10 @@
 pub mod contacts;
 pub mod customers;
 pub mod divisions;
+pub mod files;
 pub mod groups;
+pub mod jobs;
 pub mod members;
 pub mod settings;
 pub mod sites;
+pub mod work_requests;

@@ -1,4 +1,7 @@
 //! `/portal/...`: portal members. Every handler starts from the member's current record.
 
+pub mod jobs;
 pub mod me;
 pub mod sites;
+pub mod uploads;
+pub mod work_requests;

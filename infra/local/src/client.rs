@@ -88,4 +88,34 @@ impl ApiClient {
         }
         Ok(a.body)
     }
+
+    /// Uploads a file the way a client does: asks `route` (`/portal/uploads` or
+    /// `/admin/files`) for a presigned URL, then `PUT`s the bytes there with the headers
+    /// it names. `account` is the local stack's account header (tests run one account
+    /// each). Returns the file id.
+    pub async fn upload(
+        &self,
+        token: &str,
+        route: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+        account: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let body = serde_json::json!({"file_name": name, "content_type": content_type, "size": bytes.len()});
+        let started = self.expect(201, "POST", route, token, Some(&body)).await?;
+        let url = started["upload_url"].as_str().context("no upload_url")?;
+        let mut put = self.http.put(url).body(bytes.to_vec());
+        for (k, v) in started["headers"].as_object().context("no headers")? {
+            put = put.header(k.as_str(), v.as_str().unwrap_or_default());
+        }
+        if let Some(account) = account {
+            put = put.header("x-moto-account-id", account);
+        }
+        let res = put.send().await.context("uploading to the presigned URL")?;
+        if !res.status().is_success() {
+            anyhow::bail!("upload to the presigned URL: {}", res.status());
+        }
+        Ok(started["file_id"].as_str().context("no file_id")?.to_owned())
+    }
 }

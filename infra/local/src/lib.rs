@@ -40,9 +40,10 @@ pub async fn start_api(
         sender: prov.sender.clone(),
         admin_url: admin_url.to_owned(),
         cursor_secret: ulid::Ulid::new().to_string(),
+        bucket: prov.bucket.clone(),
     };
     let app: &'static portico::App =
-        Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses())));
+        Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));
     let routes = gateway::template_routes(&workspace_root().join("infra/template.yaml"))?;
     let verifier =
         gateway::Verifier::fetch(&aws.endpoint, &prov.user_pool_id, &prov.issuer(), &prov.user_pool_client_id)

@@ -149,6 +149,8 @@ fn env() -> anyhow::Result<()> {
         ("PORTICO_SENDER", provision::SENDER.to_owned()),
         ("PORTICO_ADMIN_URL", get("api_url")?),
         ("PORTICO_CURSOR_SECRET", "local-cursor-secret-not-for-production".to_owned()),
+        ("PORTICO_BUCKET", get("bucket")?),
+        ("PORTICO_S3_PATH_STYLE", "1".to_owned()),
     ] {
         println!("export {name}='{value}'");
     }
@@ -180,6 +182,7 @@ async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
         ("PORTICO_SENDER", "portal@portico.test"),
         ("PORTICO_ADMIN_URL", "https://admin.portico.test"),
         ("PORTICO_CURSOR_SECRET", "bench-secret-bench-secret-bench-secret"),
+        ("PORTICO_BUCKET", "portico-files"),
         ("PORTICO_METRICS_OFF", "1"),
         ("RUST_LOG", "off"),
     ]

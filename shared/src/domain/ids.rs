@@ -114,6 +114,26 @@ public_id!(
     /// A contact: a person on a customer with a notification role and no login (`con_…`).
     ContactId, "con"
 );
+public_id!(
+    /// A job (work order) published by the back office (`job_…`).
+    JobId, "job"
+);
+public_id!(
+    /// A work request raised by a member (`wr_…`).
+    WorkRequestId, "wr"
+);
+public_id!(
+    /// An uploaded file (`file_…`).
+    FileId, "file"
+);
+public_id!(
+    /// A note on a job (`note_…`).
+    NoteId, "note"
+);
+public_id!(
+    /// A piece of equipment at a site (`ast_…`).
+    AssetId, "ast"
+);
 
 /// A tenant: one field-service company (`ten_…`).
 ///

@@ -3,15 +3,19 @@
 pub mod contact;
 pub mod customer;
 pub mod division;
+pub mod file;
 pub mod group;
 pub mod ids;
+pub mod job;
 pub mod member;
+pub mod note;
 pub mod principal;
 pub mod scope;
 pub mod settings;
 pub mod site;
 pub mod tenant;
 pub mod text;
+pub mod work_request;
 
 pub use ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};
 pub use principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal, Principal};

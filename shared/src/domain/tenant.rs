@@ -13,6 +13,12 @@ pub fn now() -> Timestamp {
     OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
+/// A time as Portico keeps it: UTC, whole seconds.
+pub fn utc_seconds(t: Timestamp) -> Timestamp {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
 /// `PATCH` bodies tell "absent" (leave as is) from `null` (clear): `Some(None)` is null.
 pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
 where

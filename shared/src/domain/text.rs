@@ -112,6 +112,83 @@ text_type!(
     }
 );
 
+/// Free text with line breaks: trimmed, at most `max` characters, no control characters
+/// but line breaks and tabs.
+fn long_text(s: &str, max: usize, what: &str, allow_empty: bool) -> Result<String, TextError> {
+    let t = s.trim();
+    if t.is_empty() && !allow_empty {
+        return Err(TextError(format!("{what} must not be empty")));
+    }
+    if t.chars().count() > max {
+        return Err(TextError(format!("{what} must be at most {max} characters")));
+    }
+    if has_control_chars(t, true) {
+        return Err(TextError(format!("{what} must not contain control characters")));
+    }
+    Ok(t.to_owned())
+}
+
+text_type!(
+    /// A work request's subject: 1–200 characters on one line.
+    Subject,
+    |s| bounded(s, 200, "subject")
+);
+
+text_type!(
+    /// Notes and descriptions: 1–4000 characters, line breaks allowed (seed 004).
+    Notes,
+    |s| long_text(s, 4000, "text", false)
+);
+
+text_type!(
+    /// A reason given to the member (say, why a request was declined): 1–2000 characters.
+    Reason,
+    |s| long_text(s, 2000, "reason", false)
+);
+
+text_type!(
+    /// The back office's own reference for an object (`WO-10042`): 1–100 characters of
+    /// letters, digits and `-_.:/#`, so that it can travel in a URL path and a key.
+    ExternalRef,
+    |s| {
+        let t = s.trim();
+        let ok = !t.is_empty()
+            && t.len() <= 100
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '#'));
+        if ok {
+            Ok(t.to_owned())
+        } else {
+            Err(TextError("must be 1–100 letters, digits or - _ . : #".into()))
+        }
+    }
+);
+
+text_type!(
+    /// A file's name as shown and offered on download: 1–200 characters, no path
+    /// separators, no control characters.
+    FileName,
+    |s| {
+        let t = bounded(s, 200, "file name")?;
+        if t.contains(['/', '\\', '"']) || t == "." || t == ".." {
+            return Err(TextError("file name must not contain / \\ or \"".into()));
+        }
+        Ok(t)
+    }
+);
+
+text_type!(
+    /// An ISO 4217 currency code (`EUR`).
+    Currency,
+    |s| {
+        let t = s.trim().to_uppercase();
+        if t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()) {
+            Ok(t)
+        } else {
+            Err(TextError("must be an ISO 4217 currency code like EUR".into()))
+        }
+    }
+);
+
 text_type!(
     /// An email address, lower-cased. Deliberately simple: one `@`, a dotted domain,
     /// no spaces, at most 254 characters. Deliverability is proven by the invitation.

@@ -26,6 +26,7 @@ impl Idempotency {
             body: r.body,
             etag: None,
             content_type: "application/json",
+            disposition: None,
         }))
     }
 

@@ -61,6 +61,12 @@ impl Req {
         parse(raw).map_err(|_| Error::NotFound)
     }
 
+    /// A path parameter as sent (for ids that are not Portico's, like a back-office
+    /// reference). Absent: 404.
+    pub fn path_param(&self, name: &str) -> Result<String> {
+        self.0.path_parameters().first(name).map(str::to_owned).ok_or(Error::NotFound)
+    }
+
     pub fn query(&self, name: &str) -> Option<String> {
         self.0.query_string_parameters_ref().and_then(|q| q.first(name)).map(str::to_owned)
     }

@@ -13,6 +13,8 @@ pub struct Reply {
     pub body: String,
     pub etag: Option<u64>,
     pub content_type: &'static str,
+    /// `Content-Disposition`, for downloads.
+    pub disposition: Option<String>,
 }
 
 impl Reply {
@@ -22,7 +24,19 @@ impl Reply {
             body: serde_json::to_string(value).map_err(anyhow::Error::from)?,
             etag: None,
             content_type: "application/json",
+            disposition: None,
         })
+    }
+
+    /// A CSV document (UTF-8) offered for download as `file_name`.
+    pub fn csv(body: String, file_name: &str) -> Self {
+        Self {
+            status: 200,
+            body,
+            etag: None,
+            content_type: "text/csv; charset=utf-8",
+            disposition: Some(format!("attachment; filename=\"{file_name}\"")),
+        }
     }
 
     pub fn ok<T: Serialize>(value: &T) -> Result<Self> {
@@ -34,7 +48,7 @@ impl Reply {
     }
 
     pub fn no_content() -> Self {
-        Self { status: 204, body: String::new(), etag: None, content_type: "application/json" }
+        Self { status: 204, body: String::new(), etag: None, content_type: "application/json", disposition: None }
     }
 
     /// Adds `ETag: "<version>"` (used with `If-Match` on PATCH).
@@ -50,6 +64,9 @@ impl Reply {
         }
         if let Some(v) = self.etag {
             b = b.header("etag", format!("\"{v}\""));
+        }
+        if let Some(d) = self.disposition {
+            b = b.header("content-disposition", d);
         }
         let body = if self.body.is_empty() { Body::Empty } else { Body::Text(self.body) };
         b.body(body).unwrap_or_else(|_| lambda_http::Response::new(Body::Empty))

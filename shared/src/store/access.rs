@@ -237,3 +237,91 @@ impl Store {
         Ok(Page { items, next_cursor })
     }
 }
+
+/// The partitions that hold what a scope covers of jobs or work requests: one per
+/// customer covered whole (with its child customers), one per site covered alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Partitions {
+    pub customers: BTreeSet<crate::domain::ids::CustomerId>,
+    pub sites: BTreeSet<SiteId>,
+}
+
+impl Partitions {
+    /// Whether an object filed under `customer` at `site` lies in these partitions.
+    pub fn hold(&self, customer: crate::domain::ids::CustomerId, site: SiteId) -> bool {
+        self.customers.contains(&customer) || self.sites.contains(&site)
+    }
+
+    pub fn len(&self) -> usize {
+        self.customers.len() + self.sites.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// At most this many items are read from one partition while resolving a scope (a
+/// customer's children, a division's sites).
+const MAX_RESOLVED: usize = 5_000;
+
+impl Store {
+    /// Every item of a query, page after page (bounded by [`MAX_RESOLVED`]).
+    pub async fn query_all<E: Stored>(&self, q: keys::QueryKey) -> Result<Vec<E>> {
+        let mut all = Vec::new();
+        let mut start = super::StartKey::new();
+        loop {
+            let (found, next) = self.query::<E>(&q, 500, &start).await?;
+            all.extend(found);
+            match next {
+                Some(next) if all.len() < MAX_RESOLVED => start = next,
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// The partitions a scope covers. Costs one query per customer in a covered
+    /// customer tree that has children, and one per covered division — never a read of
+    /// the jobs or requests themselves.
+    pub async fn partitions(&self, tenant: TenantId, scope: &Scope) -> Result<Partitions> {
+        let mut p = Partitions::default();
+        let mut divisions = BTreeSet::new();
+        for grant in scope.grants() {
+            match &grant.coverage {
+                Coverage::Customer => {
+                    let mut level = vec![grant.customer_id()];
+                    while !level.is_empty() {
+                        let fresh: Vec<_> = level.into_iter().filter(|c| p.customers.insert(*c)).collect();
+                        let calls = fresh.iter().map(|c| self.query_all::<Customer>(keys::children_of(tenant, *c)));
+                        let children = futures_util::future::try_join_all(calls).await?;
+                        level = children.into_iter().flatten().map(|c| c.id).collect();
+                    }
+                }
+                Coverage::Divisions { division_ids } => divisions.extend(division_ids.iter().copied()),
+                Coverage::Sites { site_ids } => {
+                    p.sites.extend(site_ids.iter().copied());
+                }
+            }
+        }
+        let mut site_customers: BTreeMap<SiteId, _> = scope
+            .grants()
+            .iter()
+            .filter_map(|g| match &g.coverage {
+                Coverage::Sites { site_ids } => Some(site_ids.iter().map(move |s| (*s, g.customer_id()))),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let calls = divisions.iter().map(|d| self.query_all::<Site>(keys::sites_in_division(tenant, *d)));
+        for sites in futures_util::future::try_join_all(calls).await? {
+            for site in sites.into_iter().filter(|s| scope.covers(&s.as_ref())) {
+                site_customers.insert(site.id, site.customer_id);
+                p.sites.insert(site.id);
+            }
+        }
+        // A site whose customer is covered whole is read through the customer's partition.
+        let whole = p.customers.clone();
+        p.sites.retain(|s| site_customers.get(s).is_none_or(|c| !whole.contains(c)));
+        Ok(p)
+    }
+}

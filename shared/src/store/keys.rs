@@ -14,8 +14,15 @@
 //! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
 //! | division | `T#t`               | `DIV#d`          | `T#t#CUS#c#DIV`          | `DIV#d`                 |
 //! | group    | `T#t`               | `GRP#g`          |                          |                         |
+//! | job      | `T#t`               | `JOB#j`          | `T#t#CUS#c#JOB`          | `<reported>#j`          |
+//! | job ref  | `T#t`               | `JOBREF#ref`     |                          |                         |
+//! | request  | `T#t`               | `WR#w`           | `T#t#CUS#c#WR`           | `<created>#w`           |
+//! | note     | `T#t`               | `NOTE#j#n`       |                          |                         |
+//! | file     | `T#t`               | `FILE#f`         |                          |                         |
 //!
 //! Sites in a division also carry `GSI2PK = T#t#DIV#d`, `GSI2SK = SITE#s` (index GSI2).
+//! Jobs and work requests also carry `GSI2PK = T#t#SITE#s#JOB` (`…#WR`) with the same
+//! sort key as GSI1: their site's partition, newest first.
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t`               | `IDEM#sub#key`   |                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
@@ -23,14 +30,20 @@
 use crate::domain::contact::Contact;
 use crate::domain::customer::Customer;
 use crate::domain::division::Division;
+use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
-use crate::domain::ids::{ContactId, CustomerId, DivisionId, GroupId, MemberId, SiteId, TenantId};
+use crate::domain::ids::{
+    ContactId, CustomerId, DivisionId, FileId, GroupId, JobId, MemberId, SiteId, TenantId, WorkRequestId,
+};
+use crate::domain::job::Job;
 use crate::domain::member::Member;
+use crate::domain::note::Note;
 use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
-use crate::domain::tenant::Tenant;
-use crate::domain::text::Email;
+use crate::domain::tenant::{Tenant, Timestamp};
+use crate::domain::text::{Email, ExternalRef};
+use crate::domain::work_request::WorkRequest;
 
 pub const PK: &str = "PK";
 pub const SK: &str = "SK";
@@ -213,6 +226,138 @@ impl Entity for AccessGroup {
     }
 }
 
+/// A time as it appears in sort keys: UTC, whole seconds, fixed width
+/// (`2026-11-23T10:00:00Z`), so that keys sort by time.
+pub fn stamp(t: Timestamp) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+impl Stored for Job {
+    const TYPE: &'static str = "job";
+}
+
+impl Entity for Job {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let sort = format!("{}#{}", stamp(self.reported_at), self.id);
+        Keys {
+            key: job_key(tenant, self.id),
+            gsi1: Some(Key { pk: jobs_of_customer(tenant, self.customer_id).pk, sk: sort.clone() }),
+            gsi2: Some(Key { pk: jobs_at_site(tenant, self.site_id).pk, sk: sort }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn job_key(tenant: TenantId, id: JobId) -> Key {
+    Key { pk: t(tenant), sk: format!("JOB#{id}") }
+}
+
+/// Claims the back office's reference for one job (the upsert key).
+pub fn job_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("JOBREF#{reference}") }
+}
+
+/// Every job of the tenant, by id (creation order).
+pub fn all_jobs(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("JOB#".into()) }
+}
+
+/// The jobs at one customer's own sites, by reported time (GSI1).
+pub fn jobs_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#JOB", t(tenant)), sk_prefix: None }
+}
+
+/// The jobs at one site, by reported time (GSI2).
+pub fn jobs_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#JOB", t(tenant)), sk_prefix: None }
+}
+
+impl Stored for WorkRequest {
+    const TYPE: &'static str = "work_request";
+}
+
+impl Entity for WorkRequest {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let sort = format!("{}#{}", stamp(self.created_at), self.id);
+        Keys {
+            key: work_request_key(tenant, self.id),
+            gsi1: Some(Key { pk: requests_of_customer(tenant, self.customer_id).pk, sk: sort.clone() }),
+            gsi2: Some(Key { pk: requests_at_site(tenant, self.site_id).pk, sk: sort }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn work_request_key(tenant: TenantId, id: WorkRequestId) -> Key {
+    Key { pk: t(tenant), sk: format!("WR#{id}") }
+}
+
+/// Every work request of the tenant (the admin inbox), by id (creation order).
+pub fn all_requests(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("WR#".into()) }
+}
+
+pub fn requests_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#WR", t(tenant)), sk_prefix: None }
+}
+
+pub fn requests_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#WR", t(tenant)), sk_prefix: None }
+}
+
+impl Stored for Note {
+    const TYPE: &'static str = "note";
+}
+
+impl Entity for Note {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: Key { pk: t(tenant), sk: format!("NOTE#{}#{}", self.job_id, self.id) }, gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// The notes on one job, oldest first.
+pub fn notes_of_job(tenant: TenantId, job: JobId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some(format!("NOTE#{job}#")) }
+}
+
+impl Stored for StoredFile {
+    const TYPE: &'static str = "file";
+}
+
+impl Entity for StoredFile {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: file_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn file_key(tenant: TenantId, id: FileId) -> Key {
+    Key { pk: t(tenant), sk: format!("FILE#{id}") }
+}
+
+/// Where a file's bytes live in the bucket: under the tenant's prefix.
+pub fn object_key(tenant: TenantId, id: FileId) -> String {
+    format!("tenants/{tenant}/files/{id}")
+}
+
 pub fn group_key(tenant: TenantId, id: GroupId) -> Key {
     Key { pk: t(tenant), sk: format!("GRP#{id}") }
 }
@@ -336,11 +481,28 @@ mod tests {
             sites_under(tenant, &root),
             all_members(tenant),
             members_of_customer(tenant, CustomerId::generate()),
+            all_jobs(tenant),
+            jobs_of_customer(tenant, CustomerId::generate()),
+            jobs_at_site(tenant, SiteId::generate()),
+            all_requests(tenant),
+            requests_of_customer(tenant, CustomerId::generate()),
+            requests_at_site(tenant, SiteId::generate()),
+            notes_of_job(tenant, JobId::generate()),
         ] {
             assert!(q.pk.starts_with(&prefix), "{q:?}");
         }
         let e = event_keys(tenant, "01", "cus_x");
         assert!(e.key.pk.starts_with(&prefix) && e.gsi1.unwrap().pk.starts_with(&prefix));
+    }
+
+    #[test]
+    fn stamps_are_fixed_width_utc_and_sort_by_time() {
+        let a = time::macros::datetime!(2026-01-02 03:04:05.678 +02:00);
+        let b = time::macros::datetime!(2026-01-02 01:04:06 UTC);
+        assert_eq!(stamp(a), "2026-01-02T01:04:05Z");
+        assert!(stamp(a) < stamp(b));
+        let tenant = TenantId::generate();
+        assert!(object_key(tenant, FileId::generate()).starts_with(&format!("tenants/{tenant}/")));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod cursor;
 pub mod keys;
+pub mod listing;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -373,6 +374,16 @@ pub struct Remembered {
 
 impl Stored for Remembered {
     const TYPE: &'static str = "idempotency";
+}
+
+/// A unique value claimed with [`Tx::claim`], and who holds it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claim {
+    pub owner: String,
+}
+
+impl Stored for Claim {
+    const TYPE: &'static str = "claim";
 }
 
 /// Who made a change, for the audit trail: an operator, admin (Cognito `sub`) or member.

@@ -22,6 +22,11 @@ pub const DIVISION: &str = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N";
 pub const SPARE_DIVISION: &str = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9P";
 pub const GROUP: &str = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q";
 pub const SPARE_GROUP: &str = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9R";
+/// A completed job at `SITE` (reference `WO-1001`) with `FILE` attached.
+pub const JOB: &str = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S";
+pub const WORK_REQUEST: &str = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
+pub const SPARE_WORK_REQUEST: &str = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9V";
+pub const FILE: &str = "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -32,7 +37,8 @@ impl World {
     /// Builds, in `t`'s tenant (set-up complete), everything the fixtures name.
     pub async fn build(app: &TestApp, t: &TestTenant) -> Self {
         app.complete_setup(&t.admin).await;
-        let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+        let customer =
+            app.customer(&t.admin, json!({"name": "Harbor", "allowed_work_order_types": ["repair", "service"]})).await;
         let spare_customer = app.customer(&t.admin, json!({"name": "Spare"})).await;
         let site = app.site(&t.admin, &customer, "HQ").await;
         let spare_site = app.site(&t.admin, &customer, "Spare").await;
@@ -62,6 +68,27 @@ impl World {
             )
         };
         let (group, spare_group) = (group("Managers").await, group("Spare").await);
+        // A completed job with a service record, and two work requests raised by a member
+        // the fixtures do not otherwise name.
+        let file =
+            app.upload(&t.admin, "/admin/files", "Service record.pdf", "application/pdf", b"%PDF-1.4 fixture").await;
+        let body = json!({"customer_id": customer, "site_id": site, "category": "repair", "status": "completed",
+            "attachments": [{"kind": "service_record", "file_id": file}]});
+        let job =
+            portico_tests::id(&app.api.expect(201, "PUT", "/admin/jobs/WO-1001", &t.admin, Some(&body)).await.unwrap());
+        let body = json!({"customer_id": customer, "first_name": "R", "last_name": "Q", "email": app.email("requester"),
+            "permissions": ["create_work_requests"]});
+        let requester = app.member(&t.admin, body).await;
+        let requester = app.invited_member(&t.admin, &requester, &app.email("requester")).await;
+        let request = |subject: &'static str| {
+            let body = json!({"subject": subject, "site_id": site});
+            let requester = &requester;
+            async move {
+                let path = "/portal/work-requests";
+                portico_tests::id(&app.api.expect(201, "POST", path, requester, Some(&body)).await.unwrap())
+            }
+        };
+        let (work_request, spare_work_request) = (request("Leak").await, request("Noise").await);
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -77,6 +104,10 @@ impl World {
                 (SPARE_DIVISION, spare_division),
                 (GROUP, group),
                 (SPARE_GROUP, spare_group),
+                (JOB, job),
+                (WORK_REQUEST, work_request),
+                (SPARE_WORK_REQUEST, spare_work_request),
+                (FILE, file),
             ],
         }
     }
@@ -130,8 +161,11 @@ async fn every_fixture_runs_through_its_handler() {
         };
         let name = name(&path);
         assert_eq!(status, success(&name), "{name}: {body}");
-        if status != 204 {
-            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+        if name == "ExportMyJobs.json" {
+            assert_eq!(content_type, Some("text/csv; charset=utf-8"), "{name}");
+            assert!(body.contains("WO-1001"), "{name}: {body}");
+        } else if status != 204 {
             assert_eq!(content_type, Some("application/json"), "{name}");
             serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|_| panic!("{name}: not JSON"));
         }

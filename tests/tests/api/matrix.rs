@@ -8,11 +8,10 @@
 //! - a disabled member on a portal route: 403;
 //! - an admin or member of another tenant: never sees this tenant — a path naming one of
 //!   its objects is 404, and no response carries any of its ids the request did not;
-//! - a member whose scope excludes a site never sees that site;
+//! - a member whose scope excludes a site never sees that site, nor its jobs or work
+//!   requests: a path naming one is 404, a body naming the site is 400;
+//! - a member without any permission: 403 on every portal route of a feature;
 //! - the tenant's own admin, and an in-scope member: the operation succeeds.
-//!
-//! (A member *without a permission* joins the callers with the first portal route that
-//! requires one; no route of this version does.)
 
 use portico_functions::ROUTES;
 use serde_json::{json, Value};
@@ -29,9 +28,13 @@ enum Caller {
     OtherTenantMember,
     DisabledMember,
     OutOfScopeMember,
+    UnprivilegedMember,
     Member,
     Admin,
 }
+
+/// Portal operations that belong to no feature: every member may call them.
+const UNGATED: [&str; 3] = ["GetMe.json", "UpdateMe.json", "ListMySites.json"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Audience {
@@ -94,8 +97,11 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
         body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         body
     };
-    let scope = json!({"scope": {"grants": [{"customer_id": customer, "site_ids": [world.id(SPARE_SITE)]}]}});
+    let all = portico::domain::member::Permission::ALL;
+    let scope = json!({"permissions": all, "scope": {"grants": [{"customer_id": customer, "site_ids": [world.id(SPARE_SITE)]}]}});
     let out_id = app.member(&home.admin, new_member("outside", scope)).await;
+    let unprivileged_id = app.member(&home.admin, new_member("unprivileged", json!({"permissions": []}))).await;
+    let unprivileged = app.invited_member(&home.admin, &unprivileged_id, &app.email("unprivileged")).await;
     let out_of_scope = app.invited_member(&home.admin, &out_id, &app.email("outside")).await;
     let disabled_id = app.member(&home.admin, new_member("disabled", json!({}))).await;
     let disabled = app.invited_member(&home.admin, &disabled_id, &app.email("disabled")).await;
@@ -116,6 +122,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
             Caller::OtherTenantMember => Some(other_member.clone()),
             Caller::DisabledMember => Some(disabled.clone()),
             Caller::OutOfScopeMember => Some(out_of_scope.clone()),
+            Caller::UnprivilegedMember => Some(unprivileged.clone()),
             Caller::Member => Some(member.clone()),
             Caller::Admin => Some(home.admin.clone()),
         }
@@ -136,6 +143,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
         Caller::OtherTenantMember,
         Caller::DisabledMember,
         Caller::OutOfScopeMember,
+        Caller::UnprivilegedMember,
         Caller::Member,
     ];
     for caller in callers.into_iter().chain([Caller::Admin]) {
@@ -158,6 +166,16 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
             let sent = format!("{} {}", call.path, call.body.as_ref().map(|b| b.to_string()).unwrap_or_default());
             let leaks = home_ids.iter().any(|id| answer.text.contains(id.as_str()) && !sent.contains(id.as_str()));
             let success = fixtures::success(&call.name);
+            let body_names_home_object =
+                call.body.as_ref().is_some_and(|b| home_ids.iter().any(|id| b.to_string().contains(id.as_str())));
+            // What a member outside an object's scope (or tenant) gets.
+            let hidden = if names_home_object {
+                404
+            } else if body_names_home_object {
+                400
+            } else {
+                success
+            };
             match (caller, audience(&call.route)) {
                 (Caller::NoToken | Caller::ForgedToken, _) => assert_eq!(answer.status, 401, "{at}"),
                 (Caller::Operator, Audience::Platform) => assert_eq!(answer.status, success, "{at}"),
@@ -174,12 +192,17 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                 (_, Audience::Admin) => assert_eq!(answer.status, 403, "{at}"),
                 (Caller::DisabledMember, Audience::Portal) => assert_eq!(answer.status, 403, "{at}"),
                 (Caller::OtherTenantMember, Audience::Portal) => {
-                    assert_eq!(answer.status, success, "{at}");
+                    assert_eq!(answer.status, hidden, "{at}");
                     assert!(!leaks, "{at}");
                 }
                 (Caller::OutOfScopeMember, Audience::Portal) => {
-                    assert_eq!(answer.status, success, "{at}");
+                    assert_eq!(answer.status, hidden, "{at}");
                     assert!(!answer.text.contains(world.id(SITE)), "{at}");
+                    assert!(!answer.text.contains(world.id(fixtures::JOB)), "{at}");
+                }
+                (Caller::UnprivilegedMember, Audience::Portal) => {
+                    let expected = if UNGATED.contains(&call.name.as_str()) { success } else { 403 };
+                    assert_eq!(answer.status, expected, "{at}");
                 }
                 (Caller::Member, Audience::Portal) => assert_eq!(answer.status, success, "{at}"),
                 (Caller::Operator | Caller::Admin | Caller::OtherTenantAdmin, Audience::Portal) => {

@@ -1,0 +1,191 @@
+//! `/admin/jobs`: the back office publishes jobs. `PUT /admin/jobs/{job_id}` is an
+//! upsert keyed by the back office's own reference: the first PUT creates the job (201),
+//! later ones replace it (200) and record status changes; a PUT that changes nothing
+//! writes nothing.
+
+use portico::domain::customer::Customer;
+use portico::domain::file::FileOwner;
+use portico::domain::ids::{CustomerId, JobId, SiteId, TenantId};
+use portico::domain::job::{Attachment, Job, JobFilter, JobInput, JobView};
+use portico::domain::note::Note;
+use portico::domain::site::Site;
+use portico::domain::text::ExternalRef;
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Claim, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+/// A job by Portico id (`job_…`) or by the back office's reference.
+pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Job>> {
+    if let Ok(id) = JobId::parse(id_or_ref) {
+        return app.store.get::<Job>(keys::job_key(tenant, id)).await;
+    }
+    let Ok(reference) = ExternalRef::parse(id_or_ref) else { return Ok(None) };
+    let Some(claim) = app.store.get::<Claim>(keys::job_ref(tenant, &reference)).await? else { return Ok(None) };
+    let Ok(id) = JobId::parse(&claim.owner) else { return Ok(None) };
+    app.store.get::<Job>(keys::job_key(tenant, id)).await
+}
+
+/// The filters `GET /admin/jobs` and `GET /portal/jobs` share, as query conditions.
+pub fn conditions(filter: &JobFilter) -> Conditions {
+    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    let categories: Vec<&str> = filter.categories.iter().map(|c| c.as_str()).collect();
+    Conditions::default().any_of("status", &statuses).any_of("category", &categories)
+}
+
+#[utoipa::path(put, path = "/admin/jobs/{job_id}", tag = "admin", request_body = JobInput,
+    params(("job_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let reference =
+        ExternalRef::parse(&req.path_param("job_id")?).map_err(|e| Error::invalid_field("job_id", e.to_string()))?;
+    let input: JobInput = req.body()?;
+    input.validate()?;
+    let tenant = admin.tenant;
+    let found = app
+        .store
+        .batch(&[
+            keys::customer_key(tenant, input.customer_id),
+            keys::site_key(tenant, input.site_id),
+            keys::job_ref(tenant, &reference),
+        ])
+        .await?;
+    let customer = found.one::<Customer>()?.ok_or_else(|| {
+        Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
+    })?;
+    match found.one::<Site>()? {
+        Some(site) if site.customer_id == customer.id => {}
+        _ => {
+            return Err(Error::invalid_field(
+                "site_id",
+                format!("site `{}` is not a site of customer `{}`", input.site_id, customer.id),
+            ))
+        }
+    }
+    let before = match found.one::<Claim>()? {
+        Some(claim) => {
+            let id = JobId::parse(&claim.owner).map_err(|e| anyhow::anyhow!("a job claim names no job: {e}"))?;
+            Some(
+                app.store
+                    .get::<Job>(keys::job_key(tenant, id))
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("claimed job missing"))?,
+            )
+        }
+        None => None,
+    };
+    if let Some(before) = &before {
+        guard::if_match(&req, before.version)?;
+    }
+
+    let mut tx = Tx::new(tenant, admin.actor());
+    // Files attached before keep their record; new ones must be the tenant's, uploaded.
+    let known: Vec<&Attachment> = before.iter().flat_map(|b| b.attachments.iter()).collect();
+    let new_ids: Vec<_> =
+        input.attachments.iter().map(|a| a.file_id).filter(|id| !known.iter().any(|k| k.file_id == *id)).collect();
+    let files = crate::files::attachable(app, tenant, &FileOwner::Tenant, &new_ids, &mut tx).await?;
+    let attachments: Vec<Attachment> = input
+        .attachments
+        .iter()
+        .map(|a| match files.iter().find(|f| f.id == a.file_id) {
+            Some(f) => Attachment::of(a, &f.file_ref()),
+            None => {
+                let k = known.iter().find(|k| k.file_id == a.file_id).expect("a known attachment");
+                Attachment { kind: a.kind, name: a.name.clone().unwrap_or_else(|| k.name.clone()), ..(*k).clone() }
+            }
+        })
+        .collect();
+
+    match before {
+        None => {
+            let job = Job::create(reference.clone(), input, customer.path.clone(), attachments);
+            tx.claim(
+                keys::job_ref(tenant, &reference),
+                &job.id.to_string(),
+                "this reference is being published; try again",
+            );
+            tx.create(&job, "job.created", "the job exists")?;
+            app.store.commit(tx).await?;
+            Ok(Reply::created(&job.view())?.etag(job.version))
+        }
+        Some(before) => {
+            let mut after = before.clone();
+            after.replace(input, customer.path.clone(), attachments);
+            if after.same_as(&before) {
+                return Ok(Reply::ok(&before.view())?.etag(before.version));
+            }
+            tx.update(&before, &after, before.version, "job.updated")?;
+            app.store.commit(tx).await?;
+            Ok(Reply::ok(&after.view())?.etag(after.version))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/admin/jobs/{job_id}", tag = "admin",
+    params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference")),
+    responses((status = 200, body = JobView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let job = find(app, admin.tenant, &req.path_param("job_id")?).await?.ok_or(Error::NotFound)?;
+    Ok(Reply::ok(&job.view())?.etag(job.version))
+}
+
+#[utoipa::path(get, path = "/admin/jobs", tag = "admin",
+    params(
+        ("customer_id" = Option<String>, Query, description = "Only this customer's own sites' jobs"),
+        ("site_id" = Option<String>, Query),
+        ("status" = Option<String>, Query, description = "Comma-separated statuses"),
+        ("category" = Option<String>, Query, description = "Comma-separated categories"),
+        ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::JobPage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let filter = JobFilter::parse(|k| req.query(k))?;
+    let customer = req
+        .query("customer_id")
+        .map(|v| CustomerId::parse(&v).map_err(|e| Error::invalid_field("customer_id", e.to_string())))
+        .transpose()?;
+    let tenant = admin.tenant;
+    let (from, to) = (filter.from.map(keys::stamp), filter.to.map(keys::stamp));
+    let mut conditions = conditions(&filter);
+    let source = match (filter.site_id, customer) {
+        (Some(site), _) => Source::between(keys::jobs_at_site(tenant, site), from, to),
+        (None, Some(c)) => Source::between(keys::jobs_of_customer(tenant, c), from, to),
+        (None, None) => {
+            conditions = conditions.within("reported_at", from, to);
+            Source::all(keys::all_jobs(tenant))
+        }
+    };
+    let customer_check = customer.filter(|_| filter.site_id.is_some());
+    let list = format!("admin-jobs|{tenant}|{filter:?}|{customer:?}");
+    let page = app.store.newest_first::<Job>(&list, &[source], &conditions, &paging).await?;
+    let mut page = page;
+    page.items.retain(|j| customer_check.is_none_or(|c| j.customer_id == c) && filter.admits(j));
+    Reply::ok(&page.map(|j| j.view()))
+}
+
+#[utoipa::path(get, path = "/admin/jobs/{job_id}/notes", tag = "admin",
+    params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::NotePage), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn notes(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let job = find(app, admin.tenant, &req.path_param("job_id")?).await?.ok_or(Error::NotFound)?;
+    let page = app.store.page::<Note>("job-notes", &keys::notes_of_job(admin.tenant, job.id), &paging).await?;
+    Reply::ok(&page.map(|n| n.view()))
+}
+
+/// Used by the portal: the site a job is at, to check the member's scope.
+pub async fn site_of(app: &App, tenant: TenantId, site: SiteId) -> Result<Option<Site>> {
+    app.store.get::<Site>(keys::site_key(tenant, site)).await
+}

@@ -1,0 +1,131 @@
+//! `/admin/work-requests`: the inbox. An admin accepts a request by linking the job that
+//! answers it, or declines it with a reason the member reads.
+
+use std::collections::BTreeMap;
+
+use portico::domain::ids::{JobId, TenantId, WorkRequestId};
+use portico::domain::job::Job;
+use portico::domain::work_request::{
+    AcceptRequest, DeclineRequest, LinkedJob, RequestStatus, WorkRequest, WorkRequestView,
+};
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+/// The pages' requests with their linked jobs as they are now (one BatchGetItem).
+pub async fn views(app: &App, tenant: TenantId, requests: Vec<WorkRequest>) -> Result<Vec<WorkRequestView>> {
+    let mut ids: Vec<JobId> = requests.iter().filter_map(|r| r.job_id).collect();
+    ids.sort();
+    ids.dedup();
+    let jobs: BTreeMap<JobId, Job> = if ids.is_empty() {
+        BTreeMap::new()
+    } else {
+        let keys: Vec<_> = ids.iter().map(|id| keys::job_key(tenant, *id)).collect();
+        app.store.batch(&keys).await?.all::<Job>()?.into_iter().map(|j| (j.id, j)).collect()
+    };
+    Ok(requests
+        .into_iter()
+        .map(|r| {
+            let job = r.job_id.and_then(|id| jobs.get(&id)).map(|j| LinkedJob {
+                id: j.id,
+                reference: j.external_ref.clone(),
+                status: j.status,
+            });
+            r.view(job)
+        })
+        .collect())
+}
+
+/// `?status=` of a work-request list.
+pub fn status_filter(req: &Req) -> Result<Option<RequestStatus>> {
+    req.query("status")
+        .map(|s| {
+            RequestStatus::parse(&s)
+                .ok_or_else(|| Error::invalid_field("status", "must be one of: submitted, accepted, declined"))
+        })
+        .transpose()
+}
+
+async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
+    let id = req.path_id("request_id", WorkRequestId::parse)?;
+    app.store.get::<WorkRequest>(keys::work_request_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+#[utoipa::path(get, path = "/admin/work-requests", tag = "admin",
+    params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::WorkRequestPage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let status = status_filter(&req)?;
+    let conditions = Conditions::default().any_of("status", &status.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let list = format!("admin-requests|{}|{status:?}", admin.tenant);
+    let page = app
+        .store
+        .newest_first::<WorkRequest>(&list, &[Source::all(keys::all_requests(admin.tenant))], &conditions, &paging)
+        .await?;
+    let items: Vec<WorkRequest> = page.items.into_iter().filter(|r| status.is_none_or(|s| r.status == s)).collect();
+    Reply::ok(&Page { items: views(app, admin.tenant, items).await?, next_cursor: page.next_cursor })
+}
+
+#[utoipa::path(get, path = "/admin/work-requests/{request_id}", tag = "admin",
+    params(("request_id" = String, Path)),
+    responses((status = 200, body = WorkRequestView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let request = load(app, &req, admin.tenant).await?;
+    let version = request.version;
+    let view = views(app, admin.tenant, vec![request]).await?.pop().ok_or(Error::NotFound)?;
+    Ok(Reply::ok(&view)?.etag(version))
+}
+
+#[utoipa::path(post, path = "/admin/work-requests/{request_id}/accept", tag = "admin", request_body = AcceptRequest,
+    params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn accept(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let input: AcceptRequest = req.body()?;
+    let before = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, before.version)?;
+    let job = super::jobs::find(app, admin.tenant, &input.job_id)
+        .await?
+        .ok_or_else(|| Error::invalid_field("job_id", "no such job"))?;
+    if job.customer_id != before.customer_id {
+        return Err(Error::unprocessable("the job is for another customer than the request"));
+    }
+    if job.work_request_id.is_some_and(|w| w != before.id) {
+        return Err(Error::conflict("the job already answers another work request"));
+    }
+    let mut after = before.clone();
+    after.accept(job.id)?;
+    let mut linked = job.clone();
+    linked.work_request_id = Some(before.id);
+    linked.version += 1;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.update(&before, &after, before.version, "work_request.accepted")?;
+    tx.update(&job, &linked, job.version, "job.linked")?;
+    app.store.commit(tx).await?;
+    let link = LinkedJob { id: linked.id, reference: linked.external_ref.clone(), status: linked.status };
+    Ok(Reply::ok(&after.view(Some(link)))?.etag(after.version))
+}
+
+#[utoipa::path(post, path = "/admin/work-requests/{request_id}/decline", tag = "admin", request_body = DeclineRequest,
+    params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn decline(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let input: DeclineRequest = req.body()?;
+    let before = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, before.version)?;
+    let mut after = before.clone();
+    after.decline(input.reason)?;
+    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "work_request.declined").await?;
+    Ok(Reply::ok(&after.view(None))?.etag(after.version))
+}

@@ -1,0 +1,413 @@
+//! `/portal/jobs`: the member's jobs — list and filter, export as CSV, detail with status
+//! history and attachments, download links once a job is completed, and notes.
+//!
+//! What a member sees is decided per request from their current rights: the jobs at the
+//! sites their scope covers; with `view_jobs` every status, with only
+//! `view_completed_jobs` the completed ones; downloads only with `view_completed_jobs`
+//! and only once the job is completed (seed 004).
+
+use std::collections::BTreeMap;
+
+use portico::domain::file::FileOwner;
+use portico::domain::ids::{FileId, JobId, SiteId, TenantId};
+use portico::domain::job::{Job, JobFilter, JobStatus, PortalJobView};
+use portico::domain::member::Permission;
+use portico::domain::note::{NewNote, Note, NoteView};
+use portico::domain::scope::{Coverage, SiteRef};
+use portico::domain::settings::Feature;
+use portico::domain::site::Site;
+use portico::domain::text::Name;
+use portico::http::guard::Portal;
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::store::access::Partitions;
+use portico::store::listing::Source;
+use portico::store::{keys, Page, Paging, Tx};
+use portico::{App, Error, Result};
+
+use crate::openapi::Problem;
+
+/// Rows one export may hold; more is a 422 asking for a narrower filter.
+pub const MAX_EXPORT_ROWS: usize = 10_000;
+
+/// What the member may do with jobs.
+struct JobRights {
+    /// `view_jobs`: every status (else only completed jobs, with `view_completed_jobs`).
+    all_statuses: bool,
+    /// `view_completed_jobs`: download a completed job's attachments.
+    download: bool,
+}
+
+fn job_rights(portal: &Portal) -> Result<JobRights> {
+    if !portal.settings.features.contains(&Feature::Jobs) {
+        return Err(Error::forbidden("this feature is switched off for the portal"));
+    }
+    let p = &portal.rights.permissions;
+    let rights = JobRights {
+        all_statuses: p.contains(&Permission::ViewJobs),
+        download: p.contains(&Permission::ViewCompletedJobs),
+    };
+    if !rights.all_statuses && !rights.download {
+        return Err(Error::forbidden("you do not have permission for this"));
+    }
+    Ok(rights)
+}
+
+/// Whether the member's scope covers a site, knowing its customer's path; the site is
+/// read only when a division grant needs its current division.
+pub async fn covers_site(
+    app: &App,
+    portal: &Portal,
+    site: SiteId,
+    customer_path: &portico::domain::scope::CustomerPath,
+) -> Result<bool> {
+    let scope = &portal.rights.scope;
+    if scope.covers(&SiteRef { id: site, customer_path, division_id: None }) {
+        return Ok(true);
+    }
+    if !scope.grants().iter().any(|g| matches!(g.coverage, Coverage::Divisions { .. })) {
+        return Ok(false);
+    }
+    let tenant = portal.principal.tenant;
+    Ok(app.store.get::<Site>(keys::site_key(tenant, site)).await?.is_some_and(|s| scope.covers(&s.as_ref())))
+}
+
+/// The job, if the member may see it; anything else is a 404.
+async fn visible_job(app: &App, portal: &Portal, req: &Req, all_statuses: bool) -> Result<Job> {
+    let id = req.path_id("job_id", JobId::parse)?;
+    let job = app.store.get::<Job>(keys::job_key(portal.principal.tenant, id)).await?.ok_or(Error::NotFound)?;
+    if !all_statuses && !job.is_completed() {
+        return Err(Error::NotFound);
+    }
+    if !covers_site(app, portal, job.site_id, &job.customer_path).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(job)
+}
+
+/// The partitions a member's list reads: their scope's, or the one site they filter on
+/// (none if that site is not theirs — an empty list, revealing nothing).
+pub async fn partitions(app: &App, portal: &Portal, site: Option<SiteId>) -> Result<Partitions> {
+    let tenant = portal.principal.tenant;
+    match site {
+        None => app.store.partitions(tenant, &portal.rights.scope).await,
+        Some(id) => {
+            let site = app.store.get::<Site>(keys::site_key(tenant, id)).await?;
+            let mut p = Partitions::default();
+            if site.is_some_and(|s| portal.rights.scope.covers(&s.as_ref())) {
+                p.sites.insert(id);
+            }
+            Ok(p)
+        }
+    }
+}
+
+/// The filter as asked, narrowed to completed jobs for members without `view_jobs`.
+/// `None`: nothing can match.
+fn effective_filter(mut filter: JobFilter, rights: &JobRights) -> Option<JobFilter> {
+    if !rights.all_statuses {
+        if !filter.statuses.is_empty() && !filter.statuses.contains(&JobStatus::Completed) {
+            return None;
+        }
+        filter.statuses = vec![JobStatus::Completed];
+    }
+    Some(filter)
+}
+
+async fn page_of_jobs(app: &App, portal: &Portal, filter: &JobFilter, paging: &Paging) -> Result<Page<Job>> {
+    let tenant = portal.principal.tenant;
+    let parts = partitions(app, portal, filter.site_id).await?;
+    let (from, to) = (filter.from.map(keys::stamp), filter.to.map(keys::stamp));
+    let sources: Vec<Source> = parts
+        .customers
+        .iter()
+        .map(|c| Source::between(keys::jobs_of_customer(tenant, *c), from.clone(), to.clone()))
+        .chain(parts.sites.iter().map(|s| Source::between(keys::jobs_at_site(tenant, *s), from.clone(), to.clone())))
+        .collect();
+    let list = format!("portal-jobs|{tenant}|{}|{filter:?}", portal.rights_version());
+    let conditions = crate::admin::jobs::conditions(filter);
+    let mut page = app.store.newest_first::<Job>(&list, &sources, &conditions, paging).await?;
+    // Defence in depth: whatever the keys returned, only the member's jobs leave here.
+    page.items.retain(|j| parts.hold(j.customer_id, j.site_id) && filter.admits(j));
+    Ok(page)
+}
+
+#[utoipa::path(get, path = "/portal/jobs", tag = "portal",
+    params(
+        ("status" = Option<String>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled"),
+        ("site_id" = Option<String>, Query),
+        ("category" = Option<String>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other"),
+        ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let rights = job_rights(&portal)?;
+    let paging = req.paging()?;
+    let filter = JobFilter::parse(|k| req.query(k))?;
+    let Some(filter) = effective_filter(filter, &rights) else {
+        return Reply::ok(&Page::<PortalJobView> { items: Vec::new(), next_cursor: None });
+    };
+    let page = page_of_jobs(app, &portal, &filter, &paging).await?;
+    Reply::ok(&page.map(|j| j.portal_view(rights.download, false)))
+}
+
+#[utoipa::path(get, path = "/portal/jobs/export", tag = "portal",
+    params(
+        ("status" = Option<String>, Query), ("site_id" = Option<String>, Query), ("category" = Option<String>, Query),
+        ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
+    responses((status = 200, description = "CSV (UTF-8 with BOM, header row), every job the filter matches", content_type = "text/csv"),
+        (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn export(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let rights = job_rights(&portal)?;
+    if !portal.rights.permissions.contains(&Permission::ExportJobs) {
+        return Err(Error::forbidden("you do not have permission for this"));
+    }
+    let filter = JobFilter::parse(|k| req.query(k))?;
+    let mut jobs = Vec::new();
+    if let Some(filter) = effective_filter(filter, &rights) {
+        let mut paging = Paging { limit: Paging::MAX_LIMIT, cursor: None };
+        loop {
+            let page = page_of_jobs(app, &portal, &filter, &paging).await?;
+            jobs.extend(page.items);
+            if jobs.len() > MAX_EXPORT_ROWS {
+                return Err(Error::unprocessable(format!(
+                    "more than {MAX_EXPORT_ROWS} jobs match; narrow the filter (say, a shorter date range)"
+                )));
+            }
+            match page.next_cursor {
+                Some(c) => paging.cursor = Some(c),
+                None => break,
+            }
+        }
+    }
+    let sites = site_names(app, portal.principal.tenant, &jobs).await?;
+    Ok(Reply::csv(csv_of(&jobs, &sites)?, "jobs.csv"))
+}
+
+async fn site_names(app: &App, tenant: TenantId, jobs: &[Job]) -> Result<BTreeMap<SiteId, Name>> {
+    let mut ids: Vec<SiteId> = jobs.iter().map(|j| j.site_id).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let keys: Vec<_> = ids.iter().map(|id| keys::site_key(tenant, *id)).collect();
+    Ok(app.store.batch(&keys).await?.all::<Site>()?.into_iter().map(|s| (s.id, s.name)).collect())
+}
+
+/// A cell a spreadsheet could read as a formula gets a leading `'` (CSV injection).
+fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+/// Minor units as a decimal amount, by the currency's exponent (ISO 4217).
+fn amount(minor: i64, currency: &str) -> String {
+    let exponent = match currency {
+        "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "UGX" | "XAF" | "XOF" | "PYG" => 0,
+        "BHD" | "KWD" | "OMR" | "JOD" | "TND" | "IQD" | "LYD" => 3,
+        _ => 2,
+    };
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let unit = 10i64.pow(exponent);
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}.{:0width$}", minor.abs() / unit, minor.abs() % unit, width = exponent as usize)
+}
+
+const CSV_HEADER: [&str; 15] = [
+    "reference",
+    "job_id",
+    "status",
+    "category",
+    "work_order_type",
+    "site_id",
+    "site_name",
+    "description",
+    "reported_at",
+    "scheduled_at",
+    "due_at",
+    "completed_at",
+    "visit_count",
+    "cost",
+    "currency",
+];
+
+/// The export: a UTF-8 byte-order mark (so spreadsheets read the accents right), a
+/// header row, one row per job; quoting by the `csv` crate (RFC 4180).
+fn csv_of(jobs: &[Job], sites: &BTreeMap<SiteId, Name>) -> Result<String> {
+    let time = |t: Option<portico::domain::tenant::Timestamp>| t.map(keys::stamp).unwrap_or_default();
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::Internal(anyhow::Error::new(e).context("writing CSV"));
+    w.write_record(CSV_HEADER).map_err(fail)?;
+    for j in jobs {
+        let row = [
+            j.external_ref.to_string(),
+            j.id.to_string(),
+            j.status.as_str().to_owned(),
+            j.category.as_str().to_owned(),
+            j.work_order_type.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            j.site_id.to_string(),
+            sites.get(&j.site_id).map(|n| n.to_string()).unwrap_or_default(),
+            j.description.as_ref().map(|d| d.to_string()).unwrap_or_default(),
+            time(Some(j.reported_at)),
+            time(j.scheduled_at),
+            time(j.due_at),
+            time(j.completed_at),
+            j.visit_count.to_string(),
+            match (j.cost, &j.currency) {
+                (Some(c), Some(cur)) => amount(c, cur.as_str()),
+                _ => String::new(),
+            },
+            j.currency.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+        ];
+        w.write_record(row.iter().map(|v| cell(v))).map_err(fail)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Internal(anyhow::anyhow!("writing CSV: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Internal(e.into()))?;
+    Ok(format!("\u{feff}{text}"))
+}
+
+#[utoipa::path(get, path = "/portal/jobs/{job_id}", tag = "portal",
+    params(("job_id" = String, Path)),
+    responses((status = 200, body = PortalJobView), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let rights = job_rights(&portal)?;
+    let job = visible_job(app, &portal, &req, rights.all_statuses).await?;
+    Reply::ok(&job.portal_view(rights.download, true))
+}
+
+#[utoipa::path(get, path = "/portal/jobs/{job_id}/files/{file_id}", tag = "portal",
+    params(("job_id" = String, Path), ("file_id" = String, Path)),
+    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem, description = "Without view_completed_jobs, or the job is not completed yet"), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn file(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let rights = job_rights(&portal)?;
+    if !rights.download {
+        return Err(Error::forbidden("you do not have permission for this"));
+    }
+    let job = visible_job(app, &portal, &req, rights.all_statuses).await?;
+    let file_id = req.path_id("file_id", FileId::parse)?;
+    if !job.attachments.iter().any(|a| a.file_id == file_id) {
+        return Err(Error::NotFound);
+    }
+    if !job.is_completed() {
+        return Err(Error::forbidden("a job's attachments can be downloaded once the job is completed"));
+    }
+    let tenant = portal.principal.tenant;
+    let stored = app
+        .store
+        .get::<portico::domain::file::StoredFile>(keys::file_key(tenant, file_id))
+        .await?
+        .ok_or(Error::NotFound)?;
+    crate::admin::files::link(app, tenant, &stored).await
+}
+
+#[utoipa::path(post, path = "/portal/jobs/{job_id}/notes", tag = "portal", request_body = NewNote,
+    params(("job_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = NoteView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    portico::domain::group::require(&portal.settings, &portal.rights, Feature::Jobs, Permission::AddJobNotes)?;
+    let tenant = portal.principal.tenant;
+    let idempotency = Idempotency::of(&req, tenant, &portal.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let input: NewNote = req.body()?;
+    input.validate()?;
+    let job = visible_job(app, &portal, &req, true).await?;
+    let mut tx = Tx::new(tenant, portal.actor());
+    let owner = FileOwner::Customer { customer_id: portal.member.customer_id };
+    let files = crate::files::attachable(app, tenant, &owner, &input.file_ids, &mut tx).await?;
+    let author = Name::parse(&portal.member.full_name()).map_err(|e| anyhow::anyhow!("member name: {e}"))?;
+    let note = Note::create(job.id, portal.actor().0, author, input, files.iter().map(|f| f.file_ref()).collect());
+    let reply = Reply::created(&note.view())?;
+    tx.create(&note, "note.created", "the note exists")?;
+    tx.require(keys::job_key(tenant, job.id));
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/portal/jobs/{job_id}/notes", tag = "portal",
+    params(("job_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn notes(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    let rights = job_rights(&portal)?;
+    let paging = req.paging()?;
+    let job = visible_job(app, &portal, &req, rights.all_statuses).await?;
+    let page =
+        app.store.page::<Note>("job-notes", &keys::notes_of_job(portal.principal.tenant, job.id), &paging).await?;
+    Reply::ok(&page.map(|n| n.view()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use portico::domain::ids::CustomerId;
+    use portico::domain::job::JobInput;
+    use portico::domain::scope::CustomerPath;
+    use portico::domain::text::ExternalRef;
+
+    fn job(reference: &str, description: &str) -> Job {
+        let input: JobInput = serde_json::from_value(serde_json::json!({
+            "customer_id": CustomerId::generate(), "site_id": SiteId::generate(), "category": "repair",
+            "status": "completed", "description": description, "cost": 123456, "currency": "EUR",
+            "reported_at": "2026-03-01T08:00:00Z"
+        }))
+        .unwrap();
+        Job::create(ExternalRef::parse(reference).unwrap(), input, CustomerPath::root(CustomerId::generate()), vec![])
+    }
+
+    #[test]
+    fn the_csv_quotes_commas_quotes_and_line_breaks_and_keeps_utf8() {
+        let jobs = [job("WO-1", "Boiler, \"urgent\"\nsecond line – café"), job("WO-2", "=HYPERLINK(\"x\")")];
+        let sites = BTreeMap::from([(jobs[0].site_id, Name::parse("Gebäude Nord").unwrap())]);
+        let text = csv_of(&jobs, &sites).unwrap();
+        let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), CSV_HEADER);
+        let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(&rows[0][0], "WO-1");
+        assert_eq!(&rows[0][6], "Gebäude Nord");
+        assert_eq!(&rows[0][7], "Boiler, \"urgent\"\nsecond line – café");
+        assert_eq!(&rows[0][8], "2026-03-01T08:00:00Z");
+        assert_eq!(&rows[0][13], "1234.56");
+        assert_eq!(&rows[1][7], "'=HYPERLINK(\"x\")", "formulas are defused");
+    }
+
+    #[test]
+    fn amounts_follow_the_currency_exponent() {
+        assert_eq!(amount(123456, "EUR"), "1234.56");
+        assert_eq!(amount(5, "EUR"), "0.05");
+        assert_eq!(amount(1500, "JPY"), "1500");
+        assert_eq!(amount(1234, "KWD"), "1.234");
+    }
+
+    #[test]
+    fn members_without_view_jobs_see_only_completed_jobs() {
+        let only_completed = JobRights { all_statuses: false, download: true };
+        let f = effective_filter(JobFilter::default(), &only_completed).unwrap();
+        assert_eq!(f.statuses, [JobStatus::Completed]);
+        let open = JobFilter { statuses: vec![JobStatus::InProgress], ..Default::default() };
+        assert!(effective_filter(open.clone(), &only_completed).is_none());
+        let all = JobRights { all_statuses: true, download: false };
+        assert_eq!(effective_filter(open.clone(), &all), Some(open));
+    }
+}

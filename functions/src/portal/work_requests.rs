@@ -1,0 +1,117 @@
+//! `/portal/work-requests`: members raise work requests for their sites and follow them
+//! through the pipeline (submitted → accepted, with the linked job's status, or
+//! declined with the reason). A member sees every request for the sites in their scope.
+
+use portico::domain::customer::Customer;
+use portico::domain::file::FileOwner;
+use portico::domain::group;
+use portico::domain::ids::WorkRequestId;
+use portico::domain::member::Permission;
+use portico::domain::settings::Feature;
+use portico::domain::site::Site;
+use portico::domain::text::Name;
+use portico::domain::work_request::{check_work_order_type, NewWorkRequest, WorkRequest, WorkRequestView};
+use portico::http::{guard, Idempotency, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Page, Tx};
+use portico::{App, Error, Result};
+
+use crate::admin::work_requests::{status_filter, views};
+use crate::openapi::Problem;
+
+fn not_yours() -> Error {
+    Error::invalid_field("site_id", "is not one of your sites")
+}
+
+#[utoipa::path(post, path = "/portal/work-requests", tag = "portal", request_body = NewWorkRequest,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = WorkRequestView), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
+    let tenant = portal.principal.tenant;
+    let idempotency = Idempotency::of(&req, tenant, &portal.actor())?;
+    if let Some(first) = idempotency.replay(&app.store).await? {
+        return Ok(first);
+    }
+    let input: NewWorkRequest = req.body()?;
+    input.validate()?;
+    // A site outside the member's scope reads exactly like one that does not exist.
+    let site = app.store.get::<Site>(keys::site_key(tenant, input.site_id)).await?.ok_or_else(not_yours)?;
+    if !portal.rights.scope.covers(&site.as_ref()) {
+        return Err(not_yours());
+    }
+    let customer = app
+        .store
+        .get::<Customer>(keys::customer_key(tenant, site.customer_id))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a site without its customer"))?;
+    check_work_order_type(input.work_order_type.as_ref(), &customer.allowed_work_order_types)?;
+    let mut tx = Tx::new(tenant, portal.actor());
+    let owner = FileOwner::Customer { customer_id: portal.member.customer_id };
+    let files = crate::files::attachable(app, tenant, &owner, &input.file_ids, &mut tx).await?;
+    let requested_by = Name::parse(&portal.member.full_name()).map_err(|e| anyhow::anyhow!("member name: {e}"))?;
+    let request = WorkRequest::create(
+        input,
+        site.customer_path.clone(),
+        portal.member.id,
+        requested_by,
+        files.iter().map(|f| f.file_ref()).collect(),
+    );
+    let reply = Reply::created(&request.view(None))?.etag(request.version);
+    tx.create(&request, "work_request.created", "the work request exists")?;
+    tx.require(keys::site_key(tenant, site.id));
+    idempotency.remember(&mut tx, &reply)?;
+    app.store.commit(tx).await?;
+    Ok(reply)
+}
+
+#[utoipa::path(get, path = "/portal/work-requests", tag = "portal",
+    params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<String>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::openapi::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
+    let tenant = portal.principal.tenant;
+    let paging = req.paging()?;
+    let status = status_filter(&req)?;
+    let site = req
+        .query("site_id")
+        .map(|v| portico::domain::ids::SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
+        .transpose()?;
+    let parts = super::jobs::partitions(app, &portal, site).await?;
+    let sources: Vec<Source> = parts
+        .customers
+        .iter()
+        .map(|c| Source::all(keys::requests_of_customer(tenant, *c)))
+        .chain(parts.sites.iter().map(|s| Source::all(keys::requests_at_site(tenant, *s))))
+        .collect();
+    let conditions = Conditions::default().any_of("status", &status.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+    let list = format!("portal-requests|{tenant}|{}|{status:?}|{site:?}", portal.rights_version());
+    let page = app.store.newest_first::<WorkRequest>(&list, &sources, &conditions, &paging).await?;
+    let items: Vec<WorkRequest> = page
+        .items
+        .into_iter()
+        .filter(|r| parts.hold(r.customer_id, r.site_id) && status.is_none_or(|s| r.status == s))
+        .collect();
+    Reply::ok(&Page { items: views(app, tenant, items).await?, next_cursor: page.next_cursor })
+}
+
+#[utoipa::path(get, path = "/portal/work-requests/{request_id}", tag = "portal",
+    params(("request_id" = String, Path)),
+    responses((status = 200, body = WorkRequestView), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
+    let tenant = portal.principal.tenant;
+    let id = req.path_id("request_id", WorkRequestId::parse)?;
+    let request = app.store.get::<WorkRequest>(keys::work_request_key(tenant, id)).await?.ok_or(Error::NotFound)?;
+    if !super::jobs::covers_site(app, &portal, request.site_id, &request.customer_path).await? {
+        return Err(Error::NotFound);
+    }
+    let view = views(app, tenant, vec![request]).await?.pop().ok_or(Error::NotFound)?;
+    Reply::ok(&view)
+}
