@@ -13,3 +13,4 @@ mod resources;
 mod routes;
 mod story;
 mod triggers;
+mod work;
