@@ -42,12 +42,20 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     if !portal.rights.scope.covers(&site.as_ref()) {
         return Err(not_yours());
     }
-    let customer = app
-        .store
-        .get::<Customer>(keys::customer_key(tenant, site.customer_id))
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("a site without its customer"))?;
-    check_work_order_type(input.work_order_type.as_ref(), &customer.allowed_work_order_types)?;
+    // The site's customer's allowed types; a child customer without a list of its own
+    // has its nearest ancestor's (one BatchGetItem for the whole path).
+    let path: Vec<_> = site.customer_path.ids().iter().map(|c| keys::customer_key(tenant, *c)).collect();
+    let customers = app.store.batch(&path).await?.all::<Customer>()?;
+    let allowed = site
+        .customer_path
+        .ids()
+        .iter()
+        .rev()
+        .filter_map(|id| customers.iter().find(|c| c.id == *id))
+        .map(|c| c.allowed_work_order_types.clone())
+        .find(|types| !types.is_empty())
+        .unwrap_or_default();
+    check_work_order_type(input.work_order_type.as_ref(), &allowed)?;
     let mut tx = Tx::new(tenant, portal.actor());
     let owner = FileOwner::Customer { customer_id: portal.member.customer_id };
     let files = crate::files::attachable(app, tenant, &owner, &input.file_ids, &mut tx).await?;

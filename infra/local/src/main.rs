@@ -75,6 +75,10 @@ Try it:
   TOKEN=$(make -s token EMAIL={demo})
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/sites
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/me
+  curl -s -H "Authorization: Bearer $TOKEN" "{api_url}/portal/jobs?status=completed"
+  curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/jobs/export
+  curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/work-requests
+  (a walk-through of jobs, work requests, notes and files: docs/local-development.md)
 
 Emails sent locally:  make mail
 Stack details:        .local/stack.json

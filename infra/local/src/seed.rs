@@ -165,7 +165,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
                 .await?)
         }
     };
-    site(harbor.clone(), "Harbor HQ", "1 Quay Street, Rotterdam").await?;
+    let hq = site(harbor.clone(), "Harbor HQ", "1 Quay Street, Rotterdam").await?;
     let region = id(&api
         .expect(
             201,
@@ -188,8 +188,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             })),
         )
         .await?)?;
-    site(outlets.clone(), "Outlet South", "8 Zuidlaan, Maastricht").await?;
-    site(lakeside.clone(), "Lakeside Main Clinic", "3 Meerpad, Utrecht").await?;
+    let south = site(outlets.clone(), "Outlet South", "8 Zuidlaan, Maastricht").await?;
+    let clinic = site(lakeside.clone(), "Lakeside Main Clinic", "3 Meerpad, Utrecht").await?;
     site(lakeside.clone(), "Lakeside East Clinic", "40 Oostkade, Utrecht").await?;
 
     let carla = "carla@harbor.test";
@@ -197,7 +197,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         .expect(201, "POST", "/admin/members", &admin, Some(&json!({
             "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
             "job_title": "Facilities manager", "phone": "+31612345001",
-            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "view_quotes", "approve_quotes", "view_invoices", "view_documents", "view_messages"],
+            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "view_documents", "view_messages"],
             "notifications": ["quotes", "invoices", "jobs_completed"]
         })))
         .await?)?;
@@ -242,9 +242,122 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         )
         .await?;
     }
-    accept_invitation(aws, prov, carla, DEMO_PASSWORD).await?;
-    accept_invitation(aws, prov, sam, DEMO_PASSWORD).await?;
+    let carla_token = accept_invitation(aws, prov, carla, DEMO_PASSWORD).await?;
+    let sam_token = accept_invitation(aws, prov, sam, DEMO_PASSWORD).await?;
     accept_invitation(aws, prov, dana, DEMO_PASSWORD).await?;
+
+    // Work published by the back office: jobs across the sites, two with documents.
+    let pdf = |title: &str| format!("%PDF-1.4\n% Northwind Facilities - {title}\n%%EOF\n").into_bytes();
+    let record = api
+        .upload(&admin, "/admin/files", "Service record WO-24001.pdf", "application/pdf", &pdf("service record"), None)
+        .await?;
+    let form = api
+        .upload(
+            &admin,
+            "/admin/files",
+            "Inspection form WO-24005.pdf",
+            "application/pdf",
+            &pdf("inspection form"),
+            None,
+        )
+        .await?;
+    let jobs = [
+        (
+            "WO-24001",
+            &harbor,
+            &hq,
+            "repair",
+            "completed",
+            "Boiler pressure drops overnight; expansion vessel replaced.",
+            "2026-11-02T08:15:00Z",
+            json!([{"kind": "service_record", "file_id": record}]),
+        ),
+        (
+            "WO-24002",
+            &harbor,
+            &hq,
+            "service",
+            "scheduled",
+            "Quarterly HVAC service.",
+            "2026-11-10T09:00:00Z",
+            json!([]),
+        ),
+        (
+            "WO-24003",
+            &outlets,
+            &north,
+            "install",
+            "in_progress",
+            "Install two air curtains at the entrance.",
+            "2026-11-12T10:30:00Z",
+            json!([]),
+        ),
+        (
+            "WO-24004",
+            &outlets,
+            &south,
+            "repair",
+            "pending",
+            "Freezer alarm; waiting for parts.",
+            "2026-11-14T14:00:00Z",
+            json!([]),
+        ),
+        (
+            "WO-24005",
+            &outlets,
+            &north,
+            "inspection",
+            "completed",
+            "Annual fire-safety inspection.",
+            "2026-11-16T07:45:00Z",
+            json!([{"kind": "workflow_form", "file_id": form}]),
+        ),
+        (
+            "WO-24006",
+            &lakeside,
+            &clinic,
+            "service",
+            "assigned",
+            "Sterilizer calibration.",
+            "2026-11-18T11:00:00Z",
+            json!([]),
+        ),
+        (
+            "WO-24007",
+            &harbor,
+            &hq,
+            "calibration",
+            "unassigned",
+            "Calibrate the loading-dock scales.",
+            "2026-11-20T13:20:00Z",
+            json!([]),
+        ),
+    ];
+    for (reference, customer, site, category, status, description, reported, attachments) in jobs {
+        let completed = (status == "completed").then_some("2026-11-21T16:00:00Z");
+        let body = json!({
+            "customer_id": customer, "site_id": site, "category": category, "status": status,
+            "work_order_type": if category == "repair" { "repair" } else { "service" },
+            "description": description, "reported_at": reported, "completed_at": completed,
+            "visit_count": 1, "cost": 18_500, "currency": "EUR", "attachments": attachments
+        });
+        api.expect(201, "PUT", &format!("/admin/jobs/{reference}"), &admin, Some(&body)).await?;
+    }
+
+    // Members' work requests: Sam's was accepted and linked to the installation job.
+    let body = json!({"subject": "Entrance is draughty", "site_id": north, "work_order_type": "repair",
+        "notes": "Customers complain about the cold at the entrance.", "requested_at": "2026-11-11T09:00:00Z"});
+    let request = id(&api.expect(201, "POST", "/portal/work-requests", &sam_token, Some(&body)).await?)?;
+    api.expect(
+        200,
+        "POST",
+        &format!("/admin/work-requests/{request}/accept"),
+        &admin,
+        Some(&json!({"job_id": "WO-24003"})),
+    )
+    .await?;
+    let body = json!({"subject": "Lights flicker in the staff room", "site_id": hq, "work_order_type": "repair"});
+    api.expect(201, "POST", "/portal/work-requests", &carla_token, Some(&body)).await?;
 
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
