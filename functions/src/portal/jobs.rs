@@ -26,8 +26,10 @@ use portico::{App, Error, Result};
 
 use crate::openapi::Problem;
 
-/// Rows one export may hold; more is a 422 asking for a narrower filter.
+/// Rows one export may hold, and bytes (a Lambda response carries at most 6 MB); more
+/// is a 422 asking for a narrower filter.
 pub const MAX_EXPORT_ROWS: usize = 10_000;
+pub const MAX_EXPORT_BYTES: usize = 5 * 1024 * 1024;
 
 /// What the member may do with jobs.
 struct JobRights {
@@ -185,7 +187,14 @@ pub async fn export(app: &App, req: Req) -> Result<Reply> {
         }
     }
     let sites = site_names(app, portal.principal.tenant, &jobs).await?;
-    Ok(Reply::csv(csv_of(&jobs, &sites)?, "jobs.csv"))
+    let csv = csv_of(&jobs, &sites)?;
+    if csv.len() > MAX_EXPORT_BYTES {
+        return Err(Error::unprocessable(format!(
+            "the export would be larger than {} MiB; narrow the filter (say, a shorter date range)",
+            MAX_EXPORT_BYTES / 1024 / 1024
+        )));
+    }
+    Ok(Reply::csv(csv, "jobs.csv"))
 }
 
 async fn site_names(app: &App, tenant: TenantId, jobs: &[Job]) -> Result<BTreeMap<SiteId, Name>> {
