@@ -5,7 +5,7 @@
 
 use portico::domain::customer::Customer;
 use portico::domain::file::FileOwner;
-use portico::domain::ids::{CustomerId, JobId, SiteId, TenantId};
+use portico::domain::ids::{CustomerId, JobId, TenantId};
 use portico::domain::job::{Attachment, Job, JobFilter, JobInput, JobView};
 use portico::domain::note::Note;
 use portico::domain::site::Site;
@@ -88,17 +88,17 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let new_ids: Vec<_> =
         input.attachments.iter().map(|a| a.file_id).filter(|id| !known.iter().any(|k| k.file_id == *id)).collect();
     let files = crate::files::attachable(app, tenant, &FileOwner::Tenant, &new_ids, &mut tx).await?;
-    let attachments: Vec<Attachment> = input
+    let attachments = input
         .attachments
         .iter()
-        .map(|a| match files.iter().find(|f| f.id == a.file_id) {
-            Some(f) => Attachment::of(a, &f.file_ref()),
-            None => {
-                let k = known.iter().find(|k| k.file_id == a.file_id).expect("a known attachment");
-                Attachment { kind: a.kind, name: a.name.clone().unwrap_or_else(|| k.name.clone()), ..(*k).clone() }
+        .map(|a| match (files.iter().find(|f| f.id == a.file_id), known.iter().find(|k| k.file_id == a.file_id)) {
+            (Some(f), _) => Ok(Attachment::of(a, &f.file_ref())),
+            (None, Some(k)) => {
+                Ok(Attachment { kind: a.kind, name: a.name.clone().unwrap_or_else(|| k.name.clone()), ..(*k).clone() })
             }
+            (None, None) => Err(Error::invalid_field("attachments", format!("file `{}` does not exist", a.file_id))),
         })
-        .collect();
+        .collect::<Result<Vec<Attachment>>>()?;
 
     match before {
         None => {
@@ -167,8 +167,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     };
     let customer_check = customer.filter(|_| filter.site_id.is_some());
     let list = format!("admin-jobs|{tenant}|{filter:?}|{customer:?}");
-    let page = app.store.newest_first::<Job>(&list, &[source], &conditions, &paging).await?;
-    let mut page = page;
+    let mut page = app.store.newest_first::<Job>(&list, &[source], &conditions, &paging).await?;
     page.items.retain(|j| customer_check.is_none_or(|c| j.customer_id == c) && filter.admits(j));
     Reply::ok(&page.map(|j| j.view()))
 }
@@ -183,9 +182,4 @@ pub async fn notes(app: &App, req: Req) -> Result<Reply> {
     let job = find(app, admin.tenant, &req.path_param("job_id")?).await?.ok_or(Error::NotFound)?;
     let page = app.store.page::<Note>("job-notes", &keys::notes_of_job(admin.tenant, job.id), &paging).await?;
     Reply::ok(&page.map(|n| n.view()))
-}
-
-/// Used by the portal: the site a job is at, to check the member's scope.
-pub async fn site_of(app: &App, tenant: TenantId, site: SiteId) -> Result<Option<Site>> {
-    app.store.get::<Site>(keys::site_key(tenant, site)).await
 }
