@@ -11,7 +11,7 @@ HOST=$(rustc -vV | sed -n 's/^host: //p')
 OUT=target/$HOST/release
 echo "== release build (profile.release: opt-level s, thin LTO, strip; $HOST, non-PIE)"
 start=$(date +%s)
-RUSTFLAGS="-C relocation-model=static" cargo build --release --locked --target "$HOST" \
+cargo build --release --locked --target "$HOST" \
   -p portico-functions --bin portico -p portico-bench-hello --bin hello 2>&1 | tail -1
 echo "   took $(( $(date +%s) - start )) s (a clean build: cargo clean first)"
 cargo build --locked -p portico-local --bin portico-local 2>&1 | tail -1
