@@ -264,6 +264,8 @@ impl Partitions {
 /// At most this many items are read from one partition while resolving a scope (a
 /// customer's children, a division's sites).
 const MAX_RESOLVED: usize = 5_000;
+/// Queries run at once while resolving a scope.
+const CONCURRENCY: usize = 16;
 
 impl Store {
     /// Every item of a query, page after page (bounded by [`MAX_RESOLVED`]).
@@ -280,9 +282,9 @@ impl Store {
         }
     }
 
-    /// The partitions a scope covers. Costs one query per customer in a covered
-    /// customer tree that has children, and one per covered division — never a read of
-    /// the jobs or requests themselves.
+    /// The partitions a scope covers. Costs one query per customer of a covered customer
+    /// tree (for its children, level by level, in parallel) and one per covered division
+    /// — never a read of the jobs or requests themselves.
     pub async fn partitions(&self, tenant: TenantId, scope: &Scope) -> Result<Partitions> {
         let mut p = Partitions::default();
         let mut divisions = BTreeSet::new();
@@ -292,9 +294,12 @@ impl Store {
                     let mut level = vec![grant.customer_id()];
                     while !level.is_empty() {
                         let fresh: Vec<_> = level.into_iter().filter(|c| p.customers.insert(*c)).collect();
-                        let calls = fresh.iter().map(|c| self.query_all::<Customer>(keys::children_of(tenant, *c)));
-                        let children = futures_util::future::try_join_all(calls).await?;
-                        level = children.into_iter().flatten().map(|c| c.id).collect();
+                        level = Vec::new();
+                        for chunk in fresh.chunks(CONCURRENCY) {
+                            let calls = chunk.iter().map(|c| self.query_all::<Customer>(keys::children_of(tenant, *c)));
+                            let children = futures_util::future::try_join_all(calls).await?;
+                            level.extend(children.into_iter().flatten().map(|c| c.id));
+                        }
                     }
                 }
                 Coverage::Divisions { division_ids } => divisions.extend(division_ids.iter().copied()),
@@ -312,11 +317,14 @@ impl Store {
             })
             .flatten()
             .collect();
-        let calls = divisions.iter().map(|d| self.query_all::<Site>(keys::sites_in_division(tenant, *d)));
-        for sites in futures_util::future::try_join_all(calls).await? {
-            for site in sites.into_iter().filter(|s| scope.covers(&s.as_ref())) {
-                site_customers.insert(site.id, site.customer_id);
-                p.sites.insert(site.id);
+        let divisions: Vec<_> = divisions.into_iter().collect();
+        for chunk in divisions.chunks(CONCURRENCY) {
+            let calls = chunk.iter().map(|d| self.query_all::<Site>(keys::sites_in_division(tenant, *d)));
+            for sites in futures_util::future::try_join_all(calls).await? {
+                for site in sites.into_iter().filter(|s| scope.covers(&s.as_ref())) {
+                    site_customers.insert(site.id, site.customer_id);
+                    p.sites.insert(site.id);
+                }
             }
         }
         // A site whose customer is covered whole is read through the customer's partition.
