@@ -20,7 +20,6 @@ use portico::domain::text::Name;
 use portico::http::guard::Portal;
 use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::access::Partitions;
-use portico::store::listing::Source;
 use portico::store::{keys, Page, Paging, Tx};
 use portico::{App, Error, Result};
 
@@ -115,16 +114,17 @@ fn effective_filter(mut filter: JobFilter, rights: &JobRights) -> Option<JobFilt
     Some(filter)
 }
 
-async fn page_of_jobs(app: &App, portal: &Portal, filter: &JobFilter, paging: &Paging) -> Result<Page<Job>> {
+/// One page of the jobs in `parts` (the member's partitions for this filter).
+async fn page_of_jobs(
+    app: &App,
+    portal: &Portal,
+    parts: &Partitions,
+    filter: &JobFilter,
+    paging: &Paging,
+) -> Result<Page<Job>> {
     let tenant = portal.principal.tenant;
-    let parts = partitions(app, portal, filter.site_id).await?;
     let (from, to) = (filter.from.map(keys::stamp), filter.to.map(keys::stamp));
-    let sources: Vec<Source> = parts
-        .customers
-        .iter()
-        .map(|c| Source::between(keys::jobs_of_customer(tenant, *c), from.clone(), to.clone()))
-        .chain(parts.sites.iter().map(|s| Source::between(keys::jobs_at_site(tenant, *s), from.clone(), to.clone())))
-        .collect();
+    let sources = parts.sources(|c| keys::jobs_of_customer(tenant, c), |s| keys::jobs_at_site(tenant, s), from, to);
     let list = format!("portal-jobs|{tenant}|{}|{filter:?}", portal.rights_version());
     let conditions = crate::admin::jobs::conditions(filter);
     let mut page = app.store.newest_first::<Job>(&list, &sources, &conditions, paging).await?;
@@ -151,7 +151,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let Some(filter) = effective_filter(filter, &rights) else {
         return Reply::ok(&Page::<PortalJobView> { items: Vec::new(), next_cursor: None });
     };
-    let page = page_of_jobs(app, &portal, &filter, &paging).await?;
+    let parts = partitions(app, &portal, filter.site_id).await?;
+    let page = page_of_jobs(app, &portal, &parts, &filter, &paging).await?;
     Reply::ok(&page.map(|j| j.portal_view(rights.download, false)))
 }
 
@@ -171,9 +172,11 @@ pub async fn export(app: &App, req: Req) -> Result<Reply> {
     let filter = JobFilter::parse(|k| req.query(k))?;
     let mut jobs = Vec::new();
     if let Some(filter) = effective_filter(filter, &rights) {
+        // The scope is resolved once for the whole export, not once per page.
+        let parts = partitions(app, &portal, filter.site_id).await?;
         let mut paging = Paging { limit: Paging::MAX_LIMIT, cursor: None };
         loop {
-            let page = page_of_jobs(app, &portal, &filter, &paging).await?;
+            let page = page_of_jobs(app, &portal, &parts, &filter, &paging).await?;
             jobs.extend(page.items);
             if jobs.len() > MAX_EXPORT_ROWS {
                 return Err(Error::unprocessable(format!(

@@ -12,7 +12,7 @@ use portico::domain::site::Site;
 use portico::domain::text::Name;
 use portico::domain::work_request::{check_work_order_type, NewWorkRequest, WorkRequest, WorkRequestView};
 use portico::http::{guard, Idempotency, Reply, Req};
-use portico::store::listing::{Conditions, Source};
+use portico::store::listing::Conditions;
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
@@ -90,12 +90,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         .map(|v| portico::domain::ids::SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
         .transpose()?;
     let parts = super::jobs::partitions(app, &portal, site).await?;
-    let sources: Vec<Source> = parts
-        .customers
-        .iter()
-        .map(|c| Source::all(keys::requests_of_customer(tenant, *c)))
-        .chain(parts.sites.iter().map(|s| Source::all(keys::requests_at_site(tenant, *s))))
-        .collect();
+    let sources =
+        parts.sources(|c| keys::requests_of_customer(tenant, c), |s| keys::requests_at_site(tenant, s), None, None);
     let conditions = Conditions::default().any_of("status", &status.iter().map(|s| s.as_str()).collect::<Vec<_>>());
     let list = format!("portal-requests|{tenant}|{}|{status:?}|{site:?}", portal.rights_version());
     let page = app.store.newest_first::<WorkRequest>(&list, &sources, &conditions, &paging).await?;

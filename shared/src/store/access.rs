@@ -252,6 +252,20 @@ impl Partitions {
         self.customers.contains(&customer) || self.sites.contains(&site)
     }
 
+    /// The queries that read these partitions: `customer` and `site` name a kind's
+    /// partition (say `keys::jobs_of_customer`), `from`/`to` bound the sort keys' times.
+    pub fn sources(
+        &self,
+        customer: impl Fn(crate::domain::ids::CustomerId) -> keys::QueryKey,
+        site: impl Fn(SiteId) -> keys::QueryKey,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Vec<super::listing::Source> {
+        let customers = self.customers.iter().map(|c| customer(*c));
+        let sites = self.sites.iter().map(|s| site(*s));
+        customers.chain(sites).map(|q| super::listing::Source::between(q, from.clone(), to.clone())).collect()
+    }
+
     pub fn len(&self) -> usize {
         self.customers.len() + self.sites.len()
     }
