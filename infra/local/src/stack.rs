@@ -114,10 +114,19 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn moto_server() -> PathBuf {
-    std::env::var_os("PORTICO_MOTO_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| crate::workspace_root().join(".venv/bin/moto_server"))
+/// How moto is started: the project venv's Python running `infra/local/moto_server.py`,
+/// moto's server with DynamoDB requests serialised per account (see that file).
+/// `PORTICO_MOTO_SERVER` names another program taking moto_server's `-H`/`-p` instead
+/// (say, `.venv/bin/moto_server`, to see what plain moto does).
+fn moto_command() -> (PathBuf, Vec<String>) {
+    match std::env::var_os("PORTICO_MOTO_SERVER") {
+        Some(program) => (PathBuf::from(program), Vec::new()),
+        None => {
+            let root = crate::workspace_root();
+            let script = root.join("infra/local/moto_server.py").to_string_lossy().into_owned();
+            (root.join(".venv/bin/python"), vec![script])
+        }
+    }
 }
 
 /// A moto server this process started. It is stopped when dropped, and — through
@@ -130,12 +139,13 @@ pub struct Moto {
 impl Moto {
     /// Starts moto on `port` and waits until it answers.
     pub fn start(port: u16) -> anyhow::Result<Self> {
-        let path = moto_server();
+        let (path, args) = moto_command();
         if !path.exists() {
             bail!("{} not found: run `make venv` (or `make dev` / `make test`, which do)", path.display());
         }
         let mut cmd = Command::new(&path);
-        cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        cmd.args(&args)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());

@@ -6,6 +6,7 @@ mod divisions;
 mod fixtures;
 mod groups;
 mod lifecycle;
+mod local_stack;
 mod matrix;
 mod members;
 mod property;
