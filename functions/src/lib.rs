@@ -10,6 +10,7 @@ pub mod files;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
+pub mod schema;
 pub mod triggers;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,40 +2,8 @@
 //! is this document; a test keeps the two — and the template, the local gateway and
 //! `events/` — in step.
 
-use portico::domain::customer::CustomerView;
-use portico::domain::member::MemberView;
-use portico::domain::site::SiteView;
-use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-pub use portico::http::problem::Problem;
-
-use crate::portal::sites::PortalSite;
-
-macro_rules! page_schema {
-    ($name:ident, $item:ty) => {
-        /// One page of a list.
-        #[derive(Serialize, ToSchema)]
-        pub struct $name {
-            pub items: Vec<$item>,
-            /// Pass as `?cursor=` for the next page; null on the last page.
-            pub next_cursor: Option<String>,
-        }
-    };
-}
-
-page_schema!(CustomerPage, CustomerView);
-page_schema!(SitePage, SiteView);
-page_schema!(MemberPage, MemberView);
-page_schema!(ContactPage, portico::domain::contact::ContactView);
-page_schema!(DivisionPage, portico::domain::division::DivisionView);
-page_schema!(GroupPage, portico::domain::group::GroupView);
-page_schema!(PortalSitePage, PortalSite);
-page_schema!(JobPage, portico::domain::job::JobView);
-page_schema!(PortalJobPage, portico::domain::job::PortalJobView);
-page_schema!(NotePage, portico::domain::note::NoteView);
-page_schema!(WorkRequestPage, portico::domain::work_request::WorkRequestView);
+use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
 

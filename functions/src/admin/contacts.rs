@@ -16,7 +16,7 @@ use portico::{App, Error, Result};
 use serde::Deserialize;
 
 use super::members::{require_setup, send_credentials};
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {
     let id = req.path_id("customer_id", CustomerId::parse)?;
@@ -52,7 +52,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}/contacts", tag = "admin",
     params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::ContactPage), (status = 404, body = Problem)),
+    responses((status = 200, body = crate::schema::ContactPage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

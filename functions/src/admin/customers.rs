@@ -8,7 +8,7 @@ use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 #[utoipa::path(post, path = "/admin/customers", tag = "admin", request_body = NewCustomer,
     params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key returns the first response")),
@@ -45,7 +45,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 #[utoipa::path(get, path = "/admin/customers", tag = "admin",
     params(("parent_id" = Option<String>, Query, description = "only the children of this customer"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::CustomerPage), (status = 400, body = Problem)),
+    responses((status = 200, body = crate::schema::CustomerPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

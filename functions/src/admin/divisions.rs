@@ -10,7 +10,7 @@ use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {
     let id = req.path_id("customer_id", CustomerId::parse)?;
@@ -46,7 +46,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}/divisions", tag = "admin",
     params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::DivisionPage), (status = 404, body = Problem)),
+    responses((status = 200, body = crate::schema::DivisionPage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

@@ -12,7 +12,7 @@ use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::keys;
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 #[utoipa::path(post, path = "/admin/files", tag = "admin", request_body = NewUpload,
     params(("Idempotency-Key" = Option<String>, Header)),

@@ -8,7 +8,7 @@ use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<AccessGroup> {
     let id = req.path_id("group_id", GroupId::parse)?;
@@ -38,7 +38,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/access-groups", tag = "admin",
     params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::GroupPage), (status = 400, body = Problem)),
+    responses((status = 200, body = crate::schema::GroupPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

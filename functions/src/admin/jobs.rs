@@ -15,7 +15,7 @@ use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 /// A job by Portico id (`job_…`) or by the back office's reference.
 pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Job>> {
@@ -144,7 +144,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
         ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
         ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::JobPage), (status = 400, body = Problem)),
+    responses((status = 200, body = crate::schema::JobPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
@@ -174,7 +174,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/jobs/{job_id}/notes", tag = "admin",
     params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::NotePage), (status = 404, body = Problem)),
+    responses((status = 200, body = crate::schema::NotePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

@@ -14,7 +14,7 @@ use portico::mail::{Brand, Invitation};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 /// Creates the member's login (or issues a new temporary password for an existing one)
 /// and emails the credentials. Returns the Cognito username.
@@ -126,7 +126,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 #[utoipa::path(get, path = "/admin/members", tag = "admin",
     params(("customer_id" = Option<String>, Query, description = "only this customer's members"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::MemberPage), (status = 400, body = Problem)),
+    responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

@@ -5,7 +5,7 @@ use portico::http::{guard, Reply, Req};
 
 use portico::{App, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 #[utoipa::path(get, path = "/admin/settings", tag = "admin",
     responses((status = 200, body = Settings, headers(("etag" = String))), (status = 403, body = Problem)),

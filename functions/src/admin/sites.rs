@@ -8,7 +8,7 @@ use portico::http::{guard, Idempotency, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 async fn customer(app: &App, req: &Req, tenant: TenantId) -> Result<Customer> {
     let id = req.path_id("customer_id", CustomerId::parse)?;
@@ -55,7 +55,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}/sites", tag = "admin",
     params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::SitePage), (status = 404, body = Problem)),
+    responses((status = 200, body = crate::schema::SitePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

@@ -13,7 +13,7 @@ use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 /// The pages' requests with their linked jobs as they are now (one BatchGetItem).
 pub async fn views(app: &App, tenant: TenantId, requests: Vec<WorkRequest>) -> Result<Vec<WorkRequestView>> {
@@ -56,7 +56,7 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
 
 #[utoipa::path(get, path = "/admin/work-requests", tag = "admin",
     params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::WorkRequestPage), (status = 400, body = Problem)),
+    responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

@@ -23,7 +23,7 @@ use portico::store::access::Partitions;
 use portico::store::{keys, Page, Paging, Tx};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 /// Rows one export may hold, and bytes (a Lambda response carries at most 6 MB); more
 /// is a 422 asking for a narrower filter.
@@ -141,7 +141,7 @@ async fn page_of_jobs(
         ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
         ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = crate::schema::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
@@ -356,7 +356,7 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}/notes", tag = "portal",
     params(("job_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = crate::schema::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;

@@ -16,7 +16,7 @@ use portico::http::{guard, Reply, Req};
 use portico::{App, Result};
 use serde::Serialize;
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {

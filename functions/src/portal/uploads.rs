@@ -8,7 +8,7 @@ use portico::domain::settings::Feature;
 use portico::http::{guard, Idempotency, Reply, Req};
 use portico::{App, Error, Result};
 
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 #[utoipa::path(post, path = "/portal/uploads", tag = "portal", request_body = NewUpload,
     params(("Idempotency-Key" = Option<String>, Header)),

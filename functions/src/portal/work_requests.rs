@@ -17,7 +17,7 @@ use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
 use crate::admin::work_requests::{status_filter, views};
-use crate::openapi::Problem;
+use crate::schema::Problem;
 
 fn not_yours() -> Error {
     Error::invalid_field("site_id", "is not one of your sites")
@@ -77,7 +77,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/portal/work-requests", tag = "portal",
     params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<String>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = crate::openapi::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;

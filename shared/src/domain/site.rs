@@ -62,6 +62,16 @@ pub struct SiteView {
     pub version: u64,
 }
 
+/// A site as a member sees it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PortalSite {
+    pub id: SiteId,
+    pub customer_id: CustomerId,
+    pub name: Name,
+    pub address: Address,
+    pub division_id: Option<DivisionId>,
+}
+
 impl Site {
     pub fn create(customer: &Customer, input: NewSite) -> Self {
         let at = now();
@@ -94,6 +104,16 @@ impl Site {
 
     pub fn as_ref(&self) -> SiteRef<'_> {
         SiteRef { id: self.id, customer_path: &self.customer_path, division_id: self.division_id }
+    }
+
+    pub fn portal_view(self) -> PortalSite {
+        PortalSite {
+            id: self.id,
+            customer_id: self.customer_id,
+            name: self.name,
+            address: self.address,
+            division_id: self.division_id,
+        }
     }
 
     pub fn view(&self) -> SiteView {
