@@ -1,6 +1,6 @@
 # Portico — the two commands are `make dev` and `make test`; everything else is here too.
-# Whatever a fresh machine lacks (moto, cfn-lint, cargo-lambda, SAM CLI) is installed
-# into project-local virtualenvs at pinned versions.
+# Whatever a fresh machine lacks (moto, cfn-lint, the SAM translator, schemathesis,
+# cargo-lambda, SAM CLI) is installed into project-local virtualenvs at pinned versions.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -10,18 +10,21 @@ VENV := .venv
 TOOLS := .tools
 MOTO_VERSION := 5.2.5
 CFN_LINT_VERSION := 1.58.0
+SAM_TRANSLATOR_VERSION := 1.115.0
+SCHEMATHESIS_VERSION := 4.32.5
 CARGO_LAMBDA_VERSION := 1.9.2
 SAM_VERSION := 1.170.0
 STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test lint fmt fmt-check clippy unit integration cfn-lint build package deploy bench mail env token openapi venv tools clean
+.PHONY: help dev test lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token openapi templates venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
-	@echo "make test     fmt, clippy -D warnings, unit + integration tests, template lint"
-	@echo "make lint     fmt check, clippy, template lint"
+	@echo "make test     fmt, clippy -D warnings, unit + integration tests, fuzzing, template lint"
+	@echo "make lint     fmt check, clippy, template lint and stack sizes"
+	@echo "make fuzz     schemathesis against a fresh local stack (part of make test)"
 	@echo "make build    cargo lambda build --release --arm64"
 	@echo "make package  zip the Lambda artifact (target/lambda/portico.zip)"
 	@echo "make deploy   sam build + sam deploy (needs AWS credentials)"
@@ -30,15 +33,21 @@ help:
 	@echo "make token EMAIL=…  an ID token for a local sign-in"
 	@echo "make env      export lines pointing cargo lambda at the running local stack"
 	@echo "make openapi  regenerate docs/openapi.json"
+	@echo "make templates  regenerate infra/stacks/*.yaml from the route table"
 
 # --- project-local Python tools -------------------------------------------------------
 
-$(VENV)/.installed:
+# The marker names the pinned versions: changing a pin reinstalls.
+VENV_MARKER := $(VENV)/.installed-moto$(MOTO_VERSION)-cfnlint$(CFN_LINT_VERSION)-samt$(SAM_TRANSLATOR_VERSION)-st$(SCHEMATHESIS_VERSION)
+
+$(VENV_MARKER):
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet 'moto[server]==$(MOTO_VERSION)' 'cfn-lint==$(CFN_LINT_VERSION)'
+	$(VENV)/bin/pip install --quiet 'moto[server]==$(MOTO_VERSION)' 'cfn-lint==$(CFN_LINT_VERSION)' \
+		'aws-sam-translator==$(SAM_TRANSLATOR_VERSION)' 'schemathesis==$(SCHEMATHESIS_VERSION)'
+	rm -f $(VENV)/.installed*
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV_MARKER)
 
 $(TOOLS)/cargo-lambda/.installed:
 	$(PYTHON) -m venv $(TOOLS)/cargo-lambda
@@ -57,7 +66,7 @@ tools: $(TOOLS)/cargo-lambda/.installed $(TOOLS)/sam/.installed
 dev: venv
 	cargo run --quiet -p portico-local -- dev
 
-test: venv fmt-check clippy unit integration cfn-lint
+test: venv fmt-check clippy unit integration fuzz cfn-lint stack-size
 
 # --- pieces ---------------------------------------------------------------------------
 
@@ -77,13 +86,24 @@ unit:
 integration: venv
 	cargo test --locked -p portico-tests
 
-cfn-lint: venv
-	$(VENV)/bin/cfn-lint infra/template.yaml
+# schemathesis against its own fresh local stack: the API must keep its OpenAPI document.
+fuzz: venv
+	cargo run --quiet --locked -p portico-local -- fuzz
 
-lint: venv fmt-check clippy cfn-lint
+cfn-lint: venv
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/stacks/*.yaml
+
+# Every stack's resources after SAM's transform, against a budget well under 500.
+stack-size: venv
+	$(VENV)/bin/python infra/check_stack_size.py
+
+lint: venv fmt-check clippy cfn-lint stack-size
 
 openapi:
 	PORTICO_WRITE_OPENAPI=1 cargo test --locked -p portico-tests --test api -- routes::the_openapi_document_is_current
+
+templates:
+	PORTICO_WRITE_TEMPLATES=1 cargo test --locked -p portico-tests --test api -- routes::the_area_stacks_are_current
 
 mail:
 	@cargo run --quiet -p portico-local -- mail

@@ -7,7 +7,7 @@ use std::time::Duration;
 use portico::domain::file::{FileOwner, FileStatus, NewUpload, StoredFile, UploadView, UPLOAD_URL_SECONDS};
 use portico::domain::ids::{FileId, TenantId};
 use portico::domain::tenant::now;
-use portico::http::{Idempotency, Reply};
+use portico::http::Reply;
 use portico::store::{keys, Actor, Tx};
 use portico::{App, Error, Result};
 
@@ -18,11 +18,7 @@ pub async fn start_upload(
     actor: Actor,
     owner: FileOwner,
     input: NewUpload,
-    idempotency: Idempotency,
 ) -> Result<Reply> {
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     input.validate()?;
     let file = StoredFile::create(input, owner, actor.0.clone());
     let valid_for = Duration::from_secs(UPLOAD_URL_SECONDS);
@@ -38,7 +34,6 @@ pub async fn start_upload(
     let reply = Reply::created(&view)?;
     let mut tx = Tx::new(tenant, actor);
     tx.create(&file, "file.upload_started", "the file exists")?;
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }

@@ -16,18 +16,44 @@ pub mod triggers;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use portico::http::{problem, Reply, Req, Response};
+use portico::http::{idempotency, problem, Reply, Req, Response};
 use portico::{App, Error, Result};
 use tracing::Instrument;
 
-/// One route: `method path` as API Gateway writes its route key, and the operation name
-/// (also the Lambda function's logical name in the template).
+/// One route: `method path` as API Gateway writes its route key, the operation name
+/// (also the Lambda function's logical name in the template), and the AWS its function
+/// may use — its least-privilege IAM policy, written into the template from here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
     pub method: &'static str,
     pub path: &'static str,
     pub operation: &'static str,
+    pub access: &'static [Access],
 }
+
+/// What an operation's function may do in AWS (see `infra/local/src/template.rs` for
+/// the IAM statements each becomes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// `GetItem`, `BatchGetItem`, `Query` on the table and its indexes.
+    Read,
+    /// `Read`, plus the writes a transaction and an Idempotency-Key use: `PutItem`,
+    /// `DeleteItem`, `ConditionCheckItem`.
+    Write,
+    /// These `cognito-idp:` actions on the user pool.
+    Cognito(&'static [&'static str]),
+    /// `ses:SendEmail` from the sender's identity.
+    Mail,
+    /// `s3:GetObject` on tenants' files (HeadObject, presigned downloads).
+    FilesRead,
+    /// `s3:PutObject` on tenants' files (presigned uploads).
+    FilesWrite,
+}
+
+/// Creating a login and sending its credentials (or new ones).
+const INVITE: &[&str] = &["AdminCreateUser", "AdminAddUserToGroup", "AdminGetUser", "AdminSetUserPassword"];
+/// Keeping a login's profile in step with its member.
+const PROFILE: &[&str] = &["AdminUpdateUserAttributes", "AdminDeleteUserAttributes"];
 
 impl Route {
     pub fn key(&self) -> String {
@@ -36,9 +62,9 @@ impl Route {
 }
 
 macro_rules! routes {
-    ($( $method:literal $path:literal => $operation:literal : $handler:path ),* $(,)?) => {
+    ($( $method:literal $path:literal => $operation:literal : $handler:path [$($access:expr),*] ),* $(,)?) => {
         /// Every route of the API.
-        pub const ROUTES: &[Route] = &[ $( Route { method: $method, path: $path, operation: $operation } ),* ];
+        pub const ROUTES: &[Route] = &[ $( Route { method: $method, path: $path, operation: $operation, access: &[$($access),*] } ),* ];
 
         async fn call(app: &App, route_key: &str, req: Req) -> Result<Reply> {
             match route_key {
@@ -49,67 +75,69 @@ macro_rules! routes {
     };
 }
 
+use Access::{Cognito, FilesRead, FilesWrite, Mail, Read, Write};
+
 routes! {
-    "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle,
-    "GET" "/admin/settings" => "GetSettings": admin::settings::get,
-    "PUT" "/admin/settings" => "PutSettings": admin::settings::put,
-    "POST" "/admin/customers" => "CreateCustomer": admin::customers::create,
-    "GET" "/admin/customers" => "ListCustomers": admin::customers::list,
-    "GET" "/admin/customers/{customer_id}" => "GetCustomer": admin::customers::get,
-    "PATCH" "/admin/customers/{customer_id}" => "UpdateCustomer": admin::customers::update,
-    "DELETE" "/admin/customers/{customer_id}" => "DeleteCustomer": admin::customers::delete,
-    "POST" "/admin/customers/{customer_id}/divisions" => "CreateDivision": admin::divisions::create,
-    "GET" "/admin/customers/{customer_id}/divisions" => "ListDivisions": admin::divisions::list,
-    "PATCH" "/admin/divisions/{division_id}" => "UpdateDivision": admin::divisions::update,
-    "DELETE" "/admin/divisions/{division_id}" => "DeleteDivision": admin::divisions::delete,
-    "POST" "/admin/customers/{customer_id}/sites" => "CreateSite": admin::sites::create,
-    "GET" "/admin/customers/{customer_id}/sites" => "ListSites": admin::sites::list,
-    "GET" "/admin/sites/{site_id}" => "GetSite": admin::sites::get,
-    "PATCH" "/admin/sites/{site_id}" => "UpdateSite": admin::sites::update,
-    "DELETE" "/admin/sites/{site_id}" => "DeleteSite": admin::sites::delete,
-    "POST" "/admin/access-groups" => "CreateGroup": admin::groups::create,
-    "GET" "/admin/access-groups" => "ListGroups": admin::groups::list,
-    "GET" "/admin/access-groups/{group_id}" => "GetGroup": admin::groups::get,
-    "PATCH" "/admin/access-groups/{group_id}" => "UpdateGroup": admin::groups::update,
-    "DELETE" "/admin/access-groups/{group_id}" => "DeleteGroup": admin::groups::delete,
-    "POST" "/admin/members" => "CreateMember": admin::members::create,
-    "GET" "/admin/members" => "ListMembers": admin::members::list,
-    "GET" "/admin/members/{member_id}" => "GetMember": admin::members::get,
-    "PATCH" "/admin/members/{member_id}" => "UpdateMember": admin::members::update,
-    "DELETE" "/admin/members/{member_id}" => "DeleteMember": admin::members::delete,
-    "POST" "/admin/members/{member_id}/invite" => "InviteMember": admin::members::invite,
-    "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password,
-    "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable,
-    "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable,
-    "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents,
-    "POST" "/admin/customers/{customer_id}/contacts" => "CreateContact": admin::contacts::create,
-    "GET" "/admin/customers/{customer_id}/contacts" => "ListContacts": admin::contacts::list,
-    "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update,
-    "DELETE" "/admin/contacts/{contact_id}" => "DeleteContact": admin::contacts::delete,
-    "POST" "/admin/contacts/{contact_id}/create-user" => "CreateUserFromContact": admin::contacts::create_user,
-    "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert,
-    "GET" "/admin/jobs/{job_id}" => "GetJob": admin::jobs::get,
-    "GET" "/admin/jobs" => "ListJobs": admin::jobs::list,
-    "GET" "/admin/jobs/{job_id}/notes" => "ListJobNotes": admin::jobs::notes,
-    "GET" "/admin/work-requests" => "ListWorkRequests": admin::work_requests::list,
-    "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get,
-    "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept,
-    "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline,
-    "POST" "/admin/files" => "CreateFile": admin::files::create,
-    "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download,
-    "GET" "/portal/me" => "GetMe": portal::me::get,
-    "PATCH" "/portal/me" => "UpdateMe": portal::me::update,
-    "GET" "/portal/sites" => "ListMySites": portal::sites::list,
-    "GET" "/portal/jobs" => "ListMyJobs": portal::jobs::list,
-    "GET" "/portal/jobs/export" => "ExportMyJobs": portal::jobs::export,
-    "GET" "/portal/jobs/{job_id}" => "GetMyJob": portal::jobs::get,
-    "GET" "/portal/jobs/{job_id}/files/{file_id}" => "GetMyJobFile": portal::jobs::file,
-    "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note,
-    "GET" "/portal/jobs/{job_id}/notes" => "ListMyJobNotes": portal::jobs::notes,
-    "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create,
-    "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create,
-    "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list,
-    "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get,
+    "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
+    "GET" "/admin/settings" => "GetSettings": admin::settings::get [Read],
+    "PUT" "/admin/settings" => "PutSettings": admin::settings::put [Write],
+    "POST" "/admin/customers" => "CreateCustomer": admin::customers::create [Write],
+    "GET" "/admin/customers" => "ListCustomers": admin::customers::list [Read],
+    "GET" "/admin/customers/{customer_id}" => "GetCustomer": admin::customers::get [Read],
+    "PATCH" "/admin/customers/{customer_id}" => "UpdateCustomer": admin::customers::update [Write],
+    "DELETE" "/admin/customers/{customer_id}" => "DeleteCustomer": admin::customers::delete [Write],
+    "POST" "/admin/customers/{customer_id}/divisions" => "CreateDivision": admin::divisions::create [Write],
+    "GET" "/admin/customers/{customer_id}/divisions" => "ListDivisions": admin::divisions::list [Read],
+    "PATCH" "/admin/divisions/{division_id}" => "UpdateDivision": admin::divisions::update [Write],
+    "DELETE" "/admin/divisions/{division_id}" => "DeleteDivision": admin::divisions::delete [Write],
+    "POST" "/admin/customers/{customer_id}/sites" => "CreateSite": admin::sites::create [Write],
+    "GET" "/admin/customers/{customer_id}/sites" => "ListSites": admin::sites::list [Read],
+    "GET" "/admin/sites/{site_id}" => "GetSite": admin::sites::get [Read],
+    "PATCH" "/admin/sites/{site_id}" => "UpdateSite": admin::sites::update [Write],
+    "DELETE" "/admin/sites/{site_id}" => "DeleteSite": admin::sites::delete [Write],
+    "POST" "/admin/access-groups" => "CreateGroup": admin::groups::create [Write],
+    "GET" "/admin/access-groups" => "ListGroups": admin::groups::list [Read],
+    "GET" "/admin/access-groups/{group_id}" => "GetGroup": admin::groups::get [Read],
+    "PATCH" "/admin/access-groups/{group_id}" => "UpdateGroup": admin::groups::update [Write],
+    "DELETE" "/admin/access-groups/{group_id}" => "DeleteGroup": admin::groups::delete [Write],
+    "POST" "/admin/members" => "CreateMember": admin::members::create [Write],
+    "GET" "/admin/members" => "ListMembers": admin::members::list [Read],
+    "GET" "/admin/members/{member_id}" => "GetMember": admin::members::get [Read],
+    "PATCH" "/admin/members/{member_id}" => "UpdateMember": admin::members::update [Write, Cognito(PROFILE)],
+    "DELETE" "/admin/members/{member_id}" => "DeleteMember": admin::members::delete [Write, Cognito(&["AdminDeleteUser"])],
+    "POST" "/admin/members/{member_id}/invite" => "InviteMember": admin::members::invite [Write, Cognito(INVITE), Mail],
+    "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password [Write, Cognito(&["AdminGetUser", "AdminResetUserPassword", "AdminSetUserPassword"]), Mail],
+    "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])],
+    "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable [Write, Cognito(&["AdminEnableUser"])],
+    "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents [Write],
+    "POST" "/admin/customers/{customer_id}/contacts" => "CreateContact": admin::contacts::create [Write],
+    "GET" "/admin/customers/{customer_id}/contacts" => "ListContacts": admin::contacts::list [Read],
+    "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update [Write],
+    "DELETE" "/admin/contacts/{contact_id}" => "DeleteContact": admin::contacts::delete [Write],
+    "POST" "/admin/contacts/{contact_id}/create-user" => "CreateUserFromContact": admin::contacts::create_user [Write, Cognito(INVITE), Mail],
+    "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesRead],
+    "GET" "/admin/jobs/{job_id}" => "GetJob": admin::jobs::get [Read],
+    "GET" "/admin/jobs" => "ListJobs": admin::jobs::list [Read],
+    "GET" "/admin/jobs/{job_id}/notes" => "ListJobNotes": admin::jobs::notes [Read],
+    "GET" "/admin/work-requests" => "ListWorkRequests": admin::work_requests::list [Read],
+    "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get [Read],
+    "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept [Write],
+    "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline [Write],
+    "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
+    "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
+    "GET" "/portal/me" => "GetMe": portal::me::get [Read],
+    "PATCH" "/portal/me" => "UpdateMe": portal::me::update [Write, Cognito(PROFILE)],
+    "GET" "/portal/sites" => "ListMySites": portal::sites::list [Read],
+    "GET" "/portal/jobs" => "ListMyJobs": portal::jobs::list [Read],
+    "GET" "/portal/jobs/export" => "ExportMyJobs": portal::jobs::export [Read],
+    "GET" "/portal/jobs/{job_id}" => "GetMyJob": portal::jobs::get [Read],
+    "GET" "/portal/jobs/{job_id}/files/{file_id}" => "GetMyJobFile": portal::jobs::file [Read, FilesRead],
+    "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note [Write, FilesRead],
+    "GET" "/portal/jobs/{job_id}/notes" => "ListMyJobNotes": portal::jobs::notes [Read],
+    "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create [Write, FilesWrite],
+    "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create [Write, FilesRead],
+    "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list [Read],
+    "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get [Read],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);
@@ -130,11 +158,18 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
         member = principal.as_ref().and_then(|p| p.member_id()).map(|m| m.to_string()).unwrap_or_default(),
     );
     let cold = COLD.swap(false, Ordering::Relaxed);
+    let sent_if_match = req.inner().headers().contains_key("if-match");
     async move {
-        let result = call(app, &route_key, req).await;
+        // Every POST creates or acts: each honours an Idempotency-Key.
+        // The handlers' futures are large: on the heap, not the runtime thread's stack.
+        let result = if route_key.starts_with("POST ") {
+            Box::pin(idempotency::once(&app.store, operation, req, |req| Box::pin(call(app, &route_key, req)))).await
+        } else {
+            Box::pin(call(app, &route_key, req)).await
+        };
         let response = match result {
             Ok(reply) => reply.into_response(),
-            Err(e) => problem::response(&e),
+            Err(e) => problem::response(&e.for_request(sent_if_match)),
         };
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         tracing::info!(status = response.status().as_u16(), latency_ms = ms, cold_start = cold, "handled");

@@ -1,9 +1,14 @@
-//! The OpenAPI document, generated from the handlers' annotations. `docs/openapi.json`
-//! is this document; a test keeps the two — and the template, the local gateway and
-//! `events/` — in step.
+//! The OpenAPI document: generated from the handlers' annotations, then completed from
+//! the route table with what every route of its kind really does (see [`complete`]).
+//! `docs/openapi.json` is this document; tests keep the two — and the template, the
+//! local gateway and `events/` — in step, and the fuzzer in `make test` holds the API
+//! to it.
 
+use serde_json::{json, Map, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+
+use crate::{Route, ROUTES};
 
 struct BearerAuth;
 
@@ -27,6 +32,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Portico", description = "The customer-portal API for field-service companies. Errors are application/problem+json (RFC 9457).", version = "0.1.0"),
     modifiers(&BearerAuth),
+    components(schemas(crate::schema::GatewayMessage)),
     paths(
         crate::platform::create_tenant::handle,
         crate::admin::settings::get,
@@ -93,7 +99,158 @@ impl Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
+/// The complete document.
+pub fn api() -> Result<Value, serde_json::Error> {
+    let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+    complete(&mut doc);
+    Ok(doc)
+}
+
 /// The document as pretty JSON (what `docs/openapi.json` holds).
 pub fn document() -> Result<String, serde_json::Error> {
-    ApiDoc::openapi().to_pretty_json()
+    serde_json::to_string_pretty(&api()?)
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+fn problem_ref() -> Value {
+    json!({"$ref": "#/components/schemas/Problem"})
+}
+
+fn gateway_ref() -> Value {
+    json!({"$ref": "#/components/schemas/GatewayMessage"})
+}
+
+/// Completes each operation from what its route is:
+///
+/// - `operationId` is the route's operation name (unique: it also names the function);
+/// - every error body is `application/problem+json` (utoipa writes `application/json`);
+/// - the statuses every route of a kind can answer are listed, with what sends them:
+///   401 and 429 from API Gateway itself (its own `{"message"}` body), 403 from every
+///   handler's guard, 400 wherever the request has parameters or a body, 404 wherever
+///   the path names something (from the handler, or from API Gateway when a segment is
+///   empty), 413 and 415 wherever there is a body, 412 with `If-Match`, and for every
+///   POST the `Idempotency-Key` header with its 409 and 422;
+/// - `limit` is 1–200.
+///
+/// Statuses an annotation lists itself keep their description.
+fn complete(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            let Some(route) = ROUTES.iter().find(|r| r.path == path && r.method.eq_ignore_ascii_case(method)) else {
+                continue;
+            };
+            if let Some(op) = op.as_object_mut() {
+                complete_operation(route, op);
+            }
+        }
+    }
+}
+
+fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
+    op.insert("operationId".into(), json!(route.operation));
+    let post = route.method == "POST";
+    let params = op.entry("parameters").or_insert_with(|| json!([]));
+    if let Some(params) = params.as_array_mut() {
+        if post && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
+            params.push(json!({
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "description": "1–100 visible ASCII characters (whitespace around a header value is not part of it). A retry with the same key gets the first response (with `Idempotent-Replayed: true`) and creates nothing new; the same key with a different request is a 422, while the first is still running a 409. Kept for 24 hours, per caller and operation.",
+                "schema": {"type": "string", "pattern": "^[ \t]*[!-~]{1,100}[ \t]*$"}
+            }));
+        }
+        for p in params.iter_mut() {
+            if p["name"] == "limit" && p["in"] == "query" {
+                p["schema"] =
+                    json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 200, "default": 50});
+                p["description"] = json!("Items per page (default 50).");
+            }
+            if p["name"] == "cursor" && p["in"] == "query" && p.get("description").is_none() {
+                p["description"] = json!("`next_cursor` of the previous page.");
+            }
+        }
+        if params.is_empty() {
+            op.remove("parameters");
+        }
+    }
+    let has = |op: &Map<String, Value>, place: &str, name: Option<&str>| {
+        op.get("parameters").and_then(Value::as_array).is_some_and(|ps| {
+            ps.iter().any(|p| {
+                p["in"] == place && name.is_none_or(|n| p["name"].as_str().is_some_and(|pn| pn.eq_ignore_ascii_case(n)))
+            })
+        })
+    };
+    let has_body = op.contains_key("requestBody");
+    let has_path = has(op, "path", None);
+    let has_input = has_body || has(op, "query", None) || has(op, "header", None) || has_path;
+    let if_match = has(op, "header", Some("If-Match"));
+
+    let responses = op.entry("responses").or_insert_with(|| json!({}));
+    let Some(responses) = responses.as_object_mut() else { return };
+    // Errors are problem+json, whatever the annotation said.
+    for (status, response) in responses.iter_mut() {
+        if status.as_str() >= "400" {
+            if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+                if let Some(body) = content.remove("application/json") {
+                    content.insert(PROBLEM.into(), body);
+                }
+            }
+        }
+    }
+    // API Gateway's own answers: whatever an annotation said, this is what clients get.
+    for status in ["401", "429"] {
+        responses.remove(status);
+    }
+    let mut add = |status: &str, description: &str, content: Value| {
+        let entry = responses.entry(status).or_insert_with(|| json!({"description": description}));
+        if entry["description"].as_str().is_none_or(str::is_empty) {
+            entry["description"] = json!(description);
+        }
+        let merged = entry.as_object_mut().and_then(|e| {
+            e.entry("content").or_insert_with(|| json!({})).as_object_mut().map(|c| {
+                for (k, v) in content.as_object().into_iter().flatten() {
+                    c.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            })
+        });
+        debug_assert!(merged.is_some());
+    };
+    let problem = || json!({ PROBLEM: {"schema": problem_ref()} });
+    let gateway = || json!({"application/json": {"schema": gateway_ref()}});
+    let either = || json!({ PROBLEM: {"schema": problem_ref()}, "application/json": {"schema": gateway_ref()} });
+
+    if has_input {
+        add("400", "The request is malformed or invalid: `errors` names each field.", problem());
+    }
+    add("401", "No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs.", gateway());
+    add("403", "Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks.", problem());
+    if has_path {
+        add("404", "Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body.", either());
+    }
+    if post {
+        add("409", "A request with this Idempotency-Key is still being processed, the resource changed while the request was handled (retry), or the state does not allow this.", problem());
+    } else if route.method != "GET" {
+        add("409", "The resource changed while the request was handled (another request won the race): read it again and retry. With `If-Match`, that is a 412.", problem());
+    }
+    if if_match {
+        add("412", "`If-Match` names a version that is no longer current.", problem());
+    }
+    if has_body {
+        add(
+            "413",
+            "The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB).",
+            either(),
+        );
+        add("415", "The body is not sent as `application/json`.", problem());
+    }
+    if post {
+        add(
+            "422",
+            "The Idempotency-Key was used for a different request (or the request is impossible in the current state).",
+            problem(),
+        );
+    }
+    add("429", "Too many requests: API Gateway's throttling.", gateway());
 }

@@ -31,12 +31,20 @@ pub enum Error {
     /// 409: conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
-    /// 412: `If-Match` did not match the current version.
+    /// 412: `If-Match` (or a `version` in the body) did not match the current version.
     #[error("the resource has changed since it was read")]
     PreconditionFailed,
+    /// The resource changed between this request's read and its write (another request
+    /// won the race): 412 if the request sent `If-Match`, else 409 — see
+    /// [`Error::for_request`].
+    #[error("the resource changed while this request was handled; read it again and retry")]
+    Changed,
     /// 413: the body is larger than the operation accepts.
     #[error("the request body must be at most {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// 415: the body is not JSON (`Content-Type: application/json`).
+    #[error("send the body as application/json (Content-Type: application/json)")]
+    UnsupportedMediaType,
     /// 422: well-formed, but impossible in the current state.
     #[error("{0}")]
     Unprocessable(String),
@@ -69,6 +77,15 @@ impl Error {
         Error::Unprocessable(detail.into())
     }
 
+    /// What a lost race means to the caller: a failed precondition if they stated one
+    /// (`If-Match`), otherwise a conflict to retry.
+    pub fn for_request(self, sent_if_match: bool) -> Self {
+        match self {
+            Error::Changed if sent_if_match => Error::PreconditionFailed,
+            other => other,
+        }
+    }
+
     pub fn status(&self) -> u16 {
         match self {
             Error::BadRequest { .. } => 400,
@@ -77,7 +94,9 @@ impl Error {
             Error::NotFound => 404,
             Error::Conflict(_) => 409,
             Error::PreconditionFailed => 412,
+            Error::Changed => 409,
             Error::PayloadTooLarge { .. } => 413,
+            Error::UnsupportedMediaType => 415,
             Error::Unprocessable(_) => 422,
             Error::Internal(_) => 500,
         }

@@ -256,24 +256,53 @@ impl Identity {
         Ok(())
     }
 
-    /// Keeps Cognito's copy of the profile in step: names, and the phone number members
-    /// may sign in with.
+    /// Makes the login say what the member record says: only the attributes that differ
+    /// between `before` and `after` are written, and a phone number is deleted only if
+    /// there was one. An address or number that is already another login's is a 409.
     #[tracing::instrument(skip_all, err)]
-    pub async fn update_profile(&self, username: &str, first: &Name, last: &Name, phone: Option<&Phone>) -> Result<()> {
-        let mut attributes = vec![attr("given_name", first.as_str())?, attr("family_name", last.as_str())?];
-        if let Some(phone) = phone {
-            attributes.push(attr("phone_number", phone.as_str())?);
-            attributes.push(attr("phone_number_verified", "true")?);
+    pub async fn sync_profile(
+        &self,
+        username: &str,
+        before: &LoginProfile<'_>,
+        after: &LoginProfile<'_>,
+    ) -> Result<()> {
+        use aws_sdk_cognitoidentityprovider::operation::admin_update_user_attributes::AdminUpdateUserAttributesError;
+        let mut set = Vec::new();
+        if after.first_name != before.first_name {
+            set.push(attr("given_name", after.first_name.as_str())?);
         }
-        self.cognito
-            .admin_update_user_attributes()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .set_user_attributes(Some(attributes))
-            .send()
-            .await
-            .context("AdminUpdateUserAttributes")?;
-        if phone.is_none() {
+        if after.last_name != before.last_name {
+            set.push(attr("family_name", after.last_name.as_str())?);
+        }
+        if after.email != before.email {
+            // The admin vouches for the address, as at the invitation.
+            set.push(attr("email", after.email.as_str())?);
+            set.push(attr("email_verified", "true")?);
+        }
+        if let (Some(phone), true) = (after.phone, after.phone != before.phone) {
+            set.push(attr("phone_number", phone.as_str())?);
+            set.push(attr("phone_number_verified", "true")?);
+        }
+        if !set.is_empty() {
+            let updated = self
+                .cognito
+                .admin_update_user_attributes()
+                .user_pool_id(&self.pool_id)
+                .username(username)
+                .set_user_attributes(Some(set))
+                .send()
+                .await;
+            match updated {
+                Ok(_) => {}
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), AdminUpdateUserAttributesError::AliasExistsException(_)) =>
+                {
+                    return Err(Error::conflict("this email address or phone number is another login's"));
+                }
+                Err(e) => return Err(anyhow::Error::new(e).context("AdminUpdateUserAttributes").into()),
+            }
+        }
+        if after.phone.is_none() && before.phone.is_some() {
             self.cognito
                 .admin_delete_user_attributes()
                 .user_pool_id(&self.pool_id)
@@ -284,6 +313,21 @@ impl Identity {
                 .context("AdminDeleteUserAttributes")?;
         }
         Ok(())
+    }
+}
+
+/// What a login holds of a member's profile (and signs in with: email, phone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginProfile<'a> {
+    pub first_name: &'a Name,
+    pub last_name: &'a Name,
+    pub email: &'a Email,
+    pub phone: Option<&'a Phone>,
+}
+
+impl<'a> From<&'a crate::domain::member::Member> for LoginProfile<'a> {
+    fn from(m: &'a crate::domain::member::Member) -> Self {
+        Self { first_name: &m.first_name, last_name: &m.last_name, email: &m.email, phone: m.phone.as_ref() }
     }
 }
 

@@ -5,13 +5,23 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// JSON logs to stdout, level from `RUST_LOG` (default `info`).
+/// JSON logs to stderr, level from `RUST_LOG` (default `info`).
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    init_tracing_to(std::io::stderr, &filter);
+}
+
+/// The same JSON log lines, to `writer`, at `filter` (an `EnvFilter` directive): what a
+/// test reads to prove what is — and is not — ever logged.
+pub fn init_tracing_to<W>(writer: W, filter: &str)
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_current_span(true)
         .with_span_list(false)
         .with_target(false)

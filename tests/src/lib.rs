@@ -5,6 +5,8 @@
 
 use std::sync::OnceLock;
 
+pub mod model;
+
 use portico_local::client::ApiClient;
 use portico_local::provision::{provision, Provisioned};
 use portico_local::stack::{free_port, Aws, Moto};
@@ -87,6 +89,13 @@ impl TestApp {
     /// A platform operator's ID token.
     pub async fn operator(&self) -> String {
         let login = seed::operator(&self.aws, &self.prov, &self.email("operator"), PASSWORD).await.expect("operator");
+        self.sign_in(&login.username, PASSWORD).await
+    }
+
+    /// A second admin login of `tenant` (an id), signed in.
+    pub async fn another_admin(&self, tenant: &str, name: &str) -> String {
+        let email = self.email(name);
+        let login = seed::tenant_admin(&self.aws, &self.prov, tenant, &email, PASSWORD).await.expect("admin login");
         self.sign_in(&login.username, PASSWORD).await
     }
 

@@ -10,7 +10,7 @@ use portico::domain::member::{Member, MemberView, NewMember, NotificationKind, P
 use portico::domain::principal::AdminPrincipal;
 use portico::domain::scope::ScopeInput;
 use portico::domain::text::{Locale, Message};
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 use serde::Deserialize;
@@ -34,18 +34,13 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Contact> {
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let input: NewContact = req.body()?;
     let customer = owner(app, &req, &admin).await?;
     let contact = Contact::create(customer.id, input);
-    let reply = Reply::created(&contact.view())?.etag(contact.version);
+    let reply = Reply::created(&contact.view())?.etag(contact.version).at(format!("/admin/contacts/{}", contact.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&contact, "contact.created", "the contact exists")?;
     tx.require(keys::customer_key(admin.tenant, customer.id));
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }
@@ -96,18 +91,18 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub admin: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "portico::domain::tenant::unique")]
     pub permissions: BTreeSet<Permission>,
     pub scope: Option<ScopeInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "portico::domain::tenant::unique")]
     pub group_ids: BTreeSet<GroupId>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "portico::domain::tenant::unique")]
     pub notifications: BTreeSet<NotificationKind>,
     pub locale: Option<Locale>,
     pub message: Option<Message>,
 }
 
-#[utoipa::path(post, path = "/admin/contacts/{contact_id}/create-user", tag = "admin", request_body(content = CreateUser, description = "optional"),
+#[utoipa::path(post, path = "/admin/contacts/{contact_id}/create-user", tag = "admin", request_body(content = Option<CreateUser>, description = "optional"),
     params(("contact_id" = String, Path)),
     responses((status = 201, body = MemberView, description = "the member, invited"), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "set-up not complete, the contact is already a member, or the email is taken")),
@@ -166,5 +161,5 @@ pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
     let mut invited = member.clone();
     invited.mark_invited(login);
     app.store.update(admin.tenant, admin.actor(), &member, &invited, member.version, "member.invited").await?;
-    Ok(Reply::created(&invited.view())?.etag(invited.version))
+    Ok(Reply::created(&invited.view())?.etag(invited.version).at(format!("/admin/members/{}", invited.id)))
 }

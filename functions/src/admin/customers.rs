@@ -4,7 +4,7 @@ use portico::domain::customer::{Customer, CustomerPatch, CustomerView, NewCustom
 use portico::domain::ids::CustomerId;
 use portico::domain::member::Member;
 use portico::domain::site::Site;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
@@ -16,10 +16,6 @@ use crate::schema::Problem;
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let input: NewCustomer = req.body()?;
     let mut wanted = vec![keys::settings_key(admin.tenant)];
     wanted.extend(input.parent_id.map(|p| keys::customer_key(admin.tenant, p)));
@@ -31,13 +27,13 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     };
     let customer = Customer::create(input, parent.as_ref(), &settings.work_order_codes())?;
 
-    let reply = Reply::created(&customer.view())?.etag(customer.version);
+    let reply =
+        Reply::created(&customer.view())?.etag(customer.version).at(format!("/admin/customers/{}", customer.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&customer, "customer.created", "the customer exists")?;
     if let Some(p) = &parent {
         tx.require(keys::customer_key(admin.tenant, p.id));
     }
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }

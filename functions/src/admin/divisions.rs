@@ -6,7 +6,7 @@ use portico::domain::division::{Division, DivisionPatch, DivisionView, NewDivisi
 use portico::domain::ids::{CustomerId, DivisionId};
 use portico::domain::principal::AdminPrincipal;
 use portico::domain::site::Site;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
@@ -28,18 +28,14 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Division> 
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let input: NewDivision = req.body()?;
     let customer = owner(app, &req, &admin).await?;
     let division = Division::create(customer.id, input);
-    let reply = Reply::created(&division.view())?.etag(division.version);
+    let reply =
+        Reply::created(&division.view())?.etag(division.version).at(format!("/admin/divisions/{}", division.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&division, "division.created", "the division exists")?;
     tx.require(keys::customer_key(admin.tenant, customer.id));
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }

@@ -8,7 +8,7 @@ use portico::domain::file::{
 };
 use portico::domain::ids::FileId;
 use portico::domain::tenant::now;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::keys;
 use portico::{App, Error, Result};
 
@@ -20,9 +20,8 @@ use crate::schema::Problem;
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
     let input: NewUpload = req.body()?;
-    crate::files::start_upload(app, admin.tenant, admin.actor(), FileOwner::Tenant, input, idempotency).await
+    crate::files::start_upload(app, admin.tenant, admin.actor(), FileOwner::Tenant, input).await
 }
 
 #[utoipa::path(get, path = "/admin/files/{file_id}", tag = "admin",

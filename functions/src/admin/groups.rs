@@ -4,7 +4,7 @@
 use portico::domain::group::{AccessGroup, GroupPatch, GroupView, NewGroup};
 use portico::domain::ids::GroupId;
 use portico::domain::principal::AdminPrincipal;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
@@ -21,17 +21,12 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<AccessGrou
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let mut input: NewGroup = req.body()?;
     let scope = app.store.resolve_scope(admin.tenant, None, input.scope.take()).await?;
     let group = AccessGroup::create(input, scope);
-    let reply = Reply::created(&group.view())?.etag(group.version);
+    let reply = Reply::created(&group.view())?.etag(group.version).at(format!("/admin/access-groups/{}", group.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&group, "group.created", "the group exists")?;
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }

@@ -81,6 +81,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     if let Some(before) = &before {
         guard::if_match(&req, before.version)?;
     }
+    input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
     // Files attached before keep their record; new ones must be the tenant's, uploaded.
@@ -110,7 +111,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             );
             tx.create(&job, "job.created", "the job exists")?;
             app.store.commit(tx).await?;
-            Ok(Reply::created(&job.view())?.etag(job.version))
+            Ok(Reply::created(&job.view())?.etag(job.version).at(format!("/admin/jobs/{}", job.id)))
         }
         Some(before) => {
             let mut after = before.clone();

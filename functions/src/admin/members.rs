@@ -1,17 +1,17 @@
 //! `/admin/members`: portal members, their invitation and credentials.
 
 use portico::domain::customer::Customer;
-use portico::domain::ids::{CustomerId, MemberId};
+use portico::domain::ids::{CustomerId, MemberId, TenantId};
 use portico::domain::member::{
     DocumentRestrictions, InviteInput, Member, MemberPatch, MemberView, NewMember, MAX_HIDDEN_DOCUMENTS,
 };
 use portico::domain::principal::AdminPrincipal;
 use portico::domain::settings::Settings;
 use portico::domain::text::Email;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::identity::{LoginKind, NewLogin};
 use portico::mail::{Brand, Invitation};
-use portico::store::{keys, Page, Tx};
+use portico::store::{keys, Actor, Page, Tx};
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -91,10 +91,6 @@ pub(crate) fn require_setup(settings: &Settings) -> Result<()> {
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let mut input: NewMember = req.body()?;
     let none = std::collections::BTreeMap::new();
     let members_query = keys::members_of_customer(admin.tenant, input.customer_id);
@@ -109,7 +105,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     app.store.groups(admin.tenant, &input.group_ids).await?;
     let member = Member::create(input, customer.path.clone(), scope, existing.0.is_empty());
 
-    let reply = Reply::created(&member.view())?.etag(member.version);
+    let reply = Reply::created(&member.view())?.etag(member.version).at(format!("/admin/members/{}", member.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&member, "member.created", "the member exists")?;
     tx.claim(
@@ -118,7 +114,6 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
         "a member with this email address exists",
     );
     tx.require(keys::customer_key(admin.tenant, customer.id));
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }
@@ -153,7 +148,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&member.view())?.etag(member.version))
 }
 
-#[utoipa::path(post, path = "/admin/members/{member_id}/invite", tag = "admin", request_body(content = InviteInput, description = "optional: a personal message and another address to send to"),
+#[utoipa::path(post, path = "/admin/members/{member_id}/invite", tag = "admin", request_body(content = Option<InviteInput>, description = "optional: a personal message and another address to send to"),
     params(("member_id" = String, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")),
     security(("cognito" = [])))]
@@ -217,13 +212,51 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     if let Some(groups) = &patch.group_ids {
         app.store.groups(admin.tenant, groups).await?;
     }
-    let touches_login = patch.touches_login();
     let mut after = before.clone();
     after.apply(patch, scope);
-    if let (true, Some(login)) = (touches_login, &after.login) {
-        app.identity().update_profile(login, &after.first_name, &after.last_name, after.phone.as_ref()).await?;
+    save_profile(app, admin.tenant, admin.actor(), &before, &after, "member.updated").await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+/// Stores `after` in place of `before` and brings the member's login in step with it.
+/// The record is written first — its version decides a race, so only the winner touches
+/// the login — then the login. Should the login refuse (the address or number is another
+/// login's), the record is put back as it was, and the caller hears why.
+pub(crate) async fn save_profile(
+    app: &App,
+    tenant: TenantId,
+    actor: Actor,
+    before: &Member,
+    after: &Member,
+    action: &str,
+) -> Result<()> {
+    let moved = after.email != before.email;
+    let mut tx = Tx::new(tenant, actor.clone());
+    tx.update(before, after, before.version, action)?;
+    if moved {
+        tx.release(keys::member_email(tenant, &before.email));
+        tx.claim(
+            keys::member_email(tenant, &after.email),
+            &after.id.to_string(),
+            "a member with this email address exists",
+        );
     }
-    save(app, &admin, &before, &after, "member.updated").await
+    app.store.commit(tx).await?;
+    let Some(login) = &after.login else { return Ok(()) };
+    let Err(refused) = app.identity().sync_profile(login, &before.into(), &after.into()).await else { return Ok(()) };
+    let mut undone = before.clone();
+    undone.version = after.version;
+    undone.touch();
+    let mut tx = Tx::new(tenant, actor);
+    tx.update(after, &undone, after.version, "member.update_undone")?;
+    if moved {
+        tx.release(keys::member_email(tenant, &after.email));
+        tx.claim(keys::member_email(tenant, &before.email), &before.id.to_string(), "the address was taken meanwhile");
+    }
+    if let Err(e) = app.store.commit(tx).await {
+        tracing::error!(error = ?e, "a member record could not be put back after its login refused a change");
+    }
+    Err(refused)
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/disable", tag = "admin",

@@ -4,7 +4,7 @@ use portico::domain::customer::Customer;
 use portico::domain::division::Division;
 use portico::domain::ids::{CustomerId, DivisionId, SiteId, TenantId};
 use portico::domain::site::{NewSite, Site, SitePatch, SiteView};
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
@@ -34,21 +34,16 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Site> {
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
-    let idempotency = Idempotency::of(&req, admin.tenant, &admin.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let input: NewSite = req.body()?;
     let owner = customer(app, &req, admin.tenant).await?;
     if let Some(division) = input.division_id {
         check_division(app, admin.tenant, &owner.id, division).await?;
     }
     let site = Site::create(&owner, input);
-    let reply = Reply::created(&site.view())?.etag(site.version);
+    let reply = Reply::created(&site.view())?.etag(site.version).at(format!("/admin/sites/{}", site.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.create(&site, "site.created", "the site exists")?;
     tx.require(keys::customer_key(admin.tenant, owner.id));
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }

@@ -84,6 +84,23 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&view)?.etag(version))
 }
 
+/// The answer for a decision whose write found the request changed since it was read.
+/// Without `If-Match` the caller could not have known: they get what coming second gets
+/// — 422 when another decision won the race, else 409 (something else changed; retry).
+async fn lost_race(app: &App, req: &Req, error: Error, decide: impl FnOnce(&mut WorkRequest) -> Result<()>) -> Error {
+    if !matches!(error, Error::Changed) || !matches!(req.if_match(), Ok(None)) {
+        return error;
+    }
+    let Ok(admin) = guard::admin(req) else { return error };
+    match load(app, req, admin.tenant).await {
+        Ok(mut now) => match decide(&mut now) {
+            Err(decided) => decided,
+            Ok(()) => Error::conflict("the request or its job changed while this decision was made; try again"),
+        },
+        Err(e) => e,
+    }
+}
+
 #[utoipa::path(post, path = "/admin/work-requests/{request_id}/accept", tag = "admin", request_body = AcceptRequest,
     params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
@@ -110,7 +127,9 @@ pub async fn accept(app: &App, req: Req) -> Result<Reply> {
     let mut tx = Tx::new(admin.tenant, admin.actor());
     tx.update(&before, &after, before.version, "work_request.accepted")?;
     tx.update(&job, &linked, job.version, "job.linked")?;
-    app.store.commit(tx).await?;
+    if let Err(e) = app.store.commit(tx).await {
+        return Err(lost_race(app, &req, e, |now| now.accept(job.id)).await);
+    }
     let link = LinkedJob { id: linked.id, reference: linked.external_ref.clone(), status: linked.status };
     Ok(Reply::ok(&after.view(Some(link)))?.etag(after.version))
 }
@@ -125,7 +144,11 @@ pub async fn decline(app: &App, req: Req) -> Result<Reply> {
     let before = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
-    after.decline(input.reason)?;
-    app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "work_request.declined").await?;
+    after.decline(input.reason.clone())?;
+    let declined =
+        app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "work_request.declined");
+    if let Err(e) = declined.await {
+        return Err(lost_race(app, &req, e, |now| now.decline(input.reason)).await);
+    }
     Ok(Reply::ok(&after.view(None))?.etag(after.version))
 }

@@ -18,7 +18,7 @@ use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::Name;
 use portico::http::guard::Portal;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::access::Partitions;
 use portico::store::{keys, Page, Paging, Tx};
 use portico::{App, Error, Result};
@@ -124,7 +124,13 @@ async fn page_of_jobs(
 ) -> Result<Page<Job>> {
     let tenant = portal.principal.tenant;
     let (from, to) = (filter.from.map(keys::stamp), filter.to.map(keys::stamp));
-    let sources = parts.sources(|c| keys::jobs_of_customer(tenant, c), |s| keys::jobs_at_site(tenant, s), from, to);
+    let sources = portico::store::access::sources(
+        parts,
+        |c| keys::jobs_of_customer(tenant, c),
+        |s| keys::jobs_at_site(tenant, s),
+        from,
+        to,
+    );
     let list = format!("portal-jobs|{tenant}|{}|{filter:?}", portal.rights_version());
     let conditions = crate::admin::jobs::conditions(filter);
     let mut page = app.store.newest_first::<Job>(&list, &sources, &conditions, paging).await?;
@@ -334,10 +340,6 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     portico::domain::group::require(&portal.settings, &portal.rights, Feature::Jobs, Permission::AddJobNotes)?;
     let tenant = portal.principal.tenant;
-    let idempotency = Idempotency::of(&req, tenant, &portal.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let input: NewNote = req.body()?;
     input.validate()?;
     let job = visible_job(app, &portal, &req, true).await?;
@@ -349,7 +351,6 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
     let reply = Reply::created(&note.view())?;
     tx.create(&note, "note.created", "the note exists")?;
     tx.require(keys::job_key(tenant, job.id));
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }

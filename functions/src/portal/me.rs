@@ -64,16 +64,12 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let patch: MemberPatch = req.body::<SelfPatch>()?.into();
-    let touches_login = patch.touches_login();
     let before = &portal.member;
+    guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.apply(patch, None);
-    if let (true, Some(login)) = (touches_login, &after.login) {
-        app.identity().update_profile(login, &after.first_name, &after.last_name, after.phone.as_ref()).await?;
-    }
-    app.store
-        .update(portal.principal.tenant, portal.actor(), before, &after, before.version, "member.updated_self")
-        .await?;
+    let tenant = portal.principal.tenant;
+    crate::admin::members::save_profile(app, tenant, portal.actor(), before, &after, "member.updated_self").await?;
     Ok(Reply::ok(&me(&portal, &after))?.etag(after.version))
 }
 

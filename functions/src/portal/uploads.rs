@@ -5,7 +5,7 @@
 use portico::domain::file::{FileOwner, NewUpload, UploadView};
 use portico::domain::member::Permission;
 use portico::domain::settings::Feature;
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -23,8 +23,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
         return Err(Error::forbidden("uploading needs add_job_notes or create_work_requests"));
     }
     let tenant = portal.principal.tenant;
-    let idempotency = Idempotency::of(&req, tenant, &portal.actor())?;
     let input: NewUpload = req.body()?;
     let owner = FileOwner::Customer { customer_id: portal.member.customer_id };
-    crate::files::start_upload(app, tenant, portal.actor(), owner, input, idempotency).await
+    crate::files::start_upload(app, tenant, portal.actor(), owner, input).await
 }

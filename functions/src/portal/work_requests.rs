@@ -11,7 +11,7 @@ use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::Name;
 use portico::domain::work_request::{check_work_order_type, NewWorkRequest, WorkRequest, WorkRequestView};
-use portico::http::{guard, Idempotency, Reply, Req};
+use portico::http::{guard, Reply, Req};
 use portico::store::listing::Conditions;
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
@@ -31,10 +31,6 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
     let tenant = portal.principal.tenant;
-    let idempotency = Idempotency::of(&req, tenant, &portal.actor())?;
-    if let Some(first) = idempotency.replay(&app.store).await? {
-        return Ok(first);
-    }
     let input: NewWorkRequest = req.body()?;
     input.validate()?;
     // A site outside the member's scope reads exactly like one that does not exist.
@@ -67,10 +63,10 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
         requested_by,
         files.iter().map(|f| f.file_ref()).collect(),
     );
-    let reply = Reply::created(&request.view(None))?.etag(request.version);
+    let reply =
+        Reply::created(&request.view(None))?.etag(request.version).at(format!("/portal/work-requests/{}", request.id));
     tx.create(&request, "work_request.created", "the work request exists")?;
     tx.require(keys::site_key(tenant, site.id));
-    idempotency.remember(&mut tx, &reply)?;
     app.store.commit(tx).await?;
     Ok(reply)
 }
@@ -90,8 +86,13 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         .map(|v| portico::domain::ids::SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
         .transpose()?;
     let parts = super::jobs::partitions(app, &portal, site).await?;
-    let sources =
-        parts.sources(|c| keys::requests_of_customer(tenant, c), |s| keys::requests_at_site(tenant, s), None, None);
+    let sources = portico::store::access::sources(
+        &parts,
+        |c| keys::requests_of_customer(tenant, c),
+        |s| keys::requests_at_site(tenant, s),
+        None,
+        None,
+    );
     let conditions = Conditions::default().any_of("status", &status.iter().map(|s| s.as_str()).collect::<Vec<_>>());
     let list = format!("portal-requests|{tenant}|{}|{status:?}|{site:?}", portal.rights_version());
     let page = app.store.newest_first::<WorkRequest>(&list, &sources, &conditions, &paging).await?;

@@ -29,7 +29,8 @@ impl ApiClient {
         Self { base: base.trim_end_matches('/').to_owned(), http: reqwest::Client::new() }
     }
 
-    /// Sends a request; `token` becomes `Authorization: Bearer …`.
+    /// Sends a request; `token` becomes `Authorization: Bearer …`, a `body` is sent as
+    /// `application/json`.
     pub async fn send(
         &self,
         method: &str,
@@ -38,13 +39,27 @@ impl ApiClient {
         body: Option<&Value>,
         headers: &[(&str, &str)],
     ) -> anyhow::Result<Answer> {
+        let mut all = Vec::with_capacity(headers.len() + 1);
+        if body.is_some() {
+            all.push(("content-type", "application/json"));
+        }
+        all.extend_from_slice(headers);
+        self.raw(method, path, token, body.map(Value::to_string).unwrap_or_default(), &all).await
+    }
+
+    /// Sends `body` as is, with exactly the headers given (no content type unless named).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
         let method = reqwest::Method::from_bytes(method.as_bytes())?;
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).body(body);
         if let Some(t) = token {
             req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
         }
         for (k, v) in headers {
             req = req.header(*k, *v);

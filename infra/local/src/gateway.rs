@@ -1,8 +1,9 @@
 //! The local HTTP API: what API Gateway (HTTP API) and its Cognito JWT authorizer do in
 //! AWS, done on `127.0.0.1`.
 //!
-//! Routes come from `infra/template.yaml` (the `HttpApi` events of its functions), so
-//! the local API serves exactly what the deployment serves. A bearer token must be a
+//! Routes come from `infra/template.yaml` and its nested stacks (their
+//! `AWS::ApiGatewayV2::Route`s, see [`crate::template`]), so the local API serves exactly
+//! what the deployment serves. A bearer token must be a
 //! Cognito ID token of the pool, signed by a key of the pool's JWKS, with the pool's
 //! issuer, the app client as audience, `token_use` `id` and an expiry in the future;
 //! otherwise 401, as the authorizer answers. The verified claims go into a v2 event
@@ -12,7 +13,6 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -28,30 +28,19 @@ use serde_json::{json, Map, Value};
 /// API Gateway's payload limit for HTTP APIs.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 
-/// A route of the template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateRoute {
-    pub method: String,
-    pub path: String,
-    /// The function's logical id (e.g. `CreateTenantFunction`).
-    pub function: String,
-    /// False when the event sets `Auth: {Authorizer: NONE}`.
-    pub authorized: bool,
-}
+pub use crate::template::{template_routes, template_user_pool_client, TemplateRoute};
 
 impl TemplateRoute {
-    pub fn key(&self) -> String {
-        format!("{} {}", self.method, self.path)
-    }
-
     /// Path parameters if `path` matches, with the number of literal segments (API
     /// Gateway prefers the most specific route).
     fn matches(&self, method: &str, path: &str) -> Option<(usize, HashMap<String, String>)> {
         if !self.method.eq_ignore_ascii_case(method) {
             return None;
         }
-        let want: Vec<&str> = self.path.trim_matches('/').split('/').collect();
-        let got: Vec<&str> = path.trim_matches('/').split('/').collect();
+        // Segment by segment, as API Gateway matches: no trailing-slash folding, and a
+        // path variable never matches an empty segment.
+        let want: Vec<&str> = self.path.split('/').collect();
+        let got: Vec<&str> = path.split('/').collect();
         if want.len() != got.len() {
             return None;
         }
@@ -77,40 +66,6 @@ fn percent_decode(s: &str) -> Option<String> {
         .next()
         .map(|(_, v)| v.into_owned().into_bytes())?;
     String::from_utf8(bytes).ok()
-}
-
-/// Reads the routes of every function's `HttpApi` events in a SAM template.
-pub fn template_routes(template: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
-    let text = std::fs::read_to_string(template).with_context(|| format!("reading {}", template.display()))?;
-    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).context("parsing the template")?;
-    let resources = doc.get("Resources").and_then(|r| r.as_mapping()).context("template has no Resources")?;
-    let mut routes = Vec::new();
-    for (name, resource) in resources {
-        if resource.get("Type").and_then(|t| t.as_str()) != Some("AWS::Serverless::Function") {
-            continue;
-        }
-        let function = name.as_str().context("resource name")?.to_owned();
-        let Some(events) = resource.get("Properties").and_then(|p| p.get("Events")).and_then(|e| e.as_mapping()) else {
-            continue;
-        };
-        for event in events.values() {
-            if event.get("Type").and_then(|t| t.as_str()) != Some("HttpApi") {
-                continue;
-            }
-            let props = event.get("Properties").context("HttpApi event without Properties")?;
-            let method = props.get("Method").and_then(|m| m.as_str()).context("HttpApi event without Method")?;
-            let path = props.get("Path").and_then(|m| m.as_str()).context("HttpApi event without Path")?;
-            let authorized =
-                props.get("Auth").and_then(|a| a.get("Authorizer")).and_then(|a| a.as_str()) != Some("NONE");
-            routes.push(TemplateRoute {
-                method: method.to_uppercase(),
-                path: path.to_owned(),
-                function: function.clone(),
-                authorized,
-            });
-        }
-    }
-    Ok(routes)
 }
 
 #[derive(Deserialize)]
@@ -413,6 +368,9 @@ mod tests {
         assert!(r.matches("POST", "/admin/customers/cus_1").is_none());
         assert!(r.matches("GET", "/admin/customers").is_none());
         assert!(r.matches("GET", "/admin/customers/cus_1/sites").is_none());
+        assert!(r.matches("GET", "/admin/customers/").is_none(), "an empty segment is no id");
+        assert!(route("GET", "/admin/customers").matches("GET", "/admin/customers/").is_none());
+        assert!(r.matches("GET", "/admin/customers//").is_none());
     }
 
     #[test]

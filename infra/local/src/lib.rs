@@ -10,12 +10,14 @@
 
 pub mod bench;
 pub mod client;
+pub mod fuzz;
 pub mod gateway;
 pub mod mailbox;
 pub mod provision;
 pub mod seed;
 pub mod signin;
 pub mod stack;
+pub mod template;
 
 /// The workspace root (for the template and the project-local venv).
 pub fn workspace_root() -> std::path::PathBuf {

@@ -6,6 +6,7 @@
 //! - `portico-local mail`: list the emails sent locally.
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
 //! - `portico-local env`: `export` lines pointing a Lambda binary at the local stack.
+//! - `portico-local fuzz`: schemathesis against a fresh local stack (see `fuzz.rs`).
 
 use std::path::PathBuf;
 
@@ -214,11 +215,43 @@ async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The API against its OpenAPI document; fails on any failed check.
+async fn fuzz() -> anyhow::Result<()> {
+    let mut budget = portico_local::fuzz::Budget::default();
+    if let Some(seed) = std::env::var("PORTICO_FUZZ_SEED").ok().and_then(|s| s.parse().ok()) {
+        budget.seed = seed;
+    }
+    if let Some(n) = std::env::var("PORTICO_FUZZ_EXAMPLES").ok().and_then(|s| s.parse().ok()) {
+        budget.max_examples = n;
+    }
+    let outcomes = portico_local::fuzz::run(&budget).await?;
+    let (mut cases, mut failures) = (0, 0);
+    for o in &outcomes {
+        println!("fuzz: {:<8} {:>3} operations, {:>5} cases, {} failures", o.caller, o.operations, o.cases, o.failures);
+        cases += o.cases;
+        failures += o.failures;
+    }
+    println!(
+        "fuzz: {cases} cases in all (seed {}, at most {} generated per operation and phase; checks: {})",
+        budget.seed,
+        budget.max_examples,
+        portico_local::fuzz::CHECKS.join(", ")
+    );
+    if failures > 0 || outcomes.iter().any(|o| !o.exit_ok) {
+        bail!("the API does not keep its OpenAPI document: see schemathesis' report above");
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     // Metrics lines are for CloudWatch; locally they are noise. Set before any thread starts.
     std::env::set_var("PORTICO_METRICS_OFF", "1");
-    portico::observability::init_tracing();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "fuzz") && std::env::var_os("RUST_LOG").is_none() {
+        // The fuzzer's report is what matters; the handlers' request lines would bury it.
+        std::env::set_var("RUST_LOG", "error");
+    }
+    portico::observability::init_tracing();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
@@ -228,8 +261,9 @@ fn main() -> anyhow::Result<()> {
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
+            ["fuzz"] => fuzz().await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | token <username> [password] | init-time <binary> <runs>")
+                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | init-time <binary> <runs>")
             }
         }
     })

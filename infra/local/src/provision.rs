@@ -21,6 +21,9 @@ pub const TABLE: &str = "portico";
 pub const BUCKET: &str = "portico-files";
 pub const SENDER_DOMAIN: &str = "portico.test";
 pub const SENDER: &str = "portal@portico.test";
+/// What the app client may write on its own user, as the template declares: the names.
+/// Email and phone (sign-in attributes) change only through the API.
+pub const CLIENT_WRITE_ATTRIBUTES: [&str; 2] = ["given_name", "family_name"];
 
 /// What provisioning created.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,7 +161,7 @@ async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
             .map(String::from)
             .to_vec(),
         ))
-        .set_write_attributes(Some(["email", "phone_number", "given_name", "family_name"].map(String::from).to_vec()))
+        .set_write_attributes(Some(CLIENT_WRITE_ATTRIBUTES.map(String::from).to_vec()))
         .send()
         .await
         .context("CreateUserPoolClient")?

@@ -35,29 +35,47 @@ pub struct Seeded {
     pub division_member: Login,
 }
 
-/// Creates a platform operator directly in Cognito (operators are set up by whoever
-/// runs the platform, not through the API).
+/// A platform operator's login with a permanent password (operators are made by hand in
+/// AWS; locally, here).
 pub async fn operator(aws: &Aws, prov: &Provisioned, email: &str, password: &str) -> anyhow::Result<Login> {
+    login(aws, prov, email, password, portico::domain::principal::GROUP_OPERATOR, &[]).await
+}
+
+/// Another admin login of tenant `tenant_id`, made as Portico makes its first one (the
+/// API has no route for more admins yet): for tests where two admins act at once.
+pub async fn tenant_admin(
+    aws: &Aws,
+    prov: &Provisioned,
+    tenant_id: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<Login> {
+    let tenant = [(portico::domain::principal::CLAIM_TENANT, tenant_id)];
+    login(aws, prov, email, password, portico::domain::principal::GROUP_ADMIN, &tenant).await
+}
+
+async fn login(
+    aws: &Aws,
+    prov: &Provisioned,
+    email: &str,
+    password: &str,
+    group: &str,
+    attributes: &[(&str, &str)],
+) -> anyhow::Result<Login> {
     let idp = aws.cognito();
-    let user = idp
+    let mut create = idp
         .admin_create_user()
         .user_pool_id(&prov.user_pool_id)
         .username(email)
         .message_action(MessageActionType::Suppress)
         .user_attributes(AttributeType::builder().name("email").value(email).build()?)
-        .user_attributes(AttributeType::builder().name("email_verified").value("true").build()?)
-        .send()
-        .await
-        .context("creating the operator")?
-        .user
-        .context("no user")?;
+        .user_attributes(AttributeType::builder().name("email_verified").value("true").build()?);
+    for (name, value) in attributes {
+        create = create.user_attributes(AttributeType::builder().name(*name).value(*value).build()?);
+    }
+    let user = create.send().await.context("creating the login")?.user.context("no user")?;
     let username = user.username.context("no username")?;
-    idp.admin_add_user_to_group()
-        .user_pool_id(&prov.user_pool_id)
-        .username(&username)
-        .group_name(portico::domain::principal::GROUP_OPERATOR)
-        .send()
-        .await?;
+    idp.admin_add_user_to_group().user_pool_id(&prov.user_pool_id).username(&username).group_name(group).send().await?;
     idp.admin_set_user_password()
         .user_pool_id(&prov.user_pool_id)
         .username(&username)
@@ -68,8 +86,6 @@ pub async fn operator(aws: &Aws, prov: &Provisioned, email: &str, password: &str
     Ok(Login { username: email.into(), password: password.into() })
 }
 
-/// Signs in with the temporary password of the newest invitation sent to `email`,
-/// choosing `new_password`.
 pub async fn accept_invitation(
     aws: &Aws,
     prov: &Provisioned,

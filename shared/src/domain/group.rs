@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::GroupId;
 use super::member::{Member, Permission};
-use super::scope::{Scope, ScopeInput};
+use super::scope::{Coverage, Grant, Scope, ScopeInput};
 use super::tenant::{now, Timestamp};
 use super::text::Name;
 
@@ -51,9 +51,9 @@ pub struct AccessGroup {
 pub struct NewGroup {
     pub name: Name,
     pub scope: Option<ScopeInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::tenant::unique")]
     pub permissions: BTreeSet<Permission>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::tenant::unique")]
     pub reports: BTreeSet<Report>,
 }
 
@@ -63,7 +63,9 @@ pub struct NewGroup {
 pub struct GroupPatch {
     pub name: Option<Name>,
     pub scope: Option<ScopeInput>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub permissions: Option<BTreeSet<Permission>>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub reports: Option<BTreeSet<Report>>,
 }
 
@@ -147,6 +149,23 @@ pub fn require(
     Ok(())
 }
 
+/// What a group's `grant` gives `member`: group grants count only inside the member's
+/// own customer tree. A grant inside it counts as it is; a grant on a whole ancestor
+/// customer counts for the member's own customer (whose tree is part of the ancestor's);
+/// anything else — another customer's, or an ancestor's own divisions or sites — counts
+/// for nothing.
+fn clip(member: &Member, grant: &Grant) -> Option<Grant> {
+    if member.customer_path.is_ancestor_or_self_of(&grant.customer_path) {
+        return Some(grant.clone());
+    }
+    match grant.coverage {
+        Coverage::Customer if grant.customer_path.is_ancestor_or_self_of(&member.customer_path) => {
+            Some(Grant { customer_path: member.customer_path.clone(), coverage: Coverage::Customer })
+        }
+        _ => None,
+    }
+}
+
 /// What a member may do and see right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rights {
@@ -170,12 +189,7 @@ impl Rights {
                 permissions.extend(g.permissions.iter().copied());
             }
             reports.extend(g.reports.iter().copied());
-            let inside = g
-                .scope
-                .grants()
-                .iter()
-                .filter(|grant| member.customer_path.is_ancestor_or_self_of(&grant.customer_path));
-            grants.extend(inside.cloned());
+            grants.extend(g.scope.grants().iter().filter_map(|grant| clip(member, grant)));
         }
         Self { permissions, reports, scope: Scope::new(grants) }
     }
@@ -184,7 +198,55 @@ impl Rights {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::{CustomerId, SiteId};
+    use crate::domain::member::NewMember;
+    use crate::domain::scope::{CustomerPath, SiteRef};
     use crate::domain::settings::{Feature, Settings};
+
+    /// A member of `customer` in `groups`, with a scope of their own of nothing.
+    fn member_of(customer: &CustomerPath, groups: &[&AccessGroup]) -> Member {
+        let input: NewMember = serde_json::from_value(serde_json::json!({
+            "customer_id": customer.customer_id(), "first_name": "A", "last_name": "B", "email": "a@example.com",
+            "group_ids": groups.iter().map(|g| g.id).collect::<Vec<_>>(),
+        }))
+        .unwrap();
+        Member::create(input, customer.clone(), Scope::default(), false)
+    }
+
+    fn group(grants: Vec<Grant>) -> AccessGroup {
+        AccessGroup::create(serde_json::from_str(r#"{"name":"G"}"#).unwrap(), Scope::new(grants))
+    }
+
+    #[test]
+    fn a_group_grant_counts_only_inside_the_members_own_customer_tree() {
+        let parent = CustomerPath::root(CustomerId::generate());
+        let child = parent.child(CustomerId::generate()).unwrap();
+        let grandchild = child.child(CustomerId::generate()).unwrap();
+        let sibling = parent.child(CustomerId::generate()).unwrap();
+        let site = |path: &CustomerPath| (SiteId::generate(), path.clone());
+        let (on_parent, on_child, on_grandchild, on_sibling) =
+            (site(&parent), site(&child), site(&grandchild), site(&sibling));
+        let sees = |rights: &Rights, (id, path): &(SiteId, CustomerPath)| {
+            rights.scope.covers(&SiteRef { id: *id, customer_path: path, division_id: None })
+        };
+
+        // A grant on the parent, for a member of the child: the child's tree, nothing more.
+        let g = group(vec![Grant { customer_path: parent.clone(), coverage: Coverage::Customer }]);
+        let rights = Rights::of(&member_of(&child, &[&g]), std::slice::from_ref(&g));
+        assert!(sees(&rights, &on_child) && sees(&rights, &on_grandchild));
+        assert!(!sees(&rights, &on_parent), "the parent's own sites are another customer's");
+        assert!(!sees(&rights, &on_sibling), "so are the sibling's");
+
+        // The parent's own sites granted one by one count for nothing; a grant inside
+        // the member's tree counts as it is.
+        let g = group(vec![
+            Grant { customer_path: parent.clone(), coverage: Coverage::Sites { site_ids: [on_parent.0].into() } },
+            Grant { customer_path: grandchild.clone(), coverage: Coverage::Customer },
+        ]);
+        let rights = Rights::of(&member_of(&child, &[&g]), std::slice::from_ref(&g));
+        assert!(!sees(&rights, &on_parent) && !sees(&rights, &on_child));
+        assert!(sees(&rights, &on_grandchild));
+    }
 
     #[test]
     fn a_switched_off_feature_is_refused_even_to_admins() {

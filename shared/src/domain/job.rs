@@ -119,6 +119,14 @@ pub struct AttachmentInput {
     pub file_id: FileId,
     /// Shown to members; defaults to the uploaded file's name.
     pub name: Option<FileName>,
+    /// Read-only (the uploaded file's): ignored.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub content_type: Option<String>,
+    /// Read-only (the uploaded file's): ignored.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub size: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -175,9 +183,46 @@ pub struct JobInput {
     pub currency: Option<Currency>,
     #[serde(default)]
     pub attachments: Vec<AttachmentInput>,
+    /// Read-only: when sent, must be this job's id.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<JobId>,
+    /// Read-only: when sent, must equal the reference in the path.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub external_ref: Option<ExternalRef>,
+    /// Read-only: when sent, must be the current version (412 otherwise).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub version: Option<u64>,
+    /// Read-only: ignored (Portico keeps the history of the status changes it saw).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub status_history: Option<Vec<StatusChange>>,
+    /// Read-only: ignored (set when an admin accepts a work request with this job).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub work_request_id: Option<WorkRequestId>,
+    /// Read-only: ignored.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub created_at: Option<Timestamp>,
+    /// Read-only: ignored.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<Timestamp>,
 }
 
 impl JobInput {
+    /// The fields Portico owns, as sent, against the job published under `reference`
+    /// (`None`: not published yet).
+    pub fn check_echo(&self, reference: &ExternalRef, stored: Option<&Job>) -> Result<(), Error> {
+        use super::representation::{check_identity, check_version};
+        check_identity("external_ref", self.external_ref.as_ref(), Some(reference))?;
+        check_identity("id", self.id.as_ref(), stored.map(|j| &j.id))?;
+        check_version(self.version, stored.map(|j| j.version))
+    }
+
     /// Rules no single field can check.
     pub fn validate(&self) -> Result<(), Error> {
         match (self.cost, &self.currency) {
@@ -632,7 +677,13 @@ mod tests {
             content_type: "application/pdf".into(),
             size: 3,
         };
-        let a = AttachmentInput { kind: AttachmentKind::ServiceRecord, file_id: file.file_id, name: None };
+        let a = AttachmentInput {
+            kind: AttachmentKind::ServiceRecord,
+            file_id: file.file_id,
+            name: None,
+            content_type: None,
+            size: None,
+        };
         let mut job = Job::create(
             ExternalRef::parse("WO-2").unwrap(),
             input(JobStatus::Scheduled),

@@ -118,14 +118,14 @@ pub struct NewMember {
     pub locale: Option<Locale>,
     /// Defaults to true for the first member of a customer (seed 001), else false.
     pub admin: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::tenant::unique")]
     pub permissions: BTreeSet<Permission>,
     /// Defaults to the member's whole customer.
     pub scope: Option<ScopeInput>,
     /// Access groups; their rights add to the member's own.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::tenant::unique")]
     pub group_ids: BTreeSet<super::ids::GroupId>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::tenant::unique")]
     pub notifications: BTreeSet<NotificationKind>,
 }
 
@@ -133,6 +133,7 @@ pub struct NewMember {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentRestrictions {
+    #[serde(deserialize_with = "super::tenant::unique")]
     pub hidden_document_ids: BTreeSet<super::ids::DocumentId>,
 }
 
@@ -149,13 +150,14 @@ pub struct InviteInput {
     pub email: Option<Email>,
 }
 
-/// `PATCH /admin/members/{member_id}`. `null` clears an optional field. The email
-/// address is the login and cannot be changed here.
+/// `PATCH /admin/members/{member_id}`. `null` clears an optional field. A new `email`
+/// (the address the member signs in with) is applied to the login too.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberPatch {
     pub first_name: Option<Name>,
     pub last_name: Option<Name>,
+    pub email: Option<Email>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<Phone>>,
@@ -166,17 +168,13 @@ pub struct MemberPatch {
     #[schema(value_type = Option<Locale>)]
     pub locale: Option<Option<Locale>>,
     pub admin: Option<bool>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub permissions: Option<BTreeSet<Permission>>,
     pub scope: Option<ScopeInput>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub group_ids: Option<BTreeSet<super::ids::GroupId>>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub notifications: Option<BTreeSet<NotificationKind>>,
-}
-
-impl MemberPatch {
-    /// Whether Cognito's copy of the profile (name, phone) changes.
-    pub fn touches_login(&self) -> bool {
-        self.first_name.is_some() || self.last_name.is_some() || self.phone.is_some()
-    }
 }
 
 /// `PATCH /portal/me`: what members may change about themselves — and nothing that
@@ -192,6 +190,7 @@ pub struct SelfPatch {
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<Locale>)]
     pub locale: Option<Option<Locale>>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub notifications: Option<BTreeSet<NotificationKind>>,
 }
 
@@ -278,6 +277,9 @@ impl Member {
         }
         if let Some(v) = patch.last_name {
             self.last_name = v;
+        }
+        if let Some(v) = patch.email {
+            self.email = v;
         }
         if let Some(v) = patch.phone {
             self.phone = v;
@@ -419,13 +421,15 @@ mod tests {
             false,
         );
         let patch: MemberPatch = serde_json::from_str(r#"{"phone":null,"permissions":["view_jobs"]}"#).unwrap();
-        assert!(patch.touches_login());
         m.apply(patch, None);
         assert_eq!(m.phone, None);
         assert_eq!(m.job_title.as_ref().map(|j| j.as_str()), Some("Boss"));
         assert_eq!(m.permissions, [Permission::ViewJobs].into());
         assert_eq!(m.version, 2);
-        assert!(serde_json::from_str::<MemberPatch>(r#"{"email":"new@example.com"}"#).is_err());
+        assert!(
+            serde_json::from_str::<SelfPatch>(r#"{"email":"new@example.com"}"#).is_err(),
+            "members do not change their login address"
+        );
     }
 
     #[test]

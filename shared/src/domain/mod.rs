@@ -10,6 +10,7 @@ pub mod job;
 pub mod member;
 pub mod note;
 pub mod principal;
+pub mod representation;
 pub mod scope;
 pub mod settings;
 pub mod site;

@@ -5,11 +5,14 @@
 //! grant on sites covers exactly those sites. The rule lives in one place:
 //! [`Scope::covers`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
 use super::ids::{CustomerId, DivisionId, SiteId};
+use super::site::Site;
+use crate::error::Error;
 
 /// At most this many grants per scope, and ids per grant: bounded work per request.
 pub const MAX_GRANTS: usize = 50;
@@ -170,6 +173,82 @@ impl Scope {
 
     pub fn to_input(&self) -> ScopeInput {
         ScopeInput { grants: self.0.iter().map(Grant::to_input).collect() }
+    }
+}
+
+/// The hierarchy a scope is read against: who a customer's children are, which sites a
+/// division holds. The store answers from DynamoDB (a query each); tests from memory.
+pub trait Hierarchy {
+    fn children(&self, of: CustomerId) -> impl Future<Output = Result<Vec<CustomerId>, Error>> + Send;
+    fn sites_in(&self, division: DivisionId) -> impl Future<Output = Result<Vec<Site>, Error>> + Send;
+}
+
+/// Calls to the hierarchy made at once while working out partitions.
+const CONCURRENCY: usize = 16;
+
+/// The partitions that hold what a scope covers of jobs or work requests, which are filed
+/// under their customer and under their site: one per customer covered whole (with its
+/// child customers), one per site covered alone. A member's list reads exactly these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Partitions {
+    pub customers: BTreeSet<CustomerId>,
+    pub sites: BTreeSet<SiteId>,
+}
+
+impl Partitions {
+    /// Whether an object filed under `customer` at `site` lies in these partitions.
+    pub fn hold(&self, customer: CustomerId, site: SiteId) -> bool {
+        self.customers.contains(&customer) || self.sites.contains(&site)
+    }
+
+    pub fn len(&self) -> usize {
+        self.customers.len() + self.sites.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The partitions `scope` covers: each customer grant's whole tree (its children
+    /// asked level by level), each division's sites the scope covers, each granted site
+    /// — a site whose customer is covered whole is read through the customer's partition.
+    pub async fn of(scope: &Scope, tree: &impl Hierarchy) -> Result<Self, Error> {
+        let mut p = Partitions::default();
+        let mut divisions = BTreeSet::new();
+        let mut site_customers: BTreeMap<SiteId, CustomerId> = BTreeMap::new();
+        for grant in scope.grants() {
+            match &grant.coverage {
+                Coverage::Customer => {
+                    let mut level = vec![grant.customer_id()];
+                    while !level.is_empty() {
+                        let fresh: Vec<_> = level.into_iter().filter(|c| p.customers.insert(*c)).collect();
+                        level = Vec::new();
+                        for chunk in fresh.chunks(CONCURRENCY) {
+                            let children =
+                                futures_util::future::try_join_all(chunk.iter().map(|c| tree.children(*c))).await?;
+                            level.extend(children.into_iter().flatten());
+                        }
+                    }
+                }
+                Coverage::Divisions { division_ids } => divisions.extend(division_ids.iter().copied()),
+                Coverage::Sites { site_ids } => {
+                    p.sites.extend(site_ids.iter().copied());
+                    site_customers.extend(site_ids.iter().map(|s| (*s, grant.customer_id())));
+                }
+            }
+        }
+        let divisions: Vec<_> = divisions.into_iter().collect();
+        for chunk in divisions.chunks(CONCURRENCY) {
+            for sites in futures_util::future::try_join_all(chunk.iter().map(|d| tree.sites_in(*d))).await? {
+                for site in sites.into_iter().filter(|s| scope.covers(&s.as_ref())) {
+                    site_customers.insert(site.id, site.customer_id);
+                    p.sites.insert(site.id);
+                }
+            }
+        }
+        let whole = p.customers.clone();
+        p.sites.retain(|s| site_customers.get(s).is_none_or(|c| !whole.contains(c)));
+        Ok(p)
     }
 }
 

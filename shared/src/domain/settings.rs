@@ -56,16 +56,26 @@ pub struct WorkOrderType {
     pub name: Name,
 }
 
-/// `PUT /admin/settings`: the whole document (a PUT replaces).
+/// `PUT /admin/settings`: the whole document (a PUT replaces). What `GET` returned can
+/// be sent back: `updated_at` is ignored, `version` must be the current one (else 412).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsInput {
+    #[serde(deserialize_with = "super::tenant::unique")]
     pub features: BTreeSet<Feature>,
     pub branding: Branding,
     pub default_locale: Locale,
     #[serde(default)]
     pub work_order_types: Vec<WorkOrderType>,
     pub setup_complete: bool,
+    /// Read-only: ignored.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<Timestamp>,
+    /// Read-only: when sent, must be the current version (412 otherwise).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub version: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -106,6 +116,7 @@ impl Settings {
     /// Replaces the settings. Set-up can only be marked complete once the portal has
     /// its address (the invitation links to it).
     pub fn replace(&mut self, input: SettingsInput) -> Result<(), Error> {
+        super::representation::check_version(input.version, Some(self.version))?;
         let mut errors = Vec::new();
         if input.work_order_types.len() > MAX_WORK_ORDER_TYPES {
             errors.push(FieldError::new("work_order_types", format!("at most {MAX_WORK_ORDER_TYPES} types")));
@@ -168,6 +179,17 @@ mod tests {
             r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":null,"sender_email":null},"default_locale":"en","work_order_types":[{"code":"r","name":"Repair"},{"code":"r","name":"Again"}],"setup_complete":false}"#,
         );
         assert!(matches!(s.replace(dup), Err(Error::BadRequest { .. })));
+    }
+
+    #[test]
+    fn what_get_returned_can_be_put_back() {
+        let mut s = Settings::initial(Name::parse("Acme").unwrap());
+        let mut body = serde_json::to_value(&s).unwrap();
+        body["default_locale"] = "nl".into();
+        s.replace(serde_json::from_value(body.clone()).unwrap()).unwrap();
+        assert_eq!((s.default_locale, s.version), (Locale::Nl, 2));
+        // The same body again carries version 1, which is stale now.
+        assert!(matches!(s.replace(serde_json::from_value(body).unwrap()), Err(Error::PreconditionFailed)));
     }
 
     #[test]

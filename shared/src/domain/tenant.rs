@@ -28,6 +28,34 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A JSON array read as a set. Duplicates are refused, as the schema's `uniqueItems`
+/// says: a list that names a permission twice is a mistake worth telling.
+pub fn unique<'de, T, D>(d: D) -> Result<std::collections::BTreeSet<T>, D::Error>
+where
+    T: Deserialize<'de> + Ord,
+    D: serde::Deserializer<'de>,
+{
+    into_set(Vec::<T>::deserialize(d)?)
+}
+
+/// [`unique`] for an optional field (`null` or absent: `None`).
+pub fn unique_opt<'de, T, D>(d: D) -> Result<Option<std::collections::BTreeSet<T>>, D::Error>
+where
+    T: Deserialize<'de> + Ord,
+    D: serde::Deserializer<'de>,
+{
+    Option::<Vec<T>>::deserialize(d)?.map(into_set).transpose()
+}
+
+fn into_set<T: Ord, E: serde::de::Error>(items: Vec<T>) -> Result<std::collections::BTreeSet<T>, E> {
+    let count = items.len();
+    let set: std::collections::BTreeSet<T> = items.into_iter().collect();
+    if set.len() != count {
+        return Err(E::custom("items must be unique"));
+    }
+    Ok(set)
+}
+
 /// `POST /platform/tenants`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

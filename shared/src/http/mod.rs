@@ -7,6 +7,5 @@ pub mod problem;
 pub mod request;
 pub mod response;
 
-pub use idempotency::Idempotency;
 pub use request::Req;
 pub use response::{Reply, Response};

@@ -28,7 +28,9 @@ impl Problem {
             Error::NotFound => ("not-found", "Not found"),
             Error::Conflict(_) => ("conflict", "Conflict"),
             Error::PreconditionFailed => ("precondition-failed", "Precondition failed"),
+            Error::Changed => ("changed", "Changed meanwhile"),
             Error::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
+            Error::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
             Error::Unprocessable(_) => ("unprocessable", "Unprocessable request"),
             Error::Internal(_) => ("internal", "Internal error"),
         };

@@ -116,6 +116,43 @@ impl Req {
         }
     }
 
+    /// A hash of what this request asks for: method, route, path and query parameters,
+    /// and body. A JSON body counts by meaning (key order and whitespace do not matter);
+    /// any other body byte for byte.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            h.update((bytes.len() as u64).to_be_bytes());
+            h.update(bytes);
+        };
+        field(self.0.method().as_str().as_bytes());
+        field(self.route_key().unwrap_or_default().as_bytes());
+        for params in [self.0.path_parameters(), self.0.query_string_parameters()] {
+            let mut pairs: Vec<(&str, &str)> = params.iter().collect();
+            pairs.sort_unstable();
+            for (k, v) in pairs {
+                field(k.as_bytes());
+                field(v.as_bytes());
+            }
+            field(b"|");
+        }
+        let body = self.body_bytes();
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(value) => {
+                let mut canonical = String::new();
+                canonical_json(&value, &mut canonical);
+                field(b"json");
+                field(canonical.as_bytes());
+            }
+            Err(_) => {
+                field(b"raw");
+                field(body);
+            }
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     fn body_bytes(&self) -> &[u8] {
         match self.0.body() {
             Body::Empty => &[],
@@ -127,13 +164,18 @@ impl Req {
     }
 
     /// The JSON body as `T`. Unknown fields, wrong types and invalid values are a 400
-    /// naming the field; a body over [`MAX_BODY_BYTES`] is a 413.
+    /// naming the field; a body over [`MAX_BODY_BYTES`] is a 413, one that is not sent as
+    /// JSON a 415.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T> {
         let bytes = self.body_bytes();
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        }
         if bytes.is_empty() {
             return Err(Error::bad_request("a JSON body is required"));
         }
-        parse_json(bytes, MAX_BODY_BYTES)
+        self.require_json()?;
+        parse_object(bytes)
     }
 
     /// Like [`Req::body`], but an empty body means `T::default()`.
@@ -142,7 +184,71 @@ impl Req {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(T::default());
         }
-        parse_json(bytes, MAX_BODY_BYTES)
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        }
+        self.require_json()?;
+        parse_object(bytes)
+    }
+
+    /// A body must be declared JSON: `application/json` or any `application/…+json`
+    /// (such as `application/merge-patch+json`, which is what a PATCH here is), with any
+    /// parameters (`; charset=utf-8`).
+    fn require_json(&self) -> Result<()> {
+        let declared = self.header("content-type")?.unwrap_or_default();
+        if is_json_media_type(declared) {
+            Ok(())
+        } else {
+            Err(Error::UnsupportedMediaType)
+        }
+    }
+}
+
+/// A request body: a JSON object. (serde would read a struct from an array too, field
+/// by field in order; no client means that.)
+fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{') {
+        return Err(Error::bad_request("the body must be a JSON object"));
+    }
+    parse_json(bytes, MAX_BODY_BYTES)
+}
+
+/// Whether a `Content-Type` value names JSON.
+pub fn is_json_media_type(value: &str) -> bool {
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// `value` with object keys sorted, at every depth.
+fn canonical_json(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical_json(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_json(v, out);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
     }
 }
 
@@ -199,6 +305,54 @@ mod tests {
             }
             other => panic!("expected 400, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn json_is_json_whatever_its_parameters() {
+        for yes in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/merge-patch+json",
+            "application/problem+json ",
+        ] {
+            assert!(is_json_media_type(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/jsonx",
+            "text/json",
+            "multipart/form-data",
+        ] {
+            assert!(!is_json_media_type(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_400_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(matches!(parse_json::<Input>(deep.as_bytes(), usize::MAX), Err(Error::BadRequest { .. })));
+        let deep_object = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+        assert!(matches!(
+            parse_json::<serde_json::Value>(deep_object.as_bytes(), usize::MAX),
+            Err(Error::BadRequest { .. })
+        ));
+    }
+
+    #[test]
+    fn bodies_that_are_not_objects_or_not_utf8_are_a_400() {
+        for body in [&b"[]"[..], b"\"x\"", b"null", b"42", b"{\"name\": \"\xff\"}", b"\xef\xbb\xbf{}"] {
+            assert!(matches!(parse_json::<Input>(body, 1024), Err(Error::BadRequest { .. })), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_is_an_object_never_an_array_read_field_by_field() {
+        assert!(parse_json::<Input>(br#"["a"]"#, 1024).is_ok(), "what serde alone would accept");
+        assert!(matches!(parse_object::<Input>(br#"["a"]"#), Err(Error::BadRequest { .. })));
+        assert!(matches!(parse_object::<Input>(b"  [null]"), Err(Error::BadRequest { .. })));
+        assert!(parse_object::<Input>(br#" {"name":"a"}"#).is_ok());
     }
 
     #[test]

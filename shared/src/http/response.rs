@@ -1,4 +1,7 @@
-//! Successful responses: JSON with the right status, `ETag` for versioned objects.
+//! Successful responses: JSON with the right status, `ETag` for versioned objects,
+//! `Location` for created ones.
+
+use std::borrow::Cow;
 
 use lambda_http::Body;
 use serde::Serialize;
@@ -12,9 +15,14 @@ pub struct Reply {
     pub status: u16,
     pub body: String,
     pub etag: Option<u64>,
-    pub content_type: &'static str,
+    pub content_type: Cow<'static, str>,
     /// `Content-Disposition`, for downloads.
     pub disposition: Option<String>,
+    /// `Location`: where a created object lives.
+    pub location: Option<String>,
+    /// Sent as `Idempotent-Replayed: true`: this is the first response to an earlier
+    /// request with the same `Idempotency-Key`.
+    pub replayed: bool,
 }
 
 impl Reply {
@@ -23,8 +31,10 @@ impl Reply {
             status,
             body: serde_json::to_string(value).map_err(anyhow::Error::from)?,
             etag: None,
-            content_type: "application/json",
+            content_type: Cow::Borrowed("application/json"),
             disposition: None,
+            location: None,
+            replayed: false,
         })
     }
 
@@ -34,8 +44,10 @@ impl Reply {
             status: 200,
             body,
             etag: None,
-            content_type: "text/csv; charset=utf-8",
+            content_type: Cow::Borrowed("text/csv; charset=utf-8"),
             disposition: Some(format!("attachment; filename=\"{file_name}\"")),
+            location: None,
+            replayed: false,
         }
     }
 
@@ -48,7 +60,15 @@ impl Reply {
     }
 
     pub fn no_content() -> Self {
-        Self { status: 204, body: String::new(), etag: None, content_type: "application/json", disposition: None }
+        Self {
+            status: 204,
+            body: String::new(),
+            etag: None,
+            content_type: Cow::Borrowed("application/json"),
+            disposition: None,
+            location: None,
+            replayed: false,
+        }
     }
 
     /// Adds `ETag: "<version>"` (used with `If-Match` on PATCH).
@@ -57,16 +77,28 @@ impl Reply {
         self
     }
 
+    /// Adds `Location: <path>` (the created object's own route).
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.location = Some(path.into());
+        self
+    }
+
     pub fn into_response(self) -> Response {
         let mut b = lambda_http::Response::builder().status(self.status);
         if self.status != 204 {
-            b = b.header("content-type", self.content_type);
+            b = b.header("content-type", self.content_type.as_ref());
         }
         if let Some(v) = self.etag {
             b = b.header("etag", format!("\"{v}\""));
         }
         if let Some(d) = self.disposition {
             b = b.header("content-disposition", d);
+        }
+        if let Some(l) = self.location {
+            b = b.header("location", l);
+        }
+        if self.replayed {
+            b = b.header("idempotent-replayed", "true");
         }
         let body = if self.body.is_empty() { Body::Empty } else { Body::Text(self.body) };
         b.body(body).unwrap_or_else(|_| lambda_http::Response::new(Body::Empty))

@@ -10,7 +10,7 @@ use crate::domain::customer::Customer;
 use crate::domain::division::Division;
 use crate::domain::group::{AccessGroup, MAX_GROUPS_PER_MEMBER};
 use crate::domain::ids::{GroupId, SiteId, TenantId};
-use crate::domain::scope::{Coverage, Grant, Scope, ScopeInput, MAX_GRANTS, MAX_IDS_PER_GRANT};
+use crate::domain::scope::{Coverage, Grant, Hierarchy, Scope, ScopeInput, MAX_GRANTS, MAX_IDS_PER_GRANT};
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
 use crate::error::{Error, FieldError, Result};
@@ -238,48 +238,25 @@ impl Store {
     }
 }
 
-/// The partitions that hold what a scope covers of jobs or work requests: one per
-/// customer covered whole (with its child customers), one per site covered alone.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Partitions {
-    pub customers: BTreeSet<crate::domain::ids::CustomerId>,
-    pub sites: BTreeSet<SiteId>,
-}
+pub use crate::domain::scope::Partitions;
 
-impl Partitions {
-    /// Whether an object filed under `customer` at `site` lies in these partitions.
-    pub fn hold(&self, customer: crate::domain::ids::CustomerId, site: SiteId) -> bool {
-        self.customers.contains(&customer) || self.sites.contains(&site)
-    }
-
-    /// The queries that read these partitions: `customer` and `site` name a kind's
-    /// partition (say `keys::jobs_of_customer`), `from`/`to` bound the sort keys' times.
-    pub fn sources(
-        &self,
-        customer: impl Fn(crate::domain::ids::CustomerId) -> keys::QueryKey,
-        site: impl Fn(SiteId) -> keys::QueryKey,
-        from: Option<String>,
-        to: Option<String>,
-    ) -> Vec<super::listing::Source> {
-        let customers = self.customers.iter().map(|c| customer(*c));
-        let sites = self.sites.iter().map(|s| site(*s));
-        customers.chain(sites).map(|q| super::listing::Source::between(q, from.clone(), to.clone())).collect()
-    }
-
-    pub fn len(&self) -> usize {
-        self.customers.len() + self.sites.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
+/// The queries that read `parts`: `customer` and `site` name a kind's partition (say
+/// `keys::jobs_of_customer`), `from`/`to` bound the sort keys' times.
+pub fn sources(
+    parts: &Partitions,
+    customer: impl Fn(crate::domain::ids::CustomerId) -> keys::QueryKey,
+    site: impl Fn(SiteId) -> keys::QueryKey,
+    from: Option<String>,
+    to: Option<String>,
+) -> Vec<super::listing::Source> {
+    let customers = parts.customers.iter().map(|c| customer(*c));
+    let sites = parts.sites.iter().map(|s| site(*s));
+    customers.chain(sites).map(|q| super::listing::Source::between(q, from.clone(), to.clone())).collect()
 }
 
 /// At most this many items are read from one partition while resolving a scope (a
 /// customer's children, a division's sites).
 const MAX_RESOLVED: usize = 5_000;
-/// Queries run at once while resolving a scope.
-const CONCURRENCY: usize = 16;
 
 impl Store {
     /// Every item of a query, page after page (bounded by [`MAX_RESOLVED`]).
@@ -296,54 +273,32 @@ impl Store {
         }
     }
 
-    /// The partitions a scope covers. Costs one query per customer of a covered customer
-    /// tree (for its children, level by level, in parallel) and one per covered division
-    /// — never a read of the jobs or requests themselves.
+    /// The partitions a scope covers (see [`Partitions::of`]): one query per customer of
+    /// a covered customer tree, one per covered division — never a read of the jobs or
+    /// requests themselves.
     pub async fn partitions(&self, tenant: TenantId, scope: &Scope) -> Result<Partitions> {
-        let mut p = Partitions::default();
-        let mut divisions = BTreeSet::new();
-        for grant in scope.grants() {
-            match &grant.coverage {
-                Coverage::Customer => {
-                    let mut level = vec![grant.customer_id()];
-                    while !level.is_empty() {
-                        let fresh: Vec<_> = level.into_iter().filter(|c| p.customers.insert(*c)).collect();
-                        level = Vec::new();
-                        for chunk in fresh.chunks(CONCURRENCY) {
-                            let calls = chunk.iter().map(|c| self.query_all::<Customer>(keys::children_of(tenant, *c)));
-                            let children = futures_util::future::try_join_all(calls).await?;
-                            level.extend(children.into_iter().flatten().map(|c| c.id));
-                        }
-                    }
-                }
-                Coverage::Divisions { division_ids } => divisions.extend(division_ids.iter().copied()),
-                Coverage::Sites { site_ids } => {
-                    p.sites.extend(site_ids.iter().copied());
-                }
-            }
-        }
-        let mut site_customers: BTreeMap<SiteId, _> = scope
-            .grants()
-            .iter()
-            .filter_map(|g| match &g.coverage {
-                Coverage::Sites { site_ids } => Some(site_ids.iter().map(move |s| (*s, g.customer_id()))),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        let divisions: Vec<_> = divisions.into_iter().collect();
-        for chunk in divisions.chunks(CONCURRENCY) {
-            let calls = chunk.iter().map(|d| self.query_all::<Site>(keys::sites_in_division(tenant, *d)));
-            for sites in futures_util::future::try_join_all(calls).await? {
-                for site in sites.into_iter().filter(|s| scope.covers(&s.as_ref())) {
-                    site_customers.insert(site.id, site.customer_id);
-                    p.sites.insert(site.id);
-                }
-            }
-        }
-        // A site whose customer is covered whole is read through the customer's partition.
-        let whole = p.customers.clone();
-        p.sites.retain(|s| site_customers.get(s).is_none_or(|c| !whole.contains(c)));
-        Ok(p)
+        Partitions::of(scope, &Tree { store: self, tenant }).await
+    }
+}
+
+/// A tenant's customer tree and divisions, as [`Partitions::of`] reads them.
+struct Tree<'a> {
+    store: &'a Store,
+    tenant: TenantId,
+}
+
+impl Hierarchy for Tree<'_> {
+    async fn children(&self, of: crate::domain::ids::CustomerId) -> Result<Vec<crate::domain::ids::CustomerId>> {
+        Ok(self
+            .store
+            .query_all::<Customer>(keys::children_of(self.tenant, of))
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect())
+    }
+
+    async fn sites_in(&self, division: crate::domain::ids::DivisionId) -> Result<Vec<Site>> {
+        self.store.query_all::<Site>(keys::sites_in_division(self.tenant, division)).await
     }
 }

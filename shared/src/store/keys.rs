@@ -24,7 +24,7 @@
 //! Jobs and work requests also carry `GSI2PK = T#t#SITE#s#JOB` (`…#WR`) with the same
 //! sort key as GSI1: their site's partition, newest first.
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
-//! | idem.    | `T#t`               | `IDEM#sub#key`   |                          |                         |
+//! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
 
 use crate::domain::contact::Contact;
@@ -415,8 +415,15 @@ pub fn member_email(tenant: TenantId, email: &Email) -> Key {
     Key { pk: t(tenant), sk: format!("EMAIL#{email}") }
 }
 
-pub fn idempotency_key(tenant: TenantId, actor: &str, key: &str) -> Key {
-    Key { pk: t(tenant), sk: format!("IDEM#{actor}#{key}") }
+/// An `Idempotency-Key` of `caller` (a Cognito `sub`) for `operation`. Platform
+/// operators have no tenant: theirs live in the one partition outside every tenant,
+/// `PLATFORM`, which holds nothing else.
+pub fn idempotency_key(space: super::idempotency::KeySpace, operation: &str, caller: &str, key: &str) -> Key {
+    let pk = match space {
+        super::idempotency::KeySpace::Tenant(tenant) => t(tenant),
+        super::idempotency::KeySpace::Platform => "PLATFORM".to_owned(),
+    };
+    Key { pk, sk: format!("IDEM#{operation}#{caller}#{key}") }
 }
 
 /// The audit event written with each state change.

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod cursor;
+pub mod idempotency;
 pub mod keys;
 pub mod listing;
 
@@ -32,8 +33,6 @@ pub type StartKey = BTreeMap<String, String>;
 
 /// How long audit events are kept before TTL removes them.
 pub const EVENT_RETENTION_DAYS: i64 = 400;
-/// How long an idempotency key is remembered.
-pub const IDEMPOTENCY_HOURS: i64 = 24;
 
 /// Page size: `?limit=` (default 50, at most 200).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,9 +222,22 @@ impl Store {
     /// Commits a transaction. A failed condition becomes the error its write declared.
     #[tracing::instrument(skip_all, fields(writes = tx.writes.len()), err)]
     pub async fn commit(&self, tx: Tx) -> Result<()> {
-        let Tx { writes, failures, .. } = tx;
+        let Tx { mut writes, mut failures, .. } = tx;
+        // Inside a request with an Idempotency-Key, its first change also marks the key.
+        let marked = match idempotency::commit_marker()? {
+            Some((write, failure)) => {
+                writes.push(write);
+                failures.push(failure);
+                true
+            }
+            None => false,
+        };
         let items = writes.into_iter().map(|w| w.into_transact_item(&self.table)).collect::<Result<Vec<_>>>()?;
-        match self.db.transact_write_items().set_transact_items(Some(items)).send().await {
+        let result = self.db.transact_write_items().set_transact_items(Some(items)).send().await;
+        if marked {
+            idempotency::after_commit(result.is_ok());
+        }
+        match result {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(e)) => match e.into_err() {
                 TransactWriteItemsError::TransactionCanceledException(c) => {
@@ -272,11 +284,6 @@ impl Store {
         tx.delete(entity, version, action)?;
         self.commit(tx).await
     }
-
-    /// The response remembered for an `Idempotency-Key`, if any.
-    pub async fn remembered(&self, tenant: TenantId, actor: &str, key: &str) -> Result<Option<Remembered>> {
-        self.get::<Remembered>(keys::idempotency_key(tenant, actor, key)).await
-    }
 }
 
 /// What a failed condition on one write means for the caller.
@@ -293,14 +300,58 @@ impl Failure {
         match self {
             Failure::Conflict(m) => Error::Conflict(m),
             Failure::NotFound => Error::NotFound,
-            Failure::Stale => Error::PreconditionFailed,
-            Failure::Replayed => Error::conflict("a request with this Idempotency-Key is already being processed"),
+            Failure::Stale => Error::Changed,
+            Failure::Replayed => {
+                Error::conflict("another request with this Idempotency-Key took over; this one changed nothing")
+            }
         }
     }
 }
 
+/// A condition on one write: the expression and the names and values it uses.
+#[derive(Debug, Clone)]
+pub(crate) struct Condition {
+    expr: String,
+    names: Vec<(&'static str, &'static str)>,
+    values: Vec<(&'static str, AttributeValue)>,
+}
+
+impl Condition {
+    pub(crate) fn new(expr: impl Into<String>) -> Self {
+        Self { expr: expr.into(), names: Vec::new(), values: Vec::new() }
+    }
+
+    pub(crate) fn name(mut self, placeholder: &'static str, attribute: &'static str) -> Self {
+        self.names.push((placeholder, attribute));
+        self
+    }
+
+    pub(crate) fn value(mut self, placeholder: &'static str, value: AttributeValue) -> Self {
+        self.values.push((placeholder, value));
+        self
+    }
+
+    /// No item exists at the key.
+    fn absent() -> Self {
+        Self::new("attribute_not_exists(PK)")
+    }
+
+    /// The stored item is still at `version`.
+    fn version(version: u64) -> Self {
+        Self::new("#v = :v").name("#v", VERSION).value(":v", AttributeValue::N(version.to_string()))
+    }
+
+    fn names(&self) -> Option<HashMap<String, String>> {
+        (!self.names.is_empty()).then(|| self.names.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect())
+    }
+
+    fn values(&self) -> Option<HashMap<String, AttributeValue>> {
+        (!self.values.is_empty()).then(|| self.values.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    }
+}
+
 enum Write {
-    Put { item: Item, condition: Option<(String, Option<u64>)> },
+    Put { item: Item, condition: Option<Condition> },
     Delete { key: Key, version: Option<u64> },
     Check { key: Key, exists: bool },
     Release { key: Key },
@@ -312,13 +363,11 @@ impl Write {
         let item = match self {
             Write::Put { item, condition } => {
                 let mut put = Put::builder().table_name(table).set_item(Some(item));
-                if let Some((expr, version)) = condition {
-                    put = put.condition_expression(expr);
-                    if let Some(v) = version {
-                        put = put
-                            .expression_attribute_names("#v", VERSION)
-                            .expression_attribute_values(":v", AttributeValue::N(v.to_string()));
-                    }
+                if let Some(c) = condition {
+                    put = put
+                        .condition_expression(&c.expr)
+                        .set_expression_attribute_names(c.names())
+                        .set_expression_attribute_values(c.values());
                 }
                 b.put(put.build().context("put")?)
             }
@@ -362,18 +411,6 @@ pub struct Event {
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
     pub expires_at: i64,
-}
-
-/// A response remembered under an `Idempotency-Key`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Remembered {
-    pub status: u16,
-    pub body: String,
-    pub expires_at: i64,
-}
-
-impl Stored for Remembered {
-    const TYPE: &'static str = "idempotency";
 }
 
 /// A unique value claimed with [`Tx::claim`], and who holds it.
@@ -437,17 +474,14 @@ impl Tx {
     /// Creates `value`; fails with `conflict` if an item with its key exists.
     pub fn create<E: Entity>(&mut self, value: &E, action: &str, conflict: &str) -> Result<()> {
         let item = encode(&value.keys(self.tenant), E::TYPE, value)?;
-        self.push(
-            Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) },
-            Failure::Conflict(conflict.to_owned()),
-        );
+        self.push(Write::Put { item, condition: Some(Condition::absent()) }, Failure::Conflict(conflict.to_owned()));
         self.event(action, value.entity_id(), None, Some(value))
     }
 
     /// Replaces `before` by `after`, only if the stored version is still `version`.
     pub fn update<E: Entity>(&mut self, before: &E, after: &E, version: u64, action: &str) -> Result<()> {
         let item = encode(&after.keys(self.tenant), E::TYPE, after)?;
-        self.push(Write::Put { item, condition: Some(("#v = :v".into(), Some(version))) }, Failure::Stale);
+        self.push(Write::Put { item, condition: Some(Condition::version(version)) }, Failure::Stale);
         self.event(action, after.entity_id(), Some(before), Some(after))
     }
 
@@ -473,28 +507,11 @@ impl Tx {
         let mut item = key_item(&key);
         item.insert(TYPE.into(), AttributeValue::S("claim".into()));
         item.insert("owner".into(), AttributeValue::S(owner.to_owned()));
-        self.push(
-            Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) },
-            Failure::Conflict(conflict.to_owned()),
-        );
+        self.push(Write::Put { item, condition: Some(Condition::absent()) }, Failure::Conflict(conflict.to_owned()));
     }
 
     /// Releases a claim made with [`Tx::claim`].
     pub fn release(&mut self, key: Key) {
         self.push(Write::Release { key }, Failure::Conflict("the claim changed".into()));
-    }
-
-    /// Remembers the response for an `Idempotency-Key` in the same transaction.
-    pub fn remember(&mut self, idempotency_key: &str, status: u16, body: &str) -> Result<()> {
-        let value = Remembered {
-            status,
-            body: body.to_owned(),
-            expires_at: (now() + time::Duration::hours(IDEMPOTENCY_HOURS)).unix_timestamp(),
-        };
-        let keys =
-            Keys { key: keys::idempotency_key(self.tenant, &self.actor.0, idempotency_key), gsi1: None, gsi2: None };
-        let item = encode(&keys, Remembered::TYPE, &value)?;
-        self.push(Write::Put { item, condition: Some(("attribute_not_exists(PK)".into(), None)) }, Failure::Replayed);
-        Ok(())
     }
 }

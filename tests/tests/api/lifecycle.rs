@@ -67,9 +67,6 @@ async fn an_edit_acts_on_the_next_request_and_a_stale_one_is_refused() {
     // The new phone number signs in, as Cognito's copy was updated.
     let by_phone = app.sign_in("+31612345999", PASSWORD).await;
     assert_eq!(app.api.get("/portal/me", &by_phone).await.unwrap().body["email"], email.as_str());
-
-    let email_change = app.api.patch(&path, &t.admin, &json!({"email": "other@example.com"})).await.unwrap();
-    assert_eq!(email_change.status, 400, "the login address is not editable");
 }
 
 #[tokio::test]

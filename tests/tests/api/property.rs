@@ -1,94 +1,18 @@
 //! Property test of visibility: random hierarchies, divisions, sites, access groups and
 //! members with random grants, made through the API; for every (member, site) pair the
-//! API's answer equals an independent reference model of the rules. Seeded, so a
-//! failure repeats (`PORTICO_PROPERTY_SEED`, `PORTICO_PROPERTY_WORLDS`).
+//! API's answer equals an independent reference model of the rules (`tests/src/model.rs`).
+//! Seeded, so a failure repeats (`PORTICO_PROPERTY_SEED`, `PORTICO_PROPERTY_WORLDS`).
+//! This is the end-to-end sample; `tests/tests/visibility.rs` checks the same rules at the
+//! domain level over tens of thousands of cases.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
+use portico_tests::model::{Grant, Model, Site};
 use portico_tests::{id, spawn_app, TestApp};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
-
-/// The reference model's own copy of a grant.
-#[derive(Debug, Clone)]
-enum Grant {
-    Customer(String),
-    Divisions(String, BTreeSet<String>),
-    Sites(String, BTreeSet<String>),
-}
-
-impl Grant {
-    fn customer(&self) -> &str {
-        match self {
-            Grant::Customer(c) | Grant::Divisions(c, _) | Grant::Sites(c, _) => c,
-        }
-    }
-
-    fn json(&self) -> Value {
-        match self {
-            Grant::Customer(c) => json!({"customer_id": c}),
-            Grant::Divisions(c, d) => json!({"customer_id": c, "division_ids": d}),
-            Grant::Sites(c, s) => json!({"customer_id": c, "site_ids": s}),
-        }
-    }
-}
-
-struct Site {
-    id: String,
-    customer: String,
-    division: Option<String>,
-}
-
-struct Model {
-    parent: BTreeMap<String, Option<String>>,
-    divisions: BTreeMap<String, Vec<String>>,
-    sites: Vec<Site>,
-}
-
-impl Model {
-    /// `a` is `b` or one of `b`'s ancestors.
-    fn covers_customer(&self, a: &str, b: &str) -> bool {
-        let mut at = Some(b.to_owned());
-        while let Some(c) = at {
-            if c == a {
-                return true;
-            }
-            at = self.parent.get(&c).cloned().flatten();
-        }
-        false
-    }
-
-    fn subtree(&self, root: &str) -> Vec<String> {
-        self.parent.keys().filter(|c| self.covers_customer(root, c)).cloned().collect()
-    }
-
-    fn sees(&self, grants: &[Grant], site: &Site) -> bool {
-        grants.iter().any(|g| match g {
-            Grant::Customer(c) => self.covers_customer(c, &site.customer),
-            Grant::Divisions(c, ds) => *c == site.customer && site.division.as_ref().is_some_and(|d| ds.contains(d)),
-            Grant::Sites(c, ss) => *c == site.customer && ss.contains(&site.id),
-        })
-    }
-
-    /// A random grant on `customer`.
-    fn grant(&self, rng: &mut StdRng, customer: &str) -> Grant {
-        let own_sites: Vec<&Site> = self.sites.iter().filter(|s| s.customer == customer).collect();
-        let divisions = self.divisions.get(customer).cloned().unwrap_or_default();
-        match rng.gen_range(0..3) {
-            1 if !divisions.is_empty() => {
-                let n = rng.gen_range(1..=divisions.len());
-                Grant::Divisions(customer.into(), divisions.choose_multiple(rng, n).cloned().collect())
-            }
-            2 if !own_sites.is_empty() => {
-                let n = rng.gen_range(1..=own_sites.len());
-                Grant::Sites(customer.into(), own_sites.choose_multiple(rng, n).map(|s| s.id.clone()).collect())
-            }
-            _ => Grant::Customer(customer.into()),
-        }
-    }
-}
 
 async fn post(app: &TestApp, admin: &str, path: &str, body: Value) -> String {
     id(&app.api.expect(201, "POST", path, admin, Some(&body)).await.unwrap())
@@ -121,7 +45,7 @@ async fn what_members_see_equals_the_reference_model() {
         let t = app.tenant_by(&operator, &format!("World {world}")).await;
         app.complete_setup(&t.admin).await;
         let admin = t.admin.clone();
-        let mut model = Model { parent: BTreeMap::new(), divisions: BTreeMap::new(), sites: Vec::new() };
+        let mut model = Model::default();
 
         // Customers: two roots, children, grandchildren.
         let mut frontier: Vec<Option<String>> = vec![None, None];
@@ -130,7 +54,7 @@ async fn what_members_see_equals_the_reference_model() {
             let mut next = Vec::new();
             for parent in frontier {
                 let c = post(&app, &admin, "/admin/customers", json!({"name": "C", "parent_id": parent})).await;
-                model.parent.insert(c.clone(), parent);
+                model.add_customer(&c, parent);
                 for _ in 0..rng.gen_range(0..=if depth < 2 { 2 } else { 0 }) {
                     next.push(Some(c.clone()));
                 }
@@ -138,7 +62,7 @@ async fn what_members_see_equals_the_reference_model() {
             frontier = next;
             depth += 1;
         }
-        let customers: Vec<String> = model.parent.keys().cloned().collect();
+        let customers: Vec<String> = model.order.clone();
         for c in &customers {
             for _ in 0..rng.gen_range(0..=2) {
                 let d = post(&app, &admin, &format!("/admin/customers/{c}/divisions"), json!({"name": "D"})).await;
@@ -203,7 +127,7 @@ async fn what_members_see_equals_the_reference_model() {
             // lie inside the member's customer tree.
             let mut effective = own.unwrap_or_else(|| vec![Grant::Customer(customer.clone())]);
             for (_, grants) in &member_groups {
-                effective.extend(grants.iter().filter(|g| model.covers_customer(&customer, g.customer())).cloned());
+                effective.extend(grants.iter().filter_map(|g| model.clip(&customer, g)));
             }
             let got = seen(&app, &token).await;
             let unique: BTreeSet<&String> = got.iter().collect();

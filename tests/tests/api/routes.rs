@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use portico_functions::ROUTES;
 use portico_local::gateway::template_routes;
 use portico_local::workspace_root;
-use utoipa::OpenApi;
 
 type RouteSet = BTreeSet<(String, String)>;
 
@@ -16,7 +15,7 @@ fn handler_routes() -> RouteSet {
 }
 
 fn openapi_routes() -> RouteSet {
-    let doc = serde_json::to_value(portico_functions::openapi::ApiDoc::openapi()).unwrap();
+    let doc = portico_functions::openapi::api().unwrap();
     let mut set = RouteSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
@@ -67,6 +66,37 @@ fn the_openapi_document_template_gateway_and_fixtures_list_the_same_routes() {
 }
 
 #[test]
+fn the_area_stacks_are_current_and_all_in_the_root_template() {
+    use portico_local::template::{area_stack, stack_file, templates, AREAS, STACK_PARAMETERS};
+    let infra = workspace_root().join("infra");
+    for area in AREAS {
+        let generated = area_stack(area).unwrap();
+        let path = infra.join(stack_file(area));
+        if std::env::var_os("PORTICO_WRITE_TEMPLATES").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == generated, "{} is stale: run `make templates`", path.display());
+    }
+    // The root names each area's stack once, passing every parameter it declares.
+    let all = templates(&infra.join("template.yaml")).unwrap();
+    let nested: Vec<String> =
+        all.iter().skip(1).map(|(p, _)| p.strip_prefix(&infra).unwrap().display().to_string()).collect();
+    let expected: Vec<String> = AREAS.iter().map(|a| stack_file(a)).collect();
+    assert_eq!(nested, expected);
+    let root = &all[0].1;
+    for (name, resource) in root["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() == Some("AWS::Serverless::Application") {
+            let given: BTreeSet<&str> =
+                resource["Properties"]["Parameters"].as_mapping().unwrap().keys().filter_map(|k| k.as_str()).collect();
+            let declared: BTreeSet<&str> = STACK_PARAMETERS.iter().map(|(n, _)| *n).collect();
+            assert_eq!(given, declared, "{name:?}");
+        }
+    }
+}
+
+#[test]
 fn the_openapi_document_is_current() {
     let generated = portico_functions::openapi::document().unwrap() + "\n";
     let path = workspace_root().join("docs/openapi.json");
@@ -75,4 +105,72 @@ fn the_openapi_document_is_current() {
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == generated, "docs/openapi.json is stale: run `make openapi`");
+}
+
+/// Every operation of the document, with its method and path.
+fn operations() -> Vec<(String, String, serde_json::Value)> {
+    let doc = portico_functions::openapi::api().unwrap();
+    let mut all = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            all.push((method.to_uppercase(), path.clone(), op.clone()));
+        }
+    }
+    all
+}
+
+#[test]
+fn every_operation_has_its_own_meaningful_operation_id() {
+    let mut seen = BTreeSet::new();
+    for (method, path, op) in operations() {
+        let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+        let route = ROUTES.iter().find(|r| r.method == method && r.path == path).unwrap();
+        assert_eq!(id, route.operation, "{method} {path}");
+        assert!(seen.insert(id.clone()), "operationId {id} appears twice");
+    }
+    assert_eq!(seen.len(), ROUTES.len());
+}
+
+#[test]
+fn errors_are_documented_as_problems_and_the_gateways_own_answers_as_they_are() {
+    let doc = portico_functions::openapi::api().unwrap();
+    assert_eq!(doc["components"]["schemas"]["GatewayMessage"]["required"], serde_json::json!(["message"]));
+    for (method, path, op) in operations() {
+        let responses = op["responses"].as_object().unwrap();
+        for (status, response) in responses {
+            let content = response["content"].as_object();
+            if status.as_str() >= "400" {
+                let types: BTreeSet<&str> = content.map(|c| c.keys().map(String::as_str).collect()).unwrap_or_default();
+                let gateway_only = ["401", "429"].contains(&status.as_str());
+                let expected: BTreeSet<&str> = match status.as_str() {
+                    _ if gateway_only => ["application/json"].into(),
+                    "404" | "413" => ["application/problem+json", "application/json"].into(),
+                    _ => ["application/problem+json"].into(),
+                };
+                assert_eq!(types, expected, "{method} {path} {status}");
+            }
+        }
+        // What every route can answer, whatever its annotation says.
+        for status in ["401", "403", "429"] {
+            assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+        }
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        if params.iter().any(|p| p["in"] == "path") {
+            assert!(responses.contains_key("404"), "{method} {path} lacks 404");
+        }
+        if op.get("requestBody").is_some() {
+            for status in ["400", "413", "415"] {
+                assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+            }
+        }
+        if method == "POST" {
+            assert!(params.iter().any(|p| p["name"] == "Idempotency-Key"), "{method} {path} lacks Idempotency-Key");
+            for status in ["409", "422"] {
+                assert!(responses.contains_key(status), "{method} {path} lacks {status}");
+            }
+        }
+        if params.iter().any(|p| p["name"] == "If-Match") {
+            assert!(responses.contains_key("412"), "{method} {path} lacks 412");
+        }
+    }
 }

@@ -1,0 +1,293 @@
+//! Idempotency records: what a creating request sent with an `Idempotency-Key` did.
+//!
+//! A record is kept per tenant (or the platform), caller, operation and key, with a
+//! fingerprint of the request. It goes through three states:
+//!
+//! - `in_progress`: claimed by one request (a conditional `PutItem`), with a lock that
+//!   expires after [`IN_FLIGHT_SECONDS`] in case that request dies;
+//! - `committed`: the request's state change committed — written **in the same
+//!   transaction** as the change itself (see [`Store::commit`]), so the change and the
+//!   record cannot disagree, and a request whose lock was taken over can no longer commit;
+//! - `completed`: the response is stored, for replay, until the record expires after
+//!   [`RETENTION_HOURS`].
+//!
+//! The flow around a handler lives in [`crate::http::idempotency`].
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Serialize};
+
+use super::keys::{self, Key, Keys, Stored};
+use super::{encode, key_item, Condition, Failure, Store, Write};
+use crate::domain::ids::TenantId;
+use crate::domain::tenant::now;
+use crate::error::Result;
+
+/// How long a key is remembered.
+pub const RETENTION_HOURS: i64 = 24;
+/// How long a request holds its key before another may take it over (longer than any
+/// function's timeout).
+pub const IN_FLIGHT_SECONDS: i64 = 30;
+
+/// Whose keys: a tenant's users', or the platform operators' (who have no tenant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySpace {
+    Tenant(TenantId),
+    Platform,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    InProgress,
+    Committed,
+    Completed,
+}
+
+/// A response kept for replay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
+    pub etag: Option<u64>,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub state: State,
+    /// A hash of the request (method, route, path and query parameters, body).
+    pub fingerprint: String,
+    /// Which request holds the record.
+    pub token: String,
+    /// Until when an `in_progress` record is held (seconds since the epoch).
+    pub locked_until: i64,
+    /// TTL: the record is gone after this (seconds since the epoch).
+    pub expires_at: i64,
+    pub response: Option<SavedResponse>,
+}
+
+impl Stored for Record {
+    const TYPE: &'static str = "idempotency";
+}
+
+impl Record {
+    /// Whether the record still means anything at `at` (TTL deletes lazily).
+    pub fn live(&self, at: i64) -> bool {
+        self.expires_at > at
+    }
+
+    /// Whether an `in_progress` record's holder has run out of time at `at`.
+    pub fn abandoned(&self, at: i64) -> bool {
+        self.state == State::InProgress && self.locked_until <= at
+    }
+}
+
+/// What [`Store::claim_key`] found.
+#[derive(Debug)]
+pub enum Claimed {
+    /// The key is now this request's.
+    Mine(InFlight),
+    /// Another request holds or held the key.
+    Theirs(Record),
+}
+
+/// A key held by the running request. While it runs inside [`InFlight::scope`], the
+/// first transaction it commits also moves the record to `committed`.
+#[derive(Debug, Clone)]
+pub struct InFlight {
+    key: Key,
+    record: Record,
+    marked: Arc<AtomicBool>,
+    committed: Arc<AtomicBool>,
+}
+
+tokio::task_local! {
+    static IN_FLIGHT: InFlight;
+}
+
+impl InFlight {
+    /// Runs `f` with this key in flight.
+    pub async fn scope<F: std::future::Future>(&self, f: F) -> F::Output {
+        IN_FLIGHT.scope(self.clone(), f).await
+    }
+
+    /// Whether the request committed a state change under this key.
+    pub fn committed(&self) -> bool {
+        self.committed.load(Ordering::SeqCst)
+    }
+
+    fn held_by_me(&self) -> Condition {
+        Condition::new("#token = :token AND #state = :in_progress")
+            .name("#token", "token")
+            .name("#state", "state")
+            .value(":token", AttributeValue::S(self.record.token.clone()))
+            .value(":in_progress", AttributeValue::S("in_progress".into()))
+    }
+}
+
+/// The write that marks the in-flight key `committed`, for the first transaction the
+/// request commits; `None` outside a keyed request or once marked.
+pub(super) fn commit_marker() -> Result<Option<(Write, Failure)>> {
+    let Ok(Some(flight)) = IN_FLIGHT.try_with(|f| (!f.marked.swap(true, Ordering::SeqCst)).then(|| f.clone())) else {
+        return Ok(None);
+    };
+    let record = Record { state: State::Committed, ..flight.record.clone() };
+    let item = encode(&Keys { key: flight.key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
+    Ok(Some((Write::Put { item, condition: Some(flight.held_by_me()) }, Failure::Replayed)))
+}
+
+/// Called once a transaction carrying the marker ran: committed, or not (then a later
+/// transaction of the same request carries it instead).
+pub(super) fn after_commit(committed: bool) {
+    let _ = IN_FLIGHT.try_with(|f| {
+        if committed {
+            f.committed.store(true, Ordering::SeqCst);
+        } else {
+            f.marked.store(false, Ordering::SeqCst);
+        }
+    });
+}
+
+fn condition_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &SdkError<E>) -> bool {
+    matches!(e, SdkError::ServiceError(s) if s.err().code() == Some("ConditionalCheckFailedException"))
+}
+
+impl Store {
+    /// Claims `key` for a request with `fingerprint`: one conditional `PutItem` that
+    /// succeeds when no live record exists, or when the holder of an `in_progress` one
+    /// ran out of time. Otherwise the record found.
+    pub async fn claim_key(
+        &self,
+        space: KeySpace,
+        operation: &str,
+        caller: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<Claimed> {
+        let key = keys::idempotency_key(space, operation, caller, key);
+        for _attempt in 0..3 {
+            let at = now().unix_timestamp();
+            let record = Record {
+                state: State::InProgress,
+                fingerprint: fingerprint.to_owned(),
+                token: ulid::Ulid::new().to_string(),
+                locked_until: at + IN_FLIGHT_SECONDS,
+                expires_at: at + RETENTION_HOURS * 3600,
+                response: None,
+            };
+            let item = encode(&Keys { key: key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
+            let put = self
+                .db
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression(
+                    "attribute_not_exists(PK) OR #expires <= :now OR (#state = :in_progress AND #locked <= :now)",
+                )
+                .expression_attribute_names("#expires", "expires_at")
+                .expression_attribute_names("#state", "state")
+                .expression_attribute_names("#locked", "locked_until")
+                .expression_attribute_values(":now", AttributeValue::N(at.to_string()))
+                .expression_attribute_values(":in_progress", AttributeValue::S("in_progress".into()))
+                .send()
+                .await;
+            match put {
+                Ok(_) => {
+                    return Ok(Claimed::Mine(InFlight {
+                        key,
+                        record,
+                        marked: Arc::default(),
+                        committed: Arc::default(),
+                    }))
+                }
+                Err(e) if condition_failed(&e) => {
+                    // Held by another request: read what it holds. It may have been
+                    // released in between; then claim again.
+                    if let Some(theirs) = self.get::<Record>(key.clone()).await? {
+                        return Ok(Claimed::Theirs(theirs));
+                    }
+                }
+                Err(e) => return Err(anyhow::Error::new(e).context("PutItem (idempotency key)").into()),
+            }
+        }
+        Err(crate::error::Error::conflict("a request with this Idempotency-Key is being processed; retry later"))
+    }
+
+    /// Stores the response of the request holding `flight`, for replay. A request that
+    /// lost its key (it ran out of time and another took over) stores nothing.
+    pub async fn complete_key(&self, flight: &InFlight, response: SavedResponse) -> Result<()> {
+        let record = Record { state: State::Completed, response: Some(response), ..flight.record.clone() };
+        let item = encode(&Keys { key: flight.key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
+        let held = Condition::new("#token = :token")
+            .name("#token", "token")
+            .value(":token", AttributeValue::S(flight.record.token.clone()));
+        let put = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(&held.expr)
+            .set_expression_attribute_names(held.names())
+            .set_expression_attribute_values(held.values())
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(()),
+            Err(e) if condition_failed(&e) => {
+                tracing::warn!("an idempotency key was taken over before its response was stored");
+                Ok(())
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("PutItem (idempotency response)").into()),
+        }
+    }
+
+    /// Lets go of a key whose request changed nothing (it failed before committing), so
+    /// that a retry with the same key runs again.
+    pub async fn release_key(&self, flight: &InFlight) -> Result<()> {
+        let held = flight.held_by_me();
+        let delete = self
+            .db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key_item(&flight.key)))
+            .condition_expression(&held.expr)
+            .set_expression_attribute_names(held.names())
+            .set_expression_attribute_values(held.values())
+            .send()
+            .await;
+        match delete {
+            Ok(_) => Ok(()),
+            Err(e) if condition_failed(&e) => Ok(()),
+            Err(e) => Err(anyhow::Error::new(e).context("DeleteItem (idempotency key)").into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(state: State, locked_until: i64, expires_at: i64) -> Record {
+        Record { state, fingerprint: "f".into(), token: "t".into(), locked_until, expires_at, response: None }
+    }
+
+    #[test]
+    fn a_holder_that_ran_out_of_time_has_abandoned_its_key() {
+        assert!(record(State::InProgress, 100, 1000).abandoned(100));
+        assert!(!record(State::InProgress, 101, 1000).abandoned(100));
+        // A committed or completed record is never taken over: its change happened.
+        assert!(!record(State::Committed, 100, 1000).abandoned(200));
+        assert!(!record(State::Completed, 100, 1000).abandoned(200));
+    }
+
+    #[test]
+    fn an_expired_record_means_nothing() {
+        assert!(record(State::Completed, 0, 1000).live(999));
+        assert!(!record(State::Completed, 0, 1000).live(1000));
+    }
+}
