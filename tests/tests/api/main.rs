@@ -11,6 +11,7 @@ mod local_stack;
 mod logins;
 mod matrix;
 mod members;
+mod odd_input;
 mod property;
 mod races;
 mod representations;
