@@ -89,6 +89,9 @@ impl World {
     }
 }
 
+/// A malformed body: what it is, its bytes, its headers, and the status it must get.
+type Malformed<'a> = (&'a str, Vec<u8>, &'a [(&'a str, &'a str)], Option<u16>);
+
 /// The answer is a client error, in one of the two documented shapes.
 fn refused(what: &str, a: &Answer) {
     assert!((400..500).contains(&a.status), "{what}: {} {}", a.status, a.text);
@@ -111,7 +114,7 @@ async fn no_malformed_body_path_or_query_reaches_a_5xx() {
     let json_type = [("content-type", "application/json")];
     let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
     let large = format!(r#"{{"name":"{}"}}"#, "x".repeat(70 * 1024));
-    let bodies: Vec<(&str, Vec<u8>, &[(&str, &str)], Option<u16>)> = vec![
+    let bodies: Vec<Malformed> = vec![
         ("invalid JSON", b"{\"name\":".to_vec(), &json_type, Some(400)),
         ("invalid UTF-8", b"{\"name\":\"\xff\xfe\"}".to_vec(), &json_type, Some(400)),
         ("an array", b"[null, null]".to_vec(), &json_type, Some(400)),
