@@ -203,6 +203,40 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
     for status in ["401", "429"] {
         responses.remove(status);
     }
+    // What successful answers may carry besides their body.
+    for (status, response) in responses.iter_mut() {
+        if !status.starts_with('2') {
+            continue;
+        }
+        let Some(response) = response.as_object_mut() else { continue };
+        let headers = response.entry("headers").or_insert_with(|| json!({}));
+        let Some(headers) = headers.as_object_mut() else { continue };
+        if status != "204" {
+            headers.entry("ETag").or_insert_with(|| {
+                json!({
+                    "description": "The object's version, for `If-Match` (objects that have one).",
+                    "schema": {"type": "string"}
+                })
+            });
+        }
+        if post {
+            if status == "201" {
+                headers.entry("Location").or_insert_with(|| {
+                    json!({
+                        "description": "The created object's own route, when it has one.",
+                        "schema": {"type": "string"}
+                    })
+                });
+            }
+            headers.entry("Idempotent-Replayed").or_insert_with(|| json!({
+                "description": "`true` when this is the first response to an earlier request with the same `Idempotency-Key`.",
+                "schema": {"type": "string", "enum": ["true"]}
+            }));
+        }
+        if headers.is_empty() {
+            response.remove("headers");
+        }
+    }
     let mut add = |status: &str, description: &str, content: Value| {
         let entry = responses.entry(status).or_insert_with(|| json!({"description": description}));
         if entry["description"].as_str().is_none_or(str::is_empty) {

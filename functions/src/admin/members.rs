@@ -26,6 +26,9 @@ pub(crate) async fn send_credentials(
     message: Option<&str>,
     to: Option<&Email>,
 ) -> Result<String> {
+    // Credentials link to the portal: none go out before set-up is complete (seed 004),
+    // whichever route sends them (invite, create-user, reset of a never-used login).
+    require_setup(settings)?;
     let portal_url =
         settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
 

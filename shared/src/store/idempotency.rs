@@ -180,23 +180,15 @@ impl Store {
                 expires_at: at + RETENTION_HOURS * 3600,
                 response: None,
             };
-            let item = encode(&Keys { key: key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
-            let put = self
-                .db
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression(
-                    "attribute_not_exists(PK) OR #expires <= :now OR (#state = :in_progress AND #locked <= :now)",
-                )
-                .expression_attribute_names("#expires", "expires_at")
-                .expression_attribute_names("#state", "state")
-                .expression_attribute_names("#locked", "locked_until")
-                .expression_attribute_values(":now", AttributeValue::N(at.to_string()))
-                .expression_attribute_values(":in_progress", AttributeValue::S("in_progress".into()))
-                .send()
-                .await;
-            match put {
+            let free = Condition::new(
+                "attribute_not_exists(PK) OR #expires <= :now OR (#state = :in_progress AND #locked <= :now)",
+            )
+            .name("#expires", "expires_at")
+            .name("#state", "state")
+            .name("#locked", "locked_until")
+            .value(":now", AttributeValue::N(at.to_string()))
+            .value(":in_progress", AttributeValue::S("in_progress".into()));
+            match self.put_record(&key, &record, &free).await? {
                 Ok(_) => {
                     return Ok(Claimed::Mine(InFlight {
                         key,
@@ -222,21 +214,10 @@ impl Store {
     /// lost its key (it ran out of time and another took over) stores nothing.
     pub async fn complete_key(&self, flight: &InFlight, response: SavedResponse) -> Result<()> {
         let record = Record { state: State::Completed, response: Some(response), ..flight.record.clone() };
-        let item = encode(&Keys { key: flight.key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
         let held = Condition::new("#token = :token")
             .name("#token", "token")
             .value(":token", AttributeValue::S(flight.record.token.clone()));
-        let put = self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(&held.expr)
-            .set_expression_attribute_names(held.names())
-            .set_expression_attribute_values(held.values())
-            .send()
-            .await;
-        match put {
+        match self.put_record(&flight.key, &record, &held).await? {
             Ok(_) => Ok(()),
             Err(e) if condition_failed(&e) => {
                 tracing::warn!("an idempotency key was taken over before its response was stored");
@@ -244,6 +225,27 @@ impl Store {
             }
             Err(e) => Err(anyhow::Error::new(e).context("PutItem (idempotency response)").into()),
         }
+    }
+
+    /// One conditional `PutItem` of a record.
+    async fn put_record(
+        &self,
+        key: &Key,
+        record: &Record,
+        condition: &Condition,
+    ) -> Result<Result<(), SdkError<aws_sdk_dynamodb::operation::put_item::PutItemError>>> {
+        let item = encode(&Keys { key: key.clone(), gsi1: None, gsi2: None }, Record::TYPE, record)?;
+        Ok(self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(&condition.expr)
+            .set_expression_attribute_names(condition.names())
+            .set_expression_attribute_values(condition.values())
+            .send()
+            .await
+            .map(|_| ()))
     }
 
     /// Lets go of a key whose request changed nothing (it failed before committing), so
