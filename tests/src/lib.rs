@@ -1,8 +1,9 @@
 //! The integration-test harness. `spawn_app()` gives each test its own isolated world on
-//! one shared moto: its own account (so its own table, pool and bucket), provisioned as
+//! one of a few shared motos: its own account (so its own table, pool and bucket), provisioned as
 //! the template declares, and its own local gateway on a free port, running the real
 //! handlers with the real SDK clients.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 pub mod model;
@@ -19,36 +20,54 @@ pub use portico_local::client::Answer;
 /// The password tests give their users.
 pub const PASSWORD: &str = "Test-Pass-2026!x";
 
-static MOTO: OnceLock<String> = OnceLock::new();
+static MOTOS: OnceLock<Vec<String>> = OnceLock::new();
+static NEXT: AtomicUsize = AtomicUsize::new(0);
 
-/// One moto for the whole test binary, on a free port. It runs on a thread that lives
-/// as long as the process, and dies with it.
+/// How many moto servers a test binary starts: moto answers on one core (Python's GIL),
+/// so one server per core lets parallel tests use the machine.
+fn moto_servers() -> usize {
+    std::env::var("PORTICO_TEST_MOTO_SERVERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .clamp(1, 8)
+}
+
+/// The moto servers of this test binary, each on a free port, started together on first
+/// use; tests take them in turn. Each runs on a thread that lives as long as the process,
+/// and dies with it.
 fn moto_endpoint() -> &'static str {
-    MOTO.get_or_init(|| {
+    let motos = MOTOS.get_or_init(|| {
         if let Ok(endpoint) = std::env::var("PORTICO_TEST_AWS_ENDPOINT") {
-            return endpoint;
+            return vec![endpoint];
         }
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let started = free_port().and_then(Moto::start);
-            match started {
-                Ok(moto) => {
-                    let _ = tx.send(Ok(moto.endpoint.clone()));
-                    loop {
-                        std::thread::park();
+        let started: Vec<_> = (0..moto_servers())
+            .map(|_| {
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || match free_port().and_then(Moto::start) {
+                    Ok(moto) => {
+                        let _ = tx.send(Ok(moto.endpoint.clone()));
+                        loop {
+                            std::thread::park();
+                        }
                     }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(e.to_string()));
-                }
-            }
-        });
-        match rx.recv() {
-            Ok(Ok(endpoint)) => endpoint,
-            Ok(Err(e)) => panic!("could not start moto: {e}"),
-            Err(_) => panic!("could not start moto"),
-        }
-    })
+                    Err(e) => {
+                        let _ = tx.send(Err(e.to_string()));
+                    }
+                });
+                rx
+            })
+            .collect();
+        started
+            .into_iter()
+            .map(|rx| match rx.recv() {
+                Ok(Ok(endpoint)) => endpoint,
+                Ok(Err(e)) => panic!("could not start moto: {e}"),
+                Err(_) => panic!("could not start moto"),
+            })
+            .collect()
+    });
+    &motos[NEXT.fetch_add(1, Ordering::Relaxed) % motos.len()]
 }
 
 pub struct TestApp {
