@@ -123,6 +123,9 @@ routes! {
     "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get [Read],
     "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept [Write],
     "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline [Write],
+    "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesRead],
+    "GET" "/admin/quotes/{quote_id}" => "GetQuote": admin::quotes::get [Read],
+    "GET" "/admin/quotes" => "ListQuotes": admin::quotes::list [Read],
     "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
@@ -138,6 +141,10 @@ routes! {
     "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create [Write, FilesRead],
     "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list [Read],
     "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get [Read],
+    "GET" "/portal/quotes" => "ListMyQuotes": portal::quotes::list [Read],
+    "GET" "/portal/quotes/{quote_id}" => "GetMyQuote": portal::quotes::get [Read, FilesRead],
+    "POST" "/portal/quotes/{quote_id}/approve" => "ApproveQuote": portal::quotes::approve [Write],
+    "POST" "/portal/quotes/{quote_id}/reject" => "RejectQuote": portal::quotes::reject [Write],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

@@ -79,6 +79,9 @@ impl Modify for BearerAuth {
         crate::admin::work_requests::get,
         crate::admin::work_requests::accept,
         crate::admin::work_requests::decline,
+        crate::admin::quotes::upsert,
+        crate::admin::quotes::get,
+        crate::admin::quotes::list,
         crate::admin::files::create,
         crate::admin::files::download,
         crate::portal::me::get,
@@ -94,6 +97,10 @@ impl Modify for BearerAuth {
         crate::portal::work_requests::create,
         crate::portal::work_requests::list,
         crate::portal::work_requests::get,
+        crate::portal::quotes::list,
+        crate::portal::quotes::get,
+        crate::portal::quotes::approve,
+        crate::portal::quotes::reject,
     ),
     tags((name = "platform"), (name = "admin"), (name = "portal"))
 )]

@@ -38,3 +38,5 @@ page_schema!(JobPage, portico::domain::job::JobView);
 page_schema!(PortalJobPage, portico::domain::job::PortalJobView);
 page_schema!(NotePage, portico::domain::note::NoteView);
 page_schema!(WorkRequestPage, portico::domain::work_request::WorkRequestView);
+page_schema!(QuotePage, portico::domain::quote::QuoteView);
+page_schema!(PortalQuotePage, portico::domain::quote::PortalQuoteView);

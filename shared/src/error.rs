@@ -54,6 +54,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error, naming `to` where it named the field `from` (a helper that checks
+    /// `file_ids` used for a single `file_id`).
+    pub fn renamed_field(self, from: &str, to: &str) -> Self {
+        match self {
+            Error::BadRequest { detail, errors } => Error::BadRequest {
+                detail,
+                errors: errors
+                    .into_iter()
+                    .map(|e| if e.field == from { FieldError { field: to.to_owned(), ..e } } else { e })
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Error::BadRequest { detail: detail.into(), errors: Vec::new() }
     }

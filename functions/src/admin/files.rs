@@ -40,14 +40,23 @@ pub async fn download(app: &App, req: Req) -> Result<Reply> {
 
 /// A short-lived download link for `file`.
 pub async fn link(app: &App, tenant: portico::domain::ids::TenantId, file: &StoredFile) -> Result<Reply> {
+    Reply::ok(&download_view(app, tenant, &file.file_ref()).await?)
+}
+
+/// A short-lived download link for a file known by its reference.
+pub async fn download_view(
+    app: &App,
+    tenant: portico::domain::ids::TenantId,
+    file: &portico::domain::file::FileRef,
+) -> Result<DownloadView> {
     let url = app
         .files()
         .download_url(
-            &keys::object_key(tenant, file.id),
+            &keys::object_key(tenant, file.file_id),
             &file.name,
             &file.content_type,
             Duration::from_secs(DOWNLOAD_URL_SECONDS),
         )
         .await?;
-    Reply::ok(&DownloadView { url, expires_at: now() + time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64) })
+    Ok(DownloadView { url, expires_at: now() + time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64) })
 }

@@ -22,6 +22,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<AccessGrou
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let mut input: NewGroup = req.body()?;
+    portico::domain::quote::check_limits("approval_limits", &input.approval_limits)?;
     let scope = app.store.resolve_scope(admin.tenant, None, input.scope.take()).await?;
     let group = AccessGroup::create(input, scope);
     let reply = Reply::created(&group.view())?.etag(group.version).at(format!("/admin/access-groups/{}", group.id));
@@ -59,6 +60,9 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let mut patch: GroupPatch = req.body()?;
+    if let Some(Some(limits)) = &patch.approval_limits {
+        portico::domain::quote::check_limits("approval_limits", limits)?;
+    }
     let before = load(app, &req, &admin).await?;
     guard::if_match(&req, before.version)?;
     let scope = match patch.scope.take() {

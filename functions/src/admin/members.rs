@@ -95,6 +95,7 @@ pub(crate) fn require_setup(settings: &Settings) -> Result<()> {
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let mut input: NewMember = req.body()?;
+    portico::domain::quote::check_limits("approval_limits", &input.approval_limits)?;
     let none = std::collections::BTreeMap::new();
     let members_query = keys::members_of_customer(admin.tenant, input.customer_id);
     let wanted = [keys::customer_key(admin.tenant, input.customer_id), keys::settings_key(admin.tenant)];
@@ -199,6 +200,9 @@ async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;
     let mut patch: MemberPatch = req.body()?;
+    if let Some(Some(limits)) = &patch.approval_limits {
+        portico::domain::quote::check_limits("approval_limits", limits)?;
+    }
     let before = load(app, &req, &admin).await?;
     guard::if_match(&req, before.version)?;
     let scope = match patch.scope.take() {

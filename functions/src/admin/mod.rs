@@ -7,6 +7,7 @@ pub mod files;
 pub mod groups;
 pub mod jobs;
 pub mod members;
+pub mod quotes;
 pub mod settings;
 pub mod sites;
 pub mod work_requests;

@@ -2,6 +2,7 @@
 
 pub mod jobs;
 pub mod me;
+pub mod quotes;
 pub mod sites;
 pub mod uploads;
 pub mod work_requests;

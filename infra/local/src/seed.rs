@@ -214,7 +214,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
             "job_title": "Facilities manager", "phone": "+31612345001",
             "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "view_documents", "view_messages"],
-            "notifications": ["quotes", "invoices", "jobs_completed"]
+            "notifications": ["quotes", "invoices", "jobs_completed"],
+            "approval_limits": {"EUR": 1_000_000}
         })))
         .await?)?;
     let sam = "sam@harbor.test";
@@ -374,6 +375,40 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     .await?;
     let body = json!({"subject": "Lights flicker in the staff room", "site_id": hq, "work_order_type": "repair"});
     api.expect(201, "POST", "/portal/work-requests", &carla_token, Some(&body)).await?;
+
+    // Quotes: one for Carla to approve (with its PDF), one she approved, one expired, one
+    // above her approval limit of EUR 10,000.00, and a draft she does not see.
+    let quote_pdf =
+        api.upload(&admin, "/admin/files", "Quote Q-24010.pdf", "application/pdf", &pdf("quote Q-24010"), None).await?;
+    let quotes = [
+        ("Q-24008", &hq, "Replace the staff-room lighting", 42_000, "sent", "2027-06-30T23:59:59Z", None),
+        ("Q-24009", &hq, "Repaint the loading dock", 310_000, "sent", "2026-10-31T23:59:59Z", None),
+        (
+            "Q-24010",
+            &hq,
+            "Replace the boiler's expansion vessel",
+            189_000,
+            "sent",
+            "2027-06-30T23:59:59Z",
+            Some(&quote_pdf),
+        ),
+        ("Q-24011", &north, "New entrance doors", 1_240_000, "sent", "2027-06-30T23:59:59Z", None),
+        ("Q-24012", &hq, "Solar panels (draft)", 2_500_000, "draft", "2027-06-30T23:59:59Z", None),
+    ];
+    for (reference, site, title, price, status, valid_until, file) in quotes {
+        let customer = if site == &north { &outlets } else { &harbor };
+        let body = json!({
+            "customer_id": customer, "site_id": site, "title": title, "currency": "EUR", "tax_rate_bps": 2100,
+            "lines": [{"description": title, "quantity": 1, "unit_price": price},
+                      {"description": "Labour (hours)", "quantity": 2.5, "unit_price": 7_500}],
+            "status": status, "valid_until": valid_until, "file_id": file
+        });
+        api.expect(201, "PUT", &format!("/admin/quotes/{reference}"), &admin, Some(&body)).await?;
+    }
+    let approved = api.expect(200, "GET", "/admin/quotes/Q-24008", &admin, None).await?;
+    let body =
+        json!({"signed_by": "Carla Customer", "comment": "Please do it on a Saturday.", "po_number": "PO-2026-0412"});
+    api.expect(200, "POST", &format!("/portal/quotes/{}/approve", id(&approved)?), &carla_token, Some(&body)).await?;
 
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),

@@ -20,7 +20,7 @@ use portico_functions::{Access, Route, ROUTES};
 use serde_json::{json, Map, Value};
 
 /// The areas, in the order the root template lists their stacks.
-pub const AREAS: &[&str] = &["platform", "access", "work", "portal"];
+pub const AREAS: &[&str] = &["platform", "access", "work", "records", "portal"];
 
 /// The area (nested stack) a route belongs to.
 pub fn area(route: &Route) -> &'static str {
@@ -29,6 +29,7 @@ pub fn area(route: &Route) -> &'static str {
         (Some("platform"), _) => "platform",
         (Some("portal"), _) => "portal",
         (Some("admin"), Some("jobs" | "work-requests" | "files")) => "work",
+        (Some("admin"), Some("quotes" | "invoices" | "assets" | "documents")) => "records",
         _ => "access",
     }
 }

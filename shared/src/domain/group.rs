@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::ids::GroupId;
-use super::member::{Member, Permission};
+use super::member::{ApprovalLimits, Member, Permission};
 use super::scope::{Coverage, Grant, Scope, ScopeInput};
 use super::tenant::{now, Timestamp};
 use super::text::Name;
@@ -38,6 +38,8 @@ pub struct AccessGroup {
     pub scope: Scope,
     pub permissions: BTreeSet<Permission>,
     pub reports: BTreeSet<Report>,
+    #[serde(default)]
+    pub approval_limits: ApprovalLimits,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
     #[serde(with = "time::serde::rfc3339")]
@@ -55,6 +57,9 @@ pub struct NewGroup {
     pub permissions: BTreeSet<Permission>,
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub reports: BTreeSet<Report>,
+    /// The most the group's members may approve per quote, per currency (minor units).
+    #[serde(default)]
+    pub approval_limits: ApprovalLimits,
 }
 
 /// `PATCH /admin/access-groups/{group_id}`.
@@ -67,6 +72,10 @@ pub struct GroupPatch {
     pub permissions: Option<BTreeSet<Permission>>,
     #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub reports: Option<BTreeSet<Report>>,
+    /// `null` or `{}` removes every limit.
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<ApprovalLimits>)]
+    pub approval_limits: Option<Option<ApprovalLimits>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -76,6 +85,7 @@ pub struct GroupView {
     pub scope: ScopeInput,
     pub permissions: BTreeSet<Permission>,
     pub reports: BTreeSet<Report>,
+    pub approval_limits: ApprovalLimits,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -94,6 +104,7 @@ impl AccessGroup {
             scope,
             permissions: input.permissions,
             reports: input.reports,
+            approval_limits: input.approval_limits,
             created_at: at,
             updated_at: at,
             version: 1,
@@ -114,6 +125,9 @@ impl AccessGroup {
         if let Some(v) = patch.reports {
             self.reports = v;
         }
+        if let Some(v) = patch.approval_limits {
+            self.approval_limits = v.unwrap_or_default();
+        }
         self.updated_at = now();
         self.version += 1;
     }
@@ -125,6 +139,7 @@ impl AccessGroup {
             scope: self.scope.to_input(),
             permissions: self.permissions.clone(),
             reports: self.reports.clone(),
+            approval_limits: self.approval_limits.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
@@ -172,6 +187,8 @@ pub struct Rights {
     pub permissions: BTreeSet<Permission>,
     pub reports: BTreeSet<Report>,
     pub scope: Scope,
+    /// Per currency, the highest approval limit among the member's and their groups'.
+    pub approval_limits: ApprovalLimits,
 }
 
 impl Rights {
@@ -191,7 +208,10 @@ impl Rights {
             reports.extend(g.reports.iter().copied());
             grants.extend(g.scope.grants().iter().filter_map(|grant| clip(member, grant)));
         }
-        Self { permissions, reports, scope: Scope::new(grants) }
+        let approval_limits = super::quote::effective_limits(
+            std::iter::once(&member.approval_limits).chain(mine.iter().map(|g| &g.approval_limits)),
+        );
+        Self { permissions, reports, scope: Scope::new(grants), approval_limits }
     }
 }
 
@@ -255,6 +275,7 @@ mod tests {
             permissions: Permission::ALL.into_iter().collect(),
             reports: BTreeSet::new(),
             scope: Scope::default(),
+            approval_limits: Default::default(),
         };
         assert!(require(&settings, &all, Feature::Quotes, Permission::ViewQuotes).is_ok());
         settings.features.remove(&Feature::Quotes);

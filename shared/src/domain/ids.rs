@@ -135,6 +135,15 @@ public_id!(
     AssetId, "ast"
 );
 
+public_id!(
+    /// A quote published by the back office (`quo_…`).
+    QuoteId, "quo"
+);
+public_id!(
+    /// An invoice published by the back office (`inv_…`).
+    InvoiceId, "inv"
+);
+
 /// A tenant: one field-service company (`ten_…`).
 ///
 /// Deliberately not `Deserialize` and without a public constructor: a tenant id is never

@@ -1,6 +1,6 @@
 //! Portal members: customer staff with a login, their permissions and scope.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,19 @@ impl Permission {
         Permission::ViewMessages,
         Permission::ViewReports,
     ];
+}
+
+/// Approval limits: the most a member may approve per quote, per currency, in minor units
+/// (`{"EUR": 500000}` is EUR 5,000.00).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct ApprovalLimits(pub BTreeMap<super::text::Currency, i64>);
+
+impl std::ops::Deref for ApprovalLimits {
+    type Target = BTreeMap<super::text::Currency, i64>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 /// Email notification kinds a member can opt into.
@@ -88,6 +101,9 @@ pub struct Member {
     pub locale: Option<Locale>,
     pub admin: bool,
     pub permissions: BTreeSet<Permission>,
+    /// The most this member may approve per quote, per currency (minor units).
+    #[serde(default)]
+    pub approval_limits: ApprovalLimits,
     pub scope: Scope,
     pub notifications: BTreeSet<NotificationKind>,
     pub status: MemberStatus,
@@ -120,6 +136,10 @@ pub struct NewMember {
     pub admin: Option<bool>,
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub permissions: BTreeSet<Permission>,
+    /// The most the member may approve per quote, per currency, in minor units
+    /// (`{"EUR": 500000}`); none by default. With groups, the highest limit applies.
+    #[serde(default)]
+    pub approval_limits: ApprovalLimits,
     /// Defaults to the member's whole customer.
     pub scope: Option<ScopeInput>,
     /// Access groups; their rights add to the member's own.
@@ -170,6 +190,10 @@ pub struct MemberPatch {
     pub admin: Option<bool>,
     #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub permissions: Option<BTreeSet<Permission>>,
+    /// `null` or `{}` removes every limit.
+    #[serde(default, deserialize_with = "super::tenant::double_option")]
+    #[schema(value_type = Option<ApprovalLimits>)]
+    pub approval_limits: Option<Option<ApprovalLimits>>,
     pub scope: Option<ScopeInput>,
     #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub group_ids: Option<BTreeSet<super::ids::GroupId>>,
@@ -219,6 +243,7 @@ pub struct MemberView {
     pub locale: Option<Locale>,
     pub admin: bool,
     pub permissions: BTreeSet<Permission>,
+    pub approval_limits: ApprovalLimits,
     /// What the member can actually do: every permission when `admin`.
     pub effective_permissions: BTreeSet<Permission>,
     pub scope: ScopeInput,
@@ -258,6 +283,7 @@ impl Member {
             locale: input.locale,
             admin: input.admin.unwrap_or(is_first),
             permissions: input.permissions,
+            approval_limits: input.approval_limits,
             scope,
             notifications: input.notifications,
             status: MemberStatus::NotInvited,
@@ -295,6 +321,9 @@ impl Member {
         }
         if let Some(v) = patch.permissions {
             self.permissions = v;
+        }
+        if let Some(v) = patch.approval_limits {
+            self.approval_limits = v.unwrap_or_default();
         }
         if let Some(v) = scope {
             self.scope = v;
@@ -367,6 +396,7 @@ impl Member {
             locale: self.locale,
             admin: self.admin,
             permissions: self.permissions.clone(),
+            approval_limits: self.approval_limits.clone(),
             effective_permissions: self.effective_permissions(),
             scope: self.scope.to_input(),
             group_ids: self.group_ids.clone(),

@@ -13,6 +13,11 @@ pub fn now() -> Timestamp {
     OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
+/// A time as RFC 3339 text, for messages.
+pub fn rfc3339(t: Timestamp) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 /// A time as Portico keeps it: UTC, whole seconds.
 pub fn utc_seconds(t: Timestamp) -> Timestamp {
     let t = t.to_offset(time::UtcOffset::UTC);

@@ -16,7 +16,7 @@ fn has_control_chars(s: &str, allow_newlines: bool) -> bool {
 macro_rules! text_type {
     ($(#[$doc:meta])* $name:ident, $parse:expr) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
         #[serde(transparent)]
         pub struct $name(String);
 

@@ -19,9 +19,11 @@
 //! | request  | `T#t`               | `WR#w`           | `T#t#CUS#c#WR`           | `<created>#w`           |
 //! | note     | `T#t`               | `NOTE#j#n`       |                          |                         |
 //! | file     | `T#t`               | `FILE#f`         |                          |                         |
+//! | quote    | `T#t`               | `QUO#q`          | `T#t#CUS#c#QUO`          | `<created>#q`           |
+//! | quote ref| `T#t`               | `QUOREF#ref`     |                          |                         |
 //!
 //! Sites in a division also carry `GSI2PK = T#t#DIV#d`, `GSI2SK = SITE#s` (index GSI2).
-//! Jobs and work requests also carry `GSI2PK = T#t#SITE#s#JOB` (`…#WR`) with the same
+//! Jobs, work requests and quotes also carry `GSI2PK = T#t#SITE#s#JOB` (`…#WR`, `…#QUO`) with the same
 //! sort key as GSI1: their site's partition, newest first.
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
@@ -33,11 +35,12 @@ use crate::domain::division::Division;
 use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::ids::{
-    ContactId, CustomerId, DivisionId, FileId, GroupId, JobId, MemberId, SiteId, TenantId, WorkRequestId,
+    ContactId, CustomerId, DivisionId, FileId, GroupId, JobId, MemberId, QuoteId, SiteId, TenantId, WorkRequestId,
 };
 use crate::domain::job::Job;
 use crate::domain::member::Member;
 use crate::domain::note::Note;
+use crate::domain::quote::Quote;
 use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
@@ -318,6 +321,48 @@ pub fn requests_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
     QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#WR", t(tenant)), sk_prefix: None }
 }
 
+impl Stored for Quote {
+    const TYPE: &'static str = "quote";
+}
+
+impl Entity for Quote {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let sort = format!("{}#{}", stamp(self.created_at), self.id);
+        Keys {
+            key: quote_key(tenant, self.id),
+            gsi1: Some(Key { pk: quotes_of_customer(tenant, self.customer_id).pk, sk: sort.clone() }),
+            gsi2: Some(Key { pk: quotes_at_site(tenant, self.site_id).pk, sk: sort }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn quote_key(tenant: TenantId, id: QuoteId) -> Key {
+    Key { pk: t(tenant), sk: format!("QUO#{id}") }
+}
+
+/// Claims the back office's reference for one quote (the upsert key).
+pub fn quote_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("QUOREF#{reference}") }
+}
+
+/// Every quote of the tenant, by id (creation order).
+pub fn all_quotes(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("QUO#".into()) }
+}
+
+/// The quotes for one customer's own sites, by creation time (GSI1).
+pub fn quotes_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#QUO", t(tenant)), sk_prefix: None }
+}
+
+/// The quotes for one site, by creation time (GSI2).
+pub fn quotes_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#QUO", t(tenant)), sk_prefix: None }
+}
+
 impl Stored for Note {
     const TYPE: &'static str = "note";
 }
@@ -495,6 +540,9 @@ mod tests {
             requests_of_customer(tenant, CustomerId::generate()),
             requests_at_site(tenant, SiteId::generate()),
             notes_of_job(tenant, JobId::generate()),
+            all_quotes(tenant),
+            quotes_of_customer(tenant, CustomerId::generate()),
+            quotes_at_site(tenant, SiteId::generate()),
         ] {
             assert!(q.pk.starts_with(&prefix), "{q:?}");
         }

@@ -27,6 +27,10 @@ pub const JOB: &str = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S";
 pub const WORK_REQUEST: &str = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
 pub const SPARE_WORK_REQUEST: &str = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9V";
 pub const FILE: &str = "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W";
+/// A sent quote at `SITE` (reference `Q-1001`), approved by the fixtures' member.
+pub const QUOTE: &str = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X";
+/// A sent quote at `SITE` (reference `Q-1002`), rejected by the fixtures' member.
+pub const SPARE_QUOTE: &str = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9Y";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -89,6 +93,15 @@ impl World {
             }
         };
         let (work_request, spare_work_request) = (request("Leak").await, request("Noise").await);
+        // Quotes: two sent ones to decide, and a draft the upsert fixture publishes.
+        let publish = |reference: &'static str, status: &'static str| {
+            let body = json!({"customer_id": customer, "site_id": site, "title": "Repair", "currency": "EUR",
+                "lines": [{"description": "Work", "quantity": 2, "unit_price": 5000}], "status": status});
+            let path = format!("/admin/quotes/{reference}");
+            async move { portico_tests::id(&app.api.expect(201, "PUT", &path, &t.admin, Some(&body)).await.unwrap()) }
+        };
+        let (quote, spare_quote) = (publish("Q-1001", "sent").await, publish("Q-1002", "sent").await);
+        publish("Q-1003", "draft").await;
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -108,6 +121,8 @@ impl World {
                 (WORK_REQUEST, work_request),
                 (SPARE_WORK_REQUEST, spare_work_request),
                 (FILE, file),
+                (QUOTE, quote),
+                (SPARE_QUOTE, spare_quote),
             ],
         }
     }

@@ -13,6 +13,7 @@ mod matrix;
 mod members;
 mod odd_input;
 mod property;
+mod quotes;
 mod races;
 mod representations;
 mod resources;

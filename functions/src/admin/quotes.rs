@@ -1,0 +1,167 @@
+//! `/admin/quotes`: the back office publishes quotes. `PUT /admin/quotes/{quote_id}` is an
+//! upsert keyed by the back office's own reference, like jobs: the first PUT creates
+//! (201), later ones replace (200), a PUT that changes nothing writes nothing — and a
+//! decided quote keeps its decision (see `portico::domain::quote`).
+
+use portico::domain::customer::Customer;
+use portico::domain::file::FileOwner;
+use portico::domain::ids::{CustomerId, QuoteId, TenantId};
+use portico::domain::quote::{Quote, QuoteFilter, QuoteInput, QuoteStatus, QuoteView};
+use portico::domain::site::Site;
+use portico::domain::tenant::now;
+use portico::domain::text::ExternalRef;
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Claim, Tx};
+use portico::{App, Error, Result};
+
+use crate::schema::Problem;
+
+/// A quote by Portico id (`quo_…`) or by the back office's reference.
+pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Quote>> {
+    if let Ok(id) = QuoteId::parse(id_or_ref) {
+        return app.store.get::<Quote>(keys::quote_key(tenant, id)).await;
+    }
+    let Ok(reference) = ExternalRef::parse(id_or_ref) else { return Ok(None) };
+    let Some(claim) = app.store.get::<Claim>(keys::quote_ref(tenant, &reference)).await? else { return Ok(None) };
+    let Ok(id) = QuoteId::parse(&claim.owner) else { return Ok(None) };
+    app.store.get::<Quote>(keys::quote_key(tenant, id)).await
+}
+
+/// The status filter as a query condition (on the stored status; `expired` is a `sent`
+/// quote, told apart after the read).
+pub fn conditions(filter: &QuoteFilter) -> Conditions {
+    Conditions::default().any_of("status", &filter.stored())
+}
+
+#[utoipa::path(put, path = "/admin/quotes/{quote_id}", tag = "admin", request_body = QuoteInput,
+    params(("quote_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = QuoteView), (status = 201, body = QuoteView), (status = 400, body = Problem),
+        (status = 409, body = Problem, description = "The customer decided this quote: its offer and decision stay"),
+        (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let reference = ExternalRef::parse(&req.path_param("quote_id")?)
+        .map_err(|e| Error::invalid_field("quote_id", e.to_string()))?;
+    let input: QuoteInput = req.body()?;
+    input.validate()?;
+    let tenant = admin.tenant;
+    let mut wanted = vec![
+        keys::customer_key(tenant, input.customer_id),
+        keys::site_key(tenant, input.site_id),
+        keys::quote_ref(tenant, &reference),
+    ];
+    wanted.extend(input.job_id.map(|j| keys::job_key(tenant, j)));
+    let found = app.store.batch(&wanted).await?;
+    let customer = found.one::<Customer>()?.ok_or_else(|| {
+        Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
+    })?;
+    match found.one::<Site>()? {
+        Some(site) if site.customer_id == customer.id => {}
+        _ => {
+            return Err(Error::invalid_field(
+                "site_id",
+                format!("site `{}` is not a site of customer `{}`", input.site_id, customer.id),
+            ))
+        }
+    }
+    if let Some(job_id) = input.job_id {
+        match found.one::<portico::domain::job::Job>()? {
+            Some(job) if job.customer_id == customer.id => {}
+            _ => return Err(Error::invalid_field("job_id", format!("job `{job_id}` is not a job of this customer"))),
+        }
+    }
+    let before = match found.one::<Claim>()? {
+        Some(claim) => {
+            let id = QuoteId::parse(&claim.owner).map_err(|e| anyhow::anyhow!("a quote claim names no quote: {e}"))?;
+            Some(
+                app.store
+                    .get::<Quote>(keys::quote_key(tenant, id))
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("claimed quote missing"))?,
+            )
+        }
+        None => None,
+    };
+    if let Some(before) = &before {
+        guard::if_match(&req, before.version)?;
+    }
+    input.check_echo(&reference, before.as_ref())?;
+
+    let mut tx = Tx::new(tenant, admin.actor());
+    // The PDF: the one attached before, or a new upload of the tenant's.
+    let file = match (input.file_id, before.as_ref().and_then(|b| b.file.clone())) {
+        (None, _) => None,
+        (Some(id), Some(known)) if known.file_id == id => Some(known),
+        (Some(id), _) => crate::files::attachable(app, tenant, &FileOwner::Tenant, &[id], &mut tx)
+            .await
+            .map_err(|e| e.renamed_field("file_ids", "file_id"))?
+            .first()
+            .map(|f| f.file_ref()),
+    };
+
+    match before {
+        None => {
+            let quote = Quote::create(reference.clone(), input, customer.path.clone(), file)?;
+            tx.claim(
+                keys::quote_ref(tenant, &reference),
+                &quote.id.to_string(),
+                "this reference is being published; try again",
+            );
+            tx.create(&quote, "quote.created", "the quote exists")?;
+            app.store.commit(tx).await?;
+            Ok(Reply::created(&quote.view())?.etag(quote.version).at(format!("/admin/quotes/{}", quote.id)))
+        }
+        Some(before) => {
+            let mut after = before.clone();
+            after.replace(input, customer.path.clone(), file)?;
+            if after.same_as(&before) {
+                return Ok(Reply::ok(&before.view())?.etag(before.version));
+            }
+            after.touch();
+            tx.update(&before, &after, before.version, "quote.updated")?;
+            app.store.commit(tx).await?;
+            Ok(Reply::ok(&after.view())?.etag(after.version))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/admin/quotes/{quote_id}", tag = "admin",
+    params(("quote_id" = String, Path, description = "Portico's id (`quo_…`) or the back office's reference")),
+    responses((status = 200, body = QuoteView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let quote = find(app, admin.tenant, &req.path_param("quote_id")?).await?.ok_or(Error::NotFound)?;
+    Ok(Reply::ok(&quote.view())?.etag(quote.version))
+}
+
+#[utoipa::path(get, path = "/admin/quotes", tag = "admin",
+    params(
+        ("customer_id" = Option<String>, Query, description = "Only this customer's quotes"),
+        ("site_id" = Option<String>, Query),
+        ("status" = Option<String>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::QuotePage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let filter = QuoteFilter::parse(|k| req.query(k), &QuoteStatus::ALL)?;
+    let customer = req
+        .query("customer_id")
+        .map(|v| CustomerId::parse(&v).map_err(|e| Error::invalid_field("customer_id", e.to_string())))
+        .transpose()?;
+    let tenant = admin.tenant;
+    let source = match (filter.site_id, customer) {
+        (Some(site), _) => Source::all(keys::quotes_at_site(tenant, site)),
+        (None, Some(c)) => Source::all(keys::quotes_of_customer(tenant, c)),
+        (None, None) => Source::all(keys::all_quotes(tenant)),
+    };
+    let list = format!("admin-quotes|{tenant}|{filter:?}|{customer:?}");
+    let mut page = app.store.newest_first::<Quote>(&list, &[source], &conditions(&filter), &paging).await?;
+    let at = now();
+    page.items.retain(|q| customer.is_none_or(|c| q.customer_id == c) && filter.admits(q, at));
+    Reply::ok(&page.map(|q| q.view()))
+}

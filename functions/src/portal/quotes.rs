@@ -1,0 +1,196 @@
+//! `/portal/quotes`: the member's quotes — list, detail with lines and the PDF, and the
+//! decision: approve (signature, comment, PO number) or reject (signature, reason).
+//!
+//! Members see the quotes (never drafts) at the sites their scope covers, with
+//! `view_quotes`; they decide with `approve_quotes`. A decision is final and the first
+//! one wins: it is a version-checked write, so of racing decisions exactly one commits
+//! and the others answer 422 with what was decided. A member whose approval limit (their
+//! own or their groups', per currency) is below the total gets 403 naming the limit,
+//! and the attempt is recorded on the quote for the admin to see.
+
+use portico::domain::group::require;
+use portico::domain::ids::QuoteId;
+use portico::domain::member::Permission;
+use portico::domain::money::display;
+use portico::domain::quote::{
+    Approval, ApprovalAttempt, Decision, Outcome, PortalQuoteView, Quote, QuoteFilter, QuoteStatus, Rejection,
+};
+use portico::domain::settings::Feature;
+use portico::domain::tenant::now;
+use portico::http::guard::Portal;
+use portico::http::{guard, Reply, Req};
+use portico::store::keys;
+use portico::{App, Error, Result};
+
+use crate::schema::Problem;
+
+/// What members may filter on: everything but drafts, which they never see.
+const VISIBLE: [QuoteStatus; 5] =
+    [QuoteStatus::Sent, QuoteStatus::Approved, QuoteStatus::Rejected, QuoteStatus::Expired, QuoteStatus::Withdrawn];
+
+/// The quote, if the member may see it; anything else is a 404.
+async fn visible_quote(app: &App, portal: &Portal, req: &Req) -> Result<Quote> {
+    let id = req.path_id("quote_id", QuoteId::parse)?;
+    let quote = app.store.get::<Quote>(keys::quote_key(portal.principal.tenant, id)).await?.ok_or(Error::NotFound)?;
+    if quote.status == QuoteStatus::Draft
+        || !super::jobs::covers_site(app, portal, quote.site_id, &quote.customer_path).await?
+    {
+        return Err(Error::NotFound);
+    }
+    Ok(quote)
+}
+
+fn may_decide(portal: &Portal) -> bool {
+    portal.rights.permissions.contains(&Permission::ApproveQuotes)
+}
+
+#[utoipa::path(get, path = "/portal/quotes", tag = "portal",
+    params(
+        ("status" = Option<String>, Query, description = "Comma-separated: sent, approved, rejected, expired, withdrawn"),
+        ("site_id" = Option<String>, Query),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::PortalQuotePage), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
+    let paging = req.paging()?;
+    let mut filter = QuoteFilter::parse(|k| req.query(k), &VISIBLE)?;
+    if filter.statuses.is_empty() {
+        filter.statuses = VISIBLE.to_vec();
+    }
+    let tenant = portal.principal.tenant;
+    let parts = super::jobs::partitions(app, &portal, filter.site_id).await?;
+    let sources = portico::store::access::sources(
+        &parts,
+        |c| keys::quotes_of_customer(tenant, c),
+        |s| keys::quotes_at_site(tenant, s),
+        None,
+        None,
+    );
+    let list = format!("portal-quotes|{tenant}|{}|{filter:?}", portal.rights_version());
+    let conditions = crate::admin::quotes::conditions(&filter);
+    let mut page = app.store.newest_first::<Quote>(&list, &sources, &conditions, &paging).await?;
+    let at = now();
+    // Defence in depth: whatever the keys returned, only the member's quotes leave here.
+    page.items.retain(|q| parts.hold(q.customer_id, q.site_id) && filter.admits(q, at));
+    let decide = may_decide(&portal);
+    Reply::ok(&page.map(|q| q.portal_view(decide, &portal.rights.approval_limits, None)))
+}
+
+#[utoipa::path(get, path = "/portal/quotes/{quote_id}", tag = "portal",
+    params(("quote_id" = String, Path)),
+    responses((status = 200, body = PortalQuoteView), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
+    let quote = visible_quote(app, &portal, &req).await?;
+    let pdf = match &quote.file {
+        Some(file) => Some(crate::admin::files::download_view(app, portal.principal.tenant, file).await?),
+        None => None,
+    };
+    Reply::ok(&quote.portal_view(may_decide(&portal), &portal.rights.approval_limits, Some(pdf)))
+}
+
+#[utoipa::path(post, path = "/portal/quotes/{quote_id}/approve", tag = "portal", request_body = Approval,
+    params(("quote_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = PortalQuoteView), (status = 400, body = Problem),
+        (status = 403, body = Problem, description = "No permission, or the total is above the member's approval limit (named in `detail`)"),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem),
+        (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")),
+    security(("cognito" = [])))]
+pub async fn approve(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ApproveQuotes)?;
+    let input: Approval = req.body()?;
+    let quote = visible_quote(app, &portal, &req).await?;
+    if let Some(why) = quote.undecidable(now()) {
+        return Err(Error::unprocessable(why));
+    }
+    if let Some(limit) = portal.rights.approval_limits.get(&quote.currency).copied() {
+        if quote.total > limit {
+            record_attempt(app, &portal, quote.clone(), limit).await?;
+            return Err(Error::forbidden(format!(
+                "this quote's total, {}, is above your approval limit of {}; ask a colleague with a higher limit",
+                display(quote.currency.as_str(), quote.total),
+                display(quote.currency.as_str(), limit),
+            )));
+        }
+    }
+    let decision = Decision {
+        outcome: Outcome::Approved,
+        signed_by: input.signed_by,
+        comment: input.comment,
+        po_number: input.po_number,
+        reason: None,
+        member_id: portal.member.id,
+        decided_at: now(),
+        request_id: req.request_id().unwrap_or_default(),
+    };
+    decide(app, &portal, quote, decision, "quote.approved").await
+}
+
+#[utoipa::path(post, path = "/portal/quotes/{quote_id}/reject", tag = "portal", request_body = Rejection,
+    params(("quote_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = PortalQuoteView), (status = 400, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")),
+    security(("cognito" = [])))]
+pub async fn reject(app: &App, req: Req) -> Result<Reply> {
+    let portal = guard::member(app, &req).await?;
+    require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ApproveQuotes)?;
+    let input: Rejection = req.body()?;
+    let quote = visible_quote(app, &portal, &req).await?;
+    if let Some(why) = quote.undecidable(now()) {
+        return Err(Error::unprocessable(why));
+    }
+    let decision = Decision {
+        outcome: Outcome::Rejected,
+        signed_by: input.signed_by,
+        comment: None,
+        po_number: None,
+        reason: Some(input.reason),
+        member_id: portal.member.id,
+        decided_at: now(),
+        request_id: req.request_id().unwrap_or_default(),
+    };
+    decide(app, &portal, quote, decision, "quote.rejected").await
+}
+
+/// Writes the decision if the quote is still as read; if another request changed it
+/// first, the answer says what happened to it.
+async fn decide(app: &App, portal: &Portal, quote: Quote, decision: Decision, action: &str) -> Result<Reply> {
+    let tenant = portal.principal.tenant;
+    let mut after = quote.clone();
+    after.decide(decision);
+    match app.store.update(tenant, portal.actor(), &quote, &after, quote.version, action).await {
+        Ok(()) => Reply::ok(&after.portal_view(may_decide(portal), &portal.rights.approval_limits, None)),
+        Err(Error::Changed) => {
+            let now_is = app.store.get::<Quote>(keys::quote_key(tenant, quote.id)).await?.ok_or(Error::NotFound)?;
+            match now_is.undecidable(now()) {
+                Some(why) => Err(Error::unprocessable(why)),
+                None => Err(Error::Changed),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Records a refused approval on the quote (re-read and retried if the quote changed
+/// meanwhile, so the attempt is not lost).
+async fn record_attempt(app: &App, portal: &Portal, mut quote: Quote, limit: i64) -> Result<()> {
+    let tenant = portal.principal.tenant;
+    for _ in 0..3 {
+        let mut after = quote.clone();
+        after.attempted(ApprovalAttempt { member_id: portal.member.id, at: now(), limit });
+        match app.store.update(tenant, portal.actor(), &quote, &after, quote.version, "quote.approval_refused").await {
+            Err(Error::Changed) => {
+                quote = app.store.get::<Quote>(keys::quote_key(tenant, quote.id)).await?.ok_or(Error::NotFound)?;
+            }
+            other => return other,
+        }
+    }
+    Err(Error::Changed)
+}
