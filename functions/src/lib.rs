@@ -126,6 +126,9 @@ routes! {
     "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesRead],
     "GET" "/admin/quotes/{quote_id}" => "GetQuote": admin::quotes::get [Read],
     "GET" "/admin/quotes" => "ListQuotes": admin::quotes::list [Read],
+    "PUT" "/admin/invoices/{invoice_id}" => "UpsertInvoice": admin::invoices::upsert [Write, FilesRead],
+    "GET" "/admin/invoices/{invoice_id}" => "GetInvoice": admin::invoices::get [Read],
+    "GET" "/admin/invoices" => "ListInvoices": admin::invoices::list [Read],
     "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
@@ -145,6 +148,8 @@ routes! {
     "GET" "/portal/quotes/{quote_id}" => "GetMyQuote": portal::quotes::get [Read, FilesRead],
     "POST" "/portal/quotes/{quote_id}/approve" => "ApproveQuote": portal::quotes::approve [Write],
     "POST" "/portal/quotes/{quote_id}/reject" => "RejectQuote": portal::quotes::reject [Write],
+    "GET" "/portal/invoices" => "ListMyInvoices": portal::invoices::list [Read],
+    "GET" "/portal/invoices/{invoice_id}/pdf" => "GetMyInvoicePdf": portal::invoices::pdf [Read, FilesRead],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

@@ -82,6 +82,9 @@ impl Modify for BearerAuth {
         crate::admin::quotes::upsert,
         crate::admin::quotes::get,
         crate::admin::quotes::list,
+        crate::admin::invoices::upsert,
+        crate::admin::invoices::get,
+        crate::admin::invoices::list,
         crate::admin::files::create,
         crate::admin::files::download,
         crate::portal::me::get,
@@ -101,6 +104,8 @@ impl Modify for BearerAuth {
         crate::portal::quotes::get,
         crate::portal::quotes::approve,
         crate::portal::quotes::reject,
+        crate::portal::invoices::list,
+        crate::portal::invoices::pdf,
     ),
     tags((name = "platform"), (name = "admin"), (name = "portal"))
 )]

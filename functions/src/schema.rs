@@ -40,3 +40,4 @@ page_schema!(NotePage, portico::domain::note::NoteView);
 page_schema!(WorkRequestPage, portico::domain::work_request::WorkRequestView);
 page_schema!(QuotePage, portico::domain::quote::QuoteView);
 page_schema!(PortalQuotePage, portico::domain::quote::PortalQuoteView);
+page_schema!(InvoicePage, portico::domain::invoice::InvoiceView);

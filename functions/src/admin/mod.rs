@@ -5,6 +5,7 @@ pub mod customers;
 pub mod divisions;
 pub mod files;
 pub mod groups;
+pub mod invoices;
 pub mod jobs;
 pub mod members;
 pub mod quotes;

@@ -1,5 +1,6 @@
 //! `/portal/...`: portal members. Every handler starts from the member's current record.
 
+pub mod invoices;
 pub mod jobs;
 pub mod me;
 pub mod quotes;

@@ -410,6 +410,51 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         json!({"signed_by": "Carla Customer", "comment": "Please do it on a Saturday.", "po_number": "PO-2026-0412"});
     api.expect(200, "POST", &format!("/portal/quotes/{}/approve", id(&approved)?), &carla_token, Some(&body)).await?;
 
+    // Invoices, one of each status (the clock decides which are overdue).
+    let invoice_pdf = api
+        .upload(&admin, "/admin/files", "Invoice 2026-0311.pdf", "application/pdf", &pdf("invoice 2026-0311"), None)
+        .await?;
+    let invoices = [
+        (
+            "INV-2026-0301",
+            &harbor,
+            &hq,
+            "2026-0301",
+            "2026-10-01T09:00:00Z",
+            "2026-10-31T23:59:59Z",
+            22_385,
+            22_385,
+            None,
+        ),
+        (
+            "INV-2026-0307",
+            &outlets,
+            &north,
+            "2026-0307",
+            "2026-10-20T09:00:00Z",
+            "2026-11-19T23:59:59Z",
+            48_400,
+            0,
+            None,
+        ),
+        (
+            "INV-2026-0311",
+            &harbor,
+            &hq,
+            "2026-0311",
+            "2026-11-21T09:00:00Z",
+            "2027-12-21T23:59:59Z",
+            22_385,
+            5_000,
+            Some(&invoice_pdf),
+        ),
+    ];
+    for (reference, customer, site, number, issued, due, total, paid, file) in invoices {
+        let body = json!({"customer_id": customer, "site_id": site, "number": number, "issued_at": issued, "due_at": due,
+            "currency": "EUR", "total": total, "amount_paid": paid, "file_id": file});
+        api.expect(201, "PUT", &format!("/admin/invoices/{reference}"), &admin, Some(&body)).await?;
+    }
+
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
         operator,

@@ -6,6 +6,7 @@ pub mod division;
 pub mod file;
 pub mod group;
 pub mod ids;
+pub mod invoice;
 pub mod job;
 pub mod member;
 pub mod money;

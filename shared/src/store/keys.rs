@@ -21,6 +21,9 @@
 //! | file     | `T#t`               | `FILE#f`         |                          |                         |
 //! | quote    | `T#t`               | `QUO#q`          | `T#t#CUS#c#QUO`          | `<created>#q`           |
 //! | quote ref| `T#t`               | `QUOREF#ref`     |                          |                         |
+//! | invoice  | `T#t`               | `INV#i`          | `T#t#CUS#c#INV`          | `<issued>#i`            |
+//! | inv. ref | `T#t`               | `INVREF#ref`     |                          |                         |
+//! | open inv.| `T#t#OPEN#CUS#c` / `T#t#OPEN#SITE#s` | `INV#i` |                |                         |
 //!
 //! Sites in a division also carry `GSI2PK = T#t#DIV#d`, `GSI2SK = SITE#s` (index GSI2).
 //! Jobs, work requests and quotes also carry `GSI2PK = T#t#SITE#s#JOB` (`…#WR`, `…#QUO`) with the same
@@ -35,8 +38,10 @@ use crate::domain::division::Division;
 use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::ids::{
-    ContactId, CustomerId, DivisionId, FileId, GroupId, JobId, MemberId, QuoteId, SiteId, TenantId, WorkRequestId,
+    ContactId, CustomerId, DivisionId, FileId, GroupId, InvoiceId, JobId, MemberId, QuoteId, SiteId, TenantId,
+    WorkRequestId,
 };
+use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
 use crate::domain::member::Member;
 use crate::domain::note::Note;
@@ -363,6 +368,75 @@ pub fn quotes_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
     QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#QUO", t(tenant)), sk_prefix: None }
 }
 
+impl Stored for Invoice {
+    const TYPE: &'static str = "invoice";
+}
+
+impl Entity for Invoice {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let sort = format!("{}#{}", stamp(self.issued_at), self.id);
+        Keys {
+            key: invoice_key(tenant, self.id),
+            gsi1: Some(Key { pk: invoices_of_customer(tenant, self.customer_id).pk, sk: sort.clone() }),
+            gsi2: self.site_id.map(|s| Key { pk: invoices_at_site(tenant, s).pk, sk: sort }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn invoice_key(tenant: TenantId, id: InvoiceId) -> Key {
+    Key { pk: t(tenant), sk: format!("INV#{id}") }
+}
+
+/// Claims the back office's reference for one invoice (the upsert key).
+pub fn invoice_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("INVREF#{reference}") }
+}
+
+/// Every invoice of the tenant, by id (creation order).
+pub fn all_invoices(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("INV#".into()) }
+}
+
+/// The invoices of one customer (with or without a site), by issue time (GSI1).
+pub fn invoices_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#INV", t(tenant)), sk_prefix: None }
+}
+
+/// The invoices for one site, by issue time (GSI2).
+pub fn invoices_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#INV", t(tenant)), sk_prefix: None }
+}
+
+impl Stored for OpenInvoice {
+    const TYPE: &'static str = "open_invoice";
+}
+
+impl Entity for OpenInvoice {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let pk = match (self.under_site, self.site_id) {
+            (true, Some(site)) => open_invoices_at_site(tenant, site).pk,
+            _ => open_invoices_of_customer(tenant, self.customer_id).pk,
+        };
+        Keys { key: Key { pk, sk: format!("INV#{}", self.invoice_id) }, gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.invoice_id.to_string()
+    }
+}
+
+/// The unpaid invoices of one customer (sited or not).
+pub fn open_invoices_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#OPEN#CUS#{customer}", t(tenant)), sk_prefix: Some("INV#".into()) }
+}
+
+/// The unpaid invoices for one site.
+pub fn open_invoices_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#OPEN#SITE#{site}", t(tenant)), sk_prefix: Some("INV#".into()) }
+}
+
 impl Stored for Note {
     const TYPE: &'static str = "note";
 }
@@ -543,6 +617,11 @@ mod tests {
             all_quotes(tenant),
             quotes_of_customer(tenant, CustomerId::generate()),
             quotes_at_site(tenant, SiteId::generate()),
+            all_invoices(tenant),
+            invoices_of_customer(tenant, CustomerId::generate()),
+            invoices_at_site(tenant, SiteId::generate()),
+            open_invoices_of_customer(tenant, CustomerId::generate()),
+            open_invoices_at_site(tenant, SiteId::generate()),
         ] {
             assert!(q.pk.starts_with(&prefix), "{q:?}");
         }

@@ -98,6 +98,45 @@ impl Conditions {
         self
     }
 
+    /// Invoices in any of `statuses` at the time `now` (a stamp): `paid` is
+    /// `amount_paid >= total`; `overdue` unpaid with `due_at < now`; `due` unpaid with
+    /// `due_at >= now` (times are stored as fixed-width UTC text, so they compare as text).
+    pub fn invoice_status(mut self, statuses: &[&str], now: String) -> Self {
+        let unique: std::collections::BTreeSet<&str> = statuses.iter().copied().collect();
+        if unique.is_empty() || unique.len() == 3 {
+            return self;
+        }
+        let n = self.parts.len();
+        let (paid, total, due, at) = (format!("#c{n}p"), format!("#c{n}t"), format!("#c{n}d"), format!(":c{n}now"));
+        // DynamoDB refuses redundant parentheses and unused names or values.
+        let single = unique.len() == 1;
+        let unpaid = |cmp: &str| {
+            let term = format!("{paid} < {total} AND {due} {cmp} {at}");
+            if single {
+                term
+            } else {
+                format!("({term})")
+            }
+        };
+        let any: Vec<String> = unique
+            .iter()
+            .map(|s| match *s {
+                "paid" => format!("{paid} >= {total}"),
+                "overdue" => unpaid("<"),
+                _ => unpaid(">="),
+            })
+            .collect();
+        let expression = any.join(" OR ");
+        self.names.insert(paid, "amount_paid".into());
+        self.names.insert(total, "total".into());
+        if expression.contains(&due) {
+            self.names.insert(due, "due_at".into());
+            self.values.insert(at, AttributeValue::S(now));
+        }
+        self.parts.push(if single { expression } else { format!("({expression})") });
+        self
+    }
+
     fn expression(&self) -> Option<String> {
         (!self.parts.is_empty()).then(|| self.parts.join(" AND "))
     }

@@ -491,6 +491,14 @@ impl Tx {
         self.event(action, before.entity_id(), Some(before), None)
     }
 
+    /// Writes `value` whatever is there (derived items kept with their entity, say an
+    /// unpaid invoice's open-invoice entry); no audit event of its own.
+    pub fn put<E: Entity>(&mut self, value: &E) -> Result<()> {
+        let item = encode(&value.keys(self.tenant), E::TYPE, value)?;
+        self.push(Write::Put { item, condition: None }, Failure::Conflict("the change collided".into()));
+        Ok(())
+    }
+
     /// Fails with `NotFound` unless the item at `key` exists when the transaction runs.
     pub fn require(&mut self, key: Key) {
         self.push(Write::Check { key, exists: true }, Failure::NotFound);

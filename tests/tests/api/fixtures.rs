@@ -31,6 +31,8 @@ pub const FILE: &str = "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W";
 pub const QUOTE: &str = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X";
 /// A sent quote at `SITE` (reference `Q-1002`), rejected by the fixtures' member.
 pub const SPARE_QUOTE: &str = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9Y";
+/// An unpaid invoice at `SITE` (reference `I-1001`) with `FILE` as its PDF.
+pub const INVOICE: &str = "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -102,6 +104,11 @@ impl World {
         };
         let (quote, spare_quote) = (publish("Q-1001", "sent").await, publish("Q-1002", "sent").await);
         publish("Q-1003", "draft").await;
+        let body = json!({"customer_id": customer, "site_id": site, "number": "1001", "issued_at": "2026-11-01T00:00:00Z",
+            "due_at": "2099-12-31T00:00:00Z", "currency": "EUR", "total": 10_000, "file_id": file});
+        let invoice = portico_tests::id(
+            &app.api.expect(201, "PUT", "/admin/invoices/I-1001", &t.admin, Some(&body)).await.unwrap(),
+        );
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -123,6 +130,7 @@ impl World {
                 (FILE, file),
                 (QUOTE, quote),
                 (SPARE_QUOTE, spare_quote),
+                (INVOICE, invoice),
             ],
         }
     }

@@ -6,6 +6,7 @@ mod divisions;
 mod fixtures;
 mod groups;
 mod idempotency;
+mod invoices;
 mod lifecycle;
 mod local_stack;
 mod logins;

@@ -52,7 +52,15 @@ async fn world() -> World {
         .expect(201, "POST", "/portal/work-requests", &member, Some(&json!({"subject": "Leak", "site_id": site})))
         .await
         .unwrap());
+    let quote = json!({"customer_id": customer, "site_id": site, "title": "Pump", "currency": "EUR", "status": "sent",
+        "lines": [{"description": "Pump", "quantity": 1, "unit_price": 100}]});
+    let quote = id(&app.api.expect(201, "PUT", "/admin/quotes/Q-1", &admin, Some(&quote)).await.unwrap());
+    let invoice = json!({"customer_id": customer, "site_id": site, "number": "1", "issued_at": "2026-01-01T00:00:00Z",
+        "due_at": "2026-02-01T00:00:00Z", "currency": "EUR", "total": 100, "file_id": file});
+    let invoice = id(&app.api.expect(201, "PUT", "/admin/invoices/I-1", &admin, Some(&invoice)).await.unwrap());
     let ids = vec![
+        ("quote_id", quote),
+        ("invoice_id", invoice),
         ("customer_id", customer),
         ("site_id", site),
         ("division_id", division),

@@ -1,0 +1,185 @@
+//! `/admin/invoices`: the back office publishes invoices. `PUT /admin/invoices/{invoice_id}`
+//! is an upsert keyed by the back office's own reference, like jobs and quotes; it keeps
+//! the invoice's open-invoice entries (see `portico::domain::invoice`) in the same
+//! transaction.
+
+use portico::domain::customer::Customer;
+use portico::domain::file::FileOwner;
+use portico::domain::ids::{CustomerId, InvoiceId, TenantId};
+use portico::domain::invoice::{Invoice, InvoiceFilter, InvoiceInput, InvoiceView};
+use portico::domain::site::Site;
+use portico::domain::tenant::now;
+use portico::domain::text::ExternalRef;
+use portico::http::{guard, Reply, Req};
+use portico::store::keys::Entity;
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Claim, Tx};
+use portico::{App, Error, Result};
+
+use crate::schema::Problem;
+
+/// An invoice by Portico id (`inv_…`) or by the back office's reference.
+pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Invoice>> {
+    if let Ok(id) = InvoiceId::parse(id_or_ref) {
+        return app.store.get::<Invoice>(keys::invoice_key(tenant, id)).await;
+    }
+    let Ok(reference) = ExternalRef::parse(id_or_ref) else { return Ok(None) };
+    let Some(claim) = app.store.get::<Claim>(keys::invoice_ref(tenant, &reference)).await? else { return Ok(None) };
+    let Ok(id) = InvoiceId::parse(&claim.owner) else { return Ok(None) };
+    app.store.get::<Invoice>(keys::invoice_key(tenant, id)).await
+}
+
+/// Keeps the open-invoice entries in step: those `after` has are written, those only
+/// `before` had are removed.
+fn keep_open_entries(tx: &mut Tx, tenant: TenantId, before: Option<&Invoice>, after: &Invoice) -> Result<()> {
+    let wanted = after.open_items();
+    let keys_of = |items: &[portico::domain::invoice::OpenInvoice]| -> Vec<keys::Key> {
+        items.iter().map(|o| o.keys(tenant).key).collect()
+    };
+    let now_keys = keys_of(&wanted);
+    for key in before.map(|b| keys_of(&b.open_items())).unwrap_or_default() {
+        if !now_keys.contains(&key) {
+            tx.release(key);
+        }
+    }
+    for item in &wanted {
+        tx.put(item)?;
+    }
+    Ok(())
+}
+
+/// The status filter as a query condition, at `at`.
+pub fn conditions(filter: &InvoiceFilter, at: portico::domain::tenant::Timestamp) -> Conditions {
+    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    Conditions::default().invoice_status(&statuses, keys::stamp(at))
+}
+
+#[utoipa::path(put, path = "/admin/invoices/{invoice_id}", tag = "admin", request_body = InvoiceInput,
+    params(("invoice_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let reference = ExternalRef::parse(&req.path_param("invoice_id")?)
+        .map_err(|e| Error::invalid_field("invoice_id", e.to_string()))?;
+    let input: InvoiceInput = req.body()?;
+    input.validate()?;
+    let tenant = admin.tenant;
+    let mut wanted = vec![keys::customer_key(tenant, input.customer_id), keys::invoice_ref(tenant, &reference)];
+    wanted.extend(input.site_id.map(|s| keys::site_key(tenant, s)));
+    wanted.extend(input.job_id.map(|j| keys::job_key(tenant, j)));
+    let found = app.store.batch(&wanted).await?;
+    let customer = found.one::<Customer>()?.ok_or_else(|| {
+        Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
+    })?;
+    if let Some(site_id) = input.site_id {
+        match found.one::<Site>()? {
+            Some(site) if site.customer_id == customer.id => {}
+            _ => {
+                return Err(Error::invalid_field(
+                    "site_id",
+                    format!("site `{site_id}` is not a site of customer `{}`", customer.id),
+                ))
+            }
+        }
+    }
+    if let Some(job_id) = input.job_id {
+        match found.one::<portico::domain::job::Job>()? {
+            Some(job) if job.customer_id == customer.id => {}
+            _ => return Err(Error::invalid_field("job_id", format!("job `{job_id}` is not a job of this customer"))),
+        }
+    }
+    let before = match found.one::<Claim>()? {
+        Some(claim) => {
+            let id = InvoiceId::parse(&claim.owner)
+                .map_err(|e| anyhow::anyhow!("an invoice claim names no invoice: {e}"))?;
+            Some(
+                app.store
+                    .get::<Invoice>(keys::invoice_key(tenant, id))
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("claimed invoice missing"))?,
+            )
+        }
+        None => None,
+    };
+    if let Some(before) = &before {
+        guard::if_match(&req, before.version)?;
+    }
+    input.check_echo(&reference, before.as_ref())?;
+
+    let mut tx = Tx::new(tenant, admin.actor());
+    let file = match (input.file_id, before.as_ref().and_then(|b| b.file.clone())) {
+        (None, _) => None,
+        (Some(id), Some(known)) if known.file_id == id => Some(known),
+        (Some(id), _) => crate::files::attachable(app, tenant, &FileOwner::Tenant, &[id], &mut tx)
+            .await
+            .map_err(|e| e.renamed_field("file_ids", "file_id"))?
+            .first()
+            .map(|f| f.file_ref()),
+    };
+    match before {
+        None => {
+            let invoice = Invoice::create(reference.clone(), input, customer.path.clone(), file);
+            tx.claim(
+                keys::invoice_ref(tenant, &reference),
+                &invoice.id.to_string(),
+                "this reference is being published; try again",
+            );
+            tx.create(&invoice, "invoice.created", "the invoice exists")?;
+            keep_open_entries(&mut tx, tenant, None, &invoice)?;
+            app.store.commit(tx).await?;
+            Ok(Reply::created(&invoice.view())?.etag(invoice.version).at(format!("/admin/invoices/{}", invoice.id)))
+        }
+        Some(before) => {
+            let mut after = before.clone();
+            after.fill(input, customer.path.clone(), file);
+            if after.same_as(&before) {
+                return Ok(Reply::ok(&before.view())?.etag(before.version));
+            }
+            after.touch();
+            tx.update(&before, &after, before.version, "invoice.updated")?;
+            keep_open_entries(&mut tx, tenant, Some(&before), &after)?;
+            app.store.commit(tx).await?;
+            Ok(Reply::ok(&after.view())?.etag(after.version))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/admin/invoices/{invoice_id}", tag = "admin",
+    params(("invoice_id" = String, Path, description = "Portico's id (`inv_…`) or the back office's reference")),
+    responses((status = 200, body = InvoiceView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let invoice = find(app, admin.tenant, &req.path_param("invoice_id")?).await?.ok_or(Error::NotFound)?;
+    Ok(Reply::ok(&invoice.view())?.etag(invoice.version))
+}
+
+#[utoipa::path(get, path = "/admin/invoices", tag = "admin",
+    params(
+        ("customer_id" = Option<String>, Query, description = "Only this customer's invoices"),
+        ("site_id" = Option<String>, Query),
+        ("status" = Option<String>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::InvoicePage), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let filter = InvoiceFilter::parse(|k| req.query(k))?;
+    let customer = req
+        .query("customer_id")
+        .map(|v| CustomerId::parse(&v).map_err(|e| Error::invalid_field("customer_id", e.to_string())))
+        .transpose()?;
+    let tenant = admin.tenant;
+    let source = match (filter.site_id, customer) {
+        (Some(site), _) => Source::all(keys::invoices_at_site(tenant, site)),
+        (None, Some(c)) => Source::all(keys::invoices_of_customer(tenant, c)),
+        (None, None) => Source::all(keys::all_invoices(tenant)),
+    };
+    let list = format!("admin-invoices|{tenant}|{filter:?}|{customer:?}");
+    let at = now();
+    let mut page = app.store.newest_first::<Invoice>(&list, &[source], &conditions(&filter, at), &paging).await?;
+    page.items.retain(|i| customer.is_none_or(|c| i.customer_id == c) && filter.admits(i, at));
+    Reply::ok(&page.map(|i| i.view()))
+}
