@@ -20,13 +20,14 @@ use crate::schema::Problem;
 
 /// An invoice by Portico id (`inv_…`) or by the back office's reference.
 pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Invoice>> {
-    if let Ok(id) = InvoiceId::parse(id_or_ref) {
-        return app.store.get::<Invoice>(keys::invoice_key(tenant, id)).await;
-    }
-    let Ok(reference) = ExternalRef::parse(id_or_ref) else { return Ok(None) };
-    let Some(claim) = app.store.get::<Claim>(keys::invoice_ref(tenant, &reference)).await? else { return Ok(None) };
-    let Ok(id) = InvoiceId::parse(&claim.owner) else { return Ok(None) };
-    app.store.get::<Invoice>(keys::invoice_key(tenant, id)).await
+    super::find_published(
+        app,
+        id_or_ref,
+        InvoiceId::parse,
+        |id| keys::invoice_key(tenant, id),
+        |r| keys::invoice_ref(tenant, r),
+    )
+    .await
 }
 
 /// Keeps the open-invoice entries in step: those `after` has are written, those only
@@ -89,19 +90,8 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             _ => return Err(Error::invalid_field("job_id", format!("job `{job_id}` is not a job of this customer"))),
         }
     }
-    let before = match found.one::<Claim>()? {
-        Some(claim) => {
-            let id = InvoiceId::parse(&claim.owner)
-                .map_err(|e| anyhow::anyhow!("an invoice claim names no invoice: {e}"))?;
-            Some(
-                app.store
-                    .get::<Invoice>(keys::invoice_key(tenant, id))
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("claimed invoice missing"))?,
-            )
-        }
-        None => None,
-    };
+    let before: Option<Invoice> =
+        super::claimed(app, found.one::<Claim>()?, InvoiceId::parse, |id| keys::invoice_key(tenant, id)).await?;
     if let Some(before) = &before {
         guard::if_match(&req, before.version)?;
     }

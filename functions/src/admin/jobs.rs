@@ -19,13 +19,8 @@ use crate::schema::Problem;
 
 /// A job by Portico id (`job_…`) or by the back office's reference.
 pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Job>> {
-    if let Ok(id) = JobId::parse(id_or_ref) {
-        return app.store.get::<Job>(keys::job_key(tenant, id)).await;
-    }
-    let Ok(reference) = ExternalRef::parse(id_or_ref) else { return Ok(None) };
-    let Some(claim) = app.store.get::<Claim>(keys::job_ref(tenant, &reference)).await? else { return Ok(None) };
-    let Ok(id) = JobId::parse(&claim.owner) else { return Ok(None) };
-    app.store.get::<Job>(keys::job_key(tenant, id)).await
+    super::find_published(app, id_or_ref, JobId::parse, |id| keys::job_key(tenant, id), |r| keys::job_ref(tenant, r))
+        .await
 }
 
 /// The filters `GET /admin/jobs` and `GET /portal/jobs` share, as query conditions.
@@ -66,18 +61,8 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             ))
         }
     }
-    let before = match found.one::<Claim>()? {
-        Some(claim) => {
-            let id = JobId::parse(&claim.owner).map_err(|e| anyhow::anyhow!("a job claim names no job: {e}"))?;
-            Some(
-                app.store
-                    .get::<Job>(keys::job_key(tenant, id))
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("claimed job missing"))?,
-            )
-        }
-        None => None,
-    };
+    let before: Option<Job> =
+        super::claimed(app, found.one::<Claim>()?, JobId::parse, |id| keys::job_key(tenant, id)).await?;
     if let Some(before) = &before {
         guard::if_match(&req, before.version)?;
     }

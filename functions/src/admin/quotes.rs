@@ -19,13 +19,14 @@ use crate::schema::Problem;
 
 /// A quote by Portico id (`quo_…`) or by the back office's reference.
 pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Quote>> {
-    if let Ok(id) = QuoteId::parse(id_or_ref) {
-        return app.store.get::<Quote>(keys::quote_key(tenant, id)).await;
-    }
-    let Ok(reference) = ExternalRef::parse(id_or_ref) else { return Ok(None) };
-    let Some(claim) = app.store.get::<Claim>(keys::quote_ref(tenant, &reference)).await? else { return Ok(None) };
-    let Ok(id) = QuoteId::parse(&claim.owner) else { return Ok(None) };
-    app.store.get::<Quote>(keys::quote_key(tenant, id)).await
+    super::find_published(
+        app,
+        id_or_ref,
+        QuoteId::parse,
+        |id| keys::quote_key(tenant, id),
+        |r| keys::quote_ref(tenant, r),
+    )
+    .await
 }
 
 /// The status filter as a query condition (on the stored status; `expired` is a `sent`
@@ -72,18 +73,8 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             _ => return Err(Error::invalid_field("job_id", format!("job `{job_id}` is not a job of this customer"))),
         }
     }
-    let before = match found.one::<Claim>()? {
-        Some(claim) => {
-            let id = QuoteId::parse(&claim.owner).map_err(|e| anyhow::anyhow!("a quote claim names no quote: {e}"))?;
-            Some(
-                app.store
-                    .get::<Quote>(keys::quote_key(tenant, id))
-                    .await?
-                    .ok_or_else(|| anyhow::anyhow!("claimed quote missing"))?,
-            )
-        }
-        None => None,
-    };
+    let before: Option<Quote> =
+        super::claimed(app, found.one::<Claim>()?, QuoteId::parse, |id| keys::quote_key(tenant, id)).await?;
     if let Some(before) = &before {
         guard::if_match(&req, before.version)?;
     }

@@ -453,15 +453,7 @@ impl Job {
 
     /// Whether `other` says the same as `self` (a repeated PUT changes nothing).
     pub fn same_as(&self, other: &Job) -> bool {
-        let mut a = serde_json::to_value(self).ok();
-        let mut b = serde_json::to_value(other).ok();
-        for v in [&mut a, &mut b].into_iter().flatten() {
-            if let Some(o) = v.as_object_mut() {
-                o.remove("updated_at");
-                o.remove("version");
-            }
-        }
-        a.is_some() && a == b
+        super::representation::same_content(self, other)
     }
 
     /// Whether the job's attachments may be downloaded (seed 004: only once completed).

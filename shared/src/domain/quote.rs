@@ -541,16 +541,7 @@ impl Quote {
 
     /// Whether `other` says the same as `self` (a repeated PUT changes nothing).
     pub fn same_as(&self, other: &Quote) -> bool {
-        let strip = |q: &Quote| {
-            let mut v = serde_json::to_value(q).ok();
-            if let Some(o) = v.as_mut().and_then(|v| v.as_object_mut()) {
-                o.remove("updated_at");
-                o.remove("version");
-            }
-            v
-        };
-        let a = strip(self);
-        a.is_some() && a == strip(other)
+        super::representation::same_content(self, other)
     }
 
     /// Why the quote cannot be decided now, if it cannot (422).

@@ -9,6 +9,21 @@ use std::fmt::Display;
 
 use crate::error::Error;
 
+/// Whether two states of a record say the same, apart from `updated_at` and `version`:
+/// a repeated upsert that changes nothing writes nothing.
+pub fn same_content<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    let strip = |v: &T| {
+        let mut v = serde_json::to_value(v).ok();
+        if let Some(o) = v.as_mut().and_then(|v| v.as_object_mut()) {
+            o.remove("updated_at");
+            o.remove("version");
+        }
+        v
+    };
+    let a = strip(a);
+    a.is_some() && a == strip(b)
+}
+
 /// The `version` a body carried, against the stored one (`None`: nothing stored yet, so
 /// no version can match).
 pub fn check_version(sent: Option<u64>, stored: Option<u64>) -> Result<(), Error> {
