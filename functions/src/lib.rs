@@ -68,7 +68,9 @@ macro_rules! routes {
 
         async fn call(app: &App, route_key: &str, req: Req) -> Result<Reply> {
             match route_key {
-                $( concat!($method, " ", $path) => $handler(app, req).await, )*
+                // Boxed: one handler's future on the heap, not the largest of them all
+                // inline in every request's future (debug builds overflow a thread's stack).
+                $( concat!($method, " ", $path) => Box::pin($handler(app, req)).await, )*
                 _ => Err(Error::NotFound),
             }
         }
@@ -129,6 +131,14 @@ routes! {
     "PUT" "/admin/invoices/{invoice_id}" => "UpsertInvoice": admin::invoices::upsert [Write, FilesRead],
     "GET" "/admin/invoices/{invoice_id}" => "GetInvoice": admin::invoices::get [Read],
     "GET" "/admin/invoices" => "ListInvoices": admin::invoices::list [Read],
+    "PUT" "/admin/assets/{asset_id}" => "UpsertAsset": admin::assets::upsert [Write],
+    "GET" "/admin/assets/{asset_id}" => "GetAsset": admin::assets::get [Read],
+    "GET" "/admin/assets" => "ListAssets": admin::assets::list [Read],
+    "POST" "/admin/documents" => "CreateDocument": admin::documents::create [Write, FilesRead],
+    "GET" "/admin/documents" => "ListDocuments": admin::documents::list [Read],
+    "GET" "/admin/documents/{document_id}" => "GetDocument": admin::documents::get [Read],
+    "PATCH" "/admin/documents/{document_id}" => "UpdateDocument": admin::documents::update [Write, FilesRead],
+    "DELETE" "/admin/documents/{document_id}" => "DeleteDocument": admin::documents::delete [Write],
     "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
@@ -150,6 +160,11 @@ routes! {
     "POST" "/portal/quotes/{quote_id}/reject" => "RejectQuote": portal::quotes::reject [Write],
     "GET" "/portal/invoices" => "ListMyInvoices": portal::invoices::list [Read],
     "GET" "/portal/invoices/{invoice_id}/pdf" => "GetMyInvoicePdf": portal::invoices::pdf [Read, FilesRead],
+    "GET" "/portal/assets" => "ListMyAssets": portal::assets::list [Read],
+    "GET" "/portal/assets/{asset_id}" => "GetMyAsset": portal::assets::get [Read],
+    "GET" "/portal/assets/{asset_id}/work-request" => "GetAssetWorkRequestForm": portal::assets::work_request_form [Read],
+    "GET" "/portal/documents" => "ListMyDocuments": portal::documents::list [Read],
+    "GET" "/portal/documents/{document_id}/download" => "GetMyDocumentDownload": portal::documents::download [Read, FilesRead],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

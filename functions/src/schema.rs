@@ -41,3 +41,6 @@ page_schema!(WorkRequestPage, portico::domain::work_request::WorkRequestView);
 page_schema!(QuotePage, portico::domain::quote::QuoteView);
 page_schema!(PortalQuotePage, portico::domain::quote::PortalQuoteView);
 page_schema!(InvoicePage, portico::domain::invoice::InvoiceView);
+page_schema!(AssetPage, portico::domain::asset::AssetView);
+page_schema!(DocumentPage, portico::domain::document::DocumentView);
+page_schema!(PortalDocumentPage, portico::domain::document::PortalDocumentView);

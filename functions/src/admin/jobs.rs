@@ -3,6 +3,7 @@
 //! later ones replace it (200) and record status changes; a PUT that changes nothing
 //! writes nothing.
 
+use portico::domain::asset::Asset;
 use portico::domain::customer::Customer;
 use portico::domain::file::FileOwner;
 use portico::domain::ids::{CustomerId, JobId, TenantId};
@@ -41,14 +42,13 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let input: JobInput = req.body()?;
     input.validate()?;
     let tenant = admin.tenant;
-    let found = app
-        .store
-        .batch(&[
-            keys::customer_key(tenant, input.customer_id),
-            keys::site_key(tenant, input.site_id),
-            keys::job_ref(tenant, &reference),
-        ])
-        .await?;
+    let mut wanted = vec![
+        keys::customer_key(tenant, input.customer_id),
+        keys::site_key(tenant, input.site_id),
+        keys::job_ref(tenant, &reference),
+    ];
+    wanted.extend(input.asset_id.map(|a| keys::asset_key(tenant, a)));
+    let found = app.store.batch(&wanted).await?;
     let customer = found.one::<Customer>()?.ok_or_else(|| {
         Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
     })?;
@@ -59,6 +59,18 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 "site_id",
                 format!("site `{}` is not a site of customer `{}`", input.site_id, customer.id),
             ))
+        }
+    }
+    if let Some(asset_id) = input.asset_id {
+        match found.one::<Asset>()? {
+            Some(asset) if asset.site_id == input.site_id => {}
+            Some(asset) => {
+                return Err(Error::invalid_field(
+                    "asset_id",
+                    format!("asset `{asset_id}` is at site `{}`, not at the job's site", asset.site_id),
+                ))
+            }
+            None => return Err(Error::invalid_field("asset_id", format!("asset `{asset_id}` does not exist"))),
         }
     }
     let before: Option<Job> =
@@ -95,6 +107,10 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 "this reference is being published; try again",
             );
             tx.create(&job, "job.created", "the job exists")?;
+            super::assets::keep_asset_link(&mut tx, tenant, None, &job)?;
+            if let Some(asset) = job.asset_id {
+                tx.require(keys::asset_key(tenant, asset));
+            }
             app.store.commit(tx).await?;
             Ok(Reply::created(&job.view())?.etag(job.version).at(format!("/admin/jobs/{}", job.id)))
         }
@@ -105,6 +121,10 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 return Ok(Reply::ok(&before.view())?.etag(before.version));
             }
             tx.update(&before, &after, before.version, "job.updated")?;
+            super::assets::keep_asset_link(&mut tx, tenant, Some(&before), &after)?;
+            if let Some(asset) = after.asset_id.filter(|a| before.asset_id != Some(*a)) {
+                tx.require(keys::asset_key(tenant, asset));
+            }
             app.store.commit(tx).await?;
             Ok(Reply::ok(&after.view())?.etag(after.version))
         }

@@ -1,8 +1,10 @@
 //! `/admin/...`: tenant admins.
 
+pub mod assets;
 pub mod contacts;
 pub mod customers;
 pub mod divisions;
+pub mod documents;
 pub mod files;
 pub mod groups;
 pub mod invoices;

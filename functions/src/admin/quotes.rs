@@ -54,6 +54,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
         keys::quote_ref(tenant, &reference),
     ];
     wanted.extend(input.job_id.map(|j| keys::job_key(tenant, j)));
+    wanted.extend(input.asset_ids.iter().map(|a| keys::asset_key(tenant, *a)));
     let found = app.store.batch(&wanted).await?;
     let customer = found.one::<Customer>()?.ok_or_else(|| {
         Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
@@ -71,6 +72,15 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
         match found.one::<portico::domain::job::Job>()? {
             Some(job) if job.customer_id == customer.id => {}
             _ => return Err(Error::invalid_field("job_id", format!("job `{job_id}` is not a job of this customer"))),
+        }
+    }
+    let assets = found.all::<portico::domain::asset::Asset>()?;
+    for asset_id in &input.asset_ids {
+        if !assets.iter().any(|a| a.id == *asset_id && a.site_id == input.site_id) {
+            return Err(Error::invalid_field(
+                "asset_ids",
+                format!("asset `{asset_id}` is not an asset at the quote's site"),
+            ));
         }
     }
     let before: Option<Quote> =

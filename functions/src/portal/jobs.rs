@@ -53,6 +53,13 @@ fn job_rights(portal: &Portal) -> Result<JobRights> {
     Ok(rights)
 }
 
+/// The job statuses the member may see (empty: every status), or `None` when they may
+/// see no jobs at all — as an asset's history shows them.
+pub fn visible_statuses(portal: &Portal) -> Option<Vec<JobStatus>> {
+    let rights = job_rights(portal).ok()?;
+    Some(if rights.all_statuses { Vec::new() } else { vec![JobStatus::Completed] })
+}
+
 /// Whether the member's scope covers a site, knowing its customer's path; the site is
 /// read only when a division grant needs its current division.
 pub async fn covers_site(

@@ -1,5 +1,7 @@
 //! `/portal/...`: portal members. Every handler starts from the member's current record.
 
+pub mod assets;
+pub mod documents;
 pub mod invoices;
 pub mod jobs;
 pub mod me;

@@ -2,14 +2,15 @@
 //! through the pipeline (submitted → accepted, with the linked job's status, or
 //! declined with the reason). A member sees every request for the sites in their scope.
 
+use portico::domain::asset::Asset;
 use portico::domain::customer::Customer;
 use portico::domain::file::FileOwner;
 use portico::domain::group;
-use portico::domain::ids::WorkRequestId;
+use portico::domain::ids::{TenantId, WorkRequestId};
 use portico::domain::member::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
-use portico::domain::text::Name;
+use portico::domain::text::{Code, Name};
 use portico::domain::work_request::{check_work_order_type, NewWorkRequest, WorkRequest, WorkRequestView};
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::Conditions;
@@ -33,24 +34,32 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let tenant = portal.principal.tenant;
     let input: NewWorkRequest = req.body()?;
     input.validate()?;
-    // A site outside the member's scope reads exactly like one that does not exist.
-    let site = app.store.get::<Site>(keys::site_key(tenant, input.site_id)).await?.ok_or_else(not_yours)?;
-    if !portal.rights.scope.covers(&site.as_ref()) {
-        return Err(not_yours());
-    }
-    // The site's customer's allowed types; a child customer without a list of its own
-    // has its nearest ancestor's (one BatchGetItem for the whole path).
-    let path: Vec<_> = site.customer_path.ids().iter().map(|c| keys::customer_key(tenant, *c)).collect();
-    let customers = app.store.batch(&path).await?.all::<Customer>()?;
-    let allowed = site
-        .customer_path
-        .ids()
-        .iter()
-        .rev()
-        .filter_map(|id| customers.iter().find(|c| c.id == *id))
-        .map(|c| c.allowed_work_order_types.clone())
-        .find(|types| !types.is_empty())
-        .unwrap_or_default();
+    // An asset (say, from its QR label) names the site; an asset or site outside the
+    // member's scope reads exactly like one that does not exist.
+    let asset = match input.asset_id {
+        None => None,
+        Some(id) => Some(
+            app.store
+                .get::<Asset>(keys::asset_key(tenant, id))
+                .await?
+                .ok_or_else(|| Error::invalid_field("asset_id", "is not an asset at one of your sites"))?,
+        ),
+    };
+    let site_id = match (&asset, input.site_id) {
+        (Some(a), Some(s)) if a.site_id != s => {
+            return Err(Error::invalid_field("site_id", "is not the asset's site (leave it out to use the asset's)"))
+        }
+        (Some(a), _) => a.site_id,
+        (None, Some(s)) => s,
+        (None, None) => return Err(Error::invalid_field("site_id", "is required (or an asset_id)")),
+    };
+    let site = app.store.get::<Site>(keys::site_key(tenant, site_id)).await?;
+    let site = match (site, &asset) {
+        (Some(site), _) if portal.rights.scope.covers(&site.as_ref()) => site,
+        (_, Some(_)) => return Err(Error::invalid_field("asset_id", "is not an asset at one of your sites")),
+        _ => return Err(not_yours()),
+    };
+    let allowed = allowed_types(app, tenant, &site).await?;
     check_work_order_type(input.work_order_type.as_ref(), &allowed)?;
     let mut tx = Tx::new(tenant, portal.actor());
     let owner = FileOwner::Customer { customer_id: portal.member.customer_id };
@@ -58,6 +67,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let requested_by = Name::parse(&portal.member.full_name()).map_err(|e| anyhow::anyhow!("member name: {e}"))?;
     let request = WorkRequest::create(
         input,
+        site.id,
         site.customer_path.clone(),
         portal.member.id,
         requested_by,
@@ -67,8 +77,28 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
         Reply::created(&request.view(None))?.etag(request.version).at(format!("/portal/work-requests/{}", request.id));
     tx.create(&request, "work_request.created", "the work request exists")?;
     tx.require(keys::site_key(tenant, site.id));
+    if let Some(asset) = &asset {
+        tx.require(keys::asset_key(tenant, asset.id));
+    }
     app.store.commit(tx).await?;
     Ok(reply)
+}
+
+/// The work-order types a member may request at `site`: its customer's list; a child
+/// customer without a list of its own has its nearest ancestor's (one BatchGetItem for
+/// the whole path).
+pub async fn allowed_types(app: &App, tenant: TenantId, site: &Site) -> Result<Vec<Code>> {
+    let path: Vec<_> = site.customer_path.ids().iter().map(|c| keys::customer_key(tenant, *c)).collect();
+    let customers = app.store.batch(&path).await?.all::<Customer>()?;
+    Ok(site
+        .customer_path
+        .ids()
+        .iter()
+        .rev()
+        .filter_map(|id| customers.iter().find(|c| c.id == *id))
+        .map(|c| c.allowed_work_order_types.clone())
+        .find(|types| !types.is_empty())
+        .unwrap_or_default())
 }
 
 #[utoipa::path(get, path = "/portal/work-requests", tag = "portal",

@@ -1,8 +1,10 @@
 //! Types and rules of the portal. Nothing here performs I/O or imports the AWS SDK.
 
+pub mod asset;
 pub mod contact;
 pub mod customer;
 pub mod division;
+pub mod document;
 pub mod file;
 pub mod group;
 pub mod ids;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::file::{FileRef, MAX_FILES_PER_OBJECT};
-use super::ids::{CustomerId, FileId, JobId, MemberId, SiteId, WorkRequestId};
+use super::ids::{AssetId, CustomerId, FileId, JobId, MemberId, SiteId, WorkRequestId};
 use super::job::JobStatus;
 use super::scope::CustomerPath;
 use super::tenant::{now, Timestamp};
@@ -44,8 +44,11 @@ impl RequestStatus {
 #[serde(deny_unknown_fields)]
 pub struct NewWorkRequest {
     pub subject: Subject,
-    /// One of the member's sites.
-    pub site_id: SiteId,
+    /// One of the member's sites; may be left out with an `asset_id` (the asset's site).
+    pub site_id: Option<SiteId>,
+    /// The asset the work is for (say, scanned from its QR label): one at the member's
+    /// sites; the request is for the asset's site.
+    pub asset_id: Option<AssetId>,
     /// One of the site's customer's allowed work-order types.
     pub work_order_type: Option<Code>,
     /// Up to 4000 characters.
@@ -101,6 +104,8 @@ pub struct WorkRequest {
     pub customer_id: CustomerId,
     pub customer_path: CustomerPath,
     pub site_id: SiteId,
+    #[serde(default)]
+    pub asset_id: Option<AssetId>,
     pub member_id: MemberId,
     pub requested_by: Name,
     pub subject: Subject,
@@ -135,6 +140,8 @@ pub struct WorkRequestView {
     pub id: WorkRequestId,
     pub customer_id: CustomerId,
     pub site_id: SiteId,
+    /// The asset the request is for, if one was named.
+    pub asset_id: Option<AssetId>,
     pub member_id: MemberId,
     pub requested_by: Name,
     pub subject: Subject,
@@ -160,6 +167,7 @@ pub struct WorkRequestView {
 impl WorkRequest {
     pub fn create(
         input: NewWorkRequest,
+        site_id: SiteId,
         customer_path: CustomerPath,
         member_id: MemberId,
         requested_by: Name,
@@ -170,7 +178,8 @@ impl WorkRequest {
             id: WorkRequestId::generate(),
             customer_id: customer_path.customer_id(),
             customer_path,
-            site_id: input.site_id,
+            site_id,
+            asset_id: input.asset_id,
             member_id,
             requested_by,
             subject: input.subject,
@@ -220,6 +229,7 @@ impl WorkRequest {
             id: self.id,
             customer_id: self.customer_id,
             site_id: self.site_id,
+            asset_id: self.asset_id,
             member_id: self.member_id,
             requested_by: self.requested_by.clone(),
             subject: self.subject.clone(),
@@ -262,8 +272,10 @@ mod tests {
             "subject": "Leaking tap", "site_id": SiteId::generate(), "notes": "x".repeat(4000)
         }))
         .unwrap();
+        let site = input.site_id.unwrap();
         WorkRequest::create(
             input,
+            site,
             CustomerPath::root(CustomerId::generate()),
             MemberId::generate(),
             Name::parse("Carla").unwrap(),

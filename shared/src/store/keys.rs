@@ -24,22 +24,30 @@
 //! | invoice  | `T#t`               | `INV#i`          | `T#t#CUS#c#INV`          | `<issued>#i`            |
 //! | inv. ref | `T#t`               | `INVREF#ref`     |                          |                         |
 //! | open inv.| `T#t#OPEN#CUS#c` / `T#t#OPEN#SITE#s` | `INV#i` |                |                         |
+//! | asset    | `T#t`               | `AST#a`          | `T#t#CUS#c#AST`          | `<next due, inverted>#a`|
+//! | asset ref| `T#t`               | `ASTREF#ref`     |                          |                         |
+//! | asset job| `T#t#AST#a`         | `JOB#<reported>#j` |                        |                         |
+//! | document | `T#t`               | `DOC#d`          | `T#t#CUS#c#DOC`          | `<created>#d`           |
 //!
 //! Sites in a division also carry `GSI2PK = T#t#DIV#d`, `GSI2SK = SITE#s` (index GSI2).
 //! Jobs, work requests and quotes also carry `GSI2PK = T#t#SITE#s#JOB` (`…#WR`, `…#QUO`) with the same
-//! sort key as GSI1: their site's partition, newest first.
+//! sort key as GSI1: their site's partition, newest first. Assets carry
+//! `GSI2PK = T#t#SITE#s#AST`; documents with a site `T#t#SITE#s#DOC`, customer-wide
+//! documents `T#t#CUS#c#DOC#GENERAL` (so a member of the customer reads those alone).
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
 
+use crate::domain::asset::{due_sort, Asset, AssetJobLink};
 use crate::domain::contact::Contact;
 use crate::domain::customer::Customer;
 use crate::domain::division::Division;
+use crate::domain::document::Document;
 use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::ids::{
-    ContactId, CustomerId, DivisionId, FileId, GroupId, InvoiceId, JobId, MemberId, QuoteId, SiteId, TenantId,
-    WorkRequestId,
+    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, QuoteId,
+    SiteId, TenantId, WorkRequestId,
 };
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
@@ -437,6 +445,117 @@ pub fn open_invoices_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
     QueryKey { index: None, pk: format!("{}#OPEN#SITE#{site}", t(tenant)), sk_prefix: Some("INV#".into()) }
 }
 
+impl Stored for Asset {
+    const TYPE: &'static str = "asset";
+}
+
+impl Entity for Asset {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let sort = format!("{}#{}", due_sort(self.next_service_due), self.id);
+        Keys {
+            key: asset_key(tenant, self.id),
+            gsi1: Some(Key { pk: assets_of_customer(tenant, self.customer_id).pk, sk: sort.clone() }),
+            gsi2: Some(Key { pk: assets_at_site(tenant, self.site_id).pk, sk: sort }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn asset_key(tenant: TenantId, id: AssetId) -> Key {
+    Key { pk: t(tenant), sk: format!("AST#{id}") }
+}
+
+/// Claims the back office's reference for one asset (the upsert key).
+pub fn asset_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("ASTREF#{reference}") }
+}
+
+/// Every asset of the tenant, by id (creation order).
+pub fn all_assets(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("AST#".into()) }
+}
+
+/// The assets at one customer's own sites, by next service due (GSI1).
+pub fn assets_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#AST", t(tenant)), sk_prefix: None }
+}
+
+/// The assets at one site, by next service due (GSI2).
+pub fn assets_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#AST", t(tenant)), sk_prefix: None }
+}
+
+impl Stored for AssetJobLink {
+    const TYPE: &'static str = "asset_job";
+}
+
+impl Entity for AssetJobLink {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: asset_job_key(tenant, self.asset_id, self.job_id, self.reported_at), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.job_id.to_string()
+    }
+}
+
+/// The link from an asset to one of its jobs (filed by the job's report time).
+pub fn asset_job_key(tenant: TenantId, asset: AssetId, job: JobId, reported_at: Timestamp) -> Key {
+    Key { pk: format!("{}#AST#{asset}", t(tenant)), sk: format!("JOB#{}#{job}", stamp(reported_at)) }
+}
+
+/// An asset's jobs, by report time.
+pub fn jobs_of_asset(tenant: TenantId, asset: AssetId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#AST#{asset}", t(tenant)), sk_prefix: Some("JOB#".into()) }
+}
+
+impl Stored for Document {
+    const TYPE: &'static str = "document";
+}
+
+impl Entity for Document {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        let sort = format!("{}#{}", stamp(self.created_at), self.id);
+        let gsi2 = match self.site_id {
+            Some(site) => documents_at_site(tenant, site).pk,
+            None => general_documents_of(tenant, self.customer_id).pk,
+        };
+        Keys {
+            key: document_key(tenant, self.id),
+            gsi1: Some(Key { pk: documents_of_customer(tenant, self.customer_id).pk, sk: sort.clone() }),
+            gsi2: Some(Key { pk: gsi2, sk: sort }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn document_key(tenant: TenantId, id: DocumentId) -> Key {
+    Key { pk: t(tenant), sk: format!("DOC#{id}") }
+}
+
+/// Every document of the tenant, by id (creation order).
+pub fn all_documents(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("DOC#".into()) }
+}
+
+/// Every document of one customer, with or without a site (GSI1).
+pub fn documents_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#DOC", t(tenant)), sk_prefix: None }
+}
+
+/// One customer's customer-wide documents (no site) (GSI2).
+pub fn general_documents_of(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#CUS#{customer}#DOC#GENERAL", t(tenant)), sk_prefix: None }
+}
+
+/// The documents for one site (GSI2).
+pub fn documents_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#DOC", t(tenant)), sk_prefix: None }
+}
+
 impl Stored for Note {
     const TYPE: &'static str = "note";
 }
@@ -622,6 +741,14 @@ mod tests {
             invoices_at_site(tenant, SiteId::generate()),
             open_invoices_of_customer(tenant, CustomerId::generate()),
             open_invoices_at_site(tenant, SiteId::generate()),
+            all_assets(tenant),
+            assets_of_customer(tenant, CustomerId::generate()),
+            assets_at_site(tenant, SiteId::generate()),
+            jobs_of_asset(tenant, AssetId::generate()),
+            all_documents(tenant),
+            documents_of_customer(tenant, CustomerId::generate()),
+            general_documents_of(tenant, CustomerId::generate()),
+            documents_at_site(tenant, SiteId::generate()),
         ] {
             assert!(q.pk.starts_with(&prefix), "{q:?}");
         }

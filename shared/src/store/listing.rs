@@ -81,6 +81,16 @@ impl Conditions {
         self
     }
 
+    /// `attribute` (a boolean) is true.
+    pub fn is_true(mut self, attribute: &str) -> Self {
+        let n = self.parts.len();
+        let name = format!("#c{n}");
+        self.values.insert(format!(":c{n}t"), AttributeValue::Bool(true));
+        self.parts.push(format!("{name} = :c{n}t"));
+        self.names.insert(name, attribute.to_owned());
+        self
+    }
+
     /// `attribute` (a string) is at least `lo` / at most `hi`.
     pub fn within(mut self, attribute: &str, lo: Option<String>, hi: Option<String>) -> Self {
         let n = self.parts.len();

@@ -33,6 +33,10 @@ pub const QUOTE: &str = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X";
 pub const SPARE_QUOTE: &str = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9Y";
 /// An unpaid invoice at `SITE` (reference `I-1001`) with `FILE` as its PDF.
 pub const INVOICE: &str = "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z";
+/// An asset at `SITE` (reference `A-1001`), the asset of `JOB`.
+pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
+/// A document at `SITE` (`FILE`), visible in the portal.
+pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -78,8 +82,13 @@ impl World {
         // the fixtures do not otherwise name.
         let file =
             app.upload(&t.admin, "/admin/files", "Service record.pdf", "application/pdf", b"%PDF-1.4 fixture").await;
+        let body = json!({"customer_id": customer, "site_id": site, "name": "Boiler 1",
+            "upcoming_services": [{"name": "Annual service", "due_at": "2027-01-15T09:00:00Z"}]});
+        let asset = portico_tests::id(
+            &app.api.expect(201, "PUT", "/admin/assets/A-1001", &t.admin, Some(&body)).await.unwrap(),
+        );
         let body = json!({"customer_id": customer, "site_id": site, "category": "repair", "status": "completed",
-            "attachments": [{"kind": "service_record", "file_id": file}]});
+            "asset_id": asset, "attachments": [{"kind": "service_record", "file_id": file}]});
         let job =
             portico_tests::id(&app.api.expect(201, "PUT", "/admin/jobs/WO-1001", &t.admin, Some(&body)).await.unwrap());
         let body = json!({"customer_id": customer, "first_name": "R", "last_name": "Q", "email": app.email("requester"),
@@ -109,6 +118,10 @@ impl World {
         let invoice = portico_tests::id(
             &app.api.expect(201, "PUT", "/admin/invoices/I-1001", &t.admin, Some(&body)).await.unwrap(),
         );
+        let body = json!({"customer_id": customer, "site_id": site, "file_id": file, "title": "Certificate",
+            "visible_in_portal": true});
+        let document =
+            portico_tests::id(&app.api.expect(201, "POST", "/admin/documents", &t.admin, Some(&body)).await.unwrap());
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -131,6 +144,8 @@ impl World {
                 (QUOTE, quote),
                 (SPARE_QUOTE, spare_quote),
                 (INVOICE, invoice),
+                (ASSET, asset),
+                (DOCUMENT, document),
             ],
         }
     }

@@ -1,8 +1,10 @@
 //! Integration tests: one binary, one moto, an isolated world per test.
 
+mod assets;
 mod auth;
 mod contacts;
 mod divisions;
+mod documents;
 mod fixtures;
 mod groups;
 mod idempotency;

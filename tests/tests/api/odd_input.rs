@@ -58,7 +58,15 @@ async fn world() -> World {
     let invoice = json!({"customer_id": customer, "site_id": site, "number": "1", "issued_at": "2026-01-01T00:00:00Z",
         "due_at": "2026-02-01T00:00:00Z", "currency": "EUR", "total": 100, "file_id": file});
     let invoice = id(&app.api.expect(201, "PUT", "/admin/invoices/I-1", &admin, Some(&invoice)).await.unwrap());
+    let asset = json!({"customer_id": customer, "site_id": site, "name": "Boiler",
+        "upcoming_services": [{"name": "Service", "due_at": "2027-01-01T00:00:00Z"}]});
+    let asset = id(&app.api.expect(201, "PUT", "/admin/assets/A-1", &admin, Some(&asset)).await.unwrap());
+    let document = json!({"customer_id": customer, "site_id": site, "file_id": file, "title": "Certificate",
+        "visible_in_portal": true});
+    let document = id(&app.api.expect(201, "POST", "/admin/documents", &admin, Some(&document)).await.unwrap());
     let ids = vec![
+        ("asset_id", asset),
+        ("document_id", document),
         ("quote_id", quote),
         ("invoice_id", invoice),
         ("customer_id", customer),
@@ -226,7 +234,8 @@ async fn every_clearable_field_of_every_patch_can_be_cleared_whatever_its_state(
         )
         .await
         .unwrap());
-    let cases: [(String, &str, [Value; 2]); 4] = [
+    let second_site = w.app.site(&w.admin, &id_of("customer_id"), "Annex").await;
+    let cases: [(String, &str, [Value; 2]); 5] = [
         (format!("/admin/customers/{}", id_of("customer_id")), "account_code", [json!("H-2"), json!("H-3")]),
         (format!("/admin/divisions/{}", id_of("division_id")), "parent_group", [json!("Retail"), json!("Outlets")]),
         (
@@ -235,6 +244,11 @@ async fn every_clearable_field_of_every_patch_can_be_cleared_whatever_its_state(
             [json!(id_of("division_id")), json!(second_division)],
         ),
         (format!("/admin/contacts/{}", id_of("contact_id")), "phone", [json!("+31612345670"), json!("+31612345671")]),
+        (
+            format!("/admin/documents/{}", id_of("document_id")),
+            "site_id",
+            [json!(id_of("site_id")), json!(second_site)],
+        ),
     ];
     for (path, field, [set, change]) in cases {
         for value in [Value::Null, set, change, Value::Null, Value::Null] {

@@ -1,0 +1,216 @@
+//! `/admin/assets`: the back office publishes assets (equipment) with their upcoming
+//! services. `PUT /admin/assets/{asset_id}` is an upsert keyed by the back office's own
+//! reference, like jobs, quotes and invoices. The detail adds the asset's history: its
+//! jobs, newest first, read from the links the job upsert keeps (see
+//! `portico::domain::asset::AssetJobLink`).
+
+use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJob, AssetJobLink, AssetView, HISTORY_PAGE};
+use portico::domain::customer::Customer;
+use portico::domain::ids::{AssetId, CustomerId, TenantId};
+use portico::domain::job::{Job, JobStatus};
+use portico::domain::site::Site;
+use portico::domain::tenant::now;
+use portico::domain::text::ExternalRef;
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Claim, Page, Paging, Tx};
+use portico::{App, Error, Result};
+
+use crate::schema::Problem;
+
+/// An asset by Portico id (`ast_…`) or by the back office's reference.
+pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Asset>> {
+    super::find_published(
+        app,
+        id_or_ref,
+        AssetId::parse,
+        |id| keys::asset_key(tenant, id),
+        |r| keys::asset_ref(tenant, r),
+    )
+    .await
+}
+
+/// One page of `asset`'s jobs, newest first: with `statuses`, only those. `list` names
+/// the list for its cursor (include who reads it).
+pub async fn history(
+    app: &App,
+    tenant: TenantId,
+    asset: &Asset,
+    list: &str,
+    statuses: &[JobStatus],
+    cursor: Option<String>,
+) -> Result<Page<Job>> {
+    let paging = Paging { limit: HISTORY_PAGE, cursor };
+    let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let conditions = Conditions::default().any_of("status", &wanted);
+    let source = Source::all(keys::jobs_of_asset(tenant, asset.id));
+    let links = app.store.newest_first::<AssetJobLink>(list, &[source], &conditions, &paging).await?;
+    if links.items.is_empty() {
+        return Ok(Page { items: Vec::new(), next_cursor: links.next_cursor });
+    }
+    let job_keys: Vec<_> = links.items.iter().map(|l| keys::job_key(tenant, l.job_id)).collect();
+    let jobs = app.store.batch(&job_keys).await?.all::<Job>()?;
+    let items = links
+        .items
+        .iter()
+        .filter_map(|l| jobs.iter().find(|j| j.id == l.job_id))
+        .filter(|j| j.asset_id == Some(asset.id) && (statuses.is_empty() || statuses.contains(&j.status)))
+        .cloned()
+        .collect();
+    Ok(Page { items, next_cursor: links.next_cursor })
+}
+
+/// Keeps a job's link to its asset in step (called by the job upsert, in its
+/// transaction): the old link goes when the asset or the report time changed, the new
+/// one is written whenever the job changed (it carries the job's status).
+pub fn keep_asset_link(tx: &mut Tx, tenant: TenantId, before: Option<&Job>, after: &Job) -> Result<()> {
+    let key_of = |l: &AssetJobLink| keys::asset_job_key(tenant, l.asset_id, l.job_id, l.reported_at);
+    let old = before.and_then(AssetJobLink::of);
+    let new = AssetJobLink::of(after);
+    if let Some(old) = &old {
+        if new.as_ref().is_none_or(|n| key_of(n) != key_of(old)) {
+            tx.release(key_of(old));
+        }
+    }
+    if let Some(new) = &new {
+        tx.put(new)?;
+    }
+    Ok(())
+}
+
+#[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,
+    params(("asset_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let reference = ExternalRef::parse(&req.path_param("asset_id")?)
+        .map_err(|e| Error::invalid_field("asset_id", e.to_string()))?;
+    let input: AssetInput = req.body()?;
+    input.validate()?;
+    let tenant = admin.tenant;
+    let found = app
+        .store
+        .batch(&[
+            keys::customer_key(tenant, input.customer_id),
+            keys::site_key(tenant, input.site_id),
+            keys::asset_ref(tenant, &reference),
+            keys::settings_key(tenant),
+        ])
+        .await?;
+    let customer = found.one::<Customer>()?.ok_or_else(|| {
+        Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
+    })?;
+    match found.one::<Site>()? {
+        Some(site) if site.customer_id == customer.id => {}
+        _ => {
+            return Err(Error::invalid_field(
+                "site_id",
+                format!("site `{}` is not a site of customer `{}`", input.site_id, customer.id),
+            ))
+        }
+    }
+    let portal_url = found.settings()?.branding.portal_url;
+    let before: Option<Asset> =
+        super::claimed(app, found.one::<Claim>()?, AssetId::parse, |id| keys::asset_key(tenant, id)).await?;
+    if let Some(before) = &before {
+        guard::if_match(&req, before.version)?;
+    }
+    input.check_echo(&reference, before.as_ref())?;
+
+    let mut tx = Tx::new(tenant, admin.actor());
+    tx.require(keys::site_key(tenant, input.site_id));
+    match before {
+        None => {
+            let asset = Asset::create(reference.clone(), input, customer.path.clone());
+            tx.claim(
+                keys::asset_ref(tenant, &reference),
+                &asset.id.to_string(),
+                "this reference is being published; try again",
+            );
+            tx.create(&asset, "asset.created", "the asset exists")?;
+            app.store.commit(tx).await?;
+            let view = asset.view(portal_url.as_ref());
+            Ok(Reply::created(&view)?.etag(asset.version).at(format!("/admin/assets/{}", asset.id)))
+        }
+        Some(before) => {
+            let mut after = before.clone();
+            after.fill(input, customer.path.clone());
+            if after.same_as(&before) {
+                return Ok(Reply::ok(&before.view(portal_url.as_ref()))?.etag(before.version));
+            }
+            after.touch();
+            tx.update(&before, &after, before.version, "asset.updated")?;
+            app.store.commit(tx).await?;
+            Ok(Reply::ok(&after.view(portal_url.as_ref()))?.etag(after.version))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/admin/assets/{asset_id}", tag = "admin",
+    params(("asset_id" = String, Path, description = "Portico's id (`ast_…`) or the back office's reference"),
+        ("history_cursor" = Option<String>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
+    responses((status = 200, body = AssetView, description = "The asset with its upcoming services and history (its jobs, newest first)"), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let tenant = admin.tenant;
+    let (asset, settings) =
+        futures_util::future::try_join(find(app, tenant, &req.path_param("asset_id")?), app.store.settings(tenant))
+            .await?;
+    let asset = asset.ok_or(Error::NotFound)?;
+    let list = format!("admin-asset-history|{tenant}|{}", asset.id);
+    let jobs = history(app, tenant, &asset, &list, &[], req.query("history_cursor")).await?;
+    let mut view = asset.view(settings.branding.portal_url.as_ref());
+    view.history = Some(jobs.items.iter().map(AssetJob::of).collect());
+    view.history_next_cursor = jobs.next_cursor;
+    Ok(Reply::ok(&view)?.etag(asset.version))
+}
+
+/// The sources of an asset list: a partition's part with a service due by `by` (a range
+/// of the sort key), or all of it.
+pub fn due_source(query: keys::QueryKey, by: Option<portico::domain::tenant::Timestamp>) -> Source {
+    let mut source = Source::all(query);
+    if let Some(by) = by {
+        source.lo = portico::domain::asset::due_sort(Some(by));
+    }
+    source
+}
+
+#[utoipa::path(get, path = "/admin/assets", tag = "admin",
+    params(
+        ("customer_id" = Option<String>, Query, description = "Only the assets at this customer's own sites"),
+        ("site_id" = Option<String>, Query),
+        ("due_within_days" = Option<i32>, Query, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::AssetPage, description = "By customer or site: soonest service due first; otherwise newest first"), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let filter = AssetFilter::parse(|k| req.query(k))?;
+    let customer = req
+        .query("customer_id")
+        .map(|v| CustomerId::parse(&v).map_err(|e| Error::invalid_field("customer_id", e.to_string())))
+        .transpose()?;
+    let tenant = admin.tenant;
+    let at = now();
+    let by = filter.due_by(at);
+    let (source, conditions) = match (filter.site_id, customer) {
+        (Some(site), _) => (due_source(keys::assets_at_site(tenant, site), by), Conditions::default()),
+        (None, Some(c)) => (due_source(keys::assets_of_customer(tenant, c), by), Conditions::default()),
+        (None, None) => (
+            Source::all(keys::all_assets(tenant)),
+            Conditions::default().within("next_service_due", None, by.map(keys::stamp)),
+        ),
+    };
+    let list = format!("admin-assets|{tenant}|{filter:?}|{customer:?}");
+    let (mut page, settings) = futures_util::future::try_join(
+        app.store.newest_first::<Asset>(&list, &[source], &conditions, &paging),
+        app.store.settings(tenant),
+    )
+    .await?;
+    page.items.retain(|a| customer.is_none_or(|c| a.customer_id == c) && filter.admits(a, at));
+    let portal_url = settings.branding.portal_url;
+    Reply::ok(&page.map(|a| a.view(portal_url.as_ref())))
+}

@@ -1,0 +1,149 @@
+//! `/admin/documents`: files the tenant links to a customer (optionally a site) and shows
+//! in the portal when `visible_in_portal` (the rule is in `portico::domain::document`).
+
+use portico::domain::customer::Customer;
+use portico::domain::document::{Document, DocumentPatch, DocumentView, NewDocument};
+use portico::domain::file::{FileOwner, FileRef};
+use portico::domain::ids::{CustomerId, DocumentId, FileId, SiteId, TenantId};
+use portico::domain::site::Site;
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Tx};
+use portico::{App, Error, Result};
+
+use crate::schema::Problem;
+
+async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Document> {
+    let id = req.path_id("document_id", DocumentId::parse)?;
+    app.store.get::<Document>(keys::document_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+/// The site must be one of the document's customer's own sites.
+fn check_site(site: Option<Site>, id: SiteId, customer: CustomerId) -> Result<()> {
+    match site {
+        Some(site) if site.customer_id == customer => Ok(()),
+        _ => Err(Error::invalid_field("site_id", format!("site `{id}` is not a site of customer `{customer}`"))),
+    }
+}
+
+/// The file, if it is the tenant's and uploaded as declared (recorded through `tx`).
+async fn file(app: &App, tenant: TenantId, id: FileId, tx: &mut Tx) -> Result<FileRef> {
+    let files = crate::files::attachable(app, tenant, &FileOwner::Tenant, &[id], tx)
+        .await
+        .map_err(|e| e.renamed_field("file_ids", "file_id"))?;
+    files
+        .first()
+        .map(|f| f.file_ref())
+        .ok_or_else(|| Error::invalid_field("file_id", format!("file `{id}` does not exist")))
+}
+
+#[utoipa::path(post, path = "/admin/documents", tag = "admin", request_body = NewDocument,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = DocumentView), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let input: NewDocument = req.body()?;
+    let tenant = admin.tenant;
+    let mut wanted = vec![keys::customer_key(tenant, input.customer_id)];
+    wanted.extend(input.site_id.map(|s| keys::site_key(tenant, s)));
+    let found = app.store.batch(&wanted).await?;
+    let customer = found.one::<Customer>()?.ok_or_else(|| {
+        Error::invalid_field("customer_id", format!("customer `{}` does not exist", input.customer_id))
+    })?;
+    if let Some(site) = input.site_id {
+        check_site(found.one::<Site>()?, site, customer.id)?;
+    }
+    let mut tx = Tx::new(tenant, admin.actor());
+    let file = file(app, tenant, input.file_id, &mut tx).await?;
+    let document = Document::create(input, customer.path.clone(), file);
+    tx.create(&document, "document.created", "the document exists")?;
+    tx.require(keys::customer_key(tenant, customer.id));
+    if let Some(site) = document.site_id {
+        tx.require(keys::site_key(tenant, site));
+    }
+    app.store.commit(tx).await?;
+    Ok(Reply::created(&document.view())?.etag(document.version).at(format!("/admin/documents/{}", document.id)))
+}
+
+#[utoipa::path(get, path = "/admin/documents", tag = "admin",
+    params(
+        ("customer_id" = Option<String>, Query, description = "Only this customer's documents (with or without a site)"),
+        ("site_id" = Option<String>, Query),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::DocumentPage, description = "Newest first"), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let customer = req
+        .query("customer_id")
+        .map(|v| CustomerId::parse(&v).map_err(|e| Error::invalid_field("customer_id", e.to_string())))
+        .transpose()?;
+    let site = req
+        .query("site_id")
+        .map(|v| SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
+        .transpose()?;
+    let tenant = admin.tenant;
+    let source = match (site, customer) {
+        (Some(s), _) => Source::all(keys::documents_at_site(tenant, s)),
+        (None, Some(c)) => Source::all(keys::documents_of_customer(tenant, c)),
+        (None, None) => Source::all(keys::all_documents(tenant)),
+    };
+    let list = format!("admin-documents|{tenant}|{customer:?}|{site:?}");
+    let mut page = app.store.newest_first::<Document>(&list, &[source], &Conditions::default(), &paging).await?;
+    page.items.retain(|d| customer.is_none_or(|c| d.customer_id == c) && site.is_none_or(|s| d.site_id == Some(s)));
+    Reply::ok(&page.map(|d| d.view()))
+}
+
+#[utoipa::path(get, path = "/admin/documents/{document_id}", tag = "admin",
+    params(("document_id" = String, Path)),
+    responses((status = 200, body = DocumentView), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let document = load(app, &req, admin.tenant).await?;
+    Ok(Reply::ok(&document.view())?.etag(document.version))
+}
+
+#[utoipa::path(patch, path = "/admin/documents/{document_id}", tag = "admin", request_body = DocumentPatch,
+    params(("document_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = DocumentView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let patch: DocumentPatch = req.body()?;
+    let tenant = admin.tenant;
+    let before = load(app, &req, tenant).await?;
+    guard::if_match(&req, before.version)?;
+    let mut tx = Tx::new(tenant, admin.actor());
+    if let Some(Some(site)) = patch.site_id {
+        let found = app.store.get::<Site>(keys::site_key(tenant, site)).await?;
+        check_site(found, site, before.customer_id)?;
+        tx.require(keys::site_key(tenant, site));
+    }
+    let new_file = match patch.file_id {
+        Some(id) if id != before.file.file_id => Some(file(app, tenant, id, &mut tx).await?),
+        _ => None,
+    };
+    let mut after = before.clone();
+    after.apply(patch, new_file);
+    if after.version == before.version {
+        return Ok(Reply::ok(&before.view())?.etag(before.version));
+    }
+    tx.update(&before, &after, before.version, "document.updated")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
+}
+
+#[utoipa::path(delete, path = "/admin/documents/{document_id}", tag = "admin",
+    params(("document_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204, description = "The document is gone from the portal; its file stays (the audit trail keeps the record)"), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let document = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, document.version)?;
+    app.store.delete(admin.tenant, admin.actor(), &document, document.version, "document.deleted").await?;
+    Ok(Reply::no_content())
+}
