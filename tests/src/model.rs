@@ -40,6 +40,15 @@ pub struct Site {
     pub division: Option<String>,
 }
 
+/// A document: a customer's, at one of its sites or customer-wide.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: String,
+    pub customer: String,
+    pub site: Option<String>,
+    pub visible: bool,
+}
+
 #[derive(Default)]
 pub struct Model {
     /// Each customer's parent.
@@ -94,6 +103,22 @@ impl Model {
             Grant::Divisions(c, ds) => *c == site.customer && site.division.as_ref().is_some_and(|d| ds.contains(d)),
             Grant::Sites(c, ss) => *c == site.customer && ss.contains(&site.id),
         })
+    }
+
+    /// The document rule (seed 004): visible in the portal, not hidden from the member,
+    /// and in their scope — at a site they see, or (customer-wide) their own customer's
+    /// or a customer a grant covers as a whole.
+    pub fn sees_document(&self, grants: &[Grant], member_customer: &str, hidden: &BTreeSet<String>, doc: &Doc) -> bool {
+        if !doc.visible || hidden.contains(&doc.id) {
+            return false;
+        }
+        match &doc.site {
+            Some(site) => self.sites.iter().any(|s| s.id == *site && self.sees(grants, s)),
+            None => {
+                doc.customer == member_customer
+                    || grants.iter().any(|g| matches!(g, Grant::Customer(c) if self.covers_customer(c, &doc.customer)))
+            }
+        }
     }
 
     /// A random grant on `customer`.

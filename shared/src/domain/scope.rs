@@ -100,7 +100,8 @@ impl Grant {
         self.customer_path.customer_id()
     }
 
-    fn covers(&self, site: &SiteRef<'_>) -> bool {
+    /// Whether this one grant covers the site.
+    pub fn covers(&self, site: &SiteRef<'_>) -> bool {
         match &self.coverage {
             Coverage::Customer => self.customer_path.is_ancestor_or_self_of(site.customer_path),
             Coverage::Divisions { division_ids } => {

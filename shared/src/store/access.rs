@@ -182,17 +182,21 @@ impl Store {
             Query(keys::QueryKey),
             Sites(&'a std::collections::BTreeSet<SiteId>),
         }
-        let parts: Vec<Part<'_>> = scope
-            .grants()
+        // Each part with the grant it comes from: grants may overlap (a member's own and
+        // their groups'), and a site is listed by the first grant that covers it only.
+        let grants = scope.grants();
+        let parts: Vec<(usize, Part<'_>)> = grants
             .iter()
-            .flat_map(|g| match &g.coverage {
-                Coverage::Customer => vec![Part::Query(keys::sites_under(tenant, &g.customer_path))],
+            .enumerate()
+            .flat_map(|(i, g)| match &g.coverage {
+                Coverage::Customer => vec![(i, Part::Query(keys::sites_under(tenant, &g.customer_path)))],
                 Coverage::Divisions { division_ids } => {
-                    division_ids.iter().map(|d| Part::Query(keys::sites_in_division(tenant, *d))).collect()
+                    division_ids.iter().map(|d| (i, Part::Query(keys::sites_in_division(tenant, *d)))).collect()
                 }
-                Coverage::Sites { site_ids } => vec![Part::Sites(site_ids)],
+                Coverage::Sites { site_ids } => vec![(i, Part::Sites(site_ids))],
             })
             .collect();
+        let first_covering = |grant: usize, site: &Site| !grants[..grant].iter().any(|g| g.covers(&site.as_ref()));
         let list_id = format!("visible-sites|{tenant}|{list}");
         let mut at = match &paging.cursor {
             Some(c) => self.cursors().decode(&list_id, c)?,
@@ -202,10 +206,11 @@ impl Store {
         let limit = paging.limit as usize;
         while (at.part as usize) < parts.len() && items.len() < limit {
             let want = (limit - items.len()) as i32;
-            let next = match &parts[at.part as usize] {
+            let (grant, part) = &parts[at.part as usize];
+            let next = match part {
                 Part::Query(q) => {
                     let (found, next) = self.query::<Site>(q, want, &at.key).await?;
-                    items.extend(found);
+                    items.extend(found.into_iter().filter(|s| first_covering(*grant, s)));
                     next
                 }
                 Part::Sites(site_ids) => {
@@ -216,7 +221,7 @@ impl Store {
                     let keys: Vec<Key> = page.iter().map(|id| keys::site_key(tenant, *id)).collect();
                     let mut found = self.batch(&keys).await?.all::<Site>()?;
                     found.sort_by_key(|s| s.id);
-                    items.extend(found);
+                    items.extend(found.into_iter().filter(|s| first_covering(*grant, s)));
                     match (rest.len() > page.len(), page.last()) {
                         (true, Some(last)) => Some(BTreeMap::from([("after".to_owned(), last.to_string())])),
                         _ => None,

@@ -1,13 +1,14 @@
-//! Property test of visibility: random hierarchies, divisions, sites, access groups and
-//! members with random grants, made through the API; for every (member, site) pair the
-//! API's answer equals an independent reference model of the rules (`tests/src/model.rs`).
+//! Property test of visibility: random hierarchies, divisions, sites, documents, access
+//! groups and members with random grants and hidden documents, made through the API; for
+//! every (member, site) and (member, document) pair the API's answer equals an
+//! independent reference model of the rules (`tests/src/model.rs`).
 //! Seeded, so a failure repeats (`PORTICO_PROPERTY_SEED`, `PORTICO_PROPERTY_WORLDS`).
 //! This is the end-to-end sample; `tests/tests/visibility.rs` checks the same rules at the
 //! domain level over tens of thousands of cases.
 
 use std::collections::BTreeSet;
 
-use portico_tests::model::{Grant, Model, Site};
+use portico_tests::model::{Doc, Grant, Model, Site};
 use portico_tests::{id, spawn_app, TestApp};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -18,15 +19,16 @@ async fn post(app: &TestApp, admin: &str, path: &str, body: Value) -> String {
     id(&app.api.expect(201, "POST", path, admin, Some(&body)).await.unwrap())
 }
 
-/// Every site id the member sees, two at a time through the cursors.
-async fn seen(app: &TestApp, token: &str) -> Vec<String> {
+/// Every id a portal list (`/portal/sites`, `/portal/documents`) gives the member, two at
+/// a time through the cursors.
+async fn seen(app: &TestApp, token: &str, list: &str) -> Vec<String> {
     let mut all = Vec::new();
-    let mut path = "/portal/sites?limit=2".to_owned();
+    let mut path = format!("{list}?limit=2");
     for _ in 0..100 {
         let page = app.api.expect(200, "GET", &path, token, None).await.unwrap();
         all.extend(portico_tests::ids(&page));
         match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/portal/sites?limit=2&cursor={c}"),
+            Some(c) => path = format!("{list}?limit=2&cursor={c}"),
             None => return all,
         }
     }
@@ -82,6 +84,21 @@ async fn what_members_see_equals_the_reference_model() {
             }
         }
 
+        // A document per site and a customer-wide one per customer, a third not visible.
+        let file = app.upload(&admin, "/admin/files", "d.pdf", "application/pdf", b"%PDF-1.4").await;
+        let places: Vec<(String, Option<String>)> = customers
+            .iter()
+            .map(|c| (c.clone(), None))
+            .chain(model.sites.iter().map(|s| (s.customer.clone(), Some(s.id.clone()))))
+            .collect();
+        let mut docs: Vec<Doc> = Vec::new();
+        for (customer, site) in places {
+            let visible = rng.gen_bool(0.67);
+            let body = json!({"customer_id": customer, "site_id": site, "file_id": file, "title": "D", "visible_in_portal": visible});
+            let d = post(&app, &admin, "/admin/documents", body).await;
+            docs.push(Doc { id: d, customer, site, visible });
+        }
+
         // Two access groups, granting anywhere in the tenant.
         let mut groups: Vec<(String, Vec<Grant>)> = Vec::new();
         for _ in 0..2 {
@@ -116,11 +133,15 @@ async fn what_members_see_equals_the_reference_model() {
             let member_groups: Vec<&(String, Vec<Grant>)> = groups.iter().filter(|_| rng.gen_bool(0.5)).collect();
             let email = app.email(&format!("w{world}-m{n}"));
             let mut body = json!({"customer_id": customer, "first_name": "M", "last_name": "N", "email": email, "admin": false,
-                "group_ids": member_groups.iter().map(|(g, _)| g.clone()).collect::<Vec<_>>()});
+                "permissions": ["view_documents"], "group_ids": member_groups.iter().map(|(g, _)| g.clone()).collect::<Vec<_>>()});
             if let Some(own) = &own {
                 body["scope"] = json!({"grants": own.iter().map(Grant::json).collect::<Vec<_>>()});
             }
             let m = post(&app, &admin, "/admin/members", body).await;
+            let hidden: BTreeSet<String> = docs.iter().filter(|_| rng.gen_bool(0.2)).map(|d| d.id.clone()).collect();
+            let restrictions = json!({"hidden_document_ids": hidden});
+            let path = format!("/admin/members/{m}/document-restrictions");
+            app.api.expect(200, "PUT", &path, &admin, Some(&restrictions)).await.unwrap();
             let token = app.invited_member(&admin, &m, &email).await;
 
             // The reference: own grants (or the whole customer), plus group grants that
@@ -129,7 +150,7 @@ async fn what_members_see_equals_the_reference_model() {
             for (_, grants) in &member_groups {
                 effective.extend(grants.iter().filter_map(|g| model.clip(&customer, g)));
             }
-            let got = seen(&app, &token).await;
+            let got = seen(&app, &token, "/portal/sites").await;
             let unique: BTreeSet<&String> = got.iter().collect();
             assert_eq!(unique.len(), got.len(), "a site listed twice: {got:?}");
             for site in &model.sites {
@@ -137,8 +158,26 @@ async fn what_members_see_equals_the_reference_model() {
                 assert_eq!(unique.contains(&site.id), expected, "world {world} (seed {}), member {n} on {customer}, site {} of {}: expected {expected}; grants {effective:?}", seed + world, site.id, site.customer);
                 cases += 1;
             }
+            // Documents: the list, and the download of a sample (200 exactly when listed).
+            let got = seen(&app, &token, "/portal/documents").await;
+            let listed: BTreeSet<&String> = got.iter().collect();
+            assert_eq!(listed.len(), got.len(), "a document listed twice: {got:?}");
+            for doc in &docs {
+                let expected = model.sees_document(&effective, &customer, &hidden, doc);
+                let at = format!(
+                    "world {world} (seed {}), member {n} on {customer}, {doc:?}: hidden {}, grants {effective:?}",
+                    seed + world,
+                    hidden.contains(&doc.id)
+                );
+                assert_eq!(listed.contains(&doc.id), expected, "list: {at}");
+                if rng.gen_bool(0.25) {
+                    let answer = app.api.get(&format!("/portal/documents/{}/download", doc.id), &token).await.unwrap();
+                    assert_eq!(answer.status, if expected { 200 } else { 404 }, "download: {at}");
+                }
+                cases += 1;
+            }
         }
     }
-    println!("visibility property: {cases} (member, site) cases over {worlds} random worlds (seed {seed})");
+    println!("visibility property: {cases} (member, site) and (member, document) cases over {worlds} random worlds (seed {seed})");
     assert!(cases > 0);
 }
