@@ -36,3 +36,15 @@ echo "   $hello"
 echo "   $portico"
 median() { sed -n 's/.*init median \([0-9.]*\) ms.*/\1/p' <<<"$1"; }
 python3 -c "import sys; h, p = map(float, sys.argv[1:]); print(f'   init ratio portico / hello world: {p / h:.2f}x (budget: 1.25x)')" "$(median "$hello")" "$(median "$portico")"
+
+echo "== instructions to the first Runtime API poll (callgrind: the same count run after run)"
+if command -v valgrind >/dev/null; then
+  hello_i=$(./target/debug/portico-local init-instructions "$OUT/hello")
+  portico_i=$(./target/debug/portico-local init-instructions "$OUT/portico")
+  echo "   $hello_i"
+  echo "   $portico_i"
+  count() { sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' <<<"$1"; }
+  python3 -c "import sys; h, p = map(int, sys.argv[1:]); print(f'   instruction ratio portico / hello world: {p / h:.2f}x ({p - h:,} more)')" "$(count "$hello_i")" "$(count "$portico_i")"
+else
+  echo "   valgrind is not installed (Debian: apt-get install valgrind): skipped"
+fi

@@ -80,7 +80,7 @@ pub fn keep_asset_link(tx: &mut Tx, tenant: TenantId, before: Option<&Job>, afte
 
 #[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,
     params(("asset_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem)),
+    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

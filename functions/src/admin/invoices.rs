@@ -57,7 +57,7 @@ pub fn conditions(filter: &InvoiceFilter, at: portico::domain::tenant::Timestamp
 
 #[utoipa::path(put, path = "/admin/invoices/{invoice_id}", tag = "admin", request_body = InvoiceInput,
     params(("invoice_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
-    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 412, body = Problem)),
+    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(&req)?;

@@ -122,3 +122,59 @@ pub async fn cold_start(binary: &Path, env: &[(String, String)], event: &str) ->
     server.abort();
     Ok(ColdStart { init, first_invoke })
 }
+
+/// Instructions `binary` executes from its start to its first poll of the Runtime API,
+/// counted by callgrind: unlike wall-clock init, the same count run after run, whatever
+/// else the machine is doing. The poll is never answered; once it arrives the process
+/// (blocked waiting for it) is stopped with SIGTERM and callgrind writes its totals.
+pub async fn instructions_to_first_poll(binary: &Path, env: &[(String, String)]) -> anyhow::Result<u64> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let event = Arc::new(String::new());
+    // Already "served": every poll is parked.
+    let served = Arc::new(Mutex::new(true));
+    let server = tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { break };
+            let (event, tx, served) = (event.clone(), tx.clone(), served.clone());
+            tokio::spawn(async move {
+                let svc =
+                    hyper::service::service_fn(move |req| runtime_api(req, event.clone(), tx.clone(), served.clone()));
+                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+            });
+        }
+    });
+    let out = std::env::temp_dir().join(format!("portico-callgrind-{}.out", std::process::id()));
+    let mut cmd = tokio::process::Command::new("valgrind");
+    cmd.arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(binary)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "bench")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().context("spawning valgrind (is it installed?)")?;
+    let polled = tokio::time::timeout(Duration::from_secs(300), rx.recv()).await.ok().flatten();
+    if !matches!(polled, Some(Seen::Next(_))) {
+        anyhow::bail!("{} never polled the Runtime API under callgrind", binary.display());
+    }
+    let pid = child.id().context("the child's pid")?;
+    std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+    tokio::time::timeout(Duration::from_secs(60), child.wait()).await.context("valgrind did not stop")??;
+    server.abort();
+    let text = std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?;
+    let _ = std::fs::remove_file(&out);
+    text.lines()
+        .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+        .and_then(|n| n.split_whitespace().next()?.parse().ok())
+        .context("no instruction total in callgrind's output")
+}

@@ -79,7 +79,7 @@ Try it:
   curl -s -H "Authorization: Bearer $TOKEN" "{api_url}/portal/jobs?status=completed"
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/jobs/export
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/work-requests
-  (a walk-through of jobs, work requests, notes and files: docs/local-development.md)
+  (walk-throughs of jobs, work requests, quotes, invoices, assets and documents: docs/local-development.md)
 
 Emails sent locally:  make mail
 Stack details:        .local/stack.json
@@ -175,10 +175,9 @@ async fn token(username: &str, password: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Cold starts of `binary` against a local Runtime API: prints median and p90 of init and
-/// first invocation. The binary gets the environment a Portico function has.
-async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
-    let env: Vec<(String, String)> = [
+/// The environment a Portico function has, as the cold-start figures give it.
+fn bench_env() -> Vec<(String, String)> {
+    [
         ("AWS_REGION", "us-east-1"),
         ("AWS_ACCESS_KEY_ID", "bench"),
         ("AWS_SECRET_ACCESS_KEY", "bench"),
@@ -193,7 +192,20 @@ async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    .collect()
+}
+
+/// Instructions to the first Runtime API poll, by callgrind (see `bench.rs`).
+async fn init_instructions(binary: &str) -> anyhow::Result<()> {
+    let n = portico_local::bench::instructions_to_first_poll(std::path::Path::new(binary), &bench_env()).await?;
+    println!("{binary}: {n} instructions to the first poll of the Runtime API");
+    Ok(())
+}
+
+/// Cold starts of `binary` against a local Runtime API: prints median and p90 of init and
+/// first invocation. The binary gets the environment a Portico function has.
+async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
+    let env = bench_env();
     // An event no route matches: the handler answers 404 without any network call.
     let event = r#"{"version":"2.0","routeKey":"GET /bench","rawPath":"/bench","rawQueryString":"","headers":{},"requestContext":{"accountId":"1","apiId":"b","domainName":"b","domainPrefix":"b","http":{"method":"GET","path":"/bench","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"bench"},"requestId":"r","routeKey":"GET /bench","stage":"$default","time":"","timeEpoch":0},"isBase64Encoded":false}"#;
     let path = std::path::Path::new(binary);
@@ -261,9 +273,10 @@ fn main() -> anyhow::Result<()> {
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
+            ["init-instructions", binary] => init_instructions(binary).await,
             ["fuzz"] => fuzz().await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | init-time <binary> <runs>")
+                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })

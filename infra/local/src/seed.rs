@@ -213,7 +213,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         .expect(201, "POST", "/admin/members", &admin, Some(&json!({
             "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
             "job_title": "Facilities manager", "phone": "+31612345001",
-            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "view_documents", "view_messages"],
+            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "view_assets", "view_documents", "view_messages"],
             "notifications": ["quotes", "invoices", "jobs_completed"],
             "approval_limits": {"EUR": 1_000_000}
         })))
@@ -228,7 +228,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             Some(&json!({
                 "customer_id": harbor, "first_name": "Sam", "last_name": "Site", "email": sam, "locale": "nl",
                 "admin": false,
-                "permissions": ["view_jobs", "create_work_requests"],
+                "permissions": ["view_jobs", "create_work_requests", "view_assets", "view_documents"],
                 "scope": {"grants": [{"customer_id": outlets, "site_ids": [north]}]}
             })),
         )
@@ -278,6 +278,59 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             None,
         )
         .await?;
+    // Assets with their upcoming services (relative to today, so the dashboard has
+    // something due whenever the demo runs); jobs below name them.
+    let in_days = |days: i64| {
+        let span = std::time::Duration::from_secs(days.unsigned_abs() * 86_400);
+        let now = portico::domain::tenant::now();
+        portico::store::keys::stamp(if days < 0 { now - span } else { now + span })
+    };
+    let assets = [
+        (
+            "A-HQ-BOILER",
+            &harbor,
+            &hq,
+            json!({"name": "Central boiler", "category": "boiler", "serial_number": "VX-200-88412",
+            "location": "Basement plant room", "installed_at": "2019-05-01T00:00:00Z", "under_contract": true,
+            "value": 1_250_000, "currency": "EUR",
+            "upcoming_services": [{"name": "Annual service", "due_at": in_days(20)}, {"name": "Gas safety check", "due_at": in_days(120)}]}),
+        ),
+        (
+            "A-HQ-SCALES",
+            &harbor,
+            &hq,
+            json!({"name": "Loading-dock scales", "category": "scales", "serial_number": "LDS-7731",
+            "location": "Loading dock", "upcoming_services": [{"name": "Calibration", "due_at": in_days(-5)}]}),
+        ),
+        (
+            "A-NORTH-PUMP",
+            &outlets,
+            &north,
+            json!({"name": "Sprinkler pump", "category": "fire safety",
+            "location": "Pump room", "under_contract": true,
+            "upcoming_services": [{"name": "Quarterly inspection", "due_at": in_days(45)}]}),
+        ),
+        (
+            "A-NORTH-DOORS",
+            &outlets,
+            &north,
+            json!({"name": "Entrance doors", "category": "doors", "status": "out_of_service"}),
+        ),
+    ];
+    let mut asset_ids = std::collections::BTreeMap::new();
+    for (reference, customer, site, mut body) in assets {
+        body["customer_id"] = json!(customer);
+        body["site_id"] = json!(site);
+        let asset = api.expect(201, "PUT", &format!("/admin/assets/{reference}"), &admin, Some(&body)).await?;
+        asset_ids.insert(reference, id(&asset)?);
+    }
+    let asset_of = |job: &str| match job {
+        "WO-24001" => asset_ids.get("A-HQ-BOILER").cloned(),
+        "WO-24007" => asset_ids.get("A-HQ-SCALES").cloned(),
+        "WO-24005" => asset_ids.get("A-NORTH-PUMP").cloned(),
+        _ => None,
+    };
+
     let jobs = [
         (
             "WO-24001",
@@ -356,7 +409,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             "customer_id": customer, "site_id": site, "category": category, "status": status,
             "work_order_type": if category == "repair" { "repair" } else { "service" },
             "description": description, "reported_at": reported, "completed_at": completed,
-            "visit_count": 1, "cost": 18_500, "currency": "EUR", "attachments": attachments
+            "visit_count": 1, "cost": 18_500, "currency": "EUR", "attachments": attachments,
+            "asset_id": asset_of(reference)
         });
         api.expect(201, "PUT", &format!("/admin/jobs/{reference}"), &admin, Some(&body)).await?;
     }
@@ -454,6 +508,33 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             "currency": "EUR", "total": total, "amount_paid": paid, "file_id": file});
         api.expect(201, "PUT", &format!("/admin/invoices/{reference}"), &admin, Some(&body)).await?;
     }
+
+    // Documents: a customer-wide agreement, two at Outlet North — the asbestos survey
+    // hidden from Sam, so Carla sees it and Sam does not — and a draft nobody sees.
+    let documents = [
+        ("Service agreement 2026.pdf", &harbor, None, "Service agreement 2026", true),
+        ("Fire safety certificate.pdf", &outlets, Some(&north), "Fire safety certificate - Outlet North", true),
+        ("Asbestos survey.pdf", &outlets, Some(&north), "Asbestos survey - Outlet North", true),
+        ("Price list 2027.pdf", &harbor, None, "Price list 2027 (draft)", false),
+    ];
+    let mut hidden_from_sam = Vec::new();
+    for (file_name, customer, site, title, visible) in documents {
+        let file = api.upload(&admin, "/admin/files", file_name, "application/pdf", &pdf(title), None).await?;
+        let body = json!({"customer_id": customer, "site_id": site, "file_id": file, "title": title,
+            "visible_in_portal": visible});
+        let document = api.expect(201, "POST", "/admin/documents", &admin, Some(&body)).await?;
+        if title.starts_with("Asbestos") {
+            hidden_from_sam.push(id(&document)?);
+        }
+    }
+    api.expect(
+        200,
+        "PUT",
+        &format!("/admin/members/{sam_id}/document-restrictions"),
+        &admin,
+        Some(&json!({"hidden_document_ids": hidden_from_sam})),
+    )
+    .await?;
 
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
