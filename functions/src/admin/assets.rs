@@ -4,7 +4,7 @@
 //! jobs, newest first, read from the links the job upsert keeps (see
 //! `portico::domain::asset::AssetJobLink`).
 
-use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJob, AssetJobLink, AssetView, HISTORY_PAGE};
+use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView, HISTORY_PAGE};
 use portico::domain::customer::Customer;
 use portico::domain::ids::{AssetId, CustomerId, TenantId};
 use portico::domain::job::{Job, JobStatus};
@@ -30,34 +30,23 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-/// One page of `asset`'s jobs, newest first: with `statuses`, only those. `list` names
-/// the list for its cursor (include who reads it).
+/// One page of an asset's jobs, newest first (one Query of its links): with `statuses`,
+/// only those. `list` names the list for its cursor (include who reads it).
 pub async fn history(
     app: &App,
     tenant: TenantId,
-    asset: &Asset,
+    asset: AssetId,
     list: &str,
     statuses: &[JobStatus],
     cursor: Option<String>,
-) -> Result<Page<Job>> {
+) -> Result<Page<AssetJobLink>> {
     let paging = Paging { limit: HISTORY_PAGE, cursor };
     let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
     let conditions = Conditions::default().any_of("status", &wanted);
-    let source = Source::all(keys::jobs_of_asset(tenant, asset.id));
-    let links = app.store.newest_first::<AssetJobLink>(list, &[source], &conditions, &paging).await?;
-    if links.items.is_empty() {
-        return Ok(Page { items: Vec::new(), next_cursor: links.next_cursor });
-    }
-    let job_keys: Vec<_> = links.items.iter().map(|l| keys::job_key(tenant, l.job_id)).collect();
-    let jobs = app.store.batch(&job_keys).await?.all::<Job>()?;
-    let items = links
-        .items
-        .iter()
-        .filter_map(|l| jobs.iter().find(|j| j.id == l.job_id))
-        .filter(|j| j.asset_id == Some(asset.id) && (statuses.is_empty() || statuses.contains(&j.status)))
-        .cloned()
-        .collect();
-    Ok(Page { items, next_cursor: links.next_cursor })
+    let source = Source::all(keys::jobs_of_asset(tenant, asset));
+    let mut page = app.store.newest_first::<AssetJobLink>(list, &[source], &conditions, &paging).await?;
+    page.items.retain(|l| l.asset_id == asset && (statuses.is_empty() || statuses.contains(&l.status)));
+    Ok(page)
 }
 
 /// Keeps a job's link to its asset in step (called by the job upsert, in its
@@ -160,9 +149,9 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
             .await?;
     let asset = asset.ok_or(Error::NotFound)?;
     let list = format!("admin-asset-history|{tenant}|{}", asset.id);
-    let jobs = history(app, tenant, &asset, &list, &[], req.query("history_cursor")).await?;
+    let jobs = history(app, tenant, asset.id, &list, &[], req.query("history_cursor")).await?;
     let mut view = asset.view(settings.branding.portal_url.as_ref());
-    view.history = Some(jobs.items.iter().map(AssetJob::of).collect());
+    view.history = Some(jobs.items.iter().map(AssetJobLink::view).collect());
     view.history_next_cursor = jobs.next_cursor;
     Ok(Reply::ok(&view)?.etag(asset.version))
 }

@@ -4,7 +4,7 @@
 //! alone). `GET /portal/assets/{asset_id}/work-request` is where an asset's QR label
 //! leads: the work-request form, prefilled with the asset and its site.
 
-use portico::domain::asset::{Asset, AssetFilter, AssetJob, AssetView, FormPrefill, FormSite, WorkRequestForm};
+use portico::domain::asset::{Asset, AssetFilter, AssetView, FormPrefill, FormSite, WorkRequestForm};
 use portico::domain::group::require;
 use portico::domain::ids::AssetId;
 use portico::domain::member::Permission;
@@ -20,9 +20,8 @@ use portico::{App, Error, Result};
 use crate::admin::assets::{due_source, history};
 use crate::schema::Problem;
 
-/// The asset, if it is at a site of the member's; anything else is a 404.
-async fn visible_asset(app: &App, portal: &Portal, req: &Req) -> Result<Asset> {
-    let id = req.path_id("asset_id", AssetId::parse)?;
+/// The asset `id`, if it is at a site of the member's; anything else is a 404.
+async fn visible_asset(app: &App, portal: &Portal, id: AssetId) -> Result<Asset> {
     let tenant = portal.principal.tenant;
     let asset = app.store.get::<Asset>(keys::asset_key(tenant, id)).await?.ok_or(Error::NotFound)?;
     if !super::jobs::covers_site(app, portal, asset.site_id, &asset.customer_path).await? {
@@ -66,20 +65,28 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Assets, Permission::ViewAssets)?;
-    let asset = visible_asset(app, &portal, &req).await?;
+    let id = req.path_id("asset_id", AssetId::parse)?;
     let tenant = portal.principal.tenant;
+    // The asset and its history at once: the history's key needs only the id.
+    let statuses = super::jobs::visible_statuses(&portal);
+    let list = format!("portal-asset-history|{tenant}|{}|{id}", portal.rights_version());
+    let jobs = async {
+        match &statuses {
+            Some(statuses) => history(app, tenant, id, &list, statuses, req.query("history_cursor")).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (asset, jobs) = futures_util::future::try_join(visible_asset(app, &portal, id), jobs).await?;
     let mut view = asset.view(portal.settings.branding.portal_url.as_ref());
     view.history = Some(Vec::new());
-    if let Some(statuses) = super::jobs::visible_statuses(&portal) {
-        let list = format!("portal-asset-history|{tenant}|{}|{}", portal.rights_version(), asset.id);
-        let page = history(app, tenant, &asset, &list, &statuses, req.query("history_cursor")).await?;
+    if let Some(page) = jobs {
         let mut shown = Vec::with_capacity(page.items.len());
         for job in &page.items {
             // A job filed before the asset moved may be at a site the member does not see.
             if job.site_id == asset.site_id
                 || super::jobs::covers_site(app, &portal, job.site_id, &job.customer_path).await?
             {
-                shown.push(AssetJob::of(job));
+                shown.push(job.view());
             }
         }
         view.history = Some(shown);
@@ -95,7 +102,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 pub async fn work_request_form(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
-    let asset = visible_asset(app, &portal, &req).await?;
+    let asset = visible_asset(app, &portal, req.path_id("asset_id", AssetId::parse)?).await?;
     let tenant = portal.principal.tenant;
     let site = app.store.get::<Site>(keys::site_key(tenant, asset.site_id)).await?.ok_or(Error::NotFound)?;
     let work_order_types = super::work_requests::allowed_types(app, tenant, &site).await?;

@@ -187,22 +187,6 @@ pub struct AssetJob {
     pub completed_at: Option<Timestamp>,
 }
 
-impl AssetJob {
-    pub fn of(job: &Job) -> Self {
-        Self {
-            id: job.id,
-            reference: job.external_ref.clone(),
-            status: job.status,
-            category: job.category,
-            work_order_type: job.work_order_type.clone(),
-            site_id: job.site_id,
-            reported_at: job.reported_at,
-            scheduled_at: job.scheduled_at,
-            completed_at: job.completed_at,
-        }
-    }
-}
-
 /// An asset as the admin API and the portal show it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AssetView {
@@ -278,22 +262,58 @@ pub struct FormPrefill {
     pub site_id: SiteId,
 }
 
-/// Where the link to an asset's job lives: one small item per (asset, job), written with
-/// the job, so an asset's history costs a page, not a read of the site's jobs.
+/// The link from an asset to one of its jobs: one small item per (asset, job) with the
+/// job's summary, rewritten by every change of the job (its upsert, in the same
+/// transaction), so an asset's history is one Query of a page — not a read of the
+/// site's jobs, nor of the jobs themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssetJobLink {
     pub asset_id: AssetId,
     pub job_id: JobId,
-    /// The job's, kept in step by the job's upsert (members without `view_jobs` see
-    /// only completed jobs, a filter on this).
+    pub reference: ExternalRef,
+    /// Members without `view_jobs` see only completed jobs: a filter on this.
     pub status: JobStatus,
+    pub category: JobCategory,
+    pub work_order_type: Option<Code>,
+    pub site_id: SiteId,
+    pub customer_path: CustomerPath,
     #[serde(with = "time::serde::rfc3339")]
     pub reported_at: Timestamp,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub scheduled_at: Option<Timestamp>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub completed_at: Option<Timestamp>,
 }
 
 impl AssetJobLink {
     pub fn of(job: &Job) -> Option<Self> {
-        job.asset_id.map(|asset_id| Self { asset_id, job_id: job.id, status: job.status, reported_at: job.reported_at })
+        job.asset_id.map(|asset_id| Self {
+            asset_id,
+            job_id: job.id,
+            reference: job.external_ref.clone(),
+            status: job.status,
+            category: job.category,
+            work_order_type: job.work_order_type.clone(),
+            site_id: job.site_id,
+            customer_path: job.customer_path.clone(),
+            reported_at: job.reported_at,
+            scheduled_at: job.scheduled_at,
+            completed_at: job.completed_at,
+        })
+    }
+
+    pub fn view(&self) -> AssetJob {
+        AssetJob {
+            id: self.job_id,
+            reference: self.reference.clone(),
+            status: self.status,
+            category: self.category,
+            work_order_type: self.work_order_type.clone(),
+            site_id: self.site_id,
+            reported_at: self.reported_at,
+            scheduled_at: self.scheduled_at,
+            completed_at: self.completed_at,
+        }
     }
 }
 
