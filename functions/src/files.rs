@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use portico::domain::file::{FileOwner, FileStatus, NewUpload, StoredFile, UploadView, UPLOAD_URL_SECONDS};
+use portico::domain::file::{FileOwner, FileRef, FileStatus, NewUpload, StoredFile, UploadView, UPLOAD_URL_SECONDS};
 use portico::domain::ids::{FileId, TenantId};
 use portico::domain::tenant::now;
 use portico::http::Reply;
@@ -87,4 +87,25 @@ pub async fn attachable(
         }
     }
     Ok(files)
+}
+
+/// The one tenant file a record names in `file_id` (a quote's or invoice's PDF, a
+/// document's file): `known` when it is the file the record already has (no read),
+/// else a new upload of the tenant's, checked and confirmed through `tx` like
+/// [`attachable`]. Errors name the field `file_id`.
+pub async fn tenant_file(
+    app: &App,
+    tenant: TenantId,
+    id: FileId,
+    known: Option<&FileRef>,
+    tx: &mut Tx,
+) -> Result<FileRef> {
+    if let Some(known) = known.filter(|k| k.file_id == id) {
+        return Ok(known.clone());
+    }
+    let files = attachable(app, tenant, &FileOwner::Tenant, &[id], tx)
+        .await
+        .map_err(|e| e.renamed_field("file_ids", "file_id"))?;
+    let file = files.first().ok_or_else(|| Error::invalid_field("file_id", format!("file `{id}` does not exist")))?;
+    Ok(file.file_ref())
 }

@@ -3,8 +3,7 @@
 
 use portico::domain::customer::Customer;
 use portico::domain::document::{Document, DocumentPatch, DocumentView, NewDocument};
-use portico::domain::file::{FileOwner, FileRef};
-use portico::domain::ids::{CustomerId, DocumentId, FileId, SiteId, TenantId};
+use portico::domain::ids::{CustomerId, DocumentId, SiteId, TenantId};
 use portico::domain::site::Site;
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::{Conditions, Source};
@@ -26,17 +25,6 @@ fn check_site(site: Option<Site>, id: SiteId, customer: CustomerId) -> Result<()
     }
 }
 
-/// The file, if it is the tenant's and uploaded as declared (recorded through `tx`).
-async fn file(app: &App, tenant: TenantId, id: FileId, tx: &mut Tx) -> Result<FileRef> {
-    let files = crate::files::attachable(app, tenant, &FileOwner::Tenant, &[id], tx)
-        .await
-        .map_err(|e| e.renamed_field("file_ids", "file_id"))?;
-    files
-        .first()
-        .map(|f| f.file_ref())
-        .ok_or_else(|| Error::invalid_field("file_id", format!("file `{id}` does not exist")))
-}
-
 #[utoipa::path(post, path = "/admin/documents", tag = "admin", request_body = NewDocument,
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = DocumentView), (status = 400, body = Problem)),
@@ -55,7 +43,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
         check_site(found.one::<Site>()?, site, customer.id)?;
     }
     let mut tx = Tx::new(tenant, admin.actor());
-    let file = file(app, tenant, input.file_id, &mut tx).await?;
+    let file = crate::files::tenant_file(app, tenant, input.file_id, None, &mut tx).await?;
     let document = Document::create(input, customer.path.clone(), file);
     tx.create(&document, "document.created", "the document exists")?;
     tx.require(keys::customer_key(tenant, customer.id));
@@ -123,8 +111,8 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
         tx.require(keys::site_key(tenant, site));
     }
     let new_file = match patch.file_id {
-        Some(id) if id != before.file.file_id => Some(file(app, tenant, id, &mut tx).await?),
-        _ => None,
+        Some(id) => Some(crate::files::tenant_file(app, tenant, id, Some(&before.file), &mut tx).await?),
+        None => None,
     };
     let mut after = before.clone();
     after.apply(patch, new_file);

@@ -4,7 +4,6 @@
 //! transaction.
 
 use portico::domain::customer::Customer;
-use portico::domain::file::FileOwner;
 use portico::domain::ids::{CustomerId, InvoiceId, TenantId};
 use portico::domain::invoice::{Invoice, InvoiceFilter, InvoiceInput, InvoiceView};
 use portico::domain::site::Site;
@@ -98,14 +97,10 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
-    let file = match (input.file_id, before.as_ref().and_then(|b| b.file.clone())) {
-        (None, _) => None,
-        (Some(id), Some(known)) if known.file_id == id => Some(known),
-        (Some(id), _) => crate::files::attachable(app, tenant, &FileOwner::Tenant, &[id], &mut tx)
-            .await
-            .map_err(|e| e.renamed_field("file_ids", "file_id"))?
-            .first()
-            .map(|f| f.file_ref()),
+    let known = before.as_ref().and_then(|b| b.file.as_ref());
+    let file = match input.file_id {
+        Some(id) => Some(crate::files::tenant_file(app, tenant, id, known, &mut tx).await?),
+        None => None,
     };
     match before {
         None => {

@@ -4,7 +4,6 @@
 //! decided quote keeps its decision (see `portico::domain::quote`).
 
 use portico::domain::customer::Customer;
-use portico::domain::file::FileOwner;
 use portico::domain::ids::{CustomerId, QuoteId, TenantId};
 use portico::domain::quote::{Quote, QuoteFilter, QuoteInput, QuoteStatus, QuoteView};
 use portico::domain::site::Site;
@@ -92,14 +91,10 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 
     let mut tx = Tx::new(tenant, admin.actor());
     // The PDF: the one attached before, or a new upload of the tenant's.
-    let file = match (input.file_id, before.as_ref().and_then(|b| b.file.clone())) {
-        (None, _) => None,
-        (Some(id), Some(known)) if known.file_id == id => Some(known),
-        (Some(id), _) => crate::files::attachable(app, tenant, &FileOwner::Tenant, &[id], &mut tx)
-            .await
-            .map_err(|e| e.renamed_field("file_ids", "file_id"))?
-            .first()
-            .map(|f| f.file_ref()),
+    let known = before.as_ref().and_then(|b| b.file.as_ref());
+    let file = match input.file_id {
+        Some(id) => Some(crate::files::tenant_file(app, tenant, id, known, &mut tx).await?),
+        None => None,
     };
 
     match before {
