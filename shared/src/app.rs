@@ -5,6 +5,9 @@ use std::sync::OnceLock;
 
 use anyhow::Context as _;
 use aws_config::SdkConfig;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 use crate::files::Files;
 use crate::identity::Identity;
@@ -72,7 +75,7 @@ const AWS_ROOTS: [&[u8]; 5] = [
 /// platform's whole trust store (a bundle plus a directory of ~150 files) was most of
 /// the cold start (`make bench`, docs/decisions/0001). `PORTICO_TLS_ROOTS=system` uses
 /// the platform store instead (e.g. behind a TLS-intercepting proxy).
-pub fn https_client(system_roots: bool) -> anyhow::Result<aws_smithy_runtime_api::client::http::SharedHttpClient> {
+pub fn https_client(system_roots: bool) -> anyhow::Result<SharedHttpClient> {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
     let trust = if system_roots {
         TrustStore::default()
@@ -80,10 +83,32 @@ pub fn https_client(system_roots: bool) -> anyhow::Result<aws_smithy_runtime_api
         AWS_ROOTS.iter().fold(TrustStore::empty(), |store, pem| store.with_pem_certificate(*pem))
     };
     let context = TlsContext::builder().with_trust_store(trust).build().context("TLS context")?;
-    Ok(aws_smithy_http_client::Builder::new()
+    let client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .tls_context(context)
-        .build_https())
+        .build_https();
+    Ok(if system_roots { client } else { SharedHttpClient::new(EmbeddedRoots(client)) })
+}
+
+/// The HTTPS client with embedded roots, minus one wasted step. When a client is built
+/// the SDK asks its HTTP client to validate the base config, and the hyper client answers
+/// by building a TLS connector and dropping it: that warms the cache of the *platform's*
+/// roots, so that they load at init rather than on the first request. With embedded
+/// roots there is no such cache, so that connector (every root parsed, a rustls config
+/// built: about a fifth of Portico's init, `make bench`) was thrown away and built again
+/// on the first request. This wrapper skips the throw-away build; the first request
+/// builds the connector once, as it did before.
+#[derive(Debug)]
+struct EmbeddedRoots(SharedHttpClient);
+
+impl HttpClient for EmbeddedRoots {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// The application: configuration and clients. The DynamoDB store is built at init
@@ -178,6 +203,12 @@ mod tests {
         for pem in super::AWS_ROOTS {
             let text = std::str::from_utf8(pem).unwrap();
             assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), 1);
+            // Parsed only when the first request builds the connector: check here that
+            // each is base64 of a DER SEQUENCE, as rustls will expect.
+            let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+            let der = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap();
+            assert_eq!(der[0], 0x30, "a DER certificate starts with a SEQUENCE");
+            assert!(der.len() > 400);
         }
         super::https_client(false).unwrap();
         super::https_client(true).unwrap();

@@ -145,7 +145,12 @@ pub async fn instructions_to_first_poll(binary: &Path, env: &[(String, String)])
             });
         }
     });
-    let out = std::env::temp_dir().join(format!("portico-callgrind-{}.out", std::process::id()));
+    // `PORTICO_CALLGRIND_OUT=<file>` keeps the profile for `callgrind_annotate` (build
+    // the binary with `CARGO_PROFILE_RELEASE_STRIP=false` to see function names).
+    let keep = std::env::var_os("PORTICO_CALLGRIND_OUT").map(std::path::PathBuf::from);
+    let out = keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("portico-callgrind-{}.out", std::process::id())));
     let mut cmd = tokio::process::Command::new("valgrind");
     cmd.arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", out.display()))
@@ -172,7 +177,9 @@ pub async fn instructions_to_first_poll(binary: &Path, env: &[(String, String)])
     tokio::time::timeout(Duration::from_secs(60), child.wait()).await.context("valgrind did not stop")??;
     server.abort();
     let text = std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?;
-    let _ = std::fs::remove_file(&out);
+    if keep.is_none() {
+        let _ = std::fs::remove_file(&out);
+    }
     text.lines()
         .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
         .and_then(|n| n.split_whitespace().next()?.parse().ok())
