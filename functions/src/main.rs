@@ -12,7 +12,11 @@ use lambda_http::{service_fn, Error, Request};
 use portico::App;
 use serde_json::Value;
 
-#[tokio::main]
+// One thread: an execution environment serves one event at a time, and at the template's
+// 256 MB Lambda gives it a fraction of one vCPU, so worker threads would only add their
+// start-up to every cold start (`make bench`: most of the gap to a hello world).
+// Concurrent awaits within a request still overlap their I/O.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     portico::observability::init_tracing();
     let app: &'static App = Box::leak(Box::new(App::from_env().await?));

@@ -1,4 +1,5 @@
-//! Hello world on lambda_runtime: what a cold start costs before any of Portico's code.
+//! Hello world on lambda_runtime as its README writes it (`#[tokio::main]`: the multi-thread
+//! runtime): the reference of the cold-start budget, before any of Portico's code.
 
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::Value;
