@@ -139,6 +139,12 @@ routes! {
     "GET" "/admin/documents/{document_id}" => "GetDocument": admin::documents::get [Read],
     "PATCH" "/admin/documents/{document_id}" => "UpdateDocument": admin::documents::update [Write, FilesRead],
     "DELETE" "/admin/documents/{document_id}" => "DeleteDocument": admin::documents::delete [Write],
+    "POST" "/admin/messages" => "CreateMessage": admin::messages::create [Write],
+    "GET" "/admin/messages" => "ListMessages": admin::messages::list [Read],
+    "GET" "/admin/messages/{message_id}" => "GetMessage": admin::messages::get [Read],
+    "PATCH" "/admin/messages/{message_id}" => "UpdateMessage": admin::messages::update [Write],
+    "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write],
+    "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read],
     "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
@@ -165,6 +171,9 @@ routes! {
     "GET" "/portal/assets/{asset_id}/work-request" => "GetAssetWorkRequestForm": portal::assets::work_request_form [Read],
     "GET" "/portal/documents" => "ListMyDocuments": portal::documents::list [Read],
     "GET" "/portal/documents/{document_id}/download" => "GetMyDocumentDownload": portal::documents::download [Read, FilesRead],
+    "GET" "/portal/messages" => "ListMyMessages": portal::messages::list [Read],
+    "POST" "/portal/messages/{message_id}/read" => "ReadMyMessage": portal::messages::read [Write],
+    "POST" "/portal/messages/{message_id}/ack" => "AcknowledgeMyMessage": portal::messages::ack [Write],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

@@ -93,6 +93,12 @@ impl Modify for BearerAuth {
         crate::admin::documents::get,
         crate::admin::documents::update,
         crate::admin::documents::delete,
+        crate::admin::messages::create,
+        crate::admin::messages::list,
+        crate::admin::messages::get,
+        crate::admin::messages::update,
+        crate::admin::messages::delete,
+        crate::admin::messages::acknowledgements,
         crate::admin::files::create,
         crate::admin::files::download,
         crate::portal::me::get,
@@ -119,6 +125,9 @@ impl Modify for BearerAuth {
         crate::portal::assets::work_request_form,
         crate::portal::documents::list,
         crate::portal::documents::download,
+        crate::portal::messages::list,
+        crate::portal::messages::read,
+        crate::portal::messages::ack,
     ),
     tags((name = "platform"), (name = "admin"), (name = "portal"))
 )]

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod invoices;
 pub mod jobs;
 pub mod members;
+pub mod messages;
 pub mod quotes;
 pub mod settings;
 pub mod sites;

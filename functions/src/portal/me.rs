@@ -42,6 +42,9 @@ pub struct Me {
     /// Effective scope: the member's own grants and their groups' (inside their customer).
     pub scope: ScopeInput,
     pub portal_name: Name,
+    /// Current messages addressed to the member that they have not read (0 without
+    /// `view_messages` or the messages feature).
+    pub unread_messages: u64,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -55,7 +58,8 @@ pub struct GroupRef {
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    Ok(Reply::ok(&me(&portal, &portal.member))?.etag(portal.member.version))
+    let unread = super::messages::unread(app, &portal).await?;
+    Ok(Reply::ok(&me(&portal, &portal.member, unread))?.etag(portal.member.version))
 }
 
 #[utoipa::path(patch, path = "/portal/me", tag = "portal", request_body = SelfPatch,
@@ -70,10 +74,11 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     after.apply(patch, None);
     let tenant = portal.principal.tenant;
     crate::admin::members::save_profile(app, tenant, portal.actor(), before, &after, "member.updated_self").await?;
-    Ok(Reply::ok(&me(&portal, &after))?.etag(after.version))
+    let unread = super::messages::unread(app, &portal).await?;
+    Ok(Reply::ok(&me(&portal, &after, unread))?.etag(after.version))
 }
 
-fn me(portal: &Portal, m: &Member) -> Me {
+fn me(portal: &Portal, m: &Member, unread_messages: u64) -> Me {
     let settings = &portal.settings;
     let rights = Rights::of(m, &portal.groups);
     Me {
@@ -93,5 +98,6 @@ fn me(portal: &Portal, m: &Member) -> Me {
         notifications: m.notifications.clone(),
         scope: rights.scope.to_input(),
         portal_name: settings.branding.display_name.clone(),
+        unread_messages,
     }
 }

@@ -5,6 +5,7 @@ pub mod documents;
 pub mod invoices;
 pub mod jobs;
 pub mod me;
+pub mod messages;
 pub mod quotes;
 pub mod sites;
 pub mod uploads;

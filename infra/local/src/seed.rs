@@ -228,7 +228,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             Some(&json!({
                 "customer_id": harbor, "first_name": "Sam", "last_name": "Site", "email": sam, "locale": "nl",
                 "admin": false,
-                "permissions": ["view_jobs", "create_work_requests", "view_assets", "view_documents"],
+                "permissions": ["view_jobs", "create_work_requests", "view_assets", "view_documents", "view_messages"],
                 "scope": {"grants": [{"customer_id": outlets, "site_ids": [north]}]}
             })),
         )
@@ -535,6 +535,30 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         Some(&json!({"hidden_document_ids": hidden_from_sam})),
     )
     .await?;
+
+    // Messages: a safety notice to everyone that asks to be acknowledged (Carla has, Sam
+    // has not), a note to the site managers' group (Sam is in it), and one scheduled
+    // (three weeks from whenever the demo runs).
+    let body = json!({"name": "Site managers", "permissions": ["view_jobs", "view_messages"]});
+    let managers = id(&api.expect(201, "POST", "/admin/access-groups", &admin, Some(&body)).await?)?;
+    api.expect(200, "PATCH", &format!("/admin/members/{sam_id}"), &admin, Some(&json!({"group_ids": [managers]})))
+        .await?;
+    let messages = [
+        json!({"title": "Hard hats on every site from Monday", "body": "From Monday 1 December, hard hats are required on every site we work at, also for visitors.\nPlease confirm you have read this.",
+            "audience": {"all": true}, "requires_ack": true}),
+        json!({"title": "Outlet North car park resurfaced on Friday", "body": "Our crew resurfaces the car park on Friday. Please use the side entrance.",
+            "audience": {"group_ids": [managers]}}),
+        json!({"title": "Holiday opening hours", "body": "Our planning desk is closed from 24 December to 1 January.",
+            "audience": {"all": true}, "starts_at": in_days(21), "ends_at": in_days(40)}),
+    ];
+    let mut notice = None;
+    for body in messages {
+        let message = api.expect(201, "POST", "/admin/messages", &admin, Some(&body)).await?;
+        notice = notice.or(Some(id(&message)?));
+    }
+    if let Some(notice) = notice {
+        api.expect(200, "POST", &format!("/portal/messages/{notice}/ack"), &carla_token, Some(&json!({}))).await?;
+    }
 
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),

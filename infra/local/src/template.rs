@@ -20,7 +20,7 @@ use portico_functions::{Access, Route, ROUTES};
 use serde_json::{json, Map, Value};
 
 /// The areas, in the order the root template lists their stacks.
-pub const AREAS: &[&str] = &["platform", "access", "work", "records", "portal"];
+pub const AREAS: &[&str] = &["platform", "access", "work", "records", "communication", "portal"];
 
 /// The area (nested stack) a route belongs to.
 pub fn area(route: &Route) -> &'static str {
@@ -30,6 +30,7 @@ pub fn area(route: &Route) -> &'static str {
         (Some("portal"), _) => "portal",
         (Some("admin"), Some("jobs" | "work-requests" | "files")) => "work",
         (Some("admin"), Some("quotes" | "invoices" | "assets" | "documents")) => "records",
+        (Some("admin"), Some("messages" | "audit")) => "communication",
         _ => "access",
     }
 }

@@ -107,6 +107,10 @@ public_id!(
     DocumentId, "doc"
 );
 public_id!(
+    /// A message an admin pushes to the portal (`msg_…`).
+    MessageId, "msg"
+);
+public_id!(
     /// An access group: reusable scope, permissions and reports (`grp_…`).
     GroupId, "grp"
 );

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod invoice;
 pub mod job;
 pub mod member;
+pub mod message;
 pub mod money;
 pub mod note;
 pub mod principal;

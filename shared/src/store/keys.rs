@@ -34,6 +34,9 @@
 //! sort key as GSI1: their site's partition, newest first. Assets carry
 //! `GSI2PK = T#t#SITE#s#AST`; documents with a site `T#t#SITE#s#DOC`, customer-wide
 //! documents `T#t#CUS#c#DOC#GENERAL` (so a member of the customer reads those alone).
+//! | message  | `T#t`               | `MSG#m`          |                          |                         |
+//! | msg post | `T#t#MSGTO#ALL` / `T#t#MSGTO#GRP#g` | `MSG#m` |                   |                         |
+//! | receipt  | `T#t`               | `MSGR#m#mem`     | `T#t#MEM#mem#MSGR`       | `MSG#m`                 |
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
 //! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
@@ -46,12 +49,13 @@ use crate::domain::document::Document;
 use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::ids::{
-    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, QuoteId,
-    SiteId, TenantId, WorkRequestId,
+    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
+    QuoteId, SiteId, TenantId, WorkRequestId,
 };
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
 use crate::domain::member::Member;
+use crate::domain::message::{Message, MessagePost, Receipt};
 use crate::domain::note::Note;
 use crate::domain::quote::Quote;
 use crate::domain::scope::CustomerPath;
@@ -554,6 +558,91 @@ pub fn general_documents_of(tenant: TenantId, customer: CustomerId) -> QueryKey 
 /// The documents for one site (GSI2).
 pub fn documents_at_site(tenant: TenantId, site: SiteId) -> QueryKey {
     QueryKey { index: Some(GSI2), pk: format!("{}#SITE#{site}#DOC", t(tenant)), sk_prefix: None }
+}
+
+impl Stored for Message {
+    const TYPE: &'static str = "message";
+}
+
+impl Entity for Message {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: message_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn message_key(tenant: TenantId, id: MessageId) -> Key {
+    Key { pk: t(tenant), sk: format!("MSG#{id}") }
+}
+
+/// Every message of the tenant, by id (creation order).
+pub fn all_messages(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("MSG#".into()) }
+}
+
+impl Stored for MessagePost {
+    const TYPE: &'static str = "message_post";
+}
+
+impl Entity for MessagePost {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: message_post_key(tenant, self.group_id, self.message_id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.message_id.to_string()
+    }
+}
+
+pub fn message_post_key(tenant: TenantId, group: Option<GroupId>, id: MessageId) -> Key {
+    Key { pk: messages_to(tenant, group).pk, sk: format!("MSG#{id}") }
+}
+
+/// The posts of messages to everyone (`None`) or to one group, by message id.
+pub fn messages_to(tenant: TenantId, group: Option<GroupId>) -> QueryKey {
+    let pk = match group {
+        None => format!("{}#MSGTO#ALL", t(tenant)),
+        Some(g) => format!("{}#MSGTO#GRP#{g}", t(tenant)),
+    };
+    QueryKey { index: None, pk, sk_prefix: Some("MSG#".into()) }
+}
+
+impl Stored for Receipt {
+    const TYPE: &'static str = "receipt";
+}
+
+impl Entity for Receipt {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys {
+            key: receipt_key(tenant, self.message_id, self.member_id),
+            gsi1: Some(Key {
+                pk: receipts_of_member(tenant, self.member_id).pk,
+                sk: format!("MSG#{}", self.message_id),
+            }),
+            gsi2: Some(Key {
+                pk: receipts_of_message(tenant, self.message_id).pk,
+                sk: format!("MEM#{}", self.member_id),
+            }),
+        }
+    }
+    fn entity_id(&self) -> String {
+        self.message_id.to_string()
+    }
+}
+
+pub fn receipt_key(tenant: TenantId, message: MessageId, member: MemberId) -> Key {
+    Key { pk: t(tenant), sk: format!("MSGR#{message}#{member}") }
+}
+
+/// One member's receipts (GSI1).
+pub fn receipts_of_member(tenant: TenantId, member: MemberId) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#MEM#{member}#MSGR", t(tenant)), sk_prefix: None }
+}
+
+/// One message's receipts (GSI2).
+pub fn receipts_of_message(tenant: TenantId, message: MessageId) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#MSG#{message}#RCPT", t(tenant)), sk_prefix: None }
 }
 
 impl Stored for Note {

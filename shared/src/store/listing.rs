@@ -81,6 +81,23 @@ impl Conditions {
         self
     }
 
+    /// `attribute` (a list) holds any of `values` (no condition when `values` is empty).
+    pub fn contains_any(mut self, attribute: &str, values: &[&str]) -> Self {
+        if values.is_empty() {
+            return self;
+        }
+        let n = self.parts.len();
+        let name = format!("#c{n}");
+        let terms: Vec<String> = (0..values.len()).map(|i| format!("contains({name}, :c{n}v{i})")).collect();
+        for (i, v) in values.iter().enumerate() {
+            self.values.insert(format!(":c{n}v{i}"), AttributeValue::S((*v).to_owned()));
+        }
+        self.names.insert(name, attribute.to_owned());
+        // DynamoDB refuses redundant parentheses.
+        self.parts.push(if terms.len() == 1 { terms[0].clone() } else { format!("({})", terms.join(" OR ")) });
+        self
+    }
+
     /// `attribute` (a boolean) is true.
     pub fn is_true(mut self, attribute: &str) -> Self {
         let n = self.parts.len();

@@ -499,6 +499,12 @@ impl Tx {
         Ok(())
     }
 
+    /// Deletes the item at `key` if there is one (a derived item kept with its entity,
+    /// say a message's post to a group no longer addressed); no audit event of its own.
+    pub fn remove(&mut self, key: Key) {
+        self.push(Write::Release { key }, Failure::Conflict("the change collided".into()));
+    }
+
     /// Fails with `NotFound` unless the item at `key` exists when the transaction runs.
     pub fn require(&mut self, key: Key) {
         self.push(Write::Check { key, exists: true }, Failure::NotFound);

@@ -37,6 +37,8 @@ pub const INVOICE: &str = "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z";
 pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
 /// A document at `SITE` (`FILE`), visible in the portal.
 pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
+/// A current message to `GROUP` (which `MEMBER` joins) that asks to be acknowledged.
+pub const MESSAGE: &str = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -122,6 +124,14 @@ impl World {
             "visible_in_portal": true});
         let document =
             portico_tests::id(&app.api.expect(201, "POST", "/admin/documents", &t.admin, Some(&body)).await.unwrap());
+        // A message to the group, which the fixtures' member joins (a member outside it
+        // does not see it: the matrix expects a 404 from them).
+        let path = format!("/admin/members/{member}");
+        app.api.expect(200, "PATCH", &path, &t.admin, Some(&json!({"group_ids": [group]}))).await.unwrap();
+        let body = json!({"title": "Safety notice", "body": "Hard hats on site.", "audience": {"group_ids": [group]},
+            "requires_ack": true});
+        let message =
+            portico_tests::id(&app.api.expect(201, "POST", "/admin/messages", &t.admin, Some(&body)).await.unwrap());
         Self {
             ids: vec![
                 (TENANT, t.id.clone()),
@@ -146,6 +156,7 @@ impl World {
                 (INVOICE, invoice),
                 (ASSET, asset),
                 (DOCUMENT, document),
+                (MESSAGE, message),
             ],
         }
     }

@@ -14,6 +14,7 @@ mod local_stack;
 mod logins;
 mod matrix;
 mod members;
+mod messages;
 mod odd_input;
 mod property;
 mod quotes;

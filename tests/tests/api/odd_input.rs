@@ -64,7 +64,10 @@ async fn world() -> World {
     let document = json!({"customer_id": customer, "site_id": site, "file_id": file, "title": "Certificate",
         "visible_in_portal": true});
     let document = id(&app.api.expect(201, "POST", "/admin/documents", &admin, Some(&document)).await.unwrap());
+    let message = json!({"title": "Notice", "body": "Read me.", "audience": {"group_ids": [group]}});
+    let message = id(&app.api.expect(201, "POST", "/admin/messages", &admin, Some(&message)).await.unwrap());
     let ids = vec![
+        ("message_id", message),
         ("asset_id", asset),
         ("document_id", document),
         ("quote_id", quote),
@@ -235,7 +238,9 @@ async fn every_clearable_field_of_every_patch_can_be_cleared_whatever_its_state(
         .await
         .unwrap());
     let second_site = w.app.site(&w.admin, &id_of("customer_id"), "Annex").await;
-    let cases: [(String, &str, [Value; 2]); 5] = [
+    let message = format!("/admin/messages/{}", id_of("message_id"));
+    let (soon, later) = (json!("2099-01-01T00:00:00Z"), json!("2099-06-01T00:00:00Z"));
+    let cases: [(String, &str, [Value; 2]); 7] = [
         (format!("/admin/customers/{}", id_of("customer_id")), "account_code", [json!("H-2"), json!("H-3")]),
         (format!("/admin/divisions/{}", id_of("division_id")), "parent_group", [json!("Retail"), json!("Outlets")]),
         (
@@ -249,6 +254,8 @@ async fn every_clearable_field_of_every_patch_can_be_cleared_whatever_its_state(
             "site_id",
             [json!(id_of("site_id")), json!(second_site)],
         ),
+        (message.clone(), "starts_at", [soon.clone(), later.clone()]),
+        (message, "ends_at", [soon, later]),
     ];
     for (path, field, [set, change]) in cases {
         for value in [Value::Null, set, change, Value::Null, Value::Null] {

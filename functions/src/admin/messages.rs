@@ -1,0 +1,194 @@
+//! `/admin/messages`: messages to every member of the portal or to access groups, within
+//! an optional window, optionally to be acknowledged (the rules are in
+//! `portico::domain::message`).
+
+use std::collections::BTreeMap;
+
+use portico::domain::group::AccessGroup;
+use portico::domain::ids::{MemberId, MessageId, TenantId};
+use portico::domain::member::Member;
+use portico::domain::message::{
+    AcknowledgementView, Message, MessagePatch, MessagePost, MessageView, NewMessage, Receipt, ReceiptCounts,
+};
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Tx};
+use portico::{App, Error, Result};
+
+use crate::schema::Problem;
+
+async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Message> {
+    let id = req.path_id("message_id", MessageId::parse)?;
+    app.store.get::<Message>(keys::message_key(tenant, id)).await?.ok_or(Error::NotFound)
+}
+
+/// Every group of the audience must exist (and still exist when the change commits).
+async fn check_groups(app: &App, tenant: TenantId, message: &Message, tx: &mut Tx) -> Result<()> {
+    let ids = &message.audience.group_ids;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let wanted: Vec<_> = ids.iter().map(|g| keys::group_key(tenant, *g)).collect();
+    let found = app.store.batch(&wanted).await?.all::<AccessGroup>()?;
+    if let Some(missing) = ids.iter().find(|id| !found.iter().any(|g| g.id == **id)) {
+        return Err(Error::invalid_field("audience.group_ids", format!("group `{missing}` does not exist")));
+    }
+    for g in ids {
+        tx.require(keys::group_key(tenant, *g));
+    }
+    Ok(())
+}
+
+/// Rewrites the posts: those of audiences no longer addressed go, the rest are replaced.
+fn write_posts(tx: &mut Tx, tenant: TenantId, before: Option<&Message>, after: Option<&Message>) -> Result<()> {
+    let new: Vec<MessagePost> = after.map(Message::posts).unwrap_or_default();
+    for old in before.map(Message::posts).unwrap_or_default() {
+        if !new.iter().any(|p| p.group_id == old.group_id) {
+            tx.remove(keys::message_post_key(tenant, old.group_id, old.message_id));
+        }
+    }
+    for post in &new {
+        tx.put(post)?;
+    }
+    Ok(())
+}
+
+async fn counts(app: &App, tenant: TenantId, id: MessageId) -> Result<ReceiptCounts> {
+    let receipts = app.store.query_all::<Receipt>(keys::receipts_of_message(tenant, id)).await?;
+    Ok(ReceiptCounts {
+        read: receipts.len() as u64,
+        acknowledged: receipts.iter().filter(|r| r.acknowledged_at.is_some()).count() as u64,
+    })
+}
+
+#[utoipa::path(post, path = "/admin/messages", tag = "admin", request_body = NewMessage,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = MessageView), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn create(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let input: NewMessage = req.body()?;
+    let tenant = admin.tenant;
+    let message = Message::create(input)?;
+    let mut tx = Tx::new(tenant, admin.actor());
+    check_groups(app, tenant, &message, &mut tx).await?;
+    tx.create(&message, "message.created", "the message exists")?;
+    write_posts(&mut tx, tenant, None, Some(&message))?;
+    app.store.commit(tx).await?;
+    let view = message.view(Some(ReceiptCounts::default()));
+    Ok(Reply::created(&view)?.etag(message.version).at(format!("/admin/messages/{}", message.id)))
+}
+
+#[utoipa::path(get, path = "/admin/messages", tag = "admin",
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window"), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let tenant = admin.tenant;
+    let source = Source::all(keys::all_messages(tenant));
+    let list = format!("admin-messages|{tenant}");
+    let page = app.store.newest_first::<Message>(&list, &[source], &Conditions::default(), &paging).await?;
+    Reply::ok(&page.map(|m| m.view(None)))
+}
+
+#[utoipa::path(get, path = "/admin/messages/{message_id}", tag = "admin",
+    params(("message_id" = String, Path)),
+    responses((status = 200, body = MessageView, description = "With how many members have read and acknowledged it"), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let message = load(app, &req, admin.tenant).await?;
+    let counts = counts(app, admin.tenant, message.id).await?;
+    Ok(Reply::ok(&message.view(Some(counts)))?.etag(message.version))
+}
+
+#[utoipa::path(patch, path = "/admin/messages/{message_id}", tag = "admin", request_body = MessagePatch,
+    params(("message_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = MessageView, description = "Receipts stay: a member who read the message before the change has read it"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn update(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let patch: MessagePatch = req.body()?;
+    let tenant = admin.tenant;
+    let before = load(app, &req, tenant).await?;
+    guard::if_match(&req, before.version)?;
+    let mut after = before.clone();
+    after.apply(patch)?;
+    let counts = counts(app, tenant, before.id).await?;
+    if after.version == before.version {
+        return Ok(Reply::ok(&before.view(Some(counts)))?.etag(before.version));
+    }
+    let mut tx = Tx::new(tenant, admin.actor());
+    check_groups(app, tenant, &after, &mut tx).await?;
+    tx.update(&before, &after, before.version, "message.updated")?;
+    write_posts(&mut tx, tenant, Some(&before), Some(&after))?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view(Some(counts)))?.etag(after.version))
+}
+
+#[utoipa::path(delete, path = "/admin/messages/{message_id}", tag = "admin",
+    params(("message_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 204, description = "Gone from the portal at once; the audit trail keeps the message and its acknowledgements"), (status = 404, body = Problem), (status = 412, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn delete(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let message = load(app, &req, admin.tenant).await?;
+    guard::if_match(&req, message.version)?;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&message, message.version, "message.deleted")?;
+    write_posts(&mut tx, admin.tenant, Some(&message), None)?;
+    app.store.commit(tx).await?;
+    Ok(Reply::no_content())
+}
+
+#[utoipa::path(get, path = "/admin/messages/{message_id}/acknowledgements", tag = "admin",
+    params(("message_id" = String, Path),
+        ("acknowledged" = Option<bool>, Query, description = "Only members who have (true) or have not (false) acknowledged it; a page may then hold fewer than `limit` items"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::AcknowledgementPage, description = "The members the message addresses now (everyone, or the members of its groups), newest member first, each with when they read and acknowledged it"), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn acknowledgements(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let acknowledged = match req.query("acknowledged").as_deref() {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => return Err(Error::invalid_field("acknowledged", "must be `true` or `false`")),
+    };
+    let tenant = admin.tenant;
+    let message = load(app, &req, tenant).await?;
+    let groups: Vec<String> = message.audience.group_ids.iter().map(|g| g.to_string()).collect();
+    let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let conditions = Conditions::default().contains_any("group_ids", &groups);
+    let list = format!("admin-acks|{tenant}|{}|{}|{acknowledged:?}", message.id, message.version);
+    let page = app
+        .store
+        .newest_first::<Member>(&list, &[Source::all(keys::all_members(tenant))], &conditions, &paging)
+        .await?;
+    let wanted: Vec<_> = page.items.iter().map(|m| keys::receipt_key(tenant, message.id, m.id)).collect();
+    let receipts: BTreeMap<MemberId, Receipt> = if wanted.is_empty() {
+        BTreeMap::new()
+    } else {
+        app.store.batch(&wanted).await?.all::<Receipt>()?.into_iter().map(|r| (r.member_id, r)).collect()
+    };
+    let mut page = page.map(|m| {
+        let receipt = receipts.get(&m.id);
+        AcknowledgementView {
+            member_id: m.id,
+            customer_id: m.customer_id,
+            first_name: m.first_name,
+            last_name: m.last_name,
+            email: m.email,
+            status: m.status,
+            read_at: receipt.map(|r| r.read_at),
+            acknowledged_at: receipt.and_then(|r| r.acknowledged_at),
+        }
+    });
+    if let Some(wanted) = acknowledged {
+        page.items.retain(|a| a.acknowledged_at.is_some() == wanted);
+    }
+    Reply::ok(&page)
+}
