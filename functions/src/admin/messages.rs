@@ -2,10 +2,9 @@
 //! an optional window, optionally to be acknowledged (the rules are in
 //! `portico::domain::message`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use portico::domain::group::AccessGroup;
-use portico::domain::ids::{MemberId, MessageId, TenantId};
+use portico::domain::ids::{GroupId, MemberId, MessageId, TenantId};
 use portico::domain::member::Member;
 use portico::domain::message::{
     AcknowledgementView, Message, MessagePatch, MessagePost, MessageView, NewMessage, Receipt, ReceiptCounts,
@@ -22,19 +21,29 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Message> {
     app.store.get::<Message>(keys::message_key(tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-/// Every group of the audience must exist (and still exist when the change commits).
-async fn check_groups(app: &App, tenant: TenantId, message: &Message, tx: &mut Tx) -> Result<()> {
-    let ids = &message.audience.group_ids;
+/// Every group the change adds to the audience must exist (and still exist when it
+/// commits). Groups already addressed are not checked again: a group deleted since does
+/// not stop an admin from editing the message's text.
+async fn check_groups(
+    app: &App,
+    tenant: TenantId,
+    before: Option<&Message>,
+    after: &Message,
+    tx: &mut Tx,
+) -> Result<()> {
+    let ids: BTreeSet<GroupId> = after
+        .audience
+        .group_ids
+        .iter()
+        .filter(|g| before.is_none_or(|b| !b.audience.group_ids.contains(g)))
+        .copied()
+        .collect();
     if ids.is_empty() {
         return Ok(());
     }
-    let wanted: Vec<_> = ids.iter().map(|g| keys::group_key(tenant, *g)).collect();
-    let found = app.store.batch(&wanted).await?.all::<AccessGroup>()?;
-    if let Some(missing) = ids.iter().find(|id| !found.iter().any(|g| g.id == **id)) {
-        return Err(Error::invalid_field("audience.group_ids", format!("group `{missing}` does not exist")));
-    }
+    app.store.existing_groups(tenant, &ids, "audience.group_ids").await?;
     for g in ids {
-        tx.require(keys::group_key(tenant, *g));
+        tx.require(keys::group_key(tenant, g));
     }
     Ok(())
 }
@@ -71,7 +80,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let tenant = admin.tenant;
     let message = Message::create(input)?;
     let mut tx = Tx::new(tenant, admin.actor());
-    check_groups(app, tenant, &message, &mut tx).await?;
+    check_groups(app, tenant, None, &message, &mut tx).await?;
     tx.create(&message, "message.created", "the message exists")?;
     write_posts(&mut tx, tenant, None, Some(&message))?;
     app.store.commit(tx).await?;
@@ -121,7 +130,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
         return Ok(Reply::ok(&before.view(Some(counts)))?.etag(before.version));
     }
     let mut tx = Tx::new(tenant, admin.actor());
-    check_groups(app, tenant, &after, &mut tx).await?;
+    check_groups(app, tenant, Some(&before), &after, &mut tx).await?;
     tx.update(&before, &after, before.version, "message.updated")?;
     write_posts(&mut tx, tenant, Some(&before), Some(&after))?;
     app.store.commit(tx).await?;

@@ -55,15 +55,27 @@ impl Store {
         Ok(Batch { items: self.get_many(keys).await? })
     }
 
-    /// Checks that every group exists; returns them.
+    /// Checks that every group a member is put in exists (and that there are not too
+    /// many); returns them.
     pub async fn groups(&self, tenant: TenantId, ids: &BTreeSet<GroupId>) -> Result<Vec<AccessGroup>> {
         if ids.len() > MAX_GROUPS_PER_MEMBER {
             return Err(Error::invalid_field("group_ids", format!("at most {MAX_GROUPS_PER_MEMBER} groups")));
         }
+        self.existing_groups(tenant, ids, "group_ids").await
+    }
+
+    /// Checks that every group of `ids` exists (a 400 on `field` names the first that
+    /// does not); returns them.
+    pub async fn existing_groups(
+        &self,
+        tenant: TenantId,
+        ids: &BTreeSet<GroupId>,
+        field: &str,
+    ) -> Result<Vec<AccessGroup>> {
         let keys: Vec<Key> = ids.iter().map(|g| keys::group_key(tenant, *g)).collect();
         let found = if keys.is_empty() { Vec::new() } else { self.batch(&keys).await?.all::<AccessGroup>()? };
         if let Some(missing) = ids.iter().find(|id| !found.iter().any(|g| g.id == **id)) {
-            return Err(Error::invalid_field("group_ids", format!("group `{missing}` does not exist")));
+            return Err(Error::invalid_field(field, format!("group `{missing}` does not exist")));
         }
         Ok(found)
     }

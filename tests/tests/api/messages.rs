@@ -159,6 +159,15 @@ async fn members_see_the_current_messages_addressed_to_them_and_the_admin_sees_w
     app.api.expect(200, "PATCH", &message_path, &t.admin, Some(&json!({"audience": {"all": true}}))).await.unwrap();
     assert_eq!(app.api.get("/portal/messages", &carl).await.unwrap().status, 403, "Carl still may not read messages");
     assert_eq!(inbox(app, &ann).await, [id(&to_managers)]);
+    // A group deleted since does not stop edits of the text; adding a missing one does.
+    let temps = group("Temps").await;
+    let to_temps = post(app, &t.admin, json!({"title": "T", "body": "B", "audience": {"group_ids": [temps]}})).await;
+    app.api.expect(204, "DELETE", &format!("/admin/access-groups/{temps}"), &t.admin, None).await.unwrap();
+    let temps_path = format!("/admin/messages/{}", id(&to_temps));
+    app.api.expect(200, "PATCH", &temps_path, &t.admin, Some(&json!({"title": "Typo fixed"}))).await.unwrap();
+    let missing = json!({"audience": {"group_ids": [temps, "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B00"]}});
+    let refused = app.api.patch(&temps_path, &t.admin, &missing).await.unwrap();
+    assert_eq!((refused.status, refused.body["errors"][0]["field"].clone()), (400, json!("audience.group_ids")));
     app.api.expect(204, "DELETE", &message_path, &t.admin, None).await.unwrap();
     assert_eq!(inbox(app, &ann).await, Vec::<String>::new());
     assert_eq!(app.api.get(&message_path, &t.admin).await.unwrap().status, 404);
