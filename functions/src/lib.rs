@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod files;
+pub mod notifier;
 pub mod openapi;
 pub mod platform;
 pub mod portal;

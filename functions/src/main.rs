@@ -1,7 +1,8 @@
 //! The `portico` Lambda binary. Every function of the template runs it: API functions
 //! serve HTTP API events, whose route key selects the operation; the Cognito trigger
-//! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events. Clients
-//! are built once, here.
+//! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events, the
+//! notifier (`PORTICO_TRIGGER=notifier`) batches of the table's stream. Clients are
+//! built once, here.
 
 // Laying out `main`'s future (aws-config's loader plus either runtime) needs more than
 // the default query depth of 128 on a clean build.
@@ -20,10 +21,10 @@ use serde_json::Value;
 async fn main() -> Result<(), Error> {
     portico::observability::init_tracing();
     let app: &'static App = Box::leak(Box::new(App::from_env().await?));
-    if std::env::var("PORTICO_TRIGGER").is_ok_and(|t| t == "cognito-custom-message") {
-        cognito_trigger(app).await
-    } else {
-        http_api(app).await
+    match std::env::var("PORTICO_TRIGGER").as_deref() {
+        Ok("cognito-custom-message") => cognito_trigger(app).await,
+        Ok("notifier") => notifier(app).await,
+        _ => http_api(app).await,
     }
 }
 
@@ -39,6 +40,15 @@ async fn http_api(app: &'static App) -> Result<(), Error> {
 async fn cognito_trigger(app: &'static App) -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::triggers::custom_message(app, event.payload).await)
+    }))
+    .await
+}
+
+/// Batches of the table's stream (DynamoDB event source, ReportBatchItemFailures).
+async fn notifier(app: &'static App) -> Result<(), Error> {
+    use lambda_http::aws_lambda_events::event::dynamodb::Event;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
+        Ok::<_, std::convert::Infallible>(portico_functions::notifier::handle(app, event.payload).await.0)
     }))
     .await
 }

@@ -36,21 +36,27 @@ echo "== cold start: spawn -> first /invocation/next ($RUNS runs each, after one
 hello=$(./target/debug/portico-local init-time "$OUT/hello" "$RUNS")
 hello_ct=$(./target/debug/portico-local init-time "$OUT/hello-current-thread" "$RUNS")
 portico=$(./target/debug/portico-local init-time "$OUT/portico" "$RUNS")
+notifier=$(PORTICO_BENCH_AS=notifier ./target/debug/portico-local init-time "$OUT/portico" "$RUNS")
 echo "   $hello"
 echo "   $hello_ct"
 echo "   $portico"
+echo "   $notifier"
 median() { sed -n 's/.*init median \([0-9.]*\) ms.*/\1/p' <<<"$1"; }
 python3 -c "import sys; h, c, p = map(float, sys.argv[1:]); print(f'   init ratio portico / hello world: {p / h:.2f}x (budget: 1.25x); / current-thread hello world: {p / c:.2f}x')" \
   "$(median "$hello")" "$(median "$hello_ct")" "$(median "$portico")"
+python3 -c "import sys; h, c, p = map(float, sys.argv[1:]); print(f'   init ratio notifier / hello world: {p / h:.2f}x (budget: 1.25x); / current-thread hello world: {p / c:.2f}x')" \
+  "$(median "$hello")" "$(median "$hello_ct")" "$(median "$notifier")"
 
 echo "== instructions to the first Runtime API poll (callgrind: the same count run after run)"
 if command -v valgrind >/dev/null; then
   hello_i=$(./target/debug/portico-local init-instructions "$OUT/hello")
   hello_ct_i=$(./target/debug/portico-local init-instructions "$OUT/hello-current-thread")
   portico_i=$(./target/debug/portico-local init-instructions "$OUT/portico")
+  notifier_i=$(PORTICO_BENCH_AS=notifier ./target/debug/portico-local init-instructions "$OUT/portico")
   echo "   $hello_i"
   echo "   $hello_ct_i"
   echo "   $portico_i"
+  echo "   notifier: $notifier_i"
   count() { sed -n 's/.*: \([0-9]*\) instructions.*/\1/p' <<<"$1"; }
   python3 -c "import sys; h, c, p = map(int, sys.argv[1:]); print(f'   instruction ratio portico / hello world: {p / h:.2f}x; / current-thread hello world: {p / c:.2f}x ({p - c:,} more)')" \
     "$(count "$hello_i")" "$(count "$hello_ct_i")" "$(count "$portico_i")"

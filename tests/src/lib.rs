@@ -6,6 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
+pub mod faults;
 pub mod model;
 
 use portico_local::client::ApiClient;

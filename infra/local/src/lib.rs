@@ -6,7 +6,8 @@
 //! - [`gateway`]: a local HTTP API that matches the template's routes, verifies Cognito
 //!   JWTs as API Gateway's JWT authorizer does, and invokes the handlers with v2 events;
 //! - [`signin`], [`mailbox`]: Cognito sign-in and the emails sent locally;
-//! - [`seed`]: the demo tenant, created through the API itself.
+//! - [`seed`]: the demo tenant, created through the API itself;
+//! - [`stream`]: the table's stream handed to the notifier, as Lambda's event source does.
 
 pub mod bench;
 pub mod client;
@@ -17,6 +18,7 @@ pub mod provision;
 pub mod seed;
 pub mod signin;
 pub mod stack;
+pub mod stream;
 pub mod template;
 
 /// The workspace root (for the template and the project-local venv).

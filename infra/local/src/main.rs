@@ -36,11 +36,14 @@ async fn dev() -> anyhow::Result<()> {
     let aws = Aws::local(&moto.endpoint, None, 3);
     let prov = provision::provision(&aws).await?;
     let api_url = format!("http://127.0.0.1:{api_port}");
-    let (bound, _app) = start_api(&aws, &prov, ([127, 0, 0, 1], api_port).into(), &api_url)
+    let (bound, app) = start_api(&aws, &prov, ([127, 0, 0, 1], api_port).into(), &api_url)
         .await
         .with_context(|| format!("is port {api_port} free? (set PORTICO_API_PORT to use another)"))?;
     eprintln!("local API on http://{bound}; seeding the demo tenant…");
     let seeded = seed::seed(&ApiClient::new(&api_url), &aws, &prov, &api_url).await?;
+    // The notifier, on what happens from now on (the demo data's own history is not
+    // mailed): the same handler Lambda runs, fed from the local stream.
+    tokio::spawn(portico_local::stream::run(aws.clone(), prov.table_name.clone(), app));
 
     let stack = json!({
         "api_url": api_url,
@@ -81,7 +84,8 @@ Try it:
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/work-requests
   (walk-throughs of jobs, work requests, quotes, invoices, assets and documents: docs/local-development.md)
 
-Emails sent locally:  make mail
+Emails sent locally:  make mail   (the notifier mails what you do: accept a work request,
+                                   publish a completed job, send a quote, post a message)
 Stack details:        .local/stack.json
 "#,
         op = seeded.operator.username,
@@ -197,7 +201,11 @@ fn bench_env() -> Vec<(String, String)> {
 
 /// Instructions to the first Runtime API poll, by callgrind (see `bench.rs`).
 async fn init_instructions(binary: &str) -> anyhow::Result<()> {
-    let n = portico_local::bench::instructions_to_first_poll(std::path::Path::new(binary), &bench_env()).await?;
+    let mut env = bench_env();
+    if std::env::var("PORTICO_BENCH_AS").is_ok_and(|v| v == "notifier") {
+        env.push(("PORTICO_TRIGGER".into(), "notifier".into()));
+    }
+    let n = portico_local::bench::instructions_to_first_poll(std::path::Path::new(binary), &env).await?;
     println!("{binary}: {n} instructions to the first poll of the Runtime API");
     Ok(())
 }
@@ -205,9 +213,15 @@ async fn init_instructions(binary: &str) -> anyhow::Result<()> {
 /// Cold starts of `binary` against a local Runtime API: prints median and p90 of init and
 /// first invocation. The binary gets the environment a Portico function has.
 async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
-    let env = bench_env();
+    let mut env = bench_env();
     // An event no route matches: the handler answers 404 without any network call.
-    let event = r#"{"version":"2.0","routeKey":"GET /bench","rawPath":"/bench","rawQueryString":"","headers":{},"requestContext":{"accountId":"1","apiId":"b","domainName":"b","domainPrefix":"b","http":{"method":"GET","path":"/bench","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"bench"},"requestId":"r","routeKey":"GET /bench","stage":"$default","time":"","timeEpoch":0},"isBase64Encoded":false}"#;
+    // `PORTICO_BENCH_AS=notifier`: the notifier function, given an empty stream batch.
+    let notifier = std::env::var("PORTICO_BENCH_AS").is_ok_and(|v| v == "notifier");
+    if notifier {
+        env.push(("PORTICO_TRIGGER".into(), "notifier".into()));
+    }
+    let api_event = r#"{"version":"2.0","routeKey":"GET /bench","rawPath":"/bench","rawQueryString":"","headers":{},"requestContext":{"accountId":"1","apiId":"b","domainName":"b","domainPrefix":"b","http":{"method":"GET","path":"/bench","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"bench"},"requestId":"r","routeKey":"GET /bench","stage":"$default","time":"","timeEpoch":0},"isBase64Encoded":false}"#;
+    let event = if notifier { r#"{"Records":[]}"# } else { api_event };
     let path = std::path::Path::new(binary);
     let mut inits = Vec::new();
     let mut invokes = Vec::new();
@@ -223,6 +237,7 @@ async fn init_time(binary: &str, runs: usize) -> anyhow::Result<()> {
     };
     let (i50, i90) = stat(&mut inits);
     let (f50, f90) = stat(&mut invokes);
+    let binary = if notifier { format!("{binary} (notifier)") } else { binary.to_owned() };
     println!("{binary}: init median {i50:.2} ms, p90 {i90:.2} ms; first invoke median {f50:.2} ms, p90 {f90:.2} ms ({runs} runs)");
     Ok(())
 }

@@ -214,7 +214,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
             "job_title": "Facilities manager", "phone": "+31612345001",
             "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "view_assets", "view_documents", "view_messages"],
-            "notifications": ["quotes", "invoices", "jobs_completed"],
+            "notifications": ["quotes", "invoices", "jobs_completed", "work_requests", "messages"],
             "approval_limits": {"EUR": 1_000_000}
         })))
         .await?)?;
@@ -229,6 +229,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
                 "customer_id": harbor, "first_name": "Sam", "last_name": "Site", "email": sam, "locale": "nl",
                 "admin": false,
                 "permissions": ["view_jobs", "create_work_requests", "view_assets", "view_documents", "view_messages"],
+                "notifications": ["job_status", "jobs_completed", "work_requests", "messages"],
                 "scope": {"grants": [{"customer_id": outlets, "site_ids": [north]}]}
             })),
         )

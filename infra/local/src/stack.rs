@@ -83,6 +83,15 @@ impl Aws {
         aws_sdk_dynamodb::Client::from_conf(b.build())
     }
 
+    /// The table's stream (the local notifier reads it as Lambda's event source would).
+    pub fn streams(&self) -> aws_sdk_dynamodbstreams::Client {
+        let mut b = aws_sdk_dynamodbstreams::config::Builder::from(&self.sdk);
+        if let Some(i) = self.interceptor() {
+            b = b.interceptor(i);
+        }
+        aws_sdk_dynamodbstreams::Client::from_conf(b.build())
+    }
+
     pub fn cognito(&self) -> aws_sdk_cognitoidentityprovider::Client {
         let mut b = aws_sdk_cognitoidentityprovider::config::Builder::from(&self.sdk);
         if let Some(i) = self.interceptor() {
@@ -92,7 +101,18 @@ impl Aws {
     }
 
     pub fn ses(&self) -> aws_sdk_sesv2::Client {
+        self.ses_through(None)
+    }
+
+    /// SES through another HTTP client (tests inject SES's failures this way).
+    pub fn ses_through(
+        &self,
+        http: Option<aws_smithy_runtime_api::client::http::SharedHttpClient>,
+    ) -> aws_sdk_sesv2::Client {
         let mut b = aws_sdk_sesv2::config::Builder::from(&self.sdk);
+        if let Some(http) = http {
+            b = b.http_client(http);
+        }
         if let Some(i) = self.interceptor() {
             b = b.interceptor(i);
         }

@@ -2,9 +2,12 @@
 //! have no login. "Create user" turns a contact into a portal member — the same person,
 //! linked both ways, never a duplicate.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ContactId, CustomerId, MemberId};
+use super::member::NotificationKind;
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{Code, Email, Name, Phone};
 
@@ -20,6 +23,9 @@ pub struct Contact {
     pub role: Code,
     /// The member this contact became, if any.
     pub member_id: Option<MemberId>,
+    /// Kinds of notification the contact switched off (an unsubscribe link).
+    #[serde(default)]
+    pub muted: BTreeSet<NotificationKind>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
     #[serde(with = "time::serde::rfc3339")]
@@ -82,6 +88,7 @@ impl Contact {
             phone: input.phone,
             role: input.role,
             member_id: None,
+            muted: BTreeSet::new(),
             created_at: at,
             updated_at: at,
             version: 1,

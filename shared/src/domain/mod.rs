@@ -14,6 +14,7 @@ pub mod member;
 pub mod message;
 pub mod money;
 pub mod note;
+pub mod notification;
 pub mod principal;
 pub mod quote;
 pub mod representation;

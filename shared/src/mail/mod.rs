@@ -4,11 +4,13 @@
 //! Mail is sent from the platform's verified sender address with the tenant's display
 //! name; replies go to the tenant's own address. Bodies are never logged.
 
+pub mod notice;
 mod strings;
 
 use anyhow::Context as _;
 use askama::Template;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader, MessageTag};
 use aws_sdk_sesv2::Client;
 
 use self::strings::Strings;
@@ -137,11 +139,36 @@ impl Mailer {
     /// Sends one email. The body is not logged; only that it went, and to how many.
     #[tracing::instrument(skip_all, err)]
     pub async fn send(&self, brand: &Brand, to: &Email, mail: Rendered) -> Result<()> {
-        let content = |s: String| Content::builder().data(s).charset("UTF-8").build().context("email content");
-        let message = Message::builder()
-            .subject(content(mail.subject)?)
-            .body(Body::builder().html(content(mail.html)?).text(content(mail.text)?).build())
-            .build();
+        self.send_with(brand, to, mail, &Extras::default()).await.map_err(|e| anyhow::anyhow!(e.reason).into())
+    }
+
+    /// Sends one email with headers and tags, telling a failure worth retrying
+    /// (throttling, SES or the network failing) from one that is not (the message or
+    /// the address refused).
+    pub async fn send_with(
+        &self,
+        brand: &Brand,
+        to: &Email,
+        mail: Rendered,
+        extras: &Extras,
+    ) -> std::result::Result<(), SendError> {
+        let built = (|| -> anyhow::Result<Message> {
+            let content = |s: String| Content::builder().data(s).charset("UTF-8").build().context("email content");
+            let mut message = Message::builder()
+                .subject(content(mail.subject)?)
+                .body(Body::builder().html(content(mail.html)?).text(content(mail.text)?).build());
+            for (name, value) in &extras.headers {
+                message = message.headers(MessageHeader::builder().name(*name).value(value).build()?);
+            }
+            Ok(message.build())
+        })();
+        let message = built.map_err(|e| SendError { transient: false, reason: format!("{e:#}") })?;
+        let tags = extras
+            .tags
+            .iter()
+            .map(|(name, value)| MessageTag::builder().name(*name).value(value).build())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| SendError { transient: false, reason: e.to_string() })?;
         // The display name is quoted; quotes and backslashes in it are dropped.
         let name: String = brand.display_name.chars().filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n')).collect();
         let sent = self
@@ -150,16 +177,76 @@ impl Mailer {
             .from_email_address(format!("\"{name}\" <{}>", self.from))
             .destination(Destination::builder().to_addresses(to.as_str()).build())
             .set_reply_to_addresses(brand.reply_to.as_ref().map(|r| vec![r.as_str().to_owned()]))
+            .set_configuration_set_name(extras.configuration_set.clone())
+            .set_email_tags((!tags.is_empty()).then_some(tags))
             .content(EmailContent::builder().simple(message).build())
             .send()
             .await;
-        if sent.is_err() {
-            crate::observability::metric("EmailsFailed", 1.0, "Count");
+        match sent {
+            Ok(_) => {
+                crate::observability::metric("EmailsSent", 1.0, "Count");
+                tracing::info!(recipients = 1, "email sent");
+                Ok(())
+            }
+            Err(e) => {
+                crate::observability::metric("EmailsFailed", 1.0, "Count");
+                let failure = SendError::of(&e);
+                tracing::warn!(transient = failure.transient, reason = %failure.reason, "email not sent");
+                Err(failure)
+            }
         }
-        sent.context("SES SendEmail")?;
-        crate::observability::metric("EmailsSent", 1.0, "Count");
-        tracing::info!(recipients = 1, "email sent");
-        Ok(())
+    }
+}
+
+/// Headers and tags for one email, and the SES configuration set that publishes its
+/// bounces and complaints.
+#[derive(Debug, Default, Clone)]
+pub struct Extras {
+    pub headers: Vec<(&'static str, String)>,
+    pub tags: Vec<(&'static str, String)>,
+    pub configuration_set: Option<String>,
+}
+
+/// Why an email was not sent, and whether trying again may help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub transient: bool,
+    pub reason: String,
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl SendError {
+    /// SES's answer as retry-worthy or not: throttling, quotas that refill, SES's own
+    /// failures (5xx) and anything that never got an answer (timeouts, connections) may
+    /// pass on a later try; a refused message or address (other 4xx) will not.
+    fn of<E: ProvideErrorMetadata + std::error::Error + 'static>(
+        e: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    ) -> Self {
+        const TRANSIENT: [&str; 5] = [
+            "TooManyRequestsException",
+            "LimitExceededException",
+            "SendingPausedException",
+            "ThrottlingException",
+            "InternalFailure",
+        ];
+        match e {
+            SdkError::ServiceError(se) => {
+                let code = se.err().code().unwrap_or("Unknown").to_owned();
+                let status = se.raw().status().as_u16();
+                let transient = status >= 500 || status == 429 || TRANSIENT.contains(&code.as_str());
+                let message = se.err().message().unwrap_or_default();
+                Self { transient, reason: format!("{code} ({status}): {message}") }
+            }
+            SdkError::ResponseError(_) => Self { transient: true, reason: "unreadable response from SES".into() },
+            SdkError::TimeoutError(_) => Self { transient: true, reason: "SES did not answer in time".into() },
+            SdkError::DispatchFailure(_) => Self { transient: true, reason: "could not reach SES".into() },
+            other => Self { transient: false, reason: format!("{other}") },
+        }
     }
 }
 

@@ -38,6 +38,7 @@
 //! | msg post | `T#t#MSGTO#ALL` / `T#t#MSGTO#GRP#g` | `MSG#m` |                   |                         |
 //! | receipt  | `T#t`               | `MSGR#m#mem`     | `T#t#MEM#mem#MSGR`       | `MSG#m`                 |
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
+//! | delivery | `T#t#DLV#event`     | `TO#address`     |                          |                         |
 //! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
 
@@ -762,6 +763,19 @@ pub fn event_keys(tenant: TenantId, event_id: &str, entity_id: &str) -> Keys {
     }
 }
 
+/// The tenant of an event item's partition key (`T#<tenant>#EVENT`), as the notifier
+/// reads it from the table's stream: items Portico wrote, so the id is trusted.
+pub fn event_tenant(pk: &str) -> Option<TenantId> {
+    let id = pk.strip_prefix("T#")?.strip_suffix("#EVENT")?;
+    TenantId::from_verified(id).ok()
+}
+
+/// One email of one event to one address: the notifier's record that it was sent
+/// (or failed for good), so that a replayed event sends nothing twice.
+pub fn delivery_key(tenant: TenantId, event_id: &str, address: &Email) -> Key {
+    Key { pk: format!("{}#DLV#{event_id}", t(tenant)), sk: format!("TO#{address}") }
+}
+
 /// Every customer of the tenant.
 pub fn all_customers(tenant: TenantId) -> QueryKey {
     QueryKey { index: None, pk: t(tenant), sk_prefix: Some("CUS#".into()) }
@@ -841,6 +855,8 @@ mod tests {
         ] {
             assert!(q.pk.starts_with(&prefix), "{q:?}");
         }
+        assert_eq!(event_tenant(&event_keys(tenant, "01", "cus_x").key.pk), Some(tenant));
+        assert_eq!(event_tenant(&t(tenant)), None);
         let e = event_keys(tenant, "01", "cus_x");
         assert!(e.key.pk.starts_with(&prefix) && e.gsi1.unwrap().pk.starts_with(&prefix));
     }

@@ -15,6 +15,7 @@ mod logins;
 mod matrix;
 mod members;
 mod messages;
+mod notifications;
 mod odd_input;
 mod property;
 mod quotes;

@@ -1,0 +1,189 @@
+//! The table's stream, read locally as Lambda's event source reads it in AWS: records in
+//! Lambda's event shape, filtered by the notifier's pattern (the one in the template),
+//! handed to the notifier's handler, a failed record retried a bounded number of times.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
+use portico_functions::notifier::{self, Tally};
+use serde_json::{json, Value};
+
+use crate::stack::Aws;
+
+/// How often a failed record is retried before it would go to the on-failure queue
+/// (the template's `MaximumRetryAttempts`).
+pub const MAX_RETRIES: u32 = 5;
+
+/// Reads new records of the table's stream.
+pub struct Stream {
+    client: aws_sdk_dynamodbstreams::Client,
+    arn: String,
+    /// One iterator per shard (moto keeps one shard per table).
+    iterators: Vec<String>,
+}
+
+impl Stream {
+    /// Opens the table's stream at its end: what happens from now on.
+    pub async fn open(aws: &Aws, table: &str) -> anyhow::Result<Self> {
+        let described = aws.dynamodb().describe_table().table_name(table).send().await.context("DescribeTable")?;
+        let arn = described.table().and_then(|t| t.latest_stream_arn()).context("the table has no stream")?.to_owned();
+        let client = aws.streams();
+        let stream = client.describe_stream().stream_arn(&arn).send().await.context("DescribeStream")?;
+        let mut iterators = Vec::new();
+        for shard in stream.stream_description().map(|d| d.shards()).unwrap_or_default() {
+            let Some(id) = shard.shard_id() else { continue };
+            let it = client
+                .get_shard_iterator()
+                .stream_arn(&arn)
+                .shard_id(id)
+                .shard_iterator_type(ShardIteratorType::Latest)
+                .send()
+                .await
+                .context("GetShardIterator")?;
+            iterators.extend(it.shard_iterator().map(str::to_owned));
+        }
+        Ok(Self { client, arn, iterators })
+    }
+
+    /// The records written since the last call, in Lambda's event shape, that the
+    /// notifier's filter lets through.
+    pub async fn next_batch(&mut self) -> anyhow::Result<StreamEvent> {
+        let mut records = Vec::new();
+        for it in &mut self.iterators {
+            loop {
+                let out = self.client.get_records().shard_iterator(it.as_str()).send().await.context("GetRecords")?;
+                let got = out.records().len();
+                records.extend(out.records().iter().map(|r| lambda_record(r, &self.arn)));
+                if let Some(next) = out.next_shard_iterator() {
+                    *it = next.to_owned();
+                }
+                if got == 0 {
+                    break;
+                }
+            }
+        }
+        let filter: Value = serde_json::from_str(notifier::STREAM_FILTER).expect("the filter is JSON");
+        let records: Vec<Value> = records.into_iter().filter(|r| matches(&filter, r)).collect();
+        serde_json::from_value(json!({ "Records": records })).context("the stream batch as Lambda gives it")
+    }
+}
+
+/// A stream record as Lambda's DynamoDB event carries it.
+fn lambda_record(r: &Record, arn: &str) -> Value {
+    let image = |i: Option<&std::collections::HashMap<String, aws_sdk_dynamodbstreams::types::AttributeValue>>| {
+        i.map(|m| serde_json::to_value(serde_dynamo::Item::from(m.clone())).unwrap_or(Value::Null))
+    };
+    let d = r.dynamodb();
+    json!({
+        "eventID": r.event_id(),
+        "eventName": r.event_name().map(|n| n.as_str()),
+        "eventVersion": r.event_version(),
+        "eventSource": r.event_source(),
+        "awsRegion": r.aws_region(),
+        "eventSourceARN": arn,
+        "dynamodb": {
+            "ApproximateCreationDateTime": d.and_then(|d| d.approximate_creation_date_time()).map(|t| t.secs()),
+            "Keys": image(d.and_then(|d| d.keys.as_ref())),
+            "NewImage": image(d.and_then(|d| d.new_image.as_ref())),
+            "OldImage": image(d.and_then(|d| d.old_image.as_ref())),
+            "SequenceNumber": d.and_then(|d| d.sequence_number()),
+            "SizeBytes": d.and_then(|d| d.size_bytes()).unwrap_or(0),
+            "StreamViewType": d.and_then(|d| d.stream_view_type()).map(|v| v.as_str()),
+        },
+    })
+}
+
+/// Whether `record` matches an event filter pattern of the kind the notifier uses:
+/// objects nest, and a list names the values a field may have (exact matches).
+pub fn matches(pattern: &Value, record: &Value) -> bool {
+    match pattern {
+        Value::Object(fields) => fields.iter().all(|(k, p)| record.get(k).is_some_and(|v| matches(p, v))),
+        Value::Array(allowed) => allowed.contains(record),
+        other => other == record,
+    }
+}
+
+/// Hands a batch to the notifier as Lambda would: a reported failure is retried from
+/// that record, at most [`MAX_RETRIES`] times (in AWS the record then goes to the
+/// on-failure queue; locally it is logged).
+pub async fn deliver(app: &portico::App, mut batch: StreamEvent) -> Tally {
+    let mut total = Tally::default();
+    for attempt in 0..=MAX_RETRIES {
+        if batch.records.is_empty() {
+            break;
+        }
+        let (response, tally) = notifier::handle(app, batch.clone()).await;
+        total.notices += tally.notices;
+        total.sent += tally.sent;
+        total.failed += tally.failed;
+        total.retried += tally.retried;
+        total.duplicates += tally.duplicates;
+        let Some(failed) = response.batch_item_failures.first().and_then(|f| f.item_identifier.clone()) else {
+            break;
+        };
+        let from = batch.records.iter().position(|r| r.change.sequence_number.as_deref() == Some(failed.as_str()));
+        batch.records = batch.records.split_off(from.unwrap_or(0));
+        if attempt == MAX_RETRIES {
+            tracing::error!(
+                sequence_number = failed,
+                "retries exhausted: in AWS this record goes to the on-failure queue"
+            );
+        }
+    }
+    total
+}
+
+/// `make dev`: polls the stream every half second and hands what it finds to the
+/// notifier, so an action in the portal shows its emails in `make mail` within seconds.
+pub async fn run(aws: Aws, table: String, app: &'static portico::App) {
+    let mut stream = match Stream::open(&aws, &table).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "the local notifier could not open the table's stream");
+            return;
+        }
+    };
+    loop {
+        match stream.next_batch().await {
+            Ok(batch) if !batch.records.is_empty() => {
+                let tally = deliver(app, batch).await;
+                if tally.notices > 0 {
+                    println!(
+                        "notifier: {} notice(s), {} email(s) sent, {} refused (make mail shows them)",
+                        tally.notices, tally.sent, tally.failed
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reading the table's stream"),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_lets_through_new_event_items_about_what_notifies() {
+        let filter: Value = serde_json::from_str(notifier::STREAM_FILTER).unwrap();
+        let record = |name: &str, kind: &str, entity: &str| json!({"eventName": name, "dynamodb": {"NewImage": {"type": {"S": kind}, "entity_type": {"S": entity}}}});
+        assert!(matches(&filter, &record("INSERT", "event", "job")));
+        assert!(matches(&filter, &record("INSERT", "event", "message")));
+        assert!(!matches(&filter, &record("MODIFY", "event", "job")));
+        assert!(!matches(&filter, &record("INSERT", "job", "job")));
+        assert!(!matches(&filter, &record("INSERT", "event", "site")));
+        assert!(!matches(&filter, &json!({"eventName": "INSERT"})));
+    }
+
+    #[test]
+    fn the_template_filters_the_stream_with_the_notifiers_pattern() {
+        let template = std::fs::read_to_string(crate::workspace_root().join("infra/template.yaml")).unwrap();
+        let compact = serde_json::to_string(&serde_json::from_str::<Value>(notifier::STREAM_FILTER).unwrap()).unwrap();
+        assert_eq!(compact, notifier::STREAM_FILTER, "written compact, as in the template");
+        assert!(template.contains(&format!("- Pattern: '{compact}'")), "the template's FilterCriteria differ");
+    }
+}

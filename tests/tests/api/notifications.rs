@@ -1,0 +1,253 @@
+//! Notifications through the local stack: actions through the API write event items,
+//! the table's stream carries them (read as Lambda's event source reads it, through the
+//! notifier's filter), the notifier's handler mails exactly the right people through
+//! SES — once, whatever is replayed or fails on the way.
+
+use portico::domain::member::Permission;
+use portico::store::keys;
+use portico_local::mailbox::{self, Mail};
+use portico_local::stream::{self, Stream};
+use portico_tests::faults::{Fault, Faults};
+use portico_tests::{id, spawn_app, TestApp, TestTenant};
+use serde_json::{json, Value};
+
+const ALL_KINDS: [&str; 6] = ["quotes", "invoices", "jobs_completed", "job_status", "work_requests", "messages"];
+
+/// Subjects of the notifications sent to `address` (invitations left out), oldest first.
+async fn notices(app: &TestApp, address: &str) -> Vec<String> {
+    let mails: Vec<Mail> = mailbox::to(&app.aws.endpoint, address).await.unwrap();
+    mails.into_iter().filter_map(|m| m.subject.strip_prefix("Acme Service: ").map(str::to_owned)).collect()
+}
+
+struct World {
+    t: TestTenant,
+    customer: String,
+    hq: String,
+    depot: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor", "allowed_work_order_types": ["repair"]})).await;
+    let (hq, depot) = (app.site(&t.admin, &customer, "HQ").await, app.site(&t.admin, &customer, "Depot").await);
+    World { t, customer, hq, depot }
+}
+
+impl World {
+    /// An invited, signed-in member; `extra` overrides the defaults. Returns (id, token).
+    async fn member(&self, app: &TestApp, name: &str, extra: Value) -> (String, String) {
+        let mut body = json!({"customer_id": self.customer, "first_name": name, "last_name": "M",
+            "email": app.email(name), "admin": false, "permissions": Permission::ALL, "notifications": ALL_KINDS});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let member = app.member(&self.t.admin, body).await;
+        let token = app.invited_member(&self.t.admin, &member, &app.email(name)).await;
+        (member, token)
+    }
+
+    async fn contact(&self, app: &TestApp, name: &str, role: &str) {
+        let body = json!({"first_name": name, "last_name": "C", "email": app.email(name), "role": role});
+        let path = format!("/admin/customers/{}/contacts", self.customer);
+        app.api.expect(201, "POST", &path, &self.t.admin, Some(&body)).await.unwrap();
+    }
+
+    async fn put(&self, app: &TestApp, path: &str, body: Value) -> Value {
+        let a = app.api.put(path, &self.t.admin, &body).await.unwrap();
+        assert!([200, 201].contains(&a.status), "{path}: {}", a.text);
+        a.body
+    }
+
+    async fn job(&self, app: &TestApp, status: &str) -> Value {
+        let body = json!({"customer_id": self.customer, "site_id": self.hq, "category": "repair", "status": status});
+        self.put(app, "/admin/jobs/WO-1", body).await
+    }
+
+    async fn quote(&self, app: &TestApp, reference: &str) -> Value {
+        let body = json!({"customer_id": self.customer, "site_id": self.hq, "title": "New pump", "currency": "EUR",
+            "tax_rate_bps": 2100, "status": "sent", "lines": [{"description": "Pump", "quantity": 1, "unit_price": 100_000}]});
+        self.put(app, &format!("/admin/quotes/{reference}"), body).await
+    }
+}
+
+#[tokio::test]
+async fn each_kind_reaches_exactly_the_members_and_contacts_it_should() {
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    let depot_only = json!({"grants": [{"customer_id": w.customer, "site_ids": [w.depot]}]});
+    let (_, _ann) = w.member(app, "ann", json!({"locale": "nl"})).await;
+    let (_, bob) = w.member(app, "bob", json!({"scope": depot_only})).await;
+    let (_, _cat) = w.member(app, "cat", json!({"notifications": []})).await;
+    let (dan_id, _) = w.member(app, "dan", json!({})).await;
+    let (_, _eve) = w.member(app, "eve", json!({"permissions": ["view_completed_jobs"]})).await;
+    // Fay was never invited: no login, no mail.
+    let fay = json!({"customer_id": w.customer, "first_name": "fay", "last_name": "M", "email": app.email("fay"),
+        "permissions": Permission::ALL, "notifications": ALL_KINDS});
+    app.member(&w.t.admin, fay).await;
+    app.api
+        .expect(200, "POST", &format!("/admin/members/{dan_id}/disable"), &w.t.admin, Some(&json!({})))
+        .await
+        .unwrap();
+    w.contact(app, "gus", "site_manager").await;
+    w.contact(app, "hal", "billing").await;
+    let request = json!({"subject": "Broken door", "site_id": w.depot, "work_order_type": "repair"});
+    let request = app.api.expect(201, "POST", "/portal/work-requests", &bob, Some(&request)).await.unwrap();
+
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    w.job(app, "scheduled").await; // published: not a change of status
+    w.job(app, "in_progress").await;
+    w.job(app, "completed").await;
+    w.quote(app, "Q-1").await;
+    let invoice = json!({"customer_id": w.customer, "site_id": w.hq, "number": "2026-7", "issued_at": "2026-11-01T00:00:00Z",
+        "due_at": "2099-01-01T00:00:00Z", "currency": "EUR", "total": 12_100, "amount_paid": 0});
+    w.put(app, "/admin/invoices/I-7", invoice).await;
+    let accept = format!("/admin/work-requests/{}/accept", id(&request));
+    app.api.expect(200, "POST", &accept, &w.t.admin, Some(&json!({"job_id": "WO-1"}))).await.unwrap();
+    let message = json!({"title": "Hard hats on site", "body": "From Monday.", "audience": {"all": true}});
+    app.api.expect(201, "POST", "/admin/messages", &w.t.admin, Some(&message)).await.unwrap();
+
+    let batch = stream.next_batch().await.unwrap();
+    let tally = stream::deliver(app.app, batch).await;
+    assert_eq!((tally.notices, tally.failed, tally.retried, tally.duplicates), (6, 0, 0, 0), "{tally:?}");
+
+    assert_eq!(
+        notices(app, &app.email("ann")).await,
+        [
+            "Opdracht WO-1 is nu in uitvoering",
+            "Opdracht WO-1 is afgerond",
+            "Nieuwe offerte Q-1 ter goedkeuring: New pump",
+            "Nieuwe factuur 2026-7",
+            "Hard hats on site",
+        ],
+        "everything at HQ, in her language"
+    );
+    assert_eq!(
+        notices(app, &app.email("bob")).await,
+        ["Your work request \"Broken door\" was accepted", "Hard hats on site"],
+        "only the Depot is his: his own request's decision, and the message to everyone"
+    );
+    assert_eq!(notices(app, &app.email("eve")).await, ["Job WO-1 has been completed"], "completed jobs only");
+    for nobody in ["cat", "dan", "fay"] {
+        assert_eq!(
+            notices(app, &app.email(nobody)).await,
+            Vec::<String>::new(),
+            "{nobody}: opted out, disabled, no login"
+        );
+    }
+    assert_eq!(
+        notices(app, &app.email("gus")).await,
+        ["Job WO-1 is now in progress", "Job WO-1 has been completed"],
+        "a site manager contact hears of job status"
+    );
+    assert_eq!(notices(app, &app.email("hal")).await, ["New invoice 2026-7"], "a billing contact, of invoices");
+    assert_eq!(tally.sent, 11);
+
+    // The mail links to the object in the portal, in both parts' content.
+    let mails = mailbox::to(&app.aws.endpoint, &app.email("hal")).await.unwrap();
+    let mail = mails.last().unwrap();
+    assert!(mail.body.contains("https://portal.acme.test/invoices/inv_"), "{}", mail.body);
+    assert!(mail.body.contains("EUR 121.00"));
+}
+
+#[tokio::test]
+async fn a_replayed_batch_sends_nothing_twice_and_ses_failures_are_retried_or_recorded() {
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    for name in ["ann", "bob", "cat"] {
+        w.member(app, name, json!({"permissions": ["view_quotes"]})).await;
+    }
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    w.quote(app, "Q-1").await;
+    let batch = stream.next_batch().await.unwrap();
+    assert_eq!(batch.records.len(), 1);
+
+    // The notifier with an SES that throttles the first call and refuses the second.
+    let faults = Faults::default();
+    let ses = app.aws.ses_through(Some(faults.client(portico::app::https_client(false).unwrap())));
+    let config = app.app.config.clone();
+    let notifier: &'static portico::App = Box::leak(Box::new(portico::App::with_clients(
+        config,
+        app.aws.dynamodb(),
+        app.aws.cognito(),
+        ses,
+        app.aws.s3(),
+    )));
+    faults.push(&[Fault::Throttled, Fault::Rejected]);
+    let (response, first) = portico_functions::notifier::handle(notifier, batch.clone()).await;
+    assert_eq!((first.sent, first.failed, first.retried), (1, 1, 1), "{first:?}");
+    assert_eq!(response.batch_item_failures.len(), 1, "the record still owes an email: Lambda retries it");
+    assert_eq!(faults.left(), 0);
+
+    // Lambda's retry, then two replays of the same batch: only what was owed is sent.
+    let (response, retry) = portico_functions::notifier::handle(notifier, batch.clone()).await;
+    assert_eq!((retry.sent, retry.failed, retry.duplicates), (1, 0, 2), "{retry:?}");
+    assert!(response.batch_item_failures.is_empty());
+    for _ in 0..2 {
+        let (response, replay) = portico_functions::notifier::handle(notifier, batch.clone()).await;
+        assert_eq!((replay.sent, replay.duplicates), (0, 3), "{replay:?}");
+        assert!(response.batch_item_failures.is_empty());
+    }
+
+    // 0 lost, 0 duplicates: each member has one email or a recorded failure, never both.
+    let record = serde_json::to_value(&batch.records[0].change.new_image).unwrap();
+    let text = |k: &str| record[k]["S"].as_str().unwrap().to_owned();
+    let tenant = keys::event_tenant(&text("PK")).unwrap();
+    let mut got = Vec::new();
+    for name in ["ann", "bob", "cat"] {
+        let address = app.email(name);
+        let mails = notices(app, &address).await.len();
+        let email = portico::domain::text::Email::parse(&address).unwrap();
+        let state = app.app.store.delivery(tenant, &text("id"), &email).await.unwrap();
+        assert!(
+            matches!((mails, state.as_deref()), (1, Some("sent")) | (0, Some("failed"))),
+            "{name}: {mails} email(s), delivery {state:?}"
+        );
+        got.push(mails);
+    }
+    got.sort();
+    assert_eq!(got, [0, 1, 1], "one refused for good, two sent once each");
+
+    // A transient failure that outlasts a few tries is retried until it passes.
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    w.quote(app, "Q-2").await;
+    let batch = stream.next_batch().await.unwrap();
+    faults.push(&[Fault::Internal, Fault::Throttled, Fault::Internal]);
+    let tally = stream::deliver(notifier, batch).await;
+    assert_eq!((tally.sent, tally.failed, tally.retried), (3, 0, 3), "{tally:?}");
+    for name in ["ann", "bob", "cat"] {
+        assert_eq!(notices(app, &app.email(name)).await.iter().filter(|s| s.contains("Q-2")).count(), 1, "{name}");
+    }
+}
+
+/// `events/stream/QuoteSent.json`: a stream batch as Lambda hands it to the notifier (a
+/// quote published as sent to the fixtures' customer). `PORTICO_WRITE_FIXTURES=1`
+/// captures it again from the local stream.
+#[tokio::test]
+async fn the_stream_fixture_runs_through_the_notifier() {
+    use super::fixtures::{World as Fixtures, CUSTOMER, SITE};
+    let app = &spawn_app().await;
+    let t = app.tenant("Fixture Tenant").await;
+    let world = Fixtures::build(app, &t).await;
+    let path = portico_local::workspace_root().join("events/stream/QuoteSent.json");
+    if std::env::var("PORTICO_WRITE_FIXTURES").is_ok() {
+        let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+        let body = json!({"customer_id": world.id(CUSTOMER), "site_id": world.id(SITE), "title": "New pump",
+            "currency": "EUR", "tax_rate_bps": 2100, "status": "sent",
+            "lines": [{"description": "Pump", "quantity": 1, "unit_price": 100_000}]});
+        app.api.expect(201, "PUT", "/admin/quotes/Q-FIX", &t.admin, Some(&body)).await.unwrap();
+        let batch = stream.next_batch().await.unwrap();
+        let mut text = serde_json::to_string_pretty(&batch).unwrap();
+        for placeholder in [super::fixtures::TENANT, CUSTOMER, SITE, super::fixtures::MEMBER] {
+            text = text.replace(world.id(placeholder), placeholder);
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text + "\n").unwrap();
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    let record: Value = serde_json::from_str::<Value>(&text).unwrap()["Records"][0].clone();
+    let filter: Value = serde_json::from_str(portico_functions::notifier::STREAM_FILTER).unwrap();
+    assert!(stream::matches(&filter, &record), "the fixture passes the event source's filter");
+    let batch = serde_json::from_str(&world.apply(&text)).unwrap();
+    let (response, tally) = portico_functions::notifier::handle(app.app, batch).await;
+    assert!(response.batch_item_failures.is_empty());
+    assert_eq!(tally.notices, 1, "{tally:?}");
+}
