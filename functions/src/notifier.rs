@@ -54,7 +54,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, other: &Tally) {
+    pub fn add(&mut self, other: &Tally) {
         self.notices += other.notices;
         self.sent += other.sent;
         self.failed += other.failed;

@@ -115,11 +115,7 @@ pub async fn deliver(app: &portico::App, mut batch: StreamEvent) -> Tally {
             break;
         }
         let (response, tally) = notifier::handle(app, batch.clone()).await;
-        total.notices += tally.notices;
-        total.sent += tally.sent;
-        total.failed += tally.failed;
-        total.retried += tally.retried;
-        total.duplicates += tally.duplicates;
+        total.add(&tally);
         let Some(failed) = response.batch_item_failures.first().and_then(|f| f.item_identifier.clone()) else {
             break;
         };
