@@ -19,9 +19,9 @@ use portico::domain::group::{AccessGroup, Rights};
 use portico::domain::ids::{GroupId, TenantId};
 use portico::domain::invoice::Invoice;
 use portico::domain::job::Job;
-use portico::domain::member::{Member, MemberStatus};
+use portico::domain::member::Member;
 use portico::domain::message::Message;
-use portico::domain::notification::{contact_receives, member_receives, About, Candidate};
+use portico::domain::notification::{contact_receives, member_receives, wants, About, Candidate};
 use portico::domain::quote::Quote;
 use portico::domain::settings::Settings;
 use portico::domain::site::Site;
@@ -146,8 +146,7 @@ async fn process(app: &App, record: &EventRecord) -> Result<Tally> {
 
     let brand = Brand::of(&settings);
     let portal_url = settings.branding.portal_url.as_ref().map(|u| u.to_string());
-    let kind = serde_json::to_value(about.kind()).map_err(anyhow::Error::from)?;
-    let kind = kind.as_str().unwrap_or_default();
+    let kind = about.kind().as_str();
     let mut tally = Tally { notices: 1, ..Tally::default() };
     for to in &recipients {
         let who = Recipient { address: &to.address, party: &to.party, kind };
@@ -191,7 +190,6 @@ async fn process(app: &App, record: &EventRecord) -> Result<Tally> {
                 tally.failed += 1;
                 tracing::error!(event_id = %event.id, party = %to.party, reason, "notification refused for good");
             }
-            Outcome::Skipped(_) => {}
         }
         app.store.finish_delivery(tenant, &event.id, &to.address, attempt, &outcome).await?;
     }
@@ -224,8 +222,8 @@ async fn recipients(
             all
         }
     };
-    let members: Vec<Member> =
-        members.into_iter().filter(|m| m.status == MemberStatus::Invited && m.notifications.contains(&kind)).collect();
+    // Only those who may hear of it at all: their groups are read next.
+    let members: Vec<Member> = members.into_iter().filter(|m| wants(m, kind)).collect();
     let group_ids: BTreeSet<GroupId> = members.iter().flat_map(|m| m.group_ids.iter().copied()).collect();
     let groups: BTreeMap<GroupId, AccessGroup> =
         app.store.groups(tenant, &group_ids).await?.into_iter().map(|g| (g.id, g)).collect();
@@ -250,7 +248,7 @@ async fn recipients(
         }
     }
     if let Some((customer, _)) = about.customer() {
-        if !matches!(about, About::WorkRequest { .. } | About::Message { .. }) {
+        if about.reaches_contacts() {
             for contact in app.store.query_all::<Contact>(keys::contacts_of_customer(tenant, customer)).await? {
                 if contact_receives(about, &contact) && seen.insert(contact.email.as_str().to_ascii_lowercase()) {
                     out.push(To {

@@ -69,6 +69,20 @@ pub enum NotificationKind {
     Messages,
 }
 
+impl NotificationKind {
+    /// The API's spelling (also the stored value).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Quotes => "quotes",
+            NotificationKind::Invoices => "invoices",
+            NotificationKind::JobsCompleted => "jobs_completed",
+            NotificationKind::JobStatus => "job_status",
+            NotificationKind::WorkRequests => "work_requests",
+            NotificationKind::Messages => "messages",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberStatus {

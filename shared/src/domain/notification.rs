@@ -129,6 +129,12 @@ impl About {
         }
     }
 
+    /// Whether contacts (people without a login) may hear of it: their customer's work,
+    /// never portal messages or a member's own work requests.
+    pub fn reaches_contacts(&self) -> bool {
+        !matches!(self, About::WorkRequest { .. } | About::Message { .. })
+    }
+
     /// The portal feature and the permissions (any one of them) a member needs to see it.
     fn door(&self) -> (Feature, &'static [Permission]) {
         match self {
@@ -164,8 +170,7 @@ pub fn member_receives(
 ) -> bool {
     let member = who.member;
     let (feature, permissions) = about.door();
-    if member.status != MemberStatus::Invited
-        || !member.notifications.contains(&about.kind())
+    if !wants(member, about.kind())
         || !features.contains(&feature)
         || !permissions.iter().any(|p| who.rights.permissions.contains(p))
     {
@@ -185,6 +190,12 @@ pub fn member_receives(
         (None, None) => about.customer().is_some_and(|(_, path)| who.rights.scope.covers_customer(path)),
         (None, Some(_)) => false,
     }
+}
+
+/// Whether a member may be mailed news of `kind` at all, before their rights are
+/// weighed: invited (a login, not disabled) and the kind switched on.
+pub fn wants(member: &Member, kind: NotificationKind) -> bool {
+    member.status == MemberStatus::Invited && member.notifications.contains(&kind)
 }
 
 /// The kinds a contact's notification role brings (seed 002). Contacts have no login:
@@ -208,7 +219,7 @@ pub fn contact_kinds(role: &str) -> &'static [NotificationKind] {
 pub fn contact_receives(about: &About, contact: &Contact) -> bool {
     let kind = about.kind();
     about.customer().is_some_and(|(customer, _)| customer == contact.customer_id)
-        && !matches!(about, About::WorkRequest { .. } | About::Message { .. })
+        && about.reaches_contacts()
         && contact.member_id.is_none()
         && contact_kinds(contact.role.as_str()).contains(&kind)
         && !contact.muted.contains(&kind)

@@ -50,8 +50,6 @@ pub enum Outcome {
     Failed(String),
     /// May pass on a later attempt (the reason is kept).
     Retry(String),
-    /// Not sent on purpose (say, the address is suppressed); final.
-    Skipped(String),
 }
 
 /// Who a delivery is for, and why.
@@ -158,7 +156,6 @@ impl Store {
             Outcome::Sent => ("sent", None),
             Outcome::Failed(r) => ("failed", Some(r)),
             Outcome::Retry(r) => ("retry", Some(r)),
-            Outcome::Skipped(r) => ("skipped", Some(r)),
         };
         let key = keys::delivery_key(tenant, event_id, to);
         let mut req = self
@@ -193,8 +190,7 @@ impl Store {
         }
     }
 
-    /// The recorded state of a delivery (`sent`, `failed`, `retry`, `skipped`,
-    /// `sending`), if any.
+    /// The recorded state of a delivery (`sent`, `failed`, `retry`, `sending`), if any.
     pub async fn delivery(&self, tenant: TenantId, event_id: &str, to: &Email) -> Result<Option<String>> {
         self.delivery_state(&keys::delivery_key(tenant, event_id, to)).await
     }

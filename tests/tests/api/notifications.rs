@@ -206,6 +206,17 @@ async fn a_replayed_batch_sends_nothing_twice_and_ses_failures_are_retried_or_re
     got.sort();
     assert_eq!(got, [0, 1, 1], "one refused for good, two sent once each");
 
+    // Two notifiers on one batch at once (a retry racing a slow first attempt): each
+    // email is claimed by one of them; the other waits for it, and nothing goes twice.
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    w.quote(app, "Q-3").await;
+    let batch = stream.next_batch().await.unwrap();
+    let (a, b) = tokio::join!(stream::deliver(app.app, batch.clone()), stream::deliver(app.app, batch.clone()));
+    assert_eq!(a.sent + b.sent, 3, "{a:?} {b:?}");
+    for name in ["ann", "bob", "cat"] {
+        assert_eq!(notices(app, &app.email(name)).await.iter().filter(|s| s.contains("Q-3")).count(), 1, "{name}");
+    }
+
     // A transient failure that outlasts a few tries is retried until it passes.
     let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
     w.quote(app, "Q-2").await;
