@@ -146,6 +146,7 @@ routes! {
     "PATCH" "/admin/messages/{message_id}" => "UpdateMessage": admin::messages::update [Write],
     "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write],
     "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read],
+    "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read],
     "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
@@ -175,6 +176,7 @@ routes! {
     "GET" "/portal/messages" => "ListMyMessages": portal::messages::list [Read],
     "POST" "/portal/messages/{message_id}/read" => "ReadMyMessage": portal::messages::read [Write],
     "POST" "/portal/messages/{message_id}/ack" => "AcknowledgeMyMessage": portal::messages::ack [Write],
+    "GET" "/portal/audit" => "ListMyAuditEvents": portal::audit::list [Read],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

@@ -99,6 +99,7 @@ impl Modify for BearerAuth {
         crate::admin::messages::update,
         crate::admin::messages::delete,
         crate::admin::messages::acknowledgements,
+        crate::admin::audit::list,
         crate::admin::files::create,
         crate::admin::files::download,
         crate::portal::me::get,
@@ -128,6 +129,7 @@ impl Modify for BearerAuth {
         crate::portal::messages::list,
         crate::portal::messages::read,
         crate::portal::messages::ack,
+        crate::portal::audit::list,
     ),
     tags((name = "platform"), (name = "admin"), (name = "portal"))
 )]

@@ -47,3 +47,5 @@ page_schema!(PortalDocumentPage, portico::domain::document::PortalDocumentView);
 page_schema!(MessagePage, portico::domain::message::MessageView);
 page_schema!(PortalMessagePage, portico::domain::message::PortalMessageView);
 page_schema!(AcknowledgementPage, portico::domain::message::AcknowledgementView);
+page_schema!(AuditPage, portico::domain::audit::AuditEntry);
+page_schema!(PortalAuditPage, portico::domain::audit::PortalAuditEntry);

@@ -1,6 +1,7 @@
 //! `/admin/...`: tenant admins.
 
 pub mod assets;
+pub mod audit;
 pub mod contacts;
 pub mod customers;
 pub mod divisions;

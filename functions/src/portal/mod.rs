@@ -1,6 +1,7 @@
 //! `/portal/...`: portal members. Every handler starts from the member's current record.
 
 pub mod assets;
+pub mod audit;
 pub mod documents;
 pub mod invoices;
 pub mod jobs;

@@ -73,10 +73,13 @@ async fn table(aws: &Aws) -> anyhow::Result<()> {
             string_attr("GSI1SK")?,
             string_attr("GSI2PK")?,
             string_attr("GSI2SK")?,
+            string_attr("GSI3PK")?,
+            string_attr("GSI3SK")?,
         ]))
         .set_key_schema(Some(vec![key("PK", KeyType::Hash)?, key("SK", KeyType::Range)?]))
         .global_secondary_indexes(index("GSI1")?)
         .global_secondary_indexes(index("GSI2")?)
+        .global_secondary_indexes(index("GSI3")?)
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)

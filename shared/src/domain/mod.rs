@@ -1,6 +1,7 @@
 //! Types and rules of the portal. Nothing here performs I/O or imports the AWS SDK.
 
 pub mod asset;
+pub mod audit;
 pub mod contact;
 pub mod customer;
 pub mod division;

@@ -38,6 +38,13 @@
 //! | msg post | `T#t#MSGTO#ALL` / `T#t#MSGTO#GRP#g` | `MSG#m` |                   |                         |
 //! | receipt  | `T#t`               | `MSGR#m#mem`     | `T#t#MEM#mem#MSGR`       | `MSG#m`                 |
 //! | event    | `T#t#EVENT`         | `EVT#ulid`       | `T#t#ENTITY#id`          | `EVT#ulid`              |
+//!
+//! Events also carry `GSI2PK = T#t#ACTOR#<actor>` (who did it) and, for what a
+//! customer's own trail shows, `GSI3PK = T#t#CUS#c#EVENT` (index GSI3), both with
+//! `EVT#ulid` as sort key.
+//!
+//! | entity   | PK                  | SK               | GSI1PK                   | GSI1SK                  |
+//! |----------|---------------------|------------------|--------------------------|-------------------------|
 //! | delivery | `T#t#DLV#event`     | `TO#address`     |                          |                         |
 //! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
@@ -74,6 +81,9 @@ pub const GSI1SK: &str = "GSI1SK";
 pub const GSI2: &str = "GSI2";
 pub const GSI2PK: &str = "GSI2PK";
 pub const GSI2SK: &str = "GSI2SK";
+pub const GSI3: &str = "GSI3";
+pub const GSI3PK: &str = "GSI3PK";
+pub const GSI3SK: &str = "GSI3SK";
 pub const TYPE: &str = "type";
 pub const VERSION: &str = "version";
 pub const EXPIRES_AT: &str = "expires_at";
@@ -118,6 +128,11 @@ pub trait Entity: Stored + serde::Serialize {
     fn keys(&self, tenant: TenantId) -> Keys;
     /// The id that audit events record for this entity.
     fn entity_id(&self) -> String;
+    /// The customer whose own audit trail (`GET /portal/audit`) shows this entity's
+    /// events: their approvals, work requests and members. Nothing else is in it.
+    fn trail(&self) -> Option<CustomerId> {
+        None
+    }
 }
 
 impl Stored for Tenant {
@@ -197,6 +212,9 @@ impl Entity for Member {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+    fn trail(&self) -> Option<CustomerId> {
+        Some(self.customer_id)
     }
 }
 
@@ -320,6 +338,9 @@ impl Entity for WorkRequest {
     fn entity_id(&self) -> String {
         self.id.to_string()
     }
+    fn trail(&self) -> Option<CustomerId> {
+        Some(self.customer_id)
+    }
 }
 
 pub fn work_request_key(tenant: TenantId, id: WorkRequestId) -> Key {
@@ -354,6 +375,9 @@ impl Entity for Quote {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+    fn trail(&self) -> Option<CustomerId> {
+        Some(self.customer_id)
     }
 }
 
@@ -754,13 +778,41 @@ pub fn idempotency_key(space: super::idempotency::KeySpace, operation: &str, cal
     Key { pk, sk: format!("IDEM#{operation}#{caller}#{key}") }
 }
 
-/// The audit event written with each state change.
-pub fn event_keys(tenant: TenantId, event_id: &str, entity_id: &str) -> Keys {
+/// The audit event written with each state change: in the tenant's trail, its
+/// entity's (GSI1) and its actor's (GSI2); events of what a customer's own trail shows
+/// (`Entity::trail`) also in that customer's (GSI3, see [`event_trail_key`]).
+pub fn event_keys(tenant: TenantId, event_id: &str, entity_id: &str, actor: &str) -> Keys {
     Keys {
         key: Key { pk: format!("{}#EVENT", t(tenant)), sk: format!("EVT#{event_id}") },
         gsi1: Some(Key { pk: format!("{}#ENTITY#{entity_id}", t(tenant)), sk: format!("EVT#{event_id}") }),
-        gsi2: None,
+        gsi2: Some(Key { pk: format!("{}#ACTOR#{actor}", t(tenant)), sk: format!("EVT#{event_id}") }),
     }
+}
+
+/// An event's place in its customer's own trail (`GET /portal/audit`), index GSI3.
+pub fn event_trail_key(tenant: TenantId, customer: CustomerId, event_id: &str) -> Key {
+    Key { pk: format!("{}#CUS#{customer}#EVENT", t(tenant)), sk: format!("EVT#{event_id}") }
+}
+
+/// The tenant's whole trail, newest first by the events' ULIDs.
+pub fn all_events(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#EVENT", t(tenant)), sk_prefix: Some("EVT#".into()) }
+}
+
+/// The trail of one entity (by the id events record for it).
+pub fn events_of_entity(tenant: TenantId, entity_id: &str) -> QueryKey {
+    QueryKey { index: Some(GSI1), pk: format!("{}#ENTITY#{entity_id}", t(tenant)), sk_prefix: Some("EVT#".into()) }
+}
+
+/// What one actor did (`admin:<sub>`, `operator:<sub>`, `member:<id>`).
+pub fn events_of_actor(tenant: TenantId, actor: &str) -> QueryKey {
+    QueryKey { index: Some(GSI2), pk: format!("{}#ACTOR#{actor}", t(tenant)), sk_prefix: Some("EVT#".into()) }
+}
+
+/// A customer's own trail: approvals, work requests and member changes.
+pub fn events_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    let key = event_trail_key(tenant, customer, "");
+    QueryKey { index: Some(GSI3), pk: key.pk, sk_prefix: Some(key.sk) }
 }
 
 /// The tenant of an event item's partition key (`T#<tenant>#EVENT`), as the notifier
@@ -852,12 +904,16 @@ mod tests {
             documents_of_customer(tenant, CustomerId::generate()),
             general_documents_of(tenant, CustomerId::generate()),
             documents_at_site(tenant, SiteId::generate()),
+            all_events(tenant),
+            events_of_entity(tenant, "job_x"),
+            events_of_actor(tenant, "member:mem_x"),
+            events_of_customer(tenant, CustomerId::generate()),
         ] {
             assert!(q.pk.starts_with(&prefix), "{q:?}");
         }
-        assert_eq!(event_tenant(&event_keys(tenant, "01", "cus_x").key.pk), Some(tenant));
+        assert_eq!(event_tenant(&event_keys(tenant, "01", "cus_x", "admin:s").key.pk), Some(tenant));
         assert_eq!(event_tenant(&t(tenant)), None);
-        let e = event_keys(tenant, "01", "cus_x");
+        let e = event_keys(tenant, "01", "cus_x", "admin:s");
         assert!(e.key.pk.starts_with(&prefix) && e.gsi1.unwrap().pk.starts_with(&prefix));
     }
 

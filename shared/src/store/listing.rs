@@ -19,7 +19,7 @@ use anyhow::Context as _;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::cursor::Position;
-use super::keys::{QueryKey, Stored, GSI1, GSI1SK, GSI2, GSI2PK, GSI2SK, PK, SK};
+use super::keys::{QueryKey, Stored, GSI1, GSI1SK, GSI2, GSI2PK, GSI2SK, GSI3, GSI3PK, GSI3SK, PK, SK};
 use super::{decode, item_type, Item, Page, Paging, Store};
 use crate::error::Result;
 
@@ -180,6 +180,7 @@ fn sort_attribute(index: Option<&str>) -> (&'static str, &'static str) {
     match index {
         None => (PK, SK),
         Some(GSI2) => (GSI2PK, GSI2SK),
+        Some(GSI3) => (GSI3PK, GSI3SK),
         Some(GSI1) | Some(_) => (super::keys::GSI1PK, GSI1SK),
     }
 }

@@ -32,8 +32,7 @@ pub type Item = HashMap<String, AttributeValue>;
 /// Where a query resumes: DynamoDB's `LastEvaluatedKey`, all of whose values are strings.
 pub type StartKey = BTreeMap<String, String>;
 
-/// How long audit events are kept before TTL removes them.
-pub const EVENT_RETENTION_DAYS: i64 = 400;
+pub use crate::domain::audit::{Event, EVENT_RETENTION_DAYS};
 
 /// Page size: `?limit=` (default 50, at most 200).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -399,19 +398,8 @@ impl Write {
     }
 }
 
-/// An audit event: who changed what, when, from what to what.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Event {
-    pub id: String,
-    pub action: String,
-    pub actor: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: time::OffsetDateTime,
-    pub before: Option<serde_json::Value>,
-    pub after: Option<serde_json::Value>,
-    pub expires_at: i64,
+impl Stored for Event {
+    const TYPE: &'static str = "event";
 }
 
 /// A unique value claimed with [`Tx::claim`], and who holds it.
@@ -467,7 +455,12 @@ impl Tx {
             after: after.map(serde_json::to_value).transpose().context("event after")?,
             expires_at: (at + time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
         };
-        let item = encode(&keys::event_keys(self.tenant, &id, &entity_id), "event", &event)?;
+        let mut item = encode(&keys::event_keys(self.tenant, &id, &entity_id, &self.actor.0), Event::TYPE, &event)?;
+        if let Some(customer) = after.or(before).and_then(Entity::trail) {
+            let trail = keys::event_trail_key(self.tenant, customer, &id);
+            item.insert(keys::GSI3PK.into(), AttributeValue::S(trail.pk));
+            item.insert(keys::GSI3SK.into(), AttributeValue::S(trail.sk));
+        }
         self.push(Write::Put { item, condition: None }, Failure::Conflict("duplicate event".into()));
         Ok(())
     }

@@ -11,6 +11,7 @@
 //! - a member whose scope excludes a site never sees that site, nor its jobs or work
 //!   requests: a path naming one is 404, a body naming the site is 400;
 //! - a member without any permission: 403 on every portal route of a feature;
+//! - a member who is not their customer's admin: 403 on the admin members' routes;
 //! - the tenant's own admin, and an in-scope member: the operation succeeds.
 
 use portico_functions::ROUTES;
@@ -35,6 +36,8 @@ enum Caller {
 
 /// Portal operations that belong to no feature: every member may call them.
 const UNGATED: [&str; 3] = ["GetMe.json", "UpdateMe.json", "ListMySites.json"];
+/// Portal operations for a customer's admin members (`admin: true`) only.
+const ADMIN_MEMBERS_ONLY: [&str; 1] = ["ListMyAuditEvents.json"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Audience {
@@ -196,7 +199,8 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                     assert!(!leaks, "{at}");
                 }
                 (Caller::OutOfScopeMember, Audience::Portal) => {
-                    assert_eq!(answer.status, hidden, "{at}");
+                    let expected = if ADMIN_MEMBERS_ONLY.contains(&call.name.as_str()) { 403 } else { hidden };
+                    assert_eq!(answer.status, expected, "{at}");
                     assert!(!answer.text.contains(world.id(SITE)), "{at}");
                     assert!(!answer.text.contains(world.id(fixtures::JOB)), "{at}");
                 }

@@ -1,0 +1,44 @@
+//! `/admin/audit`: the tenant's audit trail — who did what, when, and which fields
+//! changed — newest first, from the event each change writes in its own transaction.
+//! One Query per page: the tenant's trail, an entity's (GSI1) or an actor's (GSI2), the
+//! time range a range of event ids.
+
+use portico::domain::audit::{AuditEntry, AuditFilter};
+use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
+use portico::store::{keys, Event};
+use portico::{App, Result};
+
+use crate::schema::Problem;
+
+#[utoipa::path(get, path = "/admin/audit", tag = "admin",
+    params(
+        ("entity" = Option<String>, Query, description = "An entity's id (`job_…`, `mem_…`, `settings`, …): its trail only"),
+        ("actor" = Option<String>, Query, description = "`admin:<sub>`, `operator:<sub>` or `member:<member id>`: what they did"),
+        ("from" = Option<String>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<String>, Query, description = "At or before (RFC 3339 or YYYY-MM-DD, whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    responses((status = 200, body = crate::schema::AuditPage, description = "Newest first; events are kept 400 days"), (status = 400, body = Problem)),
+    security(("cognito" = [])))]
+pub async fn list(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(&req)?;
+    let paging = req.paging()?;
+    let filter = AuditFilter::parse(|k| req.query(k))?;
+    let tenant = admin.tenant;
+    let mut conditions = Conditions::default();
+    let query = match (&filter.entity, &filter.actor) {
+        (Some(entity), actor) => {
+            if let Some(actor) = actor {
+                conditions = conditions.any_of("actor", &[actor.as_str()]);
+            }
+            keys::events_of_entity(tenant, entity)
+        }
+        (None, Some(actor)) => keys::events_of_actor(tenant, actor),
+        (None, None) => keys::all_events(tenant),
+    };
+    let (from, to) = filter.id_range();
+    let list = format!("admin-audit|{tenant}|{}", filter.fingerprint());
+    let page =
+        app.store.newest_first::<Event>(&list, &[Source::between(query, from, to)], &conditions, &paging).await?;
+    Reply::ok(&page.map(|e| AuditEntry::of(&e)))
+}
