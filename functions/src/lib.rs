@@ -13,6 +13,7 @@ pub mod platform;
 pub mod portal;
 pub mod schema;
 pub mod triggers;
+pub mod unsubscribe;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -49,6 +50,9 @@ pub enum Access {
     FilesRead,
     /// `s3:PutObject` on tenants' files (presigned uploads).
     FilesWrite,
+    /// Not an AWS permission: the route has no JWT authorizer — anyone may call it, and
+    /// what it does rests on a token it verifies itself (the unsubscribe link's).
+    Public,
 }
 
 /// Creating a login and sending its credentials (or new ones).
@@ -59,6 +63,11 @@ const PROFILE: &[&str] = &["AdminUpdateUserAttributes", "AdminDeleteUserAttribut
 impl Route {
     pub fn key(&self) -> String {
         format!("{} {}", self.method, self.path)
+    }
+
+    /// Whether the route is called without a Cognito token.
+    pub fn is_public(&self) -> bool {
+        self.access.contains(&Access::Public)
     }
 }
 
@@ -78,7 +87,7 @@ macro_rules! routes {
     };
 }
 
-use Access::{Cognito, FilesRead, FilesWrite, Mail, Read, Write};
+use Access::{Cognito, FilesRead, FilesWrite, Mail, Public, Read, Write};
 
 routes! {
     "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
@@ -177,6 +186,8 @@ routes! {
     "POST" "/portal/messages/{message_id}/read" => "ReadMyMessage": portal::messages::read [Write],
     "POST" "/portal/messages/{message_id}/ack" => "AcknowledgeMyMessage": portal::messages::ack [Write],
     "GET" "/portal/audit" => "ListMyAuditEvents": portal::audit::list [Read],
+    "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read],
+    "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write],
 }
 
 static COLD: AtomicBool = AtomicBool::new(true);

@@ -28,6 +28,7 @@ use portico::domain::site::Site;
 use portico::domain::text::{Email, Locale};
 use portico::domain::work_request::WorkRequest;
 use portico::mail::notice::Notice;
+use portico::mail::unsubscribe::{Party, Unsubscribe};
 use portico::mail::{Brand, Extras};
 use portico::store::deliveries::{Claim, Outcome, Recipient};
 use portico::store::keys::{self, Stored};
@@ -122,7 +123,7 @@ fn about(event: &Event) -> Result<Option<About>> {
 /// One recipient of one notice.
 struct To {
     address: Email,
-    party: String,
+    party: Party,
     first_name: String,
     locale: Option<Locale>,
 }
@@ -149,7 +150,8 @@ async fn process(app: &App, record: &EventRecord) -> Result<Tally> {
     let kind = about.kind().as_str();
     let mut tally = Tally { notices: 1, ..Tally::default() };
     for to in &recipients {
-        let who = Recipient { address: &to.address, party: &to.party, kind };
+        let party = to.party.to_string();
+        let who = Recipient { address: &to.address, party: &party, kind };
         let attempt = match app.store.claim_delivery(tenant, &event.id, &who).await? {
             Claim::Mine { attempt } => attempt,
             Claim::Done => {
@@ -161,19 +163,23 @@ async fn process(app: &App, record: &EventRecord) -> Result<Tally> {
                 continue;
             }
         };
+        let locale = to.locale.unwrap_or(settings.default_locale);
+        let unsubscribe = app.config.api_url.as_deref().map(|api| {
+            Unsubscribe { tenant, party: to.party, kind: about.kind(), locale }.url(api, app.store.cursors())
+        });
         let notice = Notice {
             about: &about,
-            locale: to.locale.unwrap_or(settings.default_locale),
+            locale,
             brand: &brand,
             first_name: &to.first_name,
             site_name: site.as_ref().map(|s| s.name.as_str()),
             portal_url: portal_url.as_deref(),
-            unsubscribe_url: None,
+            unsubscribe_url: unsubscribe.as_deref(),
         };
         let extras = Extras {
-            headers: Vec::new(),
-            tags: vec![("tenant", tenant.to_string()), ("party", to.party.clone()), ("kind", kind.to_owned())],
-            configuration_set: None,
+            headers: unsubscribe.as_deref().map(Unsubscribe::headers).unwrap_or_default(),
+            tags: vec![("tenant", tenant.to_string()), ("party", party.clone()), ("kind", kind.to_owned())],
+            configuration_set: app.config.configuration_set.clone(),
         };
         let outcome = match notice.render() {
             Ok(mail) => match app.mailer().send_with(&brand, &to.address, mail, &extras).await {
@@ -188,7 +194,7 @@ async fn process(app: &App, record: &EventRecord) -> Result<Tally> {
             Outcome::Retry(_) => tally.retried += 1,
             Outcome::Failed(reason) => {
                 tally.failed += 1;
-                tracing::error!(event_id = %event.id, party = %to.party, reason, "notification refused for good");
+                tracing::error!(event_id = %event.id, party = %party, reason, "notification refused for good");
             }
         }
         app.store.finish_delivery(tenant, &event.id, &to.address, attempt, &outcome).await?;
@@ -241,7 +247,7 @@ async fn recipients(
         {
             out.push(To {
                 address: member.email.clone(),
-                party: member.id.to_string(),
+                party: Party::Member(member.id),
                 first_name: member.first_name.to_string(),
                 locale: member.locale,
             });
@@ -253,7 +259,7 @@ async fn recipients(
                 if contact_receives(about, &contact) && seen.insert(contact.email.as_str().to_ascii_lowercase()) {
                     out.push(To {
                         address: contact.email.clone(),
-                        party: contact.id.to_string(),
+                        party: Party::Contact(contact.id),
                         first_name: contact.first_name.to_string(),
                         locale: None,
                     });

@@ -130,8 +130,10 @@ impl Modify for BearerAuth {
         crate::portal::messages::read,
         crate::portal::messages::ack,
         crate::portal::audit::list,
+        crate::unsubscribe::show,
+        crate::unsubscribe::confirm,
     ),
-    tags((name = "platform"), (name = "admin"), (name = "portal"))
+    tags((name = "platform"), (name = "admin"), (name = "portal"), (name = "mail", description = "Public: the links in Portico's emails"))
 )]
 pub struct ApiDoc;
 
@@ -187,7 +189,10 @@ fn complete(doc: &mut Value) {
 
 fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
     op.insert("operationId".into(), json!(route.operation));
-    let post = route.method == "POST";
+    // A public route (no Cognito token) acts on the token it is given, once, whatever
+    // the retries: no Idempotency-Key, no 401 or 403, nothing to conflict with.
+    let public = route.is_public();
+    let post = route.method == "POST" && !public;
     let params = op.entry("parameters").or_insert_with(|| json!([]));
     if let Some(params) = params.as_array_mut() {
         if post && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
@@ -247,7 +252,7 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
         let Some(response) = response.as_object_mut() else { continue };
         let headers = response.entry("headers").or_insert_with(|| json!({}));
         let Some(headers) = headers.as_object_mut() else { continue };
-        if status != "204" {
+        if status != "204" && !public {
             headers.entry("ETag").or_insert_with(|| {
                 json!({
                     "description": "The object's version, for `If-Match` (objects that have one).",
@@ -294,14 +299,16 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
     if has_input {
         add("400", "The request is malformed or invalid: `errors` names each field.", problem());
     }
-    add("401", "No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs.", gateway());
-    add("403", "Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks.", problem());
+    if !public {
+        add("401", "No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs.", gateway());
+        add("403", "Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks.", problem());
+    }
     if has_path {
         add("404", "Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body.", either());
     }
     if post {
         add("409", "A request with this Idempotency-Key is still being processed, the resource changed while the request was handled (retry), or the state does not allow this.", problem());
-    } else if route.method != "GET" {
+    } else if route.method != "GET" && !public {
         add("409", "The resource changed while the request was handled (another request won the race): read it again and retry. With `If-Match`, that is a 412.", problem());
     }
     if if_match {

@@ -30,6 +30,12 @@ pub struct Config {
     pub cursor_secret: String,
     /// `PORTICO_BUCKET`: the S3 bucket of uploaded files.
     pub bucket: String,
+    /// `PORTICO_API_URL` (the notifier): the API's public address, for one-click
+    /// unsubscribe links. Without it, notifications go out without them.
+    pub api_url: Option<String>,
+    /// `PORTICO_CONFIGURATION_SET` (the notifier): the SES configuration set whose event
+    /// destination reports bounces and complaints back (`PORTICO_TRIGGER=ses-feedback`).
+    pub configuration_set: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -41,6 +47,8 @@ impl std::fmt::Debug for Config {
             .field("admin_url", &self.admin_url)
             .field("cursor_secret", &"<redacted>")
             .field("bucket", &self.bucket)
+            .field("api_url", &self.api_url)
+            .field("configuration_set", &self.configuration_set)
             .finish()
     }
 }
@@ -57,6 +65,8 @@ impl Config {
             admin_url: var("PORTICO_ADMIN_URL")?,
             cursor_secret: var("PORTICO_CURSOR_SECRET")?,
             bucket: var("PORTICO_BUCKET")?,
+            api_url: std::env::var("PORTICO_API_URL").ok().filter(|u| !u.is_empty()),
+            configuration_set: std::env::var("PORTICO_CONFIGURATION_SET").ok().filter(|c| !c.is_empty()),
         })
     }
 }

@@ -25,9 +25,10 @@ pub enum Fault {
     Rejected,
 }
 
-/// The script: faults for the next calls, in order; an empty script passes calls on.
+/// The script: faults for the next calls, in order; an empty script passes calls on
+/// (and keeps their request bodies, to see what the client sent).
 #[derive(Debug, Clone, Default)]
-pub struct Faults(Arc<Mutex<VecDeque<Fault>>>);
+pub struct Faults(Arc<Mutex<VecDeque<Fault>>>, Arc<Mutex<Vec<String>>>);
 
 impl Faults {
     pub fn push(&self, faults: &[Fault]) {
@@ -37,6 +38,11 @@ impl Faults {
     /// Faults not yet used.
     pub fn left(&self) -> usize {
         self.0.lock().unwrap().len()
+    }
+
+    /// The bodies of the calls passed on to the endpoint, oldest first.
+    pub fn passed(&self) -> Vec<String> {
+        self.1.lock().unwrap().clone()
     }
 
     /// An HTTP client that plays the script in front of `inner`.
@@ -78,7 +84,11 @@ impl HttpConnector for Connector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let fault = self.faults.0.lock().unwrap().pop_front();
         match fault {
-            None => self.inner.call(request),
+            None => {
+                let body = request.body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+                self.faults.1.lock().unwrap().push(body);
+                self.inner.call(request)
+            }
             Some(Fault::Throttled) => HttpConnectorFuture::ready(Ok(answer(
                 429,
                 "TooManyRequestsException",

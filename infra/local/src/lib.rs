@@ -38,6 +38,8 @@ pub async fn start_api(
     addr: SocketAddr,
     admin_url: &str,
 ) -> anyhow::Result<(SocketAddr, &'static portico::App)> {
+    // The address is known before the gateway binds it: unsubscribe links name it.
+    let addr = if addr.port() == 0 { SocketAddr::new(addr.ip(), stack::free_port()?) } else { addr };
     let config = portico::Config {
         table: prov.table_name.clone(),
         user_pool_id: prov.user_pool_id.clone(),
@@ -45,6 +47,8 @@ pub async fn start_api(
         admin_url: admin_url.to_owned(),
         cursor_secret: ulid::Ulid::new().to_string(),
         bucket: prov.bucket.clone(),
+        api_url: Some(format!("http://{addr}")),
+        configuration_set: Some(prov.configuration_set.clone()).filter(|c| !c.is_empty()),
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));

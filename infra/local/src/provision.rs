@@ -26,6 +26,9 @@ pub const SENDER: &str = "portal@portico.test";
 pub const CLIENT_WRITE_ATTRIBUTES: [&str; 2] = ["given_name", "family_name"];
 
 /// What provisioning created.
+/// The configuration set's name (the template names it after the stack).
+pub const CONFIGURATION_SET: &str = "portico-notifications";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Provisioned {
     pub table_name: String,
@@ -33,6 +36,10 @@ pub struct Provisioned {
     pub user_pool_client_id: String,
     pub bucket: String,
     pub sender: String,
+    /// The SES configuration set notifications are sent with (its bounce and complaint
+    /// destination exists only in AWS: the local endpoint does not send mail anywhere).
+    #[serde(default)]
+    pub configuration_set: String,
 }
 
 impl Provisioned {
@@ -183,5 +190,18 @@ pub async fn provision(aws: &Aws) -> anyhow::Result<Provisioned> {
     };
     aws.s3().create_bucket().bucket(&bucket).send().await.context("CreateBucket")?;
     aws.ses().create_email_identity().email_identity(SENDER_DOMAIN).send().await.context("CreateEmailIdentity")?;
-    Ok(Provisioned { table_name: TABLE.into(), user_pool_id, user_pool_client_id, bucket, sender: SENDER.into() })
+    aws.ses()
+        .create_configuration_set()
+        .configuration_set_name(CONFIGURATION_SET)
+        .send()
+        .await
+        .context("CreateConfigurationSet")?;
+    Ok(Provisioned {
+        table_name: TABLE.into(),
+        user_pool_id,
+        user_pool_client_id,
+        bucket,
+        sender: SENDER.into(),
+        configuration_set: CONFIGURATION_SET.into(),
+    })
 }

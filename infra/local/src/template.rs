@@ -30,7 +30,7 @@ pub fn area(route: &Route) -> &'static str {
         (Some("portal"), _) => "portal",
         (Some("admin"), Some("jobs" | "work-requests" | "files")) => "work",
         (Some("admin"), Some("quotes" | "invoices" | "assets" | "documents")) => "records",
-        (Some("admin"), Some("messages" | "audit")) => "communication",
+        (Some("admin"), Some("messages" | "audit")) | (Some("mail"), _) => "communication",
         _ => "access",
     }
 }
@@ -97,6 +97,7 @@ fn statements(route: &Route) -> Vec<Value> {
             Access::FilesWrite => out.push(json!({
                 "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [sub("${FilesBucketArn}/tenants/*")],
             })),
+            Access::Public => {}
         }
     }
     dynamodb.dedup();
@@ -150,19 +151,20 @@ fn resources(route: &Route) -> Vec<(String, Value)> {
                 },
             }),
         ),
-        (
-            format!("{op}Route"),
-            json!({
-                "Type": "AWS::ApiGatewayV2::Route",
-                "Properties": {
-                    "ApiId": r("ApiId"),
-                    "RouteKey": route.key(),
-                    "AuthorizationType": "JWT",
-                    "AuthorizerId": r("AuthorizerId"),
-                    "Target": sub(&format!("integrations/${{{integration}}}")),
-                },
-            }),
-        ),
+        (format!("{op}Route"), {
+            let mut properties = json!({
+                "ApiId": r("ApiId"),
+                "RouteKey": route.key(),
+                "AuthorizationType": "JWT",
+                "AuthorizerId": r("AuthorizerId"),
+                "Target": sub(&format!("integrations/${{{integration}}}")),
+            });
+            if route.is_public() {
+                properties["AuthorizationType"] = json!("NONE");
+                properties.as_object_mut().map(|p| p.remove("AuthorizerId"));
+            }
+            json!({"Type": "AWS::ApiGatewayV2::Route", "Properties": properties})
+        }),
         (
             format!("{op}Permission"),
             json!({

@@ -61,7 +61,8 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
         .collect()
 }
 
-/// Who acted, as recorded (`admin:<sub>`, `operator:<sub>`, `member:<member id>`).
+/// Who acted, as recorded (`admin:<sub>`, `operator:<sub>`, `member:<member id>`,
+/// `contact:<contact id>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorType {
@@ -71,6 +72,8 @@ pub enum ActorType {
     Operator,
     /// A portal member.
     Member,
+    /// A contact, through an email's unsubscribe link.
+    Contact,
 }
 
 impl ActorType {
@@ -80,6 +83,7 @@ impl ActorType {
             "admin" => ActorType::Admin,
             "operator" => ActorType::Operator,
             "member" => ActorType::Member,
+            "contact" => ActorType::Contact,
             _ => return None,
         };
         Some((kind, id))
@@ -94,7 +98,8 @@ pub struct AuditEntry {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
-    /// As `?actor=` takes it: `admin:<sub>`, `operator:<sub>` or `member:<member id>`.
+    /// As `?actor=` takes it: `admin:<sub>`, `operator:<sub>`, `member:<member id>` or
+    /// `contact:<contact id>` (an unsubscribe link).
     pub actor: String,
     pub actor_type: ActorType,
     /// `<entity type>.<what happened>`, e.g. `quote.approved`, `member.disabled`.
@@ -199,7 +204,10 @@ impl AuditFilter {
         let actor = get("actor")
             .map(|a| match ActorType::of(&a) {
                 Some((_, id)) if is_token(id) => Ok(a),
-                _ => Err(Error::invalid_field("actor", "must be admin:<sub>, operator:<sub> or member:<member id>")),
+                _ => Err(Error::invalid_field(
+                    "actor",
+                    "must be admin:<sub>, operator:<sub>, member:<member id> or contact:<contact id>",
+                )),
             })
             .transpose()?;
         let time = |field: &str| -> Result<Option<Timestamp>, Error> {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{ContactId, CustomerId, MemberId};
 use super::member::NotificationKind;
+use super::notification::Suppression;
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{Code, Email, Name, Phone};
 
@@ -26,6 +27,9 @@ pub struct Contact {
     /// Kinds of notification the contact switched off (an unsubscribe link).
     #[serde(default)]
     pub muted: BTreeSet<NotificationKind>,
+    /// Mail to the contact's address stopped after a bounce or complaint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
     #[serde(with = "time::serde::rfc3339")]
@@ -67,6 +71,11 @@ pub struct ContactView {
     pub phone: Option<Phone>,
     pub role: Code,
     pub member_id: Option<MemberId>,
+    /// Kinds the contact switched off with an email's unsubscribe link.
+    pub muted: BTreeSet<NotificationKind>,
+    /// Set when a bounce or complaint stopped mail to the contact's address; a new
+    /// `email` clears it.
+    pub suppressed: Option<Suppression>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -89,6 +98,7 @@ impl Contact {
             role: input.role,
             member_id: None,
             muted: BTreeSet::new(),
+            suppressed: None,
             created_at: at,
             updated_at: at,
             version: 1,
@@ -103,6 +113,10 @@ impl Contact {
             self.last_name = v;
         }
         if let Some(v) = patch.email {
+            if v != self.email {
+                // A new address has not bounced.
+                self.suppressed = None;
+            }
             self.email = v;
         }
         if let Some(v) = patch.phone {
@@ -112,6 +126,26 @@ impl Contact {
             self.role = v;
         }
         self.touch();
+    }
+
+    /// Switches one kind of notification off (the email's unsubscribe link); false if
+    /// it was already off.
+    pub fn mute(&mut self, kind: NotificationKind) -> bool {
+        let changed = self.muted.insert(kind);
+        if changed {
+            self.touch();
+        }
+        changed
+    }
+
+    /// Stops all mail to the contact's address; false if it was already stopped.
+    pub fn suppress(&mut self, why: Suppression) -> bool {
+        if self.suppressed.is_some() {
+            return false;
+        }
+        self.suppressed = Some(why);
+        self.touch();
+        true
     }
 
     pub fn became(&mut self, member: MemberId) {
@@ -134,6 +168,8 @@ impl Contact {
             phone: self.phone.clone(),
             role: self.role.clone(),
             member_id: self.member_id,
+            muted: self.muted.clone(),
+            suppressed: self.suppressed.clone(),
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,

@@ -126,6 +126,9 @@ pub struct Member {
     /// The contact this member was made from, if any.
     #[serde(default)]
     pub contact_id: Option<super::ids::ContactId>,
+    /// Mail to the member's address stopped after a bounce or complaint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<super::notification::Suppression>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub invited_at: Option<Timestamp>,
     #[serde(with = "time::serde::rfc3339")]
@@ -266,6 +269,9 @@ pub struct MemberView {
     pub notifications: BTreeSet<NotificationKind>,
     pub status: MemberStatus,
     pub contact_id: Option<super::ids::ContactId>,
+    /// Set when a bounce or complaint stopped mail to the member's address (no
+    /// notifications go to it); a new `email` clears it.
+    pub suppressed: Option<super::notification::Suppression>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub invited_at: Option<Timestamp>,
@@ -303,6 +309,7 @@ impl Member {
             status: MemberStatus::NotInvited,
             login: None,
             contact_id: None,
+            suppressed: None,
             invited_at: None,
             created_at: at,
             updated_at: at,
@@ -319,6 +326,10 @@ impl Member {
             self.last_name = v;
         }
         if let Some(v) = patch.email {
+            if v != self.email {
+                // A new address has not bounced.
+                self.suppressed = None;
+            }
             self.email = v;
         }
         if let Some(v) = patch.phone {
@@ -355,6 +366,27 @@ impl Member {
     pub fn restrict_documents(&mut self, hidden: BTreeSet<super::ids::DocumentId>) {
         self.hidden_document_ids = hidden;
         self.touch();
+    }
+
+    /// Switches one kind of notification off (the email's unsubscribe link); false if
+    /// it was already off.
+    pub fn unsubscribe(&mut self, kind: NotificationKind) -> bool {
+        let changed = self.notifications.remove(&kind);
+        if changed {
+            self.touch();
+        }
+        changed
+    }
+
+    /// Stops all mail to the member's address (a bounce or complaint); false if it was
+    /// already stopped.
+    pub fn suppress(&mut self, why: super::notification::Suppression) -> bool {
+        if self.suppressed.is_some() {
+            return false;
+        }
+        self.suppressed = Some(why);
+        self.touch();
+        true
     }
 
     /// Disabled members are refused on every route; their login is disabled too.
@@ -418,6 +450,7 @@ impl Member {
             notifications: self.notifications.clone(),
             status: self.status,
             contact_id: self.contact_id,
+            suppressed: self.suppressed.clone(),
             invited_at: self.invited_at,
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -7,6 +7,8 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+
 use super::contact::Contact;
 use super::group::Rights;
 use super::ids::{CustomerId, GroupId, SiteId};
@@ -195,7 +197,7 @@ pub fn member_receives(
 /// Whether a member may be mailed news of `kind` at all, before their rights are
 /// weighed: invited (a login, not disabled) and the kind switched on.
 pub fn wants(member: &Member, kind: NotificationKind) -> bool {
-    member.status == MemberStatus::Invited && member.notifications.contains(&kind)
+    member.status == MemberStatus::Invited && member.notifications.contains(&kind) && member.suppressed.is_none()
 }
 
 /// The kinds a contact's notification role brings (seed 002). Contacts have no login:
@@ -223,6 +225,30 @@ pub fn contact_receives(about: &About, contact: &Contact) -> bool {
         && contact.member_id.is_none()
         && contact_kinds(contact.role.as_str()).contains(&kind)
         && !contact.muted.contains(&kind)
+        && contact.suppressed.is_none()
+}
+
+/// Why Portico stopped mailing an address: SES reported a permanent bounce, or the
+/// recipient marked an email as spam. Set on the member or contact with that address;
+/// changing the address clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Suppression {
+    pub reason: SuppressionReason,
+    /// When SES saw it.
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: Timestamp,
+    /// What the receiving server or SES said (e.g. `smtp; 550 5.1.1 user unknown`).
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionReason {
+    /// A permanent bounce: the address does not exist or refuses mail.
+    Bounce,
+    /// The recipient reported an email as spam.
+    Complaint,
 }
 
 #[cfg(test)]

@@ -51,6 +51,19 @@ impl Reply {
         }
     }
 
+    /// A page for people (the unsubscribe link's), not for API clients.
+    pub fn html(body: String) -> Self {
+        Self {
+            status: 200,
+            body,
+            etag: None,
+            content_type: Cow::Borrowed("text/html; charset=utf-8"),
+            disposition: None,
+            location: None,
+            replayed: false,
+        }
+    }
+
     pub fn ok<T: Serialize>(value: &T) -> Result<Self> {
         Self::json(200, value)
     }

@@ -6,6 +6,7 @@
 
 pub mod notice;
 mod strings;
+pub mod unsubscribe;
 
 use anyhow::Context as _;
 use askama::Template;

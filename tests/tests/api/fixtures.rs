@@ -4,6 +4,11 @@
 
 use std::path::PathBuf;
 
+use portico::domain::ids::MemberId;
+use portico::domain::member::NotificationKind;
+use portico::domain::principal::Principal;
+use portico::domain::text::Locale;
+use portico::mail::unsubscribe::{Party, Unsubscribe};
 use portico_local::workspace_root;
 use portico_tests::{spawn_app, TestApp, TestTenant};
 use serde_json::json;
@@ -39,6 +44,10 @@ pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
 pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
 /// A current message to `GROUP` (which `MEMBER` joins) that asks to be acknowledged.
 pub const MESSAGE: &str = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2";
+
+/// The unsubscribe link's token in the public fixtures: the world's is signed for
+/// `MEMBER` and quotes (a token names its tenant, so a fixture cannot carry a real one).
+pub const UNSUBSCRIBE_TOKEN: &str = "UNSUBSCRIBE-TOKEN-OF-THE-FIXTURE-MEMBER-FOR-QUOTES";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -132,8 +141,24 @@ impl World {
             "requires_ack": true});
         let message =
             portico_tests::id(&app.api.expect(201, "POST", "/admin/messages", &t.admin, Some(&body)).await.unwrap());
+        let unsubscribe = Unsubscribe {
+            // The tenant as the admin's verified token names it.
+            tenant: Principal::from_claims(
+                &[("sub", "fixture"), ("custom:tenant_id", t.id.as_str())]
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .into(),
+            )
+            .unwrap()
+            .tenant()
+            .unwrap(),
+            party: Party::Member(MemberId::parse(&member).unwrap()),
+            kind: NotificationKind::Quotes,
+            locale: Locale::En,
+        }
+        .token(app.app.store.cursors());
         Self {
             ids: vec![
+                (UNSUBSCRIBE_TOKEN, unsubscribe),
                 (TENANT, t.id.clone()),
                 (CUSTOMER, customer),
                 (SPARE_CUSTOMER, spare_customer),
@@ -214,6 +239,9 @@ async fn every_fixture_runs_through_its_handler() {
         if name == "ExportMyJobs.json" {
             assert_eq!(content_type, Some("text/csv; charset=utf-8"), "{name}");
             assert!(body.contains("WO-1001"), "{name}: {body}");
+        } else if name.ends_with("Unsubscribe.json") {
+            assert_eq!(content_type, Some("text/html; charset=utf-8"), "{name}");
+            assert!(body.contains("new quotes"), "{name}: {body}");
         } else if status != 204 {
             assert_eq!(content_type, Some("application/json"), "{name}");
             serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|_| panic!("{name}: not JSON"));

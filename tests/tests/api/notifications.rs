@@ -45,10 +45,29 @@ impl World {
         (member, token)
     }
 
-    async fn contact(&self, app: &TestApp, name: &str, role: &str) {
+    async fn contact(&self, app: &TestApp, name: &str, role: &str) -> String {
         let body = json!({"first_name": name, "last_name": "C", "email": app.email(name), "role": role});
         let path = format!("/admin/customers/{}/contacts", self.customer);
-        app.api.expect(201, "POST", &path, &self.t.admin, Some(&body)).await.unwrap();
+        id(&app.api.expect(201, "POST", &path, &self.t.admin, Some(&body)).await.unwrap())
+    }
+
+    async fn invoice(&self, app: &TestApp, reference: &str) -> Value {
+        let body = json!({"customer_id": self.customer, "site_id": self.hq, "number": reference,
+            "issued_at": "2026-11-01T00:00:00Z", "due_at": "2099-01-01T00:00:00Z", "currency": "EUR", "total": 12_100});
+        self.put(app, &format!("/admin/invoices/{reference}"), body).await
+    }
+
+    /// The notifier's App with an SES client behind `faults` (which records what it passes).
+    fn notifier(&self, app: &TestApp, faults: &Faults) -> &'static portico::App {
+        let ses = app.aws.ses_through(Some(faults.client(portico::app::https_client(false).unwrap())));
+        let config = app.app.config.clone();
+        Box::leak(Box::new(portico::App::with_clients(
+            config,
+            app.aws.dynamodb(),
+            app.aws.cognito(),
+            ses,
+            app.aws.s3(),
+        )))
     }
 
     async fn put(&self, app: &TestApp, path: &str, body: Value) -> Value {
@@ -162,15 +181,7 @@ async fn a_replayed_batch_sends_nothing_twice_and_ses_failures_are_retried_or_re
 
     // The notifier with an SES that throttles the first call and refuses the second.
     let faults = Faults::default();
-    let ses = app.aws.ses_through(Some(faults.client(portico::app::https_client(false).unwrap())));
-    let config = app.app.config.clone();
-    let notifier: &'static portico::App = Box::leak(Box::new(portico::App::with_clients(
-        config,
-        app.aws.dynamodb(),
-        app.aws.cognito(),
-        ses,
-        app.aws.s3(),
-    )));
+    let notifier = w.notifier(app, &faults);
     faults.push(&[Fault::Throttled, Fault::Rejected]);
     let (response, first) = portico_functions::notifier::handle(notifier, batch.clone()).await;
     assert_eq!((first.sent, first.failed, first.retried), (1, 1, 1), "{first:?}");
@@ -261,4 +272,113 @@ async fn the_stream_fixture_runs_through_the_notifier() {
     let (response, tally) = portico_functions::notifier::handle(app.app, batch).await;
     assert!(response.batch_item_failures.is_empty());
     assert_eq!(tally.notices, 1, "{tally:?}");
+}
+
+/// The SendEmail calls a recording SES passed on, as JSON.
+fn sent_to(faults: &Faults, address: &str) -> Vec<Value> {
+    faults
+        .passed()
+        .iter()
+        .filter_map(|b| serde_json::from_str::<Value>(b).ok())
+        .filter(|c| c["Destination"]["ToAddresses"][0].as_str().is_some_and(|a| a.eq_ignore_ascii_case(address)))
+        .collect()
+}
+
+/// The one-click link of a sent email (its `List-Unsubscribe` header), as a path.
+fn unsubscribe_link(call: &Value) -> String {
+    let headers = call["Content"]["Simple"]["Headers"].as_array().unwrap();
+    let header =
+        |name: &str| headers.iter().find(|h| h["Name"] == name).map(|h| h["Value"].as_str().unwrap().to_owned());
+    assert_eq!(header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    let link = header("List-Unsubscribe").unwrap();
+    let url = link.strip_prefix('<').and_then(|l| l.strip_suffix('>')).unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "the API's own address: {url}");
+    url[url.find("/mail/unsubscribe?token=").unwrap()..].to_owned()
+}
+
+#[tokio::test]
+async fn an_unsubscribe_link_switches_that_kind_off_in_one_click() {
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    let (ann_id, _) = w.member(app, "ann", json!({"locale": "nl"})).await;
+    let hal_id = w.contact(app, "hal", "billing").await;
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    w.quote(app, "Q-1").await;
+    w.invoice(app, "I-1").await;
+    let faults = Faults::default();
+    let (_, tally) =
+        portico_functions::notifier::handle(w.notifier(app, &faults), stream.next_batch().await.unwrap()).await;
+    assert_eq!(tally.sent, 3, "{tally:?}"); // Ann: quote, invoice; Hal: invoice
+
+    // Every notification names its configuration set (bounces come back through it),
+    // its recipient in tags, and a one-click link in its headers and its footer.
+    let to_ann = sent_to(&faults, &app.email("ann"));
+    assert_eq!(to_ann.len(), 2);
+    let quote_mail = &to_ann[0];
+    assert_eq!(quote_mail["ConfigurationSetName"], "portico-notifications");
+    assert!(quote_mail["EmailTags"].as_array().unwrap().contains(&json!({"Name": "party", "Value": ann_id})));
+    let link = unsubscribe_link(quote_mail);
+    assert!(quote_mail["Content"]["Simple"]["Body"]["Text"]["Data"].as_str().unwrap().contains(&link));
+
+    // Opening the link (or a mail scanner fetching it) asks, and changes nothing.
+    let page = app.api.send("GET", &link, None, None, &[]).await.unwrap();
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(page.text.contains("Geen e-mails meer over nieuwe offertes?"), "in Ann's language: {}", page.text);
+    let member_path = format!("/admin/members/{ann_id}");
+    let before = app.api.expect(200, "GET", &member_path, &w.t.admin, None).await.unwrap();
+    assert!(before["notifications"].as_array().unwrap().contains(&json!("quotes")));
+
+    // One click, as a mail client sends it (RFC 8058): no sign-in; twice is once.
+    let client = reqwest::Client::new();
+    let base = &app.api.base;
+    for _ in 0..2 {
+        let done = client
+            .post(format!("{base}{link}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("List-Unsubscribe=One-Click")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status().as_u16(), 200);
+        assert!(done.text().await.unwrap().contains("U ontvangt geen e-mails meer over nieuwe offertes."));
+    }
+    let after = app.api.expect(200, "GET", &member_path, &w.t.admin, None).await.unwrap();
+    let kinds = after["notifications"].as_array().unwrap();
+    assert!(!kinds.contains(&json!("quotes")) && kinds.contains(&json!("invoices")), "only that kind: {after}");
+    assert_eq!(after["version"].as_u64(), Some(before["version"].as_u64().unwrap() + 1), "one change");
+
+    // A contact's link mutes that kind for the contact.
+    let to_hal = sent_to(&faults, &app.email("hal"));
+    let hal_link = unsubscribe_link(&to_hal[0]);
+    assert_eq!(app.api.send("POST", &hal_link, None, None, &[]).await.unwrap().status, 200);
+    let contacts_path = format!("/admin/customers/{}/contacts", w.customer);
+    let contacts = app.api.expect(200, "GET", &contacts_path, &w.t.admin, None).await.unwrap();
+    let hal = contacts["items"].as_array().unwrap().iter().find(|c| c["id"] == hal_id.as_str()).unwrap();
+    assert_eq!(hal["muted"], json!(["invoices"]));
+
+    // The trail says who did it.
+    let trail = app.api.expect(200, "GET", &format!("/admin/audit?entity={ann_id}"), &w.t.admin, None).await.unwrap();
+    let latest = &trail["items"][0];
+    assert_eq!(
+        (latest["action"].as_str(), latest["actor"].as_str()),
+        (Some("member.unsubscribed"), Some(format!("member:{ann_id}").as_str()))
+    );
+
+    // The next quote does not reach Ann, the next invoice reaches her but not Hal.
+    w.quote(app, "Q-2").await;
+    w.invoice(app, "I-2").await;
+    stream::deliver(app.app, stream.next_batch().await.unwrap()).await;
+    let ann_subjects = notices(app, &app.email("ann")).await;
+    assert!(ann_subjects.iter().any(|s| s.contains("I-2")), "{ann_subjects:?}");
+    assert!(!ann_subjects.iter().any(|s| s.contains("Q-2")), "{ann_subjects:?}");
+    assert!(!notices(app, &app.email("hal")).await.iter().any(|s| s.contains("I-2")));
+
+    // A link cut short or forged is a 400 and changes nothing.
+    let cut = &link[..link.len() - 3];
+    for bad in [cut.to_owned(), "/mail/unsubscribe?token=x.y".to_owned(), "/mail/unsubscribe".to_owned()] {
+        let answer = app.api.send("POST", &bad, None, None, &[]).await.unwrap();
+        assert_eq!(answer.status, 400, "{bad}: {}", answer.text);
+        assert_eq!(answer.header("content-type"), Some("application/problem+json"));
+    }
 }
