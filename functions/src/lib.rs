@@ -6,11 +6,13 @@
 //! handler here. See `docs/decisions/0001-one-binary-for-all-functions.md`.
 
 pub mod admin;
+pub mod feedback;
 pub mod files;
 pub mod notifier;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
+pub mod recipient;
 pub mod schema;
 pub mod triggers;
 pub mod unsubscribe;

@@ -1,8 +1,9 @@
 //! The `portico` Lambda binary. Every function of the template runs it: API functions
 //! serve HTTP API events, whose route key selects the operation; the Cognito trigger
 //! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events, the
-//! notifier (`PORTICO_TRIGGER=notifier`) batches of the table's stream. Clients are
-//! built once, here.
+//! notifier (`PORTICO_TRIGGER=notifier`) batches of the table's stream, the feedback
+//! handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces and complaints through SNS.
+//! Clients are built once, here.
 
 // Laying out `main`'s future (aws-config's loader plus either runtime) needs more than
 // the default query depth of 128 on a clean build.
@@ -24,6 +25,7 @@ async fn main() -> Result<(), Error> {
     match std::env::var("PORTICO_TRIGGER").as_deref() {
         Ok("cognito-custom-message") => cognito_trigger(app).await,
         Ok("notifier") => notifier(app).await,
+        Ok("ses-feedback") => ses_feedback(app).await,
         _ => http_api(app).await,
     }
 }
@@ -49,6 +51,16 @@ async fn notifier(app: &'static App) -> Result<(), Error> {
     use lambda_http::aws_lambda_events::event::dynamodb::Event;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::notifier::handle(app, event.payload).await.0)
+    }))
+    .await
+}
+
+/// SES bounces and complaints, through SNS. An error fails the invocation: Lambda
+/// retries it, then hands it to the on-failure queue.
+async fn ses_feedback(app: &'static App) -> Result<(), Error> {
+    use lambda_http::aws_lambda_events::event::sns::SnsEvent;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SnsEvent>| async move {
+        portico_functions::feedback::handle(app, event.payload).await.map(|_| ()).map_err(Error::from)
     }))
     .await
 }

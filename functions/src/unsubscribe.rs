@@ -5,17 +5,17 @@
 //! `portico::mail::unsubscribe`). `GET` shows a page asking to confirm (a link opened by
 //! a mail scanner changes nothing); `POST` — the confirming form, or the mail client's
 //! own `List-Unsubscribe=One-Click` request — switches it off and says so. Doing it twice
-//! is the same as once; a recipient deleted since is already unsubscribed.
+//! is the same as once; a recipient deleted since is already unsubscribed. The change is
+//! made as the recipient (`member:<id>`, `contact:<id>`): it is their link.
 
-use portico::domain::contact::Contact;
-use portico::domain::member::Member;
 use portico::domain::settings::Settings;
 use portico::http::{Reply, Req};
 use portico::mail::unsubscribe::{page, Party, Unsubscribe, PATH};
 use portico::mail::Brand;
-use portico::store::{keys, Actor, Tx};
+use portico::store::keys;
 use portico::{App, Error, Result};
 
+use crate::recipient::{amend, Change};
 use crate::schema::Problem;
 
 fn open(app: &App, req: &Req) -> Result<(Unsubscribe, String)> {
@@ -28,42 +28,15 @@ async fn brand(app: &App, u: &Unsubscribe) -> Result<Brand> {
     Ok(settings.as_ref().map_or_else(Brand::platform, Brand::of))
 }
 
-/// Switches the kind off, version-checked; a concurrent change to the same record is
-/// read again and the switch retried.
+/// Switches the kind off (the recipient is the actor: it is their link).
 async fn switch_off(app: &App, u: &Unsubscribe) -> Result<()> {
-    for _ in 0..3 {
-        let tx = match u.party {
-            Party::Member(id) => {
-                let Some(before) = app.store.get::<Member>(keys::member_key(u.tenant, id)).await? else {
-                    return Ok(());
-                };
-                let mut after = before.clone();
-                if !after.unsubscribe(u.kind) {
-                    return Ok(());
-                }
-                let mut tx = Tx::new(u.tenant, Actor(format!("member:{id}")));
-                tx.update(&before, &after, before.version, "member.unsubscribed")?;
-                tx
-            }
-            Party::Contact(id) => {
-                let Some(before) = app.store.get::<Contact>(keys::contact_key(u.tenant, id)).await? else {
-                    return Ok(());
-                };
-                let mut after = before.clone();
-                if !after.mute(u.kind) {
-                    return Ok(());
-                }
-                let mut tx = Tx::new(u.tenant, Actor(format!("contact:{id}")));
-                tx.update(&before, &after, before.version, "contact.unsubscribed")?;
-                tx
-            }
-        };
-        match app.store.commit(tx).await {
-            Err(Error::Changed) => continue,
-            other => return other,
-        }
-    }
-    Err(Error::Changed)
+    let kind = u.kind;
+    let actor = match u.party {
+        Party::Member(id) => format!("member:{id}"),
+        Party::Contact(id) => format!("contact:{id}"),
+    };
+    let change = Change { member: &|m| m.unsubscribe(kind), contact: &|c| c.mute(kind), action: "unsubscribed" };
+    amend(app, u.tenant, u.party, &actor, &change).await.map(|_| ())
 }
 
 #[utoipa::path(get, path = "/mail/unsubscribe", tag = "mail",

@@ -74,6 +74,8 @@ pub enum ActorType {
     Member,
     /// A contact, through an email's unsubscribe link.
     Contact,
+    /// Portico itself, on what AWS reported (`system:ses-feedback`: a bounce or complaint).
+    System,
 }
 
 impl ActorType {
@@ -84,6 +86,7 @@ impl ActorType {
             "operator" => ActorType::Operator,
             "member" => ActorType::Member,
             "contact" => ActorType::Contact,
+            "system" => ActorType::System,
             _ => return None,
         };
         Some((kind, id))
@@ -98,8 +101,8 @@ pub struct AuditEntry {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
-    /// As `?actor=` takes it: `admin:<sub>`, `operator:<sub>`, `member:<member id>` or
-    /// `contact:<contact id>` (an unsubscribe link).
+    /// As `?actor=` takes it: `admin:<sub>`, `operator:<sub>`, `member:<member id>`,
+    /// `contact:<contact id>` (an unsubscribe link) or `system:ses-feedback`.
     pub actor: String,
     pub actor_type: ActorType,
     /// `<entity type>.<what happened>`, e.g. `quote.approved`, `member.disabled`.
@@ -206,7 +209,7 @@ impl AuditFilter {
                 Some((_, id)) if is_token(id) => Ok(a),
                 _ => Err(Error::invalid_field(
                     "actor",
-                    "must be admin:<sub>, operator:<sub>, member:<member id> or contact:<contact id>",
+                    "must be admin:<sub>, operator:<sub>, member:<member id>, contact:<contact id> or system:<name>",
                 )),
             })
             .transpose()?;

@@ -4,6 +4,7 @@
 //! Mail is sent from the platform's verified sender address with the tenant's display
 //! name; replies go to the tenant's own address. Bodies are never logged.
 
+pub mod feedback;
 pub mod notice;
 mod strings;
 pub mod unsubscribe;

@@ -382,3 +382,67 @@ async fn an_unsubscribe_link_switches_that_kind_off_in_one_click() {
         assert_eq!(answer.header("content-type"), Some("application/problem+json"));
     }
 }
+
+/// An SNS fixture (`events/sns`) with the world's tenant, party and address in place of
+/// the fixture's.
+fn feedback_event(name: &str, swaps: &[(&str, &str)]) -> lambda_http::aws_lambda_events::event::sns::SnsEvent {
+    let path = portico_local::workspace_root().join(format!("events/sns/{name}.json"));
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str(&swaps.iter().fold(text, |t, (from, to)| t.replace(from, to))).unwrap()
+}
+
+#[tokio::test]
+async fn a_bounce_or_a_complaint_stops_mail_to_that_address_and_the_admin_sees_why() {
+    use portico_functions::feedback;
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    let (ann_id, _) = w.member(app, "ann", json!({})).await;
+    let (bob_id, _) = w.member(app, "bob", json!({})).await;
+    let hal_id = w.contact(app, "hal", "all").await;
+    let (ann_mail, hal_mail) = (app.email("ann"), app.email("hal"));
+    let tenant = ("ten_01JD8Z6V5Q2W3E4R5T6Y7A8B9C", w.t.id.as_str());
+    let ann = [tenant, ("mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H", &ann_id), ("fixture@example.com", &ann_mail)];
+    let hal = [tenant, ("con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K", &hal_id), ("contact@example.com", &hal_mail)];
+
+    // A full mailbox (a transient bounce) changes nothing: SES retries those itself.
+    let t = feedback::handle(app.app, feedback_event("SesTransientBounce", &ann)).await.unwrap();
+    assert_eq!((t.suppressed, t.ignored), (0, 1));
+    // A permanent bounce suppresses Ann's address; SNS delivering it again changes nothing.
+    let t = feedback::handle(app.app, feedback_event("SesBounce", &ann)).await.unwrap();
+    assert_eq!(t.suppressed, 1);
+    let t = feedback::handle(app.app, feedback_event("SesBounce", &ann)).await.unwrap();
+    assert_eq!((t.suppressed, t.ignored), (0, 1));
+    // A complaint suppresses the contact Hal.
+    assert_eq!(feedback::handle(app.app, feedback_event("SesComplaint", &hal)).await.unwrap().suppressed, 1);
+    // Feedback about an address a party does not have (any more) is ignored.
+    let stale = [tenant, ("mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H", &bob_id), ("fixture@example.com", &ann_mail)];
+    assert_eq!(feedback::handle(app.app, feedback_event("SesBounce", &stale)).await.unwrap().suppressed, 0);
+
+    // The admin sees why, on the member and on the contact.
+    let ann_path = format!("/admin/members/{ann_id}");
+    let seen = app.api.expect(200, "GET", &ann_path, &w.t.admin, None).await.unwrap();
+    assert_eq!(seen["suppressed"]["reason"], "bounce");
+    assert_eq!(seen["suppressed"]["detail"], "smtp; 550 5.1.1 user unknown");
+    let bob = app.api.expect(200, "GET", &format!("/admin/members/{bob_id}"), &w.t.admin, None).await.unwrap();
+    assert!(bob["suppressed"].is_null());
+    let contacts_path = format!("/admin/customers/{}/contacts", w.customer);
+    let contacts = app.api.expect(200, "GET", &contacts_path, &w.t.admin, None).await.unwrap();
+    let hal_seen = contacts["items"].as_array().unwrap().iter().find(|c| c["id"] == hal_id.as_str()).unwrap();
+    assert_eq!(hal_seen["suppressed"]["reason"], "complaint");
+    let trail = app.api.expect(200, "GET", &format!("/admin/audit?entity={ann_id}"), &w.t.admin, None).await.unwrap();
+    assert_eq!(trail["items"][0]["action"], "member.suppressed");
+    assert_eq!(trail["items"][0]["actor"], "system:ses-feedback");
+
+    // No more mail to either address; Bob still hears.
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    w.quote(app, "Q-1").await;
+    stream::deliver(app.app, stream.next_batch().await.unwrap()).await;
+    assert!(notices(app, &ann_mail).await.is_empty());
+    assert!(notices(app, &hal_mail).await.is_empty());
+    assert_eq!(notices(app, &app.email("bob")).await.len(), 1);
+
+    // A new address has not bounced: the admin's fix clears the mark.
+    let fixed = json!({"email": app.email("ann-new")});
+    let after = app.api.expect(200, "PATCH", &ann_path, &w.t.admin, Some(&fixed)).await.unwrap();
+    assert!(after["suppressed"].is_null(), "{after}");
+}
