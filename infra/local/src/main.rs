@@ -101,22 +101,33 @@ Stack details:        .local/stack.json
     Ok(())
 }
 
-/// A readable text version of an email's HTML part.
+/// A readable text version of an email's HTML part: links keep their target, as
+/// `text <url>` (the portal's deep links, the unsubscribe link).
 fn strip_tags(html: &str) -> String {
     let body = html.split_once("</head>").map_or(html, |(_, b)| b).replace("</td>", " ").replace("<br>", "\n");
-    let html = body.as_str();
     let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut tag: Option<String> = None;
+    let mut href: Option<String> = None;
+    for c in body.chars() {
+        match (c, tag.as_mut()) {
+            ('<', None) => tag = Some(String::new()),
+            ('>', Some(t)) => {
+                if let Some(rest) = t.strip_prefix("a ") {
+                    href = rest.split_once("href=\"").and_then(|(_, v)| v.split_once('"')).map(|(v, _)| v.to_owned());
+                } else if t == "/a" {
+                    if let Some(h) = href.take() {
+                        out.push_str(&format!(" <{h}>"));
+                    }
+                }
+                tag = None;
+            }
+            (c, Some(t)) => t.push(c),
+            (c, None) => out.push(c),
         }
     }
     let text = out
         .replace("&#39;", "'")
+        .replace("&#34;", "\"")
         .replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -295,4 +306,19 @@ fn main() -> anyhow::Result<()> {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_tags;
+
+    #[test]
+    fn links_keep_their_targets_and_entities_are_read() {
+        let html = r#"<html><head><title>x</title></head><body><p>Hello &#34;Ann&#34;,</p>
+            <p>Why. <a href="http://127.0.0.1:3000/mail/unsubscribe?token=a.b" style="c">Stop these emails</a></p></body></html>"#;
+        assert_eq!(
+            strip_tags(html),
+            "Hello \"Ann\",\nWhy. Stop these emails <http://127.0.0.1:3000/mail/unsubscribe?token=a.b>"
+        );
+    }
 }
