@@ -35,13 +35,14 @@ pub struct Event {
 /// Bookkeeping every change moves: not worth a line in the trail.
 const UNCHANGING: [&str; 2] = ["version", "updated_at"];
 
-/// One field a change touched: its value before and after (null when absent).
+/// One field a change touched: its value before and after (null when absent), each any
+/// JSON value (text, number, list, object) as the entity stores it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Change {
     pub field: String,
-    #[schema(value_type = Object, nullable)]
+    #[schema(value_type = Value)]
     pub before: Value,
-    #[schema(value_type = Object, nullable)]
+    #[schema(value_type = Value)]
     pub after: Value,
 }
 
