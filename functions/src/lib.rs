@@ -6,6 +6,7 @@
 //! handler here. See `docs/decisions/0001-one-binary-for-all-functions.md`.
 
 pub mod admin;
+pub mod aggregator;
 pub mod feedback;
 pub mod files;
 pub mod notifier;
@@ -158,6 +159,7 @@ routes! {
     "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write],
     "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read],
     "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read],
+    "GET" "/admin/reports/{report}" => "GetReport": admin::reports::get [Read],
     "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
@@ -188,6 +190,8 @@ routes! {
     "POST" "/portal/messages/{message_id}/read" => "ReadMyMessage": portal::messages::read [Write],
     "POST" "/portal/messages/{message_id}/ack" => "AcknowledgeMyMessage": portal::messages::ack [Write],
     "GET" "/portal/audit" => "ListMyAuditEvents": portal::audit::list [Read],
+    "GET" "/portal/reports" => "ListMyReports": portal::reports::list [Read],
+    "GET" "/portal/reports/{report}" => "GetMyReport": portal::reports::get [Read],
     "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read],
     "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write],
 }

@@ -2,7 +2,8 @@
 //! serve HTTP API events, whose route key selects the operation; the Cognito trigger
 //! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events, the
 //! notifier (`PORTICO_TRIGGER=notifier`) batches of the table's stream, the feedback
-//! handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces and complaints through SNS.
+//! handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces and complaints through SNS, the
+//! report aggregator (`PORTICO_TRIGGER=reports`) the stream again, for the KPI cells.
 //! Clients are built once, here.
 
 // Laying out `main`'s future (aws-config's loader plus either runtime) needs more than
@@ -26,6 +27,7 @@ async fn main() -> Result<(), Error> {
         Ok("cognito-custom-message") => cognito_trigger(app).await,
         Ok("notifier") => notifier(app).await,
         Ok("ses-feedback") => ses_feedback(app).await,
+        Ok("reports") => aggregator(app).await,
         _ => http_api(app).await,
     }
 }
@@ -51,6 +53,15 @@ async fn notifier(app: &'static App) -> Result<(), Error> {
     use lambda_http::aws_lambda_events::event::dynamodb::Event;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::notifier::handle(app, event.payload).await.0)
+    }))
+    .await
+}
+
+/// Batches of the table's stream for the KPI reports' cells.
+async fn aggregator(app: &'static App) -> Result<(), Error> {
+    use lambda_http::aws_lambda_events::event::dynamodb::Event;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
+        Ok::<_, std::convert::Infallible>(portico_functions::aggregator::handle(app, event.payload).await.0)
     }))
     .await
 }

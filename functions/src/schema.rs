@@ -49,3 +49,9 @@ page_schema!(PortalMessagePage, portico::domain::message::PortalMessageView);
 page_schema!(AcknowledgementPage, portico::domain::message::AcknowledgementView);
 page_schema!(AuditPage, portico::domain::audit::AuditEntry);
 page_schema!(PortalAuditPage, portico::domain::audit::PortalAuditEntry);
+
+/// The reports a member may run (at most nine: not paged).
+#[derive(Serialize, ToSchema)]
+pub struct ReportList {
+    pub items: Vec<portico::domain::report::ReportItem>,
+}

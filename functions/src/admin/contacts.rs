@@ -135,6 +135,7 @@ pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
         locale: input.locale,
         admin: input.admin,
         permissions: input.permissions,
+        reports: Default::default(),
         approval_limits: Default::default(),
         scope: None,
         group_ids: input.group_ids,

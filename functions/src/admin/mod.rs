@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod members;
 pub mod messages;
 pub mod quotes;
+pub mod reports;
 pub mod settings;
 pub mod sites;
 pub mod work_requests;

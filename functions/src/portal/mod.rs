@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod me;
 pub mod messages;
 pub mod quotes;
+pub mod reports;
 pub mod sites;
 pub mod uploads;
 pub mod work_requests;

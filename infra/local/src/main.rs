@@ -40,6 +40,10 @@ async fn dev() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("is port {api_port} free? (set PORTICO_API_PORT to use another)"))?;
     eprintln!("local API on http://{bound}; seeding the demo tenant…");
+    // The report aggregator reads the stream from before the seeding: the demo data's
+    // history counts in the KPI reports, as the same handler Lambda runs counts it.
+    let reports = portico_local::stream::Stream::open(&aws, &prov.table_name).await?;
+    tokio::spawn(portico_local::stream::run_reports(reports, app));
     let seeded = seed::seed(&ApiClient::new(&api_url), &aws, &prov, &api_url).await?;
     // The notifier, on what happens from now on (the demo data's own history is not
     // mailed): the same handler Lambda runs, fed from the local stream.

@@ -1,12 +1,15 @@
-//! The table's stream, read locally as Lambda's event source reads it in AWS: records in
-//! Lambda's event shape, filtered by the notifier's pattern (the one in the template),
-//! handed to the notifier's handler, a failed record retried a bounded number of times.
+//! The table's stream, read locally as Lambda's event sources read it in AWS: records in
+//! Lambda's event shape, filtered by a consumer's pattern (the one in the template),
+//! handed to its handler — the notifier's, the report aggregator's — a failed record
+//! retried a bounded number of times.
 
 use std::time::Duration;
 
 use anyhow::Context as _;
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
+use portico_functions::aggregator;
 use portico_functions::notifier::{self, Tally};
 use serde_json::{json, Value};
 
@@ -17,11 +20,16 @@ use crate::stack::Aws;
 pub const MAX_RETRIES: u32 = 5;
 
 /// Reads new records of the table's stream.
+///
+/// Each read asks for a fresh iterator after the last sequence number seen, rather than
+/// following `NextShardIterator`: moto answers a failed transaction by restoring a copy
+/// of the table, and an iterator taken before that would read a stream that no longer
+/// grows (a 409 in `make dev` would silence the notifier for good).
 pub struct Stream {
     client: aws_sdk_dynamodbstreams::Client,
     arn: String,
-    /// One iterator per shard (moto keeps one shard per table).
-    iterators: Vec<String>,
+    /// Per shard (moto keeps one per table): the last sequence number read, if any.
+    shards: Vec<(String, Option<String>)>,
 }
 
 impl Stream {
@@ -31,40 +39,57 @@ impl Stream {
         let arn = described.table().and_then(|t| t.latest_stream_arn()).context("the table has no stream")?.to_owned();
         let client = aws.streams();
         let stream = client.describe_stream().stream_arn(&arn).send().await.context("DescribeStream")?;
-        let mut iterators = Vec::new();
-        for shard in stream.stream_description().map(|d| d.shards()).unwrap_or_default() {
-            let Some(id) = shard.shard_id() else { continue };
-            let it = client
-                .get_shard_iterator()
-                .stream_arn(&arn)
-                .shard_id(id)
-                .shard_iterator_type(ShardIteratorType::Latest)
-                .send()
-                .await
-                .context("GetShardIterator")?;
-            iterators.extend(it.shard_iterator().map(str::to_owned));
+        let ids: Vec<String> = stream
+            .stream_description()
+            .map(|d| d.shards())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| s.shard_id().map(str::to_owned))
+            .collect();
+        let mut opened = Self { client, arn, shards: ids.into_iter().map(|id| (id, None)).collect() };
+        // Skip what is there already: read to the end, keeping only the position.
+        opened.read().await?;
+        Ok(opened)
+    }
+
+    /// Every record after the last one read, in Lambda's event shape.
+    async fn read(&mut self) -> anyhow::Result<Vec<Value>> {
+        let mut records = Vec::new();
+        for (shard, last) in &mut self.shards {
+            loop {
+                let request = self.client.get_shard_iterator().stream_arn(&self.arn).shard_id(shard.as_str());
+                let request = match last.as_deref() {
+                    Some(seq) => {
+                        request.shard_iterator_type(ShardIteratorType::AfterSequenceNumber).sequence_number(seq)
+                    }
+                    None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+                };
+                let it = request.send().await.context("GetShardIterator")?;
+                let Some(it) = it.shard_iterator() else { break };
+                let out = self.client.get_records().shard_iterator(it).send().await.context("GetRecords")?;
+                if out.records().is_empty() {
+                    break;
+                }
+                if let Some(seq) = out.records().last().and_then(|r| r.dynamodb()).and_then(|d| d.sequence_number()) {
+                    *last = Some(seq.to_owned());
+                }
+                records.extend(out.records().iter().map(|r| lambda_record(r, &self.arn)));
+            }
         }
-        Ok(Self { client, arn, iterators })
+        Ok(records)
     }
 
     /// The records written since the last call, in Lambda's event shape, that the
     /// notifier's filter lets through.
     pub async fn next_batch(&mut self) -> anyhow::Result<StreamEvent> {
-        let mut records = Vec::new();
-        for it in &mut self.iterators {
-            loop {
-                let out = self.client.get_records().shard_iterator(it.as_str()).send().await.context("GetRecords")?;
-                let got = out.records().len();
-                records.extend(out.records().iter().map(|r| lambda_record(r, &self.arn)));
-                if let Some(next) = out.next_shard_iterator() {
-                    *it = next.to_owned();
-                }
-                if got == 0 {
-                    break;
-                }
-            }
-        }
-        let filter: Value = serde_json::from_str(notifier::STREAM_FILTER).expect("the filter is JSON");
+        self.next_batch_for(notifier::STREAM_FILTER).await
+    }
+
+    /// The records written since the last call that `filter` (an event source's
+    /// pattern) lets through.
+    pub async fn next_batch_for(&mut self, filter: &str) -> anyhow::Result<StreamEvent> {
+        let records = self.read().await?;
+        let filter: Value = serde_json::from_str(filter).context("the filter is JSON")?;
         let records: Vec<Value> = records.into_iter().filter(|r| matches(&filter, r)).collect();
         serde_json::from_value(json!({ "Records": records })).context("the stream batch as Lambda gives it")
     }
@@ -105,17 +130,21 @@ pub fn matches(pattern: &Value, record: &Value) -> bool {
     }
 }
 
-/// Hands a batch to the notifier as Lambda would: a reported failure is retried from
-/// that record, at most [`MAX_RETRIES`] times (in AWS the record then goes to the
-/// on-failure queue; locally it is logged).
-pub async fn deliver(app: &portico::App, mut batch: StreamEvent) -> Tally {
-    let mut total = Tally::default();
+/// Hands a batch to a handler as Lambda would: a reported failure is retried from that
+/// record, at most [`MAX_RETRIES`] times (in AWS the record then goes to the on-failure
+/// queue; locally it is logged). Returns each attempt's tally.
+async fn retrying<T, F, Fut>(mut batch: StreamEvent, mut handle: F) -> Vec<T>
+where
+    F: FnMut(StreamEvent) -> Fut,
+    Fut: std::future::Future<Output = (DynamoDbEventResponse, T)>,
+{
+    let mut tallies = Vec::new();
     for attempt in 0..=MAX_RETRIES {
         if batch.records.is_empty() {
             break;
         }
-        let (response, tally) = notifier::handle(app, batch.clone()).await;
-        total.add(&tally);
+        let (response, tally) = handle(batch.clone()).await;
+        tallies.push(tally);
         let Some(failed) = response.batch_item_failures.first().and_then(|f| f.item_identifier.clone()) else {
             break;
         };
@@ -128,7 +157,40 @@ pub async fn deliver(app: &portico::App, mut batch: StreamEvent) -> Tally {
             );
         }
     }
+    tallies
+}
+
+/// Hands a batch to the notifier as Lambda would (see [`retrying`]).
+pub async fn deliver(app: &portico::App, batch: StreamEvent) -> Tally {
+    let mut total = Tally::default();
+    for t in retrying(batch, |b| notifier::handle(app, b)).await {
+        total.add(&t);
+    }
     total
+}
+
+/// Hands a batch to the report aggregator as Lambda would (see [`retrying`]).
+pub async fn aggregate(app: &portico::App, batch: StreamEvent) -> aggregator::Tally {
+    let mut total = aggregator::Tally::default();
+    for t in retrying(batch, |b| aggregator::handle(app, b)).await {
+        total.add(&t);
+    }
+    total
+}
+
+/// `make dev`: keeps the report cells current — from before the demo data is seeded, so
+/// its history counts too — polling the stream every half second.
+pub async fn run_reports(mut stream: Stream, app: &'static portico::App) {
+    loop {
+        match stream.next_batch_for(aggregator::STREAM_FILTER).await {
+            Ok(batch) if !batch.records.is_empty() => {
+                aggregate(app, batch).await;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reading the table's stream for the reports"),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
 
 /// `make dev`: polls the stream every half second and hands what it finds to the
@@ -181,5 +243,19 @@ mod tests {
         let compact = serde_json::to_string(&serde_json::from_str::<Value>(notifier::STREAM_FILTER).unwrap()).unwrap();
         assert_eq!(compact, notifier::STREAM_FILTER, "written compact, as in the template");
         assert!(template.contains(&format!("- Pattern: '{compact}'")), "the template's FilterCriteria differ");
+    }
+
+    #[test]
+    fn the_template_filters_the_stream_with_the_aggregators_pattern() {
+        let template = std::fs::read_to_string(crate::workspace_root().join("infra/template.yaml")).unwrap();
+        let compact =
+            serde_json::to_string(&serde_json::from_str::<Value>(aggregator::STREAM_FILTER).unwrap()).unwrap();
+        assert_eq!(compact, aggregator::STREAM_FILTER, "written compact, as in the template");
+        assert!(template.contains(&format!("- Pattern: '{compact}'")), "the template's FilterCriteria differ");
+        let filter: Value = serde_json::from_str(aggregator::STREAM_FILTER).unwrap();
+        let record = |kind: &str, entity: &str| json!({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": kind}, "entity_type": {"S": entity}}}});
+        assert!(matches(&filter, &record("event", "asset")));
+        assert!(!matches(&filter, &record("event", "invoice")));
+        assert!(!matches(&filter, &record("report_cell", "job")));
     }
 }

@@ -29,7 +29,7 @@ pub fn area(route: &Route) -> &'static str {
         (Some("platform"), _) => "platform",
         (Some("portal"), _) => "portal",
         (Some("admin"), Some("jobs" | "work-requests" | "files")) => "work",
-        (Some("admin"), Some("quotes" | "invoices" | "assets" | "documents")) => "records",
+        (Some("admin"), Some("quotes" | "invoices" | "assets" | "documents" | "reports")) => "records",
         (Some("admin"), Some("messages" | "audit")) | (Some("mail"), _) => "communication",
         _ => "access",
     }

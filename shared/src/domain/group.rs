@@ -199,7 +199,8 @@ impl Rights {
     pub fn of(member: &Member, groups: &[AccessGroup]) -> Self {
         let mine: Vec<_> = groups.iter().filter(|g| member.group_ids.contains(&g.id)).collect();
         let mut permissions = member.effective_permissions();
-        let mut reports = BTreeSet::new();
+        // An admin member has every feature, every report among them (seed 000).
+        let mut reports = if member.admin { Report::ALL.into_iter().collect() } else { member.reports.clone() };
         let mut grants = member.scope.grants().to_vec();
         for g in &mine {
             if !member.admin {

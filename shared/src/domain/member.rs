@@ -115,6 +115,9 @@ pub struct Member {
     pub locale: Option<Locale>,
     pub admin: bool,
     pub permissions: BTreeSet<Permission>,
+    /// KPI reports granted to the member alone (groups add theirs).
+    #[serde(default)]
+    pub reports: BTreeSet<super::group::Report>,
     /// The most this member may approve per quote, per currency (minor units).
     #[serde(default)]
     pub approval_limits: ApprovalLimits,
@@ -153,6 +156,9 @@ pub struct NewMember {
     pub admin: Option<bool>,
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub permissions: BTreeSet<Permission>,
+    /// KPI reports granted to the member alone (with `view_reports`); groups add theirs.
+    #[serde(default, deserialize_with = "super::tenant::unique")]
+    pub reports: BTreeSet<super::group::Report>,
     /// The most the member may approve per quote, per currency, in minor units
     /// (`{"EUR": 500000}`); none by default. With groups, the highest limit applies.
     #[serde(default)]
@@ -207,6 +213,8 @@ pub struct MemberPatch {
     pub admin: Option<bool>,
     #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub permissions: Option<BTreeSet<Permission>>,
+    #[serde(default, deserialize_with = "super::tenant::unique_opt")]
+    pub reports: Option<BTreeSet<super::group::Report>>,
     /// `null` or `{}` removes every limit.
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<ApprovalLimits>)]
@@ -260,6 +268,8 @@ pub struct MemberView {
     pub locale: Option<Locale>,
     pub admin: bool,
     pub permissions: BTreeSet<Permission>,
+    /// Reports granted to the member alone (groups add theirs; `admin` has every one).
+    pub reports: BTreeSet<super::group::Report>,
     pub approval_limits: ApprovalLimits,
     /// What the member can actually do: every permission when `admin`.
     pub effective_permissions: BTreeSet<Permission>,
@@ -303,6 +313,7 @@ impl Member {
             locale: input.locale,
             admin: input.admin.unwrap_or(is_first),
             permissions: input.permissions,
+            reports: input.reports,
             approval_limits: input.approval_limits,
             scope,
             notifications: input.notifications,
@@ -346,6 +357,9 @@ impl Member {
         }
         if let Some(v) = patch.permissions {
             self.permissions = v;
+        }
+        if let Some(v) = patch.reports {
+            self.reports = v;
         }
         if let Some(v) = patch.approval_limits {
             self.approval_limits = v.unwrap_or_default();
@@ -442,6 +456,7 @@ impl Member {
             locale: self.locale,
             admin: self.admin,
             permissions: self.permissions.clone(),
+            reports: self.reports.clone(),
             approval_limits: self.approval_limits.clone(),
             effective_permissions: self.effective_permissions(),
             scope: self.scope.to_input(),

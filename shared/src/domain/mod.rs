@@ -18,6 +18,7 @@ pub mod note;
 pub mod notification;
 pub mod principal;
 pub mod quote;
+pub mod report;
 pub mod representation;
 pub mod scope;
 pub mod settings;

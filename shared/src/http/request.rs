@@ -91,6 +91,20 @@ impl Req {
         }
     }
 
+    /// Whether `Accept` asks for `media` (say `text/csv`) rather than JSON: it is named
+    /// and JSON is not, or comes first.
+    pub fn prefers(&self, media: &str) -> bool {
+        let Ok(Some(accept)) = self.header("accept") else { return false };
+        let types: Vec<String> =
+            accept.split(',').map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()).collect();
+        let at = |m: &str| types.iter().position(|t| t == m);
+        match (at(media), at("application/json")) {
+            (Some(i), Some(j)) => i < j,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
     /// `If-Match: "<version>"`, if sent.
     pub fn if_match(&self) -> Result<Option<u64>> {
         match self.header("if-match")? {

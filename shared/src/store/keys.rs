@@ -48,6 +48,8 @@
 //! | delivery | `T#t#DLV#event`     | `TO#address`     |                          |                         |
 //! | idem.    | `T#t` (`PLATFORM`)  | `IDEM#op#sub#key`|                          |                         |
 //! | email    | `T#t`               | `EMAIL#address`  |                          |                         |
+//! | report cell | `T#t#CUS#c#RPT`  | `M#<YYYY-MM>#s` / `N#s` |                    |                         |
+//! | applied  | `T#t#RPTEV#event`   | `APPLIED`        |                          |                         |
 
 use crate::domain::asset::{due_sort, Asset, AssetJobLink};
 use crate::domain::contact::Contact;
@@ -826,6 +828,22 @@ pub fn event_tenant(pk: &str) -> Option<TenantId> {
 /// (or failed for good), so that a replayed event sends nothing twice.
 pub fn delivery_key(tenant: TenantId, event_id: &str, address: &Email) -> Key {
     Key { pk: format!("{}#DLV#{event_id}", t(tenant)), sk: format!("TO#{address}") }
+}
+
+/// The report cells of one customer: monthly (`M#<YYYY-MM>#<site>`) and of now
+/// (`N#<site>`), a key range per report.
+pub fn report_cells(tenant: TenantId, customer: CustomerId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#CUS#{customer}#RPT", t(tenant)), sk_prefix: None }
+}
+
+pub fn report_cell_key(tenant: TenantId, cell: &crate::domain::report::Cell) -> Key {
+    Key { pk: report_cells(tenant, cell.customer).pk, sk: cell.sort_key() }
+}
+
+/// The mark that an event's change was added to the report cells (so a replay adds
+/// nothing).
+pub fn report_applied_key(tenant: TenantId, event_id: &str) -> Key {
+    Key { pk: format!("{}#RPTEV#{event_id}", t(tenant)), sk: "APPLIED".into() }
 }
 
 /// Every customer of the tenant.

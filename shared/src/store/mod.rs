@@ -10,6 +10,7 @@ pub mod deliveries;
 pub mod idempotency;
 pub mod keys;
 pub mod listing;
+pub mod reports;
 
 use std::collections::{BTreeMap, HashMap};
 

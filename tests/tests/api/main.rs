@@ -21,6 +21,7 @@ mod odd_input;
 mod property;
 mod quotes;
 mod races;
+mod reports;
 mod representations;
 mod resources;
 mod routes;
