@@ -18,7 +18,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token openapi templates venv tools clean
+.PHONY: help dev test lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token reports-rebuild openapi templates venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -32,6 +32,7 @@ help:
 	@echo "make mail     emails sent by the local stack"
 	@echo "make token EMAIL=…  an ID token for a local sign-in"
 	@echo "make env      export lines pointing cargo lambda at the running local stack"
+	@echo "make reports-rebuild [TENANT=…] [WRITE=1]  recompute KPI report cells; show the drift"
 	@echo "make openapi  regenerate docs/openapi.json"
 	@echo "make templates  regenerate infra/stacks/*.yaml from the route table"
 
@@ -114,6 +115,12 @@ env:
 token:
 	@test -n "$(EMAIL)" || { echo "usage: make -s token EMAIL=carla@harbor.test" >&2; exit 2; }
 	@cargo run --quiet -p portico-local -- token "$(EMAIL)"
+
+# Recomputes a tenant's KPI report cells from its records and shows the drift; WRITE=1
+# stores the recomputation. The running `make dev` stack's demo tenant by default; with
+# PORTICO_TABLE (and AWS credentials) set, that table (docs/reports.md).
+reports-rebuild:
+	@cargo run --quiet -p portico-local -- reports-rebuild $(if $(WRITE),--write) $(TENANT)
 
 # --- AWS ------------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
 //! - `portico-local env`: `export` lines pointing a Lambda binary at the local stack.
 //! - `portico-local fuzz`: schemathesis against a fresh local stack (see `fuzz.rs`).
+//! - `portico-local reports-rebuild [--write] [tenant]`: recompute a tenant's KPI report
+//!   cells from its records and report the drift; `--write` stores the recomputation.
+//!   Against the running `make dev` stack, or — with `PORTICO_TABLE` set — wherever the
+//!   environment points (AWS with the operator's credentials: docs/reports.md).
 
 use std::path::PathBuf;
 
@@ -158,6 +162,48 @@ async fn mail() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Recomputes a tenant's report cells (docs/reports.md): the local stack's demo tenant by
+/// default, or any table the environment names.
+async fn reports_rebuild(args: &[&str]) -> anyhow::Result<()> {
+    let write = args.contains(&"--write");
+    let named = args.iter().find(|a| !a.starts_with("--")).map(|s| (*s).to_owned());
+    let (app, tenant) = if std::env::var_os("PORTICO_TABLE").is_some() {
+        let tenant = named.context("name the tenant: portico-local reports-rebuild [--write] <tenant_id>")?;
+        (portico::App::from_env().await?, tenant)
+    } else {
+        let stack = read_stack()?;
+        let get =
+            |k: &str| stack[k].as_str().map(str::to_owned).with_context(|| format!("{k} missing from stack.json"));
+        let aws = Aws::local(&get("aws_endpoint_url")?, None, 3);
+        // Only the table is used; cursors are not signed by a rebuild.
+        let config = portico::Config {
+            table: get("table_name")?,
+            user_pool_id: get("user_pool_id")?,
+            sender: provision::SENDER.to_owned(),
+            admin_url: get("api_url")?,
+            cursor_secret: ulid::Ulid::new().to_string(),
+            bucket: get("bucket")?,
+            api_url: None,
+            configuration_set: None,
+        };
+        let app = portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3());
+        (app, named.map_or_else(|| get("tenant_id"), Ok)?)
+    };
+    let tenant = portico::domain::TenantId::for_operations(&tenant).context("not a tenant id")?;
+    let started = std::time::Instant::now();
+    let summary = app.store.rebuild_reports(tenant, write).await?;
+    println!(
+        "{tenant}: {} customers, {} records, {} cells; {} cell(s) {} ({:.1} s)",
+        summary.customers,
+        summary.records,
+        summary.cells,
+        summary.drifted,
+        if write { "rewritten" } else { "drifted (run with --write to store the recomputation)" },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// Shell `export` lines that point a Lambda binary (e.g. under `cargo lambda watch`) at
 /// the running local stack.
 fn env() -> anyhow::Result<()> {
@@ -305,8 +351,9 @@ fn main() -> anyhow::Result<()> {
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
             ["init-instructions", binary] => init_instructions(binary).await,
             ["fuzz"] => fuzz().await,
+            ["reports-rebuild", rest @ ..] => reports_rebuild(rest).await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | reports-rebuild [--write] [tenant] | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })

@@ -326,7 +326,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         asset_ids.insert(reference, id(&asset)?);
     }
     let asset_of = |job: &str| match job {
-        "WO-24001" => asset_ids.get("A-HQ-BOILER").cloned(),
+        "WO-24001" | "WO-24002" => asset_ids.get("A-HQ-BOILER").cloned(),
+        "WO-24003" => asset_ids.get("A-NORTH-PUMP").cloned(),
         "WO-24007" => asset_ids.get("A-HQ-SCALES").cloned(),
         "WO-24005" => asset_ids.get("A-NORTH-PUMP").cloned(),
         _ => None,
@@ -416,6 +417,48 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         api.expect(201, "PUT", &format!("/admin/jobs/{reference}"), &admin, Some(&body)).await?;
     }
 
+    // Six months of completed work before this one, so that every KPI report has a
+    // history: services and calibrations at HQ (some calibrations late), repairs at the
+    // outlets (some needing a second visit), with their costs on the assets.
+    let this_month = portico::domain::report::Month::of(portico::domain::tenant::now());
+    for k in 1..=6u32 {
+        let month = this_month.back(k);
+        let day = |d: u32| format!("{month}-{d:02}T10:00:00Z");
+        let history = [
+            ("01", &harbor, &hq, "service", 1, asset_ids.get("A-HQ-BOILER"), 12_000 + 1_500 * k, None),
+            (
+                "02",
+                &outlets,
+                &north,
+                "repair",
+                if k % 3 == 0 { 2 } else { 1 },
+                asset_ids.get("A-NORTH-PUMP"),
+                25_000 + 2_000 * k,
+                None,
+            ),
+            (
+                "03",
+                &harbor,
+                &hq,
+                "calibration",
+                1,
+                asset_ids.get("A-HQ-SCALES"),
+                8_000,
+                Some(day(if k % 2 == 0 { 20 } else { 5 })),
+            ),
+            ("04", &outlets, &south, "repair", 1 + k % 2, None, 9_500, None),
+        ];
+        for (n, customer, site, category, visits, asset, cost, due) in history {
+            let body = json!({
+                "customer_id": customer, "site_id": site, "category": category, "status": "completed",
+                "work_order_type": if category == "repair" { "repair" } else { "service" },
+                "reported_at": day(1), "completed_at": day(10), "due_at": due, "visit_count": visits,
+                "cost": cost, "currency": "EUR", "asset_id": asset,
+            });
+            api.expect(201, "PUT", &format!("/admin/jobs/WO-{month}-{n}"), &admin, Some(&body)).await?;
+        }
+    }
+
     // Members' work requests: Sam's was accepted and linked to the installation job.
     let body = json!({"subject": "Entrance is draughty", "site_id": north, "work_order_type": "repair",
         "notes": "Customers complain about the cold at the entrance.", "requested_at": "2026-11-11T09:00:00Z"});
@@ -449,6 +492,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         ),
         ("Q-24011", &north, "New entrance doors", 1_240_000, "sent", "2027-06-30T23:59:59Z", None),
         ("Q-24012", &hq, "Solar panels (draft)", 2_500_000, "draft", "2027-06-30T23:59:59Z", None),
+        ("Q-24013", &hq, "Replace the scales' load cells", 96_000, "sent", "2027-06-30T23:59:59Z", None),
     ];
     for (reference, site, title, price, status, valid_until, file) in quotes {
         let customer = if site == &north { &outlets } else { &harbor };
@@ -456,7 +500,12 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             "customer_id": customer, "site_id": site, "title": title, "currency": "EUR", "tax_rate_bps": 2100,
             "lines": [{"description": title, "quantity": 1, "unit_price": price},
                       {"description": "Labour (hours)", "quantity": 2.5, "unit_price": 7_500}],
-            "status": status, "valid_until": valid_until, "file_id": file
+            "status": status, "valid_until": valid_until, "file_id": file,
+            "asset_ids": match reference {
+                "Q-24010" => asset_ids.get("A-HQ-BOILER").into_iter().collect::<Vec<_>>(),
+                "Q-24013" => asset_ids.get("A-HQ-SCALES").into_iter().collect(),
+                _ => Vec::new(),
+            }
         });
         api.expect(201, "PUT", &format!("/admin/quotes/{reference}"), &admin, Some(&body)).await?;
     }
@@ -464,6 +513,9 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     let body =
         json!({"signed_by": "Carla Customer", "comment": "Please do it on a Saturday.", "po_number": "PO-2026-0412"});
     api.expect(200, "POST", &format!("/portal/quotes/{}/approve", id(&approved)?), &carla_token, Some(&body)).await?;
+    let rejected = api.expect(200, "GET", "/admin/quotes/Q-24013", &admin, None).await?;
+    let body = json!({"signed_by": "Carla Customer", "reason": "We will replace the scales next year."});
+    api.expect(200, "POST", &format!("/portal/quotes/{}/reject", id(&rejected)?), &carla_token, Some(&body)).await?;
 
     // Invoices, one of each status (the clock decides which are overdue).
     let invoice_pdf = api
@@ -540,10 +592,20 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     // Messages: a safety notice to everyone that asks to be acknowledged (Carla has, Sam
     // has not), a note to the site managers' group (Sam is in it), and one scheduled
     // (three weeks from whenever the demo runs).
-    let body = json!({"name": "Site managers", "permissions": ["view_jobs", "view_messages"]});
+    let body = json!({"name": "Site managers", "permissions": ["view_jobs", "view_messages", "view_reports"],
+        "reports": ["completed_service_visits", "first_time_fix", "equipment_in_service"]});
     let managers = id(&api.expect(201, "POST", "/admin/access-groups", &admin, Some(&body)).await?)?;
     api.expect(200, "PATCH", &format!("/admin/members/{sam_id}"), &admin, Some(&json!({"group_ids": [managers]})))
         .await?;
+    // The KPI reports, all nine, through a group: Carla (an admin member has them anyway)
+    // and Dana, whose own scope (the Northern region) limits what they count.
+    let all_reports: Vec<&str> = portico::domain::group::Report::ALL.iter().map(|r| r.as_str()).collect();
+    let body = json!({"name": "Reporting", "permissions": ["view_reports"], "reports": all_reports});
+    let reporting = id(&api.expect(201, "POST", "/admin/access-groups", &admin, Some(&body)).await?)?;
+    for member in [&carla_id, &dana_id] {
+        let body = json!({"group_ids": [reporting]});
+        api.expect(200, "PATCH", &format!("/admin/members/{member}"), &admin, Some(&body)).await?;
+    }
     let messages = [
         json!({"title": "Hard hats on every site from Monday", "body": "From Monday 1 December, hard hats are required on every site we work at, also for visitors.\nPlease confirm you have read this.",
             "audience": {"all": true}, "requires_ack": true}),

@@ -167,6 +167,13 @@ impl TenantId {
     pub(crate) fn from_verified(s: &str) -> Result<Self, IdError> {
         parse_prefixed(Self::PREFIX, s).map(Self)
     }
+
+    /// A tenant named by the platform's operator on an operations tool's command line
+    /// (`portico-local reports-rebuild`), which runs with the operator's AWS credentials.
+    /// Never for request input: requests take the tenant from the verified principal.
+    pub fn for_operations(s: &str) -> Result<Self, IdError> {
+        Self::from_verified(s)
+    }
 }
 
 impl fmt::Display for TenantId {

@@ -107,7 +107,9 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
         body
     };
     let all = portico::domain::member::Permission::ALL;
-    let scope = json!({"permissions": all, "scope": {"grants": [{"customer_id": customer, "site_ids": [world.id(SPARE_SITE)]}]}});
+    let reports = portico::domain::group::Report::ALL;
+    let scope = json!({"permissions": all, "reports": reports,
+        "scope": {"grants": [{"customer_id": customer, "site_ids": [world.id(SPARE_SITE)]}]}});
     let out_id = app.member(&home.admin, new_member("outside", scope)).await;
     let unprivileged_id = app.member(&home.admin, new_member("unprivileged", json!({"permissions": []}))).await;
     let unprivileged = app.invited_member(&home.admin, &unprivileged_id, &app.email("unprivileged")).await;
