@@ -303,6 +303,22 @@ mod tests {
     }
 
     #[test]
+    fn accept_chooses_csv_only_when_asked_before_json() {
+        let with = |accept: Option<&str>| {
+            let mut b = http::Request::builder();
+            if let Some(a) = accept {
+                b = b.header("accept", a);
+            }
+            Req::new(b.body(lambda_http::Body::Empty).unwrap())
+        };
+        assert!(with(Some("text/csv")).prefers("text/csv"));
+        assert!(with(Some("Text/CSV; charset=utf-8, application/json;q=0.5")).prefers("text/csv"));
+        assert!(!with(Some("application/json, text/csv")).prefers("text/csv"));
+        assert!(!with(Some("*/*")).prefers("text/csv"));
+        assert!(!with(None).prefers("text/csv"));
+    }
+
+    #[test]
     fn unknown_fields_are_a_400_naming_the_field() {
         match parse_json::<Input>(br#"{"name":"a","admin":true}"#, 1024) {
             Err(Error::BadRequest { errors, .. }) => assert!(errors[0].message.contains("unknown field `admin`")),
