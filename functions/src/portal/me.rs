@@ -32,7 +32,7 @@ pub struct Me {
     pub admin: bool,
     /// Effective: the member's own and their groups' (every permission when `admin`).
     pub permissions: BTreeSet<Permission>,
-    /// Reports the member's groups grant.
+    /// Reports the member may run: their groups' and their own (all nine when `admin`).
     pub reports: BTreeSet<Report>,
     /// The access groups the member belongs to.
     pub groups: Vec<GroupRef>,
