@@ -33,8 +33,9 @@ pub const CELL: &str = "report_cell";
 /// How long an event's applied mark is kept: far longer than the stream keeps records
 /// (24 hours) plus its retries, so a replay always finds it.
 pub const APPLIED_RETENTION_DAYS: i64 = 7;
-/// Records read per Query page by the rebuild.
-const PAGE: i32 = 500;
+/// Records asked for per Query page by the rebuild: more than fit in DynamoDB's 1 MB
+/// page, so each page is as full as DynamoDB makes it.
+const PAGE: i32 = 5_000;
 
 /// What applying an event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,6 +272,15 @@ impl Store {
                 _ => return Ok(summary),
             }
         }
+    }
+
+    /// Stores `cells` whole, each replacing what is stored (a back-fill computed
+    /// elsewhere from the same contributions; the rebuild stores cell by cell).
+    pub async fn put_cells(&self, tenant: TenantId, cells: &Cells) -> Result<()> {
+        for (cell, counters) in &cells.0 {
+            self.store_cell(tenant, cell, Some(counters)).await?;
+        }
+        Ok(())
     }
 
     /// Replaces one cell whole (or deletes it when nothing calls for it).
