@@ -12,6 +12,12 @@ every DynamoDB (and DynamoDB Streams) request of one moto account runs alone: a 
 per account around moto's handling of the request. Accounts stay independent, so tests
 that each use their own account still run in parallel. Other services are untouched.
 
+It also tracks fewer objects: moto keeps every model instance it ever creates — each
+DynamoDB item, and each copy of a table a transaction takes — for `/moto-api/data.json`
+alone, which serialises them all on every call. The local stack reads that endpoint for
+one thing, the emails SES sent (`mailbox.rs`), so only SES's models are tracked: reading
+the mailbox then costs the same after a test wrote 10,000 items as before.
+
 Usage (as `moto_server`): python moto_server.py -H 127.0.0.1 -p 5000
 """
 
@@ -24,11 +30,26 @@ import threading
 from werkzeug.serving import run_simple
 
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core import common_models
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
     create_backend_app,
 )
+
+# The services whose models `/moto-api/data.json` lists (what `mailbox.rs` reads).
+TRACKED_SERVICES = ("ses",)
+
+
+def tracked_new(cls, *args, **kwargs):
+    """`BaseModel.__new__`, tracking only the instances of TRACKED_SERVICES."""
+    instance = super(common_models.BaseModel, cls).__new__(cls)
+    if cls.__module__.split(".")[1] in TRACKED_SERVICES:
+        cls.instances_tracked.append(instance)
+    return instance
+
+
+common_models.BaseModel.__new__ = tracked_new
 
 # The targets of DynamoDB's JSON protocol: `X-Amz-Target: DynamoDB_20120810.PutItem`.
 DYNAMODB_TARGETS = ("DynamoDB_20120810.", "DynamoDBStreams_20120810.")
