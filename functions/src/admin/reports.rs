@@ -6,12 +6,13 @@ use portico::domain::ids::CustomerId;
 use portico::domain::report::{Month, ReportQuery};
 use portico::domain::scope::{Coverage, Grant, Scope};
 use portico::domain::settings::Settings;
+use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::http::{guard, Reply, Req};
 use portico::store::keys;
 use portico::{App, Error, Result};
 
-use crate::portal::reports::{compute, reply, report_of};
+use crate::portal::reports::{compute, reply, report_of, Reach};
 use crate::schema::Problem;
 
 #[utoipa::path(get, path = "/admin/reports/{report}", tag = "admin",
@@ -39,17 +40,15 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let customer = found.one::<Customer>()?.ok_or(Error::NotFound)?;
     let settings: Settings = found.settings()?;
     let scope = Scope::new(vec![Grant { customer_path: customer.path.clone(), coverage: Coverage::Customer }]);
-    let mut parts = app.store.partitions(tenant, &scope).await?;
-    if let Some(site) = query.site_id {
+    let parts = app.store.partitions(tenant, &scope).await?;
+    let reach = match query.site_id {
         // Only that site, and only if it is the customer's (or a child customer's).
-        let site = app.store.get::<portico::domain::site::Site>(keys::site_key(tenant, site)).await?;
-        parts = match site {
-            Some(s) if parts.customers.contains(&s.customer_id) => {
-                portico::domain::scope::Partitions { customers: Default::default(), sites: [s.id].into() }
-            }
-            _ => Default::default(),
-        };
-    }
-    let (view, _) = compute(app, tenant, report, &query, &parts, settings.default_locale).await?;
+        Some(site) => {
+            let site = app.store.get::<Site>(keys::site_key(tenant, site)).await?;
+            Reach::site(site, |s| parts.customers.contains(&s.customer_id))
+        }
+        None => Reach { customers: parts.customers.clone(), parts },
+    };
+    let (view, _) = compute(app, tenant, report, &query, &reach, settings.default_locale).await?;
     reply(&req, &view)
 }

@@ -1,15 +1,16 @@
 //! `/portal/reports`: the KPI reports (seed 000) a member may run, and one report over
 //! the member's scope. A report reads the aggregates the stream keeps
 //! (`domain::report`, `store::reports`): one Query per customer in scope, whatever the
-//! number of jobs; sites outside the member's scope never count.
+//! number of jobs — no site is read but the one asked for; sites outside the member's
+//! scope never count.
 
 use std::collections::BTreeSet;
 
 use portico::domain::group::{require, Report};
-use portico::domain::ids::TenantId;
+use portico::domain::ids::{CustomerId, SiteId, TenantId};
 use portico::domain::member::Permission;
 use portico::domain::report::{self, Cells, Month, ReportItem, ReportQuery, ReportView};
-use portico::domain::scope::Partitions;
+use portico::domain::scope::{Coverage, Partitions};
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
@@ -35,23 +36,63 @@ pub fn report_of(req: &Req) -> Result<Report> {
     Report::parse(&req.path_param("report")?).ok_or(Error::NotFound)
 }
 
-/// One report over `parts` (a member's partitions, or a customer's tree for an admin).
+/// What a report counts: the partitions in scope, and the customers whose cells hold
+/// them (a site covered alone is filed in its customer's cells).
+#[derive(Debug, Clone, Default)]
+pub struct Reach {
+    pub parts: Partitions,
+    pub customers: BTreeSet<CustomerId>,
+}
+
+impl Reach {
+    /// Only `site`, if it is there and `covered`; nothing otherwise.
+    pub fn site(site: Option<Site>, covered: impl Fn(&Site) -> bool) -> Self {
+        match site {
+            Some(s) if covered(&s) => Reach {
+                parts: Partitions { customers: BTreeSet::new(), sites: [s.id].into() },
+                customers: [s.customer_id].into(),
+            },
+            _ => Reach::default(),
+        }
+    }
+}
+
+/// A member's reach, without reading a site beyond the one asked for: a customer covered
+/// whole holds its own cells; a site covered through a division or by name belongs to
+/// its grant's customer (a grant covers sites of its own customer only).
+async fn member_reach(app: &App, portal: &guard::Portal, site: Option<SiteId>) -> Result<Reach> {
+    let tenant = portal.principal.tenant;
+    let scope = &portal.rights.scope;
+    if let Some(id) = site {
+        let site = app.store.get::<Site>(keys::site_key(tenant, id)).await?;
+        return Ok(Reach::site(site, |s| scope.covers(&s.as_ref())));
+    }
+    let parts = app.store.partitions(tenant, scope).await?;
+    let mut customers = parts.customers.clone();
+    for grant in scope.grants() {
+        let alone = match &grant.coverage {
+            Coverage::Customer => false,
+            Coverage::Divisions { .. } => !parts.sites.is_empty(),
+            Coverage::Sites { site_ids } => site_ids.iter().any(|s| parts.sites.contains(s)),
+        };
+        if alone {
+            customers.insert(grant.customer_id());
+        }
+    }
+    Ok(Reach { parts, customers })
+}
+
+/// One report over `reach` (a member's, or a customer's tree for an admin).
 pub async fn compute(
     app: &App,
     tenant: TenantId,
     report: Report,
     query: &ReportQuery,
-    parts: &Partitions,
+    reach: &Reach,
     locale: Locale,
 ) -> Result<(ReportView, Cost)> {
-    // The customers whose cells hold what is in scope: those covered whole, and the
-    // customer of each site covered alone.
-    let mut customers = parts.customers.clone();
-    if !parts.sites.is_empty() {
-        let wanted: Vec<_> = parts.sites.iter().map(|s| keys::site_key(tenant, *s)).collect();
-        customers.extend(app.store.batch(&wanted).await?.all::<Site>()?.into_iter().map(|s| s.customer_id));
-    }
-    let span = if report::reads_months(report) { Span::Months(query.from, query.to) } else { Span::Now };
+    let (parts, customers) = (&reach.parts, &reach.customers);
+    let span = if report.reads_months() { Span::Months(query.from, query.to) } else { Span::Now };
     let reads =
         futures_util::future::try_join_all(customers.iter().map(|c| app.store.report_cells(tenant, *c, span))).await?;
     let mut cost = Cost::default();
@@ -133,8 +174,8 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
         return Err(Error::forbidden("this report is not granted to you"));
     }
     let query = ReportQuery::parse(|k| req.query(k), Month::of(now()))?;
-    let parts = super::jobs::partitions(app, &portal, query.site_id).await?;
+    let reach = member_reach(app, &portal, query.site_id).await?;
     let locale = portal.member.locale.unwrap_or(portal.settings.default_locale);
-    let (view, _) = compute(app, portal.principal.tenant, report, &query, &parts, locale).await?;
+    let (view, _) = compute(app, portal.principal.tenant, report, &query, &reach, locale).await?;
     reply(&req, &view)
 }

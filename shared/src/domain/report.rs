@@ -95,7 +95,7 @@ impl Report {
     }
 
     /// Whether the report reads the monthly cells (else the cells of what is true now).
-    fn monthly(self) -> bool {
+    pub fn reads_months(self) -> bool {
         self.per() != Per::Site
     }
 }
@@ -480,11 +480,6 @@ pub struct ReportItem {
     pub report: Report,
     pub name: String,
     pub per: Per,
-}
-
-/// What a report reads: the monthly cells of the period, or the cells of now.
-pub fn reads_months(report: Report) -> bool {
-    report.monthly()
 }
 
 /// A report's rows from the cells it may count (`visible`: the member's sites only) and,

@@ -19,6 +19,7 @@ use portico::domain::tenant::now;
 use portico::domain::text::{ExternalRef, Locale};
 use portico::store::keys::{self, Entity, Stored};
 use portico::store::{Actor, Tx};
+use portico_functions::portal::reports::Reach;
 use portico_local::stream::{self, Stream};
 use portico_tests::{id, spawn_app, TestApp, TestTenant};
 use rand::rngs::StdRng;
@@ -106,8 +107,13 @@ async fn the_nine_reports_count_what_the_stream_carries_within_each_members_scop
     let (added, _) = aggregate(app, &mut stream).await;
     assert_eq!(added, 9, "the boiler, 5 jobs, 3 quote changes (the out-of-service scales and a draft count nothing)");
 
-    // Members: Carla sees the whole customer, Sam only North (both through the group's
-    // reports); Nora lacks `view_reports`; Otto has one report of his own and no group.
+    // Members: Carla sees the whole customer, Sam only North, Dina North's division (all
+    // through the group's reports); Nora lacks `view_reports`; Otto has one report of
+    // his own and no group.
+    let path = format!("/admin/customers/{customer}/divisions");
+    let region = id(&app.api.expect(201, "POST", &path, &t.admin, Some(&json!({"name": "North"}))).await.unwrap());
+    let path = format!("/admin/sites/{north}");
+    app.api.expect(200, "PATCH", &path, &t.admin, Some(&json!({"division_id": region}))).await.unwrap();
     let all: Vec<&str> = Report::ALL.iter().map(|r| r.as_str()).collect();
     let group = app
         .api
@@ -126,11 +132,13 @@ async fn the_nine_reports_count_what_the_stream_carries_within_each_members_scop
         ("sam", json!({"scope": {"grants": [{"customer_id": customer, "site_ids": [north]}]}})),
         ("nora", json!({"permissions": ["view_jobs"]})),
         ("otto", json!({"group_ids": [], "reports": ["first_time_fix"]})),
+        ("dina", json!({"scope": {"grants": [{"customer_id": customer, "division_ids": [region]}]}})),
     ] {
         let m = app.member(&t.admin, member(name, extra)).await;
         tokens.insert(name, app.invited_member(&t.admin, &m, &app.email(name)).await);
     }
-    let (carla, sam, nora, otto) = (&tokens["carla"], &tokens["sam"], &tokens["nora"], &tokens["otto"]);
+    let (carla, sam, nora, otto, dina) =
+        (&tokens["carla"], &tokens["sam"], &tokens["nora"], &tokens["otto"], &tokens["dina"]);
 
     // What each may run.
     let listed = |v: Value| -> Vec<String> {
@@ -159,6 +167,8 @@ async fn the_nine_reports_count_what_the_stream_carries_within_each_members_scop
     assert_eq!(r["rows"][0]["month"], "2026-09");
     let r = report(app, sam, &format!("/portal/reports/total_service_repairs?{period}")).await;
     assert_eq!(values(&r), [json!(1), json!(1)], "Sam: only North's");
+    let r = report(app, dina, &format!("/portal/reports/total_service_repairs?{period}")).await;
+    assert_eq!(values(&r), [json!(1), json!(1)], "Dina: North's division");
     let r = report(app, carla, &format!("/portal/reports/completed_service_visits?{period}")).await;
     assert_eq!(values(&r), [json!(4), json!(3)]);
     let r = report(app, carla, &format!("/portal/reports/calibrations_on_time?{period}")).await;
@@ -539,11 +549,14 @@ async fn a_twelve_month_report_reads_as_many_items_for_10000_jobs_as_for_100() {
         ReportQuery { from: Month::parse("2025-12").unwrap(), to: Month::parse("2026-11").unwrap(), site_id: None };
     let mut costs = Vec::new();
     for (c, n) in &customers {
-        let parts =
-            Partitions { customers: [serde_json::from_value(json!(c)).unwrap()].into(), sites: Default::default() };
+        let customer: CustomerId = serde_json::from_value(json!(c)).unwrap();
+        let reach = Reach {
+            parts: Partitions { customers: [customer].into(), sites: Default::default() },
+            customers: [customer].into(),
+        };
         for report in [Report::TotalServiceRepairs, Report::MostExpensiveEquipment] {
             let (view, cost) =
-                portico_functions::portal::reports::compute(app.app, tenant, report, &query, &parts, Locale::En)
+                portico_functions::portal::reports::compute(app.app, tenant, report, &query, &reach, Locale::En)
                     .await
                     .unwrap();
             if report == Report::TotalServiceRepairs {
