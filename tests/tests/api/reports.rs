@@ -396,11 +396,21 @@ async fn cells_kept_from_the_stream_equal_a_recomputation_after_random_changes_a
             }
         }
         // Hand the new records to the aggregator: once, twice, in two halves the wrong
-        // way round, and now and then the previous batch again, late.
+        // way round, two at once, and now and then the previous batch again, late.
         let batch = stream.next_batch_for(portico_functions::aggregator::STREAM_FILTER).await.unwrap();
         let mut tallies = Vec::new();
-        match round % 4 {
+        match round % 5 {
             0 => tallies.push(stream::aggregate(app.app, batch.clone()).await),
+            4 => {
+                // Two attempts at once (a retry racing a slow first one): each event is
+                // added by exactly one of them.
+                let (a, b) =
+                    tokio::join!(stream::aggregate(app.app, batch.clone()), stream::aggregate(app.app, batch.clone()));
+                // What one attempt added, the other found added: never both.
+                assert_eq!((a.added, b.added), (b.replayed, a.replayed), "{a:?} {b:?}");
+                tallies.push(a);
+                tallies.push(b);
+            }
             1 => {
                 tallies.push(stream::aggregate(app.app, batch.clone()).await);
                 tallies.push(stream::aggregate(app.app, batch.clone()).await);
