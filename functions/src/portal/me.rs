@@ -9,7 +9,7 @@ use portico::domain::ids::{CustomerId, MemberId};
 use portico::domain::member::{Member, MemberPatch, NotificationKind, Permission, SelfPatch};
 use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
-use portico::domain::text::{Email, Locale, Name, Phone};
+use portico::domain::text::{Color, Email, Locale, Name, Phone, WebUrl};
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 
@@ -42,9 +42,19 @@ pub struct Me {
     /// Effective scope: the member's own grants and their groups' (inside their customer).
     pub scope: ScopeInput,
     pub portal_name: Name,
+    /// The tenant's look, for the portal's pages.
+    pub branding: PortalBranding,
     /// Current messages addressed to the member that they have not read (0 without
     /// `view_messages` or the messages feature).
     pub unread_messages: u64,
+}
+
+/// What the portal's pages show of the tenant's branding.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PortalBranding {
+    pub display_name: Name,
+    pub logo_url: Option<WebUrl>,
+    pub primary_color: Option<Color>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -98,6 +108,11 @@ fn me(portal: &Portal, m: &Member, unread_messages: u64) -> Me {
         notifications: m.notifications.clone(),
         scope: rights.scope.to_input(),
         portal_name: settings.branding.display_name.clone(),
+        branding: PortalBranding {
+            display_name: settings.branding.display_name.clone(),
+            logo_url: settings.branding.logo_url.clone(),
+            primary_color: settings.branding.primary_color.clone(),
+        },
         unread_messages,
     }
 }

@@ -1,7 +1,7 @@
 //! `GET /portal/sites`: the sites in the member's scope. A grant on a customer covers
-//! its child customers' sites; a grant on sites covers exactly those.
+//! its child customers' sites; a grant on sites covers exactly those. Each site names the
+//! work-order types a member may request there (the work-request form's picker).
 
-use portico::domain::site::Site;
 use portico::http::{guard, Reply, Req};
 use portico::{App, Result};
 
@@ -18,5 +18,11 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         .store
         .visible_sites(portal.principal.tenant, &portal.rights.scope, &portal.rights_version(), &paging)
         .await?;
-    Reply::ok(&page.map(Site::portal_view))
+    let customers = super::work_requests::path_customers(app, portal.principal.tenant, &page.items).await?;
+    let catalogue = &portal.settings.work_order_types;
+    Reply::ok(&page.map(|site| {
+        let allowed = super::work_requests::allowed_at(&site, &customers);
+        let types = catalogue.iter().filter(|t| allowed.contains(&t.code)).cloned().collect();
+        site.portal_view(types)
+    }))
 }

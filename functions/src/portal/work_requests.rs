@@ -88,17 +88,30 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 /// customer without a list of its own has its nearest ancestor's (one BatchGetItem for
 /// the whole path).
 pub async fn allowed_types(app: &App, tenant: TenantId, site: &Site) -> Result<Vec<Code>> {
-    let path: Vec<_> = site.customer_path.ids().iter().map(|c| keys::customer_key(tenant, *c)).collect();
-    let customers = app.store.batch(&path).await?.all::<Customer>()?;
-    Ok(site
-        .customer_path
+    let customers = path_customers(app, tenant, std::slice::from_ref(site)).await?;
+    Ok(allowed_at(site, &customers))
+}
+
+/// The customers on the paths of `sites` (one BatchGetItem for them all).
+pub async fn path_customers(app: &App, tenant: TenantId, sites: &[Site]) -> Result<Vec<Customer>> {
+    let ids: std::collections::BTreeSet<_> = sites.iter().flat_map(|s| s.customer_path.ids().iter().copied()).collect();
+    let keys: Vec<_> = ids.into_iter().map(|c| keys::customer_key(tenant, c)).collect();
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    app.store.batch(&keys).await?.all::<Customer>()
+}
+
+/// The nearest list on `site`'s customer path among `customers`.
+pub fn allowed_at(site: &Site, customers: &[Customer]) -> Vec<Code> {
+    site.customer_path
         .ids()
         .iter()
         .rev()
         .filter_map(|id| customers.iter().find(|c| c.id == *id))
         .map(|c| c.allowed_work_order_types.clone())
         .find(|types| !types.is_empty())
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/portal/work-requests", tag = "portal",

@@ -70,6 +70,9 @@ pub struct PortalSite {
     pub name: Name,
     pub address: Address,
     pub division_id: Option<DivisionId>,
+    /// The work-order types a member may request here (the site's customer's list, or
+    /// its nearest ancestor's), with the portal's names: the work-request form's picker.
+    pub work_order_types: Vec<super::settings::WorkOrderType>,
 }
 
 impl Site {
@@ -106,13 +109,15 @@ impl Site {
         SiteRef { id: self.id, customer_path: &self.customer_path, division_id: self.division_id }
     }
 
-    pub fn portal_view(self) -> PortalSite {
+    /// As a member sees it, with the work-order types they may request here.
+    pub fn portal_view(self, work_order_types: Vec<super::settings::WorkOrderType>) -> PortalSite {
         PortalSite {
             id: self.id,
             customer_id: self.customer_id,
             name: self.name,
             address: self.address,
             division_id: self.division_id,
+            work_order_types,
         }
     }
 

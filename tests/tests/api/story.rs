@@ -82,8 +82,14 @@ async fn an_operator_creates_a_tenant_whose_admin_sets_up_and_invites_a_member_w
     expected.sort();
     assert_eq!(seen, expected);
     assert!(!seen.contains(&lakeside));
+    // The work-request form's picker: the customer's allowed types, with the portal's
+    // names; the child customer (no list of its own) has its parent's.
+    for site in sites["items"].as_array().unwrap() {
+        assert_eq!(site["work_order_types"], json!([{"code": "repair", "name": "Repair"}]), "{site}");
+    }
 
     let me = app.api.expect(200, "GET", "/portal/me", &token, None).await.unwrap();
+    assert_eq!(me["branding"], json!({"display_name": "Acme Service", "logo_url": null, "primary_color": null}));
     assert_eq!(me["id"], member.as_str());
     assert_eq!(me["locale"], "nl");
     assert_eq!(me["admin"], true, "the first member of a customer is admin by default");
