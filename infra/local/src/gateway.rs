@@ -174,6 +174,106 @@ pub struct Gateway {
     routes: Vec<TemplateRoute>,
     verifier: Verifier,
     app: &'static App,
+    web: Option<Web>,
+}
+
+/// Path prefixes that belong to the API: never answered with the web app's files, as
+/// CloudFront sends them to the API origin (docs/web.md).
+pub const API_PREFIXES: [&str; 4] = ["/portal/", "/admin/", "/platform/", "/mail/"];
+
+/// The member portal's static files on the API's own origin, as CloudFront serves them
+/// in AWS: `web/dist`, `/config.json` naming the user pool, `index.html` for the app's
+/// own paths (`/jobs/…`, the deep links in emails), and `POST /cognito/` passed to the
+/// local endpoint (in AWS the browser calls `cognito-idp.<region>.amazonaws.com`).
+pub struct Web {
+    pub dist: std::path::PathBuf,
+    /// `/config.json`.
+    pub config: String,
+    /// The local AWS endpoint Cognito calls go to.
+    pub cognito_endpoint: String,
+    /// The Content-Security-Policy header of the pages.
+    pub csp: String,
+}
+
+impl Web {
+    fn file(&self, path: &str) -> Option<(std::path::PathBuf, &'static str)> {
+        let relative = path.trim_start_matches('/');
+        let safe = std::path::Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        let candidate = self.dist.join(relative);
+        let file = if safe && !relative.is_empty() && candidate.is_file() {
+            candidate
+        } else if !relative.rsplit('/').next().unwrap_or("").contains('.') {
+            // An app path (no file extension): the app routes it.
+            self.dist.join("index.html")
+        } else {
+            return None;
+        };
+        let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+            "html" => "text/html; charset=utf-8",
+            "js" => "text/javascript; charset=utf-8",
+            "css" => "text/css; charset=utf-8",
+            "svg" => "image/svg+xml",
+            "png" => "image/png",
+            "ico" => "image/x-icon",
+            "json" => "application/json",
+            "webmanifest" => "application/manifest+json",
+            _ => "application/octet-stream",
+        };
+        Some((file, kind))
+    }
+
+    async fn serve(&self, parts: &http::request::Parts) -> hyper::Response<Full<Bytes>> {
+        let path = parts.uri.path();
+        if path == "/config.json" {
+            return hyper::Response::builder()
+                .header("content-type", "application/json")
+                .header("cache-control", "no-cache")
+                .body(Full::new(Bytes::from(self.config.clone())))
+                .unwrap_or_else(|_| plain(500, "Internal Server Error"));
+        }
+        let Some((file, kind)) = self.file(path) else { return plain(404, "Not Found") };
+        let Ok(bytes) = tokio::fs::read(&file).await else {
+            return plain(404, "Not Found: build the web app (make web)");
+        };
+        // Vite names built assets by their content: cache them for good, never the page.
+        let cache = if path.starts_with("/assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let body = if parts.method == http::Method::HEAD { Bytes::new() } else { Bytes::from(bytes) };
+        hyper::Response::builder()
+            .header("content-type", kind)
+            .header("cache-control", cache)
+            .header("content-security-policy", &self.csp)
+            .header("x-content-type-options", "nosniff")
+            .header("referrer-policy", "no-referrer")
+            .body(Full::new(body))
+            .unwrap_or_else(|_| plain(500, "Internal Server Error"))
+    }
+
+    /// `POST /cognito/`: the Cognito user pool's JSON API, passed through.
+    async fn cognito(&self, parts: &http::request::Parts, body: Bytes) -> hyper::Response<Full<Bytes>> {
+        let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !target.starts_with("AWSCognitoIdentityProviderService.") {
+            return plain(400, "not a Cognito call");
+        }
+        let sent = reqwest::Client::new()
+            .post(format!("{}/", self.cognito_endpoint))
+            .header("x-amz-target", target)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body)
+            .send()
+            .await;
+        let Ok(answer) = sent else { return plain(502, "Bad Gateway") };
+        let status = answer.status().as_u16();
+        let mut response =
+            hyper::Response::builder().status(status).header("content-type", "application/x-amz-json-1.1");
+        // Locally the "emailed" code of a forgotten password comes back in this header
+        // (moto's way; Cognito mails it): the dev console prints it, the browser tests read it.
+        if let Some(code) = answer.headers().get("x-moto-forgot-password-confirmation-code") {
+            eprintln!("forgot-password code (Cognito emails it in AWS): {}", code.to_str().unwrap_or(""));
+            response = response.header("x-moto-forgot-password-confirmation-code", code.clone());
+        }
+        let bytes = answer.bytes().await.unwrap_or_default();
+        response.body(Full::new(bytes)).unwrap_or_else(|_| plain(500, "Internal Server Error"))
+    }
 }
 
 fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
@@ -185,8 +285,8 @@ fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
 }
 
 impl Gateway {
-    pub fn new(routes: Vec<TemplateRoute>, verifier: Verifier, app: &'static App) -> Self {
-        Self { routes, verifier, app }
+    pub fn new(routes: Vec<TemplateRoute>, verifier: Verifier, app: &'static App, web: Option<Web>) -> Self {
+        Self { routes, verifier, app, web }
     }
 
     pub fn routes(&self) -> &[TemplateRoute] {
@@ -213,7 +313,15 @@ impl Gateway {
             .max_by_key(|(score, _, _)| *score)
             .map(|(_, r, p)| (r, p))
         else {
-            return plain(404, "Not Found");
+            return match &self.web {
+                Some(web) if method == "POST" && path == "/cognito/" => web.cognito(&parts, body).await,
+                Some(web)
+                    if (method == "GET" || method == "HEAD") && !API_PREFIXES.iter().any(|p| path.starts_with(p)) =>
+                {
+                    web.serve(&parts).await
+                }
+                _ => plain(404, "Not Found"),
+            };
         };
 
         let claims = if route.authorized {
@@ -388,6 +496,30 @@ mod tests {
         assert_eq!(out["cognito:groups"], "[tenant-admin portal-member]");
         assert_eq!(out["exp"], "12");
         assert_eq!(out["sub"], "x");
+    }
+
+    #[test]
+    fn the_web_app_serves_its_files_and_index_html_for_its_own_paths_only() {
+        let dist = std::env::temp_dir().join(format!("portico-web-{}", ulid::Ulid::new()));
+        std::fs::create_dir_all(dist.join("assets")).unwrap();
+        std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
+        std::fs::write(dist.join("assets/app-1.js"), "x").unwrap();
+        let web = Web { dist: dist.clone(), config: "{}".into(), cognito_endpoint: String::new(), csp: String::new() };
+        let (file, kind) = web.file("/assets/app-1.js").unwrap();
+        assert_eq!((file, kind), (dist.join("assets/app-1.js"), "text/javascript; charset=utf-8"));
+        // The app's paths (deep links in emails, QR labels) are the page.
+        for path in ["/", "/jobs", "/jobs/job_1", "/assets/ast_1/request", "/quotes/quo_1"] {
+            assert_eq!(web.file(path).unwrap().0, dist.join("index.html"), "{path}");
+        }
+        // A missing file is no page; nothing outside dist is read.
+        assert!(web.file("/assets/missing.js").is_none());
+        assert!(web.file("/../Cargo.toml").is_none());
+        assert!(web.file("/assets/../../Cargo.toml").is_none());
+        std::fs::remove_dir_all(dist).unwrap();
+        // The API's paths never reach the web app.
+        for path in ["/portal/nope", "/admin/x", "/platform/y", "/mail/z"] {
+            assert!(API_PREFIXES.iter().any(|p| path.starts_with(p)), "{path}");
+        }
     }
 
     #[test]

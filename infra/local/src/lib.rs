@@ -57,6 +57,23 @@ pub async fn start_api(
         gateway::Verifier::fetch(&aws.endpoint, &prov.user_pool_id, &prov.issuer(), &prov.user_pool_client_id)
             .await
             .context("loading the pool's JWKS")?;
-    let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app)).await?;
+    let web = gateway::Web {
+        dist: workspace_root().join("web/dist"),
+        config: serde_json::json!({
+            "cognito_url": "/cognito/",
+            "client_id": prov.user_pool_client_id,
+            "region": stack::REGION,
+        })
+        .to_string(),
+        cognito_endpoint: aws.endpoint.clone(),
+        // As the CloudFront response headers policy sets it, with the local endpoint
+        // (uploads and downloads are presigned S3 URLs) in place of S3.
+        csp: format!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https: {e}; \
+             connect-src 'self' {e}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+            e = aws.endpoint
+        ),
+    };
+    let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app, Some(web))).await?;
     Ok((bound, app))
 }

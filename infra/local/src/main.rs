@@ -7,6 +7,9 @@
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
 //! - `portico-local env`: `export` lines pointing a Lambda binary at the local stack.
 //! - `portico-local fuzz`: schemathesis against a fresh local stack (see `fuzz.rs`).
+//! - `portico-local web-test [args]`: the browser journeys against a fresh dev stack on a
+//!   free port (`web/tests`, Playwright and Debian's Chromium); `web-bench`: the jobs
+//!   page's time to first render there (`web/bench/first-render.mjs`).
 //! - `portico-local reports-rebuild [--write] [tenant]`: recompute a tenant's KPI report
 //!   cells from its records and report the drift; `--write` stores the recomputation.
 //!   Against the running `make dev` stack, or — with `PORTICO_TABLE` set — wherever the
@@ -29,8 +32,17 @@ fn read_stack() -> anyhow::Result<Value> {
     Ok(serde_json::from_str(&text)?)
 }
 
-async fn dev() -> anyhow::Result<()> {
-    let api_port: u16 = std::env::var("PORTICO_API_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+/// The whole portal running locally: moto, provisioning, the API and the web app on
+/// `api_port`, the demo tenant, the report aggregator and the notifier. Dropping the
+/// [`Moto`] stops the endpoint.
+struct DevStack {
+    moto: Moto,
+    stack: Value,
+    seeded: seed::Seeded,
+    api_url: String,
+}
+
+async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
     let moto_port = match std::env::var("PORTICO_MOTO_PORT").ok().and_then(|p| p.parse().ok()) {
         Some(p) => p,
         None => free_port()?,
@@ -68,6 +80,17 @@ async fn dev() -> anyhow::Result<()> {
         "site_member": seeded.site_member,
         "division_member": seeded.division_member,
     });
+    Ok(DevStack { moto, stack, seeded, api_url })
+}
+
+async fn dev() -> anyhow::Result<()> {
+    let api_port: u16 = std::env::var("PORTICO_API_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    if !workspace_root().join("web/dist/index.html").is_file() {
+        eprintln!(
+            "note: web/dist is missing, so http://127.0.0.1:{api_port}/ has no portal pages: `make web` builds them"
+        );
+    }
+    let DevStack { moto, stack, seeded, api_url } = start_dev(api_port).await?;
     std::fs::create_dir_all(stack_file().parent().context("stack dir")?)?;
     std::fs::write(stack_file(), serde_json::to_string_pretty(&stack)?)?;
 
@@ -75,6 +98,8 @@ async fn dev() -> anyhow::Result<()> {
     println!(
         r#"
 Portico is running on {api_url}  (Ctrl-C stops it and the local AWS endpoint)
+
+The member portal:    open {api_url}/ in a browser and sign in as a demo member below
 
 Sign-ins (password for all: {p})
   platform operator   {op}
@@ -106,6 +131,39 @@ Stack details:        .local/stack.json
     eprintln!("stopping…");
     let _ = std::fs::remove_file(stack_file());
     drop(moto);
+    Ok(())
+}
+
+/// Runs `command` in `web/` against a fresh `make dev` stack on a free port (its URL in
+/// `PORTICO_WEB_URL`, its details in the file `PORTICO_STACK` names): the browser
+/// journeys (`web-test`) and the first-render figures (`web-bench`). The command's exit
+/// status is this one's.
+async fn web_run(what: &str, command: &[&str]) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let port = free_port()?;
+    let DevStack { moto, stack, api_url, .. } = start_dev(port).await?;
+    let file = workspace_root().join("target/web-stack.json");
+    std::fs::create_dir_all(file.parent().context("target dir")?)?;
+    std::fs::write(&file, serde_json::to_string_pretty(&stack)?)?;
+    let ready = started.elapsed();
+    let (program, args) = command.split_first().context("no command")?;
+    let status = tokio::process::Command::new(program)
+        .args(args)
+        .current_dir(workspace_root().join("web"))
+        .env("PORTICO_WEB_URL", &api_url)
+        .env("PORTICO_STACK", &file)
+        .status()
+        .await
+        .with_context(|| format!("running {program} (make web-deps installs the web tools)"))?;
+    println!(
+        "web: stack ready in {:.1} s, {what} in {:.1} s",
+        ready.as_secs_f64(),
+        (started.elapsed() - ready).as_secs_f64()
+    );
+    drop(moto);
+    if !status.success() {
+        bail!("{what} failed (report above)");
+    }
     Ok(())
 }
 
@@ -352,8 +410,13 @@ fn main() -> anyhow::Result<()> {
             ["init-instructions", binary] => init_instructions(binary).await,
             ["fuzz"] => fuzz().await,
             ["reports-rebuild", rest @ ..] => reports_rebuild(rest).await,
+            ["web-test", rest @ ..] => {
+                let command = [&["npx", "--no-install", "playwright", "test"], rest].concat();
+                web_run("the browser journeys (screenshots in target/web-screenshots/)", &command).await
+            }
+            ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"]).await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | reports-rebuild [--write] [tenant] | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })
