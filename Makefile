@@ -1,6 +1,8 @@
 # Portico — the two commands are `make dev` and `make test`; everything else is here too.
 # Whatever a fresh machine lacks (moto, cfn-lint, the SAM translator, schemathesis,
-# cargo-lambda, SAM CLI) is installed into project-local virtualenvs at pinned versions.
+# cargo-lambda, SAM CLI) is installed into project-local virtualenvs at pinned versions;
+# the web app's packages into web/node_modules (pinned by web/package-lock.json); the
+# browser for its tests from Debian's packages (chromium, chromium-driver).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -18,17 +20,19 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token reports-rebuild openapi templates venv tools clean
+.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token reports-rebuild openapi templates venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
 	@echo "make test     fmt, clippy -D warnings, unit + integration tests, fuzzing, template lint"
 	@echo "make lint     fmt check, clippy, template lint and stack sizes"
 	@echo "make fuzz     schemathesis against a fresh local stack (part of make test)"
+	@echo "make web      build the member portal (web/dist), served at / by make dev"
+	@echo "make web-test the browser journeys in Debian's Chromium (part of make test)"
 	@echo "make build    cargo lambda build --release --arm64"
 	@echo "make package  zip the Lambda artifact (target/lambda/portico.zip)"
-	@echo "make deploy   sam build + sam deploy (needs AWS credentials)"
-	@echo "make bench    init time, package sizes (prints figures)"
+	@echo "make deploy   sam build + sam deploy, then publish the web app (needs AWS credentials)"
+	@echo "make bench    init time, package sizes, web app size and first render (prints figures)"
 	@echo "make mail     emails sent by the local stack"
 	@echo "make token EMAIL=…  an ID token for a local sign-in"
 	@echo "make env      export lines pointing cargo lambda at the running local stack"
@@ -62,12 +66,37 @@ $(TOOLS)/sam/.installed:
 
 tools: $(TOOLS)/cargo-lambda/.installed $(TOOLS)/sam/.installed
 
+# --- the member portal (web/) -----------------------------------------------------------
+
+WEB_DEPS := web/node_modules/.installed
+
+$(WEB_DEPS): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "the web app needs Node.js 20+ and npm" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web-deps: $(WEB_DEPS)
+
+web: $(WEB_DEPS)
+	cd web && npm run --silent build
+
+# The browser the journeys drive: Debian's Chromium, never one Playwright downloads.
+SUDO := $(shell test "$$(id -u)" = 0 || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; }
+	@chromium --version
+
+# The browser journeys against a fresh `make dev` stack on a free port (docs/web.md).
+web-test: venv web chromium
+	cargo run --quiet --locked -p portico-local -- web-test
+
 # --- the two commands -----------------------------------------------------------------
 
-dev: venv
+dev: venv web
 	cargo run --quiet -p portico-local -- dev
 
-test: venv fmt-check clippy unit integration fuzz cfn-lint stack-size
+test: venv fmt-check clippy unit integration web-test fuzz cfn-lint stack-size
 
 # --- pieces ---------------------------------------------------------------------------
 
@@ -132,13 +161,14 @@ package: build
 	cd target/lambda/portico && rm -f ../portico.zip && $(PYTHON) -c "import zipfile; z = zipfile.ZipFile('../portico.zip', 'w', zipfile.ZIP_DEFLATED, compresslevel=9); z.write('bootstrap'); z.close()"
 	@ls -l target/lambda/portico.zip
 
-deploy: $(TOOLS)/sam/.installed $(TOOLS)/cargo-lambda/.installed
+deploy: $(TOOLS)/sam/.installed $(TOOLS)/cargo-lambda/.installed web
 	PATH="$(CURDIR)/$(TOOLS)/cargo-lambda/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam build --template infra/template.yaml --beta-features
 	SAM_CLI_TELEMETRY=0 $(TOOLS)/sam/bin/sam deploy --stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM --resolve-s3 --guided
+	$(TOOLS)/sam/bin/python infra/publish_web.py $(STACK_NAME)
 
 bench:
 	./infra/bench/run.sh
 
 clean:
 	cargo clean
-	rm -rf $(VENV) $(TOOLS) .local
+	rm -rf $(VENV) $(TOOLS) .local web/node_modules web/dist

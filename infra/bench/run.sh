@@ -63,3 +63,7 @@ if command -v valgrind >/dev/null; then
 else
   echo "   valgrind is not installed (Debian: apt-get install valgrind): skipped"
 fi
+
+echo "== the member portal (web/): built size, and the jobs page's first render on the local stack"
+make -s web chromium >/dev/null
+./target/debug/portico-local web-bench 2>&1 | grep -E '^   |^web:'

@@ -1,0 +1,65 @@
+// make bench: the built app's size (JS + CSS, gzipped) and the jobs page's time to first
+// render on the local stack (`portico-local web-bench` starts it): a signed-in member
+// opens /jobs in a fresh browser context (nothing cached), and the time from navigation
+// start until the first job row is in the page is read from the page's own clock.
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+
+const RUNS = Number(process.env.RUNS ?? 15);
+const dist = new URL('../dist/assets/', import.meta.url);
+let raw = { js: 0, css: 0 };
+let gz = { js: 0, css: 0 };
+for (const name of readdirSync(dist)) {
+  const kind = name.endsWith('.js') ? 'js' : name.endsWith('.css') ? 'css' : null;
+  if (!kind) continue;
+  const bytes = readFileSync(new URL(name, dist));
+  raw[kind] += bytes.length;
+  gz[kind] += gzipSync(bytes, { level: 9 }).length;
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+console.log(`   app: JS ${kb(raw.js)} (${kb(gz.js)} gzipped) + CSS ${kb(raw.css)} (${kb(gz.css)} gzipped) = ${kb(gz.js + gz.css)} gzipped`);
+
+const stack = JSON.parse(readFileSync(process.env.PORTICO_STACK, 'utf8'));
+const base = process.env.PORTICO_WEB_URL;
+const auth = await fetch(`${base}/cognito/`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+  body: JSON.stringify({
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: stack.user_pool_client_id,
+    AuthParameters: { USERNAME: stack.demo.username, PASSWORD: stack.demo.password },
+  }),
+}).then((r) => r.json());
+const result = auth.AuthenticationResult;
+const exp = JSON.parse(Buffer.from(result.IdToken.split('.')[1], 'base64url').toString()).exp * 1000;
+const session = JSON.stringify({ id: result.IdToken, access: result.AccessToken, refresh: result.RefreshToken, expires: exp });
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  chromiumSandbox: false,
+  args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const times = [];
+for (let i = 0; i <= RUNS; i++) {
+  const context = await browser.newContext();
+  await context.addInitScript((s) => {
+    sessionStorage.setItem('portico.session', s);
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('main tbody tr')) {
+        window.__firstRows = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, session);
+  const page = await context.newPage();
+  await page.goto(`${base}/jobs`);
+  await page.waitForSelector('main tbody tr');
+  const ms = await page.evaluate(() => window.__firstRows);
+  if (i > 0) times.push(ms); // the first run warms the stack, not the browser
+  await context.close();
+}
+await browser.close();
+times.sort((a, b) => a - b);
+const at = (q) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
+console.log(`   jobs page, navigation to first job row: median ${at(0.5).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms (${RUNS} cold loads, headless Chromium, local stack)`);

@@ -1,0 +1,238 @@
+// The member portal: boots, signs in, draws the shell (branding, the sections the member
+// may open) and routes `location.pathname` to a page. Paths are the ones Portico's
+// emails link to (`/jobs/{id}`, `/quotes/{id}`, `/assets/{id}/request`, …).
+
+import { html, render, nothing, type TemplateResult } from 'lit-html';
+import './style.css';
+import * as auth from './auth';
+import { get, Problem, type Page } from './api';
+import { SECTIONS, opens, problemView, type Ctx, type Me, type Section, type Site } from './app';
+import { setLocale, t } from './i18n';
+import { signInPage } from './pages/signin';
+import { sitesPage } from './pages/sites';
+import { jobPage, jobsPage } from './pages/jobs';
+import { requestFormPage, requestPage, requestsPage } from './pages/requests';
+import { quotePage, quotesPage } from './pages/quotes';
+import { invoicesPage } from './pages/invoices';
+import { assetPage, assetsPage } from './pages/assets';
+import { documentsPage } from './pages/documents';
+import { messagesPage } from './pages/messages';
+import { reportPage, reportsPage } from './pages/reports';
+import { profilePage } from './pages/profile';
+
+type PageFn = (ctx: Ctx) => void | Promise<void>;
+
+interface Route {
+  pattern: RegExp;
+  section: string | null;
+  page: PageFn;
+}
+
+const routes: Route[] = [
+  { pattern: /^\/sites$/, section: '/sites', page: sitesPage },
+  { pattern: /^\/jobs$/, section: '/jobs', page: jobsPage },
+  { pattern: /^\/jobs\/(?<id>[^/]+)$/, section: '/jobs', page: jobPage },
+  { pattern: /^\/work-requests$/, section: '/work-requests', page: requestsPage },
+  { pattern: /^\/work-requests\/new$/, section: '/work-requests', page: requestFormPage },
+  { pattern: /^\/work-requests\/(?<id>[^/]+)$/, section: '/work-requests', page: requestPage },
+  { pattern: /^\/quotes$/, section: '/quotes', page: quotesPage },
+  { pattern: /^\/quotes\/(?<id>[^/]+)$/, section: '/quotes', page: quotePage },
+  { pattern: /^\/invoices(?:\/(?<id>[^/]+))?$/, section: '/invoices', page: invoicesPage },
+  { pattern: /^\/assets$/, section: '/assets', page: assetsPage },
+  { pattern: /^\/assets\/(?<id>[^/]+)$/, section: '/assets', page: assetPage },
+  // The QR label's link: the work-request form, prefilled with the asset.
+  { pattern: /^\/assets\/(?<asset>[^/]+)\/request$/, section: '/work-requests', page: requestFormPage },
+  { pattern: /^\/documents$/, section: '/documents', page: documentsPage },
+  { pattern: /^\/messages(?:\/(?<id>[^/]+))?$/, section: '/messages', page: messagesPage },
+  { pattern: /^\/reports$/, section: '/reports', page: reportsPage },
+  { pattern: /^\/reports\/(?<report>[^/]+)$/, section: '/reports', page: reportPage },
+  { pattern: /^\/profile$/, section: null, page: profilePage },
+];
+
+const root = document.getElementById('app') as HTMLElement;
+// lit-html renders beside what is there: the static "Loading…" goes first.
+root.replaceChildren();
+let me: Me | null = null;
+let sitesCache: Promise<Site[]> | null = null;
+let generation = 0;
+let notice: string | null = null;
+
+function brand(m: Me | null): void {
+  const b = m?.branding;
+  const style = document.documentElement.style;
+  if (b?.primary_color) style.setProperty('--brand', b.primary_color);
+  else style.removeProperty('--brand');
+  document.title = b?.display_name ?? t('signin.title');
+}
+
+function firstOpen(m: Me): string {
+  return SECTIONS.find((s) => opens(m, s))?.path ?? '/profile';
+}
+
+function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  void route();
+}
+
+async function loadMe(): Promise<Me> {
+  me = await get<Me>('/portal/me');
+  setLocale(me.locale);
+  brand(me);
+  const skip = document.querySelector('.skip');
+  if (skip) skip.textContent = t('app.skip');
+  return me;
+}
+
+function allSites(): Promise<Site[]> {
+  sitesCache ??= (async () => {
+    const out: Site[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page<Site> = await get<Page<Site>>('/portal/sites', { limit: 200, cursor });
+      out.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    return out;
+  })().catch((e: unknown) => {
+    sitesCache = null;
+    throw e;
+  });
+  return sitesCache;
+}
+
+function shell(m: Me, current: Section | null, content: TemplateResult): TemplateResult {
+  const logo = m.branding.logo_url;
+  return html`<header class="top">
+      <div class="brand">
+        ${logo ? html`<img src=${logo} alt="" class="logo" />` : nothing}
+        <span class="portal-name">${m.branding.display_name}</span>
+      </div>
+      <div class="who">
+        <a href="/profile" data-link aria-current=${current === null && location.pathname === '/profile' ? 'page' : 'false'}
+          >${m.first_name} ${m.last_name}</a
+        >
+        <button type="button" class="link" @click=${() => void auth.signOut()}>${t('app.signout')}</button>
+      </div>
+    </header>
+    <nav class="tabs" aria-label=${t('app.menu')}>
+      <ul>
+        ${SECTIONS.filter((s) => opens(m, s)).map(
+          (s) =>
+            html`<li>
+              <a href=${s.path} data-link aria-current=${current?.path === s.path ? 'page' : 'false'}
+                >${t(s.label)}${s.path === '/messages' && m.unread_messages > 0
+                  ? html` <span class="count" aria-label=${t('app.unread', { n: m.unread_messages })}
+                      >${m.unread_messages}</span
+                    >`
+                  : nothing}</a
+              >
+            </li>`,
+        )}
+      </ul>
+    </nav>
+    <main id="main" tabindex="-1">${content}</main>`;
+}
+
+async function route(): Promise<void> {
+  const mine = ++generation;
+  if (!auth.signedIn()) {
+    me = null;
+    sitesCache = null;
+    brand(null);
+    const message = notice;
+    notice = null;
+    const next = location.pathname === '/signin' ? '/' : location.pathname + location.search;
+    signInPage({
+      show: (view) => mine === generation && render(view, root),
+      notice: message,
+      done: () => navigate(next === '/' ? '/' : next, true),
+    });
+    return;
+  }
+  let member: Me;
+  try {
+    // Every page names sites: ask for them while asking who the member is.
+    member = me ?? (await Promise.all([loadMe(), allSites().catch(() => [])]))[0];
+  } catch (e) {
+    if (mine !== generation) return;
+    // A disabled member's token still verifies until it expires; the API says why.
+    if (e instanceof Problem && (e.status === 401 || e.status === 403)) {
+      notice = e.status === 403 ? t('signin.disabled') : t('signin.expired');
+      await auth.signOut();
+      return;
+    }
+    render(html`<main id="main">${problemView(e)}<button @click=${() => void route()}>${t('app.retry')}</button></main>`, root);
+    return;
+  }
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/' || path === '/signin') {
+    navigate(firstOpen(member), true);
+    return;
+  }
+  const found = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);
+  const section = found?.r.section ? (SECTIONS.find((s) => s.path === found.r.section) ?? null) : null;
+  const draw = (view: TemplateResult) => {
+    if (mine === generation) render(shell(member, section, view), root);
+  };
+  if (!found) {
+    draw(html`<h1 tabindex="-1">${t('app.notfound')}</h1>`);
+    return;
+  }
+  // Typing the address of a section one may not open shows this, and asks the API nothing.
+  if (section && !opens(member, section)) {
+    draw(html`<h1 tabindex="-1">${t('app.unavailable')}</h1>`);
+    focusHeading();
+    return;
+  }
+  const ctx: Ctx = {
+    params: (found.m?.groups ?? {}) as Record<string, string>,
+    query: new URLSearchParams(location.search),
+    me: member,
+    sites: allSites,
+    show: draw,
+    go: (p) => navigate(p),
+    titled: (title) => {
+      document.title = `${title} · ${member.branding.display_name}`;
+      focusHeading();
+    },
+    refreshMe: async (path) => {
+      await loadMe();
+      if (mine !== generation) return;
+      if (path) navigate(path, true);
+      else void route();
+    },
+  };
+  draw(html`<p role="status" class="loading">${t('app.loading')}</p>`);
+  try {
+    await found.r.page(ctx);
+  } catch (e) {
+    if (e instanceof Problem && e.status === 401) return;
+    draw(problemView(e));
+  }
+}
+
+function focusHeading(): void {
+  requestAnimationFrame(() => (document.querySelector('main h1') as HTMLElement | null)?.focus());
+}
+
+// Links inside the app change the page without reloading it.
+document.addEventListener('click', (event) => {
+  const a = (event.target as Element).closest('a[data-link]') as HTMLAnchorElement | null;
+  if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  event.preventDefault();
+  navigate(a.getAttribute('href') ?? '/');
+});
+window.addEventListener('popstate', () => void route());
+
+auth.whenSignedOut((reason) => {
+  notice = notice ?? (reason === 'expired' ? t('signin.expired') : t('signin.signedout'));
+  me = null;
+  if (location.pathname !== '/signin' && reason === 'signed-out') history.replaceState(null, '', '/signin');
+  void route();
+});
+
+auth
+  .loadConfig()
+  .then(() => route())
+  .catch((e: unknown) => render(html`<main id="main">${problemView(e)}</main>`, root));

@@ -1,0 +1,116 @@
+// Equipment: soonest service due first; one asset with its upcoming services, history
+// and the QR label's link (the prefilled work-request form).
+
+import { html, nothing } from 'lit-html';
+import { get, withQuery, type Page } from '../api';
+import { Pager, badge, link, opens, problemView, SECTIONS, siteName, type Ctx } from '../app';
+import { date, t } from '../i18n';
+
+interface Asset {
+  id: string;
+  name: string;
+  site_id: string;
+  category: string | null;
+  serial_number: string | null;
+  location: string | null;
+  under_contract: boolean;
+  status: string;
+  upcoming_services: { name: string; due_at: string }[];
+  next_service_due: string | null;
+  request_link: string | null;
+  history?: { id: string; reference: string; status: string; category: string; reported_at: string | null; completed_at: string | null }[];
+}
+
+export async function assetsPage(ctx: Ctx): Promise<void> {
+  const sites = await ctx.sites();
+  const siteId = ctx.query.get('site_id') ?? '';
+  const within = ctx.query.get('due_within_days') ?? '';
+  const pager = new Pager();
+  let page: Page<Asset> | null = null;
+  let error: unknown = null;
+  const load = async () => {
+    try {
+      page = await get<Page<Asset>>('/portal/assets', { site_id: siteId, due_within_days: within, limit: 25, cursor: pager.current });
+    } catch (e) {
+      error = e;
+    }
+    draw();
+  };
+  const draw = () =>
+    ctx.show(html`<h1 tabindex="-1">${t('assets.title')}</h1>
+      <form class="filters" @submit=${(ev: SubmitEvent) => {
+        ev.preventDefault();
+        const f = new FormData(ev.target as HTMLFormElement);
+        ctx.go(withQuery('/assets', { site_id: String(f.get('site_id') ?? ''), due_within_days: String(f.get('due_within_days') ?? '') }));
+      }}>
+        <div class="field">
+          <label for="f-site">${t('jobs.site')}</label>
+          <select id="f-site" name="site_id">
+            <option value="">${t('app.all')}</option>
+            ${sites.map((s) => html`<option value=${s.id} ?selected=${s.id === siteId}>${s.name}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-due">${t('assets.due')}</label>
+          <select id="f-due" name="due_within_days">
+            <option value="">${t('app.all')}</option>
+            ${[30, 90, 365].map((n) => html`<option value=${n} ?selected=${String(n) === within}>${t('assets.days', { n })}</option>`)}
+          </select>
+        </div>
+        <div class="actions"><button type="submit">${t('app.filter')}</button></div>
+      </form>
+      ${error ? problemView(error) : nothing}
+      ${page === null
+        ? html`<p role="status">${t('app.loading')}</p>`
+        : page.items.length === 0
+          ? html`<p>${t('app.none')}</p>`
+          : html`<div class="scroll"><table>
+              <thead><tr><th scope="col">${t('assets.name')}</th><th scope="col">${t('jobs.status')}</th>
+                <th scope="col">${t('jobs.site')}</th><th scope="col">${t('assets.serial')}</th><th scope="col">${t('assets.next')}</th></tr></thead>
+              <tbody>
+                ${page.items.map(
+                  (a) => html`<tr><td>${link(`/assets/${a.id}`, a.name)}</td><td>${badge(a.status)}</td>
+                    <td>${siteName(sites, a.site_id)}</td><td>${a.serial_number ?? '—'}</td><td>${date(a.next_service_due)}</td></tr>`,
+                )}
+              </tbody>
+            </table></div>`}
+      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+  draw();
+  ctx.titled(t('assets.title'));
+  await load();
+}
+
+export async function assetPage(ctx: Ctx): Promise<void> {
+  const [a, sites] = await Promise.all([get<Asset>(`/portal/assets/${encodeURIComponent(ctx.params.id)}`), ctx.sites()]);
+  const canRequest = opens(ctx.me, SECTIONS.find((s) => s.path === '/work-requests') ?? SECTIONS[0]);
+  const canJobs = opens(ctx.me, SECTIONS[0]);
+  ctx.show(html`<p>${link('/assets', `← ${t('nav.assets')}`)}</p>
+    <h1 tabindex="-1">${a.name} ${badge(a.status)}</h1>
+    <dl class="facts">
+      <dt>${t('jobs.site')}</dt><dd>${siteName(sites, a.site_id)}</dd>
+      <dt>${t('assets.location')}</dt><dd>${a.location ?? '—'}</dd>
+      <dt>${t('assets.serial')}</dt><dd>${a.serial_number ?? '—'}</dd>
+      <dt>${t('jobs.category')}</dt><dd>${a.category ?? '—'}</dd>
+      <dt>${t('assets.contract')}</dt><dd>${a.under_contract ? '✓' : '—'}</dd>
+      ${a.request_link ? html`<dt>${t('assets.link')}</dt><dd><code>${a.request_link}</code></dd>` : nothing}
+    </dl>
+    ${canRequest ? html`<p>${link(`/assets/${a.id}/request`, html`<span class="button primary">${t('assets.request')}</span>`)}</p>` : nothing}
+    <h2>${t('assets.upcoming')}</h2>
+    ${a.upcoming_services.length
+      ? html`<ul>${a.upcoming_services.map((s) => html`<li>${s.name} — ${date(s.due_at)}</li>`)}</ul>`
+      : html`<p class="hint">${t('app.none')}</p>`}
+    <h2>${t('assets.history')}</h2>
+    ${a.history?.length
+      ? html`<div class="scroll"><table>
+          <thead><tr><th scope="col">${t('jobs.reference')}</th><th scope="col">${t('jobs.status')}</th>
+            <th scope="col">${t('jobs.category')}</th><th scope="col">${t('jobs.reported')}</th><th scope="col">${t('jobs.completed')}</th></tr></thead>
+          <tbody>
+            ${a.history.map(
+              (j) => html`<tr><td>${canJobs ? link(`/jobs/${j.id}`, j.reference) : j.reference}</td><td>${badge(j.status)}</td>
+                <td>${j.category}</td><td>${date(j.reported_at)}</td><td>${date(j.completed_at)}</td></tr>`,
+            )}
+          </tbody>
+        </table></div>`
+      : html`<p class="hint">${t('app.none')}</p>`}`);
+  ctx.titled(a.name);
+}

@@ -1,0 +1,235 @@
+// Jobs: filtered list with paging and CSV export; one job with its history, downloads
+// (once completed) and notes.
+
+import { html, nothing } from 'lit-html';
+import { download, get, openDownload, post, upload, withQuery, type Page } from '../api';
+import { Pager, badge, link, may, problemView, siteName, type Ctx, type Site } from '../app';
+import { date, dateTime, money, status, t } from '../i18n';
+
+export interface Attachment {
+  kind: string;
+  file_id: string;
+  name: string;
+  download: string;
+}
+
+export interface Job {
+  id: string;
+  reference: string;
+  site_id: string;
+  asset_id: string | null;
+  category: string;
+  work_order_type: string | null;
+  status: string;
+  description: string | null;
+  reported_at: string | null;
+  scheduled_at: string | null;
+  completed_at: string | null;
+  visit_count: number;
+  cost: number | null;
+  currency: string | null;
+  attachments: Attachment[];
+  work_request_id: string | null;
+  status_history?: { status: string; at: string }[];
+}
+
+interface Note {
+  id: string;
+  author_name: string;
+  text: string;
+  files: { file_id: string; name: string }[];
+  created_at: string;
+}
+
+export const JOB_STATUSES = ['unassigned', 'assigned', 'scheduled', 'in_progress', 'pending', 'completed', 'cancelled'];
+const CATEGORIES = ['service', 'repair', 'install', 'calibration', 'inspection', 'maintenance', 'emergency', 'other'];
+const FILTERS = ['status', 'site_id', 'category', 'from', 'to'] as const;
+
+export async function jobsPage(ctx: Ctx): Promise<void> {
+  const filter: Record<string, string> = {};
+  for (const k of FILTERS) {
+    const v = ctx.query.get(k);
+    if (v) filter[k] = v;
+  }
+  const pager = new Pager();
+  let page: Page<Job> | null = null;
+  let error: unknown = null;
+
+  let sites: Site[] = [];
+  const fetchPage = async () => {
+    try {
+      page = await get<Page<Job>>('/portal/jobs', { ...filter, limit: 25, cursor: pager.current });
+      error = null;
+    } catch (e) {
+      error = e;
+    }
+  };
+  const load = async () => {
+    await fetchPage();
+    draw();
+  };
+
+  const select = (name: string, label: string, options: [string, string][]) => html`<div class="field">
+    <label for="f-${name}">${label}</label>
+    <select id="f-${name}" name=${name}>
+      <option value="">${t('app.all')}</option>
+      ${options.map(([v, text]) => html`<option value=${v} ?selected=${filter[name] === v}>${text}</option>`)}
+    </select>
+  </div>`;
+
+  const draw = () =>
+    ctx.show(html`<h1 tabindex="-1">${t('jobs.title')}</h1>
+      <form
+        class="filters"
+        @submit=${(ev: SubmitEvent) => {
+          ev.preventDefault();
+          const data = new FormData(ev.target as HTMLFormElement);
+          const q: Record<string, string> = {};
+          for (const k of FILTERS) {
+            const v = String(data.get(k) ?? '');
+            if (v) q[k] = v;
+          }
+          ctx.go(withQuery('/jobs', q));
+        }}
+      >
+        ${select('status', t('jobs.status'), JOB_STATUSES.map((s) => [s, status(s)]))}
+        ${select('site_id', t('jobs.site'), sites.map((s) => [s.id, s.name]))}
+        ${select('category', t('jobs.category'), CATEGORIES.map((c) => [c, c]))}
+        <div class="field">
+          <label for="f-from">${t('jobs.from')}</label>
+          <input id="f-from" name="from" type="date" .value=${filter.from ?? ''} />
+        </div>
+        <div class="field">
+          <label for="f-to">${t('jobs.to')}</label>
+          <input id="f-to" name="to" type="date" .value=${filter.to ?? ''} />
+        </div>
+        <div class="actions">
+          <button type="submit">${t('app.filter')}</button>
+          <a href="/jobs" data-link class="button">${t('app.clear')}</a>
+          ${may(ctx.me, 'export_jobs')
+            ? html`<button type="button" @click=${() => download('/portal/jobs/export', filter, 'text/csv', 'jobs.csv').catch((e: unknown) => {
+                error = e;
+                draw();
+              })}>${t('jobs.export')}</button>`
+            : nothing}
+        </div>
+      </form>
+      ${error ? problemView(error) : nothing}
+      ${page === null
+        ? html`<p role="status">${t('app.loading')}</p>`
+        : page.items.length === 0
+          ? html`<p>${t('app.none')}</p>`
+          : html`<div class="scroll"><table>
+              <thead>
+                <tr>
+                  <th scope="col">${t('jobs.reference')}</th>
+                  <th scope="col">${t('jobs.status')}</th>
+                  <th scope="col">${t('jobs.site')}</th>
+                  <th scope="col">${t('jobs.category')}</th>
+                  <th scope="col">${t('jobs.reported')}</th>
+                  <th scope="col">${t('jobs.completed')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${page.items.map(
+                  (j) => html`<tr>
+                    <td>${link(`/jobs/${j.id}`, j.reference)}</td>
+                    <td>${badge(j.status)}</td>
+                    <td>${siteName(sites, j.site_id)}</td>
+                    <td>${j.category}</td>
+                    <td>${date(j.reported_at)}</td>
+                    <td>${date(j.completed_at)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table></div>`}
+      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+  // The first page and the sites (for the filter and the names) at once.
+  [sites] = await Promise.all([ctx.sites(), fetchPage()]);
+  draw();
+  ctx.titled(t('jobs.title'));
+}
+
+export async function jobPage(ctx: Ctx): Promise<void> {
+  const id = ctx.params.id;
+  const [job, sites] = await Promise.all([get<Job>(`/portal/jobs/${encodeURIComponent(id)}`), ctx.sites()]);
+  let notes: Note[] = [];
+  let error: unknown = null;
+  let busy = false;
+  const loadNotes = async () => {
+    notes = (await get<Page<Note>>(`/portal/jobs/${job.id}/notes`, { limit: 200 })).items;
+  };
+  await loadNotes().catch((e: unknown) => (error = e));
+  const fileLink = (fileId: string, name: string, path = `/portal/jobs/${job.id}/files/${fileId}`) =>
+    html`<button type="button" class="link" @click=${() => openDownload(path).catch((e: unknown) => ((error = e), draw()))}>${name}</button>`;
+
+  const draw = () =>
+    ctx.show(html`<p>${link('/jobs', `← ${t('nav.jobs')}`)}</p>
+      <h1 tabindex="-1">${job.reference} ${badge(job.status)}</h1>
+      <dl class="facts">
+        <dt>${t('jobs.site')}</dt><dd>${siteName(sites, job.site_id)}</dd>
+        <dt>${t('jobs.category')}</dt><dd>${job.category}</dd>
+        <dt>${t('jobs.reported')}</dt><dd>${dateTime(job.reported_at)}</dd>
+        <dt>${t('jobs.scheduled')}</dt><dd>${dateTime(job.scheduled_at)}</dd>
+        <dt>${t('jobs.completed')}</dt><dd>${dateTime(job.completed_at)}</dd>
+        <dt>${t('jobs.visits')}</dt><dd>${job.visit_count}</dd>
+        ${job.cost !== null ? html`<dt>${t('jobs.cost')}</dt><dd>${money(job.cost, job.currency)}</dd>` : nothing}
+        ${job.work_request_id
+          ? html`<dt>${t('jobs.request')}</dt><dd>${link(`/work-requests/${job.work_request_id}`, job.work_request_id)}</dd>`
+          : nothing}
+      </dl>
+      ${job.description ? html`<h2>${t('jobs.description')}</h2><p class="pre">${job.description}</p>` : nothing}
+      <h2>${t('jobs.history')}</h2>
+      <ol class="timeline">
+        ${(job.status_history ?? []).map((h) => html`<li>${badge(h.status)} <time datetime=${h.at}>${dateTime(h.at)}</time></li>`)}
+      </ol>
+      <h2>${t('jobs.files')}</h2>
+      ${job.attachments.length
+        ? html`<ul>${job.attachments.map((a) => html`<li>${fileLink(a.file_id, a.name, a.download)}</li>`)}</ul>`
+        : html`<p class="hint">${job.status === 'completed' ? t('app.none') : t('jobs.files.later')}</p>`}
+      <h2>${t('jobs.notes')}</h2>
+      ${error ? problemView(error) : nothing}
+      ${notes.length
+        ? html`<ul class="notes">
+            ${notes.map(
+              (n) => html`<li>
+                <p class="pre">${n.text}</p>
+                ${n.files.map((f) => html`<p>${fileLink(f.file_id, f.name)}</p>`)}
+                <p class="hint">${t('jobs.note.by', { who: n.author_name, when: dateTime(n.created_at) })}</p>
+              </li>`,
+            )}
+          </ul>`
+        : html`<p class="hint">${t('app.none')}</p>`}
+      ${may(ctx.me, 'add_job_notes')
+        ? html`<form
+            class="stack"
+            @submit=${async (ev: SubmitEvent) => {
+              ev.preventDefault();
+              const form = ev.target as HTMLFormElement;
+              busy = true;
+              error = null;
+              draw();
+              try {
+                const files = Array.from((form.photo as HTMLInputElement).files ?? []);
+                const file_ids = await Promise.all(files.map(upload));
+                await post(`/portal/jobs/${job.id}/notes`, { text: form.text.value, file_ids });
+                form.reset();
+                await loadNotes();
+              } catch (e) {
+                error = e;
+              }
+              busy = false;
+              draw();
+            }}
+          >
+            <h3>${t('jobs.note.add')}</h3>
+            <label for="note-text">${t('jobs.note.text')}</label>
+            <textarea id="note-text" name="text" required maxlength="4000" rows="3"></textarea>
+            <label for="note-photo">${t('jobs.note.photo')}</label>
+            <input id="note-photo" name="photo" type="file" accept="image/*,application/pdf" />
+            <button type="submit" class="primary" ?disabled=${busy}>${t('jobs.note.submit')}</button>
+          </form>`
+        : nothing}`);
+  draw();
+  ctx.titled(job.reference);
+}

@@ -1,0 +1,174 @@
+// Quotes: the list by status, and one quote with approve (signer, comment, PO number)
+// and reject (signer, reason).
+
+import { html, nothing } from 'lit-html';
+import { get, post, type Page } from '../api';
+import { Pager, badge, link, may, problemView, siteName, type Ctx } from '../app';
+import { date, dateTime, money, status, t } from '../i18n';
+
+interface Quote {
+  id: string;
+  reference: string;
+  site_id: string;
+  job_id: string | null;
+  title: string;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  valid_until: string | null;
+  status: string;
+  sent_at: string | null;
+  decision: {
+    outcome: string;
+    signed_by: string;
+    comment: string | null;
+    po_number: string | null;
+    reason: string | null;
+    decided_at: string;
+  } | null;
+  decidable: boolean;
+  approvable: boolean;
+}
+
+const STATUSES = ['sent', 'approved', 'rejected', 'expired', 'withdrawn'];
+
+export async function quotesPage(ctx: Ctx): Promise<void> {
+  const sites = await ctx.sites();
+  const wanted = ctx.query.get('status') ?? '';
+  const pager = new Pager();
+  let page: Page<Quote> | null = null;
+  let error: unknown = null;
+  const load = async () => {
+    try {
+      page = await get<Page<Quote>>('/portal/quotes', { status: wanted, limit: 25, cursor: pager.current });
+    } catch (e) {
+      error = e;
+    }
+    draw();
+  };
+  const draw = () =>
+    ctx.show(html`<h1 tabindex="-1">${t('quotes.title')}</h1>
+      <nav class="chips" aria-label=${t('quotes.title')}>
+        ${['', ...STATUSES].map(
+          (s) => html`<a href=${s ? `/quotes?status=${s}` : '/quotes'} data-link aria-current=${wanted === s ? 'page' : 'false'}
+            >${s ? status(s) : t('app.all')}</a>`,
+        )}
+      </nav>
+      ${error ? problemView(error) : nothing}
+      ${page === null
+        ? html`<p role="status">${t('app.loading')}</p>`
+        : page.items.length === 0
+          ? html`<p>${t('app.none')}</p>`
+          : html`<div class="scroll"><table>
+              <thead><tr>
+                <th scope="col">${t('jobs.reference')}</th><th scope="col">${t('quotes.title')}</th>
+                <th scope="col">${t('jobs.status')}</th><th scope="col">${t('jobs.site')}</th>
+                <th scope="col" class="num">${t('quotes.total')}</th><th scope="col">${t('quotes.valid')}</th>
+              </tr></thead>
+              <tbody>
+                ${page.items.map(
+                  (q) => html`<tr>
+                    <td>${link(`/quotes/${q.id}`, q.reference)}</td><td>${q.title}</td><td>${badge(q.status)}</td>
+                    <td>${siteName(sites, q.site_id)}</td><td class="num">${money(q.total, q.currency)}</td>
+                    <td>${date(q.valid_until)}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table></div>`}
+      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+  draw();
+  ctx.titled(t('quotes.title'));
+  await load();
+}
+
+export async function quotePage(ctx: Ctx): Promise<void> {
+  const sites = await ctx.sites();
+  let q = await get<Quote>(`/portal/quotes/${encodeURIComponent(ctx.params.id)}`);
+  let error: unknown = null;
+  let busy = false;
+  let mode: 'approve' | 'reject' | null = null;
+  const signer = `${ctx.me.first_name} ${ctx.me.last_name}`;
+  // One key per decision form: a retried click decides once.
+  let key = crypto.randomUUID();
+
+  const decide = async (action: 'approve' | 'reject', body: Record<string, string | null>) => {
+    busy = true;
+    error = null;
+    draw();
+    try {
+      q = await post<Quote>(`/portal/quotes/${q.id}/${action}`, body, key);
+      mode = null;
+      key = crypto.randomUUID();
+    } catch (e) {
+      error = e;
+    }
+    busy = false;
+    draw();
+  };
+
+  const draw = () =>
+    ctx.show(html`<p>${link('/quotes', `← ${t('nav.quotes')}`)}</p>
+      <h1 tabindex="-1">${q.reference} — ${q.title} ${badge(q.status)}</h1>
+      <dl class="facts">
+        <dt>${t('jobs.site')}</dt><dd>${siteName(sites, q.site_id)}</dd>
+        <dt>${t('quotes.subtotal')}</dt><dd>${money(q.subtotal, q.currency)}</dd>
+        <dt>${t('quotes.tax')}</dt><dd>${money(q.tax, q.currency)}</dd>
+        <dt>${t('quotes.total')}</dt><dd><strong>${money(q.total, q.currency)}</strong></dd>
+        <dt>${t('quotes.valid')}</dt><dd>${date(q.valid_until)}</dd>
+        ${q.job_id ? html`<dt>${t('requests.job')}</dt><dd>${link(`/jobs/${q.job_id}`, q.job_id)}</dd>` : nothing}
+      </dl>
+      ${q.decision
+        ? html`<p class="info" role="status">
+            ${q.decision.outcome === 'approved'
+              ? t('quotes.approved', { who: q.decision.signed_by, when: dateTime(q.decision.decided_at) })
+              : t('quotes.rejected', { who: q.decision.signed_by, when: dateTime(q.decision.decided_at), reason: q.decision.reason ?? '' })}
+            ${q.decision.po_number ? html`<br />PO: ${q.decision.po_number}` : nothing}
+            ${q.decision.comment ? html`<br />${q.decision.comment}` : nothing}
+          </p>`
+        : nothing}
+      ${error ? problemView(error) : nothing}
+      ${q.decidable && may(ctx.me, 'approve_quotes')
+        ? html`${q.approvable ? nothing : html`<p class="hint">${t('quotes.limit')}</p>`}
+            <div class="actions">
+              ${q.approvable
+                ? html`<button type="button" class="primary" aria-expanded=${mode === 'approve'} @click=${() => ((mode = 'approve'), draw())}>${t('quotes.approve')}</button>`
+                : nothing}
+              <button type="button" aria-expanded=${mode === 'reject'} @click=${() => ((mode = 'reject'), draw())}>${t('quotes.reject')}</button>
+            </div>
+            ${mode === 'approve'
+              ? html`<form class="stack" @submit=${(ev: SubmitEvent) => {
+                  ev.preventDefault();
+                  const f = ev.target as HTMLFormElement;
+                  void decide('approve', {
+                    signed_by: f.signer.value.trim(),
+                    comment: f.comment.value.trim() || null,
+                    po_number: f.po.value.trim() || null,
+                  });
+                }}>
+                  <label for="signer">${t('quotes.signer')}</label>
+                  <input id="signer" name="signer" required maxlength="200" .value=${signer} autocomplete="name" />
+                  <label for="comment">${t('quotes.comment')}</label>
+                  <textarea id="comment" name="comment" maxlength="4000" rows="3"></textarea>
+                  <label for="po">${t('quotes.po')}</label>
+                  <input id="po" name="po" maxlength="64" />
+                  <button type="submit" class="primary" ?disabled=${busy}>${t('quotes.approve')}</button>
+                </form>`
+              : nothing}
+            ${mode === 'reject'
+              ? html`<form class="stack" @submit=${(ev: SubmitEvent) => {
+                  ev.preventDefault();
+                  const f = ev.target as HTMLFormElement;
+                  void decide('reject', { signed_by: f.signer.value.trim(), reason: f.reason.value.trim() });
+                }}>
+                  <label for="signer">${t('quotes.signer')}</label>
+                  <input id="signer" name="signer" required maxlength="200" .value=${signer} autocomplete="name" />
+                  <label for="reason">${t('quotes.reason')}</label>
+                  <textarea id="reason" name="reason" required maxlength="2000" rows="3"></textarea>
+                  <button type="submit" ?disabled=${busy}>${t('quotes.reject')}</button>
+                </form>`
+              : nothing}`
+        : nothing}`);
+  draw();
+  ctx.titled(q.reference);
+}

@@ -1,0 +1,112 @@
+// KPI reports: the ones the member may run, each as a small bar chart with its table
+// beside (the table is what a screen reader reads; the chart is hidden from it).
+
+import { html, nothing, svg } from 'lit-html';
+import { download, get, withQuery, type Page } from '../api';
+import { link, may, problemView, siteName, type Ctx } from '../app';
+import { money, month, status, t } from '../i18n';
+
+interface ReportItem {
+  report: string;
+  name: string;
+  per: string;
+}
+
+interface Row {
+  month?: string;
+  site_id?: string;
+  asset_id?: string;
+  status?: string;
+  currency?: string;
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+}
+
+interface ReportView {
+  report: string;
+  name: string;
+  per: string;
+  from: string;
+  to: string;
+  rows: Row[];
+}
+
+export async function reportsPage(ctx: Ctx): Promise<void> {
+  const { items } = await get<{ items: ReportItem[] }>('/portal/reports');
+  ctx.show(html`<h1 tabindex="-1">${t('reports.title')}</h1>
+    ${items.length === 0
+      ? html`<p>${t('app.none')}</p>`
+      : html`<ul class="cards">${items.map((r) => html`<li class="card-item"><h2>${link(`/reports/${r.report}`, r.name)}</h2></li>`)}</ul>`}`);
+  ctx.titled(t('reports.title'));
+}
+
+export async function reportPage(ctx: Ctx): Promise<void> {
+  const report = ctx.params.report;
+  const query = { from: ctx.query.get('from') ?? '', to: ctx.query.get('to') ?? '', site_id: ctx.query.get('site_id') ?? '' };
+  const sites = await ctx.sites();
+  const view = await get<ReportView>(`/portal/reports/${encodeURIComponent(report)}`, query);
+  // Equipment by name where the member may see equipment; by id otherwise.
+  const names = new Map<string, string>();
+  if (view.per === 'asset' && may(ctx.me, 'view_assets') && ctx.me.features.includes('assets')) {
+    const assets = await get<Page<{ id: string; name: string }>>('/portal/assets', { limit: 200 }).catch(() => null);
+    for (const a of assets?.items ?? []) names.set(a.id, a.name);
+  }
+  let error: unknown = null;
+  const label = (r: Row) =>
+    [r.month && month(r.month), r.site_id && siteName(sites, r.site_id), r.asset_id && (names.get(r.asset_id) ?? r.asset_id), r.status && status(r.status)]
+      .filter(Boolean)
+      .join(' · ');
+  const share = view.rows.some((r) => r.denominator !== undefined);
+  const shown = (r: Row) =>
+    r.denominator !== undefined
+      ? r.value === null
+        ? '—'
+        : `${Math.round(r.value * 100)}% (${t('reports.share', { num: r.numerator ?? 0, den: r.denominator })})`
+      : r.currency
+        ? money(r.value, r.currency)
+        : String(r.value ?? '—');
+  const max = share ? 1 : Math.max(1, ...view.rows.map((r) => r.value ?? 0));
+  const barH = 18;
+  const chart = svg`${view.rows.map((r, i) => {
+    const w = Math.round(((r.value ?? 0) / max) * 180);
+    return svg`<g transform="translate(0 ${i * (barH + 6)})">
+      <text x="0" y="13" class="chart-label">${label(r).slice(0, 22)}</text>
+      <rect x="150" y="2" height=${barH - 4} width=${Math.max(w, r.value ? 2 : 0)} class="chart-bar"></rect>
+    </g>`;
+  })}`;
+  const draw = () =>
+    ctx.show(html`<p>${link('/reports', `← ${t('nav.reports')}`)}</p>
+      <h1 tabindex="-1">${view.name}</h1>
+      <form class="filters" @submit=${(ev: SubmitEvent) => {
+        ev.preventDefault();
+        const f = new FormData(ev.target as HTMLFormElement);
+        ctx.go(withQuery(`/reports/${report}`, { from: String(f.get('from') ?? ''), to: String(f.get('to') ?? ''), site_id: String(f.get('site_id') ?? '') }));
+      }}>
+        <div class="field"><label for="r-from">${t('reports.from')}</label><input id="r-from" name="from" type="month" .value=${view.from} /></div>
+        <div class="field"><label for="r-to">${t('reports.to')}</label><input id="r-to" name="to" type="month" .value=${view.to} /></div>
+        <div class="field"><label for="r-site">${t('reports.site')}</label>
+          <select id="r-site" name="site_id"><option value="">${t('app.all')}</option>
+            ${sites.map((s) => html`<option value=${s.id} ?selected=${s.id === query.site_id}>${s.name}</option>`)}</select></div>
+        <div class="actions">
+          <button type="submit">${t('app.filter')}</button>
+          <button type="button" @click=${() => download(`/portal/reports/${report}`, query, 'text/csv', `${report}.csv`).catch((e: unknown) => ((error = e), draw()))}>${t('reports.csv')}</button>
+        </div>
+      </form>
+      ${error ? problemView(error) : nothing}
+      ${view.rows.length === 0
+        ? html`<p>${t('app.none')}</p>`
+        : html`<div class="report">
+            <figure class="chart" aria-hidden="true">
+              <svg viewBox="0 0 340 ${view.rows.length * (barH + 6)}" width="100%" preserveAspectRatio="xMinYMin meet" focusable="false">${chart}</svg>
+            </figure>
+            <div class="scroll"><table>
+              <caption class="visually-hidden">${view.name}</caption>
+              <thead><tr><th scope="col">${view.per === 'month' ? t('reports.month') : view.per === 'site' ? t('reports.site') : t('reports.asset')}</th>
+                <th scope="col" class="num">${t('reports.value')}</th></tr></thead>
+              <tbody>${view.rows.map((r) => html`<tr><th scope="row">${label(r)}</th><td class="num">${shown(r)}</td></tr>`)}</tbody>
+            </table></div>
+          </div>`}`);
+  draw();
+  ctx.titled(view.name);
+}

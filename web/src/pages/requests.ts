@@ -1,0 +1,197 @@
+// Work requests: the pipeline (submitted → accepted with its job, or declined), the form
+// (site and work-order-type pickers from the allowed sets, a live 4000-character counter,
+// wished date, attachments), and the QR label's prefilled form for one asset.
+
+import { html, nothing } from 'lit-html';
+import { get, post, upload, type Page } from '../api';
+import { Pager, badge, link, problemView, siteName, type Ctx, type Site } from '../app';
+import { dateTime, status, t } from '../i18n';
+
+interface WorkRequest {
+  id: string;
+  site_id: string;
+  asset_id: string | null;
+  requested_by: string;
+  subject: string;
+  work_order_type: string | null;
+  notes: string | null;
+  requested_at: string | null;
+  files: { file_id: string; name: string }[];
+  status: string;
+  job: { id: string; reference: string; status: string } | null;
+  decline_reason: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+interface AssetForm {
+  asset: { id: string; name: string; serial_number: string | null; location: string | null };
+  site: { id: string; name: string };
+  work_order_types: string[];
+  request: { asset_id: string; site_id: string };
+}
+
+const MAX_NOTES = 4000;
+const STATUSES = ['submitted', 'accepted', 'declined'];
+
+export async function requestsPage(ctx: Ctx): Promise<void> {
+  const sites = await ctx.sites();
+  const pager = new Pager();
+  const wanted = ctx.query.get('status') ?? '';
+  let page: Page<WorkRequest> | null = null;
+  let error: unknown = null;
+  const load = async () => {
+    try {
+      page = await get<Page<WorkRequest>>('/portal/work-requests', { status: wanted, limit: 25, cursor: pager.current });
+    } catch (e) {
+      error = e;
+    }
+    draw();
+  };
+  const draw = () =>
+    ctx.show(html`<h1 tabindex="-1">${t('requests.title')}</h1>
+      ${ctx.query.get('sent') ? html`<p class="info" role="status">${t('requests.sent')}</p>` : nothing}
+      <p>${link('/work-requests/new', html`<span class="button primary">+ ${t('requests.new')}</span>`)}</p>
+      <nav class="chips" aria-label=${t('requests.pipeline')}>
+        ${['', ...STATUSES].map(
+          (s) => html`<a href=${s ? `/work-requests?status=${s}` : '/work-requests'} data-link
+            aria-current=${wanted === s ? 'page' : 'false'}>${s ? status(s) : t('app.all')}</a>`,
+        )}
+      </nav>
+      ${error ? problemView(error) : nothing}
+      ${page === null
+        ? html`<p role="status">${t('app.loading')}</p>`
+        : page.items.length === 0
+          ? html`<p>${t('app.none')}</p>`
+          : html`<ul class="cards">
+              ${page.items.map(
+                (r) => html`<li class="card-item">
+                  <h2>${link(`/work-requests/${r.id}`, r.subject)}</h2>
+                  <p>${badge(r.status)} ${siteName(sites, r.site_id)} · ${dateTime(r.created_at)} · ${r.requested_by}</p>
+                  ${r.job ? html`<p>${t('requests.job')}: ${link(`/jobs/${r.job.id}`, r.job.reference)} ${badge(r.job.status)}</p>` : nothing}
+                  ${r.status === 'declined' && r.decline_reason ? html`<p>${t('requests.declined', { reason: r.decline_reason })}</p>` : nothing}
+                </li>`,
+              )}
+            </ul>`}
+      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+  draw();
+  ctx.titled(t('requests.title'));
+  await load();
+}
+
+export async function requestPage(ctx: Ctx): Promise<void> {
+  const [r, sites] = await Promise.all([
+    get<WorkRequest>(`/portal/work-requests/${encodeURIComponent(ctx.params.id)}`),
+    ctx.sites(),
+  ]);
+  ctx.show(html`<p>${link('/work-requests', `← ${t('nav.requests')}`)}</p>
+    <h1 tabindex="-1">${r.subject}</h1>
+    <dl class="facts">
+      <dt>${t('requests.status')}</dt><dd>${badge(r.status)}</dd>
+      <dt>${t('requests.site')}</dt><dd>${siteName(sites, r.site_id)}</dd>
+      <dt>${t('requests.type')}</dt><dd>${r.work_order_type ?? '—'}</dd>
+      <dt>${t('requests.by')}</dt><dd>${r.requested_by}</dd>
+      <dt>${t('requests.created')}</dt><dd>${dateTime(r.created_at)}</dd>
+      <dt>${t('requests.wished')}</dt><dd>${dateTime(r.requested_at)}</dd>
+      ${r.job ? html`<dt>${t('requests.job')}</dt><dd>${link(`/jobs/${r.job.id}`, r.job.reference)} ${badge(r.job.status)}</dd>` : nothing}
+      ${r.decline_reason ? html`<dt>${status('declined')}</dt><dd>${r.decline_reason}</dd>` : nothing}
+    </dl>
+    ${r.notes ? html`<p class="pre">${r.notes}</p>` : nothing}
+    ${r.files.length ? html`<ul>${r.files.map((f) => html`<li>${f.name}</li>`)}</ul>` : nothing}`);
+  ctx.titled(r.subject);
+}
+
+/** `/work-requests/new`, or `/assets/{asset}/request` (the QR label) prefilled. */
+export async function requestFormPage(ctx: Ctx): Promise<void> {
+  const assetId = ctx.params.asset;
+  const [sites, assetForm] = await Promise.all([
+    ctx.sites(),
+    assetId ? get<AssetForm>(`/portal/assets/${encodeURIComponent(assetId)}/work-request`) : Promise.resolve(null),
+  ]);
+  let siteId = assetForm?.site.id ?? (sites.length === 1 ? sites[0].id : (ctx.query.get('site_id') ?? ''));
+  let count = 0;
+  let busy = false;
+  let error: unknown = null;
+  // One key per filled-in form: sending it again (a retry, a double click) creates one request.
+  const key = crypto.randomUUID();
+  const types = (): { code: string; name: string }[] => {
+    const site: Site | undefined = sites.find((s) => s.id === siteId);
+    const named = site?.work_order_types ?? [];
+    if (!assetForm) return named;
+    return assetForm.work_order_types.map((code) => named.find((n) => n.code === code) ?? { code, name: code });
+  };
+
+  const draw = () => {
+    const choices = types();
+    ctx.show(html`<p>${link('/work-requests', `← ${t('nav.requests')}`)}</p>
+      <h1 tabindex="-1">${t('requests.new')}</h1>
+      ${error ? problemView(error) : nothing}
+      <form
+        class="stack"
+        @submit=${async (ev: SubmitEvent) => {
+          ev.preventDefault();
+          const form = ev.target as HTMLFormElement;
+          busy = true;
+          error = null;
+          draw();
+          try {
+            const files = Array.from((form.files as unknown as HTMLInputElement).files ?? []);
+            const file_ids = await Promise.all(files.map(upload));
+            const wished = (form.wished as HTMLInputElement).value;
+            const body: Record<string, unknown> = {
+              subject: (form.subject as HTMLInputElement).value.trim(),
+              site_id: siteId || null,
+              notes: (form.notes as HTMLTextAreaElement).value.trim() || null,
+              requested_at: wished ? new Date(`${wished}T09:00:00`).toISOString().replace(/\.\d{3}Z$/, 'Z') : null,
+              file_ids,
+            };
+            if (assetForm) body.asset_id = assetForm.request.asset_id;
+            const type = (form.type as HTMLSelectElement | undefined)?.value;
+            if (type) body.work_order_type = type;
+            const created = await post<{ id: string }>('/portal/work-requests', body, key);
+            ctx.go(`/work-requests/${created.id}`);
+            return;
+          } catch (e) {
+            error = e;
+          }
+          busy = false;
+          draw();
+        }}
+      >
+        ${assetForm
+          ? html`<p class="info">${t('requests.asset')}: <strong>${assetForm.asset.name}</strong>
+              ${assetForm.asset.serial_number ? html`(${assetForm.asset.serial_number})` : nothing} —
+              ${assetForm.site.name}</p>`
+          : html`<label for="site">${t('requests.site')}</label>
+              <select id="site" name="site" required @change=${(ev: Event) => {
+                siteId = (ev.target as HTMLSelectElement).value;
+                draw();
+              }}>
+                <option value="" ?selected=${!siteId}>—</option>
+                ${sites.map((s) => html`<option value=${s.id} ?selected=${s.id === siteId}>${s.name}</option>`)}
+              </select>`}
+        <label for="type">${t('requests.type')}</label>
+        ${choices.length
+          ? html`<select id="type" name="type" required>
+              ${choices.map((c) => html`<option value=${c.code}>${c.name}</option>`)}
+            </select>`
+          : html`<p id="type" class="hint">${siteId ? t('requests.type.none') : '—'}</p>`}
+        <label for="subject">${t('requests.subject')}</label>
+        <input id="subject" name="subject" required maxlength="200" />
+        <label for="notes">${t('requests.notes')}</label>
+        <textarea id="notes" name="notes" rows="6" maxlength=${MAX_NOTES} aria-describedby="notes-count"
+          @input=${(ev: Event) => {
+            count = (ev.target as HTMLTextAreaElement).value.length;
+            draw();
+          }}></textarea>
+        <p id="notes-count" class="hint counter" aria-live="polite">${t('requests.counter', { n: count, max: MAX_NOTES })}</p>
+        <label for="wished">${t('requests.wished')}</label>
+        <input id="wished" name="wished" type="date" />
+        <label for="files">${t('requests.files')}</label>
+        <input id="files" name="files" type="file" multiple accept="image/*,application/pdf" />
+        <button type="submit" class="primary" ?disabled=${busy}>${t('requests.submit')}</button>
+      </form>`);
+  };
+  draw();
+  ctx.titled(t('requests.new'));
+}

@@ -1,0 +1,77 @@
+// The local stack the journeys run against, and what a test does besides clicking:
+// admin calls through the API, the invitation mail from the local SES, screenshots.
+
+import { readFileSync, mkdirSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+
+interface Login {
+  username: string;
+  password: string;
+}
+
+export interface Stack {
+  api_url: string;
+  aws_endpoint_url: string;
+  user_pool_client_id: string;
+  admin: Login;
+  demo: Login;
+  site_member: Login;
+}
+
+export const stack: Stack = JSON.parse(readFileSync(process.env.PORTICO_STACK ?? '../.local/stack.json', 'utf8')) as Stack;
+
+const SHOTS = '../target/web-screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function cognito(action: string, body: unknown): Promise<Record<string, any>> {
+  const res = await fetch(`${stack.api_url}/cognito/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${action}` },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, any>;
+  if (!res.ok) throw new Error(`${action}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+export async function tokenOf(login: Login): Promise<string> {
+  const out = await cognito('InitiateAuth', {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: stack.user_pool_client_id,
+    AuthParameters: { USERNAME: login.username, PASSWORD: login.password },
+  });
+  return out.AuthenticationResult.IdToken as string;
+}
+
+export async function api(token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${stack.api_url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The temporary password in the latest invitation mailed to `email`. */
+export async function temporaryPassword(email: string): Promise<string> {
+  const data = (await (await fetch(`${stack.aws_endpoint_url}/moto-api/data.json`)).json()) as any;
+  const mails = (data.ses?.Message ?? []) as { body: string; destinations: { ToAddresses?: string[] } }[];
+  const mail = mails.filter((m) => m.destinations.ToAddresses?.includes(email)).pop();
+  const code = mail && /<code>([^<]+)<\/code>/.exec(mail.body)?.[1];
+  if (!code) throw new Error(`no invitation to ${email}`);
+  return code.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'");
+}
+
+export async function signIn(page: Page, login: Login, landing = '/'): Promise<void> {
+  await page.goto(landing);
+  await page.getByLabel(/Email address or phone number|E-mailadres of telefoonnummer/).fill(login.username);
+  await page.getByLabel(/^(Password|Wachtwoord)$/).fill(login.password);
+  await page.getByRole('button', { name: /^(Sign in|Inloggen)$/ }).click();
+  await expect(page.getByRole('navigation', { name: /Portal sections|Onderdelen van het portaal/ })).toBeVisible();
+}
