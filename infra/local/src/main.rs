@@ -393,8 +393,11 @@ fn main() -> anyhow::Result<()> {
     // Metrics lines are for CloudWatch; locally they are noise. Set before any thread starts.
     std::env::set_var("PORTICO_METRICS_OFF", "1");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().is_some_and(|a| a == "fuzz") && std::env::var_os("RUST_LOG").is_none() {
-        // The fuzzer's report is what matters; the handlers' request lines would bury it.
+    if args.first().is_some_and(|a| ["fuzz", "web-test", "web-bench"].contains(&a.as_str()))
+        && std::env::var_os("RUST_LOG").is_none()
+    {
+        // The fuzzer's and the browser's reports are what matter; the handlers' request
+        // lines would bury them.
         std::env::set_var("RUST_LOG", "error");
     }
     portico::observability::init_tracing();

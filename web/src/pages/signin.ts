@@ -138,6 +138,7 @@ export function signInPage(ctx: SignInCtx): void {
                     const form = ev.target as HTMLFormElement;
                     void run(async () => {
                       await auth.confirmForgotPassword(s.username, form.code.value.trim(), form.new1.value);
+                      lastUsername = s.username;
                       state = { step: 'password' };
                       info = t('forgot.done');
                     });
@@ -154,6 +155,7 @@ export function signInPage(ctx: SignInCtx): void {
                   @submit=${(ev: SubmitEvent) => {
                     ev.preventDefault();
                     const username = auth.normaliseUsername(formValues(ev.target as HTMLFormElement).username ?? '');
+                    lastUsername = username;
                     void run(async () => {
                       await auth.forgotPassword(username);
                       state = { step: 'forgot', username, codeSent: true };
