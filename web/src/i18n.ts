@@ -207,6 +207,35 @@ const en = {
   'notify.job_status': 'Job status changes',
   'notify.work_requests': 'My work requests',
   'notify.messages': 'Messages',
+
+  'category.service': 'Service',
+  'category.repair': 'Repair',
+  'category.install': 'Installation',
+  'category.calibration': 'Calibration',
+  'category.inspection': 'Inspection',
+  'category.maintenance': 'Maintenance',
+  'category.emergency': 'Emergency',
+  'category.other': 'Other',
+
+  'perm.view_jobs': 'See jobs',
+  'perm.export_jobs': 'Export jobs',
+  'perm.view_completed_jobs': 'See completed jobs',
+  'perm.create_work_requests': 'Request work',
+  'perm.add_job_notes': 'Add notes to jobs',
+  'perm.view_quotes': 'See quotes',
+  'perm.approve_quotes': 'Approve quotes',
+  'perm.view_invoices': 'See invoices',
+  'perm.view_assets': 'See equipment',
+  'perm.view_documents': 'See documents',
+  'perm.view_messages': 'Read messages',
+  'perm.view_reports': 'Run reports',
+
+  'quotes.lines': 'What is quoted',
+  'quotes.description': 'Description',
+  'quotes.quantity': 'Quantity',
+  'quotes.unit': 'Unit price',
+  'quotes.pdf': 'Download the quote (PDF)',
+  'jobs.asset': 'Equipment',
 };
 
 export type Key = keyof typeof en;
@@ -417,6 +446,35 @@ const nl: Record<Key, string> = {
   'notify.job_status': 'Statuswijzigingen van werkorders',
   'notify.work_requests': 'Mijn aanvragen',
   'notify.messages': 'Berichten',
+
+  'category.service': 'Service',
+  'category.repair': 'Reparatie',
+  'category.install': 'Installatie',
+  'category.calibration': 'Kalibratie',
+  'category.inspection': 'Inspectie',
+  'category.maintenance': 'Onderhoud',
+  'category.emergency': 'Storing met spoed',
+  'category.other': 'Overig',
+
+  'perm.view_jobs': 'Werkorders inzien',
+  'perm.export_jobs': 'Werkorders exporteren',
+  'perm.view_completed_jobs': 'Afgeronde werkorders inzien',
+  'perm.create_work_requests': 'Werk aanvragen',
+  'perm.add_job_notes': 'Notities bij werkorders plaatsen',
+  'perm.view_quotes': 'Offertes inzien',
+  'perm.approve_quotes': 'Offertes goedkeuren',
+  'perm.view_invoices': 'Facturen inzien',
+  'perm.view_assets': 'Installaties inzien',
+  'perm.view_documents': 'Documenten inzien',
+  'perm.view_messages': 'Berichten lezen',
+  'perm.view_reports': 'Rapportages bekijken',
+
+  'quotes.lines': 'Wat er wordt aangeboden',
+  'quotes.description': 'Omschrijving',
+  'quotes.quantity': 'Aantal',
+  'quotes.unit': 'Prijs per eenheid',
+  'quotes.pdf': 'Offerte downloaden (PDF)',
+  'jobs.asset': 'Installatie',
 };
 
 export type Locale = 'en' | 'nl';
@@ -441,6 +499,18 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 export function status(value: string): string {
   const key = `status.${value}` as Key;
   return key in en ? t(key) : value;
+}
+
+/** A job category's word (`category.<code>`), or the code. */
+export function category(code: string): string {
+  const key = `category.${code}` as Key;
+  return key in en ? t(key) : code;
+}
+
+/** A permission's description (`perm.<code>`), or the code. */
+export function permission(code: string): string {
+  const key = `perm.${code}` as Key;
+  return key in en ? t(key) : code;
 }
 
 const tag = (): string => (locale === 'nl' ? 'nl-NL' : 'en-GB');

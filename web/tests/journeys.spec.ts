@@ -113,7 +113,7 @@ test('jobs: filters, paging and the CSV export', async ({ page }) => {
   const rows = page.locator('main tbody tr');
   await expect(rows.first()).toBeVisible();
   await expect(page.locator('main tbody tr td:nth-child(2)')).toHaveText(Array(await rows.count()).fill('Completed'));
-  await expect(page.locator('main tbody tr td:nth-child(4)')).toHaveText(Array(await rows.count()).fill('calibration'));
+  await expect(page.locator('main tbody tr td:nth-child(4)')).toHaveText(Array(await rows.count()).fill('Calibration'));
   await shot(page, '20-jobs-filtered');
 
   const download = page.waitForEvent('download');
@@ -191,6 +191,10 @@ test('a member approves a quote with a PO number', async ({ page }) => {
   await page.getByRole('link', { name: 'Open' }).click();
   await page.getByRole('link', { name: 'Q-24010' }).click();
   await expect(page.getByRole('heading', { name: /Q-24010/ })).toContainText('Open');
+  // What is quoted, line by line, and the quote's PDF.
+  await expect(page.locator('main table tbody tr')).toHaveCount(2);
+  await expect(page.locator('main table tbody tr').first()).toContainText("Replace the boiler's expansion vessel");
+  await expect(page.getByRole('button', { name: 'Download the quote (PDF)' })).toBeVisible();
   await shot(page, '40-quote');
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByLabel('Your name (signature)')).toHaveValue('Carla Customer');

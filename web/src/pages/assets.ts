@@ -4,7 +4,7 @@
 import { html, nothing } from 'lit-html';
 import { get, withQuery, type Page } from '../api';
 import { Pager, badge, link, opens, problemView, SECTIONS, siteName, type Ctx } from '../app';
-import { date, t } from '../i18n';
+import { category, date, t } from '../i18n';
 
 interface Asset {
   id: string;
@@ -107,7 +107,7 @@ export async function assetPage(ctx: Ctx): Promise<void> {
           <tbody>
             ${a.history.map(
               (j) => html`<tr><td>${canJobs ? link(`/jobs/${j.id}`, j.reference) : j.reference}</td><td>${badge(j.status)}</td>
-                <td>${j.category}</td><td>${date(j.reported_at)}</td><td>${date(j.completed_at)}</td></tr>`,
+                <td>${category(j.category)}</td><td>${date(j.reported_at)}</td><td>${date(j.completed_at)}</td></tr>`,
             )}
           </tbody>
         </table></div>`

@@ -3,8 +3,8 @@
 
 import { html, nothing } from 'lit-html';
 import { download, get, openDownload, post, upload, withQuery, type Page } from '../api';
-import { Pager, badge, link, may, problemView, siteName, type Ctx, type Site } from '../app';
-import { date, dateTime, money, status, t } from '../i18n';
+import { Pager, SECTIONS, badge, link, may, opens, problemView, siteName, type Ctx, type Site } from '../app';
+import { category, date, dateTime, money, status, t } from '../i18n';
 
 export interface Attachment {
   kind: string;
@@ -94,7 +94,7 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
       >
         ${select('status', t('jobs.status'), JOB_STATUSES.map((s) => [s, status(s)]))}
         ${select('site_id', t('jobs.site'), sites.map((s) => [s.id, s.name]))}
-        ${select('category', t('jobs.category'), CATEGORIES.map((c) => [c, c]))}
+        ${select('category', t('jobs.category'), CATEGORIES.map((c) => [c, category(c)]))}
         <div class="field">
           <label for="f-from">${t('jobs.from')}</label>
           <input id="f-from" name="from" type="date" .value=${filter.from ?? ''} />
@@ -136,7 +136,7 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
                     <td>${link(`/jobs/${j.id}`, j.reference)}</td>
                     <td>${badge(j.status)}</td>
                     <td>${siteName(sites, j.site_id)}</td>
-                    <td>${j.category}</td>
+                    <td>${category(j.category)}</td>
                     <td>${date(j.reported_at)}</td>
                     <td>${date(j.completed_at)}</td>
                   </tr>`,
@@ -168,7 +168,10 @@ export async function jobPage(ctx: Ctx): Promise<void> {
       <h1 tabindex="-1">${job.reference} ${badge(job.status)}</h1>
       <dl class="facts">
         <dt>${t('jobs.site')}</dt><dd>${siteName(sites, job.site_id)}</dd>
-        <dt>${t('jobs.category')}</dt><dd>${job.category}</dd>
+        <dt>${t('jobs.category')}</dt><dd>${category(job.category)}</dd>
+        ${job.asset_id && opens(ctx.me, SECTIONS.find((s) => s.path === '/assets') ?? SECTIONS[0])
+          ? html`<dt>${t('jobs.asset')}</dt><dd>${link(`/assets/${job.asset_id}`, t('jobs.asset'))}</dd>`
+          : nothing}
         <dt>${t('jobs.reported')}</dt><dd>${dateTime(job.reported_at)}</dd>
         <dt>${t('jobs.scheduled')}</dt><dd>${dateTime(job.scheduled_at)}</dd>
         <dt>${t('jobs.completed')}</dt><dd>${dateTime(job.completed_at)}</dd>

@@ -4,7 +4,7 @@
 import { html, nothing } from 'lit-html';
 import { getTagged, patch } from '../api';
 import { problemView, type Ctx, type Me } from '../app';
-import { t, type Key } from '../i18n';
+import { permission, t, type Key } from '../i18n';
 
 const KINDS = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
 
@@ -72,7 +72,7 @@ export async function profilePage(ctx: Ctx): Promise<void> {
         <button type="submit" class="primary" ?disabled=${busy}>${t('app.save')}</button>
       </form>
       <h2>${t('profile.rights')}</h2>
-      <p class="hint">${me.permissions.join(', ')}</p>`);
+      <ul>${me.permissions.map((p) => html`<li>${permission(p)}</li>`)}</ul>`);
   draw();
   ctx.titled(t('profile.title'));
 }

@@ -4,10 +4,13 @@
 import { html, nothing } from 'lit-html';
 import { get, post, type Page } from '../api';
 import { Pager, badge, link, may, problemView, siteName, type Ctx } from '../app';
-import { date, dateTime, money, status, t } from '../i18n';
+import { currentLocale, date, dateTime, money, status, t } from '../i18n';
 
 interface Quote {
   id: string;
+  /** Only in a single quote's answer. */
+  lines?: { description: string; quantity: number; unit_price: number; total: number }[];
+  pdf?: { url: string } | null;
   reference: string;
   site_id: string;
   job_id: string | null;
@@ -97,7 +100,9 @@ export async function quotePage(ctx: Ctx): Promise<void> {
     error = null;
     draw();
     try {
-      q = await post<Quote>(`/portal/quotes/${q.id}/${action}`, body, key);
+      // The decision's answer is the quote without its lines and PDF link: keep those.
+      const answer = await post<Partial<Quote>>(`/portal/quotes/${q.id}/${action}`, body, key);
+      q = { ...q, ...answer, lines: answer.lines ?? q.lines, pdf: answer.pdf ?? q.pdf };
       mode = null;
       key = crypto.randomUUID();
     } catch (e) {
@@ -118,6 +123,29 @@ export async function quotePage(ctx: Ctx): Promise<void> {
         <dt>${t('quotes.valid')}</dt><dd>${date(q.valid_until)}</dd>
         ${q.job_id ? html`<dt>${t('requests.job')}</dt><dd>${link(`/jobs/${q.job_id}`, q.job_id)}</dd>` : nothing}
       </dl>
+      ${q.lines?.length
+        ? html`<h2>${t('quotes.lines')}</h2>
+            <div class="scroll"><table>
+              <thead><tr><th scope="col">${t('quotes.description')}</th><th scope="col" class="num">${t('quotes.quantity')}</th>
+                <th scope="col" class="num">${t('quotes.unit')}</th><th scope="col" class="num">${t('quotes.total')}</th></tr></thead>
+              <tbody>${q.lines.map(
+                (l) => html`<tr><td>${l.description}</td><td class="num">${l.quantity.toLocaleString(currentLocale())}</td>
+                  <td class="num">${money(l.unit_price, q.currency)}</td><td class="num">${money(l.total, q.currency)}</td></tr>`,
+              )}</tbody>
+            </table></div>`
+        : nothing}
+      ${q.pdf
+        ? html`<p><button type="button" class="link" @click=${async () => {
+            // The link in the answer lives five minutes: ask for a fresh one.
+            try {
+              const fresh = await get<Quote>(`/portal/quotes/${q.id}`);
+              if (fresh.pdf) window.location.assign(fresh.pdf.url);
+            } catch (e) {
+              error = e;
+              draw();
+            }
+          }}>${t('quotes.pdf')}</button></p>`
+        : nothing}
       ${q.decision
         ? html`<p class="info" role="status">
             ${q.decision.outcome === 'approved'

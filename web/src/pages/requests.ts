@@ -32,6 +32,11 @@ interface AssetForm {
 }
 
 const MAX_NOTES = 4000;
+
+function typeName(sites: Site[], siteId: string, code: string | null): string {
+  if (!code) return '—';
+  return sites.find((s) => s.id === siteId)?.work_order_types.find((w) => w.code === code)?.name ?? code;
+}
 const STATUSES = ['submitted', 'accepted', 'declined'];
 
 export async function requestsPage(ctx: Ctx): Promise<void> {
@@ -89,7 +94,7 @@ export async function requestPage(ctx: Ctx): Promise<void> {
     <dl class="facts">
       <dt>${t('requests.status')}</dt><dd>${badge(r.status)}</dd>
       <dt>${t('requests.site')}</dt><dd>${siteName(sites, r.site_id)}</dd>
-      <dt>${t('requests.type')}</dt><dd>${r.work_order_type ?? '—'}</dd>
+      <dt>${t('requests.type')}</dt><dd>${typeName(sites, r.site_id, r.work_order_type)}</dd>
       <dt>${t('requests.by')}</dt><dd>${r.requested_by}</dd>
       <dt>${t('requests.created')}</dt><dd>${dateTime(r.created_at)}</dd>
       <dt>${t('requests.wished')}</dt><dd>${dateTime(r.requested_at)}</dd>
