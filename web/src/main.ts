@@ -7,6 +7,7 @@ import './style.css';
 import * as auth from './auth';
 import { get, Problem, type Page } from './api';
 import { SECTIONS, opens, problemView, type Ctx, type Me, type Section, type Site } from './app';
+import { onColour } from './colour';
 import { setLocale, t } from './i18n';
 import { signInPage } from './pages/signin';
 import { sitesPage } from './pages/sites';
@@ -57,11 +58,29 @@ let sitesCache: Promise<Site[]> | null = null;
 let generation = 0;
 let notice: string | null = null;
 
+// The last signed-in member's branding (name, colour, logo: nothing personal), so that
+// the sign-in page of a returning member looks like their service provider's portal.
+const BRAND = 'portico.brand';
+
+function remembered(): Me['branding'] | null {
+  try {
+    return JSON.parse(localStorage.getItem(BRAND) ?? 'null') as Me['branding'] | null;
+  } catch {
+    return null;
+  }
+}
+
 function brand(m: Me | null): void {
-  const b = m?.branding;
+  const b = m?.branding ?? remembered();
+  if (m) localStorage.setItem(BRAND, JSON.stringify(m.branding));
   const style = document.documentElement.style;
-  if (b?.primary_color) style.setProperty('--brand', b.primary_color);
-  else style.removeProperty('--brand');
+  if (b?.primary_color && /^#[0-9a-f]{6}$/i.test(b.primary_color)) {
+    style.setProperty('--brand', b.primary_color);
+    style.setProperty('--on-brand', onColour(b.primary_color));
+  } else {
+    style.removeProperty('--brand');
+    style.removeProperty('--on-brand');
+  }
   document.title = b?.display_name ?? t('signin.title');
 }
 
@@ -145,6 +164,7 @@ async function route(): Promise<void> {
     const next = location.pathname === '/signin' ? '/' : location.pathname + location.search;
     signInPage({
       show: (view) => mine === generation && render(view, root),
+      brand: remembered(),
       notice: message,
       done: () => navigate(next === '/' ? '/' : next, true),
     });

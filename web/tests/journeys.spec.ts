@@ -50,6 +50,8 @@ test('a new member signs in for the first time and chooses a password', async ({
   // Signed out, the chosen password is the one that works.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByText('You are signed out.')).toBeVisible();
+  // The sign-in page now wears the portal's name.
+  await expect(page.locator('.signin-brand')).toHaveText('Northwind Facilities');
   await signIn(page, { username: email, password: 'Webb-Newcomer-2026!' });
 });
 

@@ -7,6 +7,8 @@ import { t } from '../i18n';
 
 interface SignInCtx {
   show: (view: TemplateResult) => void;
+  /** The portal's look, as the last member signed in on this browser saw it. */
+  brand: { display_name: string; logo_url: string | null } | null;
   notice: string | null;
   done: () => void;
 }
@@ -34,6 +36,10 @@ export function signInPage(ctx: SignInCtx): void {
 
   const card = (title: string, body: TemplateResult) => html`<main id="main" class="signin" tabindex="-1">
     <section class="card" aria-labelledby="signin-title">
+      ${ctx.brand
+        ? html`<p class="signin-brand">${ctx.brand.logo_url ? html`<img src=${ctx.brand.logo_url} alt="" class="logo" />` : nothing}
+            ${ctx.brand.display_name}</p>`
+        : nothing}
       <h1 id="signin-title" tabindex="-1">${title}</h1>
       ${info ? html`<p class="info" role="status">${info}</p>` : nothing}
       ${error ? html`<p class="problem" role="alert" id="signin-error">${error}</p>` : nothing} ${body}
