@@ -110,7 +110,7 @@ export class Pager {
 
   view(next: string | null, load: () => void): TemplateResult {
     if (!next && this.cursors.length === 0) return html``;
-    return html`<nav class="pager" aria-label="${t('app.next')}">
+    return html`<nav class="pager" aria-label="${t('app.pages')}">
       <button
         type="button"
         ?disabled=${this.cursors.length === 0}

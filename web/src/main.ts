@@ -179,7 +179,9 @@ async function route(): Promise<void> {
     // A disabled member's token still verifies until it expires; the API says why.
     if (e instanceof Problem && (e.status === 401 || e.status === 403)) {
       notice = e.status === 403 ? t('signin.disabled') : t('signin.expired');
-      await auth.signOut();
+      // Still signed in (a disabled member's token verifies until it expires): sign out.
+      // Otherwise the failed refresh has already shown the sign-in page.
+      if (auth.signedIn()) await auth.signOut();
       return;
     }
     render(html`<main id="main">${problemView(e)}<button @click=${() => void route()}>${t('app.retry')}</button></main>`, root);

@@ -71,6 +71,60 @@ test('a disabled member is told why they cannot get in', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('Your portal access has been switched off');
 });
 
+test('a member disabled while signed in is shown why at their next page', async ({ page }) => {
+  const admin = await tokenOf(stack.admin);
+  const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
+  const email = `web.later.${Date.now()}@harbor.test`;
+  const member = await api(admin, 'POST', '/admin/members', {
+    customer_id: me.customer_id, first_name: 'Lat', last_name: 'Er', email, permissions: ['view_jobs'],
+  });
+  await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
+  await page.goto('/');
+  await page.getByLabel('Email address or phone number').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(await temporaryPassword(email));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByLabel('New password', { exact: true }).fill('Later-Disabled-2026!');
+  await page.getByLabel('New password again').fill('Later-Disabled-2026!');
+  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+
+  await api(admin, 'POST', `/admin/members/${member.id}/disable`, {});
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('Your portal access has been switched off');
+});
+
+test('the ID token is refreshed before it expires, and a failed refresh asks to sign in again', async ({ page }) => {
+  await signIn(page, stack.demo);
+  const refreshes: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/cognito/') && r.postData()?.includes('REFRESH_TOKEN_AUTH')) refreshes.push(r.url());
+  });
+  // The token is about to expire: the next call refreshes it first.
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('portico.session') as string);
+    sessionStorage.setItem('portico.session', JSON.stringify({ ...s, expires: Date.now() + 30_000 }));
+  });
+  await page.goto('/sites');
+  await expect(page.getByRole('heading', { name: 'Sites', level: 1 })).toBeVisible();
+  expect(refreshes.length).toBeGreaterThanOrEqual(1);
+  const renewed = await page.evaluate(() => JSON.parse(sessionStorage.getItem('portico.session') as string).expires as number);
+  expect(renewed).toBeGreaterThan(Date.now() + 10 * 60_000);
+
+  // A refresh token that no longer works: back to sign-in, told why, and back where one was.
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('portico.session') as string);
+    sessionStorage.setItem('portico.session', JSON.stringify({ ...s, refresh: 'revoked', expires: Date.now() - 1000 }));
+  });
+  await page.goto('/documents');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('Your session has ended');
+  await page.getByLabel('Email address or phone number').fill(stack.demo.username);
+  await page.getByLabel('Password', { exact: true }).fill(stack.demo.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Documents', level: 1 })).toBeVisible();
+});
+
 test('a site-scoped member sees only their site, in Dutch, and no invoices even by URL', async ({ page }) => {
   const calls: string[] = [];
   page.on('request', (r) => calls.push(new URL(r.url()).pathname));
