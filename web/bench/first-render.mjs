@@ -57,6 +57,14 @@ for (let i = 0; i <= RUNS; i++) {
   await page.waitForSelector('main tbody tr');
   const ms = await page.evaluate(() => window.__firstRows);
   if (i > 0) times.push(ms); // the first run warms the stack, not the browser
+  if (i === RUNS && process.env.DETAIL) {
+    // Where the time went, in the last run: each request's start and end.
+    const entries = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, ''), e.startTime, e.responseEnd]),
+    );
+    for (const [name, start, end] of entries) console.log(`     ${start.toFixed(0).padStart(5)} → ${end.toFixed(0).padStart(5)} ms  ${name.slice(0, 60)}`);
+    console.log(`     first job row at ${ms.toFixed(0)} ms`);
+  }
   await context.close();
 }
 await browser.close();
