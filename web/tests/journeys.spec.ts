@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { api, shot, signIn, stack, temporaryPassword, tokenOf } from './stack';
+import { accessibilityViolations, api, shot, signIn, stack, temporaryPassword, tokenOf } from './stack';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -34,6 +34,7 @@ test('a new member signs in for the first time and chooses a password', async ({
 
   await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
   await shot(page, '02-new-password');
+  expect(await accessibilityViolations(page)).toEqual([]);
   await page.getByLabel('New password', { exact: true }).fill('Webb-Newcomer-2026!');
   await page.getByLabel('New password again').fill('Webb-Newcomer-2026?');
   await page.getByRole('button', { name: 'Save password and sign in' }).click();
@@ -143,6 +144,7 @@ test('a site-scoped member sees only their site, in Dutch, and no invoices even 
   const jobs = await api(await tokenOf(stack.site_member), 'GET', '/portal/jobs?limit=25');
   await expect(page.locator('main tbody tr td:nth-child(1)')).toHaveText(jobs.items.map((j: any) => j.reference));
   await shot(page, '10-jobs-site-member-nl');
+  expect(await accessibilityViolations(page)).toEqual([]);
 
   // The invoices page by its address: not available, and nothing asked of the API.
   calls.length = 0;
@@ -210,6 +212,7 @@ test('a work request with a file, accepted by the admin, shows its job', async (
   await page.getByLabel('Wished date (optional)').fill('2026-12-01');
   await page.getByLabel('Attachments (optional)').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: PNG });
   await shot(page, '30-work-request-form');
+  expect(await accessibilityViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Send request' }).click();
 
   await expect(page.getByRole('heading', { name: 'Door of the cold store does not close' })).toBeVisible();
@@ -252,6 +255,7 @@ test('a member approves a quote with a PO number', async ({ page }) => {
   await expect(page.locator('main table tbody tr').first()).toContainText("Replace the boiler's expansion vessel");
   await expect(page.getByRole('button', { name: 'Download the quote (PDF)' })).toBeVisible();
   await shot(page, '40-quote');
+  expect(await accessibilityViolations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByLabel('Your name (signature)')).toHaveValue('Carla Customer');
   await page.getByLabel('Purchase order number (optional)').fill('PO-7781');
@@ -266,13 +270,21 @@ test('a member approves a quote with a PO number', async ({ page }) => {
   expect(quote.decision.po_number).toBe('PO-7781');
 });
 
-test('every page, for review (desktop and phone width)', async ({ page }) => {
+test('every page, for review (desktop and phone width), without WCAG A/AA violations', async ({ page }) => {
+  const violations: string[] = [];
+  const check = async (name: string) => {
+    await shot(page, name);
+    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
+  };
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await check('00-sign-in-page');
   await signIn(page, stack.demo);
   const visit = async (path: string, heading: RegExp, name: string) => {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'Loading…' })).toHaveCount(0);
-    await shot(page, name);
+    await check(name);
   };
   await visit('/sites', /Sites/, '50-sites');
   await visit('/jobs', /Jobs/, '51-jobs');
@@ -285,29 +297,30 @@ test('every page, for review (desktop and phone width)', async ({ page }) => {
   await page.getByRole('button', { name: 'Add note' }).click();
   await expect(page.locator('.notes')).toContainText('Photo of the pump after the inspection.');
   await expect(page.locator('.notes')).toContainText('pump.png');
-  await shot(page, '52-job-detail');
+  await check('52-job-detail');
   await visit('/invoices', /Invoices/, '53-invoices');
   await expect(page.locator('.totals')).toContainText('Outstanding');
   await visit('/assets', /Equipment/, '54-assets');
   await page.locator('main tbody a').first().click();
   await expect(page.getByRole('heading', { name: 'Upcoming services' })).toBeVisible();
-  await shot(page, '55-asset');
+  await check('55-asset');
   await page.getByRole('link', { name: 'Request work on this equipment' }).click();
   await expect(page.getByText(/For equipment:/)).toBeVisible();
-  await shot(page, '56-qr-request-form');
+  await check('56-qr-request-form');
   await visit('/documents', /Documents/, '57-documents');
   await visit('/messages', /Messages/, '58-messages');
   await visit('/reports', /Reports/, '59-reports');
   await page.getByRole('link', { name: 'First-time-fix calls' }).click();
   await expect(page.locator('.chart svg rect').first()).toBeAttached();
   await expect(page.locator('.report table tbody tr').first()).toBeVisible();
-  await shot(page, '60-report');
+  await check('60-report');
   await visit('/profile', /My profile/, '61-profile');
   await page.setViewportSize({ width: 390, height: 844 });
   await visit('/jobs', /Jobs/, '62-jobs-phone');
   // Nothing wider than the screen but the tables' own scrolling boxes.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  expect(violations).toEqual([]);
 });
 
 test('profile: language and notification switches are saved', async ({ page }) => {

@@ -2,7 +2,7 @@
 // opened before signing in, a message to acknowledge, sign-in by keyboard alone.
 
 import { expect, test } from '@playwright/test';
-import { api, shot, signIn, stack, temporaryPassword, tokenOf } from './stack';
+import { accessibilityViolations, api, shot, signIn, stack, temporaryPassword, tokenOf } from './stack';
 
 test('a forgotten password is replaced with the emailed code', async ({ page }) => {
   const admin = await tokenOf(stack.admin);
@@ -31,6 +31,7 @@ test('a forgotten password is replaced with the emailed code', async ({ page }) 
   expect(code).toBeTruthy();
   await expect(page.getByRole('status')).toContainText(`a code is on its way`);
   await shot(page, '03-forgot-password');
+  expect(await accessibilityViolations(page)).toEqual([]);
   await page.getByLabel('Code from the email').fill(code);
   await page.getByLabel('New password', { exact: true }).fill('Remembered-Pass-2026!');
   await page.getByRole('button', { name: 'Set new password' }).click();

@@ -2,6 +2,7 @@
 // admin calls through the API, the invitation mail from the local SES, screenshots.
 
 import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, type Page } from '@playwright/test';
 
 interface Login {
@@ -25,6 +26,23 @@ mkdirSync(SHOTS, { recursive: true });
 
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+// Evaluated through the browser's debugging protocol: the page's Content-Security-Policy
+// (script-src 'self') would refuse it as a script tag, as it should.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A and AA rules on the page as it is: the violations, as
+ * `rule: element, element…` lines (empty when there are none). */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: any }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map(
+      (v: any) => `${v.id} (${v.impact}): ${v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5).join(', ')}`,
+    );
+  });
 }
 
 async function cognito(action: string, body: unknown): Promise<Record<string, any>> {

@@ -41,7 +41,7 @@ export async function documentsPage(ctx: Ctx): Promise<void> {
                 ${page.items.map(
                   (d) => html`<tr><td>${d.title}</td><td>${d.site_id ? siteName(sites, d.site_id) : '—'}</td>
                     <td>${date(d.updated_at)}</td>
-                    <td><button type="button" class="link" aria-label="${t('app.download')} ${d.title}"
+                    <td><button type="button" class="link"
                       @click=${() => openDownload(d.download).catch((e: unknown) => ((error = e), draw()))}>${d.file_name}</button></td></tr>`,
                 )}
               </tbody>

@@ -72,7 +72,7 @@ export async function invoicesPage(ctx: Ctx): Promise<void> {
                     <td>${date(i.issued_at)}</td><td>${date(i.due_at)}</td>
                     <td class="num">${money(i.total, i.currency)}</td><td class="num">${money(i.balance, i.currency)}</td>
                     <td>${i.pdf
-                      ? html`<button type="button" class="link" aria-label="${t('invoices.pdf')} ${i.number}"
+                      ? html`<button type="button" class="link" aria-label="${t('app.download')} ${t('invoices.pdf')} ${i.number}"
                           @click=${() => openDownload(i.pdf as string).catch((e: unknown) => ((error = e), draw()))}>${t('app.download')}</button>`
                       : '—'}</td>
                   </tr>`,
