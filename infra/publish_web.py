@@ -6,7 +6,7 @@ the operator's AWS credentials:
     python infra/publish_web.py <stack-name>
 
 It reads the stack's outputs, uploads every built file with its content type (the hashed
-files under assets/ cached for a year, everything else `no-cache`), writes config.json
+files under static/ cached for a year, everything else `no-cache`), writes config.json
 (the user pool's app client and Cognito's regional endpoint), and invalidates the
 distribution's cache.
 """
@@ -38,7 +38,7 @@ def main(stack):
     for path in sorted(p for p in DIST.rglob("*") if p.is_file()):
         key = path.relative_to(DIST).as_posix()
         kind = mimetypes.guess_type(key)[0] or "application/octet-stream"
-        cache = "public, max-age=31536000, immutable" if key.startswith("assets/") else "no-cache"
+        cache = "public, max-age=31536000, immutable" if key.startswith("static/") else "no-cache"
         s3.upload_file(str(path), bucket, key, ExtraArgs={"ContentType": kind, "CacheControl": cache})
         print(f"  s3://{bucket}/{key}")
     config = {

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 
 const RUNS = Number(process.env.RUNS ?? 15);
-const dist = new URL('../dist/assets/', import.meta.url);
+const dist = new URL('../dist/static/', import.meta.url);
 let raw = { js: 0, css: 0 };
 let gz = { js: 0, css: 0 };
 for (const name of readdirSync(dist)) {

@@ -46,6 +46,11 @@ test("a QR label's link opened signed out lands on the prefilled request after s
   const assets = await api(token, 'GET', '/portal/assets?limit=1');
   const asset = assets.items[0];
   expect(asset.request_link).toBe(`${stack.api_url}/assets/${asset.id}/request`);
+  // The link is the app's page, never cached (the built files under /static/ are).
+  const served = await fetch(asset.request_link);
+  expect(served.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(served.headers.get('cache-control')).toBe('no-cache');
+  expect(served.headers.get('content-security-policy')).toContain("script-src 'self'");
   await page.goto(asset.request_link);
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.getByLabel('Email address or phone number').fill(stack.demo.username);

@@ -232,11 +232,12 @@ impl Web {
                 .unwrap_or_else(|_| plain(500, "Internal Server Error"));
         }
         let Some((file, kind)) = self.file(path) else { return plain(404, "Not Found") };
+        // Vite names built files by their content: cache those for good, never the page.
+        let immutable = path.starts_with("/static/") && file.file_name() != Some("index.html".as_ref());
         let Ok(bytes) = tokio::fs::read(&file).await else {
             return plain(404, "Not Found: build the web app (make web)");
         };
-        // Vite names built assets by their content: cache them for good, never the page.
-        let cache = if path.starts_with("/assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+        let cache = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
         let body = if parts.method == http::Method::HEAD { Bytes::new() } else { Bytes::from(bytes) };
         hyper::Response::builder()
             .header("content-type", kind)
@@ -501,20 +502,20 @@ mod tests {
     #[test]
     fn the_web_app_serves_its_files_and_index_html_for_its_own_paths_only() {
         let dist = std::env::temp_dir().join(format!("portico-web-{}", ulid::Ulid::new()));
-        std::fs::create_dir_all(dist.join("assets")).unwrap();
+        std::fs::create_dir_all(dist.join("static")).unwrap();
         std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
-        std::fs::write(dist.join("assets/app-1.js"), "x").unwrap();
+        std::fs::write(dist.join("static/app-1.js"), "x").unwrap();
         let web = Web { dist: dist.clone(), config: "{}".into(), cognito_endpoint: String::new(), csp: String::new() };
-        let (file, kind) = web.file("/assets/app-1.js").unwrap();
-        assert_eq!((file, kind), (dist.join("assets/app-1.js"), "text/javascript; charset=utf-8"));
+        let (file, kind) = web.file("/static/app-1.js").unwrap();
+        assert_eq!((file, kind), (dist.join("static/app-1.js"), "text/javascript; charset=utf-8"));
         // The app's paths (deep links in emails, QR labels) are the page.
         for path in ["/", "/jobs", "/jobs/job_1", "/assets/ast_1/request", "/quotes/quo_1"] {
             assert_eq!(web.file(path).unwrap().0, dist.join("index.html"), "{path}");
         }
         // A missing file is no page; nothing outside dist is read.
-        assert!(web.file("/assets/missing.js").is_none());
+        assert!(web.file("/static/missing.js").is_none());
         assert!(web.file("/../Cargo.toml").is_none());
-        assert!(web.file("/assets/../../Cargo.toml").is_none());
+        assert!(web.file("/static/../../Cargo.toml").is_none());
         std::fs::remove_dir_all(dist).unwrap();
         // The API's paths never reach the web app.
         for path in ["/portal/nope", "/admin/x", "/platform/y", "/mail/z"] {
