@@ -55,7 +55,6 @@ export async function requestsPage(ctx: Ctx): Promise<void> {
   };
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('requests.title')}</h1>
-      ${ctx.query.get('sent') ? html`<p class="info" role="status">${t('requests.sent')}</p>` : nothing}
       <p>${link('/work-requests/new', html`<span class="button primary">+ ${t('requests.new')}</span>`)}</p>
       <nav class="chips" aria-label=${t('requests.pipeline')}>
         ${['', ...STATUSES].map(
