@@ -2,7 +2,7 @@
 // page context, and small views (errors, paging, status badges).
 
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { Problem } from './api';
+import { get, Problem, type Page } from './api';
 import { status, t, type Key } from './i18n';
 
 export interface Site {
@@ -134,6 +134,70 @@ export class Pager {
       </button>
     </nav>`;
   }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** One paged list of a page: its current page (or the error that came instead), the
+ * paging buttons, and the loading / empty / items view every list shows. */
+export class Listing<T, P extends Page<T> = Page<T>> {
+  page: P | null = null;
+  error: unknown = null;
+  private readonly pager = new Pager();
+
+  constructor(
+    private readonly path: string,
+    private readonly query: Query,
+    private readonly redraw: () => void,
+    private readonly limit = 25,
+  ) {}
+
+  /** Reads the current page (without drawing). */
+  async fetch(): Promise<void> {
+    try {
+      this.page = await get<P>(this.path, { ...this.query, limit: this.limit, cursor: this.pager.current });
+      this.error = null;
+    } catch (e) {
+      this.error = e;
+    }
+  }
+
+  async load(): Promise<void> {
+    await this.fetch();
+    this.redraw();
+  }
+
+  view(items: (items: T[], page: P) => TemplateResult): TemplateResult {
+    const page = this.page;
+    return html`${this.error ? problemView(this.error) : nothing}
+      ${page === null
+        ? html`<p role="status">${t('app.loading')}</p>`
+        : page.items.length === 0
+          ? html`<p>${t('app.none')}</p>`
+          : items(page.items, page)}
+      ${page ? this.pager.view(page.next_cursor, () => void this.load()) : nothing}`;
+  }
+}
+
+/** Filter chips: `All` and one per value, each a link to `base?param=value`. */
+export function chips(label: string, base: string, param: string, values: string[], current: string, word = status): TemplateResult {
+  return html`<nav class="chips" aria-label=${label}>
+    ${['', ...values].map(
+      (v) => html`<a href=${v ? `${base}?${param}=${v}` : base} data-link aria-current=${current === v ? 'page' : 'false'}
+        >${v ? word(v) : t('app.all')}</a>`,
+    )}
+  </nav>`;
+}
+
+/** A site picker for a filter form (`All` first). */
+export function siteFilter(id: string, label: string, sites: Site[], selected: string): TemplateResult {
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    <select id=${id} name="site_id">
+      <option value="">${t('app.all')}</option>
+      ${sites.map((s) => html`<option value=${s.id} ?selected=${s.id === selected}>${s.name}</option>`)}
+    </select>
+  </div>`;
 }
 
 export const link = (href: string, text: string | TemplateResult): TemplateResult =>

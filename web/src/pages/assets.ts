@@ -2,8 +2,8 @@
 // and the QR label's link (the prefilled work-request form).
 
 import { html, nothing } from 'lit-html';
-import { get, withQuery, type Page } from '../api';
-import { Pager, badge, link, opens, problemView, SECTIONS, siteName, type Ctx } from '../app';
+import { get, withQuery } from '../api';
+import { Listing, SECTIONS, badge, link, opens, siteFilter, siteName, type Ctx } from '../app';
 import { category, date, t } from '../i18n';
 
 interface Asset {
@@ -25,17 +25,7 @@ export async function assetsPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
   const siteId = ctx.query.get('site_id') ?? '';
   const within = ctx.query.get('due_within_days') ?? '';
-  const pager = new Pager();
-  let page: Page<Asset> | null = null;
-  let error: unknown = null;
-  const load = async () => {
-    try {
-      page = await get<Page<Asset>>('/portal/assets', { site_id: siteId, due_within_days: within, limit: 25, cursor: pager.current });
-    } catch (e) {
-      error = e;
-    }
-    draw();
-  };
+  const list = new Listing<Asset>('/portal/assets', { site_id: siteId, due_within_days: within }, () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('assets.title')}</h1>
       <form class="filters" @submit=${(ev: SubmitEvent) => {
@@ -43,13 +33,7 @@ export async function assetsPage(ctx: Ctx): Promise<void> {
         const f = new FormData(ev.target as HTMLFormElement);
         ctx.go(withQuery('/assets', { site_id: String(f.get('site_id') ?? ''), due_within_days: String(f.get('due_within_days') ?? '') }));
       }}>
-        <div class="field">
-          <label for="f-site">${t('jobs.site')}</label>
-          <select id="f-site" name="site_id">
-            <option value="">${t('app.all')}</option>
-            ${sites.map((s) => html`<option value=${s.id} ?selected=${s.id === siteId}>${s.name}</option>`)}
-          </select>
-        </div>
+        ${siteFilter('f-site', t('jobs.site'), sites, siteId)}
         <div class="field">
           <label for="f-due">${t('assets.due')}</label>
           <select id="f-due" name="due_within_days">
@@ -59,25 +43,21 @@ export async function assetsPage(ctx: Ctx): Promise<void> {
         </div>
         <div class="actions"><button type="submit">${t('app.filter')}</button></div>
       </form>
-      ${error ? problemView(error) : nothing}
-      ${page === null
-        ? html`<p role="status">${t('app.loading')}</p>`
-        : page.items.length === 0
-          ? html`<p>${t('app.none')}</p>`
-          : html`<div class="scroll"><table>
-              <thead><tr><th scope="col">${t('assets.name')}</th><th scope="col">${t('jobs.status')}</th>
-                <th scope="col">${t('jobs.site')}</th><th scope="col">${t('assets.serial')}</th><th scope="col">${t('assets.next')}</th></tr></thead>
-              <tbody>
-                ${page.items.map(
-                  (a) => html`<tr><td>${link(`/assets/${a.id}`, a.name)}</td><td>${badge(a.status)}</td>
-                    <td>${siteName(sites, a.site_id)}</td><td>${a.serial_number ?? '—'}</td><td>${date(a.next_service_due)}</td></tr>`,
-                )}
-              </tbody>
-            </table></div>`}
-      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+      ${list.view(
+        (items) => html`<div class="scroll"><table>
+          <thead><tr><th scope="col">${t('assets.name')}</th><th scope="col">${t('jobs.status')}</th>
+            <th scope="col">${t('jobs.site')}</th><th scope="col">${t('assets.serial')}</th><th scope="col">${t('assets.next')}</th></tr></thead>
+          <tbody>
+            ${items.map(
+              (a) => html`<tr><td>${link(`/assets/${a.id}`, a.name)}</td><td>${badge(a.status)}</td>
+                <td>${siteName(sites, a.site_id)}</td><td>${a.serial_number ?? '—'}</td><td>${date(a.next_service_due)}</td></tr>`,
+            )}
+          </tbody>
+        </table></div>`,
+      )}`);
   draw();
   ctx.titled(t('assets.title'));
-  await load();
+  await list.load();
 }
 
 export async function assetPage(ctx: Ctx): Promise<void> {

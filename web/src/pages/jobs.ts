@@ -3,7 +3,7 @@
 
 import { html, nothing } from 'lit-html';
 import { download, get, openDownload, post, upload, withQuery, type Page } from '../api';
-import { Pager, SECTIONS, badge, link, may, opens, problemView, siteName, type Ctx, type Site } from '../app';
+import { Listing, SECTIONS, siteFilter, badge, link, may, opens, problemView, siteName, type Ctx, type Site } from '../app';
 import { category, date, dateTime, money, status, t } from '../i18n';
 
 export interface Attachment {
@@ -51,23 +51,8 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
     const v = ctx.query.get(k);
     if (v) filter[k] = v;
   }
-  const pager = new Pager();
-  let page: Page<Job> | null = null;
-  let error: unknown = null;
-
   let sites: Site[] = [];
-  const fetchPage = async () => {
-    try {
-      page = await get<Page<Job>>('/portal/jobs', { ...filter, limit: 25, cursor: pager.current });
-      error = null;
-    } catch (e) {
-      error = e;
-    }
-  };
-  const load = async () => {
-    await fetchPage();
-    draw();
-  };
+  const list = new Listing<Job>('/portal/jobs', filter, () => draw());
 
   const select = (name: string, label: string, options: [string, string][]) => html`<div class="field">
     <label for="f-${name}">${label}</label>
@@ -93,7 +78,7 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
         }}
       >
         ${select('status', t('jobs.status'), JOB_STATUSES.map((s) => [s, status(s)]))}
-        ${select('site_id', t('jobs.site'), sites.map((s) => [s.id, s.name]))}
+        ${siteFilter('f-site_id', t('jobs.site'), sites, filter.site_id ?? '')}
         ${select('category', t('jobs.category'), CATEGORIES.map((c) => [c, category(c)]))}
         <div class="field">
           <label for="f-from">${t('jobs.from')}</label>
@@ -108,18 +93,14 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
           <a href="/jobs" data-link class="button">${t('app.clear')}</a>
           ${may(ctx.me, 'export_jobs')
             ? html`<button type="button" @click=${() => download('/portal/jobs/export', filter, 'text/csv', 'jobs.csv').catch((e: unknown) => {
-                error = e;
+                list.error = e;
                 draw();
               })}>${t('jobs.export')}</button>`
             : nothing}
         </div>
       </form>
-      ${error ? problemView(error) : nothing}
-      ${page === null
-        ? html`<p role="status">${t('app.loading')}</p>`
-        : page.items.length === 0
-          ? html`<p>${t('app.none')}</p>`
-          : html`<div class="scroll"><table>
+      ${list.view(
+        (items) => html`<div class="scroll"><table>
               <thead>
                 <tr>
                   <th scope="col">${t('jobs.reference')}</th>
@@ -131,7 +112,7 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
                 </tr>
               </thead>
               <tbody>
-                ${page.items.map(
+                ${items.map(
                   (j) => html`<tr>
                     <td>${link(`/jobs/${j.id}`, j.reference)}</td>
                     <td>${badge(j.status)}</td>
@@ -142,10 +123,10 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
                   </tr>`,
                 )}
               </tbody>
-            </table></div>`}
-      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+            </table></div>`,
+      )}`);
   // The first page and the sites (for the filter and the names) at once.
-  [sites] = await Promise.all([ctx.sites(), fetchPage()]);
+  [sites] = await Promise.all([ctx.sites(), list.fetch()]);
   draw();
   ctx.titled(t('jobs.title'));
 }

@@ -2,9 +2,9 @@
 // and reject (signer, reason).
 
 import { html, nothing } from 'lit-html';
-import { get, post, type Page } from '../api';
-import { Pager, badge, link, may, problemView, siteName, type Ctx } from '../app';
-import { currentLocale, date, dateTime, money, status, t } from '../i18n';
+import { get, post } from '../api';
+import { Listing, badge, chips, link, may, problemView, siteName, type Ctx } from '../app';
+import { currentLocale, date, dateTime, money, t } from '../i18n';
 
 interface Quote {
   id: string;
@@ -39,50 +39,31 @@ const STATUSES = ['sent', 'approved', 'rejected', 'expired', 'withdrawn'];
 export async function quotesPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
   const wanted = ctx.query.get('status') ?? '';
-  const pager = new Pager();
-  let page: Page<Quote> | null = null;
-  let error: unknown = null;
-  const load = async () => {
-    try {
-      page = await get<Page<Quote>>('/portal/quotes', { status: wanted, limit: 25, cursor: pager.current });
-    } catch (e) {
-      error = e;
-    }
-    draw();
-  };
+  const list = new Listing<Quote>('/portal/quotes', { status: wanted }, () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('quotes.title')}</h1>
-      <nav class="chips" aria-label=${t('quotes.title')}>
-        ${['', ...STATUSES].map(
-          (s) => html`<a href=${s ? `/quotes?status=${s}` : '/quotes'} data-link aria-current=${wanted === s ? 'page' : 'false'}
-            >${s ? status(s) : t('app.all')}</a>`,
-        )}
-      </nav>
-      ${error ? problemView(error) : nothing}
-      ${page === null
-        ? html`<p role="status">${t('app.loading')}</p>`
-        : page.items.length === 0
-          ? html`<p>${t('app.none')}</p>`
-          : html`<div class="scroll"><table>
-              <thead><tr>
-                <th scope="col">${t('jobs.reference')}</th><th scope="col">${t('quotes.title')}</th>
-                <th scope="col">${t('jobs.status')}</th><th scope="col">${t('jobs.site')}</th>
-                <th scope="col" class="num">${t('quotes.total')}</th><th scope="col">${t('quotes.valid')}</th>
-              </tr></thead>
-              <tbody>
-                ${page.items.map(
-                  (q) => html`<tr>
-                    <td>${link(`/quotes/${q.id}`, q.reference)}</td><td>${q.title}</td><td>${badge(q.status)}</td>
-                    <td>${siteName(sites, q.site_id)}</td><td class="num">${money(q.total, q.currency)}</td>
-                    <td>${date(q.valid_until)}</td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table></div>`}
-      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+      ${chips(t('quotes.title'), '/quotes', 'status', STATUSES, wanted)}
+      ${list.view(
+        (items) => html`<div class="scroll"><table>
+          <thead><tr>
+            <th scope="col">${t('jobs.reference')}</th><th scope="col">${t('quotes.title')}</th>
+            <th scope="col">${t('jobs.status')}</th><th scope="col">${t('jobs.site')}</th>
+            <th scope="col" class="num">${t('quotes.total')}</th><th scope="col">${t('quotes.valid')}</th>
+          </tr></thead>
+          <tbody>
+            ${items.map(
+              (q) => html`<tr>
+                <td>${link(`/quotes/${q.id}`, q.reference)}</td><td>${q.title}</td><td>${badge(q.status)}</td>
+                <td>${siteName(sites, q.site_id)}</td><td class="num">${money(q.total, q.currency)}</td>
+                <td>${date(q.valid_until)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        </table></div>`,
+      )}`);
   draw();
   ctx.titled(t('quotes.title'));
-  await load();
+  await list.load();
 }
 
 export async function quotePage(ctx: Ctx): Promise<void> {

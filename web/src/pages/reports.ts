@@ -3,7 +3,7 @@
 
 import { html, nothing, svg } from 'lit-html';
 import { download, get, withQuery, type Page } from '../api';
-import { link, may, problemView, siteName, type Ctx } from '../app';
+import { link, may, problemView, siteFilter, siteName, type Ctx } from '../app';
 import { money, month, status, t } from '../i18n';
 
 interface ReportItem {
@@ -85,9 +85,7 @@ export async function reportPage(ctx: Ctx): Promise<void> {
       }}>
         <div class="field"><label for="r-from">${t('reports.from')}</label><input id="r-from" name="from" type="month" .value=${view.from} /></div>
         <div class="field"><label for="r-to">${t('reports.to')}</label><input id="r-to" name="to" type="month" .value=${view.to} /></div>
-        <div class="field"><label for="r-site">${t('reports.site')}</label>
-          <select id="r-site" name="site_id"><option value="">${t('app.all')}</option>
-            ${sites.map((s) => html`<option value=${s.id} ?selected=${s.id === query.site_id}>${s.name}</option>`)}</select></div>
+        ${siteFilter('r-site', t('reports.site'), sites, query.site_id)}
         <div class="actions">
           <button type="submit">${t('app.filter')}</button>
           <button type="button" @click=${() => download(`/portal/reports/${report}`, query, 'text/csv', `${report}.csv`).catch((e: unknown) => ((error = e), draw()))}>${t('reports.csv')}</button>

@@ -3,8 +3,8 @@
 // wished date, attachments), and the QR label's prefilled form for one asset.
 
 import { html, nothing } from 'lit-html';
-import { get, post, upload, type Page } from '../api';
-import { Pager, badge, link, problemView, siteName, type Ctx, type Site } from '../app';
+import { get, post, upload } from '../api';
+import { Listing, badge, chips, link, problemView, siteName, type Ctx, type Site } from '../app';
 import { dateTime, status, t } from '../i18n';
 
 interface WorkRequest {
@@ -41,46 +41,27 @@ const STATUSES = ['submitted', 'accepted', 'declined'];
 
 export async function requestsPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
-  const pager = new Pager();
   const wanted = ctx.query.get('status') ?? '';
-  let page: Page<WorkRequest> | null = null;
-  let error: unknown = null;
-  const load = async () => {
-    try {
-      page = await get<Page<WorkRequest>>('/portal/work-requests', { status: wanted, limit: 25, cursor: pager.current });
-    } catch (e) {
-      error = e;
-    }
-    draw();
-  };
+  const list = new Listing<WorkRequest>('/portal/work-requests', { status: wanted }, () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('requests.title')}</h1>
       <p>${link('/work-requests/new', html`<span class="button primary">+ ${t('requests.new')}</span>`)}</p>
-      <nav class="chips" aria-label=${t('requests.pipeline')}>
-        ${['', ...STATUSES].map(
-          (s) => html`<a href=${s ? `/work-requests?status=${s}` : '/work-requests'} data-link
-            aria-current=${wanted === s ? 'page' : 'false'}>${s ? status(s) : t('app.all')}</a>`,
-        )}
-      </nav>
-      ${error ? problemView(error) : nothing}
-      ${page === null
-        ? html`<p role="status">${t('app.loading')}</p>`
-        : page.items.length === 0
-          ? html`<p>${t('app.none')}</p>`
-          : html`<ul class="cards">
-              ${page.items.map(
-                (r) => html`<li class="card-item">
-                  <h2>${link(`/work-requests/${r.id}`, r.subject)}</h2>
-                  <p>${badge(r.status)} ${siteName(sites, r.site_id)} · ${dateTime(r.created_at)} · ${r.requested_by}</p>
-                  ${r.job ? html`<p>${t('requests.job')}: ${link(`/jobs/${r.job.id}`, r.job.reference)} ${badge(r.job.status)}</p>` : nothing}
-                  ${r.status === 'declined' && r.decline_reason ? html`<p>${t('requests.declined', { reason: r.decline_reason })}</p>` : nothing}
-                </li>`,
-              )}
-            </ul>`}
-      ${page ? pager.view(page.next_cursor, () => void load()) : nothing}`);
+      ${chips(t('requests.pipeline'), '/work-requests', 'status', STATUSES, wanted)}
+      ${list.view(
+        (items) => html`<ul class="cards">
+          ${items.map(
+            (r) => html`<li class="card-item">
+              <h2>${link(`/work-requests/${r.id}`, r.subject)}</h2>
+              <p>${badge(r.status)} ${siteName(sites, r.site_id)} · ${dateTime(r.created_at)} · ${r.requested_by}</p>
+              ${r.job ? html`<p>${t('requests.job')}: ${link(`/jobs/${r.job.id}`, r.job.reference)} ${badge(r.job.status)}</p>` : nothing}
+              ${r.status === 'declined' && r.decline_reason ? html`<p>${t('requests.declined', { reason: r.decline_reason })}</p>` : nothing}
+            </li>`,
+          )}
+        </ul>`,
+      )}`);
   draw();
   ctx.titled(t('requests.title'));
-  await load();
+  await list.load();
 }
 
 export async function requestPage(ctx: Ctx): Promise<void> {
