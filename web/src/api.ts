@@ -112,3 +112,8 @@ export async function upload(file: File): Promise<string> {
   if (!put.ok) throw new Problem(put.status, 'Upload failed', `${file.name} could not be uploaded (${put.status}).`);
   return started.file_id;
 }
+
+/** Uploads every file chosen in `input`, side by side; their file ids. */
+export function uploadAll(input: HTMLInputElement): Promise<string[]> {
+  return Promise.all(Array.from(input.files ?? []).map(upload));
+}

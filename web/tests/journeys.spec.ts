@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, api, shot, signIn, stack, temporaryPassword, tokenOf } from './stack';
+import { accessibilityViolations, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -12,35 +12,19 @@ const PNG = Buffer.from(
 );
 
 test('a new member signs in for the first time and chooses a password', async ({ page }) => {
-  const admin = await tokenOf(stack.admin);
-  const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
-  const email = `web.${Date.now()}@harbor.test`;
-  const member = await api(admin, 'POST', '/admin/members', {
-    customer_id: me.customer_id,
-    first_name: 'Webb',
-    last_name: 'Newcomer',
-    email,
-    permissions: ['view_jobs'],
-  });
-  await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
-  const temporary = await temporaryPassword(email);
+  const { email, temporary } = await invitedMember('Webb', 'Newcomer');
 
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await shot(page, '01-sign-in');
-  await page.getByLabel('Email address or phone number').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(temporary);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await submitSignIn(page, email, temporary);
 
   await expect(page.getByRole('heading', { name: 'Choose your password' })).toBeVisible();
   await shot(page, '02-new-password');
   expect(await accessibilityViolations(page)).toEqual([]);
-  await page.getByLabel('New password', { exact: true }).fill('Webb-Newcomer-2026!');
-  await page.getByLabel('New password again').fill('Webb-Newcomer-2026?');
-  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await chooseNewPassword(page, 'Webb-Newcomer-2026!', 'Webb-Newcomer-2026?');
   await expect(page.getByRole('alert')).toHaveText('The two passwords are not the same.');
-  await page.getByLabel('New password again').fill('Webb-Newcomer-2026!');
-  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await chooseNewPassword(page, 'Webb-Newcomer-2026!');
 
   // In: only what view_jobs opens, and sites.
   const tabs = page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link');
@@ -57,39 +41,19 @@ test('a new member signs in for the first time and chooses a password', async ({
 });
 
 test('a disabled member is told why they cannot get in', async ({ page }) => {
-  const admin = await tokenOf(stack.admin);
-  const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
-  const email = `web.disabled.${Date.now()}@harbor.test`;
-  const member = await api(admin, 'POST', '/admin/members', {
-    customer_id: me.customer_id, first_name: 'Dis', last_name: 'Abled', email, permissions: ['view_jobs'],
-  });
-  await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
-  await api(admin, 'POST', `/admin/members/${member.id}/disable`, {});
-  await page.goto('/');
-  await page.getByLabel('Email address or phone number').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(await temporaryPassword(email));
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  const { id, email, temporary, admin } = await invitedMember('Dis', 'Abled');
+  await api(admin, 'POST', `/admin/members/${id}/disable`, {});
+  await submitSignIn(page, email, temporary);
   await expect(page.getByRole('alert')).toContainText('Your portal access has been switched off');
 });
 
 test('a member disabled while signed in is shown why at their next page', async ({ page }) => {
-  const admin = await tokenOf(stack.admin);
-  const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
-  const email = `web.later.${Date.now()}@harbor.test`;
-  const member = await api(admin, 'POST', '/admin/members', {
-    customer_id: me.customer_id, first_name: 'Lat', last_name: 'Er', email, permissions: ['view_jobs'],
-  });
-  await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
-  await page.goto('/');
-  await page.getByLabel('Email address or phone number').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(await temporaryPassword(email));
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByLabel('New password', { exact: true }).fill('Later-Disabled-2026!');
-  await page.getByLabel('New password again').fill('Later-Disabled-2026!');
-  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  const { id, email, temporary, admin } = await invitedMember('Lat', 'Er');
+  await submitSignIn(page, email, temporary);
+  await chooseNewPassword(page, 'Later-Disabled-2026!');
   await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
 
-  await api(admin, 'POST', `/admin/members/${member.id}/disable`, {});
+  await api(admin, 'POST', `/admin/members/${id}/disable`, {});
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await expect(page.getByRole('status')).toContainText('Your portal access has been switched off');

@@ -2,24 +2,13 @@
 // opened before signing in, a message to acknowledge, sign-in by keyboard alone.
 
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, api, shot, signIn, stack, temporaryPassword, tokenOf } from './stack';
+import { accessibilityViolations, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
 
 test('a forgotten password is replaced with the emailed code', async ({ page }) => {
-  const admin = await tokenOf(stack.admin);
-  const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
-  const email = `web.forgot.${Date.now()}@harbor.test`;
-  const member = await api(admin, 'POST', '/admin/members', {
-    customer_id: me.customer_id, first_name: 'For', last_name: 'Got', email, permissions: ['view_jobs'],
-  });
-  await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
+  const { email, temporary } = await invitedMember('For', 'Got');
   // First sign-in, with a password the member then forgets.
-  await page.goto('/');
-  await page.getByLabel('Email address or phone number').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(await temporaryPassword(email));
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByLabel('New password', { exact: true }).fill('Forgotten-Pass-2026!');
-  await page.getByLabel('New password again').fill('Forgotten-Pass-2026!');
-  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await submitSignIn(page, email, temporary);
+  await chooseNewPassword(page, 'Forgotten-Pass-2026!');
   await page.getByRole('button', { name: 'Sign out' }).click();
 
   await page.getByRole('button', { name: 'Forgot your password?' }).click();

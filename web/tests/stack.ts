@@ -93,3 +93,31 @@ export async function signIn(page: Page, login: Login, landing = '/'): Promise<v
   await page.getByRole('button', { name: /^(Sign in|Inloggen)$/ }).click();
   await expect(page.getByRole('navigation', { name: /Portal sections|Onderdelen van het portaal/ })).toBeVisible();
 }
+
+/** A new member of the demo member's customer, invited by the admin: their id, email
+ * address and emailed temporary password. */
+export async function invitedMember(first: string, last: string, permissions = ['view_jobs']) {
+  const admin = await tokenOf(stack.admin);
+  const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
+  const email = `web.${first.toLowerCase()}.${Date.now()}@harbor.test`;
+  const member = await api(admin, 'POST', '/admin/members', {
+    customer_id: me.customer_id, first_name: first, last_name: last, email, permissions,
+  });
+  await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
+  return { id: member.id as string, email, temporary: await temporaryPassword(email), admin };
+}
+
+/** Fills the sign-in form and submits it (whatever comes next). */
+export async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email address or phone number').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** Answers the first sign-in's new-password step. */
+export async function chooseNewPassword(page: Page, password: string, again = password): Promise<void> {
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('New password again').fill(again);
+  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+}

@@ -2,7 +2,7 @@
 // (once completed) and notes.
 
 import { html, nothing } from 'lit-html';
-import { download, get, openDownload, post, upload, withQuery, type Page } from '../api';
+import { download, get, openDownload, post, uploadAll, withQuery, type Page } from '../api';
 import { Listing, SECTIONS, siteFilter, badge, link, may, opens, problemView, siteName, type Ctx, type Site } from '../app';
 import { category, date, dateTime, money, status, t } from '../i18n';
 
@@ -194,8 +194,7 @@ export async function jobPage(ctx: Ctx): Promise<void> {
               error = null;
               draw();
               try {
-                const files = Array.from((form.photo as HTMLInputElement).files ?? []);
-                const file_ids = await Promise.all(files.map(upload));
+                const file_ids = await uploadAll(form.photo as HTMLInputElement);
                 await post(`/portal/jobs/${job.id}/notes`, { text: form.text.value, file_ids });
                 form.reset();
                 await loadNotes();

@@ -3,7 +3,7 @@
 // wished date, attachments), and the QR label's prefilled form for one asset.
 
 import { html, nothing } from 'lit-html';
-import { get, post, upload } from '../api';
+import { get, post, uploadAll } from '../api';
 import { Listing, badge, chips, link, problemView, siteName, type Ctx, type Site } from '../app';
 import { dateTime, status, t } from '../i18n';
 
@@ -120,8 +120,7 @@ export async function requestFormPage(ctx: Ctx): Promise<void> {
           error = null;
           draw();
           try {
-            const files = Array.from((form.files as unknown as HTMLInputElement).files ?? []);
-            const file_ids = await Promise.all(files.map(upload));
+            const file_ids = await uploadAll(form.files as unknown as HTMLInputElement);
             const wished = (form.wished as HTMLInputElement).value;
             const body: Record<string, unknown> = {
               subject: (form.subject as HTMLInputElement).value.trim(),
