@@ -189,8 +189,10 @@ pub struct Web {
     pub dist: std::path::PathBuf,
     /// `/config.json`.
     pub config: String,
-    /// The local AWS endpoint Cognito calls go to.
+    /// The local AWS endpoint Cognito calls go to, and the client (one connection pool)
+    /// they go with.
     pub cognito_endpoint: String,
+    pub client: reqwest::Client,
     /// The Content-Security-Policy header of the pages.
     pub csp: String,
 }
@@ -255,7 +257,8 @@ impl Web {
         if !target.starts_with("AWSCognitoIdentityProviderService.") {
             return plain(400, "not a Cognito call");
         }
-        let sent = reqwest::Client::new()
+        let sent = self
+            .client
             .post(format!("{}/", self.cognito_endpoint))
             .header("x-amz-target", target)
             .header("content-type", "application/x-amz-json-1.1")
@@ -505,7 +508,13 @@ mod tests {
         std::fs::create_dir_all(dist.join("static")).unwrap();
         std::fs::write(dist.join("index.html"), "<!doctype html>").unwrap();
         std::fs::write(dist.join("static/app-1.js"), "x").unwrap();
-        let web = Web { dist: dist.clone(), config: "{}".into(), cognito_endpoint: String::new(), csp: String::new() };
+        let web = Web {
+            dist: dist.clone(),
+            config: "{}".into(),
+            cognito_endpoint: String::new(),
+            client: reqwest::Client::new(),
+            csp: String::new(),
+        };
         let (file, kind) = web.file("/static/app-1.js").unwrap();
         assert_eq!((file, kind), (dist.join("static/app-1.js"), "text/javascript; charset=utf-8"));
         // The app's paths (deep links in emails, QR labels) are the page.

@@ -66,6 +66,7 @@ pub async fn start_api(
         })
         .to_string(),
         cognito_endpoint: aws.endpoint.clone(),
+        client: reqwest::Client::new(),
         // As the CloudFront response headers policy sets it, with the local endpoint
         // (uploads and downloads are presigned S3 URLs) in place of S3.
         csp: format!(
