@@ -72,7 +72,7 @@ pub fn keep_asset_link(tx: &mut Tx, tenant: TenantId, before: Option<&Job>, afte
     responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let reference = ExternalRef::parse(&req.path_param("asset_id")?)
         .map_err(|e| Error::invalid_field("asset_id", e.to_string()))?;
     let input: AssetInput = req.body()?;
@@ -142,7 +142,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = AssetView, description = "The asset with its upcoming services and history (its jobs, newest first)"), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let tenant = admin.tenant;
     let (asset, settings) =
         futures_util::future::try_join(find(app, tenant, &req.path_param("asset_id")?), app.store.settings(tenant))
@@ -175,7 +175,7 @@ pub fn due_source(query: keys::QueryKey, by: Option<portico::domain::tenant::Tim
     responses((status = 200, body = crate::schema::AssetPage, description = "By customer or site: soonest service due first; otherwise newest first"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let filter = AssetFilter::parse(|k| req.query(k))?;
     let customer = req

@@ -21,7 +21,7 @@ use crate::schema::Problem;
     responses((status = 200, body = crate::schema::AuditPage, description = "Newest first; events are kept 400 days"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let filter = AuditFilter::parse(|k| req.query(k))?;
     let tenant = admin.tenant;

@@ -33,7 +33,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Contact> {
     responses((status = 201, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewContact = req.body()?;
     let customer = owner(app, &req, &admin).await?;
     let contact = Contact::create(customer.id, input);
@@ -50,7 +50,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::ContactPage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let customer = owner(app, &req, &admin).await?;
     let page: Page<Contact> =
@@ -63,7 +63,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let patch: ContactPatch = req.body()?;
     let before = load(app, &req, &admin).await?;
     guard::if_match(&req, before.version)?;
@@ -78,7 +78,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204, description = "the contact is gone; a member made from it stays"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let contact = load(app, &req, &admin).await?;
     guard::if_match(&req, contact.version)?;
     app.store.delete(admin.tenant, admin.actor(), &contact, contact.version, "contact.deleted").await?;
@@ -108,7 +108,7 @@ pub struct CreateUser {
         (status = 409, body = Problem, description = "set-up not complete, the contact is already a member, or the email is taken")),
     security(("cognito" = [])))]
 pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: CreateUser = req.body_or_default()?;
     let contact = load(app, &req, &admin).await?;
     if let Some(member) = contact.member_id {

@@ -15,7 +15,7 @@ use crate::schema::Problem;
     responses((status = 201, body = CustomerView), (status = 400, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewCustomer = req.body()?;
     let mut wanted = vec![keys::settings_key(admin.tenant)];
     wanted.extend(input.parent_id.map(|p| keys::customer_key(admin.tenant, p)));
@@ -44,7 +44,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::CustomerPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let query = match req.query("parent_id") {
         None => keys::all_customers(admin.tenant),
@@ -67,7 +67,7 @@ async fn load(app: &App, req: &Req, tenant: portico::domain::TenantId) -> Result
     responses((status = 200, body = CustomerView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let customer = load(app, &req, admin.tenant).await?;
     Ok(Reply::ok(&customer.view())?.etag(customer.version))
 }
@@ -77,7 +77,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = CustomerView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let id = req.path_id("customer_id", CustomerId::parse)?;
     let patch: CustomerPatch = req.body()?;
     let found = app.store.batch(&[keys::customer_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
@@ -95,7 +95,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "the customer still has child customers, sites or members")),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let customer = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, customer.version)?;
     let none = std::collections::BTreeMap::new();

@@ -27,7 +27,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Division> 
     responses((status = 201, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewDivision = req.body()?;
     let customer = owner(app, &req, &admin).await?;
     let division = Division::create(customer.id, input);
@@ -45,7 +45,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::DivisionPage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let customer = owner(app, &req, &admin).await?;
     let page: Page<Division> =
@@ -58,7 +58,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let patch: DivisionPatch = req.body()?;
     let before = load(app, &req, &admin).await?;
     guard::if_match(&req, before.version)?;
@@ -73,7 +73,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "sites are still filed under the division")),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let division = load(app, &req, &admin).await?;
     guard::if_match(&req, division.version)?;
     let none = std::collections::BTreeMap::new();

@@ -30,7 +30,7 @@ fn check_site(site: Option<Site>, id: SiteId, customer: CustomerId) -> Result<()
     responses((status = 201, body = DocumentView), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewDocument = req.body()?;
     let tenant = admin.tenant;
     let mut wanted = vec![keys::customer_key(tenant, input.customer_id)];
@@ -62,7 +62,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::DocumentPage, description = "Newest first"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let customer = req
         .query("customer_id")
@@ -89,7 +89,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = DocumentView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let document = load(app, &req, admin.tenant).await?;
     Ok(Reply::ok(&document.view())?.etag(document.version))
 }
@@ -99,7 +99,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = DocumentView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let patch: DocumentPatch = req.body()?;
     let tenant = admin.tenant;
     let before = load(app, &req, tenant).await?;
@@ -129,7 +129,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204, description = "The document is gone from the portal; its file stays (the audit trail keeps the record)"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let document = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, document.version)?;
     app.store.delete(admin.tenant, admin.actor(), &document, document.version, "document.deleted").await?;

@@ -19,7 +19,7 @@ use crate::schema::Problem;
     responses((status = 201, body = UploadView), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewUpload = req.body()?;
     crate::files::start_upload(app, admin.tenant, admin.actor(), FileOwner::Tenant, input).await
 }
@@ -29,7 +29,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = DownloadView), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("cognito" = [])))]
 pub async fn download(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let id = req.path_id("file_id", FileId::parse)?;
     let file = app.store.get::<StoredFile>(keys::file_key(admin.tenant, id)).await?.ok_or(Error::NotFound)?;
     if file.status != FileStatus::Ready && app.files().head(&keys::object_key(admin.tenant, id)).await?.is_none() {

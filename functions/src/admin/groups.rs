@@ -20,7 +20,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<AccessGrou
     responses((status = 201, body = GroupView), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let mut input: NewGroup = req.body()?;
     portico::domain::quote::check_limits("approval_limits", &input.approval_limits)?;
     let scope = app.store.resolve_scope(admin.tenant, None, input.scope.take()).await?;
@@ -37,7 +37,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::GroupPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let page: Page<AccessGroup> = app.store.page("groups", &keys::all_groups(admin.tenant), &paging).await?;
     Reply::ok(&page.map(|g| g.view()))
@@ -48,7 +48,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = GroupView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let group = load(app, &req, &admin).await?;
     Ok(Reply::ok(&group.view())?.etag(group.version))
 }
@@ -58,7 +58,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = GroupView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let mut patch: GroupPatch = req.body()?;
     if let Some(Some(limits)) = &patch.approval_limits {
         portico::domain::quote::check_limits("approval_limits", limits)?;
@@ -80,7 +80,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204, description = "gone; members that referenced it lose its rights at once"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let group = load(app, &req, &admin).await?;
     guard::if_match(&req, group.version)?;
     app.store.delete(admin.tenant, admin.actor(), &group, group.version, "group.deleted").await?;

@@ -59,7 +59,7 @@ pub fn conditions(filter: &InvoiceFilter, at: portico::domain::tenant::Timestamp
     responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let reference = ExternalRef::parse(&req.path_param("invoice_id")?)
         .map_err(|e| Error::invalid_field("invoice_id", e.to_string()))?;
     let input: InvoiceInput = req.body()?;
@@ -135,7 +135,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = InvoiceView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let invoice = find(app, admin.tenant, &req.path_param("invoice_id")?).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&invoice.view())?.etag(invoice.version))
 }
@@ -149,7 +149,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::InvoicePage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let filter = InvoiceFilter::parse(|k| req.query(k))?;
     let customer = req

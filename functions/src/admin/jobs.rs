@@ -36,7 +36,7 @@ pub fn conditions(filter: &JobFilter) -> Conditions {
     responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let reference =
         ExternalRef::parse(&req.path_param("job_id")?).map_err(|e| Error::invalid_field("job_id", e.to_string()))?;
     let input: JobInput = req.body()?;
@@ -136,7 +136,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = JobView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let job = find(app, admin.tenant, &req.path_param("job_id")?).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&job.view())?.etag(job.version))
 }
@@ -153,7 +153,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::JobPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let filter = JobFilter::parse(|k| req.query(k))?;
     let customer = req
@@ -183,7 +183,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::NotePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let job = find(app, admin.tenant, &req.path_param("job_id")?).await?.ok_or(Error::NotFound)?;
     let page = app.store.page::<Note>("job-notes", &keys::notes_of_job(admin.tenant, job.id), &paging).await?;

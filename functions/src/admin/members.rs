@@ -93,7 +93,7 @@ pub(crate) fn require_setup(settings: &Settings) -> Result<()> {
     responses((status = 201, body = MemberView), (status = 400, body = Problem), (status = 409, body = Problem, description = "set-up not complete, or the email is taken")),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let mut input: NewMember = req.body()?;
     portico::domain::quote::check_limits("approval_limits", &input.approval_limits)?;
     let none = std::collections::BTreeMap::new();
@@ -128,7 +128,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let query = match req.query("customer_id") {
         None => keys::all_members(admin.tenant),
@@ -146,7 +146,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = MemberView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let id = req.path_id("member_id", MemberId::parse)?;
     let member = app.store.get::<Member>(keys::member_key(admin.tenant, id)).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&member.view())?.etag(member.version))
@@ -157,7 +157,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")),
     security(("cognito" = [])))]
 pub async fn invite(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let id = req.path_id("member_id", MemberId::parse)?;
     let input: InviteInput = req.body_or_default()?;
     let found = app.store.batch(&[keys::member_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
@@ -198,7 +198,7 @@ async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member
     responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let mut patch: MemberPatch = req.body()?;
     if let Some(Some(limits)) = &patch.approval_limits {
         portico::domain::quote::check_limits("approval_limits", limits)?;
@@ -271,7 +271,7 @@ pub(crate) async fn save_profile(
     responses((status = 200, body = MemberView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
     if let Some(login) = &before.login {
         app.identity().disable(login).await?;
@@ -289,7 +289,7 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = MemberView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
     if !before.is_disabled() {
         return Ok(Reply::ok(&before.view())?.etag(before.version));
@@ -308,7 +308,7 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
         (status = 404, body = Problem), (status = 409, body = Problem, description = "not invited yet, or disabled")),
     security(("cognito" = [])))]
 pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let id = req.path_id("member_id", MemberId::parse)?;
     let found = app.store.batch(&[keys::member_key(admin.tenant, id), keys::settings_key(admin.tenant)]).await?;
     let before = found.one::<Member>()?.ok_or(Error::NotFound)?;
@@ -335,7 +335,7 @@ pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let member = load(app, &req, &admin).await?;
     guard::if_match(&req, member.version)?;
     if let Some(login) = &member.login {
@@ -353,7 +353,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn restrict_documents(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: DocumentRestrictions = req.body()?;
     if input.hidden_document_ids.len() > MAX_HIDDEN_DOCUMENTS {
         return Err(Error::invalid_field("hidden_document_ids", format!("at most {MAX_HIDDEN_DOCUMENTS} documents")));

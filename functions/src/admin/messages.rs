@@ -75,7 +75,7 @@ async fn counts(app: &App, tenant: TenantId, id: MessageId) -> Result<ReceiptCou
     responses((status = 201, body = MessageView), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewMessage = req.body()?;
     let tenant = admin.tenant;
     let message = Message::create(input)?;
@@ -93,7 +93,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let tenant = admin.tenant;
     let source = Source::all(keys::all_messages(tenant));
@@ -107,7 +107,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = MessageView, description = "With how many members have read and acknowledged it"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let message = load(app, &req, admin.tenant).await?;
     let counts = counts(app, admin.tenant, message.id).await?;
     Ok(Reply::ok(&message.view(Some(counts)))?.etag(message.version))
@@ -118,7 +118,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = MessageView, description = "Receipts stay: a member who read the message before the change has read it"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let patch: MessagePatch = req.body()?;
     let tenant = admin.tenant;
     let before = load(app, &req, tenant).await?;
@@ -142,7 +142,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204, description = "Gone from the portal at once; the audit trail keeps the message and its acknowledgements"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let message = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, message.version)?;
     let mut tx = Tx::new(admin.tenant, admin.actor());
@@ -159,7 +159,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::AcknowledgementPage, description = "The members the message addresses now (everyone, or the members of its groups), newest member first, each with when they read and acknowledged it"), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn acknowledgements(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let acknowledged = match req.query("acknowledged").as_deref() {
         None => None,

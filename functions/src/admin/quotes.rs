@@ -41,7 +41,7 @@ pub fn conditions(filter: &QuoteFilter) -> Conditions {
         (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let reference = ExternalRef::parse(&req.path_param("quote_id")?)
         .map_err(|e| Error::invalid_field("quote_id", e.to_string()))?;
     let input: QuoteInput = req.body()?;
@@ -128,7 +128,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = QuoteView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let quote = find(app, admin.tenant, &req.path_param("quote_id")?).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&quote.view())?.etag(quote.version))
 }
@@ -142,7 +142,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::QuotePage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let filter = QuoteFilter::parse(|k| req.query(k), &QuoteStatus::ALL)?;
     let customer = req

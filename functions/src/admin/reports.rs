@@ -28,7 +28,7 @@ use crate::schema::Problem;
         (status = 404, body = Problem, description = "No such report or customer")),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let report = report_of(&req)?;
     let customer_id = req
         .query("customer_id")

@@ -11,7 +11,7 @@ use crate::schema::Problem;
     responses((status = 200, body = Settings, headers(("etag" = String))), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let settings = app.store.settings(admin.tenant).await?;
     Ok(Reply::ok(&settings)?.etag(settings.version))
 }
@@ -21,7 +21,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = Settings), (status = 400, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn put(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: SettingsInput = req.body()?;
     let before = app.store.settings(admin.tenant).await?;
     guard::if_match(&req, before.version)?;

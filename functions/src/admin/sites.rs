@@ -33,7 +33,7 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Site> {
     responses((status = 201, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: NewSite = req.body()?;
     let owner = customer(app, &req, admin.tenant).await?;
     if let Some(division) = input.division_id {
@@ -53,7 +53,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = crate::schema::SitePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let owner = customer(app, &req, admin.tenant).await?;
     let page: Page<Site> = app.store.page("sites", &keys::own_sites_of(admin.tenant, &owner.path), &paging).await?;
@@ -65,7 +65,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = SiteView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let site = load(app, &req, admin.tenant).await?;
     Ok(Reply::ok(&site.view())?.etag(site.version))
 }
@@ -75,7 +75,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let patch: SitePatch = req.body()?;
     let before = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, before.version)?;
@@ -93,7 +93,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let site = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, site.version)?;
     app.store.delete(admin.tenant, admin.actor(), &site, site.version, "site.deleted").await?;

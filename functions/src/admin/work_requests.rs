@@ -59,7 +59,7 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
     responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
     let status = status_filter(&req)?;
     let conditions = Conditions::default().any_of("status", &status.iter().map(|s| s.as_str()).collect::<Vec<_>>());
@@ -77,7 +77,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = WorkRequestView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let request = load(app, &req, admin.tenant).await?;
     let version = request.version;
     let view = views(app, admin.tenant, vec![request]).await?.pop().ok_or(Error::NotFound)?;
@@ -87,12 +87,17 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 /// The answer for a decision whose write found the request changed since it was read.
 /// Without `If-Match` the caller could not have known: they get what coming second gets
 /// — 422 when another decision won the race, else 409 (something else changed; retry).
-async fn lost_race(app: &App, req: &Req, error: Error, decide: impl FnOnce(&mut WorkRequest) -> Result<()>) -> Error {
+async fn lost_race(
+    app: &App,
+    req: &Req,
+    tenant: TenantId,
+    error: Error,
+    decide: impl FnOnce(&mut WorkRequest) -> Result<()>,
+) -> Error {
     if !matches!(error, Error::Changed) || !matches!(req.if_match(), Ok(None)) {
         return error;
     }
-    let Ok(admin) = guard::admin(req) else { return error };
-    match load(app, req, admin.tenant).await {
+    match load(app, req, tenant).await {
         Ok(mut now) => match decide(&mut now) {
             Err(decided) => decided,
             Ok(()) => Error::conflict("the request or its job changed while this decision was made; try again"),
@@ -106,7 +111,7 @@ async fn lost_race(app: &App, req: &Req, error: Error, decide: impl FnOnce(&mut 
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn accept(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: AcceptRequest = req.body()?;
     let before = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, before.version)?;
@@ -128,7 +133,7 @@ pub async fn accept(app: &App, req: Req) -> Result<Reply> {
     tx.update(&before, &after, before.version, "work_request.accepted")?;
     tx.update(&job, &linked, job.version, "job.linked")?;
     if let Err(e) = app.store.commit(tx).await {
-        return Err(lost_race(app, &req, e, |now| now.accept(job.id)).await);
+        return Err(lost_race(app, &req, admin.tenant, e, |now| now.accept(job.id)).await);
     }
     let link = LinkedJob { id: linked.id, reference: linked.external_ref.clone(), status: linked.status };
     Ok(Reply::ok(&after.view(Some(link)))?.etag(after.version))
@@ -139,7 +144,7 @@ pub async fn accept(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn decline(app: &App, req: Req) -> Result<Reply> {
-    let admin = guard::admin(&req)?;
+    let admin = guard::admin(app, &req).await?;
     let input: DeclineRequest = req.body()?;
     let before = load(app, &req, admin.tenant).await?;
     guard::if_match(&req, before.version)?;
@@ -148,7 +153,7 @@ pub async fn decline(app: &App, req: Req) -> Result<Reply> {
     let declined =
         app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "work_request.declined");
     if let Err(e) = declined.await {
-        return Err(lost_race(app, &req, e, |now| now.decline(input.reason)).await);
+        return Err(lost_race(app, &req, admin.tenant, e, |now| now.decline(input.reason)).await);
     }
     Ok(Reply::ok(&after.view(None))?.etag(after.version))
 }

@@ -16,7 +16,9 @@ pub fn operator(req: &Req) -> Result<OperatorPrincipal> {
     req.principal()?.operator()
 }
 
-pub fn admin(req: &Req) -> Result<AdminPrincipal> {
+/// A tenant admin.
+pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
+    let _ = app;
     req.principal()?.admin()
 }
 
