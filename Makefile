@@ -20,7 +20,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token reports-rebuild openapi templates venv tools clean
+.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild openapi templates venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -35,6 +35,7 @@ help:
 	@echo "make bench    init time, package sizes, web app size and first render (prints figures)"
 	@echo "make mail     emails sent by the local stack"
 	@echo "make token EMAIL=…  an ID token for a local sign-in"
+	@echo "make totp EMAIL=…   the current code of a demo login's authenticator app"
 	@echo "make env      export lines pointing cargo lambda at the running local stack"
 	@echo "make reports-rebuild [TENANT=…] [WRITE=1]  recompute KPI report cells; show the drift"
 	@echo "make openapi  regenerate docs/openapi.json"
@@ -137,6 +138,11 @@ templates:
 
 mail:
 	@cargo run --quiet -p portico-local -- mail
+
+# The current code of a demo login's authenticator app (the admin's, the operator's).
+totp:
+	@test -n "$(EMAIL)" || { echo "usage: make -s totp EMAIL=admin@northwind.test" >&2; exit 2; }
+	@cargo run --quiet -p portico-local -- totp "$(EMAIL)"
 
 env:
 	@cargo run --quiet -p portico-local -- env

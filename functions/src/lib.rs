@@ -15,6 +15,7 @@ pub mod platform;
 pub mod portal;
 pub mod recipient;
 pub mod schema;
+pub mod staff;
 pub mod triggers;
 pub mod unsubscribe;
 
@@ -61,7 +62,9 @@ pub enum Access {
 /// Creating a login and sending its credentials (or new ones).
 const INVITE: &[&str] = &["AdminCreateUser", "AdminAddUserToGroup", "AdminGetUser", "AdminSetUserPassword"];
 /// Keeping a login's profile in step with its member.
-const PROFILE: &[&str] = &["AdminUpdateUserAttributes", "AdminDeleteUserAttributes"];
+const PROFILE: &[&str] = &["AdminUpdateUserAttributes", "AdminDeleteUserAttributes", "ListUsers"];
+/// Switching a lost authenticator app off, and ending the sessions that used it.
+const RESET_MFA: &[&str] = &["AdminSetUserMFAPreference", "AdminUserGlobalSignOut"];
 
 impl Route {
     pub fn key(&self) -> String {
@@ -124,7 +127,15 @@ routes! {
     "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password [Write, Cognito(&["AdminGetUser", "AdminResetUserPassword", "AdminSetUserPassword"]), Mail],
     "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])],
     "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable [Write, Cognito(&["AdminEnableUser"])],
+    "POST" "/admin/members/{member_id}/reset-mfa" => "ResetMemberMfa": admin::members::reset_mfa [Write, Cognito(RESET_MFA)],
     "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents [Write],
+    "POST" "/admin/staff" => "CreateStaff": admin::staff::create [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
+    "GET" "/admin/staff" => "ListStaff": admin::staff::list [Read],
+    "GET" "/admin/staff/{staff_id}" => "GetStaff": admin::staff::get [Read, Cognito(&["AdminGetUser"])],
+    "POST" "/admin/staff/{staff_id}/disable" => "DisableStaff": admin::staff::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])],
+    "POST" "/admin/staff/{staff_id}/enable" => "EnableStaff": admin::staff::enable [Write, Cognito(&["AdminEnableUser"])],
+    "DELETE" "/admin/staff/{staff_id}" => "DeleteStaff": admin::staff::delete [Write, Cognito(&["AdminDeleteUser"])],
+    "POST" "/admin/staff/{staff_id}/reset-mfa" => "ResetStaffMfa": admin::staff::reset_mfa [Write, Cognito(RESET_MFA)],
     "POST" "/admin/customers/{customer_id}/contacts" => "CreateContact": admin::contacts::create [Write],
     "GET" "/admin/customers/{customer_id}/contacts" => "ListContacts": admin::contacts::list [Read],
     "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update [Write],

@@ -1,9 +1,10 @@
 //! The `portico` Lambda binary. Every function of the template runs it: API functions
 //! serve HTTP API events, whose route key selects the operation; the Cognito trigger
-//! function (`PORTICO_TRIGGER=cognito-custom-message`) serves Cognito's events, the
-//! notifier (`PORTICO_TRIGGER=notifier`) batches of the table's stream, the feedback
-//! handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces and complaints through SNS, the
-//! report aggregator (`PORTICO_TRIGGER=reports`) the stream again, for the KPI cells.
+//! functions (`PORTICO_TRIGGER=cognito-custom-message`, `cognito-pre-token-generation`)
+//! serve Cognito's events, the notifier (`PORTICO_TRIGGER=notifier`) batches of the
+//! table's stream, the feedback handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces
+//! and complaints through SNS, the report aggregator (`PORTICO_TRIGGER=reports`) the
+//! stream again, for the KPI cells.
 //! Clients are built once, here.
 
 // Laying out `main`'s future (aws-config's loader plus either runtime) needs more than
@@ -25,6 +26,7 @@ async fn main() -> Result<(), Error> {
     let app: &'static App = Box::leak(Box::new(App::from_env().await?));
     match std::env::var("PORTICO_TRIGGER").as_deref() {
         Ok("cognito-custom-message") => cognito_trigger(app).await,
+        Ok("cognito-pre-token-generation") => pre_token_trigger(app).await,
         Ok("notifier") => notifier(app).await,
         Ok("ses-feedback") => ses_feedback(app).await,
         Ok("reports") => aggregator(app).await,
@@ -44,6 +46,14 @@ async fn http_api(app: &'static App) -> Result<(), Error> {
 async fn cognito_trigger(app: &'static App) -> Result<(), Error> {
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::triggers::custom_message(app, event.payload).await)
+    }))
+    .await
+}
+
+/// Cognito PreTokenGeneration events.
+async fn pre_token_trigger(app: &'static App) -> Result<(), Error> {
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        Ok::<_, std::convert::Infallible>(portico_functions::triggers::pre_token_generation(app, event.payload).await)
     }))
     .await
 }

@@ -30,6 +30,7 @@ macro_rules! page_schema {
 page_schema!(CustomerPage, portico::domain::customer::CustomerView);
 page_schema!(SitePage, portico::domain::site::SiteView);
 page_schema!(MemberPage, portico::domain::member::MemberView);
+page_schema!(StaffPage, portico::domain::staff::StaffView);
 page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(DivisionPage, portico::domain::division::DivisionView);
 page_schema!(GroupPage, portico::domain::group::GroupView);

@@ -1,11 +1,12 @@
 //! Cognito triggers. `CustomMessage` brands the emails Cognito itself sends — the
 //! verification code for a forgotten or reset password — with the tenant's name, colours
 //! and the member's language. Invitations are Portico's own (`admin::members`).
+//! `PreTokenGeneration` marks the tokens of a sign-in that used a second factor.
 
 use std::collections::HashMap;
 
 use portico::domain::member::Member;
-use portico::domain::principal::TriggerUser;
+use portico::domain::principal::{TriggerUser, CLAIM_MFA, MFA_TOTP};
 use portico::domain::settings::Settings;
 use portico::domain::text::Locale;
 use portico::mail::{Brand, CodeMessage};
@@ -59,4 +60,29 @@ async fn branded(app: &App, event: &Value) -> Result<(String, String)> {
     };
     let first_name = user.first_name.as_deref().unwrap_or_default();
     CodeMessage { locale, brand: &brand, first_name, code }.render()
+}
+
+/// Handles a pre-token-generation event: the ID token says whether this sign-in came
+/// after a second factor (`portico:mfa: totp`), which Cognito's tokens do not say by
+/// themselves. A login with an authenticator app switched on is asked for its code at
+/// every sign-in (the pool's MFA is optional, devices are not remembered), so every
+/// token issued to it — at sign-in or on refresh — follows one. If Cognito cannot be
+/// asked, the claim is left out: sign-in goes on, and only what needs a second factor
+/// is refused.
+pub async fn pre_token_generation(app: &App, mut event: Value) -> Value {
+    let pool = event["userPoolId"].as_str().unwrap_or_default().to_owned();
+    let username = event["userName"].as_str().unwrap_or_default().to_owned();
+    let totp = match app.identity().totp_enabled(&pool, &username).await {
+        Ok(enabled) => enabled,
+        Err(e) => {
+            tracing::error!(error = %e, "could not tell whether the login has a second factor");
+            false
+        }
+    };
+    event["response"]["claimsOverrideDetails"] = if totp {
+        serde_json::json!({ "claimsToAddOrOverride": { CLAIM_MFA: MFA_TOTP } })
+    } else {
+        serde_json::json!({ "claimsToSuppress": [CLAIM_MFA] })
+    };
+    event
 }

@@ -25,6 +25,10 @@ pub enum Error {
     /// 403: authenticated, but not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// 403: allowed only after signing in with a second factor, and this token was
+    /// issued without one (sign in again with the authenticator app, after setting it up).
+    #[error("sign in with your authenticator app to do this (set one up first if you have none)")]
+    MfaRequired,
     /// 404: absent, or not visible to the caller (the two are never told apart).
     #[error("not found")]
     NotFound,
@@ -105,7 +109,7 @@ impl Error {
         match self {
             Error::BadRequest { .. } => 400,
             Error::Unauthorized => 401,
-            Error::Forbidden(_) => 403,
+            Error::Forbidden(_) | Error::MfaRequired => 403,
             Error::NotFound => 404,
             Error::Conflict(_) => 409,
             Error::PreconditionFailed => 412,

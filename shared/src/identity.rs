@@ -14,8 +14,8 @@ use aws_sdk_cognitoidentityprovider::Client;
 use rand::seq::SliceRandom;
 use rand::Rng;
 
-use crate::domain::ids::{MemberId, TenantId};
-use crate::domain::principal::{CLAIM_MEMBER, CLAIM_TENANT};
+use crate::domain::ids::{MemberId, StaffId, TenantId};
+use crate::domain::principal::{CLAIM_MEMBER, CLAIM_STAFF, CLAIM_TENANT};
 use crate::domain::text::{Email, Name, Phone};
 use crate::error::{Error, Result};
 
@@ -53,7 +53,7 @@ impl fmt::Debug for TemporaryPassword {
 /// Which kind of login, and so which Cognito group.
 #[derive(Debug, Clone, Copy)]
 pub enum LoginKind {
-    TenantAdmin,
+    TenantAdmin(StaffId),
     Member(MemberId),
 }
 
@@ -103,12 +103,16 @@ impl Identity {
             attr("family_name", login.last_name.as_str())?,
             attr(CLAIM_TENANT, &login.tenant.to_string())?,
         ];
+        // A phone number signs in only once its owner has entered the code Cognito sends
+        // to it: whoever typed it in (an admin, an invitation) cannot vouch for it.
         if let Some(phone) = login.phone {
             attributes.push(attr("phone_number", phone.as_str())?);
-            attributes.push(attr("phone_number_verified", "true")?);
         }
         let group = match login.kind {
-            LoginKind::TenantAdmin => crate::domain::principal::GROUP_ADMIN,
+            LoginKind::TenantAdmin(staff) => {
+                attributes.push(attr(CLAIM_STAFF, &staff.to_string())?);
+                crate::domain::principal::GROUP_ADMIN
+            }
             LoginKind::Member(member) => {
                 attributes.push(attr(CLAIM_MEMBER, &member.to_string())?);
                 crate::domain::principal::GROUP_MEMBER
@@ -259,6 +263,11 @@ impl Identity {
     /// Makes the login say what the member record says: only the attributes that differ
     /// between `before` and `after` are written, and a phone number is deleted only if
     /// there was one. An address or number that is already another login's is a 409.
+    ///
+    /// A new phone number is not vouched for: the pool keeps the login's current number
+    /// (the one it signs in with) until the member enters the code Cognito sends to the
+    /// new one (`AttributesRequireVerificationBeforeUpdate`), so nobody can take a
+    /// number as their sign-in by typing it.
     #[tracing::instrument(skip_all, err)]
     pub async fn sync_profile(
         &self,
@@ -280,8 +289,10 @@ impl Identity {
             set.push(attr("email_verified", "true")?);
         }
         if let (Some(phone), true) = (after.phone, after.phone != before.phone) {
+            if self.phone_is_taken(username, phone).await? {
+                return Err(Error::conflict("this phone number is another login's"));
+            }
             set.push(attr("phone_number", phone.as_str())?);
-            set.push(attr("phone_number_verified", "true")?);
         }
         if !set.is_empty() {
             let updated = self
@@ -313,6 +324,60 @@ impl Identity {
                 .context("AdminDeleteUserAttributes")?;
         }
         Ok(())
+    }
+}
+
+impl Identity {
+    /// Whether the login signs in with an authenticator app (TOTP), read from the pool
+    /// that invoked a trigger: with MFA optional, Cognito asks such a login for its code
+    /// at every sign-in, so every token it is issued came after the second factor.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn totp_enabled(&self, pool_id: &str, username: &str) -> Result<bool> {
+        let user =
+            self.cognito.admin_get_user().user_pool_id(pool_id).username(username).send().await.context("AdminGetUser")?;
+        Ok(user.user_mfa_setting_list().iter().any(|m| m == "SOFTWARE_TOKEN_MFA"))
+    }
+
+    /// Switches the login's authenticator app off (it was lost): the next sign-in asks
+    /// for no code, and where a second factor is required the owner must set up a new
+    /// app before acting.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn reset_mfa(&self, username: &str) -> Result<()> {
+        use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
+        self.cognito
+            .admin_set_user_mfa_preference()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .software_token_mfa_settings(
+                SoftwareTokenMfaSettingsType::builder().enabled(false).preferred_mfa(false).build(),
+            )
+            .send()
+            .await
+            .context("AdminSetUserMFAPreference")?;
+        // Sessions that began with the old app end too.
+        self.cognito
+            .admin_user_global_sign_out()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminUserGlobalSignOut")?;
+        Ok(())
+    }
+
+    /// Whether a login other than `username` has `phone` as its number. Cognito would
+    /// refuse the number only when its code is entered; this tells the member at once.
+    async fn phone_is_taken(&self, username: &str, phone: &Phone) -> Result<bool> {
+        let found = self
+            .cognito
+            .list_users()
+            .user_pool_id(&self.pool_id)
+            .filter(format!("phone_number = \"{}\"", phone.as_str()))
+            .limit(2)
+            .send()
+            .await
+            .context("ListUsers")?;
+        Ok(found.users().iter().any(|u| u.username() != Some(username)))
     }
 }
 

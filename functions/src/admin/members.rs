@@ -330,6 +330,23 @@ pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
     save(app, &admin, &before, &after, "member.password_reset").await
 }
 
+#[utoipa::path(post, path = "/admin/members/{member_id}/reset-mfa", tag = "admin",
+    params(("member_id" = String, Path)),
+    responses((status = 200, body = MemberView, description = "the member's authenticator app is switched off (it was lost) and their sessions end: they sign in with their password alone and may set up a new app"),
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "the member has no login yet")),
+    security(("cognito" = [])))]
+pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let before = load(app, &req, &admin).await?;
+    let Some(login) = &before.login else {
+        return Err(Error::conflict("the member has no login yet"));
+    };
+    app.identity().reset_mfa(login).await?;
+    let mut after = before.clone();
+    after.touch();
+    save(app, &admin, &before, &after, "member.mfa_reset").await
+}
+
 #[utoipa::path(delete, path = "/admin/members/{member_id}", tag = "admin",
     params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
     responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)),

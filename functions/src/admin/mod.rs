@@ -16,6 +16,7 @@ pub mod quotes;
 pub mod reports;
 pub mod settings;
 pub mod sites;
+pub mod staff;
 pub mod work_requests;
 
 use portico::domain::ids::IdError;

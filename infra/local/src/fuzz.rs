@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use crate::client::ApiClient;
 use crate::stack::{free_port, Aws, Moto};
-use crate::{provision, seed, signin, start_api, workspace_root};
+use crate::{provision, seed, start_api, workspace_root};
 
 /// The checks every case must pass.
 pub const CHECKS: &[&str] = &[
@@ -81,12 +81,8 @@ pub async fn run(budget: &Budget) -> anyhow::Result<Vec<Outcome>> {
     doc["servers"] = serde_json::json!([{"url": api_url}]);
     std::fs::write(&schema, serde_json::to_string_pretty(&doc)?)?;
 
-    let token = |login: &seed::Login| {
-        let (idp, client) = (aws.cognito(), prov.user_pool_client_id.clone());
-        let login = login.clone();
-        async move { signin::id_token(&idp, &client, &login.username, &login.password, &login.password).await }
-    };
-    let admin = token(&seeded.admin).await?;
+    let token = |login: seed::Login| { let (aws, prov) = (aws.clone(), prov.clone()); async move { login.token(&aws, &prov).await } };
+    let admin = token(seeded.admin.clone()).await?;
     let ids = known_ids(&ApiClient::new(&api_url), &admin).await?;
     let config = dir.join("schemathesis.toml");
     std::fs::write(&config, config_toml(&ids))?;
@@ -94,8 +90,8 @@ pub async fn run(budget: &Budget) -> anyhow::Result<Vec<Outcome>> {
     // stop the others' runs from reaching their routes.
     // The public routes (the links in emails) are called with no token at all.
     let callers = [
-        ("operator", "platform", Some(token(&seeded.operator).await?)),
-        ("member", "portal", Some(token(&seeded.demo).await?)),
+        ("operator", "platform", Some(token(seeded.operator.clone()).await?)),
+        ("member", "portal", Some(token(seeded.demo.clone()).await?)),
         ("anyone", "mail", None),
         ("admin", "admin", Some(admin)),
     ];

@@ -177,6 +177,11 @@ pub struct Gateway {
     web: Option<Web>,
 }
 
+/// Where the local Cognito invokes the pool's pre-token-generation trigger, as Cognito
+/// invokes the trigger's Lambda function in AWS (provisioning registers this URL with the
+/// local endpoint: `stack::register_pre_token_trigger`).
+pub const PRE_TOKEN_TRIGGER_PATH: &str = "/_local/cognito/pre-token-generation";
+
 /// Path prefixes that belong to the API: never answered with the web app's files, as
 /// CloudFront sends them to the API origin (docs/web.md).
 pub const API_PREFIXES: [&str; 4] = ["/portal/", "/admin/", "/platform/", "/mail/"];
@@ -289,6 +294,16 @@ fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
 }
 
 impl Gateway {
+    /// The pre-token-generation trigger, run as its Lambda function runs it.
+    async fn pre_token_generation(&self, body: &Bytes) -> hyper::Response<Full<Bytes>> {
+        let Ok(event) = serde_json::from_slice::<Value>(body) else { return plain(400, "not a Cognito event") };
+        let answer = portico_functions::triggers::pre_token_generation(self.app, event).await;
+        hyper::Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(answer.to_string())))
+            .unwrap_or_else(|_| plain(500, "Internal Server Error"))
+    }
+
     pub fn new(routes: Vec<TemplateRoute>, verifier: Verifier, app: &'static App, web: Option<Web>) -> Self {
         Self { routes, verifier, app, web }
     }
@@ -310,6 +325,9 @@ impl Gateway {
     async fn handle_parts(&self, parts: http::request::Parts, body: Bytes) -> hyper::Response<Full<Bytes>> {
         let method = parts.method.as_str().to_owned();
         let path = parts.uri.path().to_owned();
+        if method == "POST" && path == PRE_TOKEN_TRIGGER_PATH {
+            return self.pre_token_generation(&body).await;
+        }
         let Some((route, params)) = self
             .routes
             .iter()

@@ -76,5 +76,8 @@ pub async fn start_api(
         ),
     };
     let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app, Some(web))).await?;
+    // The pool calls the trigger for every token it issues, as it calls the Lambda in AWS.
+    let trigger = format!("http://{bound}{}", gateway::PRE_TOKEN_TRIGGER_PATH);
+    stack::register_pre_token_trigger(aws, &prov.user_pool_id, &trigger).await?;
     Ok((bound, app))
 }

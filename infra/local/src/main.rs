@@ -5,6 +5,8 @@
 //!   to sign in; Ctrl-C stops everything it started.
 //! - `portico-local mail`: list the emails sent locally.
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
+//! - `portico-local totp <username>`: print the current code of a demo login's
+//!   authenticator app (the admin's and the operator's: they must sign in with one).
 //! - `portico-local env`: `export` lines pointing a Lambda binary at the local stack.
 //! - `portico-local fuzz`: schemathesis against a fresh local stack (see `fuzz.rs`).
 //! - `portico-local web-test [args]`: the browser journeys against a fresh dev stack on a
@@ -102,8 +104,8 @@ Portico is running on {api_url}  (Ctrl-C stops it and the local AWS endpoint)
 The member portal:    open {api_url}/ in a browser and sign in as a demo member below
 
 Sign-ins (password for all: {p})
-  platform operator   {op}
-  tenant admin        {admin}   (Northwind Facilities)
+  platform operator   {op}   (with an authenticator app: `make -s totp EMAIL={op}` shows its code)
+  tenant admin        {admin}   (Northwind Facilities; `make -s totp EMAIL={admin}` for the code)
   demo member         {demo}    (Harbor Retail Group: all its sites, incl. child customer)
   site-scoped member  {site}     (only Outlet North)
   division member     {division}    (the Northern region division: Outlet North, and sites filed there later)
@@ -292,9 +294,30 @@ async fn token(username: &str, password: Option<&str>) -> anyhow::Result<()> {
     let password = password.unwrap_or(seed::DEMO_PASSWORD);
     let aws = Aws::local(endpoint, None, 3);
     match signin::sign_in(&aws.cognito(), client_id, username, password).await? {
-        signin::SignIn::Token(t) => println!("{t}"),
+        signin::SignIn::Signed(t) => println!("{}", t.id),
         signin::SignIn::NewPasswordRequired { .. } => bail!("{username} must choose a new password first"),
+        signin::SignIn::CodeRequired { session } => {
+            let secret = totp_secret(&stack, username)?;
+            let code = signin::next_code(&secret)?;
+            println!("{}", signin::answer_code(&aws.cognito(), client_id, username, &session, &code).await?.id);
+        }
     }
+    Ok(())
+}
+
+/// The authenticator-app secret of a demo login, from `.local/stack.json`.
+fn totp_secret(stack: &Value, username: &str) -> anyhow::Result<String> {
+    let logins = stack.as_object().context("stack.json")?.values();
+    logins
+        .filter(|l| l["username"].as_str() == Some(username))
+        .find_map(|l| l["totp_secret"].as_str().map(str::to_owned))
+        .with_context(|| format!("{username} has no authenticator app among the demo logins"))
+}
+
+/// What the demo login's authenticator app shows now.
+fn totp(username: &str) -> anyhow::Result<()> {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    println!("{}", signin::totp_code(&totp_secret(&read_stack()?, username)?, now)?);
     Ok(())
 }
 
@@ -409,6 +432,7 @@ fn main() -> anyhow::Result<()> {
             ["env"] => env(),
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
+            ["totp", user] => totp(user),
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
             ["init-instructions", binary] => init_instructions(binary).await,
             ["fuzz"] => fuzz().await,
@@ -419,7 +443,7 @@ fn main() -> anyhow::Result<()> {
             }
             ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"]).await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })

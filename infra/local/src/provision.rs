@@ -141,6 +141,7 @@ async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
         )
         .schema(custom_attr("tenant_id"))
         .schema(custom_attr("member_id"))
+        .schema(custom_attr("staff_id"))
         .send()
         .await
         .context("CreateUserPool")?
@@ -167,6 +168,7 @@ async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
                 "family_name",
                 "custom:tenant_id",
                 "custom:member_id",
+                "custom:staff_id",
             ]
             .map(String::from)
             .to_vec(),

@@ -20,6 +20,19 @@ pub const DEMO_PASSWORD: &str = "Portico-Demo-2026!";
 pub struct Login {
     pub username: String,
     pub password: String,
+    /// The secret of the login's authenticator app (base32), where it has one: what the
+    /// app keeps, so that local tools can type its codes (`make totp EMAIL=…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
+}
+
+impl Login {
+    /// Signs in as this login (with its app's code where it has one): the ID token.
+    pub async fn token(&self, aws: &Aws, prov: &Provisioned) -> anyhow::Result<String> {
+        let (username, password) = (&self.username, &self.password);
+        let secret = self.totp_secret.as_deref();
+        Ok(signin::tokens(&aws.cognito(), &prov.user_pool_client_id, username, password, password, secret).await?.id)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,46 +48,24 @@ pub struct Seeded {
     pub division_member: Login,
 }
 
-/// A platform operator's login with a permanent password (operators are made by hand in
-/// AWS; locally, here).
+/// A platform operator's login with a permanent password and an authenticator app
+/// (operators are made by hand in AWS, and must use a second factor; locally, here).
 pub async fn operator(aws: &Aws, prov: &Provisioned, email: &str, password: &str) -> anyhow::Result<Login> {
-    login(aws, prov, email, password, portico::domain::principal::GROUP_OPERATOR, &[]).await
-}
-
-/// Another admin login of tenant `tenant_id`, made as Portico makes its first one (the
-/// API has no route for more admins yet): for tests where two admins act at once.
-pub async fn tenant_admin(
-    aws: &Aws,
-    prov: &Provisioned,
-    tenant_id: &str,
-    email: &str,
-    password: &str,
-) -> anyhow::Result<Login> {
-    let tenant = [(portico::domain::principal::CLAIM_TENANT, tenant_id)];
-    login(aws, prov, email, password, portico::domain::principal::GROUP_ADMIN, &tenant).await
-}
-
-async fn login(
-    aws: &Aws,
-    prov: &Provisioned,
-    email: &str,
-    password: &str,
-    group: &str,
-    attributes: &[(&str, &str)],
-) -> anyhow::Result<Login> {
     let idp = aws.cognito();
-    let mut create = idp
+    let user = idp
         .admin_create_user()
         .user_pool_id(&prov.user_pool_id)
         .username(email)
         .message_action(MessageActionType::Suppress)
         .user_attributes(AttributeType::builder().name("email").value(email).build()?)
-        .user_attributes(AttributeType::builder().name("email_verified").value("true").build()?);
-    for (name, value) in attributes {
-        create = create.user_attributes(AttributeType::builder().name(*name).value(*value).build()?);
-    }
-    let user = create.send().await.context("creating the login")?.user.context("no user")?;
+        .user_attributes(AttributeType::builder().name("email_verified").value("true").build()?)
+        .send()
+        .await
+        .context("creating the login")?
+        .user
+        .context("no user")?;
     let username = user.username.context("no username")?;
+    let group = portico::domain::principal::GROUP_OPERATOR;
     idp.admin_add_user_to_group().user_pool_id(&prov.user_pool_id).username(&username).group_name(group).send().await?;
     idp.admin_set_user_password()
         .user_pool_id(&prov.user_pool_id)
@@ -83,20 +74,43 @@ async fn login(
         .permanent(true)
         .send()
         .await?;
-    Ok(Login { username: email.into(), password: password.into() })
+    let tokens = signin::tokens(&idp, &prov.user_pool_client_id, email, password, password, None).await?;
+    let secret = signin::set_up_totp(&idp, &tokens.access).await?;
+    Ok(Login { username: email.into(), password: password.into(), totp_secret: Some(secret) })
 }
 
+/// Signs in with the newest emailed temporary password, choosing `new_password`.
 pub async fn accept_invitation(
     aws: &Aws,
     prov: &Provisioned,
     email: &str,
     new_password: &str,
 ) -> anyhow::Result<String> {
+    Ok(first_sign_in(aws, prov, email, new_password).await?.id)
+}
+
+/// An admin's first sign-in: the emailed temporary password, a new password, then an
+/// authenticator app set up and a sign-in with its code (admins must use one unless
+/// their tenant says otherwise). The login, and its ID token.
+pub async fn accept_admin_invitation(
+    aws: &Aws,
+    prov: &Provisioned,
+    email: &str,
+    new_password: &str,
+) -> anyhow::Result<(Login, String)> {
+    let first = first_sign_in(aws, prov, email, new_password).await?;
+    let secret = signin::set_up_totp(&aws.cognito(), &first.access).await?;
+    let login = Login { username: email.into(), password: new_password.into(), totp_secret: Some(secret) };
+    let token = login.token(aws, prov).await?;
+    Ok((login, token))
+}
+
+async fn first_sign_in(aws: &Aws, prov: &Provisioned, email: &str, new_password: &str) -> anyhow::Result<signin::Tokens> {
     let mails = crate::mailbox::to(&aws.endpoint, email).await?;
     let Some(temporary) = mails.iter().rev().find_map(|m| m.temporary_password()) else {
         bail!("no invitation was sent to {email}");
     };
-    signin::id_token(&aws.cognito(), &prov.user_pool_client_id, email, temporary, new_password).await
+    signin::tokens(&aws.cognito(), &prov.user_pool_client_id, email, temporary, new_password, None).await
 }
 
 fn id(v: &Value) -> anyhow::Result<String> {
@@ -105,14 +119,7 @@ fn id(v: &Value) -> anyhow::Result<String> {
 
 pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &str) -> anyhow::Result<Seeded> {
     let operator = operator(aws, prov, "operator@portico.test", DEMO_PASSWORD).await?;
-    let op_token = signin::id_token(
-        &aws.cognito(),
-        &prov.user_pool_client_id,
-        &operator.username,
-        &operator.password,
-        DEMO_PASSWORD,
-    )
-    .await?;
+    let op_token = operator.token(aws, prov).await?;
 
     let admin_email = "admin@northwind.test";
     let tenant = api
@@ -129,7 +136,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             })),
         )
         .await?;
-    let admin = accept_invitation(aws, prov, admin_email, DEMO_PASSWORD).await?;
+    let (admin_login, admin) = accept_admin_invitation(aws, prov, admin_email, DEMO_PASSWORD).await?;
 
     api.expect(
         200,
@@ -626,9 +633,9 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     Ok(Seeded {
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
         operator,
-        admin: Login { username: admin_email.into(), password: DEMO_PASSWORD.into() },
-        demo: Login { username: carla.into(), password: DEMO_PASSWORD.into() },
-        site_member: Login { username: sam.into(), password: DEMO_PASSWORD.into() },
-        division_member: Login { username: dana.into(), password: DEMO_PASSWORD.into() },
+        admin: admin_login,
+        demo: Login { username: carla.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
+        site_member: Login { username: sam.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
+        division_member: Login { username: dana.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
     })
 }

@@ -1,16 +1,64 @@
 //! Cognito sign-in as a client does it: USER_PASSWORD_AUTH, answering
-//! NEW_PASSWORD_REQUIRED on the first sign-in, giving the ID token the API takes.
+//! NEW_PASSWORD_REQUIRED on the first sign-in and SOFTWARE_TOKEN_MFA (the code of an
+//! authenticator app) where the login has one, giving the ID token the API takes; and
+//! setting up an authenticator app (TOTP) the way the web app does.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use anyhow::{bail, Context as _};
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AuthFlowType, AuthenticationResultType, ChallengeNameType, SoftwareTokenMfaSettingsType,
+};
 use aws_sdk_cognitoidentityprovider::Client;
+
+/// What a sign-in gives: the ID token (the API's), the access token (Cognito's own
+/// calls, e.g. setting up an authenticator app) and the refresh token.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub id: String,
+    pub access: String,
+    pub refresh: Option<String>,
+}
 
 /// The outcome of a password sign-in.
 pub enum SignIn {
-    /// Signed in: the ID token.
-    Token(String),
+    /// Signed in.
+    Signed(Tokens),
     /// First sign-in: a new password must be chosen (the session continues it).
     NewPasswordRequired { session: String },
+    /// The login has an authenticator app: its current code is asked for.
+    CodeRequired { session: String },
+}
+
+fn cognito_error<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug + Send + Sync + 'static>(
+    e: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+) -> anyhow::Error {
+    anyhow::anyhow!("{}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(e))
+}
+
+fn outcome(
+    challenge: Option<ChallengeNameType>,
+    session: Option<String>,
+    result: Option<AuthenticationResultType>,
+) -> anyhow::Result<SignIn> {
+    match challenge {
+        Some(ChallengeNameType::NewPasswordRequired) => {
+            Ok(SignIn::NewPasswordRequired { session: session.context("challenge without session")? })
+        }
+        Some(ChallengeNameType::SoftwareTokenMfa) => {
+            Ok(SignIn::CodeRequired { session: session.context("challenge without session")? })
+        }
+        Some(other) => bail!("unexpected challenge {other:?}"),
+        None => {
+            let result = result.context("no tokens")?;
+            Ok(SignIn::Signed(Tokens {
+                id: result.id_token.context("no ID token")?,
+                access: result.access_token.context("no access token")?,
+                refresh: result.refresh_token,
+            }))
+        }
+    }
 }
 
 /// Signs in with a username (email or phone) and password. Errors carry Cognito's
@@ -24,24 +72,18 @@ pub async fn sign_in(idp: &Client, client_id: &str, username: &str, password: &s
         .auth_parameters("PASSWORD", password)
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!("{}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(e)))?;
-    if out.challenge_name == Some(ChallengeNameType::NewPasswordRequired) {
-        return Ok(SignIn::NewPasswordRequired { session: out.session.context("challenge without session")? });
-    }
-    if let Some(challenge) = out.challenge_name {
-        bail!("unexpected challenge {challenge:?}");
-    }
-    Ok(SignIn::Token(out.authentication_result.and_then(|r| r.id_token).context("no ID token")?))
+        .map_err(cognito_error)?;
+    outcome(out.challenge_name, out.session, out.authentication_result)
 }
 
-/// Answers NEW_PASSWORD_REQUIRED and returns the ID token.
+/// Answers NEW_PASSWORD_REQUIRED.
 pub async fn choose_password(
     idp: &Client,
     client_id: &str,
     username: &str,
     session: &str,
     new_password: &str,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<SignIn> {
     let out = idp
         .respond_to_auth_challenge()
         .client_id(client_id)
@@ -51,11 +93,60 @@ pub async fn choose_password(
         .challenge_responses("NEW_PASSWORD", new_password)
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!("{}", aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(e)))?;
-    out.authentication_result.and_then(|r| r.id_token).context("no ID token")
+        .map_err(cognito_error)?;
+    outcome(out.challenge_name, out.session, out.authentication_result)
 }
 
-/// Signs in, choosing `new_password` if Cognito asks for one.
+/// Answers SOFTWARE_TOKEN_MFA with a code of the login's authenticator app.
+pub async fn answer_code(
+    idp: &Client,
+    client_id: &str,
+    username: &str,
+    session: &str,
+    code: &str,
+) -> anyhow::Result<Tokens> {
+    let out = idp
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+        .session(session)
+        .challenge_responses("USERNAME", username)
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", code)
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    match outcome(out.challenge_name, out.session, out.authentication_result)? {
+        SignIn::Signed(tokens) => Ok(tokens),
+        _ => bail!("Cognito asked for more than the code"),
+    }
+}
+
+/// Signs in all the way: chooses `new_password` if Cognito asks for one, and answers
+/// the authenticator app's code from `totp_secret` if it asks for that.
+pub async fn tokens(
+    idp: &Client,
+    client_id: &str,
+    username: &str,
+    password: &str,
+    new_password: &str,
+    totp_secret: Option<&str>,
+) -> anyhow::Result<Tokens> {
+    let mut step = sign_in(idp, client_id, username, password).await?;
+    loop {
+        step = match step {
+            SignIn::Signed(tokens) => return Ok(tokens),
+            SignIn::NewPasswordRequired { session } => {
+                choose_password(idp, client_id, username, &session, new_password).await?
+            }
+            SignIn::CodeRequired { session } => {
+                let secret = totp_secret.with_context(|| format!("{username} signs in with a code, and no secret is known"))?;
+                return answer_code(idp, client_id, username, &session, &next_code(secret)?).await;
+            }
+        }
+    }
+}
+
+/// Signs in, choosing `new_password` if Cognito asks for one: the ID token.
 pub async fn id_token(
     idp: &Client,
     client_id: &str,
@@ -63,10 +154,79 @@ pub async fn id_token(
     password: &str,
     new_password: &str,
 ) -> anyhow::Result<String> {
-    match sign_in(idp, client_id, username, password).await? {
-        SignIn::Token(t) => Ok(t),
-        SignIn::NewPasswordRequired { session } => {
-            choose_password(idp, client_id, username, &session, new_password).await
-        }
+    Ok(tokens(idp, client_id, username, password, new_password, None).await?.id)
+}
+
+/// Sets up an authenticator app for the signed-in login, as the web app does: Cognito
+/// hands out a secret, the app's first code proves it was stored, and the login then
+/// asks for a code at every sign-in. Returns the secret (base32), which is what an
+/// authenticator app keeps.
+pub async fn set_up_totp(idp: &Client, access_token: &str) -> anyhow::Result<String> {
+    let secret = idp
+        .associate_software_token()
+        .access_token(access_token)
+        .send()
+        .await
+        .map_err(cognito_error)?
+        .secret_code
+        .context("no secret")?;
+    idp.verify_software_token()
+        .access_token(access_token)
+        .user_code(next_code(&secret)?)
+        .friendly_device_name("portico-local")
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    idp.set_user_mfa_preference()
+        .access_token(access_token)
+        .software_token_mfa_settings(SoftwareTokenMfaSettingsType::builder().enabled(true).preferred_mfa(true).build())
+        .send()
+        .await
+        .map_err(cognito_error)?;
+    Ok(secret)
+}
+
+/// The TOTP code of `secret` (base32, as Cognito hands it out) at `unix` seconds:
+/// RFC 6238, SHA-1, six digits, 30-second steps — what an authenticator app shows.
+pub fn totp_code(secret: &str, unix: u64) -> anyhow::Result<String> {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned()).to_bytes().map_err(|e| anyhow::anyhow!("secret: {e:?}"))?;
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes);
+    Ok(totp.generate(unix))
+}
+
+/// The authenticator app's code to type now. An app's code lasts a 30-second step and
+/// Cognito takes each one once, so a second sign-in within the same step uses the next
+/// step's code (which Cognito accepts as well: it allows for clocks a step apart).
+pub fn next_code(secret: &str) -> anyhow::Result<String> {
+    static USED: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 30;
+    let step = {
+        let mut used = USED.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+        let used = used.get_or_insert_with(HashMap::new);
+        let step = used.get(secret).map_or(now, |last| (*last + 1).max(now));
+        used.insert(secret.to_owned(), step);
+        step
+    };
+    totp_code(secret, step * 30)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_rfc_6238() {
+        // RFC 6238, appendix B: the SHA-1 secret "12345678901234567890" (base32 below),
+        // at 59 s: 94287082 — its last six digits.
+        let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(totp_code(secret, 59).unwrap(), "287082");
+        assert_eq!(totp_code(secret, 1_111_111_109).unwrap(), "081804");
+    }
+
+    #[test]
+    fn a_step_is_never_used_twice() {
+        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        let (a, b) = (next_code(secret).unwrap(), next_code(secret).unwrap());
+        assert_ne!(a, b);
     }
 }

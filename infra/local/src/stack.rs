@@ -211,3 +211,16 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// Tells the local endpoint to invoke `url` as the pool's pre-token-generation trigger
+/// (`infra/local/moto_server.py`): moto invokes no Lambda triggers itself.
+pub async fn register_pre_token_trigger(aws: &Aws, pool_id: &str, url: &str) -> anyhow::Result<()> {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/_portico/triggers", aws.endpoint))
+        .json(&serde_json::json!({ "user_pool_id": pool_id, "pre_token_generation": url }));
+    if let Some(account) = &aws.account {
+        request = request.header(ACCOUNT_HEADER, account);
+    }
+    request.send().await.context("registering the pre-token-generation trigger")?.error_for_status()?;
+    Ok(())
+}

@@ -140,6 +140,11 @@ public_id!(
 );
 
 public_id!(
+    /// One of a tenant's office staff: the record of a tenant admin's login (`stf_…`).
+    StaffId, "stf"
+);
+
+public_id!(
     /// A quote published by the back office (`quo_…`).
     QuoteId, "quo"
 );

@@ -23,6 +23,7 @@ pub mod representation;
 pub mod scope;
 pub mod settings;
 pub mod site;
+pub mod staff;
 pub mod tenant;
 pub mod text;
 pub mod work_request;

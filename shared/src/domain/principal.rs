@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{MemberId, TenantId};
+use super::ids::{MemberId, StaffId, TenantId};
 use crate::error::Error;
 
 pub const GROUP_OPERATOR: &str = "platform-operator";
@@ -16,6 +16,12 @@ pub const GROUP_MEMBER: &str = "portal-member";
 
 pub const CLAIM_TENANT: &str = "custom:tenant_id";
 pub const CLAIM_MEMBER: &str = "custom:member_id";
+pub const CLAIM_STAFF: &str = "custom:staff_id";
+/// Added by Portico's pre-token-generation trigger when the login signs in with a second
+/// factor (`"totp"`): Cognito's own tokens do not say whether one was used.
+pub const CLAIM_MFA: &str = "portico:mfa";
+/// The value of [`CLAIM_MFA`] for an authenticator app (Cognito's software token).
+pub const MFA_TOTP: &str = "totp";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -23,19 +29,26 @@ pub struct Principal {
     groups: Vec<String>,
     tenant: Option<TenantId>,
     member: Option<MemberId>,
+    staff: Option<StaffId>,
+    mfa: bool,
 }
 
 /// A platform operator: may create tenants, sees no tenant's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperatorPrincipal {
     pub sub: String,
+    /// Whether the token was issued after a second factor.
+    pub mfa: bool,
 }
 
-/// An admin of one tenant.
+/// An admin of one tenant: one of its office staff.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminPrincipal {
     pub tenant: TenantId,
+    pub staff: StaffId,
     pub sub: String,
+    /// Whether the token was issued after a second factor.
+    pub mfa: bool,
 }
 
 /// A portal member of one tenant. Their rights are loaded from storage per request.
@@ -92,7 +105,12 @@ impl Principal {
             Some(m) => Some(MemberId::parse(m).map_err(|_| Error::Unauthorized)?),
             None => None,
         };
-        Ok(Self { sub, groups, tenant, member })
+        let staff = match claims.get(CLAIM_STAFF) {
+            Some(s) => Some(StaffId::parse(s).map_err(|_| Error::Unauthorized)?),
+            None => None,
+        };
+        let mfa = claims.get(CLAIM_MFA).is_some_and(|m| m == MFA_TOTP);
+        Ok(Self { sub, groups, tenant, member, staff, mfa })
     }
 
     fn in_group(&self, group: &str) -> bool {
@@ -113,15 +131,17 @@ impl Principal {
 
     pub fn operator(&self) -> Result<OperatorPrincipal, Error> {
         if self.in_group(GROUP_OPERATOR) {
-            Ok(OperatorPrincipal { sub: self.sub.clone() })
+            Ok(OperatorPrincipal { sub: self.sub.clone(), mfa: self.mfa })
         } else {
             Err(Error::forbidden("this operation is for platform operators"))
         }
     }
 
     pub fn admin(&self) -> Result<AdminPrincipal, Error> {
-        match (self.in_group(GROUP_ADMIN), self.tenant) {
-            (true, Some(tenant)) => Ok(AdminPrincipal { tenant, sub: self.sub.clone() }),
+        match (self.in_group(GROUP_ADMIN), self.tenant, self.staff) {
+            (true, Some(tenant), Some(staff)) => {
+                Ok(AdminPrincipal { tenant, staff, sub: self.sub.clone(), mfa: self.mfa })
+            }
             _ => Err(Error::forbidden("this operation is for tenant admins")),
         }
     }
@@ -153,19 +173,45 @@ mod tests {
     #[test]
     fn an_admin_needs_both_the_group_and_a_tenant() {
         let tenant = TenantId::generate().to_string();
+        let staff = StaffId::generate().to_string();
         let admin = Principal::from_claims(&claims(&[
             ("sub", "u1"),
             ("cognito:groups", "[tenant-admin]"),
             (CLAIM_TENANT, &tenant),
+            (CLAIM_STAFF, &staff),
         ]))
         .unwrap();
         assert_eq!(admin.admin().unwrap().tenant.to_string(), tenant);
+        assert_eq!(admin.admin().unwrap().staff.to_string(), staff);
+        assert!(!admin.admin().unwrap().mfa, "no second factor claimed");
         assert!(matches!(admin.member(), Err(Error::Forbidden(_))));
         assert!(matches!(admin.operator(), Err(Error::Forbidden(_))));
 
         let no_tenant =
             Principal::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[tenant-admin]")])).unwrap();
         assert!(matches!(no_tenant.admin(), Err(Error::Forbidden(_))));
+        // An admin login without its staff record's id is no admin.
+        let no_staff = Principal::from_claims(&claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", "[tenant-admin]"),
+            (CLAIM_TENANT, &tenant),
+        ]))
+        .unwrap();
+        assert!(matches!(no_staff.admin(), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn only_the_triggers_totp_claim_counts_as_a_second_factor() {
+        let with = |value: &str| {
+            Principal::from_claims(&claims(&[("sub", "u"), ("cognito:groups", "[platform-operator]"), (CLAIM_MFA, value)]))
+                .unwrap()
+                .operator()
+                .unwrap()
+                .mfa
+        };
+        assert!(with("totp"));
+        assert!(!with("true"));
+        assert!(!with(""));
     }
 
     #[test]

@@ -68,6 +68,10 @@ pub struct SettingsInput {
     #[serde(default)]
     pub work_order_types: Vec<WorkOrderType>,
     pub setup_complete: bool,
+    /// Whether the tenant's admins must sign in with a second factor (an authenticator
+    /// app). Absent: unchanged.
+    #[serde(default)]
+    pub require_admin_mfa: Option<bool>,
     /// Read-only: ignored.
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
@@ -85,10 +89,18 @@ pub struct Settings {
     pub default_locale: Locale,
     pub work_order_types: Vec<WorkOrderType>,
     pub setup_complete: bool,
+    /// Whether the tenant's admins must sign in with a second factor (an authenticator
+    /// app); on for new tenants. The back office's login is exempt.
+    #[serde(default = "required")]
+    pub require_admin_mfa: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
+}
+
+fn required() -> bool {
+    true
 }
 
 pub const MAX_WORK_ORDER_TYPES: usize = 100;
@@ -108,6 +120,7 @@ impl Settings {
             default_locale: Locale::En,
             work_order_types: Vec::new(),
             setup_complete: false,
+            require_admin_mfa: true,
             updated_at: now(),
             version: 1,
         }
@@ -138,6 +151,9 @@ impl Settings {
         self.default_locale = input.default_locale;
         self.work_order_types = input.work_order_types;
         self.setup_complete = input.setup_complete;
+        if let Some(required) = input.require_admin_mfa {
+            self.require_admin_mfa = required;
+        }
         self.updated_at = now();
         self.version += 1;
         Ok(())

@@ -1,25 +1,58 @@
-//! Authorization at the door of each handler: who may call, and — for members — their
-//! current record, loaded on every request so that disabling or changing rights acts at
-//! once.
+//! Authorization at the door of each handler: who may call. A token is only as good as
+//! the record it is bound to: an admin's and a member's records are loaded on every
+//! request, the token's login (`sub`) must be the record's, and the record must be
+//! active — so disabling, removing or changing rights acts at once, and a token whose
+//! claims name someone else's record (had Cognito ever let a user rewrite them) opens
+//! nothing. A second factor is enforced here too, where it is required.
 
 use crate::app::App;
 use crate::domain::group::{AccessGroup, Rights};
 use crate::domain::member::Member;
 use crate::domain::principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal};
 use crate::domain::settings::Settings;
+use crate::domain::staff::Staff;
 use crate::error::{Error, Result};
 use crate::http::Req;
 use crate::store::keys;
 use crate::store::Actor;
 
+/// A platform operator, who must have signed in with a second factor.
 pub fn operator(req: &Req) -> Result<OperatorPrincipal> {
-    req.principal()?.operator()
+    let operator = req.principal()?.operator()?;
+    if !operator.mfa {
+        return Err(Error::MfaRequired);
+    }
+    Ok(operator)
 }
 
-/// A tenant admin.
+/// A tenant admin: one BatchGetItem for their staff record and the tenant's settings.
+/// The record must exist, be active and belong to the token's login; a second factor is
+/// required when the tenant's settings say so (the back office's login is exempt).
 pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
-    let _ = app;
-    req.principal()?.admin()
+    let principal = req.principal()?.admin()?;
+    let found = app
+        .store
+        .batch(&[keys::staff_key(principal.tenant, principal.staff), keys::settings_key(principal.tenant)])
+        .await?;
+    let staff = found.one::<Staff>()?.ok_or_else(|| Error::forbidden("your admin access has been removed"))?;
+    if staff.login != principal.sub {
+        return Err(unbound("staff", &principal.sub, &staff.id.to_string()));
+    }
+    if !staff.is_active() {
+        return Err(Error::forbidden("your admin access is disabled"));
+    }
+    let settings = found.settings()?;
+    if !principal.mfa && !staff.may_act_without_mfa(settings.require_admin_mfa) {
+        return Err(Error::MfaRequired);
+    }
+    Ok(principal)
+}
+
+/// A token whose claims name a record of another login: refused (401) and logged as a
+/// security event, with no more than the ids involved.
+fn unbound(record: &str, sub: &str, id: &str) -> Error {
+    tracing::warn!(security_event = "token_not_bound_to_record", record, sub, id, "a token named a record that is not its login's");
+    Error::Unauthorized
 }
 
 impl AdminPrincipal {
@@ -68,6 +101,9 @@ pub async fn member(app: &App, req: &Req) -> Result<Portal> {
         .batch(&[keys::member_key(principal.tenant, principal.member), keys::settings_key(principal.tenant)])
         .await?;
     let member = found.one::<Member>()?.ok_or_else(|| Error::forbidden("your portal access has been removed"))?;
+    if member.login.as_deref() != Some(principal.sub.as_str()) {
+        return Err(unbound("member", &principal.sub, &member.id.to_string()));
+    }
     if member.is_disabled() {
         return Err(Error::forbidden("your portal access is disabled"));
     }

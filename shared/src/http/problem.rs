@@ -25,6 +25,7 @@ impl Problem {
             Error::BadRequest { .. } => ("bad-request", "Bad request"),
             Error::Unauthorized => ("unauthorized", "Unauthorized"),
             Error::Forbidden(_) => ("forbidden", "Forbidden"),
+            Error::MfaRequired => ("mfa-required", "Second factor required"),
             Error::NotFound => ("not-found", "Not found"),
             Error::Conflict(_) => ("conflict", "Conflict"),
             Error::PreconditionFailed => ("precondition-failed", "Precondition failed"),

@@ -11,6 +11,7 @@
 //! | customer | `T#t`               | `CUS#c`          | `T#t#CUS#parent`         | `CUS#c`                 |
 //! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
+//! | staff    | `T#t`               | `STF#s`          |                          |                         |
 //! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
 //! | division | `T#t`               | `DIV#d`          | `T#t#CUS#c#DIV`          | `DIV#d`                 |
 //! | group    | `T#t`               | `GRP#g`          |                          |                         |
@@ -60,11 +61,12 @@ use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::ids::{
     AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
-    QuoteId, SiteId, TenantId, WorkRequestId,
+    QuoteId, SiteId, StaffId, TenantId, WorkRequestId,
 };
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
 use crate::domain::member::Member;
+use crate::domain::staff::Staff;
 use crate::domain::message::{Message, MessagePost, Receipt};
 use crate::domain::note::Note;
 use crate::domain::quote::Quote;
@@ -217,6 +219,19 @@ impl Entity for Member {
     }
     fn trail(&self) -> Option<CustomerId> {
         Some(self.customer_id)
+    }
+}
+
+impl Stored for Staff {
+    const TYPE: &'static str = "staff";
+}
+
+impl Entity for Staff {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: staff_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
     }
 }
 
@@ -762,6 +777,15 @@ pub fn site_key(tenant: TenantId, id: SiteId) -> Key {
 
 pub fn member_key(tenant: TenantId, id: MemberId) -> Key {
     Key { pk: t(tenant), sk: format!("MEM#{id}") }
+}
+
+pub fn staff_key(tenant: TenantId, id: StaffId) -> Key {
+    Key { pk: t(tenant), sk: format!("STF#{id}") }
+}
+
+/// The tenant's office staff (admin logins), oldest first.
+pub fn all_staff(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("STF#".into()) }
 }
 
 /// Claims a member email address within the tenant (one member per address).

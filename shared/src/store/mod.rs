@@ -355,6 +355,7 @@ enum Write {
     Put { item: Item, condition: Option<Condition> },
     Delete { key: Key, version: Option<u64> },
     Check { key: Key, exists: bool },
+    CheckVersion { key: Key, version: u64 },
     Release { key: Key },
 }
 
@@ -386,6 +387,16 @@ impl Write {
             Write::Release { key } => {
                 b.delete(Delete::builder().table_name(table).set_key(Some(key_item(&key))).build().context("release")?)
             }
+            Write::CheckVersion { key, version } => b.condition_check(
+                ConditionCheck::builder()
+                    .table_name(table)
+                    .set_key(Some(key_item(&key)))
+                    .condition_expression("#v = :v")
+                    .expression_attribute_names("#v", VERSION)
+                    .expression_attribute_values(":v", AttributeValue::N(version.to_string()))
+                    .build()
+                    .context("version check")?,
+            ),
             Write::Check { key, exists } => b.condition_check(
                 ConditionCheck::builder()
                     .table_name(table)
@@ -503,6 +514,14 @@ impl Tx {
     /// Fails with `NotFound` unless the item at `key` exists when the transaction runs.
     pub fn require(&mut self, key: Key) {
         self.push(Write::Check { key, exists: true }, Failure::NotFound);
+    }
+
+    /// Fails with `conflict` unless `entity` is still at `version` when the transaction
+    /// runs: a decision that rests on another record (say, "someone else stays admin")
+    /// holds only if that record did not change meanwhile.
+    pub fn require_unchanged<E: Entity>(&mut self, entity: &E, version: u64, conflict: &str) {
+        let key = entity.keys(self.tenant).key;
+        self.push(Write::CheckVersion { key, version }, Failure::Conflict(conflict.to_owned()));
     }
 
     /// Fails with `conflict` if the item at `key` exists when the transaction runs.

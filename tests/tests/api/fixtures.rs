@@ -44,6 +44,16 @@ pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
 pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
 /// A current message to `GROUP` (which `MEMBER` joins) that asks to be acknowledged.
 pub const MESSAGE: &str = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2";
+/// The admin the admin fixtures are signed in as: their staff record, and their login.
+pub const ADMIN_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9S";
+pub const ADMIN_SUB: &str = "00000000-0000-4000-8000-0000000000a2";
+/// The login of `MEMBER`, whom the portal fixtures are signed in as.
+pub const MEMBER_SUB: &str = "00000000-0000-4000-8000-0000000000a3";
+/// Another admin of the tenant, whom the staff fixtures disable, enable and remove.
+pub const SPARE_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
+/// The address `CreateStaff` invites. A login's address is one per deployment: each
+/// caller of the matrix invites its own.
+pub const NEW_STAFF_EMAIL: &str = "bea@acme.test";
 
 /// The unsubscribe link's token in the public fixtures: the world's is signed for
 /// `MEMBER` and quotes (a token names its tenant, so a fixture cannot carry a real one).
@@ -68,6 +78,15 @@ impl World {
             app.member(&t.admin, body)
         };
         let (member, spare_member) = (member("fixture").await, member("spare").await);
+        // The fixtures' member has signed in: the portal fixtures carry their login.
+        let member_token = app.invited_member(&t.admin, &member, &app.email("fixture")).await;
+        let member_sub = portico_tests::claims(&member_token)["sub"].as_str().unwrap().to_owned();
+        let admin_claims = portico_tests::claims(&t.admin);
+        let admin_staff = admin_claims["custom:staff_id"].as_str().unwrap().to_owned();
+        let admin_sub = admin_claims["sub"].as_str().unwrap().to_owned();
+        let body = json!({"first_name": "Spare", "last_name": "Admin", "email": app.email("spare-admin")});
+        let spare_staff =
+            portico_tests::id(&app.api.expect(201, "POST", "/admin/staff", &t.admin, Some(&body)).await.unwrap());
         let contact = |name: &'static str| {
             let body = json!({"first_name": name, "last_name": "C", "email": app.email(name), "role": "billing"});
             let path = format!("/admin/customers/{customer}/contacts");
@@ -182,6 +201,11 @@ impl World {
                 (ASSET, asset),
                 (DOCUMENT, document),
                 (MESSAGE, message),
+                (ADMIN_STAFF, admin_staff),
+                (ADMIN_SUB, admin_sub),
+                (MEMBER_SUB, member_sub),
+                (SPARE_STAFF, spare_staff),
+                (NEW_STAFF_EMAIL, app.email("new-staff")),
             ],
         }
     }

@@ -3,6 +3,7 @@
 mod assets;
 mod audit;
 mod auth;
+mod bound;
 mod contacts;
 mod divisions;
 mod documents;

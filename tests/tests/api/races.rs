@@ -130,7 +130,7 @@ async fn requests(app: &TestApp, admin: &str, n: usize) -> (Vec<String>, Vec<Str
 async fn of_two_admins_deciding_one_work_request_one_wins() {
     let app = spawn_app().await;
     let t = app.tenant("Acme").await;
-    let other_admin = app.another_admin(&t.id, "second-admin").await;
+    let other_admin = app.another_admin(&t.admin, "second-admin").await;
     let (requests, jobs) = requests(&app, &t.admin, 3).await;
 
     for (i, request) in requests.iter().enumerate() {

@@ -1,0 +1,168 @@
+//! Office staff: the field-service company's own people, who sign in as tenant admins.
+//! Each admin login has one record here, and every admin request is bound to it (the
+//! token's login must be the record's, the record must be active), so removing or
+//! disabling someone acts on their next request, whatever their token says.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::StaffId;
+use super::tenant::{now, Timestamp};
+use super::text::{Email, Name};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffStatus {
+    /// The login exists and its credentials were sent.
+    Active,
+    /// Cannot sign in; every request answers 403.
+    Disabled,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    /// The back office's own login (its FSM or ERP), not a person: it cannot answer a
+    /// second factor, so the tenant's MFA requirement does not apply to it. Integration
+    /// credentials with scopes are to replace it.
+    #[serde(default)]
+    pub back_office: bool,
+    pub status: StaffStatus,
+    /// The Cognito username (the login's `sub`) every token must carry.
+    pub login: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// `POST /admin/staff`: another admin of the tenant, invited by email.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStaff {
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    /// The back office's login rather than a person's (exempt from the MFA requirement).
+    #[serde(default)]
+    pub back_office: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StaffView {
+    pub id: StaffId,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub back_office: bool,
+    pub status: StaffStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+impl Staff {
+    /// The record of a login just created for `id` (the login carries the id, so the id
+    /// comes first).
+    pub fn new(id: StaffId, input: NewStaff, login: String) -> Self {
+        let at = now();
+        Self {
+            id,
+            first_name: input.first_name,
+            last_name: input.last_name,
+            email: input.email,
+            back_office: input.back_office,
+            status: StaffStatus::Active,
+            login,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == StaffStatus::Active
+    }
+
+    /// Whether a token issued without a second factor may act for this login, given the
+    /// tenant's requirement.
+    pub fn may_act_without_mfa(&self, required: bool) -> bool {
+        !required || self.back_office
+    }
+
+    pub fn disable(&mut self) {
+        self.status = StaffStatus::Disabled;
+        self.touch();
+    }
+
+    pub fn enable(&mut self) {
+        self.status = StaffStatus::Active;
+        self.touch();
+    }
+
+    /// Records a change that has no field of its own (an MFA reset).
+    pub fn touch(&mut self) {
+        self.updated_at = now();
+        self.version += 1;
+    }
+
+    pub fn view(&self) -> StaffView {
+        StaffView {
+            id: self.id,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            back_office: self.back_office,
+            status: self.status,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(back_office: bool) -> Staff {
+        let input = NewStaff {
+            first_name: Name::parse("Ada").unwrap(),
+            last_name: Name::parse("Admin").unwrap(),
+            email: Email::parse("ada@acme.test").unwrap(),
+            back_office,
+        };
+        Staff::new(StaffId::generate(), input, "sub-1".into())
+    }
+
+    #[test]
+    fn only_the_back_office_login_is_exempt_from_a_required_second_factor() {
+        assert!(!staff(false).may_act_without_mfa(true));
+        assert!(staff(true).may_act_without_mfa(true));
+        assert!(staff(false).may_act_without_mfa(false));
+    }
+
+    #[test]
+    fn disabling_and_enabling_change_the_version() {
+        let mut s = staff(false);
+        s.disable();
+        assert!(!s.is_active());
+        s.enable();
+        assert!(s.is_active());
+        assert_eq!(s.version, 3);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let r: Result<NewStaff, _> =
+            serde_json::from_str(r#"{"first_name":"A","last_name":"B","email":"a@b.test","login":"x"}"#);
+        assert!(r.is_err());
+    }
+}
