@@ -136,36 +136,9 @@ impl TestApp {
         }
     }
 
-    /// Proves the login's new phone number as its owner does: signs in, asks Cognito for a
-    /// code for it, and enters the code. (Cognito sends it by SMS; the local endpoint
-    /// hands it back in a header, which the SDK does not show: so, as the browser does,
-    /// through Cognito's JSON API.)
+    /// Proves the login's new phone number as its owner does (`signin::verify_phone`).
     pub async fn verify_phone(&self, username: &str, password: &str) {
-        let tokens = signin::tokens(&self.cognito(), &self.prov.user_pool_client_id, username, password, password, None)
-            .await
-            .expect("sign-in");
-        let sent = reqwest::Client::new()
-            .post(format!("{}/", self.aws.endpoint))
-            .header("x-amz-target", "AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode")
-            .header("content-type", "application/x-amz-json-1.1")
-            .body(json!({"AccessToken": tokens.access, "AttributeName": "phone_number"}).to_string())
-            .send()
-            .await
-            .expect("GetUserAttributeVerificationCode");
-        let code = sent
-            .headers()
-            .get("x-portico-local-verification-code")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("no code for {username}'s phone number ({})", sent.status()))
-            .to_owned();
-        self.cognito()
-            .verify_user_attribute()
-            .access_token(&tokens.access)
-            .attribute_name("phone_number")
-            .code(code)
-            .send()
-            .await
-            .expect("VerifyUserAttribute");
+        signin::verify_phone(&self.aws, &self.prov.user_pool_client_id, username, password).await.expect("verifying");
     }
 
     /// Signs in with the newest emailed temporary password, choosing [`PASSWORD`].

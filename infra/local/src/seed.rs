@@ -268,6 +268,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         .await?;
     }
     let carla_token = accept_invitation(aws, prov, carla, DEMO_PASSWORD).await?;
+    // Carla's number, which the admin typed in, signs in once she has entered its code.
+    signin::verify_phone(aws, &prov.user_pool_client_id, carla, DEMO_PASSWORD).await?;
     let sam_token = accept_invitation(aws, prov, sam, DEMO_PASSWORD).await?;
     accept_invitation(aws, prov, dana, DEMO_PASSWORD).await?;
 

@@ -64,7 +64,8 @@ async fn an_edit_acts_on_the_next_request_and_a_stale_one_is_refused() {
     assert_eq!(me["permissions"], json!(["view_jobs", "export_jobs"]));
     assert_eq!(me["locale"], "nl");
     assert_eq!(me["admin"], false, "the stale edit changed nothing");
-    // The new phone number signs in, as Cognito's copy was updated.
+    // The new phone number signs in once its owner has entered the code sent to it.
+    app.verify_phone(&email, PASSWORD).await;
     let by_phone = app.sign_in("+31612345999", PASSWORD).await;
     assert_eq!(app.api.get("/portal/me", &by_phone).await.unwrap().body["email"], email.as_str());
 }
@@ -181,6 +182,7 @@ async fn members_change_their_own_profile_but_never_their_rights() {
     assert_eq!(seen_by_admin["first_name"], "Mira");
     assert_eq!(seen_by_admin["admin"], false);
     assert_eq!(seen_by_admin["locale"], "nl");
+    app.verify_phone(&email, PASSWORD).await;
     let by_phone = app.sign_in("+31612345777", PASSWORD).await;
     assert_eq!(app.api.get("/portal/me", &by_phone).await.unwrap().body["email"], email.as_str());
     // Admins use the admin route; members' own route is for members only.
