@@ -3,6 +3,7 @@
 mod assets;
 mod audit;
 mod auth;
+mod cognito;
 mod contacts;
 mod divisions;
 mod documents;
