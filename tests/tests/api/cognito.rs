@@ -4,7 +4,8 @@
 //! sign-in values, the pre-token-generation trigger — proved with the AWS SDK's Cognito
 //! client against the local endpoint, and, for what a browser may call, through the
 //! gateway's `/cognito/`. Run against plain moto
-//! (`PORTICO_MOTO_SERVER=$PWD/.venv/bin/moto_server`), each fails.
+//! (`PORTICO_MOTO_SERVER=$PWD/.venv/bin/moto_server`), each fails but the provisioning
+//! test and the gateway's (whose refusal is the gateway's own).
 
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
