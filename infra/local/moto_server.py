@@ -18,10 +18,15 @@ alone, which serialises them all on every call. The local stack reads that endpo
 one thing, the emails SES sent (`mailbox.rs`), so only SES's models are tracked: reading
 the mailbox then costs the same after a test wrote 10,000 items as before.
 
+And it keeps Cognito's promises where moto's Cognito is laxer (immutable attributes,
+write attributes, revoked tokens, verified sign-in values, TOTP, triggers...):
+`local_cognito.py`, middleware around the same app.
+
 Usage (as `moto_server`): python moto_server.py -H 127.0.0.1 -p 5000
 """
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -36,6 +41,8 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
+
+from local_cognito import LocalCognito
 
 # The services whose models `/moto-api/data.json` lists (what `mailbox.rs` reads).
 TRACKED_SERVICES = ("ses",)
@@ -87,11 +94,14 @@ def main():
     os.environ.setdefault("MOTO_PORT", str(args.port))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    # stderr carries what Cognito would send (codes) and moto's errors, not a line per
+    # request.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,
         args.port,
-        SerializedDynamoDB(app),
+        SerializedDynamoDB(LocalCognito(app)),
         threaded=True,
         request_handler=MotoRequestHandler,
     )

@@ -28,7 +28,7 @@ use serde_json::{json, Map, Value};
 /// API Gateway's payload limit for HTTP APIs.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 
-pub use crate::template::{template_routes, template_user_pool_client, TemplateRoute};
+pub use crate::template::{template_routes, template_user_pool, template_user_pool_client, TemplateRoute};
 
 impl TemplateRoute {
     /// Path parameters if `path` matches, with the number of literal segments (API
@@ -256,11 +256,15 @@ impl Web {
             .unwrap_or_else(|_| plain(500, "Internal Server Error"))
     }
 
-    /// `POST /cognito/`: the Cognito user pool's JSON API, passed through.
+    /// `POST /cognito/`: the Cognito user pool's JSON API, passed through — only the calls
+    /// a browser makes ([`BROWSER_COGNITO_CALLS`]).
     async fn cognito(&self, parts: &http::request::Parts, body: Bytes) -> hyper::Response<Full<Bytes>> {
         let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if !target.starts_with("AWSCognitoIdentityProviderService.") {
+        let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
             return plain(400, "not a Cognito call");
+        };
+        if !BROWSER_COGNITO_CALLS.contains(&operation) {
+            return unsigned_cognito_call();
         }
         let sent = self
             .client
@@ -274,15 +278,56 @@ impl Web {
         let status = answer.status().as_u16();
         let mut response =
             hyper::Response::builder().status(status).header("content-type", "application/x-amz-json-1.1");
-        // Locally the "emailed" code of a forgotten password comes back in this header
-        // (moto's way; Cognito mails it): the dev console prints it, the browser tests read it.
-        if let Some(code) = answer.headers().get("x-moto-forgot-password-confirmation-code") {
-            eprintln!("forgot-password code (Cognito emails it in AWS): {}", code.to_str().unwrap_or(""));
-            response = response.header("x-moto-forgot-password-confirmation-code", code.clone());
+        // Locally the codes Cognito emails or texts come back in these headers (moto's way
+        // for a forgotten password's): the dev console prints them, the browser tests read them.
+        for (header, what) in CODE_HEADERS {
+            if let Some(code) = answer.headers().get(header) {
+                eprintln!("{what}: {}", code.to_str().unwrap_or(""));
+                response = response.header(header, code.clone());
+            }
         }
         let bytes = answer.bytes().await.unwrap_or_default();
         response.body(Full::new(bytes)).unwrap_or_else(|_| plain(500, "Internal Server Error"))
     }
+}
+
+/// The Cognito calls a browser makes on Cognito's public endpoint: sign-in, a new or
+/// forgotten password, refresh and sign-out (`web/src/auth.ts`), TOTP set-up, and
+/// verifying a new phone number or email address. Everything else (the administrators'
+/// `Admin*` calls, `ListUsers`, `SignUp`, `UpdateUserAttributes`, …) is refused at
+/// `/cognito/` before it reaches the local endpoint: there, unlike in AWS, it would run
+/// without AWS credentials.
+pub const BROWSER_COGNITO_CALLS: [&str; 13] = [
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
+    "ChangePassword",
+    "GetUser",
+    "RevokeToken",
+    "GlobalSignOut",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
+];
+
+/// The response headers that carry a code Cognito would email or text, and what the
+/// console calls it.
+const CODE_HEADERS: [(&str, &str); 2] = [
+    ("x-moto-forgot-password-confirmation-code", "forgot-password code (Cognito emails it in AWS)"),
+    ("x-portico-local-verification-code", "verification code (Cognito emails or texts it in AWS)"),
+];
+
+/// What Cognito answers a call that needs AWS credentials and carries none.
+fn unsigned_cognito_call() -> hyper::Response<Full<Bytes>> {
+    let body = json!({ "__type": "MissingAuthenticationTokenException", "message": "Missing Authentication Token" });
+    hyper::Response::builder()
+        .status(400)
+        .header("content-type", "application/x-amz-json-1.1")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap_or_else(|_| plain(500, "Internal Server Error"))
 }
 
 fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
@@ -547,6 +592,28 @@ mod tests {
         // The API's paths never reach the web app.
         for path in ["/portal/nope", "/admin/x", "/platform/y", "/mail/z"] {
             assert!(API_PREFIXES.iter().any(|p| path.starts_with(p)), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_cognito_call_of_the_web_app_passes_the_gateway() {
+        let auth = std::fs::read_to_string(crate::workspace_root().join("web/src/auth.ts")).unwrap();
+        // `call('InitiateAuth', …)`, `call<InitiateAuthResponse>('InitiateAuth', …)`.
+        let called: Vec<&str> = auth
+            .match_indices("call")
+            .filter_map(|(at, _)| {
+                let rest = &auth[at..];
+                let open = rest.find("('").filter(|&open| open < 40)?;
+                let name = rest[open + 2..].split('\'').next()?;
+                name.chars().all(|c| c.is_ascii_alphabetic()).then_some(name)
+            })
+            .collect();
+        assert!(called.len() >= 5, "{called:?}");
+        for name in called {
+            assert!(BROWSER_COGNITO_CALLS.contains(&name), "{name} is called by the web app");
+        }
+        for refused in ["AdminAddUserToGroup", "ListUsers", "SignUp", "ConfirmSignUp", "UpdateUserAttributes"] {
+            assert!(!BROWSER_COGNITO_CALLS.contains(&refused), "{refused}");
         }
     }
 

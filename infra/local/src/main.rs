@@ -50,7 +50,7 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
         None => free_port()?,
     };
     eprintln!("starting the local AWS endpoint (moto) on port {moto_port}…");
-    let moto = Moto::start(moto_port)?;
+    let moto = Moto::start_on_console(moto_port)?;
     let aws = Aws::local(&moto.endpoint, None, 3);
     let prov = provision::provision(&aws).await?;
     let api_url = format!("http://127.0.0.1:{api_port}");

@@ -1,12 +1,15 @@
 //! Creates on the local endpoint what `infra/template.yaml` declares: the table (keys,
 //! GSI1, stream, TTL), the user pool (immutable custom attributes, email and phone
-//! sign-in, password policy), its groups and app client, the files bucket and the SES
-//! sender identity.
+//! sign-in, password policy, admin-only sign-up, verified updates of email and phone,
+//! optional TOTP), its groups and app client, the files bucket and the SES sender
+//! identity.
 
 use anyhow::Context as _;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeDataType, ExplicitAuthFlowsType, PasswordPolicyType, SchemaAttributeType, StringAttributeConstraintsType,
-    UserPoolPolicyType, UsernameAttributeType,
+    AdminCreateUserConfigType, AttributeDataType, ExplicitAuthFlowsType, PasswordPolicyType,
+    PreventUserExistenceErrorTypes, SchemaAttributeType, SmsConfigurationType, SoftwareTokenMfaConfigType,
+    StringAttributeConstraintsType, UserAttributeUpdateSettingsType, UserPoolMfaType, UserPoolPolicyType,
+    UsernameAttributeType, VerifiedAttributeType,
 };
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
@@ -142,12 +145,43 @@ async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
         .schema(custom_attr("tenant_id"))
         .schema(custom_attr("member_id"))
         .schema(custom_attr("staff_id"))
+        // As the template: only Portico creates users; a new email address or phone
+        // number counts once its code comes back (the old one signs in until then);
+        // TOTP multi-factor sign-in for those who turn it on; SMS codes through SNS.
+        .admin_create_user_config(AdminCreateUserConfigType::builder().allow_admin_create_user_only(true).build())
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::PhoneNumber)
+        .user_attribute_update_settings(
+            UserAttributeUpdateSettingsType::builder()
+                .attributes_require_verification_before_update(VerifiedAttributeType::Email)
+                .attributes_require_verification_before_update(VerifiedAttributeType::PhoneNumber)
+                .build(),
+        )
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .sms_configuration(
+            SmsConfigurationType::builder()
+                .sns_caller_arn(format!(
+                    "arn:aws:iam::{}:role/portico-cognito-sms",
+                    aws.account.as_deref().unwrap_or(crate::stack::DEFAULT_ACCOUNT)
+                ))
+                .external_id("portico-cognito-sms")
+                .sns_region(crate::stack::REGION)
+                .build(),
+        )
         .send()
         .await
         .context("CreateUserPool")?
         .user_pool
         .context("no user pool")?;
     let pool_id = pool.id.context("no pool id")?;
+    // CloudFormation's `EnabledMfas: [SOFTWARE_TOKEN_MFA]` is this call in the API.
+    idp.set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+        .send()
+        .await
+        .context("SetUserPoolMfaConfig")?;
     for group in [GROUP_OPERATOR, GROUP_ADMIN, GROUP_MEMBER] {
         idp.create_group().user_pool_id(&pool_id).group_name(group).send().await.context("CreateGroup")?;
     }
@@ -158,6 +192,8 @@ async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .enable_token_revocation(true)
         .set_read_attributes(Some(
             [
                 "email",

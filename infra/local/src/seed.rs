@@ -46,6 +46,12 @@ pub struct Seeded {
     pub site_member: Login,
     /// Division-scoped: sees the Northern region's sites (Outlet North).
     pub division_member: Login,
+    /// The operator's and the admin's ID tokens from the seeding: an authenticator app's
+    /// code counts once, so tools that follow use these rather than sign in again.
+    #[serde(skip)]
+    pub operator_token: String,
+    #[serde(skip)]
+    pub admin_token: String,
 }
 
 /// A platform operator's login with a permanent password and an authenticator app
@@ -636,6 +642,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
         operator,
         admin: admin_login,
+        operator_token: op_token,
+        admin_token: admin.clone(),
         demo: Login { username: carla.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
         site_member: Login { username: sam.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
         division_member: Login { username: dana.into(), password: DEMO_PASSWORD.into(), totp_secret: None },

@@ -159,6 +159,16 @@ pub struct Moto {
 impl Moto {
     /// Starts moto on `port` and waits until it answers.
     pub fn start(port: u16) -> anyhow::Result<Self> {
+        Self::start_with(port, Stdio::null())
+    }
+
+    /// Starts moto with its stderr on this process's: the codes Cognito would email or
+    /// text (verification, password reset) are printed there (`make dev`).
+    pub fn start_on_console(port: u16) -> anyhow::Result<Self> {
+        Self::start_with(port, Stdio::inherit())
+    }
+
+    fn start_with(port: u16, stderr: Stdio) -> anyhow::Result<Self> {
         let (path, args) = moto_command();
         if !path.exists() {
             bail!("{} not found: run `make venv` (or `make dev` / `make test`, which do)", path.display());
@@ -168,7 +178,7 @@ impl Moto {
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(stderr);
         #[cfg(target_os = "linux")]
         {
             use std::os::unix::process::CommandExt;
@@ -212,8 +222,10 @@ impl Drop for Moto {
     }
 }
 
-/// Tells the local endpoint to invoke `url` as the pool's pre-token-generation trigger
-/// (`infra/local/moto_server.py`): moto invokes no Lambda triggers itself.
+/// Registers `url` as the pool's pre-token-generation trigger on the local endpoint: from
+/// then on, every ID token of the pool is shaped by what `url` answers to the event
+/// Cognito sends its PreTokenGeneration Lambda (`infra/local/local_cognito.py`). In AWS
+/// the template's `LambdaConfig` does this; moto has no Lambda to invoke.
 pub async fn register_pre_token_trigger(aws: &Aws, pool_id: &str, url: &str) -> anyhow::Result<()> {
     let mut request = reqwest::Client::new()
         .post(format!("{}/_portico/triggers", aws.endpoint))
@@ -221,6 +233,9 @@ pub async fn register_pre_token_trigger(aws: &Aws, pool_id: &str, url: &str) -> 
     if let Some(account) = &aws.account {
         request = request.header(ACCOUNT_HEADER, account);
     }
-    request.send().await.context("registering the pre-token-generation trigger")?.error_for_status()?;
+    let answer = request.send().await.context("registering the pre-token-generation trigger")?;
+    if !answer.status().is_success() {
+        bail!("registering the pre-token-generation trigger: {} {}", answer.status(), answer.text().await?);
+    }
     Ok(())
 }

@@ -372,13 +372,22 @@ pub fn template_routes(root: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
 
 /// The `Properties` of the root template's `AWS::Cognito::UserPoolClient`.
 pub fn template_user_pool_client(root: &Path) -> anyhow::Result<serde_yaml_ng::Value> {
+    properties_of(root, "AWS::Cognito::UserPoolClient")
+}
+
+/// The `Properties` of the root template's `AWS::Cognito::UserPool`.
+pub fn template_user_pool(root: &Path) -> anyhow::Result<serde_yaml_ng::Value> {
+    properties_of(root, "AWS::Cognito::UserPool")
+}
+
+fn properties_of(root: &Path, kind: &str) -> anyhow::Result<serde_yaml_ng::Value> {
     let doc = read(root)?;
     resources_of(&doc)?
         .values()
-        .find(|r| type_of(r) == Some("AWS::Cognito::UserPoolClient"))
+        .find(|r| type_of(r) == Some(kind))
         .and_then(|r| r.get("Properties"))
         .cloned()
-        .context("the template declares no user pool client")
+        .with_context(|| format!("the template declares no {kind}"))
 }
 
 #[cfg(test)]

@@ -104,8 +104,8 @@ async fn resetting_a_password_sends_new_credentials_or_a_cognito_reset() {
     let user =
         app.cognito().admin_get_user().user_pool_id(&app.prov.user_pool_id).username(&email).send().await.unwrap();
     assert_eq!(user.user_status().map(|s| s.as_str()), Some("RESET_REQUIRED"));
-    // (Cognito then refuses the old password with PasswordResetRequiredException; moto
-    // does not, so that part is Cognito's to prove.)
+    // (Cognito then refuses the old password with PasswordResetRequiredException, and so
+    // does the local one: cognito.rs, a_reset_password_must_be_replaced_before_signing_in_again.)
     assert_eq!(mailbox::to(&app.aws.endpoint, &email).await.unwrap().len(), 2, "Cognito, not Portico, sends that code");
 }
 

@@ -4,6 +4,7 @@ mod assets;
 mod audit;
 mod auth;
 mod bound;
+mod cognito;
 mod contacts;
 mod divisions;
 mod documents;
