@@ -194,6 +194,14 @@ impl TestApp {
     }
 }
 
+/// Every API response, success or problem, and the gateway's own: never stored, never
+/// sniffed (`portico::http::headers`).
+pub fn assert_api_headers(what: &str, headers: &reqwest::header::HeaderMap) {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(get("cache-control"), Some("no-store"), "{what}: Cache-Control");
+    assert_eq!(get("x-content-type-options"), Some("nosniff"), "{what}: X-Content-Type-Options");
+}
+
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
 }

@@ -280,10 +280,14 @@ impl Web {
     }
 }
 
+/// The gateway's own answers, API Gateway's `{"message"}`, with the headers CloudFront's
+/// response headers policy adds to them in AWS.
 fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
     hyper::Response::builder()
         .status(status)
         .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .header("x-content-type-options", "nosniff")
         .body(Full::new(Bytes::from(json!({ "message": message }).to_string())))
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }

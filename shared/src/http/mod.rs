@@ -1,7 +1,9 @@
 //! Events in, responses out: the one principal extractor, the one body parser, the one
-//! error-to-problem mapping, and the one way to read paging parameters.
+//! error-to-problem mapping, the one way to read paging parameters, and the security
+//! headers of every response.
 
 pub mod guard;
+pub mod headers;
 pub mod idempotency;
 pub mod problem;
 pub mod request;
