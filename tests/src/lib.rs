@@ -202,6 +202,14 @@ pub fn assert_api_headers(what: &str, headers: &reqwest::header::HeaderMap) {
     assert_eq!(get("x-content-type-options"), Some("nosniff"), "{what}: X-Content-Type-Options");
 }
 
+/// `request` as CloudFront passes it on: with the origin header the functions check.
+pub fn through_cloudfront(app: &TestApp, mut request: lambda_http::Request) -> lambda_http::Request {
+    if let Some(secret) = app.app.config.origin_secrets.first() {
+        request.headers_mut().insert(portico::http::origin::HEADER, secret.parse().expect("a header value"));
+    }
+    request
+}
+
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_owned()
 }

@@ -21,6 +21,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::TokioIo;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use portico::http::origin;
 use portico::App;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -346,7 +347,11 @@ impl Gateway {
             None
         };
 
-        let event = v2_event(route, &params, &parts, &body, claims);
+        let mut event = v2_event(route, &params, &parts, &body, claims);
+        // CloudFront's origin header, replacing any the client sent.
+        if let Some(secret) = self.app.config.origin_secrets.first() {
+            event["headers"][origin::HEADER] = json!(secret);
+        }
         let request = match lambda_http::request::from_str(&event.to_string()) {
             Ok(r) => r,
             Err(e) => {

@@ -54,6 +54,8 @@ pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("SenderDomain", "The SES identity mail is sent from"),
     ("AdminUrl", "Where tenant admins sign in"),
     ("CursorSecret", "Signs paging cursors"),
+    ("OriginSecret", "What CloudFront adds to every request it sends to the API"),
+    ("PreviousOriginSecret", "While OriginSecret is replaced, the one before it (or empty)"),
     ("LogGroup", "The log group every function writes to"),
 ];
 
@@ -188,7 +190,7 @@ pub fn area_stack(area: &str) -> anyhow::Result<String> {
     let mut parameters = Map::new();
     for (name, description) in STACK_PARAMETERS {
         let mut p = json!({"Type": "String", "Description": description});
-        if *name == "CursorSecret" {
+        if name.ends_with("Secret") {
             p["NoEcho"] = json!(true);
         }
         parameters.insert((*name).to_owned(), p);
@@ -223,6 +225,9 @@ pub fn area_stack(area: &str) -> anyhow::Result<String> {
                 "PORTICO_ADMIN_URL": r("AdminUrl"),
                 "PORTICO_CURSOR_SECRET": r("CursorSecret"),
                 "PORTICO_BUCKET": r("FilesBucket"),
+                // Requests that do not carry it are refused (`portico::http::origin`).
+                "PORTICO_ORIGIN_SECRET": r("OriginSecret"),
+                "PORTICO_ORIGIN_SECRET_PREVIOUS": r("PreviousOriginSecret"),
             }},
         }},
         "Resources": resources_map,
@@ -414,6 +419,19 @@ mod tests {
                 "{}",
                 route.operation
             );
+        }
+    }
+
+    #[test]
+    fn every_api_function_knows_the_origin_secret_and_hides_it() {
+        for area in AREAS {
+            let stack: serde_yaml_ng::Value = serde_yaml_ng::from_str(&area_stack(area).unwrap()).unwrap();
+            let env = &stack["Globals"]["Function"]["Environment"]["Variables"];
+            assert_eq!(env["PORTICO_ORIGIN_SECRET"]["Ref"], "OriginSecret", "{area}");
+            assert_eq!(env["PORTICO_ORIGIN_SECRET_PREVIOUS"]["Ref"], "PreviousOriginSecret", "{area}");
+            for secret in ["CursorSecret", "OriginSecret", "PreviousOriginSecret"] {
+                assert_eq!(stack["Parameters"][secret]["NoEcho"], true, "{area} {secret}");
+            }
         }
     }
 

@@ -10,7 +10,7 @@ use portico::domain::principal::Principal;
 use portico::domain::text::Locale;
 use portico::mail::unsubscribe::{Party, Unsubscribe};
 use portico_local::workspace_root;
-use portico_tests::{assert_api_headers, spawn_app, TestApp, TestTenant};
+use portico_tests::{assert_api_headers, spawn_app, through_cloudfront, TestApp, TestTenant};
 use serde_json::json;
 
 /// The ids the fixtures use, replaced by the ids of a world made for them.
@@ -227,7 +227,7 @@ async fn every_fixture_runs_through_its_handler() {
     for path in files {
         let text = world.apply(&std::fs::read_to_string(&path).unwrap());
         let request = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let response = portico_functions::handle_event(app.app, request).await;
+        let response = portico_functions::handle_event(app.app, through_cloudfront(&app, request)).await;
         let status = response.status().as_u16();
         let body = match response.body() {
             lambda_http::Body::Text(t) => t.clone(),
@@ -265,7 +265,7 @@ async fn a_verified_admin_of_a_tenant_that_does_not_exist_is_refused() {
     let app = spawn_app().await;
     let text = std::fs::read_to_string(workspace_root().join("events/api/GetSettings.json")).unwrap();
     let request = lambda_http::request::from_str(&text).unwrap();
-    let response = portico_functions::handle_event(app.app, request).await;
+    let response = portico_functions::handle_event(app.app, through_cloudfront(&app, request)).await;
     assert_eq!(response.status().as_u16(), 403);
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
     assert_eq!(content_type, Some("application/problem+json"));

@@ -6,6 +6,7 @@ mod auth;
 mod contacts;
 mod divisions;
 mod documents;
+mod edge;
 mod fixtures;
 mod groups;
 mod idempotency;
