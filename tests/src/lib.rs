@@ -10,6 +10,7 @@ pub mod faults;
 pub mod model;
 
 use portico_local::client::ApiClient;
+use portico_local::limits::Limits;
 use portico_local::provision::{provision, Provisioned};
 use portico_local::stack::{free_port, Aws, Moto};
 use portico_local::{seed, signin, start_api};
@@ -87,11 +88,18 @@ pub struct TestTenant {
     pub admin: String,
 }
 
+/// A world of its own, its gateway without limits per caller (tests send many requests
+/// with one token).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_limited(Limits::off()).await
+}
+
+/// A world of its own, its gateway counting requests per caller against `limits`.
+pub async fn spawn_app_limited(limits: Limits) -> TestApp {
     let account: String = format!("{:012}", rand::thread_rng().gen_range(100_000_000_000u64..999_999_999_999));
     let aws = Aws::local(moto_endpoint(), Some(&account), 1);
     let prov = provision(&aws).await.expect("provisioning the test account");
-    let (addr, app) = start_api(&aws, &prov, ([127, 0, 0, 1], 0).into(), "https://admin.portico.test")
+    let (addr, app) = start_api(&aws, &prov, ([127, 0, 0, 1], 0).into(), "https://admin.portico.test", limits)
         .await
         .expect("starting the local gateway");
     TestApp { api: ApiClient::new(&format!("http://{addr}")), aws, prov, app, tag: account }

@@ -52,7 +52,9 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
     let aws = Aws::local(&moto.endpoint, None, 3);
     let prov = provision::provision(&aws).await?;
     let api_url = format!("http://127.0.0.1:{api_port}");
-    let (bound, app) = start_api(&aws, &prov, ([127, 0, 0, 1], api_port).into(), &api_url)
+    // The deployment's limits per caller (infra/waf.yaml), as CloudFront's web ACL applies them.
+    let limits = portico_local::limits::Limits::template()?;
+    let (bound, app) = start_api(&aws, &prov, ([127, 0, 0, 1], api_port).into(), &api_url, limits)
         .await
         .with_context(|| format!("is port {api_port} free? (set PORTICO_API_PORT to use another)"))?;
     eprintln!("local API on http://{bound}; seeding the demo tenant…");

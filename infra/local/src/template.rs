@@ -436,6 +436,30 @@ mod tests {
     }
 
     #[test]
+    fn cloudfront_guards_the_api_with_limits_a_secret_and_headers() {
+        let root = read(&crate::workspace_root().join("infra/template.yaml")).unwrap();
+        let distribution = &root["Resources"]["WebDistribution"]["Properties"]["DistributionConfig"];
+        assert!(distribution.get("WebACLId").is_some(), "the web ACL with the limits per caller");
+        let origins = distribution["Origins"].as_sequence().unwrap();
+        let api = origins.iter().find(|o| o["Id"] == "api").unwrap();
+        let header = &api["OriginCustomHeaders"][0];
+        assert_eq!(header["HeaderName"].as_str(), Some(portico::http::origin::HEADER));
+        assert!(intrinsic(&header["HeaderValue"], "Ref").is_some_and(|r| r == "OriginSecret"));
+        let behaviours = distribution["CacheBehaviors"].as_sequence().unwrap();
+        let to_api: Vec<_> = behaviours.iter().filter(|b| b["TargetOriginId"] == "api").collect();
+        assert_eq!(to_api.len(), crate::gateway::API_PREFIXES.len());
+        for b in to_api {
+            let policy = intrinsic(&b["ResponseHeadersPolicyId"], "Ref");
+            assert!(policy.is_some_and(|p| p == "ApiHeaders"), "{:?}", b["PathPattern"]);
+        }
+        let throttling = &root["Resources"]["ApiStage"]["Properties"]["DefaultRouteSettings"];
+        assert!(
+            throttling["ThrottlingRateLimit"].as_u64().is_some()
+                && throttling["ThrottlingBurstLimit"].as_u64().is_some()
+        );
+    }
+
+    #[test]
     fn an_execute_api_arn_names_the_route_with_stars_for_parameters() {
         let get = ROUTES.iter().find(|r| r.operation == "GetCustomer").unwrap();
         let permission = &resources(get)[3].1;
