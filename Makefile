@@ -122,7 +122,7 @@ fuzz: venv
 	cargo run --quiet --locked -p portico-local -- fuzz
 
 cfn-lint: venv
-	$(VENV)/bin/cfn-lint infra/template.yaml infra/stacks/*.yaml
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/stacks/*.yaml infra/waf.yaml
 
 # Every stack's resources after SAM's transform, against a budget well under 500.
 stack-size: venv

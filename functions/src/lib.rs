@@ -22,7 +22,7 @@ pub mod unsubscribe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use portico::http::{idempotency, problem, Reply, Req, Response};
+use portico::http::{idempotency, origin, problem, Reply, Req, Response};
 use portico::{App, Error, Result};
 use tracing::Instrument;
 
@@ -227,9 +227,12 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
     let cold = COLD.swap(false, Ordering::Relaxed);
     let sent_if_match = req.inner().headers().contains_key("if-match");
     async move {
+        // Only what came through CloudFront reaches a handler (`http::origin`).
         // Every POST creates or acts: each honours an Idempotency-Key.
         // The handlers' futures are large: on the heap, not the runtime thread's stack.
-        let result = if route_key.starts_with("POST ") {
+        let result = if let Err(refused) = origin::verify(&app.config.origin_secrets, &req) {
+            Err(refused)
+        } else if route_key.starts_with("POST ") {
             Box::pin(idempotency::once(&app.store, operation, req, |req| Box::pin(call(app, &route_key, req)))).await
         } else {
             Box::pin(call(app, &route_key, req)).await

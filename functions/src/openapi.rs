@@ -152,7 +152,34 @@ pub struct ApiDoc;
 pub fn api() -> Result<Value, serde_json::Error> {
     let mut doc = serde_json::to_value(ApiDoc::openapi())?;
     complete(&mut doc);
+    doc["components"]["headers"] = headers();
     Ok(doc)
+}
+
+/// The response headers the document names (`portico::http::headers` sets them; the
+/// web ACL's 429 carries `Retry-After`).
+fn headers() -> Value {
+    let fixed = |value: &str, description: &str| json!({"description": description, "required": true, "schema": {"type": "string", "enum": [value]}});
+    json!({
+        "Cache-Control": fixed("no-store", "On every response: nothing stores it."),
+        "X-Content-Type-Options": fixed("nosniff", "On every response: the body is what its Content-Type says."),
+        "Content-Security-Policy": {
+            "description": "A page allows only its own styles (by hash) and images over HTTPS, and may not be framed.",
+            "required": true,
+            "schema": {"type": "string", "pattern": "^default-src 'none'; .*frame-ancestors 'none'"}
+        },
+        "X-Frame-Options": fixed("DENY", "A page may not be framed."),
+        "Referrer-Policy": fixed("no-referrer", "A page's address (it holds the link's token) is not sent on."),
+        "Retry-After": {
+            "description": "Seconds to wait before retrying (the web ACL's limits per caller; API Gateway's throttling sends none).",
+            "required": false,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"}
+        }
+    })
+}
+
+fn header_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/headers/{name}")})
 }
 
 /// The document as pretty JSON (what `docs/openapi.json` holds).
@@ -175,12 +202,16 @@ fn gateway_ref() -> Value {
 /// - `operationId` is the route's operation name (unique: it also names the function);
 /// - every error body is `application/problem+json` (utoipa writes `application/json`);
 /// - the statuses every route of a kind can answer are listed, with what sends them:
-///   401 and 429 from API Gateway itself (its own `{"message"}` body), 403 from every
+///   401 from API Gateway itself (its own `{"message"}` body), 429 from the web ACL's
+///   limits per caller (a problem document, sent as `application/json`: WAF's only JSON
+///   type) or API Gateway's throttling (its own body), 403 from every
 ///   handler's guard, 400 wherever the request has parameters or a body, 404 wherever
 ///   the path names something (from the handler, or from API Gateway when a segment is
 ///   empty), 413 and 415 wherever there is a body, 412 with `If-Match`, and for every
 ///   POST the `Idempotency-Key` header with its 409 and 422;
-/// - `limit` is 1–200.
+/// - `limit` is 1–200;
+/// - every response carries `Cache-Control: no-store` and `X-Content-Type-Options:
+///   nosniff`, a page (HTML) its security headers, and a 429 may say `Retry-After`.
 ///
 /// Statuses an annotation lists itself keep their description.
 fn complete(doc: &mut Value) {
@@ -340,5 +371,29 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
             problem(),
         );
     }
-    add("429", "Too many requests: API Gateway's throttling.", gateway());
+    add(
+        "429",
+        "Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body).",
+        json!({"application/json": {"schema": {"oneOf": [problem_ref(), gateway_ref()]}}}),
+    );
+    document_headers(responses);
+}
+
+/// The headers of each response: those of every response, a page's, and `Retry-After`.
+fn document_headers(responses: &mut Map<String, Value>) {
+    for (status, response) in responses.iter_mut() {
+        let page = response["content"].as_object().is_some_and(|c| c.keys().any(|t| t.starts_with("text/html")));
+        let Some(response) = response.as_object_mut() else { continue };
+        let Some(headers) = response.entry("headers").or_insert_with(|| json!({})).as_object_mut() else { continue };
+        let mut names = vec!["Cache-Control", "X-Content-Type-Options"];
+        if page {
+            names.extend(["Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"]);
+        }
+        if status == "429" {
+            names.push("Retry-After");
+        }
+        for name in names {
+            headers.entry(name).or_insert_with(|| header_ref(name));
+        }
+    }
 }

@@ -36,6 +36,10 @@ pub struct Config {
     /// `PORTICO_CONFIGURATION_SET` (the notifier): the SES configuration set whose event
     /// destination reports bounces and complaints back (`PORTICO_TRIGGER=ses-feedback`).
     pub configuration_set: Option<String>,
+    /// `PORTICO_ORIGIN_SECRET` and, while it is being replaced, `PORTICO_ORIGIN_SECRET_PREVIOUS`:
+    /// what CloudFront adds to every request it sends to the API (`http::origin`). Empty:
+    /// no check (local tools).
+    pub origin_secrets: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -49,6 +53,7 @@ impl std::fmt::Debug for Config {
             .field("bucket", &self.bucket)
             .field("api_url", &self.api_url)
             .field("configuration_set", &self.configuration_set)
+            .field("origin_secrets", &"<redacted>")
             .finish()
     }
 }
@@ -67,6 +72,10 @@ impl Config {
             bucket: var("PORTICO_BUCKET")?,
             api_url: std::env::var("PORTICO_API_URL").ok().filter(|u| !u.is_empty()),
             configuration_set: std::env::var("PORTICO_CONFIGURATION_SET").ok().filter(|c| !c.is_empty()),
+            origin_secrets: ["PORTICO_ORIGIN_SECRET", "PORTICO_ORIGIN_SECRET_PREVIOUS"]
+                .into_iter()
+                .filter_map(|name| std::env::var(name).ok().filter(|s| !s.is_empty()))
+                .collect(),
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod faults;
 pub mod model;
 
 use portico_local::client::ApiClient;
+use portico_local::limits::Limits;
 use portico_local::provision::{provision, Provisioned};
 use portico_local::stack::{free_port, Aws, Moto};
 use portico_local::{seed, signin, start_api};
@@ -90,11 +91,18 @@ pub struct TestTenant {
     pub admin_login: seed::Login,
 }
 
+/// A world of its own, its gateway without limits per caller (tests send many requests
+/// with one token).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_limited(Limits::off()).await
+}
+
+/// A world of its own, its gateway counting requests per caller against `limits`.
+pub async fn spawn_app_limited(limits: Limits) -> TestApp {
     let account: String = format!("{:012}", rand::thread_rng().gen_range(100_000_000_000u64..999_999_999_999));
     let aws = Aws::local(moto_endpoint(), Some(&account), 1);
     let prov = provision(&aws).await.expect("provisioning the test account");
-    let (addr, app) = start_api(&aws, &prov, ([127, 0, 0, 1], 0).into(), "https://admin.portico.test")
+    let (addr, app) = start_api(&aws, &prov, ([127, 0, 0, 1], 0).into(), "https://admin.portico.test", limits)
         .await
         .expect("starting the local gateway");
     TestApp { api: ApiClient::new(&format!("http://{addr}")), aws, prov, app, tag: account }
@@ -214,6 +222,22 @@ pub fn claims(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("a JWT");
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
     serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+/// Every API response, success or problem, and the gateway's own: never stored, never
+/// sniffed (`portico::http::headers`).
+pub fn assert_api_headers(what: &str, headers: &reqwest::header::HeaderMap) {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(get("cache-control"), Some("no-store"), "{what}: Cache-Control");
+    assert_eq!(get("x-content-type-options"), Some("nosniff"), "{what}: X-Content-Type-Options");
+}
+
+/// `request` as CloudFront passes it on: with the origin header the functions check.
+pub fn through_cloudfront(app: &TestApp, mut request: lambda_http::Request) -> lambda_http::Request {
+    if let Some(secret) = app.app.config.origin_secrets.first() {
+        request.headers_mut().insert(portico::http::origin::HEADER, secret.parse().expect("a header value"));
+    }
+    request
 }
 
 pub fn id(v: &Value) -> String {

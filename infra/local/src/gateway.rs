@@ -1,5 +1,7 @@
 //! The local HTTP API: what API Gateway (HTTP API) and its Cognito JWT authorizer do in
-//! AWS, done on `127.0.0.1`.
+//! AWS, done on `127.0.0.1` — and what CloudFront does in front of them: the web ACL's
+//! limits per caller ([`crate::limits`]), and the secret header that tells the functions
+//! a request came through CloudFront (`portico::http::origin`).
 //!
 //! Routes come from `infra/template.yaml` and its nested stacks (their
 //! `AWS::ApiGatewayV2::Route`s, see [`crate::template`]), so the local API serves exactly
@@ -12,7 +14,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,9 +23,12 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::TokioIo;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use portico::http::origin;
 use portico::App;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+
+use crate::limits::{Limiter, Limits};
 
 /// API Gateway's payload limit for HTTP APIs.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -175,6 +180,7 @@ pub struct Gateway {
     verifier: Verifier,
     app: &'static App,
     web: Option<Web>,
+    limiter: Limiter,
 }
 
 /// Where the local Cognito invokes the pool's pre-token-generation trigger, as Cognito
@@ -330,10 +336,14 @@ fn unsigned_cognito_call() -> hyper::Response<Full<Bytes>> {
         .unwrap_or_else(|_| plain(500, "Internal Server Error"))
 }
 
+/// The gateway's own answers, API Gateway's `{"message"}`, with the headers CloudFront's
+/// response headers policy adds to them in AWS.
 fn plain(status: u16, message: &str) -> hyper::Response<Full<Bytes>> {
     hyper::Response::builder()
         .status(status)
         .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .header("x-content-type-options", "nosniff")
         .body(Full::new(Bytes::from(json!({ "message": message }).to_string())))
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }
@@ -349,17 +359,27 @@ impl Gateway {
             .unwrap_or_else(|_| plain(500, "Internal Server Error"))
     }
 
-    pub fn new(routes: Vec<TemplateRoute>, verifier: Verifier, app: &'static App, web: Option<Web>) -> Self {
-        Self { routes, verifier, app, web }
+    pub fn new(
+        routes: Vec<TemplateRoute>,
+        verifier: Verifier,
+        app: &'static App,
+        web: Option<Web>,
+        limits: Limits,
+    ) -> Self {
+        Self { routes, verifier, app, web, limiter: Limiter::new(limits) }
     }
 
     pub fn routes(&self) -> &[TemplateRoute] {
         &self.routes
     }
 
-    /// Handles one HTTP request the way API Gateway would.
-    pub async fn handle(&self, req: hyper::Request<Incoming>) -> hyper::Response<Full<Bytes>> {
+    /// Handles one HTTP request from `client` the way CloudFront's web ACL, then API
+    /// Gateway would.
+    pub async fn handle(&self, req: hyper::Request<Incoming>, client: IpAddr) -> hyper::Response<Full<Bytes>> {
         let (parts, body) = req.into_parts();
+        if let Some(too_many) = self.limiter.refuse(client, &parts) {
+            return too_many;
+        }
         let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
             Ok(b) => b.to_bytes(),
             Err(_) => return plain(413, "Request Entity Too Large"),
@@ -405,7 +425,11 @@ impl Gateway {
             None
         };
 
-        let event = v2_event(route, &params, &parts, &body, claims);
+        let mut event = v2_event(route, &params, &parts, &body, claims);
+        // CloudFront's origin header, replacing any the client sent.
+        if let Some(secret) = self.app.config.origin_secrets.first() {
+            event["headers"][origin::HEADER] = json!(secret);
+        }
         let request = match lambda_http::request::from_str(&event.to_string()) {
             Ok(r) => r,
             Err(e) => {
@@ -504,12 +528,12 @@ fn v2_event(
 /// Serves the gateway on `listener` until the task is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, gateway: Arc<Gateway>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, peer)) = listener.accept().await else { continue };
         let gateway = gateway.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let gateway = gateway.clone();
-                async move { Ok::<_, Infallible>(gateway.handle(req).await) }
+                async move { Ok::<_, Infallible>(gateway.handle(req, peer.ip()).await) }
             });
             let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
         });

@@ -5,6 +5,7 @@
 //!   the template declares them;
 //! - [`gateway`]: a local HTTP API that matches the template's routes, verifies Cognito
 //!   JWTs as API Gateway's JWT authorizer does, and invokes the handlers with v2 events;
+//!   in front of it, [`limits`]: the web ACL's limits per caller;
 //! - [`signin`], [`mailbox`]: Cognito sign-in and the emails sent locally;
 //! - [`seed`]: the demo tenant, created through the API itself;
 //! - [`stream`]: the table's stream handed to the notifier, as Lambda's event source does.
@@ -13,6 +14,7 @@ pub mod bench;
 pub mod client;
 pub mod fuzz;
 pub mod gateway;
+pub mod limits;
 pub mod mailbox;
 pub mod provision;
 pub mod seed;
@@ -30,13 +32,15 @@ use std::net::SocketAddr;
 
 use anyhow::Context as _;
 
-/// Starts the handlers behind the local gateway on `addr`, against the provisioned stack.
-/// Returns the bound address and the application (built once, as at Lambda init).
+/// Starts the handlers behind the local gateway on `addr`, against the provisioned stack,
+/// with `limits` per caller. Returns the bound address and the application (built once,
+/// as at Lambda init).
 pub async fn start_api(
     aws: &stack::Aws,
     prov: &provision::Provisioned,
     addr: SocketAddr,
     admin_url: &str,
+    limits: limits::Limits,
 ) -> anyhow::Result<(SocketAddr, &'static portico::App)> {
     // The address is known before the gateway binds it: unsubscribe links name it.
     let addr = if addr.port() == 0 { SocketAddr::new(addr.ip(), stack::free_port()?) } else { addr };
@@ -49,6 +53,8 @@ pub async fn start_api(
         bucket: prov.bucket.clone(),
         api_url: Some(format!("http://{addr}")),
         configuration_set: Some(prov.configuration_set.clone()).filter(|c| !c.is_empty()),
+        // What the gateway, playing CloudFront, adds to every request it passes on.
+        origin_secrets: vec![ulid::Ulid::new().to_string()],
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));
@@ -75,7 +81,7 @@ pub async fn start_api(
             e = aws.endpoint
         ),
     };
-    let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app, Some(web))).await?;
+    let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app, Some(web), limits)).await?;
     // The pool calls the trigger for every token it issues, as it calls the Lambda in AWS.
     let trigger = format!("http://{bound}{}", gateway::PRE_TOKEN_TRIGGER_PATH);
     stack::register_pre_token_trigger(aws, &prov.user_pool_id, &trigger).await?;

@@ -54,7 +54,9 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
     let aws = Aws::local(&moto.endpoint, None, 3);
     let prov = provision::provision(&aws).await?;
     let api_url = format!("http://127.0.0.1:{api_port}");
-    let (bound, app) = start_api(&aws, &prov, ([127, 0, 0, 1], api_port).into(), &api_url)
+    // The deployment's limits per caller (infra/waf.yaml), as CloudFront's web ACL applies them.
+    let limits = portico_local::limits::Limits::template()?;
+    let (bound, app) = start_api(&aws, &prov, ([127, 0, 0, 1], api_port).into(), &api_url, limits)
         .await
         .with_context(|| format!("is port {api_port} free? (set PORTICO_API_PORT to use another)"))?;
     eprintln!("local API on http://{bound}; seeding the demo tenant…");
@@ -250,6 +252,7 @@ async fn reports_rebuild(args: &[&str]) -> anyhow::Result<()> {
             bucket: get("bucket")?,
             api_url: None,
             configuration_set: None,
+            origin_secrets: Vec::new(),
         };
         let app = portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3());
         (app, named.map_or_else(|| get("tenant_id"), Ok)?)

@@ -54,6 +54,8 @@ pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("SenderDomain", "The SES identity mail is sent from"),
     ("AdminUrl", "Where tenant admins sign in"),
     ("CursorSecret", "Signs paging cursors"),
+    ("OriginSecret", "What CloudFront adds to every request it sends to the API"),
+    ("PreviousOriginSecret", "While OriginSecret is replaced, the one before it (or empty)"),
     ("LogGroup", "The log group every function writes to"),
 ];
 
@@ -188,7 +190,7 @@ pub fn area_stack(area: &str) -> anyhow::Result<String> {
     let mut parameters = Map::new();
     for (name, description) in STACK_PARAMETERS {
         let mut p = json!({"Type": "String", "Description": description});
-        if *name == "CursorSecret" {
+        if name.ends_with("Secret") {
             p["NoEcho"] = json!(true);
         }
         parameters.insert((*name).to_owned(), p);
@@ -223,6 +225,9 @@ pub fn area_stack(area: &str) -> anyhow::Result<String> {
                 "PORTICO_ADMIN_URL": r("AdminUrl"),
                 "PORTICO_CURSOR_SECRET": r("CursorSecret"),
                 "PORTICO_BUCKET": r("FilesBucket"),
+                // Requests that do not carry it are refused (`portico::http::origin`).
+                "PORTICO_ORIGIN_SECRET": r("OriginSecret"),
+                "PORTICO_ORIGIN_SECRET_PREVIOUS": r("PreviousOriginSecret"),
             }},
         }},
         "Resources": resources_map,
@@ -424,6 +429,43 @@ mod tests {
                 route.operation
             );
         }
+    }
+
+    #[test]
+    fn every_api_function_knows_the_origin_secret_and_hides_it() {
+        for area in AREAS {
+            let stack: serde_yaml_ng::Value = serde_yaml_ng::from_str(&area_stack(area).unwrap()).unwrap();
+            let env = &stack["Globals"]["Function"]["Environment"]["Variables"];
+            assert_eq!(env["PORTICO_ORIGIN_SECRET"]["Ref"], "OriginSecret", "{area}");
+            assert_eq!(env["PORTICO_ORIGIN_SECRET_PREVIOUS"]["Ref"], "PreviousOriginSecret", "{area}");
+            for secret in ["CursorSecret", "OriginSecret", "PreviousOriginSecret"] {
+                assert_eq!(stack["Parameters"][secret]["NoEcho"], true, "{area} {secret}");
+            }
+        }
+    }
+
+    #[test]
+    fn cloudfront_guards_the_api_with_limits_a_secret_and_headers() {
+        let root = read(&crate::workspace_root().join("infra/template.yaml")).unwrap();
+        let distribution = &root["Resources"]["WebDistribution"]["Properties"]["DistributionConfig"];
+        assert!(distribution.get("WebACLId").is_some(), "the web ACL with the limits per caller");
+        let origins = distribution["Origins"].as_sequence().unwrap();
+        let api = origins.iter().find(|o| o["Id"] == "api").unwrap();
+        let header = &api["OriginCustomHeaders"][0];
+        assert_eq!(header["HeaderName"].as_str(), Some(portico::http::origin::HEADER));
+        assert!(intrinsic(&header["HeaderValue"], "Ref").is_some_and(|r| r == "OriginSecret"));
+        let behaviours = distribution["CacheBehaviors"].as_sequence().unwrap();
+        let to_api: Vec<_> = behaviours.iter().filter(|b| b["TargetOriginId"] == "api").collect();
+        assert_eq!(to_api.len(), crate::gateway::API_PREFIXES.len());
+        for b in to_api {
+            let policy = intrinsic(&b["ResponseHeadersPolicyId"], "Ref");
+            assert!(policy.is_some_and(|p| p == "ApiHeaders"), "{:?}", b["PathPattern"]);
+        }
+        let throttling = &root["Resources"]["ApiStage"]["Properties"]["DefaultRouteSettings"];
+        assert!(
+            throttling["ThrottlingRateLimit"].as_u64().is_some()
+                && throttling["ThrottlingBurstLimit"].as_u64().is_some()
+        );
     }
 
     #[test]

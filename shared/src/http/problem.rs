@@ -59,6 +59,7 @@ pub fn response(error: &Error) -> lambda_http::Response<Body> {
     if problem.status == 401 {
         builder = builder.header("www-authenticate", "Bearer");
     }
+    let builder = super::headers::secure(builder, CONTENT_TYPE, &body);
     builder.body(Body::Text(body)).unwrap_or_else(|_| lambda_http::Response::new(Body::Empty))
 }
 

@@ -113,6 +113,7 @@ impl Reply {
         if self.replayed {
             b = b.header("idempotent-replayed", "true");
         }
+        b = super::headers::secure(b, &self.content_type, &self.body);
         let body = if self.body.is_empty() { Body::Empty } else { Body::Text(self.body) };
         b.body(body).unwrap_or_else(|_| lambda_http::Response::new(Body::Empty))
     }

@@ -18,7 +18,7 @@ async fn as_claimed(app: &TestApp, route: &str, path: &str, claims: Value) -> (u
             "authorizer": {"jwt": {"claims": claims, "scopes": null}}},
         "isBase64Encoded": false,
     });
-    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let request = portico_tests::through_cloudfront(app, lambda_http::request::from_str(&event.to_string()).unwrap());
     let response = portico_functions::handle_event(app.app, request).await;
     let status = response.status().as_u16();
     let body = match response.body() {

@@ -10,7 +10,7 @@ use portico::domain::principal::Principal;
 use portico::domain::text::Locale;
 use portico::mail::unsubscribe::{Party, Unsubscribe};
 use portico_local::workspace_root;
-use portico_tests::{spawn_app, TestApp, TestTenant};
+use portico_tests::{assert_api_headers, spawn_app, through_cloudfront, TestApp, TestTenant};
 use serde_json::json;
 
 /// The ids the fixtures use, replaced by the ids of a world made for them.
@@ -251,7 +251,7 @@ async fn every_fixture_runs_through_its_handler() {
     for path in files {
         let text = world.apply(&std::fs::read_to_string(&path).unwrap());
         let request = lambda_http::request::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let response = portico_functions::handle_event(app.app, request).await;
+        let response = portico_functions::handle_event(app.app, through_cloudfront(&app, request)).await;
         let status = response.status().as_u16();
         let body = match response.body() {
             lambda_http::Body::Text(t) => t.clone(),
@@ -259,13 +259,24 @@ async fn every_fixture_runs_through_its_handler() {
         };
         let name = name(&path);
         assert_eq!(status, success(&name), "{name}: {body}");
-        let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+        assert_api_headers(&name, response.headers());
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok());
+        let content_type = header("content-type");
         if name == "ExportMyJobs.json" {
             assert_eq!(content_type, Some("text/csv; charset=utf-8"), "{name}");
             assert!(body.contains("WO-1001"), "{name}: {body}");
         } else if name.ends_with("Unsubscribe.json") {
             assert_eq!(content_type, Some("text/html; charset=utf-8"), "{name}");
             assert!(body.contains("new quotes"), "{name}: {body}");
+            // A page: its styles allowed by hash only (there are no inline style
+            // attributes to allow), never framed, its address (the token) never a referrer.
+            let csp = header("content-security-policy").unwrap_or_default();
+            assert!(csp.starts_with("default-src 'none'; style-src 'sha256-"), "{name}: {csp}");
+            assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe"), "{name}: {csp}");
+            assert_eq!(csp, portico::http::headers::page_policy(&body), "{name}: the page's own styles");
+            assert!(body.contains("<style>") && !body.contains(" style="), "{name}: {body}");
+            assert_eq!(header("x-frame-options"), Some("DENY"), "{name}");
+            assert_eq!(header("referrer-policy"), Some("no-referrer"), "{name}");
         } else if status != 204 {
             assert_eq!(content_type, Some("application/json"), "{name}");
             serde_json::from_str::<serde_json::Value>(&body).unwrap_or_else(|_| panic!("{name}: not JSON"));
@@ -278,7 +289,7 @@ async fn a_verified_admin_of_a_tenant_that_does_not_exist_is_refused() {
     let app = spawn_app().await;
     let text = std::fs::read_to_string(workspace_root().join("events/api/GetSettings.json")).unwrap();
     let request = lambda_http::request::from_str(&text).unwrap();
-    let response = portico_functions::handle_event(app.app, request).await;
+    let response = portico_functions::handle_event(app.app, through_cloudfront(&app, request)).await;
     assert_eq!(response.status().as_u16(), 403);
     let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok());
     assert_eq!(content_type, Some("application/problem+json"));

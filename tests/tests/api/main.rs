@@ -8,6 +8,7 @@ mod cognito;
 mod contacts;
 mod divisions;
 mod documents;
+mod edge;
 mod fixtures;
 mod groups;
 mod idempotency;

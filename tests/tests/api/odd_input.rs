@@ -3,11 +3,13 @@
 //! UTF-8, arrays and scalars, deep nesting, too large, not declared JSON), malformed path
 //! ids and bad query values, as the kind of caller it is for, with real ids elsewhere in
 //! the path so that the handler reaches the part under test. Every answer is a 4xx with a
-//! problem+json body (or API Gateway's own body, for what it refuses itself). And every
-//! clearable field of every PATCH can be cleared whatever its state.
+//! problem+json body (or API Gateway's own body, for what it refuses itself), and every
+//! answer carries `Cache-Control: no-store` and `X-Content-Type-Options: nosniff` (so
+//! do every route's successes: `fixtures.rs`). And every clearable field of every PATCH
+//! can be cleared whatever its state.
 
 use portico_functions::ROUTES;
-use portico_tests::{id, spawn_app, Answer, TestApp};
+use portico_tests::{assert_api_headers, id, spawn_app, Answer, TestApp};
 use serde_json::{json, Value};
 
 /// A tenant with one of everything, and a token per kind of caller.
@@ -111,9 +113,11 @@ impl World {
 /// A malformed body: what it is, its bytes, its headers, and the status it must get.
 type Malformed<'a> = (&'a str, Vec<u8>, &'a [(&'a str, &'a str)], Option<u16>);
 
-/// The answer is a client error, in one of the two documented shapes.
+/// The answer is a client error, in one of the two documented shapes, with the headers
+/// of every response.
 fn refused(what: &str, a: &Answer) {
     assert!((400..500).contains(&a.status), "{what}: {} {}", a.status, a.text);
+    assert_api_headers(what, &a.headers);
     match a.header("content-type") {
         Some("application/problem+json") => {
             assert_eq!(a.body["status"], a.status, "{what}: {}", a.text);
@@ -203,6 +207,7 @@ async fn no_malformed_body_path_or_query_reaches_a_5xx() {
             let path = format!("{}?{q}", w.fill(route.path, None));
             let a = api.get(&path, w.token(route.path)).await.unwrap();
             assert!(a.status < 500, "{path}: {} {}", a.status, a.text);
+            assert_api_headers(&path, &a.headers);
             if a.status >= 400 {
                 refused(&path, &a);
             }

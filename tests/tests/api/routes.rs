@@ -97,6 +97,38 @@ fn the_area_stacks_are_current_and_all_in_the_root_template() {
 }
 
 #[test]
+fn every_response_documents_the_headers_it_carries() {
+    let doc = portico_functions::openapi::api().unwrap();
+    let headers = &doc["components"]["headers"];
+    assert_eq!(headers["Cache-Control"]["schema"]["enum"], serde_json::json!(["no-store"]));
+    assert_eq!(headers["X-Content-Type-Options"]["schema"]["enum"], serde_json::json!(["nosniff"]));
+    for (method, path, op) in operations() {
+        let mut pages = 0;
+        for (status, response) in op["responses"].as_object().unwrap() {
+            let what = format!("{method} {path} {status}");
+            for name in ["Cache-Control", "X-Content-Type-Options"] {
+                assert_eq!(response["headers"][name]["$ref"], format!("#/components/headers/{name}"), "{what}");
+            }
+            let page = response["content"].get("text/html").is_some();
+            pages += usize::from(page);
+            for name in ["Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"] {
+                assert_eq!(response["headers"].get(name).is_some(), page, "{what} {name}");
+            }
+        }
+        assert_eq!(pages > 0, path.starts_with("/mail/"), "{method} {path}: the pages are the links in emails");
+        // A 429 is the web ACL's problem (with Retry-After) or API Gateway's own body.
+        let too_many = &op["responses"]["429"];
+        let shapes = &too_many["content"]["application/json"]["schema"]["oneOf"];
+        assert_eq!(
+            shapes,
+            &serde_json::json!([{"$ref": "#/components/schemas/Problem"}, {"$ref": "#/components/schemas/GatewayMessage"}]),
+            "{method} {path}"
+        );
+        assert_eq!(too_many["headers"]["Retry-After"]["$ref"], "#/components/headers/Retry-After", "{method} {path}");
+    }
+}
+
+#[test]
 fn the_openapi_document_is_current() {
     let generated = portico_functions::openapi::document().unwrap() + "\n";
     let path = workspace_root().join("docs/openapi.json");
@@ -141,9 +173,11 @@ fn errors_are_documented_as_problems_and_the_gateways_own_answers_as_they_are() 
             let content = response["content"].as_object();
             if status.as_str() >= "400" {
                 let types: BTreeSet<&str> = content.map(|c| c.keys().map(String::as_str).collect()).unwrap_or_default();
-                let gateway_only = ["401", "429"].contains(&status.as_str());
+                // API Gateway's own 401; a 429 from the web ACL (a problem, which WAF sends
+                // as application/json) or API Gateway's throttling.
+                let json_only = ["401", "429"].contains(&status.as_str());
                 let expected: BTreeSet<&str> = match status.as_str() {
-                    _ if gateway_only => ["application/json"].into(),
+                    _ if json_only => ["application/json"].into(),
                     "404" | "413" => ["application/problem+json", "application/json"].into(),
                     _ => ["application/problem+json"].into(),
                 };
