@@ -36,6 +36,10 @@ pub struct Config {
     /// `PORTICO_CONFIGURATION_SET` (the notifier): the SES configuration set whose event
     /// destination reports bounces and complaints back (`PORTICO_TRIGGER=ses-feedback`).
     pub configuration_set: Option<String>,
+    /// `PORTICO_LOCAL=1`: running on the local stack (`portico-local` sets it; the
+    /// template never does). Only then may the portal live at `http://localhost` or
+    /// `http://127.0.0.1` (branding URLs).
+    pub local: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -49,6 +53,7 @@ impl std::fmt::Debug for Config {
             .field("bucket", &self.bucket)
             .field("api_url", &self.api_url)
             .field("configuration_set", &self.configuration_set)
+            .field("local", &self.local)
             .finish()
     }
 }
@@ -67,6 +72,7 @@ impl Config {
             bucket: var("PORTICO_BUCKET")?,
             api_url: std::env::var("PORTICO_API_URL").ok().filter(|u| !u.is_empty()),
             configuration_set: std::env::var("PORTICO_CONFIGURATION_SET").ok().filter(|c| !c.is_empty()),
+            local: std::env::var("PORTICO_LOCAL").is_ok_and(|v| v == "1"),
         })
     }
 }

@@ -23,6 +23,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 pub async fn put(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: SettingsInput = req.body()?;
+    input.branding.check_addresses(app.config.local)?;
     let before = app.store.settings(admin.tenant).await?;
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();

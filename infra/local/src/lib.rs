@@ -49,6 +49,7 @@ pub async fn start_api(
         bucket: prov.bucket.clone(),
         api_url: Some(format!("http://{addr}")),
         configuration_set: Some(prov.configuration_set.clone()).filter(|c| !c.is_empty()),
+        local: true,
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));

@@ -49,6 +49,28 @@ pub struct Branding {
     pub sender_email: Option<Email>,
 }
 
+impl Branding {
+    /// Refuses a portal or logo address on the machine itself (`http://localhost`,
+    /// `http://127.0.0.1`) unless Portico runs locally: members' browsers would open
+    /// their own machine, and an invitation would link there.
+    pub fn check_addresses(&self, local: bool) -> Result<(), Error> {
+        if local {
+            return Ok(());
+        }
+        let errors: Vec<FieldError> =
+            [("branding.logo_url", &self.logo_url), ("branding.portal_url", &self.portal_url)]
+                .into_iter()
+                .filter(|(_, url)| url.as_ref().is_some_and(WebUrl::is_loopback))
+                .map(|(field, _)| FieldError::new(field, "must be an https:// URL"))
+                .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::BadRequest { detail: "the request has invalid fields".into(), errors })
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkOrderType {
@@ -190,6 +212,23 @@ mod tests {
         assert_eq!((s.default_locale, s.version), (Locale::Nl, 2));
         // The same body again carries version 1, which is stale now.
         assert!(matches!(s.replace(serde_json::from_value(body).unwrap()), Err(Error::PreconditionFailed)));
+    }
+
+    #[test]
+    fn the_machine_itself_is_a_portal_address_only_locally() {
+        let local = input(
+            r#"{"features":[],"branding":{"display_name":"Acme","logo_url":"http://127.0.0.1:3000/logo.png","primary_color":null,"portal_url":"http://localhost:3000","sender_email":null},"default_locale":"en","setup_complete":false}"#,
+        );
+        assert!(local.branding.check_addresses(true).is_ok());
+        let Err(Error::BadRequest { errors, .. }) = local.branding.check_addresses(false) else {
+            panic!("a deployment refuses loopback addresses");
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["branding.logo_url", "branding.portal_url"]);
+        let deployed = input(
+            r#"{"features":[],"branding":{"display_name":"Acme","logo_url":null,"primary_color":null,"portal_url":"https://portal.acme.test","sender_email":null},"default_locale":"en","setup_complete":false}"#,
+        );
+        assert!(deployed.branding.check_addresses(false).is_ok());
     }
 
     #[test]
