@@ -101,6 +101,8 @@ routes! {
     "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
     "GET" "/admin/settings" => "GetSettings": admin::settings::get [Read],
     "PUT" "/admin/settings" => "PutSettings": admin::settings::put [Write],
+    "POST" "/admin/settings/sender-email/verification" => "VerifySenderEmail": admin::settings::verify_sender_email [Write, Mail],
+    "POST" "/admin/settings/sender-email/confirm" => "ConfirmSenderEmail": admin::settings::confirm_sender_email [Write],
     "POST" "/admin/customers" => "CreateCustomer": admin::customers::create [Write],
     "GET" "/admin/customers" => "ListCustomers": admin::customers::list [Read],
     "GET" "/admin/customers/{customer_id}" => "GetCustomer": admin::customers::get [Read],

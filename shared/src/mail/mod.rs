@@ -2,10 +2,12 @@
 //! recipient's language, branded per tenant, sent through SES.
 //!
 //! Mail is sent from the platform's verified sender address with the tenant's display
-//! name; replies go to the tenant's own address. Bodies are never logged.
+//! name; replies go to the tenant's own address once it is confirmed ([`reply_to`]).
+//! Bodies are never logged.
 
 pub mod feedback;
 pub mod notice;
+pub mod reply_to;
 mod strings;
 pub mod unsubscribe;
 
@@ -55,7 +57,7 @@ impl Brand {
             display_name: b.display_name.to_string(),
             primary_color: b.primary_color.as_ref().map_or(Self::DEFAULT_COLOR.to_owned(), |c| c.to_string()),
             logo_url: b.logo_url.as_ref().map(|u| u.to_string()),
-            reply_to: b.sender_email.clone(),
+            reply_to: b.reply_to().cloned(),
         }
     }
 }
