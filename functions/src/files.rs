@@ -1,12 +1,14 @@
 //! Files in handlers: issuing upload URLs, and turning `file_ids` from a request into
 //! files the caller may attach — theirs, and confirmed present in S3 with the declared
-//! type and size.
+//! type and size, then copied from the upload to the file's own key, which nothing
+//! writes again (see `portico::files`).
 
 use std::time::Duration;
 
 use portico::domain::file::{FileOwner, FileRef, FileStatus, NewUpload, StoredFile, UploadView, UPLOAD_URL_SECONDS};
 use portico::domain::ids::{FileId, TenantId};
 use portico::domain::tenant::now;
+use portico::files::Present;
 use portico::http::Reply;
 use portico::store::{keys, Actor, Tx};
 use portico::{App, Error, Result};
@@ -23,7 +25,7 @@ pub async fn start_upload(
     let file = StoredFile::create(input, owner, actor.0.clone());
     let valid_for = Duration::from_secs(UPLOAD_URL_SECONDS);
     let (upload_url, headers) =
-        app.files().upload_url(&keys::object_key(tenant, file.id), &file.content_type, file.size, valid_for).await?;
+        app.files().upload_url(&keys::upload_key(tenant, file.id), &file.content_type, file.size, valid_for).await?;
     let view = UploadView {
         file_id: file.id,
         upload_url,
@@ -64,29 +66,50 @@ pub async fn attachable(
             files.push(file.clone());
             continue;
         }
-        let present = app.files().head(&keys::object_key(tenant, file.id)).await?;
-        match present {
-            None => {
-                return Err(Error::invalid_field("file_ids", format!("file `{id}` has not been uploaded yet")));
-            }
-            Some(p) if p.size != file.size || p.content_type.as_deref().is_some_and(|t| t != file.content_type) => {
-                return Err(Error::invalid_field(
-                    "file_ids",
-                    format!(
-                        "file `{id}` is not the declared {} of {} bytes; upload it again",
-                        file.content_type, file.size
-                    ),
-                ));
-            }
-            Some(_) => {
-                let mut ready = file.clone();
-                ready.confirm();
-                tx.update(file, &ready, file.version, "file.confirmed")?;
-                files.push(ready);
-            }
-        }
+        keep(app, tenant, file).await?;
+        let mut ready = file.clone();
+        ready.confirm();
+        tx.update(file, &ready, file.version, "file.confirmed")?;
+        files.push(ready);
     }
     Ok(files)
+}
+
+/// Makes a pending file's bytes its own: the upload, checked against the declared size
+/// and type, is copied to the file's key, which no upload URL can write and nothing
+/// writes twice. A copy already there (an earlier attempt whose transaction failed, a
+/// racing one, or a file uploaded before uploads had a key of their own) is what the
+/// file holds, checked the same way.
+async fn keep(app: &App, tenant: TenantId, file: &StoredFile) -> Result<()> {
+    let (upload, kept) = (keys::upload_key(tenant, file.id), keys::object_key(tenant, file.id));
+    let uploaded = app.files().head(&upload).await?;
+    if let Some(present) = &uploaded {
+        check(file, present)?;
+        if app.files().keep(&upload, &kept, present.etag.as_deref(), &file.content_type).await? {
+            return Ok(());
+        }
+    }
+    match app.files().head(&kept).await? {
+        Some(present) => check(file, &present),
+        None if uploaded.is_none() => {
+            Err(Error::invalid_field("file_ids", format!("file `{}` has not been uploaded yet", file.id)))
+        }
+        None => Err(Error::conflict(format!("file `{}` changed while it was attached; try again", file.id))),
+    }
+}
+
+/// The object is the declared size and type.
+fn check(file: &StoredFile, present: &Present) -> Result<()> {
+    if present.size != file.size || present.content_type.as_deref().is_some_and(|t| t != file.content_type) {
+        return Err(Error::invalid_field(
+            "file_ids",
+            format!(
+                "file `{}` is not the declared {} of {} bytes; upload it again",
+                file.id, file.content_type, file.size
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The one tenant file a record names in `file_id` (a quote's or invoice's PDF, a

@@ -52,8 +52,13 @@ pub enum Access {
     Mail,
     /// `s3:GetObject` on tenants' files (HeadObject, presigned downloads).
     FilesRead,
-    /// `s3:PutObject` on tenants' files (presigned uploads).
-    FilesWrite,
+    /// `s3:PutObject` under `uploads/` only (presigned uploads): an upload URL can never
+    /// write a file anyone downloads.
+    FilesUpload,
+    /// Attaching uploads: `s3:GetObject` under `uploads/` (HeadObject, CopyObject's
+    /// source) and `s3:PutObject` on tenants' files (CopyObject's destination, written
+    /// once), with `FilesRead`'s reads.
+    FilesAttach,
     /// Not an AWS permission: the route has no JWT authorizer — anyone may call it, and
     /// what it does rests on a token it verifies itself (the unsubscribe link's).
     Public,
@@ -93,12 +98,14 @@ macro_rules! routes {
     };
 }
 
-use Access::{Cognito, FilesRead, FilesWrite, Mail, Public, Read, Write};
+use Access::{Cognito, FilesAttach, FilesRead, FilesUpload, Mail, Public, Read, Write};
 
 routes! {
     "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
     "GET" "/admin/settings" => "GetSettings": admin::settings::get [Read],
     "PUT" "/admin/settings" => "PutSettings": admin::settings::put [Write],
+    "POST" "/admin/settings/sender-email/verification" => "VerifySenderEmail": admin::settings::verify_sender_email [Write, Mail],
+    "POST" "/admin/settings/sender-email/confirm" => "ConfirmSenderEmail": admin::settings::confirm_sender_email [Write],
     "POST" "/admin/customers" => "CreateCustomer": admin::customers::create [Write],
     "GET" "/admin/customers" => "ListCustomers": admin::customers::list [Read],
     "GET" "/admin/customers/{customer_id}" => "GetCustomer": admin::customers::get [Read],
@@ -141,7 +148,7 @@ routes! {
     "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update [Write],
     "DELETE" "/admin/contacts/{contact_id}" => "DeleteContact": admin::contacts::delete [Write],
     "POST" "/admin/contacts/{contact_id}/create-user" => "CreateUserFromContact": admin::contacts::create_user [Write, Cognito(INVITE), Mail],
-    "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesRead],
+    "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesAttach],
     "GET" "/admin/jobs/{job_id}" => "GetJob": admin::jobs::get [Read],
     "GET" "/admin/jobs" => "ListJobs": admin::jobs::list [Read],
     "GET" "/admin/jobs/{job_id}/notes" => "ListJobNotes": admin::jobs::notes [Read],
@@ -149,19 +156,19 @@ routes! {
     "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get [Read],
     "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept [Write],
     "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline [Write],
-    "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesRead],
+    "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesAttach],
     "GET" "/admin/quotes/{quote_id}" => "GetQuote": admin::quotes::get [Read],
     "GET" "/admin/quotes" => "ListQuotes": admin::quotes::list [Read],
-    "PUT" "/admin/invoices/{invoice_id}" => "UpsertInvoice": admin::invoices::upsert [Write, FilesRead],
+    "PUT" "/admin/invoices/{invoice_id}" => "UpsertInvoice": admin::invoices::upsert [Write, FilesAttach],
     "GET" "/admin/invoices/{invoice_id}" => "GetInvoice": admin::invoices::get [Read],
     "GET" "/admin/invoices" => "ListInvoices": admin::invoices::list [Read],
     "PUT" "/admin/assets/{asset_id}" => "UpsertAsset": admin::assets::upsert [Write],
     "GET" "/admin/assets/{asset_id}" => "GetAsset": admin::assets::get [Read],
     "GET" "/admin/assets" => "ListAssets": admin::assets::list [Read],
-    "POST" "/admin/documents" => "CreateDocument": admin::documents::create [Write, FilesRead],
+    "POST" "/admin/documents" => "CreateDocument": admin::documents::create [Write, FilesAttach],
     "GET" "/admin/documents" => "ListDocuments": admin::documents::list [Read],
     "GET" "/admin/documents/{document_id}" => "GetDocument": admin::documents::get [Read],
-    "PATCH" "/admin/documents/{document_id}" => "UpdateDocument": admin::documents::update [Write, FilesRead],
+    "PATCH" "/admin/documents/{document_id}" => "UpdateDocument": admin::documents::update [Write, FilesAttach],
     "DELETE" "/admin/documents/{document_id}" => "DeleteDocument": admin::documents::delete [Write],
     "POST" "/admin/messages" => "CreateMessage": admin::messages::create [Write],
     "GET" "/admin/messages" => "ListMessages": admin::messages::list [Read],
@@ -171,7 +178,7 @@ routes! {
     "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read],
     "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read],
     "GET" "/admin/reports/{report}" => "GetReport": admin::reports::get [Read],
-    "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesWrite],
+    "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesUpload],
     "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
     "GET" "/portal/me" => "GetMe": portal::me::get [Read],
     "PATCH" "/portal/me" => "UpdateMe": portal::me::update [Write, Cognito(PROFILE)],
@@ -180,10 +187,10 @@ routes! {
     "GET" "/portal/jobs/export" => "ExportMyJobs": portal::jobs::export [Read],
     "GET" "/portal/jobs/{job_id}" => "GetMyJob": portal::jobs::get [Read],
     "GET" "/portal/jobs/{job_id}/files/{file_id}" => "GetMyJobFile": portal::jobs::file [Read, FilesRead],
-    "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note [Write, FilesRead],
+    "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note [Write, FilesAttach],
     "GET" "/portal/jobs/{job_id}/notes" => "ListMyJobNotes": portal::jobs::notes [Read],
-    "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create [Write, FilesWrite],
-    "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create [Write, FilesRead],
+    "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create [Write, FilesUpload],
+    "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create [Write, FilesAttach],
     "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list [Read],
     "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get [Read],
     "GET" "/portal/quotes" => "ListMyQuotes": portal::quotes::list [Read],

@@ -37,6 +37,8 @@ impl Modify for BearerAuth {
         crate::platform::create_tenant::handle,
         crate::admin::settings::get,
         crate::admin::settings::put,
+        crate::admin::settings::verify_sender_email,
+        crate::admin::settings::confirm_sender_email,
         crate::admin::customers::create,
         crate::admin::customers::list,
         crate::admin::customers::get,

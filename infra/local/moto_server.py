@@ -22,6 +22,12 @@ And it keeps Cognito's promises where moto's Cognito is laxer (immutable attribu
 write attributes, revoked tokens, verified sign-in values, TOTP, triggers...):
 `local_cognito.py`, middleware around the same app.
 
+S3's CopyObject keeps its conditions here as in AWS: moto 5.2.5 copies whatever
+`x-amz-copy-source-if-match` and `If-None-Match: *` say. Portico relies on both when it
+attaches an upload (copy exactly the bytes it checked, to a key written once), so a
+copy whose condition fails answers 412 PreconditionFailed, as S3 does; copies with a
+condition run one at a time per account, so the check and the copy are one step.
+
 Usage (as `moto_server`): python moto_server.py -H 127.0.0.1 -p 5000
 """
 
@@ -34,8 +40,12 @@ import threading
 
 from werkzeug.serving import run_simple
 
+from urllib.parse import unquote, urlparse
+
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import common_models
+from moto.s3 import responses as s3_responses
+from moto.s3.exceptions import PreconditionFailed
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -57,6 +67,40 @@ def tracked_new(cls, *args, **kwargs):
 
 
 common_models.BaseModel.__new__ = tracked_new
+
+def same_etag(a, b):
+    """S3 compares entity tags with or without their quotes."""
+    return a.strip('"') == b.strip('"')
+
+
+COPY_LOCKS = {}
+COPY_LOCKS_GUARD = threading.Lock()
+moto_copy_object = s3_responses.S3Response.copy_object
+
+
+def copy_object_with_conditions(self):
+    """`S3Response.copy_object`, refusing what S3 refuses: a source whose ETag is not
+    `x-amz-copy-source-if-match`, a destination that exists under `If-None-Match: *`."""
+    source_if_match = self.headers.get("x-amz-copy-source-if-match")
+    dest_if_none_match = self.headers.get("If-None-Match")
+    if not source_if_match and dest_if_none_match != "*":
+        return moto_copy_object(self)
+    with COPY_LOCKS_GUARD:
+        lock = COPY_LOCKS.setdefault(self.current_account, threading.Lock())
+    with lock:
+        if source_if_match:
+            source = urlparse(self.headers.get("x-amz-copy-source", ""))
+            bucket, key = unquote(source.path).lstrip("/").split("/", 1)
+            found = self.backend.get_object(bucket, key)
+            if found is not None and not same_etag(found.etag, source_if_match):
+                raise PreconditionFailed("x-amz-copy-source-If-Match")
+        if dest_if_none_match == "*":
+            if self.backend.get_object(self.bucket_name, self.parse_key_name()) is not None:
+                raise PreconditionFailed("If-None-Match")
+        return moto_copy_object(self)
+
+
+s3_responses.S3Response.copy_object = copy_object_with_conditions
 
 # The targets of DynamoDB's JSON protocol: `X-Amz-Target: DynamoDB_20120810.PutItem`.
 DYNAMODB_TARGETS = ("DynamoDB_20120810.", "DynamoDBStreams_20120810.")

@@ -40,6 +40,10 @@ pub struct Config {
     /// what CloudFront adds to every request it sends to the API (`http::origin`). Empty:
     /// no check (local tools).
     pub origin_secrets: Vec<String>,
+    /// `PORTICO_LOCAL=1`: running on the local stack (`portico-local` sets it; the
+    /// template never does). Only then may the portal live at `http://localhost` or
+    /// `http://127.0.0.1` (branding URLs).
+    pub local: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -54,6 +58,7 @@ impl std::fmt::Debug for Config {
             .field("api_url", &self.api_url)
             .field("configuration_set", &self.configuration_set)
             .field("origin_secrets", &"<redacted>")
+            .field("local", &self.local)
             .finish()
     }
 }
@@ -76,6 +81,7 @@ impl Config {
                 .into_iter()
                 .filter_map(|name| std::env::var(name).ok().filter(|s| !s.is_empty()))
                 .collect(),
+            local: std::env::var("PORTICO_LOCAL").is_ok_and(|v| v == "1"),
         })
     }
 }

@@ -1,6 +1,9 @@
 //! S3: the tenant's files, moved only through short-lived presigned URLs. An upload URL
-//! is bound to the object's key, content type and exact size (all signed); a download
-//! URL is issued per request, after the caller's right to the file was checked.
+//! is bound to the object's key, content type and exact size (all signed), and writes
+//! under `uploads/`; a file attached is copied from there to its own key, once, and
+//! only that copy is ever downloaded — so the upload URL, used again within its life,
+//! changes nothing anyone can read. A download URL is issued per request, after the
+//! caller's right to the file was checked.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -22,6 +25,8 @@ pub struct Files {
 pub struct Present {
     pub size: u64,
     pub content_type: Option<String>,
+    /// The object's entity tag: which bytes these are.
+    pub etag: Option<String>,
 }
 
 /// `Content-Disposition: attachment` with the file's name, ASCII fallback plus the
@@ -95,6 +100,7 @@ impl Files {
             Ok(out) => Ok(Some(Present {
                 size: out.content_length().and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
                 content_type: out.content_type().map(str::to_owned),
+                etag: out.e_tag().map(str::to_owned),
             })),
             Err(e) => {
                 let e = e.into_service_error();
@@ -104,6 +110,37 @@ impl Files {
                     Err(anyhow::Error::new(e).context("HeadObject").into())
                 }
             }
+        }
+    }
+}
+
+impl Files {
+    /// Copies the upload at `from` to `to` as `content_type` — only if `from` still holds
+    /// the bytes that were checked (`etag`) and nothing is at `to` yet, both conditions
+    /// S3's own. `false` when either failed: the upload changed meanwhile, or `to` was
+    /// written before (and stays as it is).
+    #[tracing::instrument(skip(self), err)]
+    pub async fn keep(&self, from: &str, to: &str, etag: Option<&str>, content_type: &str) -> Result<bool> {
+        let copied = self
+            .client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{from}", self.bucket))
+            .set_copy_source_if_match(etag.map(str::to_owned))
+            .key(to)
+            .if_none_match("*")
+            .metadata_directive(aws_sdk_s3::types::MetadataDirective::Replace)
+            .content_type(content_type)
+            .send()
+            .await;
+        match copied {
+            Ok(_) => Ok(true),
+            Err(e) => match e.raw_response().map(|r| r.status().as_u16()) {
+                Some(412) => Ok(false),
+                // Another copy to `to` at this very moment (S3's ConditionalRequestConflict).
+                Some(409) => Err(crate::error::Error::conflict("the file is being attached by another request")),
+                _ => Err(anyhow::Error::new(e.into_service_error()).context("CopyObject").into()),
+            },
         }
     }
 }

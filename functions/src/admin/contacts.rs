@@ -15,7 +15,7 @@ use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 use serde::Deserialize;
 
-use super::members::{require_setup, send_credentials};
+use super::members::{invited, require_setup, send_credentials};
 use crate::schema::Problem;
 
 async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {
@@ -158,10 +158,10 @@ pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
     app.store.commit(tx).await?;
 
     // The member exists now; if the email fails, POST /admin/members/{id}/invite resends.
-    let login =
-        send_credentials(app, &admin, &member, &settings, input.message.as_ref().map(|m| m.as_str()), None).await?;
-    let mut invited = member.clone();
-    invited.mark_invited(login);
-    app.store.update(admin.tenant, admin.actor(), &member, &invited, member.version, "member.invited").await?;
-    Ok(Reply::created(&invited.view())?.etag(invited.version).at(format!("/admin/members/{}", invited.id)))
+    let message = input.message.as_ref().map(|m| m.as_str());
+    let login = send_credentials(app, &admin, &member, &settings, message, &member.email).await?;
+    let mut after = member.clone();
+    after.mark_invited(login);
+    invited(app, &admin, &member, &after, &member.email).await?;
+    Ok(Reply::created(&after.view())?.etag(after.version).at(format!("/admin/members/{}", after.id)))
 }

@@ -26,14 +26,16 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/files/{file_id}", tag = "admin",
     params(("file_id" = String, Path)),
-    responses((status = 200, body = DownloadView), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = DownloadView), (status = 404, body = Problem), (status = 409, body = Problem, description = "not attached to anything yet: until then its bytes are an upload, which is never downloaded")),
     security(("cognito" = [])))]
 pub async fn download(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let id = req.path_id("file_id", FileId::parse)?;
     let file = app.store.get::<StoredFile>(keys::file_key(admin.tenant, id)).await?.ok_or(Error::NotFound)?;
+    // Downloads read the file's own key, written when it is first attached (a file
+    // uploaded before uploads had a key of their own is there already).
     if file.status != FileStatus::Ready && app.files().head(&keys::object_key(admin.tenant, id)).await?.is_none() {
-        return Err(Error::conflict("the file has not been uploaded yet"));
+        return Err(Error::conflict("the file has not been attached to anything yet"));
     }
     link(app, admin.tenant, &file).await
 }

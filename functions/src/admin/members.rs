@@ -17,14 +17,15 @@ use portico::{App, Error, Result};
 use crate::schema::Problem;
 
 /// Creates the member's login (or issues a new temporary password for an existing one)
-/// and emails the credentials. Returns the Cognito username.
+/// and emails the credentials to `to` (the member's own address, unless the admin named
+/// another). Returns the Cognito username.
 pub(crate) async fn send_credentials(
     app: &App,
     admin: &AdminPrincipal,
     member: &Member,
     settings: &Settings,
     message: Option<&str>,
-    to: Option<&Email>,
+    to: &Email,
 ) -> Result<String> {
     // Credentials link to the portal: none go out before set-up is complete (seed 004),
     // whichever route sends them (invite, create-user, reset of a never-used login).
@@ -74,8 +75,22 @@ pub(crate) async fn send_credentials(
         as_admin: false,
     }
     .render()?;
-    app.mailer().send(&brand, to.unwrap_or(&member.email), mail).await?;
+    app.mailer().send(&brand, to, mail).await?;
     Ok(login)
+}
+
+/// Stores the member as invited (`before` -> `after`), with the address the credentials
+/// went to in the audit event: an invitation sent elsewhere shows where.
+pub(crate) async fn invited(
+    app: &App,
+    admin: &AdminPrincipal,
+    before: &Member,
+    after: &Member,
+    to: &Email,
+) -> Result<()> {
+    let mut tx = Tx::new(admin.tenant, admin.actor()).mailed_to(to);
+    tx.update(before, after, before.version, "member.invited")?;
+    app.store.commit(tx).await
 }
 
 pub(crate) fn require_setup(settings: &Settings) -> Result<()> {
@@ -167,18 +182,12 @@ pub async fn invite(app: &App, req: Req) -> Result<Reply> {
     if member.is_disabled() {
         return Err(Error::conflict("the member is disabled; enable them before sending credentials"));
     }
-    let login = send_credentials(
-        app,
-        &admin,
-        &member,
-        &settings,
-        input.message.as_ref().map(|m| m.as_str()),
-        input.email.as_ref(),
-    )
-    .await?;
+    let to = input.email.as_ref().unwrap_or(&member.email);
+    let login =
+        send_credentials(app, &admin, &member, &settings, input.message.as_ref().map(|m| m.as_str()), to).await?;
     let mut after = member.clone();
     after.mark_invited(login);
-    app.store.update(admin.tenant, admin.actor(), &member, &after, member.version, "member.invited").await?;
+    invited(app, &admin, &member, &after, to).await?;
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
@@ -320,14 +329,19 @@ pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
         return Err(Error::conflict("the member has no login yet: send the invitation instead"));
     };
     let mut after = before.clone();
+    let mut tx = Tx::new(admin.tenant, admin.actor());
     if app.identity().has_signed_in(login).await? {
+        // Cognito mails the code itself, to the login's (the member's) address.
         app.identity().reset_password(login).await?;
         after.touch();
     } else {
-        let login = send_credentials(app, &admin, &before, &settings, None, None).await?;
+        let login = send_credentials(app, &admin, &before, &settings, None, &before.email).await?;
         after.mark_invited(login);
+        tx = tx.mailed_to(&before.email);
     }
-    save(app, &admin, &before, &after, "member.password_reset").await
+    tx.update(&before, &after, before.version, "member.password_reset")?;
+    app.store.commit(tx).await?;
+    Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/reset-mfa", tag = "admin",

@@ -1,9 +1,13 @@
-//! `GET, PUT /admin/settings`: the tenant's portal settings.
+//! `GET, PUT /admin/settings`: the tenant's portal settings; `POST
+//! /admin/settings/sender-email/verification` and `…/confirm`: confirming the reply
+//! address (`portico::mail::reply_to`).
 
-use portico::domain::settings::{Settings, SettingsInput};
+use portico::domain::settings::{SenderEmailConfirmation, SenderEmailVerification, Settings, SettingsInput};
+use portico::domain::tenant::now;
 use portico::http::{guard, Reply, Req};
-
-use portico::{App, Result};
+use portico::mail::reply_to::{self, Confirmation};
+use portico::mail::Brand;
+use portico::{App, Error, Result};
 
 use crate::schema::Problem;
 
@@ -23,10 +27,62 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 pub async fn put(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: SettingsInput = req.body()?;
+    input.branding.check_addresses(app.config.local)?;
     let before = app.store.settings(admin.tenant).await?;
     guard::if_match(&req, before.version)?;
     let mut after = before.clone();
     after.replace(input)?;
     app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, "settings.updated").await?;
+    Ok(Reply::ok(&after)?.etag(after.version))
+}
+
+#[utoipa::path(post, path = "/admin/settings/sender-email/verification", tag = "admin",
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = SenderEmailVerification, description = "a code went to `branding.sender_email`, for an admin to enter at `…/confirm`; until then emails carry no Reply-To"),
+        (status = 422, body = Problem, description = "there is no `branding.sender_email`")),
+    security(("cognito" = [])))]
+pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let settings = app.store.settings(admin.tenant).await?;
+    let email = sender_email(&settings)?;
+    let (code, expires_at) = reply_to::issue(app.store.cursors(), admin.tenant, email, now());
+    let brand = Brand::of(&settings);
+    let valid_until = expires_at.format(&time::format_description::well_known::Rfc2822).unwrap_or_default();
+    let mail = Confirmation {
+        locale: settings.default_locale,
+        brand: &brand,
+        email: email.as_str(),
+        code: &code,
+        valid_until: &valid_until,
+    }
+    .render()?;
+    app.mailer().send(&brand, email, mail).await?;
+    Reply::ok(&SenderEmailVerification { sent_to: email.clone(), expires_at })
+}
+
+/// The reply address the settings name.
+fn sender_email(settings: &Settings) -> Result<&portico::domain::text::Email> {
+    settings.branding.sender_email.as_ref().ok_or_else(|| Error::unprocessable("there is no branding.sender_email"))
+}
+
+#[utoipa::path(post, path = "/admin/settings/sender-email/confirm", tag = "admin", request_body = SenderEmailConfirmation,
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = Settings, headers(("etag" = String)), description = "confirmed (or already): emails carry `sender_email` as their Reply-To"),
+        (status = 400, body = Problem, description = "not a code mailed to `sender_email`, or it expired"),
+        (status = 422, body = Problem, description = "there is no `branding.sender_email`")),
+    security(("cognito" = [])))]
+pub async fn confirm_sender_email(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let input: SenderEmailConfirmation = req.body()?;
+    let before = app.store.settings(admin.tenant).await?;
+    let email = sender_email(&before)?;
+    if input.code.len() > 32 || !reply_to::confirms(app.store.cursors(), admin.tenant, email, &input.code, now()) {
+        return Err(Error::invalid_field("code", format!("is not a code mailed to {email}, or it has expired")));
+    }
+    let mut after = before.clone();
+    if after.confirm_sender_email() {
+        let action = "settings.sender_email_confirmed";
+        app.store.update(admin.tenant, admin.actor(), &before, &after, before.version, action).await?;
+    }
     Ok(Reply::ok(&after)?.etag(after.version))
 }

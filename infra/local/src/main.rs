@@ -253,6 +253,7 @@ async fn reports_rebuild(args: &[&str]) -> anyhow::Result<()> {
             api_url: None,
             configuration_set: None,
             origin_secrets: Vec::new(),
+            local: true,
         };
         let app = portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3());
         (app, named.map_or_else(|| get("tenant_id"), Ok)?)
@@ -289,6 +290,7 @@ fn env() -> anyhow::Result<()> {
         ("PORTICO_CURSOR_SECRET", "local-cursor-secret-not-for-production".to_owned()),
         ("PORTICO_BUCKET", get("bucket")?),
         ("PORTICO_S3_PATH_STYLE", "1".to_owned()),
+        ("PORTICO_LOCAL", "1".to_owned()),
     ] {
         println!("export {name}='{value}'");
     }

@@ -167,6 +167,11 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         })),
     )
     .await?;
+    // The reply address, confirmed as an admin would: the code mailed to it, entered.
+    api.expect(200, "POST", "/admin/settings/sender-email/verification", &admin, None).await?;
+    let mails = crate::mailbox::to(&aws.endpoint, "service@northwind.test").await?;
+    let code = mails.iter().rev().find_map(|m| m.reply_to_code()).context("no reply-address code was mailed")?;
+    api.expect(200, "POST", "/admin/settings/sender-email/confirm", &admin, Some(&json!({"code": code}))).await?;
 
     let customer = |body: Value| {
         let admin = admin.clone();

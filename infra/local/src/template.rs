@@ -96,9 +96,18 @@ fn statements(route: &Route) -> Vec<Value> {
             Access::FilesRead => out.push(json!({
                 "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [sub("${FilesBucketArn}/tenants/*")],
             })),
-            Access::FilesWrite => out.push(json!({
-                "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [sub("${FilesBucketArn}/tenants/*")],
+            Access::FilesUpload => out.push(json!({
+                "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [sub("${FilesBucketArn}/uploads/tenants/*")],
             })),
+            Access::FilesAttach => out.extend([
+                json!({
+                    "Effect": "Allow", "Action": ["s3:GetObject"],
+                    "Resource": [sub("${FilesBucketArn}/uploads/tenants/*"), sub("${FilesBucketArn}/tenants/*")],
+                }),
+                json!({
+                    "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [sub("${FilesBucketArn}/tenants/*")],
+                }),
+            ]),
             Access::Public => {}
         }
     }
@@ -429,6 +438,41 @@ mod tests {
                 route.operation
             );
         }
+    }
+
+    /// The S3 statements of a route, as (action, resource) pairs.
+    fn s3_grants(route: &Route) -> Vec<(String, String)> {
+        let mut grants = Vec::new();
+        for statement in statements(route) {
+            let actions: Vec<String> = match &statement["Action"] {
+                Value::String(a) => vec![a.clone()],
+                Value::Array(a) => a.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
+                _ => Vec::new(),
+            };
+            for action in actions.into_iter().filter(|a| a.starts_with("s3:")) {
+                for resource in statement["Resource"].as_array().into_iter().flatten() {
+                    grants.push((action.clone(), resource["Fn::Sub"].as_str().unwrap_or_default().to_owned()));
+                }
+            }
+        }
+        grants
+    }
+
+    #[test]
+    fn upload_urls_can_write_only_uploads_and_only_attaching_writes_files() {
+        const FILES: &str = "${FilesBucketArn}/tenants/*";
+        const UPLOADS: &str = "${FilesBucketArn}/uploads/tenants/*";
+        for route in ROUTES {
+            let grants = s3_grants(route);
+            let writes = |resource: &str| grants.iter().any(|(a, r)| a == "s3:PutObject" && r == resource);
+            // A presigned URL can do what its signer may: the upload routes' URLs write
+            // under uploads/ alone, where nothing is ever downloaded from.
+            assert_eq!(writes(UPLOADS), route.access.contains(&Access::FilesUpload), "{}", route.operation);
+            assert_eq!(writes(FILES), route.access.contains(&Access::FilesAttach), "{}", route.operation);
+            assert!(!(writes(FILES) && writes(UPLOADS)), "{}: one or the other", route.operation);
+        }
+        let upload = ROUTES.iter().find(|r| r.operation == "CreateUpload").unwrap();
+        assert_eq!(s3_grants(upload), [("s3:PutObject".to_owned(), UPLOADS.to_owned())]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::ids::MemberId;
 use super::job::parse_time_or_date;
 use super::tenant::Timestamp;
+use super::text::Email;
 use crate::error::Error;
 
 /// How long the trail keeps an event (by the table's TTL on `expires_at`).
@@ -29,6 +30,10 @@ pub struct Event {
     pub at: time::OffsetDateTime,
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// Where the change emailed credentials or a link, when it did: the address they
+    /// went to, which need not be the one on the record (an invitation sent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_to: Option<Email>,
     pub expires_at: i64,
 }
 
@@ -113,6 +118,11 @@ pub struct AuditEntry {
     pub entity_id: String,
     /// Every field that changed, by name (not `version` or `updated_at`).
     pub changes: Vec<Change>,
+    /// Where the action emailed credentials (an invitation, new temporary password) or
+    /// a confirmation link: the address they went to. Absent when it emailed nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = Email)]
+    pub sent_to: Option<Email>,
 }
 
 impl AuditEntry {
@@ -126,6 +136,7 @@ impl AuditEntry {
             entity_type: event.entity_type.clone(),
             entity_id: event.entity_id.clone(),
             changes: changes(event.before.as_ref(), event.after.as_ref()),
+            sent_to: event.sent_to.clone(),
         }
     }
 }

@@ -228,19 +228,48 @@ text_type!(
 );
 
 text_type!(
-    /// An absolute `https://` URL (or `http://localhost…` for local development).
+    /// An absolute `https://` URL with a host and no user name or password, as a WHATWG
+    /// parser (the `url` crate, as browsers) reads it, kept in that parser's form — so
+    /// what was checked is what is linked. `http://localhost` and `http://127.0.0.1`
+    /// (exactly those hosts, any port) also parse: a local stack's portal; where they
+    /// are allowed is the deployment's call ([`WebUrl::is_loopback`]).
     WebUrl,
     |s| {
+        let bad = || TextError("must be an https:// URL".into());
         let t = s.trim();
-        let ok = (t.starts_with("https://") && t.len() > "https://".len())
-            || t.starts_with("http://localhost")
-            || t.starts_with("http://127.0.0.1");
-        if !ok || t.len() > 2048 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(TextError("must be an https:// URL".into()));
+        if t.len() > 2048 || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
         }
-        Ok(t.to_owned())
+        let url = url::Url::parse(t).map_err(|_| bad())?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(TextError("must not hold a user name or password".into()));
+        }
+        let https = url.scheme() == "https" && url.host().is_some();
+        if !(https || is_loopback(&url)) {
+            return Err(bad());
+        }
+        Ok(url.into())
     }
 );
+
+/// `http://localhost…` or `http://127.0.0.1…`: the machine itself, over plain HTTP.
+fn is_loopback(url: &url::Url) -> bool {
+    use url::Host;
+    url.scheme() == "http"
+        && match url.host() {
+            Some(Host::Domain(d)) => d == "localhost",
+            Some(Host::Ipv4(ip)) => ip == std::net::Ipv4Addr::LOCALHOST,
+            _ => false,
+        }
+}
+
+impl WebUrl {
+    /// An `http://` address of the machine itself: fine on a local stack, refused by a
+    /// deployment (members' browsers would open their own machine).
+    pub fn is_loopback(&self) -> bool {
+        url::Url::parse(&self.0).is_ok_and(|u| is_loopback(&u))
+    }
+}
 
 text_type!(
     /// A colour as `#rrggbb`.
@@ -315,10 +344,47 @@ mod tests {
 
     #[test]
     fn urls_must_be_https_except_local() {
-        assert!(WebUrl::parse("https://portal.example.com").is_ok());
-        assert!(WebUrl::parse("http://localhost:3000").is_ok());
-        assert!(WebUrl::parse("http://example.com").is_err());
-        assert!(WebUrl::parse("javascript:alert(1)").is_err());
+        assert_eq!(WebUrl::parse("https://portal.example.com").unwrap().as_str(), "https://portal.example.com/");
+        assert_eq!(
+            WebUrl::parse("https://Portal.Example.com/a/b?c=d").unwrap().as_str(),
+            "https://portal.example.com/a/b?c=d"
+        );
+        for bad in ["http://example.com", "javascript:alert(1)", "https://", "ftp://example.com", "data:text/html,x"] {
+            assert!(WebUrl::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn a_url_is_judged_by_its_parsed_host_not_its_prefix() {
+        for bad in [
+            "http://localhost.evil.example/",
+            "http://localhost@evil.example/",
+            "http://127.0.0.1.evil.example/",
+            "http://127.0.0.1@evil.example/",
+            "http://localhost:3000@evil.example/",
+            "https://user:pass@portal.example.com/",
+            "https://portal.example.com@evil.example/",
+            "http://0x7f.0.0.1.evil.example/",
+        ] {
+            assert!(WebUrl::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        // What a browser would open is what is kept: a backslash is a slash to it.
+        assert_eq!(
+            WebUrl::parse("http://localhost\\@evil.example/").unwrap().as_str(),
+            "http://localhost/@evil.example/"
+        );
+    }
+
+    #[test]
+    fn the_machine_itself_is_a_loopback_url_and_only_it() {
+        for local in ["http://localhost:3000", "http://127.0.0.1:3000/portal", "http://LOCALHOST/"] {
+            assert!(WebUrl::parse(local).unwrap().is_loopback(), "{local}");
+        }
+        for other in ["https://localhost/", "https://portal.example.com/", "https://127.0.0.1/"] {
+            assert!(!WebUrl::parse(other).unwrap().is_loopback(), "{other}");
+        }
+        assert!(WebUrl::parse("http://127.0.0.2/").is_err());
+        assert!(WebUrl::parse("http://[::1]/").is_err());
     }
 
     #[test]

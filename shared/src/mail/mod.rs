@@ -2,10 +2,12 @@
 //! recipient's language, branded per tenant, sent through SES.
 //!
 //! Mail is sent from the platform's verified sender address with the tenant's display
-//! name; replies go to the tenant's own address. Bodies are never logged.
+//! name; replies go to the tenant's own address once it is confirmed ([`reply_to`]).
+//! Bodies are never logged.
 
 pub mod feedback;
 pub mod notice;
+pub mod reply_to;
 mod strings;
 pub mod unsubscribe;
 
@@ -55,7 +57,7 @@ impl Brand {
             display_name: b.display_name.to_string(),
             primary_color: b.primary_color.as_ref().map_or(Self::DEFAULT_COLOR.to_owned(), |c| c.to_string()),
             logo_url: b.logo_url.as_ref().map(|u| u.to_string()),
-            reply_to: b.sender_email.clone(),
+            reply_to: b.reply_to().cloned(),
         }
     }
 }
@@ -171,12 +173,12 @@ impl Mailer {
             .map(|(name, value)| MessageTag::builder().name(*name).value(value).build())
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| SendError { transient: false, reason: e.to_string() })?;
-        // The display name is quoted; quotes and backslashes in it are dropped.
-        let name: String = brand.display_name.chars().filter(|c| !matches!(c, '"' | '\\' | '\r' | '\n')).collect();
+        let from = from_mailbox(&brand.display_name, &self.from)
+            .map_err(|e| SendError { transient: false, reason: format!("{e:#}") })?;
         let sent = self
             .ses
             .send_email()
-            .from_email_address(format!("\"{name}\" <{}>", self.from))
+            .from_email_address(from)
             .destination(Destination::builder().to_addresses(to.as_str()).build())
             .set_reply_to_addresses(brand.reply_to.as_ref().map(|r| vec![r.as_str().to_owned()]))
             .set_configuration_set_name(extras.configuration_set.clone())
@@ -198,6 +200,35 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The From mailbox: the tenant's name as the display name, the platform's verified
+/// address as the address. The name is encoded as RFC 5322 wants it — as it is, as a
+/// quoted string (quotes and backslashes escaped), or, when not ASCII, as RFC 2047
+/// encoded words, which SES requires of a non-ASCII sender name — by lettre's encoder,
+/// and unfolded onto one line (SES takes the value, not a header line). Whatever the
+/// name holds, the address is the one in angle brackets at the end.
+pub fn from_mailbox(display_name: &str, address: &str) -> anyhow::Result<String> {
+    use email_encoding::headers::{quoted_string, writer::EmailWriter};
+    let name = sender_name(display_name);
+    if name.is_empty() {
+        return Ok(address.to_owned());
+    }
+    let mut encoded = String::new();
+    quoted_string::encode(&name, &mut EmailWriter::new(&mut encoded, "From: ".len(), 0, false))
+        .map_err(|_| anyhow::anyhow!("encoding the sender name"))?;
+    // Unfolding (RFC 5322 §2.2.3): the encoder folds long names with CRLF + space.
+    Ok(format!("{} <{address}>", encoded.replace("\r\n", "")))
+}
+
+/// What of a tenant's name may stand in From: no control characters, and none of the
+/// characters that make a name read as an address (`<`, `>`, `@`: `Acme
+/// <billing@bank.example>` would show a sender that is not there); runs of spaces left
+/// by them become one.
+fn sender_name(display_name: &str) -> String {
+    let kept: String =
+        display_name.chars().map(|c| if c.is_control() || matches!(c, '<' | '>' | '@') { ' ' } else { c }).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Headers and tags for one email, and the SES configuration set that publishes its
@@ -271,6 +302,76 @@ mod tests {
             message,
             as_admin: false,
         }
+    }
+
+    const FROM: &str = "noreply@portico.test";
+
+    /// The address a mail client takes from a From value: what the last `<…>` holds, and
+    /// the display name before it (`None` when the value has more than one `<` or `>`).
+    fn address_of(from: &str) -> Option<&str> {
+        let (name, rest) = from.rsplit_once(" <")?;
+        let address = rest.strip_suffix('>')?;
+        (!name.contains(['<', '>']) && !address.contains(['<', '>'])).then_some(address)
+    }
+
+    /// The display name as a mail client decodes it (quoted string or RFC 2047 words).
+    fn decoded_name(from: &str) -> String {
+        use base64::Engine as _;
+        let name = from.rsplit_once(" <").unwrap().0;
+        if let Some(quoted) = name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            return quoted.replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        if !name.starts_with("=?") {
+            return name.to_owned();
+        }
+        let bytes: Vec<u8> = name
+            .split(' ')
+            .flat_map(|word| {
+                let b64 = word.strip_prefix("=?utf-8?b?").and_then(|w| w.strip_suffix("?=")).expect("an encoded word");
+                assert!(word.len() <= 75, "RFC 2047: an encoded word is at most 75 characters: {word}");
+                base64::engine::general_purpose::STANDARD.decode(b64).unwrap()
+            })
+            .collect();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn a_display_name_cannot_name_another_sender() {
+        for name in [
+            "Acme\" <ceo@bank.example>",
+            "Acme <ceo@bank.example>, \"Other\"",
+            "\"Support\" <support@bank.example>",
+            "x\r\nBcc: victim@example.com",
+            "=?utf-8?b?PGNlb0BiYW5rLmV4YW1wbGU+?=",
+        ] {
+            let from = from_mailbox(name, FROM).unwrap();
+            assert_eq!(address_of(&from), Some(FROM), "{name:?} gave {from:?}");
+            assert!(!from.contains(['\r', '\n']), "{from:?}");
+            let shown = decoded_name(&from);
+            assert!(!shown.contains(['<', '>', '@']), "{name:?} shows as {shown:?}");
+        }
+    }
+
+    #[test]
+    fn display_names_are_quoted_or_encoded_as_rfc_5322_and_2047_want() {
+        assert_eq!(from_mailbox("Acme", FROM).unwrap(), "Acme <noreply@portico.test>");
+        assert_eq!(from_mailbox("Acme Service", FROM).unwrap(), "\"Acme Service\" <noreply@portico.test>");
+        assert_eq!(
+            from_mailbox("Acme \"Best\" Service", FROM).unwrap(),
+            "\"Acme \\\"Best\\\" Service\" <noreply@portico.test>"
+        );
+        assert_eq!(decoded_name(&from_mailbox("Acme \"Best\" Service", FROM).unwrap()), "Acme \"Best\" Service");
+        // Not ASCII: encoded words, which SES requires, each within 75 characters.
+        let from = from_mailbox("Installatiebedrijf Müller & Zn.", FROM).unwrap();
+        assert!(from.starts_with("=?utf-8?b?"), "{from}");
+        assert_eq!(decoded_name(&from), "Installatiebedrijf Müller & Zn.");
+        let long = "Ünïcödé Service ".repeat(12);
+        let from = from_mailbox(&long, FROM).unwrap();
+        assert!(!from.contains(['\r', '\n']), "one line: {from}");
+        assert_eq!(decoded_name(&from), long.trim());
+        assert_eq!(address_of(&from), Some(FROM));
+        // Nothing left of a name: the address alone.
+        assert_eq!(from_mailbox("<>", FROM).unwrap(), FROM);
     }
 
     #[test]

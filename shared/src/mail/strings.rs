@@ -21,6 +21,11 @@ pub struct Strings {
     pub code_intro: &'static str,
     pub code_label: &'static str,
     pub code_footer: &'static str,
+    pub reply_to_subject: &'static str,
+    pub reply_to_intro: &'static str,
+    pub reply_to_how: &'static str,
+    pub reply_to_until: &'static str,
+    pub reply_to_footer: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -41,6 +46,11 @@ const EN: Strings = Strings {
     code_intro: "Use this code to choose a new password for the customer portal.",
     code_label: "Code",
     code_footer: "If you did not ask for this, you can ignore this email: your password stays as it is.",
+    reply_to_subject: "Confirm the reply address of the {portal} portal",
+    reply_to_intro: "An administrator of the customer portal asked that replies to its emails come to {email}. Emails go out without a reply address until this is confirmed.",
+    reply_to_how: "To confirm, an administrator enters this code in the portal's settings.",
+    reply_to_until: "The code works until",
+    reply_to_footer: "If this address should not receive the portal's replies, ignore this email: nothing changes.",
 };
 
 const NL: Strings = Strings {
@@ -61,6 +71,11 @@ const NL: Strings = Strings {
     code_intro: "Gebruik deze code om een nieuw wachtwoord voor het klantportaal te kiezen.",
     code_label: "Code",
     code_footer: "Heeft u hier niet om gevraagd, dan kunt u deze e-mail negeren: uw wachtwoord blijft ongewijzigd.",
+    reply_to_subject: "Bevestig het antwoordadres van het {portal}-portaal",
+    reply_to_intro: "Een beheerder van het klantportaal heeft gevraagd dat antwoorden op de e-mails van het portaal naar {email} gaan. Tot dit bevestigd is, gaan e-mails zonder antwoordadres de deur uit.",
+    reply_to_how: "Een beheerder bevestigt dit door deze code in te voeren bij de instellingen van het portaal.",
+    reply_to_until: "De code werkt tot",
+    reply_to_footer: "Hoort dit adres de antwoorden van het portaal niet te ontvangen, negeer deze e-mail dan: er verandert niets.",
 };
 
 impl Strings {

@@ -94,6 +94,20 @@ impl CursorKey {
     }
 }
 
+impl CursorKey {
+    /// HMAC-SHA256 of `parts` for `purpose` (each part length-prefixed, so no two lists
+    /// of parts sign alike): short codes derived from the same secret, for a purpose of
+    /// their own, never a cursor.
+    pub fn digest(&self, purpose: &str, parts: &[&str]) -> [u8; 32] {
+        let mut mac = self.mac();
+        for part in std::iter::once(&purpose).chain(parts) {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        mac.finalize().into_bytes().into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

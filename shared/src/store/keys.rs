@@ -722,10 +722,21 @@ pub fn file_key(tenant: TenantId, id: FileId) -> Key {
     Key { pk: t(tenant), sk: format!("FILE#{id}") }
 }
 
-/// Where a file's bytes live in the bucket: under the tenant's prefix.
+/// Where a file's bytes live in the bucket once attached: under the tenant's prefix,
+/// written once (a copy of the checked upload) and read by every download.
 pub fn object_key(tenant: TenantId, id: FileId) -> String {
     format!("tenants/{tenant}/files/{id}")
 }
+
+/// Where a file's presigned upload puts its bytes: under `uploads/` (the bucket's
+/// lifecycle removes what is left there), then the tenant's prefix. Never downloaded.
+pub fn upload_key(tenant: TenantId, id: FileId) -> String {
+    format!("{UPLOADS}{}", object_key(tenant, id))
+}
+
+/// The bucket prefix of uploads (`infra/template.yaml` expires it, and the upload
+/// functions may write only there).
+pub const UPLOADS: &str = "uploads/";
 
 pub fn group_key(tenant: TenantId, id: GroupId) -> Key {
     Key { pk: t(tenant), sk: format!("GRP#{id}") }
@@ -966,7 +977,9 @@ mod tests {
         assert_eq!(stamp(a), "2026-01-02T01:04:05Z");
         assert!(stamp(a) < stamp(b));
         let tenant = TenantId::generate();
-        assert!(object_key(tenant, FileId::generate()).starts_with(&format!("tenants/{tenant}/")));
+        let file = FileId::generate();
+        assert!(object_key(tenant, file).starts_with(&format!("tenants/{tenant}/")));
+        assert_eq!(upload_key(tenant, file), format!("uploads/{}", object_key(tenant, file)));
     }
 
     #[test]

@@ -26,6 +26,7 @@ use self::cursor::{CursorKey, Position};
 use self::keys::{Entity, Key, Keys, QueryKey, Stored, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, PK, SK, TYPE, VERSION};
 use crate::domain::ids::TenantId;
 use crate::domain::tenant::now;
+use crate::domain::text::Email;
 use crate::error::{Error, Result};
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -433,13 +434,21 @@ pub struct Actor(pub String);
 pub struct Tx {
     tenant: TenantId,
     actor: Actor,
+    sent_to: Option<Email>,
     writes: Vec<Write>,
     failures: Vec<Failure>,
 }
 
 impl Tx {
     pub fn new(tenant: TenantId, actor: Actor) -> Self {
-        Self { tenant, actor, writes: Vec::new(), failures: Vec::new() }
+        Self { tenant, actor, sent_to: None, writes: Vec::new(), failures: Vec::new() }
+    }
+
+    /// The change emailed credentials or a link to `to`: its events say so (the trail
+    /// shows where credentials went, whatever address the record holds).
+    pub fn mailed_to(mut self, to: &Email) -> Self {
+        self.sent_to = Some(to.clone());
+        self
     }
 
     fn push(&mut self, write: Write, failure: Failure) {
@@ -465,6 +474,7 @@ impl Tx {
             at,
             before: before.map(serde_json::to_value).transpose().context("event before")?,
             after: after.map(serde_json::to_value).transpose().context("event after")?,
+            sent_to: self.sent_to.clone(),
             expires_at: (at + time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
         };
         let mut item = encode(&keys::event_keys(self.tenant, &id, &entity_id, &self.actor.0), Event::TYPE, &event)?;

@@ -172,3 +172,60 @@ async fn the_trail_shows_an_approval_a_member_change_and_a_work_request_decision
     // A member who is not an admin may not read it.
     assert_eq!(app.api.get("/portal/audit", &approver).await.unwrap().status, 403);
 }
+
+#[tokio::test]
+async fn the_trail_shows_where_credentials_were_sent() {
+    let app = &spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let (own, elsewhere) = (app.email("ann"), app.email("someone-else"));
+    let ann = app
+        .member(&t.admin, json!({"customer_id": customer, "first_name": "Ann", "last_name": "H", "email": own}))
+        .await;
+    let invite = format!("/admin/members/{ann}/invite");
+    let admin = t.admin.as_str();
+    let latest = |entity: String| async move {
+        let page = trail(app, admin, &format!("/admin/audit?entity={entity}")).await;
+        page["items"][0].clone()
+    };
+
+    // To the member's own address, then — a resend with a new temporary password — to
+    // another one: each event names where the credentials went.
+    app.api.expect(200, "POST", &invite, &t.admin, None).await.unwrap();
+    let first = latest(ann.clone()).await;
+    assert_eq!((first["action"].as_str(), first["sent_to"].as_str()), (Some("member.invited"), Some(own.as_str())));
+    app.api.expect(200, "POST", &invite, &t.admin, Some(&json!({"email": elsewhere}))).await.unwrap();
+    let resent = latest(ann.clone()).await;
+    assert_eq!(resent["action"], "member.invited");
+    assert_eq!(resent["sent_to"], elsewhere.as_str(), "the address the password went to: {resent}");
+    // A never-used login's reset sends new credentials too.
+    app.api.expect(200, "POST", &format!("/admin/members/{ann}/reset-password"), &t.admin, None).await.unwrap();
+    let reset = latest(ann.clone()).await;
+    assert_eq!(
+        (reset["action"].as_str(), reset["sent_to"].as_str()),
+        (Some("member.password_reset"), Some(own.as_str()))
+    );
+
+    // A contact made a member is invited at the contact's address.
+    let cas = app.email("cas");
+    let body = json!({"first_name": "Cas", "last_name": "C", "email": cas, "role": "billing"});
+    let contact = id(&app
+        .api
+        .expect(201, "POST", &format!("/admin/customers/{customer}/contacts"), &t.admin, Some(&body))
+        .await
+        .unwrap());
+    let member =
+        app.api.expect(201, "POST", &format!("/admin/contacts/{contact}/create-user"), &t.admin, None).await.unwrap();
+    let invited = latest(id(&member)).await;
+    assert_eq!((invited["action"].as_str(), invited["sent_to"].as_str()), (Some("member.invited"), Some(cas.as_str())));
+
+    // Changes that send nothing say nothing of it.
+    app.api
+        .expect(200, "PATCH", &format!("/admin/members/{ann}"), &t.admin, Some(&json!({"last_name": "Haven"})))
+        .await
+        .unwrap();
+    let edit = latest(ann.clone()).await;
+    assert_eq!(edit["action"], "member.updated");
+    assert!(edit.get("sent_to").is_none(), "{edit}");
+}

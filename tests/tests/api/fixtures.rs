@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use portico::domain::ids::MemberId;
 use portico::domain::member::NotificationKind;
 use portico::domain::principal::Principal;
+use portico::domain::tenant::now;
 use portico::domain::text::Locale;
 use portico::mail::unsubscribe::{Party, Unsubscribe};
 use portico_local::workspace_root;
@@ -58,6 +59,10 @@ pub const NEW_STAFF_EMAIL: &str = "bea@acme.test";
 /// The unsubscribe link's token in the public fixtures: the world's is signed for
 /// `MEMBER` and quotes (a token names its tenant, so a fixture cannot carry a real one).
 pub const UNSUBSCRIBE_TOKEN: &str = "UNSUBSCRIBE-TOKEN-OF-THE-FIXTURE-MEMBER-FOR-QUOTES";
+
+/// The reply-address code in `ConfirmSenderEmail`: the world's is the one mailed today
+/// for its tenant's `sender_email` (a code names its tenant and day).
+pub const REPLY_TO_CODE: &str = "REPLY-TO-CODE-OF-THE-FIXTURE-TENANT";
 
 /// The fixture ids, each with the real id it stands for.
 pub struct World {
@@ -160,24 +165,30 @@ impl World {
             "requires_ack": true});
         let message =
             portico_tests::id(&app.api.expect(201, "POST", "/admin/messages", &t.admin, Some(&body)).await.unwrap());
+        // The tenant as the admin's verified token names it.
+        let tenant = Principal::from_claims(
+            &[("sub", "fixture"), ("custom:tenant_id", t.id.as_str())]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .into(),
+        )
+        .unwrap()
+        .tenant()
+        .unwrap();
         let unsubscribe = Unsubscribe {
-            // The tenant as the admin's verified token names it.
-            tenant: Principal::from_claims(
-                &[("sub", "fixture"), ("custom:tenant_id", t.id.as_str())]
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .into(),
-            )
-            .unwrap()
-            .tenant()
-            .unwrap(),
+            tenant,
             party: Party::Member(MemberId::parse(&member).unwrap()),
             kind: NotificationKind::Quotes,
             locale: Locale::En,
         }
         .token(app.app.store.cursors());
+        let settings = app.api.expect(200, "GET", "/admin/settings", &t.admin, None).await.unwrap();
+        let settings: portico::domain::settings::Settings = serde_json::from_value(settings).unwrap();
+        let sender = settings.branding.sender_email.expect("set-up names a reply address");
+        let (reply_to_code, _) = portico::mail::reply_to::issue(app.app.store.cursors(), tenant, &sender, now());
         Self {
             ids: vec![
                 (UNSUBSCRIBE_TOKEN, unsubscribe),
+                (REPLY_TO_CODE, reply_to_code),
                 (TENANT, t.id.clone()),
                 (CUSTOMER, customer),
                 (SPARE_CUSTOMER, spare_customer),

@@ -183,3 +183,45 @@ async fn parallel_transactions_neither_fail_nor_undo_each_other() {
         .expect("query");
     assert_eq!(found.count(), 24, "every committed transaction's item is still there");
 }
+
+/// The status of a failed S3 call.
+fn s3_status<E>(e: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>) -> u16 {
+    e.raw_response().map_or(0, |r| r.status().as_u16())
+}
+
+#[tokio::test]
+async fn a_conditional_copy_is_refused_as_s3_refuses_it() {
+    // Attaching an upload copies exactly the bytes it checked to a key written once
+    // (docs/files.md): plain moto would copy whatever its conditions say.
+    let app = spawn_app().await;
+    let s3 = app.aws.s3();
+    let bucket = app.prov.bucket.as_str();
+    let put = |key: &'static str, body: &'static [u8]| {
+        s3.put_object().bucket(bucket).key(key).body(body.to_vec().into()).content_type("image/jpeg").send()
+    };
+    let checked = put("uploads/a", b"\xff\xd8 checked").await.expect("upload").e_tag().unwrap().to_owned();
+    put("uploads/a", b"<html>swapped").await.expect("upload again");
+    let copy = |etag: &str| {
+        s3.copy_object()
+            .bucket(bucket)
+            .copy_source(format!("{bucket}/uploads/a"))
+            .copy_source_if_match(etag)
+            .key("tenants/a")
+            .if_none_match("*")
+            .send()
+    };
+
+    let stale = copy(&checked).await.expect_err("the source changed since it was checked");
+    assert_eq!(s3_status(&stale), 412);
+    let head = s3.head_object().bucket(bucket).key("tenants/a").send().await;
+    assert!(head.is_err(), "nothing was copied");
+
+    let current = s3.head_object().bucket(bucket).key("uploads/a").send().await.unwrap().e_tag().unwrap().to_owned();
+    copy(&current).await.expect("the bytes as checked, to a new key");
+    put("uploads/a", b"<html>again").await.expect("a third upload");
+    let current = s3.head_object().bucket(bucket).key("uploads/a").send().await.unwrap().e_tag().unwrap().to_owned();
+    let again = copy(&current).await.expect_err("the destination exists");
+    assert_eq!(s3_status(&again), 412);
+    let kept = s3.get_object().bucket(bucket).key("tenants/a").send().await.unwrap();
+    assert_eq!(kept.body.collect().await.unwrap().into_bytes().as_ref(), b"<html>swapped", "written once");
+}

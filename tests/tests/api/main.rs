@@ -28,6 +28,7 @@ mod reports;
 mod representations;
 mod resources;
 mod routes;
+mod settings;
 mod story;
 mod triggers;
 mod work;

@@ -8,7 +8,7 @@ use portico::store::keys;
 use portico_local::mailbox::{self, Mail};
 use portico_local::stream::{self, Stream};
 use portico_tests::faults::{Fault, Faults};
-use portico_tests::{id, spawn_app, TestApp, TestTenant};
+use portico_tests::{id, spawn_app, TestApp, TestTenant, PASSWORD};
 use serde_json::{json, Value};
 
 const ALL_KINDS: [&str; 6] = ["quotes", "invoices", "jobs_completed", "job_status", "work_requests", "messages"];
@@ -445,4 +445,70 @@ async fn a_bounce_or_a_complaint_stops_mail_to_that_address_and_the_admin_sees_w
     let fixed = json!({"email": app.email("ann-new")});
     let after = app.api.expect(200, "PATCH", &ann_path, &w.t.admin, Some(&fixed)).await.unwrap();
     assert!(after["suppressed"].is_null(), "{after}");
+}
+
+/// The reply-address code in the newest email to `address` (`ABCDE-FGHIJ`).
+async fn mailed_code(app: &TestApp, address: &str) -> String {
+    let mails = mailbox::to(&app.aws.endpoint, address).await.unwrap();
+    let mail = mails.last().expect("a code was mailed");
+    mail.reply_to_code().unwrap_or_else(|| panic!("no code in {}", mail.body)).to_owned()
+}
+
+#[tokio::test]
+async fn replies_go_to_the_tenants_address_only_once_it_is_confirmed() {
+    let app = &spawn_app().await;
+    let w = world(app).await; // set-up names office@acme.test as the reply address
+    w.member(app, "ann", json!({})).await;
+    let faults = Faults::default();
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    let reply_to = |faults: &Faults| -> Vec<Value> {
+        let calls = sent_to(faults, &app.email("ann"));
+        calls.last().expect("a notification").get("ReplyToAddresses").cloned().into_iter().collect()
+    };
+
+    // Not confirmed: no Reply-To — an admin's word is not enough.
+    let settings = app.api.expect(200, "GET", "/admin/settings", &w.t.admin, None).await.unwrap();
+    assert_eq!(settings["branding"]["sender_email_confirmed_at"], Value::Null);
+    w.quote(app, "Q-1").await;
+    portico_functions::notifier::handle(w.notifier(app, &faults), stream.next_batch().await.unwrap()).await;
+    assert_eq!(reply_to(&faults), Vec::<Value>::new(), "no Reply-To before the address is confirmed");
+
+    // A code goes to the address; a wrong or foreign code confirms nothing.
+    let office = "office@acme.test";
+    let sent =
+        app.api.expect(200, "POST", "/admin/settings/sender-email/verification", &w.t.admin, None).await.unwrap();
+    assert_eq!(sent["sent_to"], office);
+    let code = mailed_code(app, office).await;
+    let confirm = "/admin/settings/sender-email/confirm";
+    for wrong in ["AAAAA-AAAAA", "", &code[..10]] {
+        let a = app.api.post(confirm, &w.t.admin, &json!({"code": wrong})).await.unwrap();
+        assert_eq!((a.status, a.body["errors"][0]["field"].as_str()), (400, Some("code")), "{wrong:?}: {}", a.text);
+    }
+    let operator = portico_local::seed::operator(&app.aws, &app.prov, &app.email("operator-2"), PASSWORD).await;
+    let operator = app.sign_in(&operator.unwrap().username, PASSWORD).await;
+    let other = app.tenant_by(&operator, "Other").await;
+    app.complete_setup(&other.admin).await;
+    let foreign = app.api.post(confirm, &other.admin, &json!({"code": code})).await.unwrap();
+    assert_eq!(foreign.status, 400, "a code is its tenant's: {}", foreign.text);
+
+    // The right code, as typed by a person: confirmed, and replies go there.
+    let typed = code.to_lowercase().replace('-', " ");
+    let confirmed = app.api.expect(200, "POST", confirm, &w.t.admin, Some(&json!({"code": typed}))).await.unwrap();
+    assert!(confirmed["branding"]["sender_email_confirmed_at"].is_string(), "{confirmed}");
+    w.quote(app, "Q-2").await;
+    portico_functions::notifier::handle(w.notifier(app, &faults), stream.next_batch().await.unwrap()).await;
+    assert_eq!(reply_to(&faults), [json!([office])]);
+    let trail = app.api.expect(200, "GET", "/admin/audit?entity=settings", &w.t.admin, None).await.unwrap();
+    assert_eq!(trail["items"][0]["action"], "settings.sender_email_confirmed");
+
+    // Another address is unconfirmed again: no Reply-To until it is confirmed in turn.
+    let mut body = confirmed.clone();
+    body["branding"]["sender_email"] = json!("elsewhere@acme.test");
+    let changed = app.api.expect(200, "PUT", "/admin/settings", &w.t.admin, Some(&body)).await.unwrap();
+    assert_eq!(changed["branding"]["sender_email_confirmed_at"], Value::Null);
+    let stale = app.api.post(confirm, &w.t.admin, &json!({"code": code})).await.unwrap();
+    assert_eq!(stale.status, 400, "the old address's code: {}", stale.text);
+    w.quote(app, "Q-3").await;
+    portico_functions::notifier::handle(w.notifier(app, &faults), stream.next_batch().await.unwrap()).await;
+    assert_eq!(reply_to(&faults), Vec::<Value>::new());
 }

@@ -343,6 +343,65 @@ async fn attachments_download_only_once_completed_and_only_with_the_permission_a
     assert_eq!(refs(&items), ["WO-9"]);
 }
 
+/// PUTs `bytes` to a presigned upload as its headers say (the moto account added).
+async fn put_upload(app: &TestApp, started: &Value, bytes: &[u8]) {
+    let mut put = reqwest::Client::new().put(started["upload_url"].as_str().unwrap()).body(bytes.to_vec());
+    for (k, v) in started["headers"].as_object().unwrap() {
+        put = put.header(k.as_str(), v.as_str().unwrap());
+    }
+    let res = put.header("x-moto-account-id", app.aws.account.as_deref().unwrap()).send().await.unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+}
+
+/// The bytes behind a download link.
+async fn downloaded(app: &TestApp, link: &Value) -> Vec<u8> {
+    let got = reqwest::Client::new()
+        .get(link["url"].as_str().unwrap())
+        .header("x-moto-account-id", app.aws.account.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    got.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn an_upload_url_used_again_after_attaching_cannot_change_what_is_downloaded() {
+    let w = world().await;
+    let app = &w.app;
+    let job = id(&w.job("WO-1", &w.harbor, &w.hq, json!({})).await);
+    let carla = w.member("carla", &w.harbor, &ALL, Value::Null).await;
+    let photo = b"\xff\xd8\xff\xe0 a real photo, honest";
+    let html = b"<script>alert(1)</script>";
+    assert_eq!(photo.len(), html.len(), "the same size, as the URL is signed for");
+    let declared = json!({"file_name": "leak.jpg", "content_type": "image/jpeg", "size": photo.len()});
+    let started = app.api.expect(201, "POST", "/portal/uploads", &carla, Some(&declared)).await.unwrap();
+    let file = started["file_id"].as_str().unwrap();
+    let url = started["upload_url"].as_str().unwrap();
+    assert!(url.contains("/uploads/tenants/ten_"), "uploads go to their own prefix: {url}");
+    put_upload(app, &started, photo).await;
+    let note = json!({"text": "See photo", "file_ids": [file]});
+    app.api.expect(201, "POST", &format!("/portal/jobs/{job}/notes"), &carla, Some(&note)).await.unwrap();
+
+    // Within the URL's 15 minutes, the same URL again, with other bytes: S3 takes them…
+    put_upload(app, &started, html).await;
+    // …and nothing anyone downloads changes: the file attached is a copy made then.
+    let link = app.api.expect(200, "GET", &format!("/admin/files/{file}"), &w.admin, None).await.unwrap();
+    assert!(!link["url"].as_str().unwrap().contains("/uploads/"), "downloads read the attached copy");
+    assert_eq!(downloaded(app, &link).await, photo);
+    // Attaching the file elsewhere later keeps the same bytes too.
+    let again = json!({"text": "Same photo", "file_ids": [file]});
+    app.api.expect(201, "POST", &format!("/portal/jobs/{job}/notes"), &carla, Some(&again)).await.unwrap();
+    let link = app.api.expect(200, "GET", &format!("/admin/files/{file}"), &w.admin, None).await.unwrap();
+    assert_eq!(downloaded(app, &link).await, photo);
+
+    // An upload not attached yet is not downloadable: its bytes may still change.
+    let pending = app.api.expect(201, "POST", "/portal/uploads", &carla, Some(&declared)).await.unwrap();
+    put_upload(app, &pending, photo).await;
+    let a = app.api.get(&format!("/admin/files/{}", pending["file_id"].as_str().unwrap()), &w.admin).await.unwrap();
+    assert_eq!(a.status, 409, "{}", a.text);
+}
+
 #[tokio::test]
 async fn files_are_bound_to_their_owner_type_and_size_and_must_be_uploaded_before_use() {
     let w = world().await;
