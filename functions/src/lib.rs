@@ -67,7 +67,7 @@ pub enum Access {
 /// Creating a login and sending its credentials (or new ones).
 const INVITE: &[&str] = &["AdminCreateUser", "AdminAddUserToGroup", "AdminGetUser", "AdminSetUserPassword"];
 /// Keeping a login's profile in step with its member.
-const PROFILE: &[&str] = &["AdminUpdateUserAttributes", "AdminDeleteUserAttributes", "ListUsers"];
+const PROFILE: &[&str] = &["AdminUpdateUserAttributes", "AdminDeleteUserAttributes", "AdminGetUser", "ListUsers"];
 /// Switching a lost authenticator app off, and ending the sessions that used it.
 const RESET_MFA: &[&str] = &["AdminSetUserMFAPreference", "AdminUserGlobalSignOut"];
 

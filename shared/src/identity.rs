@@ -313,7 +313,7 @@ impl Identity {
                 Err(e) => return Err(anyhow::Error::new(e).context("AdminUpdateUserAttributes").into()),
             }
         }
-        if after.phone.is_none() && before.phone.is_some() {
+        if after.phone.is_none() && before.phone.is_some() && self.has_phone(username).await? {
             self.cognito
                 .admin_delete_user_attributes()
                 .user_pool_id(&self.pool_id)
@@ -333,8 +333,14 @@ impl Identity {
     /// at every sign-in, so every token it is issued came after the second factor.
     #[tracing::instrument(skip(self), err)]
     pub async fn totp_enabled(&self, pool_id: &str, username: &str) -> Result<bool> {
-        let user =
-            self.cognito.admin_get_user().user_pool_id(pool_id).username(username).send().await.context("AdminGetUser")?;
+        let user = self
+            .cognito
+            .admin_get_user()
+            .user_pool_id(pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminGetUser")?;
         Ok(user.user_mfa_setting_list().iter().any(|m| m == "SOFTWARE_TOKEN_MFA"))
     }
 
@@ -363,6 +369,20 @@ impl Identity {
             .await
             .context("AdminUserGlobalSignOut")?;
         Ok(())
+    }
+
+    /// Whether the login has a phone number (one whose code was entered: a new number
+    /// waiting for its code is not the login's yet).
+    async fn has_phone(&self, username: &str) -> Result<bool> {
+        let user = self
+            .cognito
+            .admin_get_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminGetUser")?;
+        Ok(user.user_attributes().iter().any(|a| a.name() == "phone_number"))
     }
 
     /// Whether a login other than `username` has `phone` as its number. Cognito would

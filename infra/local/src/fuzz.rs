@@ -82,7 +82,10 @@ pub async fn run(budget: &Budget) -> anyhow::Result<Vec<Outcome>> {
     doc["servers"] = serde_json::json!([{"url": api_url}]);
     std::fs::write(&schema, serde_json::to_string_pretty(&doc)?)?;
 
-    let token = |login: seed::Login| { let (aws, prov) = (aws.clone(), prov.clone()); async move { login.token(&aws, &prov).await } };
+    let token = |login: seed::Login| {
+        let (aws, prov) = (aws.clone(), prov.clone());
+        async move { login.token(&aws, &prov).await }
+    };
     let admin = seeded.admin_token.clone();
     let ids = known_ids(&ApiClient::new(&api_url), &admin).await?;
     let config = dir.join("schemathesis.toml");

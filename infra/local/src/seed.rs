@@ -111,7 +111,12 @@ pub async fn accept_admin_invitation(
     Ok((login, token))
 }
 
-async fn first_sign_in(aws: &Aws, prov: &Provisioned, email: &str, new_password: &str) -> anyhow::Result<signin::Tokens> {
+async fn first_sign_in(
+    aws: &Aws,
+    prov: &Provisioned,
+    email: &str,
+    new_password: &str,
+) -> anyhow::Result<signin::Tokens> {
     let mails = crate::mailbox::to(&aws.endpoint, email).await?;
     let Some(temporary) = mails.iter().rev().find_map(|m| m.temporary_password()) else {
         bail!("no invitation was sent to {email}");

@@ -139,8 +139,21 @@ pub async fn tokens(
                 choose_password(idp, client_id, username, &session, new_password).await?
             }
             SignIn::CodeRequired { session } => {
-                let secret = totp_secret.with_context(|| format!("{username} signs in with a code, and no secret is known"))?;
-                return answer_code(idp, client_id, username, &session, &next_code(secret)?).await;
+                let secret =
+                    totp_secret.with_context(|| format!("{username} signs in with a code, and no secret is known"))?;
+                match answer_code(idp, client_id, username, &session, &next_code(secret)?).await {
+                    // Another process typed this step's code (a code counts once): the
+                    // next step's, in a sign-in of its own.
+                    Err(e) if e.to_string().contains("already been used") => {
+                        match sign_in(idp, client_id, username, password).await? {
+                            SignIn::CodeRequired { session } => {
+                                return answer_code(idp, client_id, username, &session, &next_code(secret)?).await
+                            }
+                            _ => bail!("Cognito asked for no code the second time"),
+                        }
+                    }
+                    answered => return answered,
+                }
             }
         }
     }
@@ -190,7 +203,12 @@ pub async fn set_up_totp(idp: &Client, access_token: &str) -> anyhow::Result<Str
 /// code for it, and enters the code. Cognito sends the code by SMS; the local endpoint
 /// also hands it back in a header (`x-portico-local-verification-code`), which the SDK
 /// does not show — so that call goes, as the browser's does, to Cognito's JSON API.
-pub async fn verify_phone(aws: &crate::stack::Aws, client_id: &str, username: &str, password: &str) -> anyhow::Result<()> {
+pub async fn verify_phone(
+    aws: &crate::stack::Aws,
+    client_id: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     let idp = aws.cognito();
     let tokens = tokens(&idp, client_id, username, password, password, None).await?;
     let sent = reqwest::Client::new()
@@ -224,16 +242,17 @@ pub fn totp_code(secret: &str, unix: u64) -> anyhow::Result<String> {
     Ok(totp.generate(unix))
 }
 
-/// The authenticator app's code to type now. An app's code lasts a 30-second step and
-/// Cognito takes each one once, so a second sign-in within the same step uses the next
-/// step's code (which Cognito accepts as well: it allows for clocks a step apart).
+/// An authenticator app's code to type now. A code lasts a 30-second step and Cognito
+/// takes each one once, allowing for clocks a step apart: so this process uses the
+/// previous step's code first, then the current, then the next — three sign-ins a step
+/// with one app (a person types one a minute at most).
 pub fn next_code(secret: &str) -> anyhow::Result<String> {
     static USED: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 30;
     let step = {
         let mut used = USED.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
         let used = used.get_or_insert_with(HashMap::new);
-        let step = used.get(secret).map_or(now, |last| (*last + 1).max(now));
+        let step = used.get(secret).map_or(now - 1, |last| (*last + 1).max(now - 1));
         used.insert(secret.to_owned(), step);
         step
     };

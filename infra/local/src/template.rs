@@ -107,6 +107,10 @@ fn statements(route: &Route) -> Vec<Value> {
                 json!({
                     "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [sub("${FilesBucketArn}/tenants/*")],
                 }),
+                // HeadObject of a key that is not there answers 404 only to a caller who
+                // may list the bucket (403 otherwise): attaching tells "not uploaded yet"
+                // (a 4xx for the client) from a fault by it.
+                json!({ "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [r("FilesBucketArn")] }),
             ]),
             Access::Public => {}
         }

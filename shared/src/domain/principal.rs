@@ -203,11 +203,15 @@ mod tests {
     #[test]
     fn only_the_triggers_totp_claim_counts_as_a_second_factor() {
         let with = |value: &str| {
-            Principal::from_claims(&claims(&[("sub", "u"), ("cognito:groups", "[platform-operator]"), (CLAIM_MFA, value)]))
-                .unwrap()
-                .operator()
-                .unwrap()
-                .mfa
+            Principal::from_claims(&claims(&[
+                ("sub", "u"),
+                ("cognito:groups", "[platform-operator]"),
+                (CLAIM_MFA, value),
+            ]))
+            .unwrap()
+            .operator()
+            .unwrap()
+            .mfa
         };
         assert!(with("totp"));
         assert!(!with("true"));

@@ -51,7 +51,13 @@ pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
 /// A token whose claims name a record of another login: refused (401) and logged as a
 /// security event, with no more than the ids involved.
 fn unbound(record: &str, sub: &str, id: &str) -> Error {
-    tracing::warn!(security_event = "token_not_bound_to_record", record, sub, id, "a token named a record that is not its login's");
+    tracing::warn!(
+        security_event = "token_not_bound_to_record",
+        record,
+        sub,
+        id,
+        "a token named a record that is not its login's"
+    );
     Error::Unauthorized
 }
 

@@ -66,13 +66,13 @@ use crate::domain::ids::{
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
 use crate::domain::member::Member;
-use crate::domain::staff::Staff;
 use crate::domain::message::{Message, MessagePost, Receipt};
 use crate::domain::note::Note;
 use crate::domain::quote::Quote;
 use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
+use crate::domain::staff::Staff;
 use crate::domain::tenant::{Tenant, Timestamp};
 use crate::domain::text::{Email, ExternalRef};
 use crate::domain::work_request::WorkRequest;

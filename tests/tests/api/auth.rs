@@ -2,7 +2,7 @@
 
 use portico_functions::ROUTES;
 use portico_local::gateway::{Refusal, Verifier};
-use portico_tests::{spawn_app, TestApp, PASSWORD};
+use portico_tests::{spawn_app, TestApp};
 use serde_json::json;
 
 /// A concrete path for a route template.
@@ -62,17 +62,10 @@ async fn only_unexpired_id_tokens_of_this_pool_and_client_are_accepted() {
     assert_eq!(v.verify(&parts.join(".")), Err(Refusal::BadSignatureOrClaims));
 
     // Access tokens carry neither the audience nor the custom claims the API needs.
-    let auth = app
-        .cognito()
-        .initiate_auth()
-        .client_id(&client)
-        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", &t.admin_email)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap();
-    let access = auth.authentication_result.unwrap().access_token.unwrap();
+    let login = &t.admin_login;
+    let (username, password, secret) = (&login.username, &login.password, login.totp_secret.as_deref());
+    let auth = portico_local::signin::tokens(&app.cognito(), &client, username, password, password, secret).await;
+    let access = auth.unwrap().access;
     assert!(v.verify(&access).is_err());
     assert_eq!(app.api.get("/admin/settings", &access).await.unwrap().status, 401);
 }

@@ -34,8 +34,8 @@ fn lambda_claims(token: &str) -> serde_json::Map<String, Value> {
     portico_local::gateway::claims_for_lambda(claims.as_object().unwrap())
 }
 
-async fn tenant_with_member(app: &TestApp, name: &str) -> (TestTenant, String, String) {
-    let t = app.tenant(name).await;
+async fn tenant_with_member(app: &TestApp, operator: &str, name: &str) -> (TestTenant, String, String) {
+    let t = app.tenant_by(operator, name).await;
     app.complete_setup(&t.admin).await;
     let c = app.customer(&t.admin, json!({"name": "Harbor"})).await;
     let email = app.email(&format!("{}-member", name.to_lowercase()));
@@ -47,8 +47,9 @@ async fn tenant_with_member(app: &TestApp, name: &str) -> (TestTenant, String, S
 #[tokio::test]
 async fn a_token_naming_a_record_that_is_not_its_logins_opens_nothing() {
     let app = spawn_app().await;
-    let (a, a_member, _) = tenant_with_member(&app, "Alpha").await;
-    let (_b, _, b_token) = tenant_with_member(&app, "Beta").await;
+    let operator = app.operator().await;
+    let (a, a_member, _) = tenant_with_member(&app, &operator, "Alpha").await;
+    let (_b, _, b_token) = tenant_with_member(&app, &operator, "Beta").await;
 
     // A member of tenant B whose token claimed tenant A's member (had Cognito let them
     // rewrite their custom attributes): their own login, someone else's record.
@@ -60,7 +61,7 @@ async fn a_token_naming_a_record_that_is_not_its_logins_opens_nothing() {
     assert_eq!(body["type"], "https://portico.dev/problems/unauthorized");
 
     // The same for an admin: tenant B's admin claiming tenant A's admin record.
-    let b_admin = app.tenant("Gamma").await;
+    let b_admin = app.tenant_by(&operator, "Gamma").await;
     let mut forged = lambda_claims(&b_admin.admin);
     let a_staff = claims(&a.admin)["custom:staff_id"].as_str().unwrap().to_owned();
     forged.insert("custom:tenant_id".into(), a.id.clone().into());
@@ -69,7 +70,8 @@ async fn a_token_naming_a_record_that_is_not_its_logins_opens_nothing() {
     assert_eq!(status, 401, "{body}");
 
     // The genuine claims still work, through the same path.
-    let (status, _) = as_claimed(&app, "GET /admin/members", "/admin/members", Value::Object(lambda_claims(&a.admin))).await;
+    let (status, _) =
+        as_claimed(&app, "GET /admin/members", "/admin/members", Value::Object(lambda_claims(&a.admin))).await;
     assert_eq!(status, 200);
 }
 
@@ -192,7 +194,8 @@ async fn the_back_office_login_is_exempt_and_operators_always_need_a_second_fact
         .await
         .unwrap();
     let password_only = seed::Login { totp_secret: None, ..login }.token(&app.aws, &app.prov).await.unwrap();
-    let body = json!({"name": "X", "admin_email": app.email("x-admin"), "admin_first_name": "X", "admin_last_name": "Y"});
+    let body =
+        json!({"name": "X", "admin_email": app.email("x-admin"), "admin_first_name": "X", "admin_last_name": "Y"});
     let refused = app.api.post("/platform/tenants", &password_only, &body).await.unwrap();
     assert_eq!(refused.status, 403, "{}", refused.text);
     assert_eq!(refused.body["type"], "https://portico.dev/problems/mfa-required");
@@ -201,7 +204,7 @@ async fn the_back_office_login_is_exempt_and_operators_always_need_a_second_fact
 #[tokio::test]
 async fn an_admin_resets_a_lost_authenticator_app_and_the_trail_says_so() {
     let app = spawn_app().await;
-    let (t, m, _token) = tenant_with_member(&app, "Acme").await;
+    let (t, m, _token) = tenant_with_member(&app, &app.operator().await, "Acme").await;
     let email = app.email("acme-member");
     // The member set up an app of their own (optional for members): sign-in asks for it.
     let tokens =
@@ -233,7 +236,7 @@ async fn an_admin_resets_a_lost_authenticator_app_and_the_trail_says_so() {
 #[tokio::test]
 async fn a_phone_number_signs_in_only_after_its_owner_enters_the_code_sent_to_it() {
     let app = spawn_app().await;
-    let (t, _m, token) = tenant_with_member(&app, "Acme").await;
+    let (t, _m, token) = tenant_with_member(&app, &app.operator().await, "Acme").await;
     let email = app.email("acme-member");
     let colleague_email = app.email("colleague");
     let c = app.api.expect(200, "GET", "/portal/me", &token, None).await.unwrap()["customer_id"]

@@ -106,16 +106,30 @@ async fn every_optional_field_can_be_set_changed_and_cleared_whatever_its_state(
             }
         }
     }
-    // The member's own route, with a login: the same, and Cognito follows.
-    for value in [Value::Null, json!("+31612340003"), json!("+31612340004"), Value::Null, Value::Null] {
+    // The member's own route, with a login: the same; the login's number follows once
+    // its code is entered (till then the login keeps the number it had), and clearing
+    // the number clears the login's.
+    let steps = [
+        (Value::Null, false, None),
+        (json!("+31612340003"), false, None),
+        (json!("+31612340003"), true, Some("+31612340003")),
+        (json!("+31612340004"), false, Some("+31612340003")),
+        (Value::Null, false, None),
+        (Value::Null, false, None),
+    ];
+    for (value, verify, signs_in_with) in steps {
         let a = app
             .api
             .patch("/portal/me", &token, &json!({"phone": value, "locale": value.as_str().map(|_| "en")}))
             .await
             .unwrap();
         assert_eq!(a.status, 200, "phone = {value}: {}", a.text);
+        assert_eq!(a.body["phone"], value);
+        if verify {
+            app.verify_phone(&email, PASSWORD).await;
+        }
         let attributes = login_attributes(&app, &email).await;
-        assert_eq!(attribute(&attributes, "phone_number"), value.as_str(), "the login's phone number follows");
+        assert_eq!(attribute(&attributes, "phone_number"), signs_in_with, "phone = {value}, verified: {verify}");
     }
 }
 

@@ -485,7 +485,7 @@ async fn replies_go_to_the_tenants_address_only_once_it_is_confirmed() {
         assert_eq!((a.status, a.body["errors"][0]["field"].as_str()), (400, Some("code")), "{wrong:?}: {}", a.text);
     }
     let operator = portico_local::seed::operator(&app.aws, &app.prov, &app.email("operator-2"), PASSWORD).await;
-    let operator = app.sign_in(&operator.unwrap().username, PASSWORD).await;
+    let operator = operator.unwrap().token(&app.aws, &app.prov).await.unwrap();
     let other = app.tenant_by(&operator, "Other").await;
     app.complete_setup(&other.admin).await;
     let foreign = app.api.post(confirm, &other.admin, &json!({"code": code})).await.unwrap();
