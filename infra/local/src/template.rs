@@ -437,7 +437,7 @@ mod tests {
             let creates = text.contains("AdminCreateUser");
             assert_eq!(
                 creates,
-                ["CreateTenant", "InviteMember", "CreateUserFromContact"].contains(&route.operation),
+                ["CreateTenant", "InviteMember", "CreateUserFromContact", "CreateStaff"].contains(&route.operation),
                 "{}",
                 route.operation
             );
