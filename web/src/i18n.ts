@@ -1,5 +1,5 @@
 // The portal's words in English and Dutch. The member's `locale` picks the language;
-// before sign-in, the browser's.
+// before sign-in, and for office staff (who have no language setting), the browser's.
 
 const en = {
   'app.loading': 'Loading…',

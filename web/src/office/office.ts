@@ -12,7 +12,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import * as auth from '../auth';
 import { get, MFA_REQUIRED, Problem } from '../api';
 import { problemView } from '../app';
-import { t as appWord, words } from '../i18n';
+import { setLocale, t as appWord, words } from '../i18n';
 
 const t = words({
   en: {
@@ -75,6 +75,8 @@ function focus(selector: string): void {
 }
 
 export async function officePage(ctx: OfficeCtx): Promise<void> {
+  // Staff have no language setting: the browser's, whoever used this tab before.
+  setLocale(navigator.language.slice(0, 2).toLowerCase());
   const frame = (content: TemplateResult, organisation?: string) =>
     ctx.show(html`<header class="top">
         <div class="brand"><span class="portal-name">${organisation ?? t('title')}</span></div>
