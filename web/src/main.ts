@@ -1,6 +1,7 @@
 // The member portal: boots, signs in, draws the shell (branding, the sections the member
 // may open) and routes `location.pathname` to a page. Paths are the ones Portico's
 // emails link to (`/jobs/{id}`, `/quotes/{id}`, `/assets/{id}/request`, …).
+// Office staff go to their own pages under `/office`, loaded only for them.
 
 import { html, render, nothing, type TemplateResult } from 'lit-html';
 import './style.css';
