@@ -9,12 +9,17 @@ export interface FieldError {
   message: string;
 }
 
+/** The API's problem type for a token without the second factor it needs. */
+export const MFA_REQUIRED = 'https://portico.dev/problems/mfa-required';
+
 export class Problem extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail: string,
     readonly errors: FieldError[] = [],
+    /** The problem's `type` (say `MFA_REQUIRED`), when the API gave one. */
+    readonly type = '',
   ) {
     super(detail || title);
   }
@@ -44,7 +49,7 @@ async function send(method: string, path: string, init: RequestInit & { headers?
   });
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as Partial<Problem> & { message?: string };
-    throw new Problem(res.status, body.title ?? res.statusText, body.detail ?? body.message ?? '', body.errors ?? []);
+    throw new Problem(res.status, body.title ?? res.statusText, body.detail ?? body.message ?? '', body.errors ?? [], body.type ?? '');
   }
   return res;
 }

@@ -74,8 +74,9 @@ export interface Ctx {
   sites: () => Promise<Site[]>;
   show: (view: TemplateResult) => void;
   go: (path: string) => void;
-  /** Sets the document title and moves focus to the page's heading. */
-  titled: (title: string) => void;
+  /** Sets the document title and moves focus to the page's heading (or to `focus`, a
+   * selector, when a step within the page is what the member came for). */
+  titled: (title: string, focus?: string) => void;
   /** Reads `/portal/me` again (language, unread count) and redraws, at `path` if given. */
   refreshMe: (path?: string) => Promise<void>;
 }

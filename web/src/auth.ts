@@ -1,6 +1,9 @@
-// Sign-in against the Cognito user pool, as members have it: USER_PASSWORD_AUTH with an
-// email address or phone number, NEW_PASSWORD_REQUIRED on the first sign-in, forgotten
-// passwords with the emailed code, refresh before the ID token expires, sign-out.
+// Sign-in against the Cognito user pool: USER_PASSWORD_AUTH with an email address or
+// phone number, NEW_PASSWORD_REQUIRED on the first sign-in, SOFTWARE_TOKEN_MFA (an
+// authenticator app's code) for a login with an app, forgotten passwords with the emailed
+// code, refresh before the ID token expires, sign-out; and what a signed-in person does
+// with their own login: set up or switch off an authenticator app (TOTP), prove a new
+// phone number with the code texted to it.
 //
 // These are Cognito's public JSON calls (no AWS credentials, the app client has no
 // secret), so a few `fetch`es do what an SDK would, for a fraction of its size.
@@ -31,7 +34,22 @@ export class CognitoError extends Error {
   }
 }
 
-export type SignInResult = { tokens: Tokens } | { newPassword: { session: string; username: string } };
+/** A sign-in that goes on: the challenge's session, answered for this username. */
+export interface Challenge {
+  session: string;
+  username: string;
+}
+
+export type SignInResult = { tokens: Tokens } | { newPassword: Challenge } | { code: Challenge };
+
+/** What Cognito holds of the signed-in login (`GetUser`). */
+export interface Login {
+  /** Whether it signs in with an authenticator app. */
+  totp: boolean;
+  /** The number it signs in with (a new one waits for its code until then), if any. */
+  phone: string | null;
+  phoneVerified: boolean;
+}
 
 const STORAGE = 'portico.session';
 // Refresh this long before the ID token expires.
@@ -94,14 +112,21 @@ interface InitiateAuthResponse {
   Session?: string;
 }
 
-function expiryOf(jwt: string, fallbackSeconds: number): number {
+/** A JWT's claims, as the token says (the API verifies them; the app only reads them to
+ * choose what to show). */
+function claimsOf(jwt: string): Record<string, unknown> {
   try {
-    const payload = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
-    if (payload.exp) return payload.exp * 1000;
+    const base64 = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
   } catch {
-    // fall through
+    return {};
   }
-  return Date.now() + fallbackSeconds * 1000;
+}
+
+function expiryOf(jwt: string, fallbackSeconds: number): number {
+  const exp = claimsOf(jwt).exp;
+  return typeof exp === 'number' ? exp * 1000 : Date.now() + fallbackSeconds * 1000;
 }
 
 function keep(result: AuthResult, refresh?: string): Tokens {
@@ -131,28 +156,54 @@ export function normaliseUsername(input: string): string {
   return digits.startsWith('00') ? `+${digits.slice(2)}` : digits;
 }
 
+/** Signed in, or the next question Cognito asks: a new password, an app's code. */
+function outcome(out: InitiateAuthResponse, username: string): SignInResult {
+  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && out.Session) {
+    return { newPassword: { session: out.Session, username } };
+  }
+  if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA' && out.Session) {
+    return { code: { session: out.Session, username } };
+  }
+  if (!out.AuthenticationResult) throw new CognitoError('Unsupported', out.ChallengeName ?? 'no tokens');
+  return { tokens: keep(out.AuthenticationResult) };
+}
+
+/** A code as typed (`123 456`, `123-456`): its six digits, or null if it has not six. */
+export function typedCode(input: string): string | null {
+  const digits = input.replace(/[\s-]/g, '');
+  return /^\d{6}$/.test(digits) ? digits : null;
+}
+
 export async function signIn(username: string, password: string): Promise<SignInResult> {
   const out = await call<InitiateAuthResponse>('InitiateAuth', {
     AuthFlow: 'USER_PASSWORD_AUTH',
     ClientId: config.client_id,
     AuthParameters: { USERNAME: username, PASSWORD: password },
   });
-  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED' && out.Session) {
-    return { newPassword: { session: out.Session, username } };
-  }
-  if (!out.AuthenticationResult) throw new CognitoError('Unsupported', out.ChallengeName ?? 'no tokens');
-  return { tokens: keep(out.AuthenticationResult) };
+  return outcome(out, username);
 }
 
-export async function chooseNewPassword(username: string, session: string, password: string): Promise<Tokens> {
+/** Answers NEW_PASSWORD_REQUIRED; a login with an app is asked for its code next. */
+export async function chooseNewPassword(challenge: Challenge, password: string): Promise<SignInResult> {
   const out = await call<InitiateAuthResponse>('RespondToAuthChallenge', {
     ChallengeName: 'NEW_PASSWORD_REQUIRED',
     ClientId: config.client_id,
-    Session: session,
-    ChallengeResponses: { USERNAME: username, NEW_PASSWORD: password },
+    Session: challenge.session,
+    ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: password },
   });
-  if (!out.AuthenticationResult) throw new CognitoError('Unsupported', out.ChallengeName ?? 'no tokens');
-  return keep(out.AuthenticationResult);
+  return outcome(out, challenge.username);
+}
+
+/** Answers SOFTWARE_TOKEN_MFA with the authenticator app's current code. Cognito says
+ * `CodeMismatchException` for a wrong code, `ExpiredCodeException` for one used already. */
+export async function answerCode(challenge: Challenge, code: string): Promise<SignInResult> {
+  const out = await call<InitiateAuthResponse>('RespondToAuthChallenge', {
+    ChallengeName: 'SOFTWARE_TOKEN_MFA',
+    ClientId: config.client_id,
+    Session: challenge.session,
+    ChallengeResponses: { USERNAME: challenge.username, SOFTWARE_TOKEN_MFA_CODE: code },
+  });
+  return outcome(out, challenge.username);
 }
 
 export async function forgotPassword(username: string): Promise<void> {
@@ -187,11 +238,82 @@ export function refresh(): Promise<Tokens | null> {
   return refreshing;
 }
 
+/** The tokens, refreshed first if they are about to expire. */
+async function current(): Promise<Tokens | null> {
+  if (!tokens) return null;
+  if (tokens.expires - Date.now() < 60_000) return refresh();
+  return tokens;
+}
+
 /** The ID token the API takes, refreshed first if it is about to expire. */
 export async function idToken(): Promise<string | null> {
-  if (!tokens) return null;
-  if (tokens.expires - Date.now() < 60_000) return (await refresh())?.id ?? null;
-  return tokens.id;
+  return (await current())?.id ?? null;
+}
+
+/** The access token Cognito's own calls about the login take. */
+async function accessToken(): Promise<string> {
+  const t = await current();
+  if (!t) throw new CognitoError('NotAuthorizedException', 'signed out');
+  return t.access;
+}
+
+/** The signed-in login's claims (none when signed out). */
+export function claims(): Record<string, unknown> {
+  return tokens ? claimsOf(tokens.id) : {};
+}
+
+/** Whom the signed-in login is for: office staff (a tenant's admins) have their own
+ * pages; everyone else gets the member portal, and the API says what they may see. */
+export function isOfficeStaff(): boolean {
+  const groups = claims()['cognito:groups'];
+  const list = Array.isArray(groups) ? groups.map(String) : String(groups ?? '').split(/[\s,[\]"]+/);
+  return list.includes('tenant-admin');
+}
+
+interface GetUserResponse {
+  UserAttributes?: { Name: string; Value: string }[];
+  UserMFASettingList?: string[];
+}
+
+export async function getLogin(): Promise<Login> {
+  const out = await call<GetUserResponse>('GetUser', { AccessToken: await accessToken() });
+  const attribute = (name: string) => out.UserAttributes?.find((a) => a.Name === name)?.Value ?? null;
+  return {
+    totp: (out.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA'),
+    phone: attribute('phone_number'),
+    phoneVerified: attribute('phone_number_verified') === 'true',
+  };
+}
+
+/** The first step of adding an authenticator app: a new secret (base32) for it. */
+export async function newAuthenticatorSecret(): Promise<string> {
+  const out = await call<{ SecretCode: string }>('AssociateSoftwareToken', { AccessToken: await accessToken() });
+  return out.SecretCode;
+}
+
+/** The app's first code proves it holds the secret (`EnableSoftwareTokenMFAException`
+ * when wrong); then every sign-in asks for a code. */
+export async function switchOnAuthenticator(code: string): Promise<void> {
+  await call('VerifySoftwareToken', { AccessToken: await accessToken(), UserCode: code, FriendlyDeviceName: 'Authenticator app' });
+  await setAuthenticator(true);
+}
+
+/** Sign-ins ask for the app's code (`true`) or no longer do. */
+export async function setAuthenticator(enabled: boolean): Promise<void> {
+  await call('SetUserMFAPreference', {
+    AccessToken: await accessToken(),
+    SoftwareTokenMfaSettings: { Enabled: enabled, PreferredMfa: enabled },
+  });
+}
+
+/** Asks Cognito to text a new code to the phone number waiting for one. */
+export async function sendPhoneCode(): Promise<void> {
+  await call('GetUserAttributeVerificationCode', { AccessToken: await accessToken(), AttributeName: 'phone_number' });
+}
+
+/** The texted code makes the waiting number the one the login signs in with. */
+export async function confirmPhone(code: string): Promise<void> {
+  await call('VerifyUserAttribute', { AccessToken: await accessToken(), AttributeName: 'phone_number', Code: code });
 }
 
 function end(reason: 'expired' | 'signed-out'): void {

@@ -1,5 +1,5 @@
 // The portal's words in English and Dutch. The member's `locale` picks the language;
-// before sign-in, the browser's.
+// before sign-in, and for office staff (who have no language setting), the browser's.
 
 const en = {
   'app.loading': 'Loading…',
@@ -60,6 +60,15 @@ const en = {
   'forgot.submit': 'Set new password',
   'forgot.done': 'Your password is changed. Sign in with it now.',
   'forgot.back': 'Back to sign-in',
+  'signin.code.title': 'Two-step sign-in',
+  'signin.code.intro': 'Open the authenticator app on your phone and enter the 6-digit code it shows for this portal.',
+  'signin.code': 'Code from your authenticator app',
+  'signin.code.submit': 'Sign in',
+  'signin.code.format': 'Enter the 6 digits your app shows.',
+  'signin.code.wrong': 'That code is not right. Enter the code your app shows now.',
+  'signin.code.used': 'That code has been used already. Wait for your app to show a new one, and enter that.',
+  'signin.code.again': 'Signing in took too long. Please sign in again.',
+  'signin.code.lost': 'No access to your app? Ask your administrator to switch two-step sign-in off for you.',
 
   'sites.title': 'Sites',
   'sites.name': 'Site',
@@ -177,6 +186,27 @@ const en = {
   'profile.email': 'Email address',
   'profile.notifications': 'Email me about',
   'profile.rights': 'What I may do',
+  'profile.phone.verified': 'Confirmed: you can sign in with this number.',
+  'profile.phone.waiting': 'Waiting for its code: you can sign in with this number once you enter the code we text to it.',
+  'profile.phone.taken': 'This phone number belongs to another account.',
+  'phone.title': 'Confirm your phone number',
+  'phone.sent': 'We sent a code to {phone}.',
+  'phone.ask': 'To sign in with {phone}, enter the code we text to it.',
+  'phone.code': 'Code from the text message',
+  'phone.submit': 'Confirm number',
+  'phone.resend': 'Send a new code',
+  'phone.resent': 'We sent a new code to {phone}.',
+  'phone.wrong': 'That code is not right. Check the text message, or have a new code sent.',
+  'phone.expired': 'That code no longer works. Have a new code sent.',
+  'phone.limit': 'Too many attempts. Please wait a while and try again.',
+  'phone.done': 'Your phone number is confirmed: you can sign in with it.',
+  'twostep.title': 'Two-step sign-in',
+  'twostep.on': 'On: when you sign in, you also enter a code from your authenticator app.',
+  'twostep.off': 'Off: you sign in with your password alone. An authenticator app on your phone makes your account safer.',
+  'twostep.setup': 'Set up an authenticator app',
+  'twostep.disable': 'Switch off two-step sign-in',
+  'twostep.enabled': 'Two-step sign-in is on. Have your app at hand when you sign in.',
+  'twostep.disabled': 'Two-step sign-in is off.',
 
   'status.unassigned': 'Unassigned',
   'status.assigned': 'Assigned',
@@ -299,6 +329,15 @@ const nl: Record<Key, string> = {
   'forgot.submit': 'Nieuw wachtwoord instellen',
   'forgot.done': 'Uw wachtwoord is gewijzigd. Log er nu mee in.',
   'forgot.back': 'Terug naar inloggen',
+  'signin.code.title': 'Inloggen in twee stappen',
+  'signin.code.intro': 'Open de authenticator-app op uw telefoon en vul de code van 6 cijfers in die de app voor dit portaal toont.',
+  'signin.code': 'Code uit uw authenticator-app',
+  'signin.code.submit': 'Inloggen',
+  'signin.code.format': 'Vul de 6 cijfers in die uw app toont.',
+  'signin.code.wrong': 'Die code klopt niet. Vul de code in die uw app nu toont.',
+  'signin.code.used': 'Die code is al gebruikt. Wacht tot uw app een nieuwe toont en vul die in.',
+  'signin.code.again': 'Het inloggen duurde te lang. Log opnieuw in.',
+  'signin.code.lost': 'Geen toegang tot uw app? Vraag uw beheerder om inloggen in twee stappen voor u uit te zetten.',
 
   'sites.title': 'Locaties',
   'sites.name': 'Locatie',
@@ -416,6 +455,27 @@ const nl: Record<Key, string> = {
   'profile.email': 'E-mailadres',
   'profile.notifications': 'Mail mij over',
   'profile.rights': 'Wat ik mag',
+  'profile.phone.verified': 'Bevestigd: u kunt met dit nummer inloggen.',
+  'profile.phone.waiting': 'Wacht op de code: u kunt met dit nummer inloggen zodra u de code invult die wij ernaar sms\'en.',
+  'profile.phone.taken': 'Dit telefoonnummer hoort bij een ander account.',
+  'phone.title': 'Bevestig uw telefoonnummer',
+  'phone.sent': 'Wij hebben een code gestuurd naar {phone}.',
+  'phone.ask': 'Vul de code in die wij naar {phone} sms\'en om ermee in te loggen.',
+  'phone.code': 'Code uit de sms',
+  'phone.submit': 'Nummer bevestigen',
+  'phone.resend': 'Stuur een nieuwe code',
+  'phone.resent': 'Wij hebben een nieuwe code gestuurd naar {phone}.',
+  'phone.wrong': 'Die code klopt niet. Kijk de sms na, of laat een nieuwe code sturen.',
+  'phone.expired': 'Die code werkt niet meer. Laat een nieuwe code sturen.',
+  'phone.limit': 'Te veel pogingen. Wacht even en probeer het dan opnieuw.',
+  'phone.done': 'Uw telefoonnummer is bevestigd: u kunt ermee inloggen.',
+  'twostep.title': 'Inloggen in twee stappen',
+  'twostep.on': 'Aan: bij het inloggen vult u ook een code uit uw authenticator-app in.',
+  'twostep.off': 'Uit: u logt in met alleen uw wachtwoord. Een authenticator-app op uw telefoon maakt uw account veiliger.',
+  'twostep.setup': 'Authenticator-app instellen',
+  'twostep.disable': 'Inloggen in twee stappen uitzetten',
+  'twostep.enabled': 'Inloggen in twee stappen staat aan. Houd uw app bij de hand als u inlogt.',
+  'twostep.disabled': 'Inloggen in twee stappen staat uit.',
 
   'status.unassigned': 'Niet toegewezen',
   'status.assigned': 'Toegewezen',
@@ -491,8 +551,21 @@ export function currentLocale(): Locale {
   return locale;
 }
 
-export function t(key: Key, vars: Record<string, string | number> = {}): string {
-  return dictionaries[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
+type Vars = Record<string, string | number>;
+
+function fill(text: string, vars: Vars): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
+
+export function t(key: Key, vars: Vars = {}): string {
+  return fill(dictionaries[locale][key], vars);
+}
+
+/** The words of a lazily loaded part of the app (the office console, setting up an
+ * authenticator app), which travel with its code rather than in every member's first
+ * load: its own `t`, in the current language. */
+export function words<K extends string>(dictionaries: Record<Locale, Record<K, string>>): (key: K, vars?: Vars) => string {
+  return (key, vars = {}) => fill(dictionaries[locale][key], vars);
 }
 
 /** A status word (`status.<value>`), or the value itself if it has none. */

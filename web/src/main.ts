@@ -1,6 +1,7 @@
 // The member portal: boots, signs in, draws the shell (branding, the sections the member
 // may open) and routes `location.pathname` to a page. Paths are the ones Portico's
 // emails link to (`/jobs/{id}`, `/quotes/{id}`, `/assets/{id}/request`, …).
+// Office staff go to their own pages under `/office`, loaded only for them.
 
 import { html, render, nothing, type TemplateResult } from 'lit-html';
 import './style.css';
@@ -170,6 +171,10 @@ async function route(): Promise<void> {
     });
     return;
   }
+  if (auth.isOfficeStaff()) {
+    await office(mine);
+    return;
+  }
   let member: Me;
   try {
     // Every page names sites: ask for them while asking who the member is.
@@ -214,9 +219,9 @@ async function route(): Promise<void> {
     sites: allSites,
     show: draw,
     go: (p) => navigate(p),
-    titled: (title) => {
+    titled: (title, focus) => {
       document.title = `${title} · ${member.branding.display_name}`;
-      focusHeading();
+      focusHeading(focus);
     },
     refreshMe: async (path) => {
       await loadMe();
@@ -234,8 +239,28 @@ async function route(): Promise<void> {
   }
 }
 
-function focusHeading(): void {
-  requestAnimationFrame(() => (document.querySelector('main h1') as HTMLElement | null)?.focus());
+/** Office staff's pages (their own chunk, loaded when they sign in), under `/office`. */
+async function office(mine: number): Promise<void> {
+  me = null;
+  if (!location.pathname.startsWith('/office')) history.replaceState(null, '', '/office');
+  const show = (view: TemplateResult) => mine === generation && render(view, root);
+  try {
+    const { officePage } = await import('./office/office');
+    if (mine !== generation) return;
+    await officePage({
+      show,
+      signOut: (message) => {
+        if (message) notice = message;
+        void auth.signOut();
+      },
+    });
+  } catch (e) {
+    show(html`<main id="main">${problemView(e)}<button @click=${() => void route()}>${t('app.retry')}</button></main>`);
+  }
+}
+
+function focusHeading(selector = 'main h1'): void {
+  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
 }
 
 // Links inside the app change the page without reloading it.

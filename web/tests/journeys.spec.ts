@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
+import { accessibilityViolations, adminToken, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -185,7 +185,7 @@ test('a work request with a file, accepted by the admin, shows its job', async (
   const requestId = page.url().split('/').pop() as string;
 
   // The back office files a job and the admin accepts the request with it.
-  const admin = await tokenOf(stack.admin);
+  const admin = adminToken();
   const request = await api(admin, 'GET', `/admin/work-requests?status=submitted`);
   const mine = request.items.find((r: any) => r.id === requestId);
   expect(mine.files.map((f: any) => f.name)).toEqual(['door.png']);

@@ -2,7 +2,7 @@
 // opened before signing in, a message to acknowledge, sign-in by keyboard alone.
 
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
+import { accessibilityViolations, adminToken, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
 
 test('a forgotten password is replaced with the emailed code', async ({ page }) => {
   const { email, temporary } = await invitedMember('For', 'Got');
@@ -56,7 +56,7 @@ test("a QR label's link opened signed out lands on the prefilled request after s
 });
 
 test('a message that asks for it is acknowledged, and the unread count goes', async ({ page }) => {
-  const admin = await tokenOf(stack.admin);
+  const admin = adminToken();
   await api(admin, 'POST', '/admin/messages', {
     title: 'Site closed on 24 December',
     body: 'All sites are closed on 24 December. Please confirm.',

@@ -1,9 +1,11 @@
 // The local stack the journeys run against, and what a test does besides clicking:
-// admin calls through the API, the invitation mail from the local SES, screenshots.
+// admin calls through the API, the invitation mail from the local SES, an authenticator
+// app's codes, screenshots.
 
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, type Page } from '@playwright/test';
+import { Secret, TOTP } from 'otpauth';
 
 interface Login {
   username: string;
@@ -14,9 +16,13 @@ export interface Stack {
   api_url: string;
   aws_endpoint_url: string;
   user_pool_client_id: string;
-  admin: Login;
+  /** The demo admin signs in with an authenticator app whose secret this is. */
+  admin: Login & { totp_secret: string };
   demo: Login;
   site_member: Login;
+  /** The seeding's own sign-in of the demo admin (an ID token with the second factor,
+   * valid for an hour): a code counts once, and the seeding has just used one. */
+  admin_token: string;
 }
 
 export const stack: Stack = JSON.parse(readFileSync(process.env.PORTICO_STACK ?? '../.local/stack.json', 'utf8')) as Stack;
@@ -54,6 +60,36 @@ async function cognito(action: string, body: unknown): Promise<Record<string, an
   const json = (await res.json()) as Record<string, any>;
   if (!res.ok) throw new Error(`${action}: ${JSON.stringify(json)}`);
   return json;
+}
+
+/** The demo admin's ID token, for the API calls a test makes as the office. */
+export function adminToken(): string {
+  return stack.admin_token;
+}
+
+// The last 30-second step whose code each secret has given (this process's).
+const usedSteps = new Map<string, number>();
+
+/** The code an authenticator app with `secret` shows, as Cognito takes it: each step's
+ * code once, this step's or an adjacent one's. So the current step's first, then the
+ * next one's — never the previous step's, which could turn stale between typing it and
+ * Cognito checking it. Two codes a step per secret: no journey types more. */
+export function totpCode(secret: string): string {
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, (usedSteps.get(secret) ?? -1) + 1);
+  if (step > now + 1) throw new Error('both codes Cognito takes in this 30-second step were used already');
+  usedSteps.set(secret, step);
+  return TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: step * 30_000 });
+}
+
+/** Six digits that no step Cognito could take now gives for `secret`. */
+export function wrongCode(secret: string): string {
+  const now = Math.floor(Date.now() / 30_000);
+  const valid = [-2, -1, 0, 1, 2].map((d) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: (now + d) * 30_000 }));
+  for (let n = 0; ; n++) {
+    const code = String((123_456 + n * 111_111) % 1_000_000).padStart(6, '0');
+    if (!valid.includes(code)) return code;
+  }
 }
 
 export async function tokenOf(login: Login): Promise<string> {
@@ -96,15 +132,38 @@ export async function signIn(page: Page, login: Login, landing = '/'): Promise<v
 
 /** A new member of the demo member's customer, invited by the admin: their id, email
  * address and emailed temporary password. */
-export async function invitedMember(first: string, last: string, permissions = ['view_jobs']) {
-  const admin = await tokenOf(stack.admin);
+export async function invitedMember(first: string, last: string, permissions = ['view_jobs'], locale = 'en') {
+  const admin = adminToken();
   const me = await api(await tokenOf(stack.demo), 'GET', '/portal/me');
   const email = `web.${first.toLowerCase()}.${Date.now()}@harbor.test`;
   const member = await api(admin, 'POST', '/admin/members', {
-    customer_id: me.customer_id, first_name: first, last_name: last, email, permissions,
+    customer_id: me.customer_id, first_name: first, last_name: last, email, permissions, locale,
   });
   await api(admin, 'POST', `/admin/members/${member.id}/invite`, {});
   return { id: member.id as string, email, temporary: await temporaryPassword(email), admin };
+}
+
+/** Another admin of the demo tenant, invited by the demo admin: their staff id, email
+ * address and emailed temporary password. */
+export async function invitedAdmin(first: string, last: string) {
+  const email = `office.${first.toLowerCase()}.${Date.now()}@northwind.test`;
+  const staff = await api(adminToken(), 'POST', '/admin/staff', { first_name: first, last_name: last, email });
+  return { id: staff.id as string, email, temporary: await temporaryPassword(email) };
+}
+
+/** Reads the key of the authenticator app being set up off the page, as someone types it
+ * into their app (a test cannot scan the QR code): the secret, without its grouping. */
+export async function secretOnPage(page: Page): Promise<string> {
+  const grouped = await page.locator('#app-secret').textContent();
+  expect(grouped).toMatch(/^([A-Z2-7]{1,4} )*[A-Z2-7]{1,4}$/);
+  return (grouped ?? '').replace(/ /g, '');
+}
+
+/** Answers the sign-in's code step with the app's current code. */
+export async function enterCode(page: Page, code: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: /^(Two-step sign-in|Inloggen in twee stappen)$/ })).toBeFocused();
+  await page.getByLabel(/^(Code from your authenticator app|Code uit uw authenticator-app)$/).fill(code);
+  await page.getByRole('button', { name: /^(Sign in|Inloggen)$/ }).click();
 }
 
 /** Fills the sign-in form and submits it (whatever comes next). */

@@ -1,8 +1,10 @@
 // The app's pure logic, without a browser.
 
 import { expect, test } from '@playwright/test';
-import { normaliseUsername } from '../src/auth';
+import { Secret, TOTP, URI } from 'otpauth';
+import { normaliseUsername, typedCode } from '../src/auth';
 import { onColour } from '../src/colour';
+import { groupSecret, otpauthUri } from '../src/totp';
 
 test('phone numbers are normalised for sign-in, email addresses kept', () => {
   expect(normaliseUsername(' carla@harbor.test ')).toBe('carla@harbor.test');
@@ -17,4 +19,43 @@ test('text on the brand colour is whichever of black and white contrasts more', 
   expect(onColour('#ffd500')).toBe('#000000');
   expect(onColour('#ffffff')).toBe('#000000');
   expect(onColour('#000000')).toBe('#ffffff');
+});
+
+test('codes are read as typed: six digits, spaces and dashes dropped', () => {
+  expect(typedCode('123456')).toBe('123456');
+  expect(typedCode(' 123 456 ')).toBe('123456');
+  expect(typedCode('123-456')).toBe('123456');
+  expect(typedCode('12345')).toBeNull();
+  expect(typedCode('1234567')).toBeNull();
+  expect(typedCode('12345a')).toBeNull();
+  expect(typedCode('')).toBeNull();
+});
+
+test("the otpauth URI names the portal as issuer and the login as account, as authenticator apps read it", () => {
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const uri = otpauthUri('Northwind Facilities', 'ada@northwind.test', secret);
+  expect(uri).toBe(
+    'otpauth://totp/Northwind%20Facilities:ada%40northwind.test?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' +
+      '&issuer=Northwind%20Facilities&algorithm=SHA1&digits=6&period=30',
+  );
+  // A well-kept parser of the format (otpauth) reads back what was meant, and its codes
+  // are the secret's.
+  const parsed = URI.parse(uri) as TOTP;
+  expect(parsed).toBeInstanceOf(TOTP);
+  expect([parsed.issuer, parsed.label, parsed.secret.base32]).toEqual(['Northwind Facilities', 'ada@northwind.test', secret]);
+  expect([parsed.algorithm, parsed.digits, parsed.period]).toEqual(['SHA1', 6, 30]);
+  expect(parsed.generate({ timestamp: 59_000 })).toBe(TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: 59_000 }));
+});
+
+test("an issuer's colon, characters URIs reserve and the secret's padding do not confuse the URI", () => {
+  const uri = otpauthUri('Smith & Sons: Service', '+31612345678', 'jbsw y3dp ehpk 3pxp====');
+  const parsed = URI.parse(uri) as TOTP;
+  expect([parsed.issuer, parsed.label, parsed.secret.base32]).toEqual(['Smith & Sons Service', '+31612345678', 'JBSWY3DPEHPK3PXP']);
+  expect(uri).not.toMatch(/==|\s/);
+});
+
+test('the secret is shown in groups of four', () => {
+  expect(groupSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')).toEqual(['JBSW', 'Y3DP', 'EHPK', '3PXP', 'JBSW', 'Y3DP', 'EHPK', '3PXP']);
+  expect(groupSecret('abcdefghij==')).toEqual(['ABCD', 'EFGH', 'IJ']);
+  expect(groupSecret('')).toEqual([]);
 });

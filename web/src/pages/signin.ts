@@ -1,4 +1,5 @@
-// Sign-in, the first sign-in's new password, and a forgotten password.
+// Sign-in, the first sign-in's new password, the authenticator app's code (for a login
+// with one), and a forgotten password.
 
 import { html, nothing, type TemplateResult } from 'lit-html';
 import * as auth from '../auth';
@@ -15,11 +16,14 @@ interface SignInCtx {
 
 type Step =
   | { step: 'password' }
-  | { step: 'new-password'; username: string; session: string }
+  | { step: 'new-password'; challenge: auth.Challenge }
+  | { step: 'code'; challenge: auth.Challenge }
   | { step: 'forgot'; username: string; codeSent: boolean };
 
-function messageOf(e: unknown): string {
+function messageOf(e: unknown, step: Step['step']): string {
   if (e instanceof auth.CognitoError) {
+    if (step === 'code' && e.kind === 'CodeMismatchException') return t('signin.code.wrong');
+    if (step === 'code' && e.kind === 'ExpiredCodeException') return t('signin.code.used');
     if (e.kind === 'NotAuthorizedException' && /disabled/i.test(e.message)) return t('signin.disabled');
     if (e.kind === 'NotAuthorizedException' || e.kind === 'UserNotFoundException') return t('signin.wrong');
     if (e.kind === 'PasswordResetRequiredException') return t('signin.reset');
@@ -33,6 +37,21 @@ export function signInPage(ctx: SignInCtx): void {
   let error: string | null = null;
   let info: string | null = ctx.notice;
   let busy = false;
+  // A new step takes focus to its heading (announcing it); a redraw after an error takes
+  // it back to the field to correct.
+  let newStep = false;
+
+  /** Where a sign-in goes next: the page the person came for, or Cognito's next question. */
+  const next = (out: auth.SignInResult) => {
+    if ('newPassword' in out) {
+      state = { step: 'new-password', challenge: out.newPassword };
+      info = t('signin.newpassword.intro');
+    } else if ('code' in out) {
+      state = { step: 'code', challenge: out.code };
+      info = null;
+      newStep = true;
+    } else ctx.done();
+  };
 
   const card = (title: string, body: TemplateResult) => html`<main id="main" class="signin" tabindex="-1">
     <section class="card" aria-labelledby="signin-title">
@@ -53,10 +72,16 @@ export function signInPage(ctx: SignInCtx): void {
     try {
       await work();
     } catch (e) {
-      error = messageOf(e);
+      error = messageOf(e, state.step);
       if (e instanceof auth.CognitoError && e.kind === 'PasswordResetRequiredException' && state.step === 'password') {
         state = { step: 'forgot', username: lastUsername, codeSent: true };
         info = t('signin.reset');
+        error = null;
+      }
+      // The code step's session ended (Cognito gives it minutes): from the password again.
+      if (e instanceof auth.CognitoError && e.kind === 'NotAuthorizedException' && state.step === 'code') {
+        state = { step: 'password' };
+        info = t('signin.code.again');
         error = null;
       }
     }
@@ -77,13 +102,7 @@ export function signInPage(ctx: SignInCtx): void {
                 const v = formValues(ev.target as HTMLFormElement);
                 const username = auth.normaliseUsername(v.username ?? '');
                 lastUsername = username;
-                void run(async () => {
-                  const out = await auth.signIn(username, (ev.target as HTMLFormElement).password.value);
-                  if ('newPassword' in out) {
-                    state = { step: 'new-password', ...out.newPassword };
-                    info = t('signin.newpassword.intro');
-                  } else ctx.done();
-                });
+                void run(async () => next(await auth.signIn(username, (ev.target as HTMLFormElement).password.value)));
               }}
             >
               <label for="username">${t('signin.username')}</label>
@@ -104,7 +123,7 @@ export function signInPage(ctx: SignInCtx): void {
         ),
       );
     } else if (state.step === 'new-password') {
-      const { username, session } = state;
+      const { challenge } = state;
       ctx.show(
         card(
           t('signin.newpassword.title'),
@@ -117,10 +136,7 @@ export function signInPage(ctx: SignInCtx): void {
                 draw();
                 return;
               }
-              void run(async () => {
-                await auth.chooseNewPassword(username, session, form.new1.value);
-                ctx.done();
-              });
+              void run(async () => next(await auth.chooseNewPassword(challenge, form.new1.value)));
             }}
           >
             <p id="rules" class="hint">${t('signin.newpassword.rules')}</p>
@@ -130,6 +146,42 @@ export function signInPage(ctx: SignInCtx): void {
             <input id="new2" name="new2" type="password" autocomplete="new-password" required minlength="12" />
             <button type="submit" class="primary" ?disabled=${busy}>${t('signin.newpassword.submit')}</button>
           </form>`,
+        ),
+      );
+    } else if (state.step === 'code') {
+      const { challenge } = state;
+      ctx.show(
+        card(
+          t('signin.code.title'),
+          html`<form
+              novalidate
+              @submit=${(ev: SubmitEvent) => {
+                ev.preventDefault();
+                const code = auth.typedCode((ev.target as HTMLFormElement).totp.value);
+                if (!code) {
+                  error = t('signin.code.format');
+                  draw();
+                  return;
+                }
+                void run(async () => next(await auth.answerCode(challenge, code)));
+              }}
+            >
+              <p id="code-intro">${t('signin.code.intro')}</p>
+              <label for="totp">${t('signin.code')}</label>
+              <input id="totp" name="totp" autocomplete="one-time-code" inputmode="numeric" required
+                aria-invalid=${error ? 'true' : 'false'}
+                aria-describedby=${error ? 'signin-error code-intro' : 'code-intro'} />
+              <button type="submit" class="primary" ?disabled=${busy}>${t('signin.code.submit')}</button>
+            </form>
+            <p class="hint">${t('signin.code.lost')}</p>
+            <p>
+              <button type="button" class="link" @click=${() => {
+                state = { step: 'password' };
+                info = null;
+                error = null;
+                draw();
+              }}>${t('forgot.back')}</button>
+            </p>`,
         ),
       );
     } else {
@@ -184,8 +236,13 @@ export function signInPage(ctx: SignInCtx): void {
         ),
       );
     }
+    const heading = newStep;
+    newStep = false;
     requestAnimationFrame(() => {
-      (document.querySelector('main input') as HTMLElement | null)?.focus();
+      const target = heading ? '#signin-title' : 'main input';
+      const el = document.querySelector(target) as HTMLInputElement | null;
+      el?.focus();
+      if (!heading && state.step === 'code') el?.select();
     });
   };
   draw();
