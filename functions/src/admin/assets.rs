@@ -7,7 +7,7 @@
 use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView, HISTORY_PAGE};
 use portico::domain::customer::Customer;
 use portico::domain::ids::{AssetId, CustomerId, TenantId};
-use portico::domain::job::{Job, JobStatus};
+use portico::domain::job::JobStatus;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
@@ -47,24 +47,6 @@ pub async fn history(
     let mut page = app.store.newest_first::<AssetJobLink>(list, &[source], &conditions, &paging).await?;
     page.items.retain(|l| l.asset_id == asset && (statuses.is_empty() || statuses.contains(&l.status)));
     Ok(page)
-}
-
-/// Keeps a job's link to its asset in step (called by the job upsert, in its
-/// transaction): the old link goes when the asset or the report time changed, the new
-/// one is written whenever the job changed (it carries the job's status).
-pub fn keep_asset_link(tx: &mut Tx, tenant: TenantId, before: Option<&Job>, after: &Job) -> Result<()> {
-    let key_of = |l: &AssetJobLink| keys::asset_job_key(tenant, l.asset_id, l.job_id, l.reported_at);
-    let old = before.and_then(AssetJobLink::of);
-    let new = AssetJobLink::of(after);
-    if let Some(old) = &old {
-        if new.as_ref().is_none_or(|n| key_of(n) != key_of(old)) {
-            tx.release(key_of(old));
-        }
-    }
-    if let Some(new) = &new {
-        tx.put(new)?;
-    }
-    Ok(())
 }
 
 #[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,

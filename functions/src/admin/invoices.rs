@@ -10,7 +10,6 @@ use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
 use portico::http::{guard, Reply, Req};
-use portico::store::keys::Entity;
 use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
@@ -27,25 +26,6 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
         |r| keys::invoice_ref(tenant, r),
     )
     .await
-}
-
-/// Keeps the open-invoice entries in step: those `after` has are written, those only
-/// `before` had are removed.
-fn keep_open_entries(tx: &mut Tx, tenant: TenantId, before: Option<&Invoice>, after: &Invoice) -> Result<()> {
-    let wanted = after.open_items();
-    let keys_of = |items: &[portico::domain::invoice::OpenInvoice]| -> Vec<keys::Key> {
-        items.iter().map(|o| o.keys(tenant).key).collect()
-    };
-    let now_keys = keys_of(&wanted);
-    for key in before.map(|b| keys_of(&b.open_items())).unwrap_or_default() {
-        if !now_keys.contains(&key) {
-            tx.release(key);
-        }
-    }
-    for item in &wanted {
-        tx.put(item)?;
-    }
-    Ok(())
 }
 
 /// The status filter as a query condition, at `at`.
@@ -111,7 +91,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 "this reference is being published; try again",
             );
             tx.create(&invoice, "invoice.created", "the invoice exists")?;
-            keep_open_entries(&mut tx, tenant, None, &invoice)?;
             app.store.commit(tx).await?;
             Ok(Reply::created(&invoice.view())?.etag(invoice.version).at(format!("/admin/invoices/{}", invoice.id)))
         }
@@ -123,7 +102,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             }
             after.touch();
             tx.update(&before, &after, before.version, "invoice.updated")?;
-            keep_open_entries(&mut tx, tenant, Some(&before), &after)?;
             app.store.commit(tx).await?;
             Ok(Reply::ok(&after.view())?.etag(after.version))
         }

@@ -107,7 +107,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 "this reference is being published; try again",
             );
             tx.create(&job, "job.created", "the job exists")?;
-            super::assets::keep_asset_link(&mut tx, tenant, None, &job)?;
             if let Some(asset) = job.asset_id {
                 tx.require(keys::asset_key(tenant, asset));
             }
@@ -121,7 +120,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 return Ok(Reply::ok(&before.view())?.etag(before.version));
             }
             tx.update(&before, &after, before.version, "job.updated")?;
-            super::assets::keep_asset_link(&mut tx, tenant, Some(&before), &after)?;
             if let Some(asset) = after.asset_id.filter(|a| before.asset_id != Some(*a)) {
                 tx.require(keys::asset_key(tenant, asset));
             }

@@ -137,6 +137,13 @@ pub trait Entity: Stored + serde::Serialize {
     fn trail(&self) -> Option<CustomerId> {
         None
     }
+    /// Items kept with this entity and derived from it alone (an unpaid invoice's
+    /// open-invoice entries, a job's link under its asset). The store's write path keeps
+    /// them — written with the entity, removed when the entity no longer has them — so
+    /// every writer keeps them right without knowing they exist.
+    fn derived(&self, _tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        Ok(Vec::new())
+    }
 }
 
 impl Stored for Tenant {
@@ -313,6 +320,10 @@ impl Entity for Job {
     fn entity_id(&self) -> String {
         self.id.to_string()
     }
+    /// The job's line in its asset's history.
+    fn derived(&self, tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        AssetJobLink::of(self).map(|link| super::Derived::of(tenant, &link)).into_iter().collect()
+    }
 }
 
 pub fn job_key(tenant: TenantId, id: JobId) -> Key {
@@ -437,6 +448,10 @@ impl Entity for Invoice {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+    /// While unpaid: its entries in the open invoices of its customer (and site).
+    fn derived(&self, tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        self.open_items().iter().map(|item| super::Derived::of(tenant, item)).collect()
     }
 }
 
