@@ -7,7 +7,7 @@
 use portico::domain::asset::{Asset, AssetFilter, AssetView, FormPrefill, FormSite, WorkRequestForm};
 use portico::domain::group::require;
 use portico::domain::ids::AssetId;
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;

@@ -11,10 +11,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use portico::domain::audit::{ActorType, AuditFilter, PortalActor, PortalActorType, PortalAuditEntry};
+use portico::domain::hierarchy::CustomerPath;
 use portico::domain::ids::{MemberId, SiteId};
 use portico::domain::member::Member;
 use portico::domain::quote::{Quote, QuoteStatus};
-use portico::domain::scope::CustomerPath;
 use portico::domain::settings::Feature;
 use portico::domain::work_request::WorkRequest;
 use portico::http::guard::Portal;

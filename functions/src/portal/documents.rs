@@ -5,7 +5,7 @@
 use portico::domain::document::{Document, Reader};
 use portico::domain::group::require;
 use portico::domain::ids::DocumentId;
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::scope::Coverage;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;

@@ -9,7 +9,7 @@
 use portico::domain::group::require;
 use portico::domain::ids::InvoiceId;
 use portico::domain::invoice::{totals, Invoice, InvoiceFilter, OpenInvoice, PortalInvoicePage};
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;

@@ -9,11 +9,12 @@
 use std::collections::BTreeMap;
 
 use portico::domain::file::FileOwner;
+use portico::domain::hierarchy::SiteRef;
 use portico::domain::ids::{FileId, JobId, SiteId, TenantId};
 use portico::domain::job::{Job, JobFilter, JobStatus, PortalJobView};
-use portico::domain::member::Permission;
 use portico::domain::note::{NewNote, Note, NoteView};
-use portico::domain::scope::{Coverage, SiteRef};
+use portico::domain::rights::Permission;
+use portico::domain::scope::Coverage;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::Name;
@@ -66,7 +67,7 @@ pub async fn covers_site(
     app: &App,
     portal: &Portal,
     site: SiteId,
-    customer_path: &portico::domain::scope::CustomerPath,
+    customer_path: &portico::domain::hierarchy::CustomerPath,
 ) -> Result<bool> {
     let scope = &portal.rights.scope;
     if scope.covers(&SiteRef { id: site, customer_path, division_id: None }) {
@@ -408,9 +409,9 @@ pub async fn notes(app: &App, req: Req) -> Result<Reply> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portico::domain::hierarchy::CustomerPath;
     use portico::domain::ids::CustomerId;
     use portico::domain::job::JobInput;
-    use portico::domain::scope::CustomerPath;
     use portico::domain::text::ExternalRef;
 
     fn job(reference: &str, description: &str) -> Job {

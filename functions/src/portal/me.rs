@@ -3,10 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use portico::domain::group::{Report, Rights};
+use portico::domain::group::Rights;
 use portico::domain::ids::GroupId;
 use portico::domain::ids::{CustomerId, MemberId};
-use portico::domain::member::{Member, MemberPatch, NotificationKind, Permission, SelfPatch};
+use portico::domain::mailing::NotificationKind;
+use portico::domain::member::{Member, MemberPatch, SelfPatch};
+use portico::domain::rights::Permission;
+use portico::domain::rights::Report;
 use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
 use portico::domain::text::{Color, Email, Locale, Name, Phone, WebUrl};

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use portico::domain::group::require;
 use portico::domain::ids::{MessageId, TenantId};
-use portico::domain::member::Permission;
 use portico::domain::message::{current_for_member, MessagePost, PortalMessageView, Receipt};
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;

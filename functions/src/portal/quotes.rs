@@ -10,11 +10,11 @@
 
 use portico::domain::group::require;
 use portico::domain::ids::QuoteId;
-use portico::domain::member::Permission;
 use portico::domain::money::display;
 use portico::domain::quote::{
     Approval, ApprovalAttempt, Decision, Outcome, PortalQuoteView, Quote, QuoteFilter, QuoteStatus, Rejection,
 };
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;

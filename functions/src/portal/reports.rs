@@ -6,10 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use portico::domain::group::{require, Report};
+use portico::domain::group::require;
 use portico::domain::ids::{CustomerId, SiteId, TenantId};
-use portico::domain::member::Permission;
 use portico::domain::report::{self, Cells, Month, ReportItem, ReportQuery, ReportView};
+use portico::domain::rights::Permission;
+use portico::domain::rights::Report;
 use portico::domain::scope::{Coverage, Partitions};
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;

@@ -7,7 +7,7 @@ use portico::domain::customer::Customer;
 use portico::domain::file::FileOwner;
 use portico::domain::group;
 use portico::domain::ids::{TenantId, WorkRequestId};
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::{Code, Name};

@@ -13,10 +13,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, JobId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
 use super::money::MAX_AMOUNT;
-use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, Currency, ExternalRef, Name, WebUrl};
 use crate::error::Error;

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ContactId, CustomerId, MemberId};
-use super::member::NotificationKind;
-use super::notification::Suppression;
+use super::mailing::NotificationKind;
+use super::mailing::Suppression;
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{Code, Email, Name, Phone};
 

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hierarchy::CustomerPath;
 use super::ids::CustomerId;
-use super::scope::CustomerPath;
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{Code, Name};
 use crate::error::Error;
@@ -90,7 +90,10 @@ impl Customer {
         let path = match parent {
             None => CustomerPath::root(id),
             Some(p) => p.path.child(id).ok_or_else(|| {
-                Error::unprocessable(format!("customers nest at most {} levels deep", super::scope::MAX_CUSTOMER_DEPTH))
+                Error::unprocessable(format!(
+                    "customers nest at most {} levels deep",
+                    super::hierarchy::MAX_CUSTOMER_DEPTH
+                ))
             })?,
         };
         let at = now();

@@ -16,8 +16,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::file::FileRef;
+use super::hierarchy::{CustomerPath, SiteRef};
 use super::ids::{CustomerId, DocumentId, FileId, SiteId};
-use super::scope::{CustomerPath, Partitions, Scope, SiteRef};
+use super::scope::{Partitions, Scope};
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{FileName, Name};
 

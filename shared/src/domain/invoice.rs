@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::file::FileRef;
+use super::hierarchy::CustomerPath;
 use super::ids::{CustomerId, FileId, InvoiceId, JobId, SiteId};
 use super::money::MAX_AMOUNT;
-use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, Currency, ExternalRef};
 use crate::error::Error;

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::file::FileRef;
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, SiteId, WorkRequestId};
-use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, Currency, ExternalRef, FileName, Notes};
 use crate::error::Error;

@@ -17,10 +17,10 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::asset::{Asset, AssetStatus};
-use super::group::Report;
 use super::ids::{AssetId, CustomerId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
 use super::quote::{Quote, QuoteStatus};
+use super::rights::Report;
 use super::tenant::Timestamp;
 use super::text::{Currency, Locale};
 use crate::error::Error;
@@ -676,7 +676,7 @@ pub fn csv(view: &ReportView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::scope::CustomerPath;
+    use crate::domain::hierarchy::CustomerPath;
     use crate::domain::text::ExternalRef;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::customer::Customer;
+use super::hierarchy::{CustomerPath, SiteRef};
 use super::ids::{CustomerId, DivisionId, SiteId};
-use super::scope::{CustomerPath, SiteRef};
 use super::tenant::{now, Timestamp};
 use super::text::{Address, Name};
 

@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::file::{FileRef, MAX_FILES_PER_OBJECT};
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, MemberId, SiteId, WorkRequestId};
 use super::job::JobStatus;
-use super::scope::CustomerPath;
 use super::tenant::{now, Timestamp};
 use super::text::{Code, ExternalRef, Name, Notes, Reason, Subject};
 use crate::error::Error;

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::unsubscribe::Party;
 use crate::domain::ids::TenantId;
-use crate::domain::notification::{Suppression, SuppressionReason};
+use crate::domain::mailing::{Suppression, SuppressionReason};
 use crate::domain::text::Email;
 
 /// One address to stop mailing.

@@ -5,7 +5,7 @@ use askama::Template;
 
 use super::{Brand, Rendered};
 use crate::domain::job::JobStatus;
-use crate::domain::member::NotificationKind;
+use crate::domain::mailing::NotificationKind;
 use crate::domain::money::display;
 use crate::domain::notification::About;
 use crate::domain::tenant::Timestamp;

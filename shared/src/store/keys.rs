@@ -59,6 +59,7 @@ use crate::domain::division::Division;
 use crate::domain::document::Document;
 use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
+use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
     AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
     QuoteId, SiteId, StaffId, TenantId, WorkRequestId,
@@ -69,7 +70,6 @@ use crate::domain::member::Member;
 use crate::domain::message::{Message, MessagePost, Receipt};
 use crate::domain::note::Note;
 use crate::domain::quote::Quote;
-use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
 use crate::domain::staff::Staff;
@@ -819,13 +819,20 @@ pub fn member_email(tenant: TenantId, email: &Email) -> Key {
     Key { pk: t(tenant), sk: format!("EMAIL#{email}") }
 }
 
+/// Whose keys: a tenant's users', or the platform operators' (who have no tenant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySpace {
+    Tenant(TenantId),
+    Platform,
+}
+
 /// An `Idempotency-Key` of `caller` (a Cognito `sub`) for `operation`. Platform
 /// operators have no tenant: theirs live in the one partition outside every tenant,
 /// `PLATFORM`, which holds nothing else.
-pub fn idempotency_key(space: super::idempotency::KeySpace, operation: &str, caller: &str, key: &str) -> Key {
+pub fn idempotency_key(space: KeySpace, operation: &str, caller: &str, key: &str) -> Key {
     let pk = match space {
-        super::idempotency::KeySpace::Tenant(tenant) => t(tenant),
-        super::idempotency::KeySpace::Platform => "PLATFORM".to_owned(),
+        KeySpace::Tenant(tenant) => t(tenant),
+        KeySpace::Platform => "PLATFORM".to_owned(),
     };
     Key { pk, sk: format!("IDEM#{operation}#{caller}#{key}") }
 }

@@ -10,11 +10,12 @@ use std::io::Write as _;
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use futures_util::StreamExt as _;
-use portico::domain::group::Report;
+use portico::domain::hierarchy::CustomerPath;
 use portico::domain::ids::{CustomerId, TenantId};
 use portico::domain::job::Job;
 use portico::domain::report::{contributions, Cell, Cells, Month, Period, Record, ReportQuery};
-use portico::domain::scope::{CustomerPath, Partitions};
+use portico::domain::rights::Report;
+use portico::domain::scope::Partitions;
 use portico::domain::tenant::now;
 use portico::domain::text::{ExternalRef, Locale};
 use portico::store::keys::{self, Entity, Stored};
