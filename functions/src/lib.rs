@@ -7,17 +7,21 @@
 
 pub mod admin;
 pub mod aggregator;
+pub mod assets;
 pub mod feedback;
 pub mod files;
+pub mod members;
 pub mod notifier;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
 pub mod recipient;
+pub mod reports;
 pub mod schema;
 pub mod staff;
 pub mod triggers;
 pub mod unsubscribe;
+pub mod work_requests;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

@@ -4,18 +4,18 @@
 //! jobs, newest first, read from the links the job upsert keeps (see
 //! `portico::domain::asset::AssetJobLink`).
 
-use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView, HISTORY_PAGE};
+use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView};
 use portico::domain::customer::Customer;
 use portico::domain::ids::{AssetId, CustomerId, TenantId};
-use portico::domain::job::JobStatus;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::{Conditions, Source};
-use portico::store::{keys, Claim, Page, Paging, Tx};
+use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
+use crate::assets::{due_source, history};
 use crate::schema::Problem;
 
 /// An asset by Portico id (`ast_…`) or by the back office's reference.
@@ -28,25 +28,6 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
         |r| keys::asset_ref(tenant, r),
     )
     .await
-}
-
-/// One page of an asset's jobs, newest first (one Query of its links): with `statuses`,
-/// only those. `list` names the list for its cursor (include who reads it).
-pub async fn history(
-    app: &App,
-    tenant: TenantId,
-    asset: AssetId,
-    list: &str,
-    statuses: &[JobStatus],
-    cursor: Option<String>,
-) -> Result<Page<AssetJobLink>> {
-    let paging = Paging { limit: HISTORY_PAGE, cursor };
-    let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    let conditions = Conditions::default().any_of("status", &wanted);
-    let source = Source::all(keys::jobs_of_asset(tenant, asset));
-    let mut page = app.store.newest_first::<AssetJobLink>(list, &[source], &conditions, &paging).await?;
-    page.items.retain(|l| l.asset_id == asset && (statuses.is_empty() || statuses.contains(&l.status)));
-    Ok(page)
 }
 
 #[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,
@@ -136,16 +117,6 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     view.history = Some(jobs.items.iter().map(AssetJobLink::view).collect());
     view.history_next_cursor = jobs.next_cursor;
     Ok(Reply::ok(&view)?.etag(asset.version))
-}
-
-/// The sources of an asset list: a partition's part with a service due by `by` (a range
-/// of the sort key), or all of it.
-pub fn due_source(query: keys::QueryKey, by: Option<portico::domain::tenant::Timestamp>) -> Source {
-    let mut source = Source::all(query);
-    if let Some(by) = by {
-        source.lo = portico::domain::asset::due_sort(Some(by));
-    }
-    source
 }
 
 #[utoipa::path(get, path = "/admin/assets", tag = "admin",

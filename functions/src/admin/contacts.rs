@@ -17,7 +17,7 @@ use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 use serde::Deserialize;
 
-use super::members::{invited, require_setup, send_credentials};
+use crate::members::{invited, require_setup, send_credentials};
 use crate::schema::Problem;
 
 async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {

@@ -28,12 +28,6 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-/// The status filter as a query condition, at `at`.
-pub fn conditions(filter: &InvoiceFilter, at: portico::domain::tenant::Timestamp) -> Conditions {
-    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-    Conditions::default().invoice_status(&statuses, keys::stamp(at))
-}
-
 #[utoipa::path(put, path = "/admin/invoices/{invoice_id}", tag = "admin", request_body = InvoiceInput,
     params(("invoice_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
@@ -142,7 +136,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     };
     let list = format!("admin-invoices|{tenant}|{filter:?}|{customer:?}");
     let at = now();
-    let mut page = app.store.newest_first::<Invoice>(&list, &[source], &conditions(&filter, at), &paging).await?;
+    let mut page =
+        app.store.newest_first::<Invoice>(&list, &[source], &Conditions::of_invoices(&filter, at), &paging).await?;
     page.items.retain(|i| customer.is_none_or(|c| i.customer_id == c) && filter.admits(i, at));
     Reply::ok(&page.map(|i| i.view()))
 }

@@ -24,13 +24,6 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
         .await
 }
 
-/// The filters `GET /admin/jobs` and `GET /portal/jobs` share, as query conditions.
-pub fn conditions(filter: &JobFilter) -> Conditions {
-    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-    let categories: Vec<&str> = filter.categories.iter().map(|c| c.as_str()).collect();
-    Conditions::default().any_of("status", &statuses).any_of("category", &categories)
-}
-
 #[utoipa::path(put, path = "/admin/jobs/{job_id}", tag = "admin", request_body = JobInput,
     params(("job_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
@@ -160,7 +153,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         .transpose()?;
     let tenant = admin.tenant;
     let (from, to) = (filter.from.map(keys::stamp), filter.to.map(keys::stamp));
-    let mut conditions = conditions(&filter);
+    let mut conditions = Conditions::of_jobs(&filter);
     let source = match (filter.site_id, customer) {
         (Some(site), _) => Source::between(keys::jobs_at_site(tenant, site), from, to),
         (None, Some(c)) => Source::between(keys::jobs_of_customer(tenant, c), from, to),

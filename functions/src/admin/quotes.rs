@@ -28,12 +28,6 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-/// The status filter as a query condition (on the stored status; `expired` is a `sent`
-/// quote, told apart after the read).
-pub fn conditions(filter: &QuoteFilter) -> Conditions {
-    Conditions::default().any_of("status", &filter.stored())
-}
-
 #[utoipa::path(put, path = "/admin/quotes/{quote_id}", tag = "admin", request_body = QuoteInput,
     params(("quote_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
     responses((status = 200, body = QuoteView), (status = 201, body = QuoteView), (status = 400, body = Problem),
@@ -156,7 +150,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         (None, None) => Source::all(keys::all_quotes(tenant)),
     };
     let list = format!("admin-quotes|{tenant}|{filter:?}|{customer:?}");
-    let mut page = app.store.newest_first::<Quote>(&list, &[source], &conditions(&filter), &paging).await?;
+    let mut page = app.store.newest_first::<Quote>(&list, &[source], &Conditions::of_quotes(&filter), &paging).await?;
     let at = now();
     page.items.retain(|q| customer.is_none_or(|c| q.customer_id == c) && filter.admits(q, at));
     Reply::ok(&page.map(|q| q.view()))

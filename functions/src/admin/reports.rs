@@ -12,7 +12,7 @@ use portico::http::{guard, Reply, Req};
 use portico::store::keys;
 use portico::{App, Error, Result};
 
-use crate::portal::reports::{compute, reply, report_of, Reach};
+use crate::reports::{compute, reply, report_of, Reach};
 use crate::schema::Problem;
 
 #[utoipa::path(get, path = "/admin/reports/{report}", tag = "admin",

@@ -17,7 +17,7 @@ use portico::store::keys;
 use portico::store::listing::Conditions;
 use portico::{App, Error, Result};
 
-use crate::admin::assets::{due_source, history};
+use crate::assets::{due_source, history};
 use crate::schema::Problem;
 
 /// The asset `id`, if it is at a site of the member's; anything else is a 404.

@@ -89,5 +89,5 @@ pub async fn download(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Documents, Permission::ViewDocuments)?;
     let document = visible_document(app, &portal, &req).await?;
-    Reply::ok(&crate::admin::files::download_view(app, portal.principal.tenant, &document.file).await?)
+    Reply::ok(&crate::files::download_view(app, portal.principal.tenant, &document.file).await?)
 }

@@ -16,6 +16,7 @@ use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::access::Partitions;
 use portico::store::keys;
+use portico::store::listing::Conditions;
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -56,7 +57,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     );
     let at = now();
     let list = format!("portal-invoices|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = crate::admin::invoices::conditions(&filter, at);
+    let conditions = Conditions::of_invoices(&filter, at);
     let (page, open) = futures_util::future::try_join(
         app.store.newest_first::<Invoice>(&list, &sources, &conditions, &paging),
         open_invoices(app, tenant, &parts),
@@ -96,5 +97,5 @@ pub async fn pdf(app: &App, req: Req) -> Result<Reply> {
         return Err(Error::NotFound);
     }
     let file = invoice.file.as_ref().ok_or(Error::NotFound)?;
-    Reply::ok(&crate::admin::files::download_view(app, tenant, file).await?)
+    Reply::ok(&crate::files::download_view(app, tenant, file).await?)
 }

@@ -21,6 +21,7 @@ use portico::domain::text::Name;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::access::Partitions;
+use portico::store::listing::Conditions;
 use portico::store::{keys, Page, Paging, Tx};
 use portico::{App, Error, Result};
 
@@ -140,7 +141,7 @@ async fn page_of_jobs(
         to,
     );
     let list = format!("portal-jobs|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = crate::admin::jobs::conditions(filter);
+    let conditions = Conditions::of_jobs(filter);
     let mut page = app.store.newest_first::<Job>(&list, &sources, &conditions, paging).await?;
     // Defence in depth: whatever the keys returned, only the member's jobs leave here.
     page.items.retain(|j| parts.hold(j.customer_id, j.site_id) && filter.admits(j));
@@ -366,7 +367,7 @@ pub async fn file(app: &App, req: Req) -> Result<Reply> {
         .get::<portico::domain::file::StoredFile>(keys::file_key(tenant, file_id))
         .await?
         .ok_or(Error::NotFound)?;
-    crate::admin::files::link(app, tenant, &stored).await
+    crate::files::link(app, tenant, &stored).await
 }
 
 #[utoipa::path(post, path = "/portal/jobs/{job_id}/notes", tag = "portal", request_body = NewNote,

@@ -86,7 +86,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let mut after = before.clone();
     after.apply(patch, None);
     let tenant = portal.principal.tenant;
-    crate::admin::members::save_profile(app, tenant, portal.actor(), before, &after, "member.updated_self").await?;
+    crate::members::save_profile(app, tenant, portal.actor(), before, &after, "member.updated_self").await?;
     let unread = super::messages::unread(app, &portal).await?;
     Ok(Reply::ok(&me(&portal, &after, unread))?.etag(after.version))
 }

@@ -20,6 +20,7 @@ use portico::domain::tenant::now;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::keys;
+use portico::store::listing::Conditions;
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -69,7 +70,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         None,
     );
     let list = format!("portal-quotes|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = crate::admin::quotes::conditions(&filter);
+    let conditions = Conditions::of_quotes(&filter);
     let mut page = app.store.newest_first::<Quote>(&list, &sources, &conditions, &paging).await?;
     let at = now();
     // Defence in depth: whatever the keys returned, only the member's quotes leave here.
@@ -87,7 +88,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
     let quote = visible_quote(app, &portal, &req).await?;
     let pdf = match &quote.file {
-        Some(file) => Some(crate::admin::files::download_view(app, portal.principal.tenant, file).await?),
+        Some(file) => Some(crate::files::download_view(app, portal.principal.tenant, file).await?),
         None => None,
     };
     Reply::ok(&quote.portal_view(may_decide(&portal), &portal.rights.approval_limits, Some(pdf)))

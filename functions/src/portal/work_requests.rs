@@ -17,8 +17,8 @@ use portico::store::listing::Conditions;
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::admin::work_requests::{status_filter, views};
 use crate::schema::Problem;
+use crate::work_requests::{status_filter, views};
 
 fn not_yours() -> Error {
     Error::invalid_field("site_id", "is not one of your sites")
