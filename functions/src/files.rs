@@ -29,7 +29,7 @@ pub async fn start_upload(
         upload_url,
         method: "PUT",
         headers,
-        expires_at: now() + time::Duration::seconds(UPLOAD_URL_SECONDS as i64),
+        expires_at: now().saturating_add(time::Duration::seconds(UPLOAD_URL_SECONDS as i64)),
     };
     let reply = Reply::created(&view)?;
     let mut tx = Tx::new(tenant, actor);

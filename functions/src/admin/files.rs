@@ -58,5 +58,5 @@ pub async fn download_view(
             Duration::from_secs(DOWNLOAD_URL_SECONDS),
         )
         .await?;
-    Ok(DownloadView { url, expires_at: now() + time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64) })
+    Ok(DownloadView { url, expires_at: now().saturating_add(time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64)) })
 }

@@ -69,7 +69,7 @@ pub struct SettingsInput {
     pub work_order_types: Vec<WorkOrderType>,
     pub setup_complete: bool,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
     /// Read-only: when sent, must be the current version (412 otherwise).
@@ -85,7 +85,6 @@ pub struct Settings {
     pub default_locale: Locale,
     pub work_order_types: Vec<WorkOrderType>,
     pub setup_complete: bool,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
