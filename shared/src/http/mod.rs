@@ -3,6 +3,7 @@
 
 pub mod guard;
 pub mod idempotency;
+pub mod panics;
 pub mod problem;
 pub mod request;
 pub mod response;
