@@ -34,7 +34,7 @@ pub async fn start_upload(
         upload_url,
         method: "PUT",
         headers,
-        expires_at: now() + time::Duration::seconds(UPLOAD_URL_SECONDS as i64),
+        expires_at: now().saturating_add(time::Duration::seconds(UPLOAD_URL_SECONDS as i64)),
     };
     let reply = Reply::created(&view)?;
     let mut tx = Tx::new(tenant, actor);
@@ -156,5 +156,5 @@ pub async fn download_view(
             Duration::from_secs(DOWNLOAD_URL_SECONDS),
         )
         .await?;
-    Ok(DownloadView { url, expires_at: now() + time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64) })
+    Ok(DownloadView { url, expires_at: now().saturating_add(time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64)) })
 }

@@ -47,7 +47,7 @@ pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
     let email = sender_email(&settings)?;
     let (code, expires_at) = reply_to::issue(app.store.cursors(), admin.tenant, email, now());
     let brand = Brand::of(&settings);
-    let valid_until = expires_at.format(&time::format_description::well_known::Rfc2822).unwrap_or_default();
+    let valid_until = expires_at.utc().format(&time::format_description::well_known::Rfc2822).unwrap_or_default();
     let mail = Confirmation {
         locale: settings.default_locale,
         brand: &brand,

@@ -307,9 +307,9 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     // Assets with their upcoming services (relative to today, so the dashboard has
     // something due whenever the demo runs); jobs below name them.
     let in_days = |days: i64| {
-        let span = std::time::Duration::from_secs(days.unsigned_abs() * 86_400);
-        let now = portico::domain::tenant::now();
-        portico::store::keys::stamp(if days < 0 { now - span } else { now + span })
+        portico::store::keys::stamp(
+            portico::domain::tenant::now().saturating_add(portico::domain::clock::Duration::days(days)),
+        )
     };
     let assets = [
         (

@@ -30,9 +30,7 @@ pub struct Contact {
     /// Mail to the contact's address stopped after a bounce or complaint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -76,10 +74,8 @@ pub struct ContactView {
     /// Set when a bounce or complaint stopped mail to the contact's address; a new
     /// `email` clears it.
     pub suppressed: Option<Suppression>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

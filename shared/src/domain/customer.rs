@@ -20,9 +20,7 @@ pub struct Customer {
     pub account_code: Option<Code>,
     #[serde(default)]
     pub allowed_work_order_types: Vec<Code>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -57,10 +55,8 @@ pub struct CustomerView {
     pub parent_id: Option<CustomerId>,
     pub account_code: Option<Code>,
     pub allowed_work_order_types: Vec<Code>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

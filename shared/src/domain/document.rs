@@ -61,9 +61,7 @@ pub struct Document {
     pub file: FileRef,
     pub title: Name,
     pub visible_in_portal: bool,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -80,10 +78,8 @@ pub struct DocumentView {
     pub size: u64,
     pub title: Name,
     pub visible_in_portal: bool,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -100,7 +96,6 @@ pub struct PortalDocumentView {
     pub content_type: String,
     pub size: u64,
     /// When it was published or last changed.
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     /// `GET` this path for a short-lived download link.

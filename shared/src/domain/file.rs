@@ -65,7 +65,6 @@ pub struct StoredFile {
     pub size: u64,
     pub uploaded_by: String,
     pub status: FileStatus,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
     /// TTL while pending: a file never confirmed is forgotten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,7 +91,6 @@ pub struct UploadView {
     pub upload_url: String,
     pub method: &'static str,
     pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
@@ -101,7 +99,6 @@ pub struct UploadView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DownloadView {
     pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
@@ -141,7 +138,7 @@ impl StoredFile {
             uploaded_by,
             status: FileStatus::Pending,
             created_at: at,
-            expires_at: Some((at + time::Duration::hours(PENDING_UPLOAD_HOURS)).unix_timestamp()),
+            expires_at: Some(at.saturating_add(time::Duration::hours(PENDING_UPLOAD_HOURS)).unix_timestamp()),
             version: 1,
         }
     }

@@ -27,9 +27,7 @@ pub struct AccessGroup {
     pub reports: BTreeSet<Report>,
     #[serde(default)]
     pub approval_limits: ApprovalLimits,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -73,10 +71,8 @@ pub struct GroupView {
     pub permissions: BTreeSet<Permission>,
     pub reports: BTreeSet<Report>,
     pub approval_limits: ApprovalLimits,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

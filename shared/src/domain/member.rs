@@ -60,11 +60,9 @@ pub struct Member {
     /// Mail to the member's address stopped after a bounce or complaint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<super::mailing::Suppression>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub invited_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -210,13 +208,10 @@ pub struct MemberView {
     /// Set when a bounce or complaint stopped mail to the member's address (no
     /// notifications go to it); a new `email` clears it.
     pub suppressed: Option<super::mailing::Suppression>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub invited_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

@@ -2,6 +2,7 @@
 
 pub mod asset;
 pub mod audit;
+pub mod clock;
 pub mod contact;
 pub mod customer;
 pub mod division;

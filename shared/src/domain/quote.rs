@@ -116,7 +116,7 @@ pub struct QuoteInput {
     #[schema(maximum = 10000)]
     pub tax_rate_bps: u32,
     /// Until when the customer may decide; after it a sent quote is `expired`.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     /// `draft` (members never see it), `sent` (to decide) or `withdrawn`. The statuses a
@@ -159,15 +159,15 @@ pub struct QuoteInput {
     #[schema(read_only)]
     pub approval_attempts: Option<serde_json::Value>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub created_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
 }
@@ -243,7 +243,6 @@ pub struct Decision {
     /// Why it was rejected.
     pub reason: Option<Reason>,
     pub member_id: MemberId,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub decided_at: Timestamp,
     /// The API request that made the decision (its request id).
@@ -254,7 +253,6 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApprovalAttempt {
     pub member_id: MemberId,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     /// The member's limit in the quote's currency, in minor units.
@@ -295,20 +293,18 @@ pub struct Quote {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub valid_until: Option<Timestamp>,
     /// Never `expired` (derived when read).
     pub status: QuoteStatus,
     pub file: Option<FileRef>,
     pub replaces: Option<ExternalRef>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
     #[serde(default)]
     pub approval_attempts: Vec<ApprovalAttempt>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -329,22 +325,18 @@ pub struct QuoteView {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     pub status: QuoteStatus,
     pub file_id: Option<FileId>,
     pub replaces: Option<ExternalRef>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
     /// Approvals refused because the quote was above the member's limit (latest 20).
     pub approval_attempts: Vec<ApprovalAttempt>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -368,11 +360,9 @@ pub struct PortalQuoteView {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     pub status: QuoteStatus,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
@@ -384,7 +374,6 @@ pub struct PortalQuoteView {
     /// The PDF (detail only, when there is one): a link valid for a few minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf: Option<DownloadView>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
@@ -774,12 +763,12 @@ mod tests {
     #[test]
     fn a_quote_is_decidable_only_while_sent_and_unexpired_and_only_once() {
         let mut i = input("sent", serde_json::json!([{"description": "x", "quantity": 1, "unit_price": 1}]));
-        i.valid_until = Some(now() + time::Duration::days(1));
+        i.valid_until = Some(now().saturating_add(time::Duration::days(1)));
         let mut q =
             Quote::create(ExternalRef::parse("Q-2").unwrap(), i, CustomerPath::root(CustomerId::generate()), None)
                 .unwrap();
         assert_eq!(q.undecidable(now()), None);
-        let later = now() + time::Duration::days(2);
+        let later = now().saturating_add(time::Duration::days(2));
         assert_eq!(q.status_at(later), QuoteStatus::Expired);
         assert!(q.undecidable(later).unwrap().contains("expired"));
         q.decide(decision(Outcome::Approved));

@@ -17,9 +17,7 @@ pub struct Site {
     pub name: Name,
     pub address: Address,
     pub division_id: Option<DivisionId>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -53,10 +51,8 @@ pub struct SiteView {
     pub name: Name,
     pub address: Address,
     pub division_id: Option<DivisionId>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

@@ -54,7 +54,7 @@ pub struct NewWorkRequest {
     /// Up to 4000 characters.
     pub notes: Option<Notes>,
     /// When the member would like the work done: a wish, not an appointment.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<Timestamp>,
     /// Files uploaded through `POST /portal/uploads`.
@@ -111,17 +111,15 @@ pub struct WorkRequest {
     pub subject: Subject,
     pub work_order_type: Option<Code>,
     pub notes: Option<Notes>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub requested_at: Option<Timestamp>,
     pub files: Vec<FileRef>,
     pub status: RequestStatus,
     pub job_id: Option<JobId>,
     pub decline_reason: Option<Reason>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub decided_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -147,7 +145,6 @@ pub struct WorkRequestView {
     pub subject: Subject,
     pub work_order_type: Option<Code>,
     pub notes: Option<Notes>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<Timestamp>,
     pub files: Vec<FileRef>,
@@ -155,10 +152,8 @@ pub struct WorkRequestView {
     /// Once accepted: the job, with its current status.
     pub job: Option<LinkedJob>,
     pub decline_reason: Option<Reason>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     pub version: u64,

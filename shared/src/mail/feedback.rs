@@ -93,8 +93,7 @@ pub fn parse(message: &str) -> Result<Vec<Feedback>, serde_json::Error> {
         }
         _ => return Ok(Vec::new()),
     };
-    let at = time::OffsetDateTime::parse(timestamp, &time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| crate::domain::tenant::now());
+    let at = crate::domain::clock::Timestamp::parse(timestamp).unwrap_or_else(|_| crate::domain::clock::now());
     Ok(recipients
         .iter()
         .filter_map(|r| {

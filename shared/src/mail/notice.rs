@@ -117,8 +117,7 @@ fn status_name(status: JobStatus, locale: Locale) -> &'static str {
 }
 
 fn date(t: Timestamp) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    t.day().to_string()
 }
 
 /// What the email says: subject, first paragraph, facts, and a longer text if any.

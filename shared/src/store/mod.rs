@@ -488,7 +488,7 @@ impl Tx {
             before: before.map(serde_json::to_value).transpose().context("event before")?,
             after: after.map(serde_json::to_value).transpose().context("event after")?,
             sent_to: self.sent_to.clone(),
-            expires_at: (at + time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
+            expires_at: at.saturating_add(time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
         };
         let mut item = encode(&keys::event_keys(self.tenant, &id, &entity_id, &self.actor.0), Event::TYPE, &event)?;
         if let Some(customer) = after.or(before).and_then(Entity::trail) {

@@ -106,7 +106,7 @@ impl Store {
         }
         let mut mark = key_item(&keys::report_applied_key(tenant, event_id));
         mark.insert(TYPE.into(), s("report_applied"));
-        let expires = (now() + time::Duration::days(APPLIED_RETENTION_DAYS)).unix_timestamp();
+        let expires = now().saturating_add(time::Duration::days(APPLIED_RETENTION_DAYS)).unix_timestamp();
         mark.insert(EXPIRES_AT.into(), AttributeValue::N(expires.to_string()));
         let mut items = vec![TransactWriteItem::builder()
             .put(

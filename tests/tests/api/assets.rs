@@ -3,8 +3,6 @@
 //! (the asset's jobs) as each member may see jobs, and the QR link's prefilled work
 //! request.
 
-use std::time::Duration;
-
 use portico::domain::tenant::now;
 use portico::store::keys::stamp;
 use portico_tests::{id, ids, spawn_app, TestApp};
@@ -12,8 +10,7 @@ use serde_json::{json, Value};
 
 /// A time `days` from now (negative: ago), as the API writes times.
 fn in_days(days: i64) -> String {
-    let span = Duration::from_secs(days.unsigned_abs() * 86_400);
-    stamp(if days < 0 { now() - span } else { now() + span })
+    stamp(now().saturating_add(portico::domain::clock::Duration::days(days)))
 }
 
 fn asset(customer: &str, site: &str, services: &[(&str, i64)]) -> Value {
