@@ -133,6 +133,9 @@ impl Identity {
             Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminCreateUserError::UsernameExistsException(_)) => {
                 return Err(Error::conflict("a login with this email address already exists"));
             }
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminCreateUserError::InvalidParameterException(_)) => {
+                return Err(refused_by_sign_in(e.err().meta().message()));
+            }
             Err(e) => return Err(anyhow::Error::new(e).context("AdminCreateUser").into()),
         };
         let username = user.username.context("AdminCreateUser returned no username")?;
@@ -310,6 +313,11 @@ impl Identity {
                 {
                     return Err(Error::conflict("this email address or phone number is another login's"));
                 }
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), AdminUpdateUserAttributesError::InvalidParameterException(_)) =>
+                {
+                    return Err(refused_by_sign_in(e.err().meta().message()));
+                }
                 Err(e) => return Err(anyhow::Error::new(e).context("AdminUpdateUserAttributes").into()),
             }
         }
@@ -399,6 +407,15 @@ impl Identity {
             .context("ListUsers")?;
         Ok(found.users().iter().any(|u| u.username() != Some(username)))
     }
+}
+
+/// Cognito refused an address or number Portico's own checks took (its rules for email
+/// addresses are its own): the client's input, so a 400 saying so — never a 500.
+fn refused_by_sign_in(message: Option<&str>) -> Error {
+    Error::bad_request(format!(
+        "the sign-in service does not take this email address or phone number ({})",
+        message.unwrap_or("no reason given")
+    ))
 }
 
 /// What a login holds of a member's profile (and signs in with: email, phone).

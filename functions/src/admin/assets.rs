@@ -31,7 +31,7 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 }
 
 #[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,
-    params(("asset_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
@@ -100,8 +100,8 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/assets/{asset_id}", tag = "admin",
-    params(("asset_id" = String, Path, description = "Portico's id (`ast_…`) or the back office's reference"),
-        ("history_cursor" = Option<String>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
+    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`ast_…`) or the back office's reference"),
+        ("history_cursor" = Option<crate::schema::Cursor>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
     responses((status = 200, body = AssetView, description = "The asset with its upcoming services and history (its jobs, newest first)"), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -121,10 +121,10 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/assets", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only the assets at this customer's own sites"),
-        ("site_id" = Option<String>, Query),
-        ("due_within_days" = Option<i32>, Query, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only the assets at this customer's own sites"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::AssetPage, description = "By customer or site: soonest service due first; otherwise newest first"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

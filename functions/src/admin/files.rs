@@ -21,7 +21,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/files/{file_id}", tag = "admin",
-    params(("file_id" = String, Path)),
+    params(("file_id" = portico::domain::ids::FileId, Path)),
     responses((status = 200, body = DownloadView), (status = 404, body = Problem), (status = 409, body = Problem, description = "not attached to anything yet: until then its bytes are an upload, which is never downloaded")),
     security(("cognito" = [])))]
 pub async fn download(app: &App, req: Req) -> Result<Reply> {

@@ -29,7 +29,7 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 }
 
 #[utoipa::path(put, path = "/admin/invoices/{invoice_id}", tag = "admin", request_body = InvoiceInput,
-    params(("invoice_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
@@ -103,7 +103,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/invoices/{invoice_id}", tag = "admin",
-    params(("invoice_id" = String, Path, description = "Portico's id (`inv_…`) or the back office's reference")),
+    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`inv_…`) or the back office's reference")),
     responses((status = 200, body = InvoiceView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -114,10 +114,10 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/invoices", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's invoices"),
-        ("site_id" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "Comma-separated: due, overdue, paid"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's invoices"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::InvoicePage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

@@ -25,7 +25,7 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 }
 
 #[utoipa::path(put, path = "/admin/jobs/{job_id}", tag = "admin", request_body = JobInput,
-    params(("job_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
@@ -123,7 +123,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/jobs/{job_id}", tag = "admin",
-    params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference")),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference")),
     responses((status = 200, body = JobView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -134,13 +134,13 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/jobs", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's own sites' jobs"),
-        ("site_id" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "Comma-separated statuses"),
-        ("category" = Option<String>, Query, description = "Comma-separated categories"),
-        ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's own sites' jobs"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated statuses"),
+        ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated categories"),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::JobPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -170,7 +170,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/jobs/{job_id}/notes", tag = "admin",
-    params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::NotePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {

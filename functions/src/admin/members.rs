@@ -48,8 +48,8 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/members", tag = "admin",
-    params(("customer_id" = Option<String>, Query, description = "only this customer's members"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only this customer's members"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -67,7 +67,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/members/{member_id}", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -78,7 +78,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/invite", tag = "admin", request_body(content = Option<InviteInput>, description = "optional: a personal message and another address to send to"),
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")),
     security(("cognito" = [])))]
 pub async fn invite(app: &App, req: Req) -> Result<Reply> {
@@ -113,7 +113,7 @@ async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member
 }
 
 #[utoipa::path(patch, path = "/admin/members/{member_id}", tag = "admin", request_body = MemberPatch,
-    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -145,7 +145,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/disable", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
@@ -163,7 +163,7 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/enable", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
@@ -181,7 +181,7 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/reset-password", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView, description = "a member who has signed in gets a code to choose a new password; one who never has gets new credentials"),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "not invited yet, or disabled")),
     security(("cognito" = [])))]
@@ -231,7 +231,7 @@ pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/members/{member_id}", tag = "admin",
-    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
@@ -249,7 +249,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(put, path = "/admin/members/{member_id}/document-restrictions", tag = "admin", request_body = DocumentRestrictions,
-    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn restrict_documents(app: &App, req: Req) -> Result<Reply> {

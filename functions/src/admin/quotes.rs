@@ -29,7 +29,7 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 }
 
 #[utoipa::path(put, path = "/admin/quotes/{quote_id}", tag = "admin", request_body = QuoteInput,
-    params(("quote_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = QuoteView), (status = 201, body = QuoteView), (status = 400, body = Problem),
         (status = 409, body = Problem, description = "The customer decided this quote: its offer and decision stay"),
         (status = 412, body = Problem)),
@@ -118,7 +118,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/quotes/{quote_id}", tag = "admin",
-    params(("quote_id" = String, Path, description = "Portico's id (`quo_…`) or the back office's reference")),
+    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`quo_…`) or the back office's reference")),
     responses((status = 200, body = QuoteView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -129,10 +129,10 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/quotes", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's quotes"),
-        ("site_id" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's quotes"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("status" = Option<crate::schema::QuoteStatuses>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::QuotePage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

@@ -21,7 +21,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(put, path = "/admin/settings", tag = "admin", request_body = SettingsInput,
-    params(("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when stale")),
+    params(("If-Match" = Option<crate::schema::IfMatch>, Header, description = "ETag from a previous read; 412 when stale")),
     responses((status = 200, body = Settings), (status = 400, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn put(app: &App, req: Req) -> Result<Reply> {

@@ -17,7 +17,7 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
 }
 
 #[utoipa::path(get, path = "/admin/work-requests", tag = "admin",
-    params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -35,7 +35,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/work-requests/{request_id}", tag = "admin",
-    params(("request_id" = String, Path)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path)),
     responses((status = 200, body = WorkRequestView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -69,7 +69,7 @@ async fn lost_race(
 }
 
 #[utoipa::path(post, path = "/admin/work-requests/{request_id}/accept", tag = "admin", request_body = AcceptRequest,
-    params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn accept(app: &App, req: Req) -> Result<Reply> {
@@ -102,7 +102,7 @@ pub async fn accept(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/work-requests/{request_id}/decline", tag = "admin", request_body = DeclineRequest,
-    params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn decline(app: &App, req: Req) -> Result<Reply> {

@@ -36,9 +36,9 @@ fn held(parts: &Partitions, invoice: &Invoice) -> bool {
 
 #[utoipa::path(get, path = "/portal/invoices", tag = "portal",
     params(
-        ("status" = Option<String>, Query, description = "Comma-separated: due, overdue, paid"),
-        ("site_id" = Option<String>, Query),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = PortalInvoicePage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -84,7 +84,7 @@ async fn open_invoices(
 }
 
 #[utoipa::path(get, path = "/portal/invoices/{invoice_id}/pdf", tag = "portal",
-    params(("invoice_id" = String, Path)),
+    params(("invoice_id" = portico::domain::ids::InvoiceId, Path)),
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such invoice for you, or it has no PDF")),
     security(("cognito" = [])))]
 pub async fn pdf(app: &App, req: Req) -> Result<Reply> {

@@ -150,12 +150,12 @@ async fn page_of_jobs(
 
 #[utoipa::path(get, path = "/portal/jobs", tag = "portal",
     params(
-        ("status" = Option<String>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled"),
-        ("site_id" = Option<String>, Query),
-        ("category" = Option<String>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other"),
-        ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other"),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -173,8 +173,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/portal/jobs/export", tag = "portal",
     params(
-        ("status" = Option<String>, Query), ("site_id" = Option<String>, Query), ("category" = Option<String>, Query),
-        ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
+        ("status" = Option<crate::schema::JobStatuses>, Query), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("category" = Option<crate::schema::JobCategories>, Query),
+        ("from" = Option<portico::domain::clock::Bound>, Query), ("to" = Option<portico::domain::clock::Bound>, Query)),
     responses((status = 200, description = "CSV (UTF-8 with BOM, header row), every job the filter matches", content_type = "text/csv"),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
@@ -333,7 +333,7 @@ fn csv_of(jobs: &[Job], sites: &BTreeMap<SiteId, Name>) -> Result<String> {
 }
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}", tag = "portal",
-    params(("job_id" = String, Path)),
+    params(("job_id" = portico::domain::ids::JobId, Path)),
     responses((status = 200, body = PortalJobView), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -344,7 +344,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}/files/{file_id}", tag = "portal",
-    params(("job_id" = String, Path), ("file_id" = String, Path)),
+    params(("job_id" = portico::domain::ids::JobId, Path), ("file_id" = portico::domain::ids::FileId, Path)),
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem, description = "Without view_completed_jobs, or the job is not completed yet"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn file(app: &App, req: Req) -> Result<Reply> {
@@ -371,7 +371,7 @@ pub async fn file(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/portal/jobs/{job_id}/notes", tag = "portal", request_body = NewNote,
-    params(("job_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("job_id" = portico::domain::ids::JobId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = NoteView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
@@ -394,7 +394,7 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}/notes", tag = "portal",
-    params(("job_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("job_id" = portico::domain::ids::JobId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {

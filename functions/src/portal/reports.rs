@@ -63,10 +63,10 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/portal/reports/{report}", tag = "portal",
     params(
-        ("report" = String, Path, description = "total_service_repairs, calibrations_on_time, quotes_by_status, open_calls_contract_equipment, most_expensive_equipment, equipment_open_rejected_quotes, equipment_in_service, completed_service_visits or first_time_fix"),
-        ("from" = Option<String>, Query, description = "First month (YYYY-MM); by default eleven months before `to`"),
-        ("to" = Option<String>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all"),
-        ("site_id" = Option<String>, Query, description = "One site of the member's (rows then name it)")),
+        ("report" = portico::domain::rights::Report, Path, description = "total_service_repairs, calibrations_on_time, quotes_by_status, open_calls_contract_equipment, most_expensive_equipment, equipment_open_rejected_quotes, equipment_in_service, completed_service_visits or first_time_fix"),
+        ("from" = Option<portico::domain::report::Month>, Query, description = "First month (YYYY-MM); by default eleven months before `to`"),
+        ("to" = Option<portico::domain::report::Month>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query, description = "One site of the member's (rows then name it)")),
     responses((status = 200, description = "The report; CSV (UTF-8 with BOM, header row) when `Accept: text/csv`",
             content((ReportView = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem, description = "Reports are off, or the member lacks `view_reports` or this report"),

@@ -115,7 +115,7 @@ pub fn allowed_at(site: &Site, customers: &[Customer]) -> Vec<Code> {
 }
 
 #[utoipa::path(get, path = "/portal/work-requests", tag = "portal",
-    params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<String>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -148,7 +148,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/work-requests/{request_id}", tag = "portal",
-    params(("request_id" = String, Path)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path)),
     responses((status = 200, body = WorkRequestView), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {

@@ -441,9 +441,9 @@ impl AssetFilter {
             .map(|v| SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
             .transpose()?;
         let due_within_days = get("due_within_days")
-            .map(|v| match v.trim().parse::<i64>() {
-                Ok(n) if (0..=MAX_DUE_WITHIN_DAYS).contains(&n) => Ok(n),
-                _ => Err(Error::invalid_field(
+            .map(|v| match super::number::whole_number(&v, 0..=MAX_DUE_WITHIN_DAYS) {
+                Some(n) => Ok(n),
+                None => Err(Error::invalid_field(
                     "due_within_days",
                     format!("must be a whole number of days from 0 to {MAX_DUE_WITHIN_DAYS}"),
                 )),

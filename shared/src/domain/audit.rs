@@ -199,6 +199,10 @@ pub struct AuditFilter {
     pub to: Option<Timestamp>,
 }
 
+/// What the OpenAPI document says `?entity=` and `?actor=` take ([`is_token`]).
+pub const ENTITY_PATTERN: &str = "^[A-Za-z0-9_-]{1,128}$";
+pub const ACTOR_PATTERN: &str = "^(admin|operator|member|contact|system):[A-Za-z0-9_-]{1,128}$";
+
 /// Ids and subs: letters, digits, `_` and `-`, as Portico and Cognito write them.
 fn is_token(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -307,6 +311,17 @@ mod tests {
         assert!(format!("EVT#{within}").as_str() < hi.as_deref().unwrap(), "the rest of the second");
         let later = ulid::Ulid::from_parts((at.unix_timestamp_nanos() / 1_000_000) as u64 + 1000, 0).to_string();
         assert!(format!("EVT#{later}").as_str() > hi.as_deref().unwrap());
+    }
+
+    proptest::proptest! {
+        // `?entity=` and `?actor=` take exactly what the document's patterns say.
+        #[test]
+        fn the_patterns_say_what_the_filter_takes(s in "((admin|member|system|robot)?:?)?[A-Za-z0-9_#: é-]{0,3}|[a-z_]{120,130}") {
+            let takes = |field: &str| parse(&[(field, s.as_str())]).is_ok();
+            let matches = |p: &str| regex_lite::Regex::new(p).unwrap().is_match(&s);
+            proptest::prop_assert_eq!(takes("entity"), matches(ENTITY_PATTERN), "entity={:?}", s);
+            proptest::prop_assert_eq!(takes("actor"), matches(ACTOR_PATTERN), "actor={:?}", s);
+        }
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub struct ContactPatch {
     pub last_name: Option<Name>,
     pub email: Option<Email>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     pub role: Option<Code>,
 }

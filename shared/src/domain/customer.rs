@@ -42,7 +42,7 @@ pub struct NewCustomer {
 pub struct CustomerPatch {
     pub name: Option<Name>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Code>)]
     pub account_code: Option<Option<Code>>,
     pub allowed_work_order_types: Option<Vec<Code>>,
 }

@@ -33,7 +33,7 @@ pub struct NewDivision {
 pub struct DivisionPatch {
     pub name: Option<Name>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Name>)]
     pub parent_group: Option<Option<Name>>,
 }
 

@@ -44,7 +44,7 @@ pub struct DocumentPatch {
     pub title: Option<Name>,
     /// Another site of the document's customer, or null for customer-wide.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<SiteId>)]
     pub site_id: Option<Option<SiteId>>,
     /// Replaces the file (uploaded through `POST /admin/files`).
     pub file_id: Option<FileId>,

@@ -177,11 +177,15 @@ pub struct JobInput {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub status_changed_at: Option<Timestamp>,
     #[serde(default)]
+    #[schema(maximum = 10000)]
     pub visit_count: u32,
-    /// In minor units of `currency` (cents).
+    /// In minor units of `currency` (cents); needs `currency`.
+    #[schema(minimum = 0)]
     pub cost: Option<i64>,
     pub currency: Option<Currency>,
+    /// At most [`MAX_ATTACHMENTS`], each file once.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub attachments: Vec<AttachmentInput>,
     /// Read-only: when sent, must be this job's id.
     #[serde(default)]

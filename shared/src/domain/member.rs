@@ -128,10 +128,10 @@ pub struct MemberPatch {
     pub last_name: Option<Name>,
     pub email: Option<Email>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Name>)]
     pub job_title: Option<Option<Name>>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<Locale>)]
@@ -160,7 +160,7 @@ pub struct SelfPatch {
     pub first_name: Option<Name>,
     pub last_name: Option<Name>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<Locale>)]

@@ -36,7 +36,7 @@ pub struct Audience {
     pub all: bool,
     /// The members of these access groups, as membership is when they look.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<GroupId>, max_items = 20)]
     pub group_ids: BTreeSet<GroupId>,
 }
 

@@ -19,6 +19,7 @@ pub mod message;
 pub mod money;
 pub mod note;
 pub mod notification;
+pub mod number;
 pub mod principal;
 pub mod quote;
 pub mod report;

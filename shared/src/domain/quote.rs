@@ -53,6 +53,10 @@ impl QuoteStatus {
         QuoteStatus::Withdrawn,
     ];
 
+    /// What members may see and filter on: everything but drafts.
+    pub const VISIBLE: [QuoteStatus; 5] =
+        [QuoteStatus::Sent, QuoteStatus::Approved, QuoteStatus::Rejected, QuoteStatus::Expired, QuoteStatus::Withdrawn];
+
     pub fn as_str(self) -> &'static str {
         match self {
             QuoteStatus::Draft => "draft",
@@ -83,6 +87,7 @@ pub struct QuoteLineInput {
     pub description: Notes,
     pub quantity: Quantity,
     /// In minor units of the quote's currency; negative for a discount line.
+    #[schema(minimum = -1_000_000_000_000_i64, maximum = 1_000_000_000_000_i64)]
     pub unit_price: i64,
     /// Read-only (computed): ignored.
     #[serde(default)]
@@ -109,6 +114,8 @@ pub struct QuoteInput {
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub asset_ids: BTreeSet<AssetId>,
     pub title: Name,
+    /// 1 to [`MAX_LINES`] lines.
+    #[schema(min_items = 1, max_items = 200)]
     pub lines: Vec<QuoteLineInput>,
     pub currency: Currency,
     /// Tax in basis points of the subtotal (2100 = 21%); none by default.

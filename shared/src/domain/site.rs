@@ -40,7 +40,7 @@ pub struct SitePatch {
     pub address: Option<Address>,
     /// Moves the site to another division of its customer; `null` takes it out of any.
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<DivisionId>)]
     pub division_id: Option<Option<DivisionId>>,
 }
 

@@ -88,6 +88,7 @@ pub fn check_file_ids(ids: &[FileId]) -> Result<(), Error> {
 pub struct AcceptRequest {
     /// The job that answers the request: its Portico id (`job_…`) or the back office's
     /// reference, as published with `PUT /admin/jobs/{job_id}`.
+    #[schema(value_type = ExternalRef)]
     pub job_id: String,
 }
 
