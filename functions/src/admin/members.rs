@@ -214,7 +214,7 @@ pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/reset-mfa", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView, description = "the member's authenticator app is switched off (it was lost) and their sessions end: they sign in with their password alone and may set up a new app"),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "the member has no login yet")),
     security(("cognito" = [])))]

@@ -31,7 +31,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/staff", tag = "admin",
-    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::StaffPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -51,7 +51,7 @@ pub struct StaffDetail {
 }
 
 #[utoipa::path(get, path = "/admin/staff/{staff_id}", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffDetail), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -86,7 +86,7 @@ async fn keep_one_admin(
 }
 
 #[utoipa::path(post, path = "/admin/staff/{staff_id}/disable", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin")),
     security(("cognito" = [])))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
@@ -103,7 +103,7 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/staff/{staff_id}/enable", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
@@ -120,7 +120,7 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/staff/{staff_id}", tag = "admin",
-    params(("staff_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "the login and the record are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
@@ -133,7 +133,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/staff/{staff_id}/reset-mfa", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffView, description = "the authenticator app is switched off and the login signed out everywhere; where a second factor is required, the admin sets up a new app at their next sign-in"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
