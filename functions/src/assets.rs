@@ -18,7 +18,8 @@ pub async fn history(
     statuses: &[JobStatus],
     cursor: Option<String>,
 ) -> Result<Page<AssetJobLink>> {
-    let paging = Paging { limit: HISTORY_PAGE, cursor };
+    // Empty is the first page, as `?cursor=` is.
+    let paging = Paging { limit: HISTORY_PAGE, cursor: cursor.filter(|c| !c.is_empty()) };
     let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
     let conditions = Conditions::default().any_of("status", &wanted);
     let source = Source::all(keys::jobs_of_asset(tenant, asset));

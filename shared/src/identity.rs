@@ -93,7 +93,7 @@ impl Identity {
 
     /// Creates the login with a temporary password and adds it to its group. Returns the
     /// Cognito username (the user's `sub`) and the password for the invitation.
-    #[tracing::instrument(skip_all, fields(tenant = %login.tenant), err)]
+    #[tracing::instrument(skip_all, fields(tenant = %login.tenant))]
     pub async fn create_login(&self, login: &NewLogin<'_>) -> Result<(String, TemporaryPassword)> {
         let password = TemporaryPassword::generate();
         let mut attributes = vec![
@@ -151,7 +151,7 @@ impl Identity {
     }
 
     /// The existing login for `email`, with its tenant and member attributes.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn find_login(&self, email: &Email) -> Result<Option<ExistingLogin>> {
         use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
         match self.cognito.admin_get_user().user_pool_id(&self.pool_id).username(email.as_str()).send().await {
@@ -174,7 +174,7 @@ impl Identity {
 
     /// Issues a new temporary password (resent invitations): the next sign-in must set
     /// a new one.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn reset_temporary_password(&self, username: &str) -> Result<TemporaryPassword> {
         let password = TemporaryPassword::generate();
         self.cognito
@@ -190,7 +190,7 @@ impl Identity {
     }
 
     /// Disables the login and revokes its refresh tokens.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn disable(&self, username: &str) -> Result<()> {
         self.cognito
             .admin_disable_user()
@@ -209,7 +209,7 @@ impl Identity {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn enable(&self, username: &str) -> Result<()> {
         self.cognito
             .admin_enable_user()
@@ -221,7 +221,7 @@ impl Identity {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn delete(&self, username: &str) -> Result<()> {
         use aws_sdk_cognitoidentityprovider::operation::admin_delete_user::AdminDeleteUserError;
         match self.cognito.admin_delete_user().user_pool_id(&self.pool_id).username(username).send().await {
@@ -235,7 +235,7 @@ impl Identity {
     }
 
     /// Whether the login has completed its first sign-in (chosen its own password).
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn has_signed_in(&self, username: &str) -> Result<bool> {
         use aws_sdk_cognitoidentityprovider::types::UserStatusType;
         let user = self
@@ -251,7 +251,7 @@ impl Identity {
 
     /// Makes the login choose a new password: Cognito sends a code to the verified
     /// address (its message is to be branded by a CustomMessage trigger).
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn reset_password(&self, username: &str) -> Result<()> {
         self.cognito
             .admin_reset_user_password()
@@ -271,7 +271,7 @@ impl Identity {
     /// (the one it signs in with) until the member enters the code Cognito sends to the
     /// new one (`AttributesRequireVerificationBeforeUpdate`), so nobody can take a
     /// number as their sign-in by typing it.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn sync_profile(
         &self,
         username: &str,
@@ -339,7 +339,7 @@ impl Identity {
     /// Whether the login signs in with an authenticator app (TOTP), read from the pool
     /// that invoked a trigger: with MFA optional, Cognito asks such a login for its code
     /// at every sign-in, so every token it is issued came after the second factor.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn totp_enabled(&self, pool_id: &str, username: &str) -> Result<bool> {
         let user = self
             .cognito
@@ -355,7 +355,7 @@ impl Identity {
     /// Switches the login's authenticator app off (it was lost): the next sign-in asks
     /// for no code, and where a second factor is required the owner must set up a new
     /// app before acting.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn reset_mfa(&self, username: &str) -> Result<()> {
         use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
         self.cognito

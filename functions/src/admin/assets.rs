@@ -65,9 +65,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let portal_url = found.settings()?.branding.portal_url;
     let before: Option<Asset> =
         super::claimed(app, found.one::<Claim>()?, AssetId::parse, |id| keys::asset_key(tenant, id)).await?;
-    if let Some(before) = &before {
-        guard::if_match(&req, before.version)?;
-    }
+    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());

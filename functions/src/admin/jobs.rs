@@ -68,9 +68,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Job> =
         super::claimed(app, found.one::<Claim>()?, JobId::parse, |id| keys::job_key(tenant, id)).await?;
-    if let Some(before) = &before {
-        guard::if_match(&req, before.version)?;
-    }
+    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());

@@ -39,7 +39,7 @@ pub async fn put(app: &App, req: Req) -> Result<Reply> {
 #[utoipa::path(post, path = "/admin/settings/sender-email/verification", tag = "admin",
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = SenderEmailVerification, description = "a code went to `branding.sender_email`, for an admin to enter at `…/confirm`; until then emails carry no Reply-To"),
-        (status = 422, body = Problem, description = "there is no `branding.sender_email`")),
+        (status = 409, body = Problem, description = "there is no `branding.sender_email`")),
     security(("cognito" = [])))]
 pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
@@ -62,14 +62,18 @@ pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
 
 /// The reply address the settings name.
 fn sender_email(settings: &Settings) -> Result<&portico::domain::text::Email> {
-    settings.branding.sender_email.as_ref().ok_or_else(|| Error::unprocessable("there is no branding.sender_email"))
+    settings
+        .branding
+        .sender_email
+        .as_ref()
+        .ok_or_else(|| Error::conflict("there is no branding.sender_email: name one with PUT /admin/settings first"))
 }
 
 #[utoipa::path(post, path = "/admin/settings/sender-email/confirm", tag = "admin", request_body = SenderEmailConfirmation,
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = Settings, headers(("etag" = String)), description = "confirmed (or already): emails carry `sender_email` as their Reply-To"),
         (status = 400, body = Problem, description = "not a code mailed to `sender_email`, or it expired"),
-        (status = 422, body = Problem, description = "there is no `branding.sender_email`")),
+        (status = 409, body = Problem, description = "there is no `branding.sender_email`")),
     security(("cognito" = [])))]
 pub async fn confirm_sender_email(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;

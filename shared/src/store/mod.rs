@@ -123,7 +123,7 @@ impl Store {
     }
 
     /// GetItem of an entity of type `E`; an item of another type reads as absent.
-    #[tracing::instrument(skip(self), fields(sk = %key.sk), err)]
+    #[tracing::instrument(skip(self), fields(sk = %key.sk))]
     pub async fn get<E: Stored>(&self, key: Key) -> Result<Option<E>> {
         let out = self
             .db
@@ -142,7 +142,7 @@ impl Store {
 
     /// BatchGetItem of up to 100 keys, in one round trip unless DynamoDB returns
     /// unprocessed keys (then retried a bounded number of times). Order is not kept.
-    #[tracing::instrument(skip_all, fields(n = keys.len()), err)]
+    #[tracing::instrument(skip_all, fields(n = keys.len()))]
     pub async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>> {
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
@@ -170,7 +170,7 @@ impl Store {
     }
 
     /// One Query page: at most `limit` items of type `E` from `start`.
-    #[tracing::instrument(skip(self, start), fields(pk = %q.pk), err)]
+    #[tracing::instrument(skip(self, start), fields(pk = %q.pk))]
     pub async fn query<E: Stored>(
         &self,
         q: &QueryKey,
@@ -222,7 +222,7 @@ impl Store {
     }
 
     /// Commits a transaction. A failed condition becomes the error its write declared.
-    #[tracing::instrument(skip_all, fields(writes = tx.writes.len()), err)]
+    #[tracing::instrument(skip_all, fields(writes = tx.writes.len()))]
     pub async fn commit(&self, tx: Tx) -> Result<()> {
         let Tx { mut writes, mut failures, .. } = tx;
         // Inside a request with an Idempotency-Key, its first change also marks the key.

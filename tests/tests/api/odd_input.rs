@@ -320,3 +320,28 @@ async fn every_clearable_field_of_every_patch_can_be_cleared_whatever_its_state(
         }
     }
 }
+
+#[tokio::test]
+async fn an_if_match_on_a_put_that_would_create_is_refused_and_an_empty_one_is_no_etag() {
+    let app = &spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let site = app.site(&t.admin, &customer, "HQ").await;
+    let asset = json!({"customer_id": customer, "site_id": site, "name": "Boiler"});
+    // Nothing to match yet: no version is current (the fuzzer found an empty one taken).
+    for (value, status) in [("\"1\"", 412), ("", 400), ("W/\"x\"", 400)] {
+        let sent = app.api.send("PUT", "/admin/assets/A-1", Some(&t.admin), Some(&asset), &[("if-match", value)]).await;
+        let sent = sent.unwrap();
+        assert_eq!(sent.status, status, "If-Match: {value:?}: {}", sent.text);
+    }
+    let created = app.api.expect(201, "PUT", "/admin/assets/A-1", &t.admin, Some(&asset)).await.unwrap();
+    // Then the version it answered matches, and an empty history cursor is the first page.
+    let version = format!("\"{}\"", created["version"]);
+    let etag = [("if-match", version.as_str())];
+    let replaced = app.api.send("PUT", "/admin/assets/A-1", Some(&t.admin), Some(&asset), &etag).await.unwrap();
+    assert_eq!(replaced.status, 200, "{}", replaced.text);
+    let id = created["id"].as_str().unwrap();
+    let first = app.api.expect(200, "GET", &format!("/admin/assets/{id}?history_cursor="), &t.admin, None).await;
+    assert!(first.unwrap()["history"].is_array());
+}
