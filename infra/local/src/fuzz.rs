@@ -33,21 +33,31 @@ pub const CHECKS: &[&str] = &[
     "ignored_auth",
 ];
 
-/// How hard to look: the seed, and at most this many random cases per operation and
-/// generation mode in the fuzzing phase. The coverage phase, which sends every boundary
-/// the document states (lengths, bounds, patterns, formats, enums), is not bounded by it
-/// and does most of the work; `PORTICO_FUZZ_EXAMPLES=50 make fuzz` looks harder at random.
+/// How hard to look. The coverage phase sends every boundary the document states
+/// (lengths, bounds, patterns, formats, enums) to every operation and is not bounded.
+/// The fuzzing phase (random cases, at most `max_examples` per operation and mode) runs
+/// for every operation only when `random` is set (`PORTICO_FUZZ_RANDOM=1`: it adds
+/// several minutes, most of them Hypothesis building strings for the document's
+/// patterns); otherwise only for [`WRITE_HEAVY`]'s positive cases.
 #[derive(Debug, Clone)]
 pub struct Budget {
     pub seed: u64,
     pub max_examples: u32,
+    pub random: bool,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Self { seed: 2026, max_examples: 5 }
+        Self { seed: 2026, max_examples: 5, random: false }
     }
 }
+
+/// Operations whose every accepted case writes a large record with its derived items
+/// (a job, a quote, an invoice, a member and its unique address): the coverage phase's
+/// hundreds of valid boundary bodies took two thirds of the run, moto copying its tables
+/// for every transaction. Their boundaries are sent as negative cases (each refused before
+/// any write), and a few random valid bodies in the fuzzing phase reach their writes.
+pub const WRITE_HEAVY: [&str; 4] = ["UpsertJob", "UpsertQuote", "UpsertInvoice", "CreateMember"];
 
 /// One schemathesis run's outcome.
 #[derive(Debug, Default)]
@@ -107,7 +117,7 @@ pub async fn run(budget: &Budget) -> anyhow::Result<Vec<Outcome>> {
     confirmable_reply_to(&mut doc, app, &seeded, &ApiClient::new(&api_url), &admin).await?;
     std::fs::write(&schema, serde_json::to_string_pretty(&doc)?)?;
     let config = dir.join("schemathesis.toml");
-    std::fs::write(&config, config_toml(&known))?;
+    std::fs::write(&config, config_toml(&known, budget))?;
     // The admin goes last: what it changes (features off, members disabled) must not
     // stop the others' runs from reaching their routes.
     // The public routes (the links in emails) are called with no token at all.
@@ -593,7 +603,7 @@ fn example_fits(schema: &Value, value: &str) -> bool {
 /// The schemathesis configuration: the dictionaries of real ids — every object for path
 /// parameters (half of the time), the home customer's for bodies (most of the time: a
 /// body names several that must belong together).
-fn config_toml(known: &Known) -> String {
+fn config_toml(known: &Known, budget: &Budget) -> String {
     let mut out = String::from(concat!(
         "# Written by `portico-local fuzz`.\n\n",
         "# The warning that an operation mostly rejected what was generated fails the run (it\n",
@@ -602,6 +612,9 @@ fn config_toml(known: &Known) -> String {
         "# Methods a path does not have are API Gateway's to answer, before any function runs:\n",
         "# not Portico's contract.\n",
         "[phases.coverage]\nunexpected-methods = []\n\n",
+        "# The examples phase adds little to the coverage phase (which reads the same examples\n",
+        "# and defaults) and cost a fifth of the run. Fuzzing: see `Budget`.\n",
+        "[phases.examples]\nenabled = false\n\n[phases.stateful]\nenabled = false\n\n",
         "# Refusals besides the default ones: a body over 64 KiB is refused whole, before its\n",
         "# fields are read (413); a stale If-Match before the body's rules are checked (412).\n",
         "[checks.negative_data_rejection]\nexpected-statuses = [\"400\", \"401\", \"403\", \"404\", \"405\", \"406\", ",
@@ -609,31 +622,32 @@ fn config_toml(known: &Known) -> String {
     ));
     let mut dictionaries: Vec<(String, &Vec<String>)> = Vec::new();
     let mut operations = String::new();
+
+    // One block per operation: what it needs besides the defaults.
     for route in portico_functions::ROUTES {
         let operation = route.operation;
+        let mut block = String::new();
         if uses_up(&route.method.to_lowercase(), route.path) {
             // Its spare goes to the first case the API takes: a positive one, not a
             // negative one the API takes all the same (an unknown header, say).
             // And it takes no id another operation's response held: that might be the
-            // spare of another one that uses up. After its first positive case the spare
-            // is used up, and every later one is refused as the API promises (422 "a
-            // decision is final", 404 "gone"): no warning that it mostly refused.
-            operations.push_str(&format!(
-                "\n[[operations]]\ninclude-operation-id = \"{operation}\"\n\
-                 [operations.phases.coverage.generation]\nmode = \"positive\"\n\
+            // spare of another one that uses up.
+            block.push_str(
+                "[operations.phases.coverage.generation]\nmode = \"positive\"\n\
                  [operations.phases.coverage.extra-data-sources]\nresponses = false\n\
-                 [operations.phases.fuzzing.extra-data-sources]\nresponses = false\n\
-                 [operations.warnings]\ndisplay = [\"missing_auth\", \"missing_test_data\"]\n"
-            ));
+                 [operations.phases.fuzzing.extra-data-sources]\nresponses = false\n",
+            );
         }
-        if operation.starts_with("Upsert") || uses_up(&route.method.to_lowercase(), route.path) {
-            // The examples phase fills an upsert's read-only `external_ref` echo with a
-            // value of its own, which contradicts the path's reference (a 400, by design);
-            // and it would use up what a delete or a decision is given before the
-            // coverage phase, which reads the same.
-            operations.push_str(&format!(
-                "\n[[operations]]\ninclude-operation-id = \"{operation}\"\n[operations.phases.examples]\nenabled = false\n"
-            ));
+        if WRITE_HEAVY.contains(&operation) {
+            block.push_str(
+                "[operations.phases.coverage.generation]\nmode = \"negative\"\n\
+                 [operations.phases.fuzzing.generation]\nmode = \"positive\"\n",
+            );
+        } else if !budget.random {
+            block.push_str("[operations.phases.fuzzing]\nenabled = false\n");
+        }
+        if !block.is_empty() {
+            operations.push_str(&format!("\n[[operations]]\ninclude-operation-id = \"{operation}\"\n{block}"));
         }
     }
     for (name, values) in known.all.iter().filter(|(_, v)| !v.is_empty()) {
@@ -681,9 +695,6 @@ fn fuzz_as(
     let mut child = command
         .args(which)
         .args(["--checks", &CHECKS.join(",")])
-        // The examples phase adds little to the coverage phase (which reads the same
-        // examples and defaults) and costs a fifth of the run.
-        .args(["--phases", "coverage,fuzzing"])
         .args(["--seed", &budget.seed.to_string()])
         .args(["--max-examples", &budget.max_examples.to_string()])
         // One worker: cases run in one order, so a seed gives the same run every time.

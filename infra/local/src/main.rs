@@ -403,6 +403,7 @@ async fn fuzz() -> anyhow::Result<()> {
     if let Some(n) = std::env::var("PORTICO_FUZZ_EXAMPLES").ok().and_then(|s| s.parse().ok()) {
         budget.max_examples = n;
     }
+    budget.random = std::env::var("PORTICO_FUZZ_RANDOM").is_ok_and(|v| v == "1");
     let outcomes = portico_local::fuzz::run(&budget).await?;
     let (mut cases, mut failures) = (0, 0);
     for o in &outcomes {
@@ -422,9 +423,10 @@ async fn fuzz() -> anyhow::Result<()> {
         .flat_map(|o| o.mostly_rejected.iter().map(move |op| format!("{} ({})", op, o.caller)))
         .collect();
     println!(
-        "fuzz: {cases} cases in all (seed {}, at most {} generated per operation and phase; checks: {})",
+        "fuzz: {cases} cases in all (seed {}; every boundary, and at most {} random cases per operation and mode {}; checks: {})",
         budget.seed,
         budget.max_examples,
+        if budget.random { "for every operation" } else { "for the write-heavy ones" },
         portico_local::fuzz::CHECKS.join(", ")
     );
     if !rejected.is_empty() {
