@@ -358,7 +358,7 @@ text_type!(
         min: Some(9),
         max: Some(2048),
         pattern: concat!(
-            "^[", ws!(), "]*(https://[^", ws!(), cc!(), "]+|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?([/?#][^", ws!(), cc!(), "]*)?)[",
+            "^[", ws!(), "]*(https://[^", ws!(), cc!(), "]+|http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?([/?#\\\\][^", ws!(), cc!(), "]*)?)[",
             ws!(), "]*$"
         ),
         description: "An https:// URL (http://localhost or http://127.0.0.1 for local development), at most 2048 characters"
@@ -373,8 +373,15 @@ text_type!(
         if !url.username().is_empty() || url.password().is_some() {
             return Err(TextError("must not hold a user name or password".into()));
         }
-        let https = url.scheme() == "https" && url.host().is_some();
-        if !(https || is_loopback(&url)) {
+        // As the schema's pattern says: `https://` as written, in lower case.
+        let https = t.starts_with("https://") && url.scheme() == "https" && url.host().is_some();
+        // The machine itself as written, not as a host name that maps to it
+        // (`127.0.0.1` with an invisible character the IDNA mapping drops).
+        let as_written = ["http://localhost", "http://127.0.0.1"].iter().any(|h| {
+            t.starts_with(h)
+                && t[h.len()..].chars().next().is_none_or(|c| matches!(c, ':' | '/' | '\\' | '?' | '#'))
+        });
+        if !(https || (is_loopback(&url) && as_written)) {
             return Err(bad());
         }
         Ok(url.into())
@@ -519,7 +526,7 @@ mod tests {
 
     #[test]
     fn the_machine_itself_is_a_loopback_url_and_only_it() {
-        for local in ["http://localhost:3000", "http://127.0.0.1:3000/portal", "http://LOCALHOST/"] {
+        for local in ["http://localhost:3000", "http://127.0.0.1:3000/portal", "http://localhost/"] {
             assert!(WebUrl::parse(local).unwrap().is_loopback(), "{local}");
         }
         for other in ["https://localhost/", "https://portal.example.com/", "https://127.0.0.1/"] {
@@ -643,20 +650,30 @@ mod tests {
     }
 
     use proptest::prelude::*;
-    agrees!(
-        Name,
-        Code,
-        Address,
-        Message,
-        Subject,
-        Notes,
-        Reason,
-        ExternalRef,
-        FileName,
-        Currency,
-        Email,
-        Phone,
-        WebUrl,
-        Color
-    );
+    agrees!(Name, Code, Address, Message, Subject, Notes, Reason, ExternalRef, FileName, Currency, Email, Phone, Color);
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        // A URL's grammar (hosts, ports, percent-escapes, IPv4 numbers) is beyond a
+        // pattern: the pattern states its shape (https, or http to this machine), and the
+        // parser, a WHATWG one, has the last word. What it takes, the pattern takes.
+        #[test]
+        fn a_url_the_parser_takes_fits_its_schema(s in text()) {
+            if WebUrl::parse(&s).is_ok() {
+                prop_assert!(schema_takes::<WebUrl>(&s), "{:?}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn a_url_schema_refuses_other_schemes_and_hosts_and_the_parser_what_it_cannot_read() {
+        for s in ["http://localhost.evil.example/x", "http://evil.example", "ftp://x", "https://", "javascript:x"] {
+            assert!(!schema_takes::<WebUrl>(s) && WebUrl::parse(s).is_err(), "{s}");
+        }
+        for s in ["https://x%", "https://x:99999", "https://1.2.3.4.5", "http://127.0.0.1\u{180e}", "HTTP://LOCALHOST/"]
+        {
+            assert!(WebUrl::parse(s).is_err(), "{s}");
+        }
+        assert!(WebUrl::parse("https://portal.acme.test/").is_ok());
+    }
 }
