@@ -88,7 +88,7 @@ pub fn require_setup(settings: &Settings) -> Result<()> {
         Ok(())
     } else {
         Err(Error::conflict(
-            "complete the portal set-up first: PUT /admin/settings with setup_complete true (seed 004)",
+            "complete the portal set-up first: PUT /admin/settings with setup_complete true",
         ))
     }
 }
