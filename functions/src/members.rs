@@ -87,9 +87,7 @@ pub fn require_setup(settings: &Settings) -> Result<()> {
     if settings.setup_complete {
         Ok(())
     } else {
-        Err(Error::conflict(
-            "complete the portal set-up first: PUT /admin/settings with setup_complete true",
-        ))
+        Err(Error::conflict("complete the portal set-up first: PUT /admin/settings with setup_complete true"))
     }
 }
 
