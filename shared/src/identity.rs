@@ -189,6 +189,18 @@ impl Identity {
         Ok(password)
     }
 
+    /// Revokes every refresh token of the login: its sessions end at their next refresh.
+    async fn sign_out_everywhere(&self, username: &str) -> Result<()> {
+        self.cognito
+            .admin_user_global_sign_out()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminUserGlobalSignOut")?;
+        Ok(())
+    }
+
     /// Disables the login and revokes its refresh tokens.
     #[tracing::instrument(skip(self))]
     pub async fn disable(&self, username: &str) -> Result<()> {
@@ -199,14 +211,7 @@ impl Identity {
             .send()
             .await
             .context("AdminDisableUser")?;
-        self.cognito
-            .admin_user_global_sign_out()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .context("AdminUserGlobalSignOut")?;
-        Ok(())
+        self.sign_out_everywhere(username).await
     }
 
     #[tracing::instrument(skip(self))]
@@ -369,14 +374,7 @@ impl Identity {
             .await
             .context("AdminSetUserMFAPreference")?;
         // Sessions that began with the old app end too.
-        self.cognito
-            .admin_user_global_sign_out()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .context("AdminUserGlobalSignOut")?;
-        Ok(())
+        self.sign_out_everywhere(username).await
     }
 
     /// Whether the login has a phone number (one whose code was entered: a new number
