@@ -3,6 +3,8 @@
 //! - `portico-local dev`: start moto, provision, serve every template route on
 //!   http://127.0.0.1:3000, seed the demo tenant, write `.local/stack.json`, print how
 //!   to sign in; Ctrl-C stops everything it started.
+//! - `portico-local generate`: write the files generated from the route table (the
+//!   OpenAPI document, the areas' stacks, the `events/api` fixtures: see `generate.rs`).
 //! - `portico-local mail`: list the emails sent locally.
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
 //! - `portico-local totp <username>`: print the current code of a demo login's
@@ -458,6 +460,7 @@ fn main() -> anyhow::Result<()> {
     runtime.block_on(async {
         match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
             ["dev"] => dev().await,
+            ["generate"] => portico_local::generate::write(&workspace_root()),
             ["mail"] => mail().await,
             ["env"] => env(),
             ["token", user] => token(user, None).await,
@@ -473,7 +476,7 @@ fn main() -> anyhow::Result<()> {
             }
             ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"]).await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })
