@@ -81,6 +81,34 @@ fn schemathesis() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join(".venv/bin/schemathesis"))
 }
 
+/// The log lines written at ERROR while the fuzzer runs: a client's input — however odd —
+/// must never produce one (an alarm on ERROR would page someone for it).
+static ERROR_LINES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many ERROR lines the handlers logged so far.
+pub fn error_lines() -> usize {
+    ERROR_LINES.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The log writer of a fuzzing run: stderr, counting the ERROR lines on the way.
+#[derive(Clone, Copy, Default)]
+pub struct CountingErrors;
+
+impl std::io::Write for CountingErrors {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // One event is one write: the JSON formatter writes a whole line at once.
+        const ERROR: &[u8] = br#""level":"ERROR""#;
+        if buf.windows(ERROR.len()).any(|w| w == ERROR) {
+            ERROR_LINES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        std::io::stderr().write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
 /// Runs the fuzzer; returns one outcome per kind of caller.
 pub async fn run(budget: &Budget) -> anyhow::Result<Vec<Outcome>> {
     let program = schemathesis();

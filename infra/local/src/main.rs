@@ -441,6 +441,11 @@ async fn fuzz() -> anyhow::Result<()> {
     if failures > 0 || outcomes.iter().any(|o| !o.exit_ok) {
         bail!("the API does not keep its OpenAPI document: see schemathesis' report above");
     }
+    let errors = portico_local::fuzz::error_lines();
+    println!("fuzz: {errors} log lines at ERROR");
+    if errors > 0 {
+        bail!("the handlers logged {errors} lines at ERROR while fuzzing (above): a client's input must never do that");
+    }
     Ok(())
 }
 
@@ -455,7 +460,12 @@ fn main() -> anyhow::Result<()> {
         // lines would bury them.
         std::env::set_var("RUST_LOG", "error");
     }
-    portico::observability::init_tracing();
+    if args.first().is_some_and(|a| a == "fuzz") {
+        let filter = std::env::var("RUST_LOG").unwrap_or_default();
+        portico::observability::init_tracing_to(|| portico_local::fuzz::CountingErrors, &filter);
+    } else {
+        portico::observability::init_tracing();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
