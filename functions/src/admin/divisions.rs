@@ -1,5 +1,5 @@
 //! `/admin/customers/{customer_id}/divisions` and `/admin/divisions/{division_id}`: the
-//! parent groups and divisions a customer's sites are filed under (seed 000).
+//! parent groups and divisions a customer's sites are filed under.
 
 use portico::domain::customer::Customer;
 use portico::domain::division::{Division, DivisionPatch, DivisionView, NewDivision};

@@ -1,5 +1,5 @@
 //! `/admin/access-groups`: reusable scope, feature permissions and report access that
-//! members reference (seed 000). A change to a group acts on its members' next request.
+//! members reference. A change to a group acts on its members' next request.
 
 use portico::domain::group::{AccessGroup, GroupPatch, GroupView, NewGroup};
 use portico::domain::ids::GroupId;

@@ -4,7 +4,7 @@
 //! What a member sees is decided per request from their current rights: the jobs at the
 //! sites their scope covers; with `view_jobs` every status, with only
 //! `view_completed_jobs` the completed ones; downloads only with `view_completed_jobs`
-//! and only once the job is completed (seed 004).
+//! and only once the job is completed.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! `/portal/reports`: the KPI reports (seed 000) a member may run, and one report over
+//! `/portal/reports`: the KPI reports a member may run, and one report over
 //! the member's scope. A report reads the aggregates the stream keeps
 //! (`domain::report`, `store::reports`): one Query per customer in scope, whatever the
 //! number of jobs — no site is read but the one asked for; sites outside the member's

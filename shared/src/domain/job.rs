@@ -446,7 +446,7 @@ impl Job {
         super::representation::same_content(self, other)
     }
 
-    /// Whether the job's attachments may be downloaded (seed 004: only once completed).
+    /// Whether the job's attachments may be downloaded (members download them only once it is completed).
     pub fn is_completed(&self) -> bool {
         self.status == JobStatus::Completed
     }

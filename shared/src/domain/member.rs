@@ -32,7 +32,7 @@ pub struct Member {
     /// Access groups the member belongs to.
     #[serde(default)]
     pub group_ids: BTreeSet<super::ids::GroupId>,
-    /// Documents hidden from this member although visible in the portal (seed 004).
+    /// Documents hidden from this member although visible in the portal (a per-member restriction).
     #[serde(default)]
     pub hidden_document_ids: BTreeSet<super::ids::DocumentId>,
     pub first_name: Name,
