@@ -317,7 +317,7 @@ pub struct JobView {
 }
 
 /// An attachment as a member sees it: downloadable only once the job is completed, and
-/// only with `view_completed_jobs` (seed 004).
+/// only with `view_completed_jobs`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PortalAttachment {
     pub kind: AttachmentKind,

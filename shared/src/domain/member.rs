@@ -78,7 +78,7 @@ pub struct NewMember {
     pub phone: Option<Phone>,
     pub job_title: Option<Name>,
     pub locale: Option<Locale>,
-    /// Defaults to true for the first member of a customer (seed 001), else false.
+    /// Defaults to true for the first member of a customer, else false.
     pub admin: Option<bool>,
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub permissions: BTreeSet<Permission>,
