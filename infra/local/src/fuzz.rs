@@ -809,6 +809,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_times_of_a_body_are_written_out_each_with_its_example() {
+        let doc = portico_functions::openapi::api().unwrap();
+        let mut schemas = doc["components"]["schemas"].clone();
+        let timestamp = schemas["Timestamp"].clone();
+        times_written_out(&mut schemas, &timestamp);
+        dated(&mut schemas);
+        let pattern = json!(portico::domain::clock::TIMESTAMP_PATTERN);
+        // Optional, with the field's own description (the document: null or a reference).
+        let ends_at = &schemas["NewMessage"]["properties"]["ends_at"];
+        assert_eq!(ends_at["type"], json!(["string", "null"]), "{ends_at}");
+        assert_eq!((&ends_at["format"], &ends_at["pattern"]), (&json!("date-time"), &pattern));
+        assert!(ends_at["description"].as_str().unwrap().starts_with("Shown until then"));
+        assert_eq!(ends_at["examples"], json!(["2031-01-01T00:00:00Z"]));
+        // Required (the document: a reference).
+        let at = &schemas["AuditEntry"]["properties"]["at"];
+        assert_eq!((&at["type"], &at["pattern"]), (&json!("string"), &pattern), "{at}");
+        assert_eq!(at["examples"], json!(["2030-01-01T00:00:00Z"]));
+        assert!(!schemas.to_string().contains("#/components/schemas/Timestamp"), "no reference is left");
+    }
+
+    #[test]
     fn the_mostly_rejected_operations_are_read_from_the_report() {
         let report: Vec<String> = "\
 =================================== WARNINGS ===================================
