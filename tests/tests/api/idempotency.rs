@@ -192,3 +192,53 @@ async fn a_retried_tenant_creation_makes_one_tenant_and_sends_one_invitation() {
     let mails = portico_local::mailbox::to(&app.aws.endpoint, &admin_email).await.unwrap();
     assert_eq!(mails.len(), 1, "one invitation");
 }
+
+/// The store a request holding a key runs with commits its change and the key's
+/// `committed` mark in one transaction: a request that lost its key (released, then taken
+/// by another) changes nothing; the holder's change commits, marked.
+#[tokio::test]
+async fn a_keyed_store_commits_its_change_only_with_its_key() {
+    use portico::domain::text::Email;
+    use portico::store::idempotency::{Claimed, Record, State};
+    use portico::store::keys::{self, KeySpace};
+    use portico::store::{Actor, Claim, Tx};
+
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let tenant = portico::domain::Principal::from_claims(
+        &[("sub", "t"), ("custom:tenant_id", t.id.as_str())].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
+    )
+    .unwrap()
+    .tenant()
+    .unwrap();
+    let store = &app.app.store;
+    let claim = async || match store.claim_key(KeySpace::Tenant(tenant), "Test", "sub", "k", "f").await.unwrap() {
+        Claimed::Mine(flight) => flight,
+        Claimed::Theirs(record) => panic!("the key is free, yet held: {record:?}"),
+    };
+    let change = |who: &str| {
+        let mut tx = Tx::new(tenant, Actor(format!("test:{who}")));
+        tx.claim(keys::member_email(tenant, &Email::parse(&format!("{who}@example.com")).unwrap()), who, "taken");
+        tx
+    };
+    let changed = async |who: &str| {
+        let key = keys::member_email(tenant, &Email::parse(&format!("{who}@example.com")).unwrap());
+        store.get::<Claim>(key).await.unwrap().is_some()
+    };
+    let state = async || store.get::<Record>(keys::idempotency_key(KeySpace::Tenant(tenant), "Test", "sub", "k")).await;
+
+    // The first holder's lock ends (here: released) and another request takes the key.
+    let lost = claim().await;
+    store.release_key(&lost).await.unwrap();
+    let holder = claim().await;
+
+    let refused = store.keyed(lost.clone()).commit(change("late")).await;
+    assert!(refused.is_err_and(|e| e.to_string().contains("took over")), "the late request's change is refused");
+    assert!(!changed("late").await, "and nothing of it was written");
+    assert!(!lost.committed());
+
+    store.keyed(holder.clone()).commit(change("holder")).await.unwrap();
+    assert!(changed("holder").await);
+    assert!(holder.committed());
+    assert_eq!(state().await.unwrap().map(|r| r.state), Some(State::Committed), "marked with the change");
+}
