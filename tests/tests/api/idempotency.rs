@@ -242,3 +242,45 @@ async fn a_keyed_store_commits_its_change_only_with_its_key() {
     assert!(holder.committed());
     assert_eq!(state().await.unwrap().map(|r| r.state), Some(State::Committed), "marked with the change");
 }
+
+/// A keyed request's handler runs with the store that carries its key: once it has
+/// changed something, a failure after that is kept and replayed, and a retry with the key
+/// does not run the handler again (it would change things twice). Were the handler given
+/// the unkeyed store, its change would not mark the key, the failure would let go of it,
+/// and the retry would run the handler a second time.
+#[tokio::test]
+async fn a_request_that_failed_after_its_change_is_replayed_not_run_again() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use portico::domain::text::Email;
+    use portico::http::{idempotency, Req};
+    use portico::store::{keys, Actor, Tx};
+    use portico::{App, Error};
+
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let fixture =
+        std::fs::read_to_string(portico_local::workspace_root().join("events/api/CreateCustomer.json")).unwrap();
+    let request = || {
+        let mut event: Value = serde_json::from_str(&fixture.replace(portico_local::generate::TENANT, &t.id)).unwrap();
+        event["headers"]["idempotency-key"] = json!("changed-then-failed");
+        Req::new(lambda_http::request::from_str(&event.to_string()).unwrap())
+    };
+    let runs = AtomicUsize::new(0);
+    let handler = async |app: &App, req: Req| {
+        runs.fetch_add(1, Ordering::SeqCst);
+        let tenant = req.principal()?.tenant().ok_or_else(|| Error::conflict("no tenant"))?;
+        let mut tx = Tx::new(tenant, Actor("test".into()));
+        let email = Email::parse("once@example.com").map_err(|_| Error::conflict("no email"))?;
+        tx.claim(keys::member_email(tenant, &email), "once", "taken");
+        app.store.commit(tx).await?;
+        Err::<portico::http::Reply, _>(Error::conflict("failed after its change"))
+    };
+
+    let first = idempotency::once(app.app, "Test", request(), handler).await;
+    assert!(first.is_err_and(|e| e.to_string().contains("failed after its change")));
+    let retried = idempotency::once(app.app, "Test", request(), handler).await;
+    let replayed = retried.expect("the kept failure, replayed");
+    assert_eq!((replayed.status, replayed.replayed), (409, true));
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "the handler ran once");
+}
