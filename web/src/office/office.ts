@@ -10,7 +10,7 @@
 
 import { html, nothing, type TemplateResult } from 'lit-html';
 import * as auth from '../auth';
-import { get, MFA_REQUIRED, Problem } from '../api';
+import { api, data, MFA_REQUIRED, Problem, type Schemas } from '../api';
 import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
 
@@ -50,18 +50,8 @@ const t = words({
  * name), so it is the console's own. */
 const ISSUER = 'Portico';
 
-interface Settings {
-  branding: { display_name: string };
-  require_admin_mfa: boolean;
-}
-
-interface Staff {
-  id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  mfa_enabled: boolean;
-}
+type Settings = Schemas['Settings'];
+type Staff = Schemas['StaffDetail'];
 
 export interface OfficeCtx {
   /** Draws into the page while it is still the one shown. */
@@ -96,8 +86,8 @@ export async function officePage(ctx: OfficeCtx): Promise<void> {
   let me: Staff;
   try {
     [settings, me] = await Promise.all([
-      get<Settings>('/admin/settings'),
-      get<Staff>(`/admin/staff/${encodeURIComponent(staffId)}`),
+      data(api.GET('/admin/settings')),
+      data(api.GET('/admin/staff/{staff_id}', { params: { path: { staff_id: staffId } } })),
     ]);
   } catch (e) {
     if (e instanceof Problem && e.type === MFA_REQUIRED) return requireApp(ctx, frame, titled);
