@@ -249,6 +249,7 @@ async function office(mine: number): Promise<void> {
     if (mine !== generation) return;
     await officePage({
       show,
+      go: (path) => navigate(path),
       signOut: (message) => {
         if (message) notice = message;
         void auth.signOut();
