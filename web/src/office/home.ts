@@ -12,7 +12,7 @@ import { ISSUER, type ScreenCtx } from './screen';
 const t = words({
   en: {
     title: 'Office console',
-    intro: 'Here your organisation manages its portal. Its screens are on their way: for now this page shows your organisation and your own account.',
+    intro: 'Here your organisation manages its portal. Its office staff are under "Office staff"; more screens are on their way.',
     organisation: 'Organisation',
     you: 'You',
     email: 'Email address',
@@ -25,7 +25,7 @@ const t = words({
   },
   nl: {
     title: 'Kantoorconsole',
-    intro: 'Hier beheert uw organisatie haar portaal. De schermen komen eraan: voorlopig toont deze pagina uw organisatie en uw eigen account.',
+    intro: 'Hier beheert uw organisatie haar portaal. De kantoormedewerkers staan onder "Kantoormedewerkers"; meer schermen komen eraan.',
     organisation: 'Organisatie',
     you: 'U',
     email: 'E-mailadres',

@@ -14,6 +14,7 @@ import { api, data, MFA_REQUIRED, Problem } from '../api';
 import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
 import { homeScreen } from './home';
+import { staffScreen } from './staff';
 import { ISSUER, type OfficeSession, type ScreenCtx } from './screen';
 
 const t = words({
@@ -21,6 +22,7 @@ const t = words({
     title: 'Office console',
     menu: 'Console',
     home: 'Overview',
+    staff: 'Office staff',
     notfound: 'This page does not exist.',
     disabled: 'Your admin access has been switched off. Please ask another admin of your organisation.',
   },
@@ -28,6 +30,7 @@ const t = words({
     title: 'Kantoorconsole',
     menu: 'Console',
     home: 'Overzicht',
+    staff: 'Kantoormedewerkers',
     notfound: 'Deze pagina bestaat niet.',
     disabled: 'Uw beheerderstoegang is uitgeschakeld. Vraag een andere beheerder van uw organisatie.',
   },
@@ -41,9 +44,10 @@ interface Screen {
 
 /** The console's screens, in the menu's order. Only built screens are here (the menu
  * shows no link to a page that does not exist); the issue's others join as they come:
- * office staff, set-up, customers, access groups, members, contacts, documents, messages. */
+ * set-up, customers, access groups, members, contacts, documents, messages. */
 const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
+  { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
 ];
 
 export interface OfficeCtx {
