@@ -108,34 +108,34 @@ export async function staffScreen(ctx: ScreenCtx): Promise<void> {
   // The invitation form: one Idempotency-Key per filled-in form (a retry invites once).
   let inviteKey = crypto.randomUUID();
   let inviteError: unknown = null;
+  // What the API said to the last action on an admin (a 409's refusal, in its words).
+  let actionError: unknown = null;
 
   const done = async (message: string) => {
     notice = message;
-    list.error = null;
     await list.fetch();
   };
   /** Runs one action on an admin: its notice, or the API's problem, and the list again. */
   const act = async (row: Row, action: () => Promise<unknown>, message: (name: string) => string) => {
     busy = true;
     notice = null;
-    list.error = null;
+    actionError = null;
     draw();
     try {
       await action();
-      confirming = null;
       await done(message(fullName(row.staff)));
     } catch (e) {
+      actionError = e;
       if (e instanceof Problem && e.status === 412) {
-        confirming = null;
         await list.fetch();
-        list.error = new Problem(412, e.title, t('stale'));
-      } else list.error = e;
+        actionError = new Problem(412, e.title, t('stale'));
+      }
     }
+    confirming = null;
     busy = false;
     draw();
-    // A refusal is announced (role=alert) where the admin still is; a change moves focus
-    // to what it says, the button pressed being gone.
-    if (!list.error) focus('#staff-notice');
+    // Focus moves to what the action came to (the button pressed may be gone).
+    focus(actionError ? '#staff-problem' : '#staff-notice');
   };
   const path = (row: Row) => ({ params: { path: { staff_id: row.staff.id } } });
   const disable = (row: Row) => act(row, () => data(api.POST('/admin/staff/{staff_id}/disable', path(row))), (name) => t('wasDisabled', { name }));
@@ -208,7 +208,7 @@ export async function staffScreen(ctx: ScreenCtx): Promise<void> {
             <button type="button" class="remove" ?disabled=${busy} @click=${() => {
               confirming = s.id;
               notice = null;
-              list.error = null;
+              actionError = null;
               draw();
               focus('#confirm-remove');
             }}>${t('remove')}${who}</button>
@@ -228,6 +228,7 @@ export async function staffScreen(ctx: ScreenCtx): Promise<void> {
     ctx.show(html`<h1 tabindex="-1">${t('title')}</h1>
       <p>${t('intro')}</p>
       ${notice ? html`<p class="info" role="status" id="staff-notice" tabindex="-1">${notice}</p>` : nothing}
+      ${actionError ? html`<div id="staff-problem" tabindex="-1">${problemView(actionError)}</div>` : nothing}
       <section id="staff-list" aria-labelledby="staff-title">
         <h2 id="staff-title" class="visually-hidden">${t('title')}</h2>
         ${list.view((items) => html`<ul class="cards">${items.map(card)}</ul>`)}
