@@ -2,44 +2,20 @@
 // page context, and small views (errors, paging, status badges).
 
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { get, Problem, type Page } from './api';
+import { Problem, type Paged, type Schemas } from './api';
 import { status, t, type Key } from './i18n';
 
-export interface Site {
-  id: string;
-  customer_id: string;
-  name: string;
-  address: string;
-  division_id: string | null;
-  work_order_types: { code: string; name: string }[];
-}
-
-export interface Me {
-  id: string;
-  customer_id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string | null;
-  job_title: string | null;
-  locale: string;
-  admin: boolean;
-  permissions: string[];
-  reports: string[];
-  features: string[];
-  notifications: string[];
-  portal_name: string;
-  branding: { display_name: string; logo_url: string | null; primary_color: string | null };
-  unread_messages: number;
-}
+export type Site = Schemas['PortalSite'];
+export type Me = Schemas['Me'];
+type Permission = Schemas['Permission'];
 
 /** A section of the portal: shown when the feature is on and the member holds one of
  * the permissions: a member never sees a tab or a button they may not use. */
 export interface Section {
   path: string;
   label: Key;
-  feature: string | null;
-  permissions: string[];
+  feature: Schemas['Feature'] | null;
+  permissions: Permission[];
 }
 
 export const SECTIONS: Section[] = [
@@ -61,7 +37,7 @@ export function opens(me: Me, section: Section): boolean {
   );
 }
 
-export function may(me: Me, permission: string): boolean {
+export function may(me: Me, permission: Permission): boolean {
   return me.permissions.includes(permission);
 }
 
@@ -137,18 +113,18 @@ export class Pager {
   }
 }
 
-type Query = Record<string, string | number | undefined | null>;
+/** Asks for one page: the paging parameters to add to the list's own query. */
+type PageLoader<P> = (paging: { limit: number; cursor?: string }) => Promise<P>;
 
 /** One paged list of a page: its current page (or the error that came instead), the
  * paging buttons, and the loading / empty / items view every list shows. */
-export class Listing<T, P extends Page<T> = Page<T>> {
+export class Listing<P extends Paged<unknown>> {
   page: P | null = null;
   error: unknown = null;
   private readonly pager = new Pager();
 
   constructor(
-    private readonly path: string,
-    private readonly query: Query,
+    private readonly loader: PageLoader<P>,
     private readonly redraw: () => void,
     private readonly limit = 25,
   ) {}
@@ -156,7 +132,7 @@ export class Listing<T, P extends Page<T> = Page<T>> {
   /** Reads the current page (without drawing). */
   async fetch(): Promise<void> {
     try {
-      this.page = await get<P>(this.path, { ...this.query, limit: this.limit, cursor: this.pager.current });
+      this.page = await this.loader({ limit: this.limit, cursor: this.pager.current ?? undefined });
       this.error = null;
     } catch (e) {
       this.error = e;
@@ -168,7 +144,7 @@ export class Listing<T, P extends Page<T> = Page<T>> {
     this.redraw();
   }
 
-  view(items: (items: T[], page: P) => TemplateResult): TemplateResult {
+  view(items: (items: P['items'], page: P) => TemplateResult): TemplateResult {
     const page = this.page;
     return html`${this.error ? problemView(this.error) : nothing}
       ${page === null
@@ -176,7 +152,7 @@ export class Listing<T, P extends Page<T> = Page<T>> {
         : page.items.length === 0
           ? html`<p>${t('app.none')}</p>`
           : items(page.items, page)}
-      ${page ? this.pager.view(page.next_cursor, () => void this.load()) : nothing}`;
+      ${page ? this.pager.view(page.next_cursor ?? null, () => void this.load()) : nothing}`;
   }
 }
 
@@ -211,6 +187,6 @@ export function formValues(form: HTMLFormElement): Record<string, string> {
   return out;
 }
 
-export function siteName(sites: Site[], id: string | null): string {
+export function siteName(sites: Site[], id: string | null | undefined): string {
   return sites.find((s) => s.id === id)?.name ?? id ?? '—';
 }

@@ -6,7 +6,7 @@
 import { html, render, nothing, type TemplateResult } from 'lit-html';
 import './style.css';
 import * as auth from './auth';
-import { get, Problem, type Page } from './api';
+import { api, data, Problem } from './api';
 import { SECTIONS, opens, problemView, type Ctx, type Me, type Section, type Site } from './app';
 import { onColour } from './colour';
 import { setLocale, t } from './i18n';
@@ -96,7 +96,7 @@ function navigate(path: string, replace = false): void {
 }
 
 async function loadMe(): Promise<Me> {
-  me = await get<Me>('/portal/me');
+  me = await data(api.GET('/portal/me'));
   setLocale(me.locale);
   brand(me);
   const skip = document.querySelector('.skip');
@@ -107,11 +107,11 @@ async function loadMe(): Promise<Me> {
 function allSites(): Promise<Site[]> {
   sitesCache ??= (async () => {
     const out: Site[] = [];
-    let cursor: string | null = null;
+    let cursor: string | undefined;
     do {
-      const page: Page<Site> = await get<Page<Site>>('/portal/sites', { limit: 200, cursor });
+      const page = await data(api.GET('/portal/sites', { params: { query: { limit: 200, cursor } } }));
       out.push(...page.items);
-      cursor = page.next_cursor;
+      cursor = page.next_cursor ?? undefined;
     } while (cursor);
     return out;
   })().catch((e: unknown) => {
@@ -249,6 +249,7 @@ async function office(mine: number): Promise<void> {
     if (mine !== generation) return;
     await officePage({
       show,
+      go: (path) => navigate(path),
       signOut: (message) => {
         if (message) notice = message;
         void auth.signOut();

@@ -2,6 +2,7 @@
 
 import { expect, test } from '@playwright/test';
 import { Secret, TOTP, URI } from 'otpauth';
+import { withQuery } from '../src/api';
 import { normaliseUsername, typedCode } from '../src/auth';
 import { onColour } from '../src/colour';
 import { groupSecret, otpauthUri } from '../src/totp';
@@ -58,4 +59,10 @@ test('the secret is shown in groups of four', () => {
   expect(groupSecret('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')).toEqual(['JBSW', 'Y3DP', 'EHPK', '3PXP', 'JBSW', 'Y3DP', 'EHPK', '3PXP']);
   expect(groupSecret('abcdefghij==')).toEqual(['ABCD', 'EFGH', 'IJ']);
   expect(groupSecret('')).toEqual([]);
+});
+
+test('a filter set to "all" is left out of the query, zero and false are kept', () => {
+  expect(withQuery('/jobs', { status: 'completed', site_id: '', category: undefined, to: null })).toBe('/jobs?status=completed');
+  expect(withQuery('/portal/assets', { limit: 0, unread: false, from: '2026-01' })).toBe('/portal/assets?limit=0&unread=false&from=2026-01');
+  expect(withQuery('/jobs', {})).toBe('/jobs');
 });

@@ -1,186 +1,163 @@
-// The office console: where a tenant's admins land after signing in. Its screens come
-// later; for now it shows the organisation (`GET /admin/settings`) and the admin's own
-// record (`GET /admin/staff/{custom:staff_id}`). Where the organisation requires a second
-// factor and the admin's token has none, the API answers `mfa-required` to both: the
-// admin sets up an authenticator app before anything else, and a refreshed token (which
-// then carries `portico:mfa`) opens the page.
+// The office console: where a tenant's admins land after signing in. A shell (the
+// organisation's name, a menu of the console's screens, sign-out) around one screen at a
+// time, chosen by the path under `/office`. Where the organisation requires a second
+// factor and the admin's token has none, the API answers `mfa-required` to everything:
+// the admin sets up an authenticator app before anything else, and a refreshed token
+// (which then carries `portico:mfa`) opens the console.
 //
 // Loaded with `import()` when office staff sign in, so the member portal's first load
-// carries none of it. The console's pages will grow here.
+// carries none of it.
 
 import { html, nothing, type TemplateResult } from 'lit-html';
 import * as auth from '../auth';
-import { get, MFA_REQUIRED, Problem } from '../api';
+import { api, data, MFA_REQUIRED, Problem } from '../api';
 import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
+import { homeScreen } from './home';
+import { staffScreen } from './staff';
+import { ISSUER, type OfficeSession, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
     title: 'Office console',
-    intro: "The office console's screens are on their way. For now this page shows your organisation and your own account.",
-    organisation: 'Organisation',
-    you: 'You',
-    email: 'Email address',
-    twostep: 'Two-step sign-in',
-    on: 'On',
-    required: 'On: your organisation requires it for office staff.',
-    off: 'Off',
-    setup: 'Set up an authenticator app',
-    disable: 'Switch off two-step sign-in',
+    menu: 'Console',
+    home: 'Overview',
+    staff: 'Office staff',
+    notfound: 'This page does not exist.',
     disabled: 'Your admin access has been switched off. Please ask another admin of your organisation.',
   },
   nl: {
     title: 'Kantoorconsole',
-    intro: 'De schermen van de kantoorconsole komen eraan. Voorlopig toont deze pagina uw organisatie en uw eigen account.',
-    organisation: 'Organisatie',
-    you: 'U',
-    email: 'E-mailadres',
-    twostep: 'Inloggen in twee stappen',
-    on: 'Aan',
-    required: 'Aan: uw organisatie vereist het voor kantoormedewerkers.',
-    off: 'Uit',
-    setup: 'Authenticator-app instellen',
-    disable: 'Inloggen in twee stappen uitzetten',
+    menu: 'Console',
+    home: 'Overzicht',
+    staff: 'Kantoormedewerkers',
+    notfound: 'Deze pagina bestaat niet.',
     disabled: 'Uw beheerderstoegang is uitgeschakeld. Vraag een andere beheerder van uw organisatie.',
   },
 });
 
-/** The name office staff's authenticator apps list their account under. Before the
- * second factor the API tells an admin nothing about their organisation (not even its
- * name), so it is the console's own. */
-const ISSUER = 'Portico';
-
-interface Settings {
-  branding: { display_name: string };
-  require_admin_mfa: boolean;
+interface Screen {
+  path: string;
+  label: () => string;
+  draw: (ctx: ScreenCtx) => Promise<void>;
 }
 
-interface Staff {
-  id: string;
-  first_name: string;
-  last_name: string;
-  email: string;
-  mfa_enabled: boolean;
-}
+/** The console's screens, in the menu's order. Only built screens are here (the menu
+ * shows no link to a page that does not exist); the issue's others join as they come:
+ * set-up, customers, access groups, members, contacts, documents, messages. */
+const SCREENS: Screen[] = [
+  { path: '/office', label: () => t('home'), draw: homeScreen },
+  { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
+];
 
 export interface OfficeCtx {
   /** Draws into the page while it is still the one shown. */
   show: (view: TemplateResult) => void;
+  /** Goes to another path of the app. */
+  go: (path: string) => void;
   /** Signs out; `notice` is shown on the sign-in page. */
   signOut: (notice?: string) => void;
 }
+
+// The organisation and the admin's own record, read once per sign-in (not at each
+// screen); the overview reads them again.
+let session: OfficeSession | null = null;
 
 function focus(selector: string): void {
   requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
 }
 
+/** The page around a screen: the header, and the menu once the admin may use it. */
+function frame(ctx: OfficeCtx, content: TemplateResult, s: OfficeSession | null, current = ''): void {
+  ctx.show(html`<header class="top">
+      <div class="brand"><span class="portal-name">${s?.settings.branding.display_name ?? t('title')}</span></div>
+      <div class="who">
+        ${s ? html`<span>${s.me.first_name} ${s.me.last_name}</span>` : nothing}
+        <button type="button" class="link" @click=${() => ctx.signOut()}>${appWord('app.signout')}</button>
+      </div>
+    </header>
+    ${s
+      ? html`<nav class="tabs" aria-label=${t('menu')}>
+          <ul>
+            ${SCREENS.map(
+              (screen) => html`<li>
+                <a href=${screen.path} data-link aria-current=${screen.path === current ? 'page' : 'false'}>${screen.label()}</a>
+              </li>`,
+            )}
+          </ul>
+        </nav>`
+      : nothing}
+    <main id="main" tabindex="-1">${content}</main>`);
+}
+
+function titled(title: string, selector = 'main h1'): void {
+  document.title = `${title} · ${t('title')}`;
+  focus(selector);
+}
+
+async function load(): Promise<OfficeSession> {
+  const staffId = String(auth.claims()['custom:staff_id'] ?? '');
+  if (session?.me.id === staffId) return session;
+  const [settings, me] = await Promise.all([
+    data(api.GET('/admin/settings')),
+    data(api.GET('/admin/staff/{staff_id}', { params: { path: { staff_id: staffId } } })),
+  ]);
+  session = { settings, me };
+  return session;
+}
+
 export async function officePage(ctx: OfficeCtx): Promise<void> {
   // Staff have no language setting: the browser's, whoever used this tab before.
   setLocale(navigator.language.slice(0, 2).toLowerCase());
-  const frame = (content: TemplateResult, organisation?: string) =>
-    ctx.show(html`<header class="top">
-        <div class="brand"><span class="portal-name">${organisation ?? t('title')}</span></div>
-        <div class="who">
-          <button type="button" class="link" @click=${() => ctx.signOut()}>${appWord('app.signout')}</button>
-        </div>
-      </header>
-      <main id="main" tabindex="-1">${content}</main>`);
-  const titled = (title: string, selector = 'main h1') => {
-    document.title = `${title} · ${t('title')}`;
-    focus(selector);
+  const signOut = (notice?: string) => {
+    session = null;
+    ctx.signOut(notice);
   };
-
-  frame(html`<p role="status" class="loading">${appWord('app.loading')}</p>`);
-  const staffId = String(auth.claims()['custom:staff_id'] ?? '');
-  let settings: Settings;
-  let me: Staff;
+  const out: OfficeCtx = { ...ctx, signOut };
+  const path = location.pathname.replace(/\/+$/, '') || '/office';
+  const screen = SCREENS.find((s) => s.path === path);
+  if (!session) frame(out, html`<p role="status" class="loading">${appWord('app.loading')}</p>`, null);
+  let s: OfficeSession;
   try {
-    [settings, me] = await Promise.all([
-      get<Settings>('/admin/settings'),
-      get<Staff>(`/admin/staff/${encodeURIComponent(staffId)}`),
-    ]);
+    s = await load();
   } catch (e) {
-    if (e instanceof Problem && e.type === MFA_REQUIRED) return requireApp(ctx, frame, titled);
-    if (e instanceof Problem && e.status === 403) return ctx.signOut(t('disabled'));
+    if (e instanceof Problem && e.type === MFA_REQUIRED) return requireApp(out);
+    if (e instanceof Problem && e.status === 403) return signOut(t('disabled'));
     // A 401 has sent the admin to sign-in already.
-    if (!(e instanceof Problem && e.status === 401)) frame(problemView(e));
+    if (!(e instanceof Problem && e.status === 401)) frame(out, problemView(e), null);
     return;
   }
-
-  let error: unknown = null;
-  let notice: string | null = null;
-  let busy = false;
-  const setUp = async () => {
-    const { setUpAuthenticator } = await import('../pages/authenticator');
-    await setUpAuthenticator({
-      show: (view) => frame(view, settings.branding.display_name),
-      titled,
-      issuer: ISSUER,
-      account: me.email,
-      required: false,
-      done: () => officePage(ctx),
-      leave: () => {
-        draw();
-        titled(t('title'));
-      },
-    });
+  const show = (content: TemplateResult) => frame(out, content, session ?? s, screen?.path);
+  if (!screen) {
+    show(html`<h1 tabindex="-1">${t('notfound')}</h1>`);
+    titled(t('notfound'));
+    return;
+  }
+  const screenCtx: ScreenCtx = {
+    session: s,
+    show,
+    titled,
+    go: ctx.go,
+    reload: () => officePage(out),
+    setMe: (me) => {
+      if (session) session = { ...session, me };
+    },
   };
-  const switchOff = async () => {
-    busy = true;
-    draw();
-    try {
-      await auth.setAuthenticator(false);
-      me = { ...me, mfa_enabled: false };
-      notice = appWord('twostep.disabled');
-    } catch (e) {
-      error = e;
-    }
-    busy = false;
-    draw();
-    focus('main h1');
-  };
-  const action = () => {
-    if (settings.require_admin_mfa && me.mfa_enabled) return nothing;
-    const failed = (e: unknown) => {
-      error = e;
-      draw();
-    };
-    return me.mfa_enabled
-      ? html`<button type="button" ?disabled=${busy} @click=${() => void switchOff()}>${t('disable')}</button>`
-      : html`<button type="button" class="primary" ?disabled=${busy} @click=${() => void setUp().catch(failed)}>${t('setup')}</button>`;
-  };
-  const draw = () =>
-    frame(
-      html`<h1 tabindex="-1">${t('title')}</h1>
-        <p>${t('intro')}</p>
-        ${notice ? html`<p class="info" role="status">${notice}</p>` : nothing}
-        ${error ? problemView(error) : nothing}
-        <dl class="facts">
-          <dt>${t('organisation')}</dt>
-          <dd>${settings.branding.display_name}</dd>
-          <dt>${t('you')}</dt>
-          <dd>${me.first_name} ${me.last_name}</dd>
-          <dt>${t('email')}</dt>
-          <dd>${me.email}</dd>
-          <dt>${t('twostep')}</dt>
-          <dd>${me.mfa_enabled ? (settings.require_admin_mfa ? t('required') : t('on')) : t('off')}</dd>
-        </dl>
-        <p class="actions">${action()}</p>`,
-      settings.branding.display_name,
-    );
-  draw();
-  titled(t('title'));
+  show(html`<p role="status" class="loading">${appWord('app.loading')}</p>`);
+  try {
+    await screen.draw(screenCtx);
+  } catch (e) {
+    if (e instanceof Problem && e.status === 401) return;
+    show(problemView(e));
+  }
 }
 
 /** The organisation requires a second factor and this sign-in had none: an app first. */
-async function requireApp(
-  ctx: OfficeCtx,
-  frame: (content: TemplateResult) => void,
-  titled: (title: string) => void,
-): Promise<void> {
+async function requireApp(ctx: OfficeCtx): Promise<void> {
   const { setUpAuthenticator } = await import('../pages/authenticator');
+  const show = (view: TemplateResult) => frame(ctx, view, null);
   await setUpAuthenticator({
-    show: frame,
+    show,
     titled,
     issuer: ISSUER,
     account: String(auth.claims().email ?? ''),
@@ -191,5 +168,5 @@ async function requireApp(
       if (await auth.refresh()) await officePage(ctx);
     },
     leave: () => ctx.signOut(),
-  }).catch((e: unknown) => frame(problemView(e)));
+  }).catch((e: unknown) => show(problemView(e)));
 }

@@ -1,22 +1,13 @@
 // Documents the member may download.
 
 import { html } from 'lit-html';
-import { openDownload } from '../api';
+import { api, data, openDownload } from '../api';
 import { Listing, siteName, type Ctx } from '../app';
 import { date, t } from '../i18n';
 
-interface Document {
-  id: string;
-  title: string;
-  site_id: string | null;
-  file_name: string;
-  updated_at: string;
-  download: string;
-}
-
 export async function documentsPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
-  const list = new Listing<Document>('/portal/documents', {}, () => draw(), 50);
+  const list = new Listing(({ limit, cursor }) => data(api.GET('/portal/documents', { params: { query: { limit, cursor } } })), () => draw(), 50);
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('documents.title')}</h1>
       ${list.view(

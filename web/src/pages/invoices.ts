@@ -1,32 +1,18 @@
 // Invoices by status, with what is outstanding and overdue per currency, and PDFs.
 
 import { html, nothing } from 'lit-html';
-import { openDownload, type Page } from '../api';
+import { api, data, openDownload, type QueryOf, type Schemas } from '../api';
 import { Listing, badge, chips, siteName, type Ctx } from '../app';
 import { date, money, t } from '../i18n';
 
-interface Invoice {
-  id: string;
-  number: string;
-  site_id: string | null;
-  issued_at: string;
-  due_at: string | null;
-  currency: string;
-  total: number;
-  balance: number;
-  status: string;
-  pdf: string | null;
-}
-
-type InvoicePage = Page<Invoice> & { totals: { currency: string; outstanding: number; overdue: number }[] };
-
-const STATUSES = ['due', 'overdue', 'paid'];
+const STATUSES: Schemas['InvoiceStatus'][] = ['due', 'overdue', 'paid'];
 
 export async function invoicesPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
   const wanted = ctx.query.get('status') ?? '';
   const focus = ctx.params.id;
-  const list = new Listing<Invoice, InvoicePage>('/portal/invoices', { status: wanted }, () => draw());
+  const query = { status: wanted } as QueryOf<'ListMyInvoices'>;
+  const list = new Listing(({ limit, cursor }) => data(api.GET('/portal/invoices', { params: { query: { ...query, limit, cursor } } })), () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('invoices.title')}</h1>
       ${chips(t('invoices.title'), '/invoices', 'status', STATUSES, wanted)}

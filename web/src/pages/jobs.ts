@@ -2,63 +2,37 @@
 // (once completed) and notes.
 
 import { html, nothing } from 'lit-html';
-import { download, get, openDownload, post, uploadAll, withQuery, type Page } from '../api';
+import { api, data, openDownload, saveFile, uploadAll, withQuery, type QueryOf, type Schemas } from '../api';
 import { Listing, SECTIONS, siteFilter, badge, link, may, opens, problemView, siteName, type Ctx, type Site } from '../app';
 import { category, date, dateTime, money, status, t } from '../i18n';
 
-export interface Attachment {
-  kind: string;
-  file_id: string;
-  name: string;
-  download: string;
-}
+type Note = Schemas['NoteView'];
 
-export interface Job {
-  id: string;
-  reference: string;
-  site_id: string;
-  asset_id: string | null;
-  category: string;
-  work_order_type: string | null;
-  status: string;
-  description: string | null;
-  reported_at: string | null;
-  scheduled_at: string | null;
-  completed_at: string | null;
-  visit_count: number;
-  cost: number | null;
-  currency: string | null;
-  attachments: Attachment[];
-  work_request_id: string | null;
-  status_history?: { status: string; at: string }[];
-}
-
-interface Note {
-  id: string;
-  author_name: string;
-  text: string;
-  files: { file_id: string; name: string }[];
-  created_at: string;
-}
-
-export const JOB_STATUSES = ['unassigned', 'assigned', 'scheduled', 'in_progress', 'pending', 'completed', 'cancelled'];
-const CATEGORIES = ['service', 'repair', 'install', 'calibration', 'inspection', 'maintenance', 'emergency', 'other'];
+export const JOB_STATUSES: Schemas['JobStatus'][] = ['unassigned', 'assigned', 'scheduled', 'in_progress', 'pending', 'completed', 'cancelled'];
+const CATEGORIES: Schemas['JobCategory'][] = ['service', 'repair', 'install', 'calibration', 'inspection', 'maintenance', 'emergency', 'other'];
 const FILTERS = ['status', 'site_id', 'category', 'from', 'to'] as const;
 
+/** The CSV of the jobs the filter selects (the list's filter, every page). */
+function exportJobs(filter: QueryOf<'ExportMyJobs'>) {
+  return api.GET('/portal/jobs/export', { params: { query: filter }, parseAs: 'blob', headers: { accept: 'text/csv' } });
+}
+
 export async function jobsPage(ctx: Ctx): Promise<void> {
-  const filter: Record<string, string> = {};
+  const given: Record<string, string> = {};
   for (const k of FILTERS) {
     const v = ctx.query.get(k);
-    if (v) filter[k] = v;
+    if (v) given[k] = v;
   }
+  // As typed in the address: the API refuses (400) a status or category it does not know.
+  const filter = given as QueryOf<'ExportMyJobs'>;
   let sites: Site[] = [];
-  const list = new Listing<Job>('/portal/jobs', filter, () => draw());
+  const list = new Listing(({ limit, cursor }) => data(api.GET('/portal/jobs', { params: { query: { ...filter, limit, cursor } } })), () => draw());
 
   const select = (name: string, label: string, options: [string, string][]) => html`<div class="field">
     <label for="f-${name}">${label}</label>
     <select id="f-${name}" name=${name}>
       <option value="">${t('app.all')}</option>
-      ${options.map(([v, text]) => html`<option value=${v} ?selected=${filter[name] === v}>${text}</option>`)}
+      ${options.map(([v, text]) => html`<option value=${v} ?selected=${given[name] === v}>${text}</option>`)}
     </select>
   </div>`;
 
@@ -92,7 +66,7 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
           <button type="submit">${t('app.filter')}</button>
           <a href="/jobs" data-link class="button">${t('app.clear')}</a>
           ${may(ctx.me, 'export_jobs')
-            ? html`<button type="button" @click=${() => download('/portal/jobs/export', filter, 'text/csv', 'jobs.csv').catch((e: unknown) => {
+            ? html`<button type="button" @click=${() => saveFile(exportJobs(filter), 'jobs.csv').catch((e: unknown) => {
                 list.error = e;
                 draw();
               })}>${t('jobs.export')}</button>`
@@ -133,12 +107,12 @@ export async function jobsPage(ctx: Ctx): Promise<void> {
 
 export async function jobPage(ctx: Ctx): Promise<void> {
   const id = ctx.params.id;
-  const [job, sites] = await Promise.all([get<Job>(`/portal/jobs/${encodeURIComponent(id)}`), ctx.sites()]);
+  const [job, sites] = await Promise.all([data(api.GET('/portal/jobs/{job_id}', { params: { path: { job_id: id } } })), ctx.sites()]);
   let notes: Note[] = [];
   let error: unknown = null;
   let busy = false;
   const loadNotes = async () => {
-    notes = (await get<Page<Note>>(`/portal/jobs/${job.id}/notes`, { limit: 200 })).items;
+    notes = (await data(api.GET('/portal/jobs/{job_id}/notes', { params: { path: { job_id: job.id }, query: { limit: 200 } } }))).items;
   };
   await loadNotes().catch((e: unknown) => (error = e));
   const fileLink = (fileId: string, name: string, path = `/portal/jobs/${job.id}/files/${fileId}`) =>
@@ -157,7 +131,7 @@ export async function jobPage(ctx: Ctx): Promise<void> {
         <dt>${t('jobs.scheduled')}</dt><dd>${dateTime(job.scheduled_at)}</dd>
         <dt>${t('jobs.completed')}</dt><dd>${dateTime(job.completed_at)}</dd>
         <dt>${t('jobs.visits')}</dt><dd>${job.visit_count}</dd>
-        ${job.cost !== null ? html`<dt>${t('jobs.cost')}</dt><dd>${money(job.cost, job.currency)}</dd>` : nothing}
+        ${job.cost != null ? html`<dt>${t('jobs.cost')}</dt><dd>${money(job.cost, job.currency)}</dd>` : nothing}
         ${job.work_request_id
           ? html`<dt>${t('jobs.request')}</dt><dd>${link(`/work-requests/${job.work_request_id}`, job.work_request_id)}</dd>`
           : nothing}
@@ -169,7 +143,7 @@ export async function jobPage(ctx: Ctx): Promise<void> {
       </ol>
       <h2>${t('jobs.files')}</h2>
       ${job.attachments.length
-        ? html`<ul>${job.attachments.map((a) => html`<li>${fileLink(a.file_id, a.name, a.download)}</li>`)}</ul>`
+        ? html`<ul>${job.attachments.map((a) => html`<li>${a.download ? fileLink(a.file_id, a.name, a.download) : a.name}</li>`)}</ul>`
         : html`<p class="hint">${job.status === 'completed' ? t('app.none') : t('jobs.files.later')}</p>`}
       <h2>${t('jobs.notes')}</h2>
       ${error ? problemView(error) : nothing}
@@ -195,7 +169,7 @@ export async function jobPage(ctx: Ctx): Promise<void> {
               draw();
               try {
                 const file_ids = await uploadAll(form.photo as HTMLInputElement);
-                await post(`/portal/jobs/${job.id}/notes`, { text: form.text.value, file_ids });
+                await data(api.POST('/portal/jobs/{job_id}/notes', { params: { path: { job_id: job.id } }, body: { text: form.text.value, file_ids } }));
                 form.reset();
                 await loadNotes();
               } catch (e) {

@@ -1,27 +1,22 @@
 // Broadcast messages: read, and acknowledge those that ask for it.
 
 import { html, nothing } from 'lit-html';
-import { post } from '../api';
+import { api, data, type Schemas } from '../api';
 import { Listing, chips, type Ctx } from '../app';
 import { dateTime, t } from '../i18n';
 
-interface Message {
-  id: string;
-  title: string;
-  body: string;
-  requires_ack: boolean;
-  read: boolean;
-  acknowledged: boolean;
-  published_at: string;
-  acknowledged_at: string | null;
-}
+type Message = Schemas['PortalMessageView'];
 
 export async function messagesPage(ctx: Ctx): Promise<void> {
   const unread = ctx.query.get('unread') === 'true';
-  const list = new Listing<Message>('/portal/messages', { unread: unread ? 'true' : undefined }, () => draw());
+  const list = new Listing(
+    ({ limit, cursor }) => data(api.GET('/portal/messages', { params: { query: { unread: unread || undefined, limit, cursor } } })),
+    () => draw(),
+  );
   const act = async (m: Message, action: 'read' | 'ack') => {
     try {
-      await post(`/portal/messages/${m.id}/${action}`, {});
+      const path = { params: { path: { message_id: m.id } } };
+      await data(action === 'read' ? api.POST('/portal/messages/{message_id}/read', path) : api.POST('/portal/messages/{message_id}/ack', path));
       // Redraws the page with the new unread count in the menu.
       await ctx.refreshMe();
     } catch (e) {

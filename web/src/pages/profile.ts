@@ -5,11 +5,11 @@
 
 import { html, nothing, type TemplateResult } from 'lit-html';
 import * as auth from '../auth';
-import { getTagged, patch, Problem } from '../api';
+import { api, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { problemView, type Ctx, type Me } from '../app';
 import { permission, t, type Key } from '../i18n';
 
-const KINDS = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
+const KINDS: Schemas['NotificationKind'][] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
 
 function phoneMessage(e: unknown): string {
   if (e instanceof auth.CognitoError) {
@@ -36,7 +36,7 @@ function focus(selector: string): void {
 export async function profilePage(ctx: Ctx): Promise<void> {
   // The login's state is Cognito's; without it the profile still works.
   const [{ body: me, etag }, found] = await Promise.all([
-    getTagged<Me>('/portal/me'),
+    tagged(api.GET('/portal/me')),
     auth.getLogin().catch(() => null),
   ]);
   let login = found;
@@ -47,7 +47,7 @@ export async function profilePage(ctx: Ctx): Promise<void> {
   let busy = false;
 
   /** The member's number is not yet the one the login signs in with. */
-  const waiting = () => me.phone !== null && login !== null && !(login.phone === me.phone && login.phoneVerified);
+  const waiting = () => me.phone != null && login !== null && !(login.phone === me.phone && login.phoneVerified);
 
   const save = async (ev: SubmitEvent) => {
     ev.preventDefault();
@@ -58,17 +58,16 @@ export async function profilePage(ctx: Ctx): Promise<void> {
     notice = null;
     draw();
     try {
-      await patch<Me>(
-        '/portal/me',
-        {
+      await api.PATCH('/portal/me', {
+        body: {
           first_name: String(data.get('first_name') ?? '').trim(),
           last_name: String(data.get('last_name') ?? '').trim(),
           phone,
-          locale: String(data.get('locale')),
+          locale: String(data.get('locale')) as Me['locale'],
           notifications: KINDS.filter((k) => data.get(`n-${k}`) === 'on'),
         },
-        etag,
-      );
+        headers: ifMatch(etag),
+      });
       // Cognito texts a code to a new number: the page comes back asking for it, in the
       // language just chosen.
       const sent = phone !== null && phone !== me.phone;

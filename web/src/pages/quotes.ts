@@ -2,44 +2,19 @@
 // and reject (signer, reason).
 
 import { html, nothing } from 'lit-html';
-import { get, post } from '../api';
+import { api, data, type QueryOf, type Schemas } from '../api';
 import { Listing, badge, chips, link, may, problemView, siteName, type Ctx } from '../app';
 import { currentLocale, date, dateTime, money, t } from '../i18n';
 
-interface Quote {
-  id: string;
-  /** Only in a single quote's answer. */
-  lines?: { description: string; quantity: number; unit_price: number; total: number }[];
-  pdf?: { url: string } | null;
-  reference: string;
-  site_id: string;
-  job_id: string | null;
-  title: string;
-  currency: string;
-  subtotal: number;
-  tax: number;
-  total: number;
-  valid_until: string | null;
-  status: string;
-  sent_at: string | null;
-  decision: {
-    outcome: string;
-    signed_by: string;
-    comment: string | null;
-    po_number: string | null;
-    reason: string | null;
-    decided_at: string;
-  } | null;
-  decidable: boolean;
-  approvable: boolean;
-}
+const STATUSES: Schemas['QuoteStatus'][] = ['sent', 'approved', 'rejected', 'expired', 'withdrawn'];
 
-const STATUSES = ['sent', 'approved', 'rejected', 'expired', 'withdrawn'];
+const getQuote = (quote_id: string) => data(api.GET('/portal/quotes/{quote_id}', { params: { path: { quote_id } } }));
 
 export async function quotesPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
   const wanted = ctx.query.get('status') ?? '';
-  const list = new Listing<Quote>('/portal/quotes', { status: wanted }, () => draw());
+  const query = { status: wanted } as QueryOf<'ListMyQuotes'>;
+  const list = new Listing(({ limit, cursor }) => data(api.GET('/portal/quotes', { params: { query: { ...query, limit, cursor } } })), () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('quotes.title')}</h1>
       ${chips(t('quotes.title'), '/quotes', 'status', STATUSES, wanted)}
@@ -68,7 +43,7 @@ export async function quotesPage(ctx: Ctx): Promise<void> {
 
 export async function quotePage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
-  let q = await get<Quote>(`/portal/quotes/${encodeURIComponent(ctx.params.id)}`);
+  let q = await getQuote(ctx.params.id);
   let error: unknown = null;
   let busy = false;
   let mode: 'approve' | 'reject' | null = null;
@@ -76,13 +51,18 @@ export async function quotePage(ctx: Ctx): Promise<void> {
   // One key per decision form: a retried click decides once.
   let key = crypto.randomUUID();
 
-  const decide = async (action: 'approve' | 'reject', body: Record<string, string | null>) => {
+  const decide = async (decision: { approve: Schemas['Approval'] } | { reject: Schemas['Rejection'] }) => {
     busy = true;
     error = null;
     draw();
     try {
       // The decision's answer is the quote without its lines and PDF link: keep those.
-      const answer = await post<Partial<Quote>>(`/portal/quotes/${q.id}/${action}`, body, key);
+      const init = { params: { path: { quote_id: q.id }, header: { 'Idempotency-Key': key } } };
+      const answer = await data(
+        'approve' in decision
+          ? api.POST('/portal/quotes/{quote_id}/approve', { ...init, body: decision.approve })
+          : api.POST('/portal/quotes/{quote_id}/reject', { ...init, body: decision.reject }),
+      );
       q = { ...q, ...answer, lines: answer.lines ?? q.lines, pdf: answer.pdf ?? q.pdf };
       mode = null;
       key = crypto.randomUUID();
@@ -119,7 +99,7 @@ export async function quotePage(ctx: Ctx): Promise<void> {
         ? html`<p><button type="button" class="link" @click=${async () => {
             // The link in the answer lives five minutes: ask for a fresh one.
             try {
-              const fresh = await get<Quote>(`/portal/quotes/${q.id}`);
+              const fresh = await getQuote(q.id);
               if (fresh.pdf) window.location.assign(fresh.pdf.url);
             } catch (e) {
               error = e;
@@ -149,10 +129,12 @@ export async function quotePage(ctx: Ctx): Promise<void> {
               ? html`<form class="stack" @submit=${(ev: SubmitEvent) => {
                   ev.preventDefault();
                   const f = ev.target as HTMLFormElement;
-                  void decide('approve', {
-                    signed_by: f.signer.value.trim(),
-                    comment: f.comment.value.trim() || null,
-                    po_number: f.po.value.trim() || null,
+                  void decide({
+                    approve: {
+                      signed_by: f.signer.value.trim(),
+                      comment: f.comment.value.trim() || null,
+                      po_number: f.po.value.trim() || null,
+                    },
                   });
                 }}>
                   <label for="signer">${t('quotes.signer')}</label>
@@ -168,7 +150,7 @@ export async function quotePage(ctx: Ctx): Promise<void> {
               ? html`<form class="stack" @submit=${(ev: SubmitEvent) => {
                   ev.preventDefault();
                   const f = ev.target as HTMLFormElement;
-                  void decide('reject', { signed_by: f.signer.value.trim(), reason: f.reason.value.trim() });
+                  void decide({ reject: { signed_by: f.signer.value.trim(), reason: f.reason.value.trim() } });
                 }}>
                   <label for="signer">${t('quotes.signer')}</label>
                   <input id="signer" name="signer" required maxlength="200" .value=${signer} autocomplete="name" />

@@ -2,38 +2,14 @@
 // beside (the table is what a screen reader reads; the chart is hidden from it).
 
 import { html, nothing, svg } from 'lit-html';
-import { download, get, withQuery, type Page } from '../api';
+import { api, data, saveFile, withQuery, type QueryOf, type Schemas } from '../api';
 import { link, may, problemView, siteFilter, siteName, type Ctx } from '../app';
 import { money, month, status, t } from '../i18n';
 
-interface ReportItem {
-  report: string;
-  name: string;
-  per: string;
-}
-
-interface Row {
-  month?: string;
-  site_id?: string;
-  asset_id?: string;
-  status?: string;
-  currency?: string;
-  value: number | null;
-  numerator?: number;
-  denominator?: number;
-}
-
-interface ReportView {
-  report: string;
-  name: string;
-  per: string;
-  from: string;
-  to: string;
-  rows: Row[];
-}
+type Row = Schemas['ReportRow'];
 
 export async function reportsPage(ctx: Ctx): Promise<void> {
-  const { items } = await get<{ items: ReportItem[] }>('/portal/reports');
+  const { items } = await data(api.GET('/portal/reports'));
   ctx.show(html`<h1 tabindex="-1">${t('reports.title')}</h1>
     ${items.length === 0
       ? html`<p>${t('app.none')}</p>`
@@ -42,14 +18,16 @@ export async function reportsPage(ctx: Ctx): Promise<void> {
 }
 
 export async function reportPage(ctx: Ctx): Promise<void> {
-  const report = ctx.params.report;
+  // As typed in the address: the API refuses a report, month or site it does not know.
+  const report = ctx.params.report as Schemas['Report'];
   const query = { from: ctx.query.get('from') ?? '', to: ctx.query.get('to') ?? '', site_id: ctx.query.get('site_id') ?? '' };
+  const init = { params: { path: { report }, query: query as QueryOf<'GetMyReport'> } };
   const sites = await ctx.sites();
-  const view = await get<ReportView>(`/portal/reports/${encodeURIComponent(report)}`, query);
+  const view = await data(api.GET('/portal/reports/{report}', init));
   // Equipment by name where the member may see equipment; by id otherwise.
   const names = new Map<string, string>();
   if (view.per === 'asset' && may(ctx.me, 'view_assets') && ctx.me.features.includes('assets')) {
-    const assets = await get<Page<{ id: string; name: string }>>('/portal/assets', { limit: 200 }).catch(() => null);
+    const assets = await data(api.GET('/portal/assets', { params: { query: { limit: 200 } } })).catch(() => null);
     for (const a of assets?.items ?? []) names.set(a.id, a.name);
   }
   let error: unknown = null;
@@ -57,10 +35,10 @@ export async function reportPage(ctx: Ctx): Promise<void> {
     [r.month && month(r.month), r.site_id && siteName(sites, r.site_id), r.asset_id && (names.get(r.asset_id) ?? r.asset_id), r.status && status(r.status)]
       .filter(Boolean)
       .join(' · ');
-  const share = view.rows.some((r) => r.denominator !== undefined);
+  const share = view.rows.some((r) => r.denominator != null);
   const shown = (r: Row) =>
-    r.denominator !== undefined
-      ? r.value === null
+    r.denominator != null
+      ? r.value == null
         ? '—'
         : `${Math.round(r.value * 100)}% (${t('reports.share', { num: r.numerator ?? 0, den: r.denominator })})`
       : r.currency
@@ -88,7 +66,7 @@ export async function reportPage(ctx: Ctx): Promise<void> {
         ${siteFilter('r-site', t('reports.site'), sites, query.site_id)}
         <div class="actions">
           <button type="submit">${t('app.filter')}</button>
-          <button type="button" @click=${() => download(`/portal/reports/${report}`, query, 'text/csv', `${report}.csv`).catch((e: unknown) => ((error = e), draw()))}>${t('reports.csv')}</button>
+          <button type="button" @click=${() => saveFile(api.GET('/portal/reports/{report}', { ...init, parseAs: 'blob', headers: { accept: 'text/csv' } }), `${report}.csv`).catch((e: unknown) => ((error = e), draw()))}>${t('reports.csv')}</button>
         </div>
       </form>
       ${error ? problemView(error) : nothing}

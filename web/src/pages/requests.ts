@@ -3,46 +3,23 @@
 // wished date, attachments), and the QR label's prefilled form for one asset.
 
 import { html, nothing } from 'lit-html';
-import { get, post, uploadAll } from '../api';
+import { api, data, uploadAll, type QueryOf, type Schemas } from '../api';
 import { Listing, badge, chips, link, problemView, siteName, type Ctx, type Site } from '../app';
 import { dateTime, status, t } from '../i18n';
 
-interface WorkRequest {
-  id: string;
-  site_id: string;
-  asset_id: string | null;
-  requested_by: string;
-  subject: string;
-  work_order_type: string | null;
-  notes: string | null;
-  requested_at: string | null;
-  files: { file_id: string; name: string }[];
-  status: string;
-  job: { id: string; reference: string; status: string } | null;
-  decline_reason: string | null;
-  decided_at: string | null;
-  created_at: string;
-}
-
-interface AssetForm {
-  asset: { id: string; name: string; serial_number: string | null; location: string | null };
-  site: { id: string; name: string };
-  work_order_types: string[];
-  request: { asset_id: string; site_id: string };
-}
-
 const MAX_NOTES = 4000;
 
-function typeName(sites: Site[], siteId: string, code: string | null): string {
+function typeName(sites: Site[], siteId: string, code: string | null | undefined): string {
   if (!code) return '—';
   return sites.find((s) => s.id === siteId)?.work_order_types.find((w) => w.code === code)?.name ?? code;
 }
-const STATUSES = ['submitted', 'accepted', 'declined'];
+const STATUSES: Schemas['RequestStatus'][] = ['submitted', 'accepted', 'declined'];
 
 export async function requestsPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
   const wanted = ctx.query.get('status') ?? '';
-  const list = new Listing<WorkRequest>('/portal/work-requests', { status: wanted }, () => draw());
+  const query = { status: wanted } as QueryOf<'ListMyWorkRequests'>;
+  const list = new Listing(({ limit, cursor }) => data(api.GET('/portal/work-requests', { params: { query: { ...query, limit, cursor } } })), () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('requests.title')}</h1>
       <p>${link('/work-requests/new', html`<span class="button primary">+ ${t('requests.new')}</span>`)}</p>
@@ -66,7 +43,7 @@ export async function requestsPage(ctx: Ctx): Promise<void> {
 
 export async function requestPage(ctx: Ctx): Promise<void> {
   const [r, sites] = await Promise.all([
-    get<WorkRequest>(`/portal/work-requests/${encodeURIComponent(ctx.params.id)}`),
+    data(api.GET('/portal/work-requests/{request_id}', { params: { path: { request_id: ctx.params.id } } })),
     ctx.sites(),
   ]);
   ctx.show(html`<p>${link('/work-requests', `← ${t('nav.requests')}`)}</p>
@@ -91,7 +68,7 @@ export async function requestFormPage(ctx: Ctx): Promise<void> {
   const assetId = ctx.params.asset;
   const [sites, assetForm] = await Promise.all([
     ctx.sites(),
-    assetId ? get<AssetForm>(`/portal/assets/${encodeURIComponent(assetId)}/work-request`) : Promise.resolve(null),
+    assetId ? data(api.GET('/portal/assets/{asset_id}/work-request', { params: { path: { asset_id: assetId } } })) : Promise.resolve(null),
   ]);
   let siteId = assetForm?.site.id ?? (sites.length === 1 ? sites[0].id : (ctx.query.get('site_id') ?? ''));
   let count = 0;
@@ -122,7 +99,7 @@ export async function requestFormPage(ctx: Ctx): Promise<void> {
           try {
             const file_ids = await uploadAll(form.files as unknown as HTMLInputElement);
             const wished = (form.wished as HTMLInputElement).value;
-            const body: Record<string, unknown> = {
+            const body: Schemas['NewWorkRequest'] = {
               subject: (form.subject as HTMLInputElement).value.trim(),
               site_id: siteId || null,
               notes: (form.notes as HTMLTextAreaElement).value.trim() || null,
@@ -132,7 +109,7 @@ export async function requestFormPage(ctx: Ctx): Promise<void> {
             if (assetForm) body.asset_id = assetForm.request.asset_id;
             const type = (form.type as HTMLSelectElement | undefined)?.value;
             if (type) body.work_order_type = type;
-            const created = await post<{ id: string }>('/portal/work-requests', body, key);
+            const created = await data(api.POST('/portal/work-requests', { body, params: { header: { 'Idempotency-Key': key } } }));
             ctx.go(`/work-requests/${created.id}`);
             return;
           } catch (e) {

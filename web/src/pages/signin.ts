@@ -2,6 +2,7 @@
 // with one), and a forgotten password.
 
 import { html, nothing, type TemplateResult } from 'lit-html';
+import type { Schemas } from '../api';
 import * as auth from '../auth';
 import { formValues } from '../app';
 import { t } from '../i18n';
@@ -9,7 +10,7 @@ import { t } from '../i18n';
 interface SignInCtx {
   show: (view: TemplateResult) => void;
   /** The portal's look, as the last member signed in on this browser saw it. */
-  brand: { display_name: string; logo_url: string | null } | null;
+  brand: Pick<Schemas['PortalBranding'], 'display_name' | 'logo_url'> | null;
   notice: string | null;
   done: () => void;
 }

@@ -1,0 +1,28 @@
+// What every screen of the office console gets from its shell (`office.ts`).
+
+import type { TemplateResult } from 'lit-html';
+import type { Schemas } from '../api';
+
+/** The name office staff's authenticator apps list their account under. Before the
+ * second factor the API tells an admin nothing about their organisation (not even its
+ * name), so it is the console's own. */
+export const ISSUER = 'Portico';
+
+/** The organisation and the signed-in admin's own record. */
+export interface OfficeSession {
+  settings: Schemas['Settings'];
+  me: Schemas['StaffDetail'];
+}
+
+export interface ScreenCtx {
+  session: OfficeSession;
+  /** Draws the screen inside the console's shell (while it is still the one shown). */
+  show: (content: TemplateResult) => void;
+  /** Sets the document title and moves focus to the heading (or to `selector`). */
+  titled: (title: string, selector?: string) => void;
+  go: (path: string) => void;
+  /** Draws the current screen again from the start. */
+  reload: () => Promise<void>;
+  /** Keeps the admin's own record as it now is (after they changed it). */
+  setMe: (me: Schemas['StaffDetail']) => void;
+}
