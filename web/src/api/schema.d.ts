@@ -1278,10 +1278,8 @@ export interface components {
             last_name: components["schemas"]["Name"];
             email: components["schemas"]["Email"];
             status: components["schemas"]["MemberStatus"];
-            /** Format: date-time */
-            read_at?: string | null;
-            /** Format: date-time */
-            acknowledged_at?: string | null;
+            read_at?: null | components["schemas"]["Timestamp"];
+            acknowledged_at?: null | components["schemas"]["Timestamp"];
         };
         /**
          * @description Who acted, as recorded (`admin:<sub>`, `operator:<sub>`, `member:<member id>`,
@@ -1300,8 +1298,7 @@ export interface components {
         /** @description An approval refused because the quote was above the member's limit. */
         ApprovalAttempt: {
             member_id: components["schemas"]["MemberId"];
-            /** Format: date-time */
-            at: string;
+            at: components["schemas"]["Timestamp"];
             /**
              * Format: int64
              * @description The member's limit in the quote's currency, in minor units.
@@ -1326,8 +1323,7 @@ export interface components {
             category?: null | components["schemas"]["Code"];
             serial_number?: null | components["schemas"]["Code"];
             location?: null | components["schemas"]["Name"];
-            /** Format: date-time */
-            installed_at?: string | null;
+            installed_at?: null | components["schemas"]["Timestamp"];
             /** @description Covered by a service contract. */
             under_contract?: boolean;
             /** @description `in_service` when not given. */
@@ -1377,12 +1373,9 @@ export interface components {
             category: components["schemas"]["JobCategory"];
             work_order_type?: null | components["schemas"]["Code"];
             site_id: components["schemas"]["SiteId"];
-            /** Format: date-time */
-            reported_at: string;
-            /** Format: date-time */
-            scheduled_at?: string | null;
-            /** Format: date-time */
-            completed_at?: string | null;
+            reported_at: components["schemas"]["Timestamp"];
+            scheduled_at?: null | components["schemas"]["Timestamp"];
+            completed_at?: null | components["schemas"]["Timestamp"];
         };
         /** @description One page of a list. */
         AssetPage: {
@@ -1409,8 +1402,7 @@ export interface components {
             category?: null | components["schemas"]["Code"];
             serial_number?: null | components["schemas"]["Code"];
             location?: null | components["schemas"]["Name"];
-            /** Format: date-time */
-            installed_at?: string | null;
+            installed_at?: null | components["schemas"]["Timestamp"];
             under_contract: boolean;
             status: components["schemas"]["AssetStatus"];
             /** Format: int64 */
@@ -1418,8 +1410,7 @@ export interface components {
             currency?: null | components["schemas"]["Currency"];
             /** @description Soonest first. */
             upcoming_services: components["schemas"]["UpcomingService"][];
-            /** Format: date-time */
-            next_service_due?: string | null;
+            next_service_due?: null | components["schemas"]["Timestamp"];
             /**
              * @description The stable link for a QR label: the portal's work-request form for this asset
              *     (null until the tenant's branding has a `portal_url`).
@@ -1432,10 +1423,8 @@ export interface components {
             history?: components["schemas"]["AssetJob"][] | null;
             /** @description Detail only: pass as `?history_cursor=` for older jobs. */
             history_next_cursor?: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -1488,8 +1477,7 @@ export interface components {
         AuditEntry: {
             /** @description The event's ULID (sorts by time). */
             id: string;
-            /** Format: date-time */
-            at: string;
+            at: components["schemas"]["Timestamp"];
             /**
              * @description As `?actor=` takes it: `admin:<sub>`, `operator:<sub>`, `member:<member id>`,
              *     `contact:<contact id>` (an unsubscribe link) or `system:ses-feedback`.
@@ -1576,10 +1564,8 @@ export interface components {
             /** @description Kinds the contact switched off with an email's unsubscribe link. */
             muted: components["schemas"]["NotificationKind"][];
             suppressed?: null | components["schemas"]["Suppression"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -1628,10 +1614,8 @@ export interface components {
             parent_id?: null | components["schemas"]["CustomerId"];
             account_code?: null | components["schemas"]["Code"];
             allowed_work_order_types: components["schemas"]["Code"][];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -1644,8 +1628,7 @@ export interface components {
             po_number?: null | components["schemas"]["Code"];
             reason?: null | components["schemas"]["Reason"];
             member_id: components["schemas"]["MemberId"];
-            /** Format: date-time */
-            decided_at: string;
+            decided_at: components["schemas"]["Timestamp"];
             /** @description The API request that made the decision (its request id). */
             request_id: string;
         };
@@ -1671,10 +1654,8 @@ export interface components {
             customer_id: components["schemas"]["CustomerId"];
             name: components["schemas"]["Name"];
             parent_group?: null | components["schemas"]["Name"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -1709,18 +1690,15 @@ export interface components {
             size: number;
             title: components["schemas"]["Name"];
             visible_in_portal: boolean;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
         /** @description A short-lived download link. */
         DownloadView: {
             url: string;
-            /** Format: date-time */
-            expires_at: string;
+            expires_at: components["schemas"]["Timestamp"];
         };
         /** @description An email address: letters, digits and . _ % + - ' before the @, a dotted domain ending in two letters or more, at most 254 characters; lower-cased */
         Email: string;
@@ -1797,10 +1775,8 @@ export interface components {
             permissions: components["schemas"]["Permission"][];
             reports: components["schemas"]["Report"][];
             approval_limits: components["schemas"]["ApprovalLimits"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -1820,10 +1796,8 @@ export interface components {
             job_id?: null | components["schemas"]["JobId"];
             /** @description The invoice number as printed. */
             number: components["schemas"]["Code"];
-            /** Format: date-time */
-            issued_at: string;
-            /** Format: date-time */
-            due_at: string;
+            issued_at: components["schemas"]["Timestamp"];
+            due_at: components["schemas"]["Timestamp"];
             currency: components["schemas"]["Currency"];
             /**
              * Format: int64
@@ -1892,10 +1866,8 @@ export interface components {
             site_id?: null | components["schemas"]["SiteId"];
             job_id?: null | components["schemas"]["JobId"];
             number: components["schemas"]["Code"];
-            /** Format: date-time */
-            issued_at: string;
-            /** Format: date-time */
-            due_at: string;
+            issued_at: components["schemas"]["Timestamp"];
+            due_at: components["schemas"]["Timestamp"];
             currency: components["schemas"]["Currency"];
             /** Format: int64 */
             total: number;
@@ -1909,10 +1881,8 @@ export interface components {
             /** @description Derived when read: `paid`, `overdue` (unpaid past `due_at`) or `due`. */
             status: components["schemas"]["InvoiceStatus"];
             file_id?: null | components["schemas"]["FileId"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -1934,26 +1904,11 @@ export interface components {
             work_order_type?: null | components["schemas"]["Code"];
             status: components["schemas"]["JobStatus"];
             description?: null | components["schemas"]["Notes"];
-            /**
-             * Format: date-time
-             * @description When the job was raised; lists sort on it, newest first, and `from`/`to` filter
-             *     on it. Defaults to when Portico first saw the job.
-             */
-            reported_at?: string | null;
-            /** Format: date-time */
-            scheduled_at?: string | null;
-            /** Format: date-time */
-            due_at?: string | null;
-            /**
-             * Format: date-time
-             * @description Defaults to the time the status first became `completed`.
-             */
-            completed_at?: string | null;
-            /**
-             * Format: date-time
-             * @description When the status last changed in the back office; defaults to now when it did.
-             */
-            status_changed_at?: string | null;
+            reported_at?: null | components["schemas"]["Timestamp"];
+            scheduled_at?: null | components["schemas"]["Timestamp"];
+            due_at?: null | components["schemas"]["Timestamp"];
+            completed_at?: null | components["schemas"]["Timestamp"];
+            status_changed_at?: null | components["schemas"]["Timestamp"];
             /** Format: int32 */
             visit_count?: number;
             /**
@@ -2007,14 +1962,10 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             status_history: components["schemas"]["StatusChange"][];
             description?: null | components["schemas"]["Notes"];
-            /** Format: date-time */
-            reported_at: string;
-            /** Format: date-time */
-            scheduled_at?: string | null;
-            /** Format: date-time */
-            due_at?: string | null;
-            /** Format: date-time */
-            completed_at?: string | null;
+            reported_at: components["schemas"]["Timestamp"];
+            scheduled_at?: null | components["schemas"]["Timestamp"];
+            due_at?: null | components["schemas"]["Timestamp"];
+            completed_at?: null | components["schemas"]["Timestamp"];
             /** Format: int32 */
             visit_count: number;
             /** Format: int64 */
@@ -2022,10 +1973,8 @@ export interface components {
             currency?: null | components["schemas"]["Currency"];
             attachments: components["schemas"]["Attachment"][];
             work_request_id?: null | components["schemas"]["WorkRequestId"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -2124,12 +2073,9 @@ export interface components {
             status: components["schemas"]["MemberStatus"];
             contact_id?: null | components["schemas"]["ContactId"];
             suppressed?: null | components["schemas"]["Suppression"];
-            /** Format: date-time */
-            invited_at?: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            invited_at?: null | components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -2148,16 +2094,8 @@ export interface components {
             title?: null | components["schemas"]["Subject"];
             body?: null | components["schemas"]["Notes"];
             audience?: null | components["schemas"]["Audience"];
-            /**
-             * Format: date-time
-             * @description A time, or null for "at once".
-             */
-            starts_at?: string | null;
-            /**
-             * Format: date-time
-             * @description A time (now or earlier takes the message down), or null for "indefinitely".
-             */
-            ends_at?: string | null;
+            starts_at?: null | components["schemas"]["Timestamp"];
+            ends_at?: null | components["schemas"]["Timestamp"];
             requires_ack?: boolean | null;
         };
         /** @enum {string} */
@@ -2168,18 +2106,14 @@ export interface components {
             title: components["schemas"]["Subject"];
             body: components["schemas"]["Notes"];
             audience: components["schemas"]["Audience"];
-            /** Format: date-time */
-            starts_at?: string | null;
-            /** Format: date-time */
-            ends_at?: string | null;
+            starts_at?: null | components["schemas"]["Timestamp"];
+            ends_at?: null | components["schemas"]["Timestamp"];
             requires_ack: boolean;
             /** @description `scheduled` (before `starts_at`), `current` or `ended` (after `ends_at`), now. */
             state: components["schemas"]["MessageState"];
             receipts?: null | components["schemas"]["ReceiptCounts"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -2259,17 +2193,8 @@ export interface components {
             /** @description Plain text; line breaks are kept. */
             body: components["schemas"]["Notes"];
             audience: components["schemas"]["Audience"];
-            /**
-             * Format: date-time
-             * @description Shown from then on (at once when absent).
-             */
-            starts_at?: string | null;
-            /**
-             * Format: date-time
-             * @description Shown until then (indefinitely when absent); must be in the future and after `starts_at`.
-             *     A `PATCH` may set it to now (or earlier) to take the message down.
-             */
-            ends_at?: string | null;
+            starts_at?: null | components["schemas"]["Timestamp"];
+            ends_at?: null | components["schemas"]["Timestamp"];
             /** @description Each member is asked to acknowledge it; the admin sees who has (false when absent). */
             requires_ack?: boolean;
         };
@@ -2319,11 +2244,7 @@ export interface components {
             asset_id?: null | components["schemas"]["AssetId"];
             work_order_type?: null | components["schemas"]["Code"];
             notes?: null | components["schemas"]["Notes"];
-            /**
-             * Format: date-time
-             * @description When the member would like the work done: a wish, not an appointment.
-             */
-            requested_at?: string | null;
+            requested_at?: null | components["schemas"]["Timestamp"];
             /** @description Files uploaded through `POST /portal/uploads`. */
             file_ids?: components["schemas"]["FileId"][];
         } | {
@@ -2345,8 +2266,7 @@ export interface components {
             author_name: components["schemas"]["Name"];
             text: components["schemas"]["Notes"];
             files: components["schemas"]["FileRef"][];
-            /** Format: date-time */
-            created_at: string;
+            created_at: components["schemas"]["Timestamp"];
         };
         /** @description Text: at most 4000 characters, line breaks allowed, trimmed, not empty */
         Notes: string;
@@ -2402,8 +2322,7 @@ export interface components {
         /** @description One line of a customer's own trail (`GET /portal/audit`). */
         PortalAuditEntry: {
             id: string;
-            /** Format: date-time */
-            at: string;
+            at: components["schemas"]["Timestamp"];
             actor: components["schemas"]["PortalActor"];
             /** @description `quote.approved`, `work_request.accepted`, `member.disabled`, … */
             action: string;
@@ -2441,11 +2360,8 @@ export interface components {
             content_type: string;
             /** Format: int64 */
             size: number;
-            /**
-             * Format: date-time
-             * @description When it was published or last changed.
-             */
-            updated_at: string;
+            /** @description When it was published or last changed. */
+            updated_at: components["schemas"]["Timestamp"];
             /** @description `GET` this path for a short-lived download link. */
             download: string;
         };
@@ -2466,10 +2382,8 @@ export interface components {
             site_id?: null | components["schemas"]["SiteId"];
             job_id?: null | components["schemas"]["JobId"];
             number: components["schemas"]["Code"];
-            /** Format: date-time */
-            issued_at: string;
-            /** Format: date-time */
-            due_at: string;
+            issued_at: components["schemas"]["Timestamp"];
+            due_at: components["schemas"]["Timestamp"];
             currency: components["schemas"]["Currency"];
             /** Format: int64 */
             total: number;
@@ -2500,14 +2414,10 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             status_history?: components["schemas"]["StatusChange"][] | null;
             description?: null | components["schemas"]["Notes"];
-            /** Format: date-time */
-            reported_at: string;
-            /** Format: date-time */
-            scheduled_at?: string | null;
-            /** Format: date-time */
-            due_at?: string | null;
-            /** Format: date-time */
-            completed_at?: string | null;
+            reported_at: components["schemas"]["Timestamp"];
+            scheduled_at?: null | components["schemas"]["Timestamp"];
+            due_at?: null | components["schemas"]["Timestamp"];
+            completed_at?: null | components["schemas"]["Timestamp"];
             /** Format: int32 */
             visit_count: number;
             /** Format: int64 */
@@ -2515,8 +2425,7 @@ export interface components {
             currency?: null | components["schemas"]["Currency"];
             attachments: components["schemas"]["PortalAttachment"][];
             work_request_id?: null | components["schemas"]["WorkRequestId"];
-            /** Format: date-time */
-            updated_at: string;
+            updated_at: components["schemas"]["Timestamp"];
         };
         /** @description One page of a list. */
         PortalMessagePage: {
@@ -2533,14 +2442,10 @@ export interface components {
             read: boolean;
             /** @description Always false when the message does not ask for acknowledgement. */
             acknowledged: boolean;
-            /** Format: date-time */
-            published_at: string;
-            /** Format: date-time */
-            ends_at?: string | null;
-            /** Format: date-time */
-            read_at?: string | null;
-            /** Format: date-time */
-            acknowledged_at?: string | null;
+            published_at: components["schemas"]["Timestamp"];
+            ends_at?: null | components["schemas"]["Timestamp"];
+            read_at?: null | components["schemas"]["Timestamp"];
+            acknowledged_at?: null | components["schemas"]["Timestamp"];
         };
         /** @description One page of a list. */
         PortalQuotePage: {
@@ -2570,11 +2475,9 @@ export interface components {
             tax: number;
             /** Format: int64 */
             total: number;
-            /** Format: date-time */
-            valid_until?: string | null;
+            valid_until?: null | components["schemas"]["Timestamp"];
             status: components["schemas"]["QuoteStatus"];
-            /** Format: date-time */
-            sent_at?: string | null;
+            sent_at?: null | components["schemas"]["Timestamp"];
             decision?: null | components["schemas"]["Decision"];
             /** @description Whether this member may decide it now (sent, unexpired, `approve_quotes`). */
             decidable: boolean;
@@ -2584,8 +2487,7 @@ export interface components {
              */
             approvable: boolean;
             pdf?: null | components["schemas"]["DownloadView"];
-            /** Format: date-time */
-            updated_at: string;
+            updated_at: components["schemas"]["Timestamp"];
         };
         /** @description A site as a member sees it. */
         PortalSite: {
@@ -2638,11 +2540,7 @@ export interface components {
              * @description Tax in basis points of the subtotal (2100 = 21%); none by default.
              */
             tax_rate_bps?: number;
-            /**
-             * Format: date-time
-             * @description Until when the customer may decide; after it a sent quote is `expired`.
-             */
-            valid_until?: string | null;
+            valid_until?: null | components["schemas"]["Timestamp"];
             /**
              * @description `draft` (members never see it), `sent` (to decide) or `withdrawn`. The statuses a
              *     view shows are accepted when they say what the quote already is.
@@ -2749,20 +2647,16 @@ export interface components {
             tax: number;
             /** Format: int64 */
             total: number;
-            /** Format: date-time */
-            valid_until?: string | null;
+            valid_until?: null | components["schemas"]["Timestamp"];
             status: components["schemas"]["QuoteStatus"];
             file_id?: null | components["schemas"]["FileId"];
             replaces?: null | components["schemas"]["ExternalRef"];
-            /** Format: date-time */
-            sent_at?: string | null;
+            sent_at?: null | components["schemas"]["Timestamp"];
             decision?: null | components["schemas"]["Decision"];
             /** @description Approvals refused because the quote was above the member's limit (latest 20). */
             approval_attempts: components["schemas"]["ApprovalAttempt"][];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -2857,8 +2751,7 @@ export interface components {
         SenderEmailVerification: {
             /** Format: email */
             sent_to: string;
-            /** Format: date-time */
-            expires_at: string;
+            expires_at: components["schemas"]["Timestamp"];
         };
         Settings: {
             features: components["schemas"]["Feature"][];
@@ -2871,8 +2764,7 @@ export interface components {
              *     app); on for new tenants. The back office's login is exempt.
              */
             require_admin_mfa?: boolean;
-            /** Format: date-time */
-            updated_at: string;
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -2922,10 +2814,8 @@ export interface components {
             name: components["schemas"]["Name"];
             address: components["schemas"]["Address"];
             division_id?: null | components["schemas"]["DivisionId"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
@@ -2954,17 +2844,14 @@ export interface components {
             email: components["schemas"]["Email"];
             back_office: boolean;
             status: components["schemas"]["StaffStatus"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
         StatusChange: {
             status: components["schemas"]["JobStatus"];
-            /** Format: date-time */
-            at: string;
+            at: components["schemas"]["Timestamp"];
         };
         /** @description A subject: at most 200 characters on one line, trimmed, not empty */
         Subject: string;
@@ -2975,11 +2862,8 @@ export interface components {
          */
         Suppression: {
             reason: components["schemas"]["SuppressionReason"];
-            /**
-             * Format: date-time
-             * @description When SES saw it.
-             */
-            at: string;
+            /** @description When SES saw it. */
+            at: components["schemas"]["Timestamp"];
             /** @description What the receiving server or SES said (e.g. `smtp; 550 5.1.1 user unknown`). */
             detail?: string | null;
         };
@@ -2990,17 +2874,21 @@ export interface components {
             id: string;
             name: components["schemas"]["Name"];
             admin_email: components["schemas"]["Email"];
-            /** Format: date-time */
-            created_at: string;
+            created_at: components["schemas"]["Timestamp"];
         };
+        /**
+         * Format: date-time
+         * @description RFC 3339, in the years 1970–9999 (UTC); kept and returned in UTC
+         * @example 2026-11-23T10:00:00Z
+         */
+        Timestamp: string;
         /** @description The signed token of an email's unsubscribe link */
         UnsubscribeToken: string;
         /** @description A service the back office plans for the asset. */
         UpcomingService: {
             /** @description What is due (`Annual calibration`). */
             name: components["schemas"]["Name"];
-            /** Format: date-time */
-            due_at: string;
+            due_at: components["schemas"]["Timestamp"];
         };
         /**
          * @description What the client needs to upload: `PUT` the bytes to `upload_url` with exactly
@@ -3013,8 +2901,7 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
-            /** Format: date-time */
-            expires_at: string;
+            expires_at: components["schemas"]["Timestamp"];
         };
         /** @description An https:// URL (http://localhost or http://127.0.0.1 for local development), at most 2048 characters */
         WebUrl: string;
@@ -3053,16 +2940,13 @@ export interface components {
             subject: components["schemas"]["Subject"];
             work_order_type?: null | components["schemas"]["Code"];
             notes?: null | components["schemas"]["Notes"];
-            /** Format: date-time */
-            requested_at?: string | null;
+            requested_at?: null | components["schemas"]["Timestamp"];
             files: components["schemas"]["FileRef"][];
             status: components["schemas"]["RequestStatus"];
             job?: null | components["schemas"]["LinkedJob"];
             decline_reason?: null | components["schemas"]["Reason"];
-            /** Format: date-time */
-            decided_at?: string | null;
-            /** Format: date-time */
-            created_at: string;
+            decided_at?: null | components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
         };
