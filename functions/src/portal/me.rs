@@ -75,6 +75,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/portal/me", request_body(content = SelfPatch, example = json!({"locale": "nl", "notifications": ["quotes", "invoices", "jobs_completed"]})),
+    params(("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = Me), (status = 400, body = Problem, description = "including any attempt to change rights"), (status = 403, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;

@@ -13234,7 +13234,9 @@ export interface operations {
     UpdateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "If-Match"?: components["schemas"]["IfMatch"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13301,6 +13303,17 @@ export interface operations {
             };
             /** @description The resource changed while the request was handled (another request won the race): read it again and retry. With `If-Match`, that is a 412. */
             409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current. */
+            412: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
