@@ -3,11 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::file::FileRef;
 use super::ids::{AssetId, CustomerId, FileId, JobId, SiteId, WorkRequestId};
 use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
-use super::text::{Code, Currency, ExternalRef, FileName, Notes};
+use super::text::{Code, ExternalRef, FileName, Notes};
 use crate::error::Error;
 
 /// At most this many attachments per job, and status changes kept per job (oldest go).

@@ -17,12 +17,13 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::asset::{Asset, AssetStatus};
+use super::currency::Currency;
 use super::group::Report;
 use super::ids::{AssetId, CustomerId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
 use super::quote::{Quote, QuoteStatus};
 use super::tenant::Timestamp;
-use super::text::{Currency, Locale};
+use super::text::Locale;
 use crate::error::Error;
 
 /// The widest period one report covers, in months.

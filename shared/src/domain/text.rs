@@ -177,19 +177,6 @@ text_type!(
 );
 
 text_type!(
-    /// An ISO 4217 currency code (`EUR`).
-    Currency,
-    |s| {
-        let t = s.trim().to_uppercase();
-        if t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()) {
-            Ok(t)
-        } else {
-            Err(TextError("must be an ISO 4217 currency code like EUR".into()))
-        }
-    }
-);
-
-text_type!(
     /// An email address, lower-cased. Deliberately simple: one `@`, a dotted domain,
     /// no spaces, at most 254 characters. Deliverability is proven by the invitation.
     Email,
