@@ -20,12 +20,12 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild openapi templates venv tools clean
+.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild openapi templates venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
 	@echo "make test     fmt, clippy -D warnings, unit + integration tests, fuzzing, template lint"
-	@echo "make lint     fmt check, clippy, template lint and stack sizes"
+	@echo "make lint     fmt check, the layout rules, clippy, template lint and stack sizes"
 	@echo "make fuzz     schemathesis against a fresh local stack (part of make test)"
 	@echo "make web      build the member portal (web/dist), served at / by make dev"
 	@echo "make web-test the browser journeys in Debian's Chromium (part of make test)"
@@ -97,7 +97,7 @@ web-test: venv web chromium
 dev: venv web
 	cargo run --quiet -p portico-local -- dev
 
-test: venv fmt-check clippy unit integration web-test fuzz cfn-lint stack-size
+test: venv fmt-check layout clippy unit integration web-test fuzz cfn-lint stack-size
 
 # --- pieces ---------------------------------------------------------------------------
 
@@ -106,6 +106,10 @@ fmt:
 
 fmt-check:
 	cargo fmt --all -- --check
+
+# No import circle in the domain crate; admin/ and portal/ import neither each other.
+layout:
+	$(PYTHON) infra/check_layout.py
 
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -128,7 +132,7 @@ cfn-lint: venv
 stack-size: venv
 	$(VENV)/bin/python infra/check_stack_size.py
 
-lint: venv fmt-check clippy cfn-lint stack-size
+lint: venv fmt-check layout clippy cfn-lint stack-size
 
 openapi:
 	PORTICO_WRITE_OPENAPI=1 cargo test --locked -p portico-tests --test api -- routes::the_openapi_document_is_current

@@ -5,7 +5,10 @@
 
 use std::time::Duration;
 
-use portico::domain::file::{FileOwner, FileRef, FileStatus, NewUpload, StoredFile, UploadView, UPLOAD_URL_SECONDS};
+use portico::domain::file::{
+    DownloadView, FileOwner, FileRef, FileStatus, NewUpload, StoredFile, UploadView, DOWNLOAD_URL_SECONDS,
+    UPLOAD_URL_SECONDS,
+};
 use portico::domain::ids::{FileId, TenantId};
 use portico::domain::tenant::now;
 use portico::files::Present;
@@ -31,7 +34,7 @@ pub async fn start_upload(
         upload_url,
         method: "PUT",
         headers,
-        expires_at: now() + time::Duration::seconds(UPLOAD_URL_SECONDS as i64),
+        expires_at: now().saturating_add(time::Duration::seconds(UPLOAD_URL_SECONDS as i64)),
     };
     let reply = Reply::created(&view)?;
     let mut tx = Tx::new(tenant, actor);
@@ -131,4 +134,27 @@ pub async fn tenant_file(
         .map_err(|e| e.renamed_field("file_ids", "file_id"))?;
     let file = files.first().ok_or_else(|| Error::invalid_field("file_id", format!("file `{id}` does not exist")))?;
     Ok(file.file_ref())
+}
+
+/// A short-lived download link for `file`.
+pub async fn link(app: &App, tenant: portico::domain::ids::TenantId, file: &StoredFile) -> Result<Reply> {
+    Reply::ok(&download_view(app, tenant, &file.file_ref()).await?)
+}
+
+/// A short-lived download link for a file known by its reference.
+pub async fn download_view(
+    app: &App,
+    tenant: portico::domain::ids::TenantId,
+    file: &portico::domain::file::FileRef,
+) -> Result<DownloadView> {
+    let url = app
+        .files()
+        .download_url(
+            &keys::object_key(tenant, file.file_id),
+            &file.name,
+            &file.content_type,
+            Duration::from_secs(DOWNLOAD_URL_SECONDS),
+        )
+        .await?;
+    Ok(DownloadView { url, expires_at: now().saturating_add(time::Duration::seconds(DOWNLOAD_URL_SECONDS as i64)) })
 }

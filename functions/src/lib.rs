@@ -7,22 +7,26 @@
 
 pub mod admin;
 pub mod aggregator;
+pub mod assets;
 pub mod feedback;
 pub mod files;
+pub mod members;
 pub mod notifier;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
 pub mod recipient;
+pub mod reports;
 pub mod schema;
 pub mod staff;
 pub mod triggers;
 pub mod unsubscribe;
+pub mod work_requests;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use portico::http::{idempotency, origin, problem, Reply, Req, Response};
+use portico::http::{idempotency, origin, panics, problem, Reply, Req, Response};
 use portico::{App, Error, Result};
 use tracing::Instrument;
 
@@ -224,9 +228,10 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
     let route_key = req.route_key().unwrap_or_default();
     let operation = ROUTES.iter().find(|r| r.key() == route_key).map_or("unknown", |r| r.operation);
     let principal = req.principal().ok();
+    let request_id = req.request_id().unwrap_or_default();
     let span = tracing::info_span!(
         "request",
-        request_id = req.request_id().as_deref().unwrap_or(""),
+        request_id = request_id.as_str(),
         route = %route_key,
         tenant = principal.as_ref().and_then(|p| p.tenant()).map(|t| t.to_string()).unwrap_or_default(),
         member = principal.as_ref().and_then(|p| p.member_id()).map(|m| m.to_string()).unwrap_or_default(),
@@ -234,20 +239,25 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
     let cold = COLD.swap(false, Ordering::Relaxed);
     let sent_if_match = req.inner().headers().contains_key("if-match");
     async move {
-        // Only what came through CloudFront reaches a handler (`http::origin`).
-        // Every POST creates or acts: each honours an Idempotency-Key.
-        // The handlers' futures are large: on the heap, not the runtime thread's stack.
-        let result = if let Err(refused) = origin::verify(&app.config.origin_secrets, &req) {
-            Err(refused)
-        } else if route_key.starts_with("POST ") {
-            Box::pin(idempotency::once(&app.store, operation, req, |req| Box::pin(call(app, &route_key, req)))).await
-        } else {
-            Box::pin(call(app, &route_key, req)).await
-        };
-        let response = match result {
-            Ok(reply) => reply.into_response(),
-            Err(e) => problem::response(&e.for_request(sent_if_match)),
-        };
+        // A panic anywhere below still answers (500, naming the request) and is logged.
+        let response = panics::answer_even_if_panicking(&request_id, async {
+            // Only what came through CloudFront reaches a handler (`http::origin`).
+            // Every POST creates or acts: each honours an Idempotency-Key.
+            // The handlers' futures are large: on the heap, not the runtime thread's stack.
+            let result = if let Err(refused) = origin::verify(&app.config.origin_secrets, &req) {
+                Err(refused)
+            } else if route_key.starts_with("POST ") {
+                Box::pin(idempotency::once(&app.store, operation, req, |req| Box::pin(call(app, &route_key, req))))
+                    .await
+            } else {
+                Box::pin(call(app, &route_key, req)).await
+            };
+            match result {
+                Ok(reply) => reply.into_response(),
+                Err(e) => problem::response(&e.for_request(sent_if_match)),
+            }
+        })
+        .await;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         tracing::info!(status = response.status().as_u16(), latency_ms = ms, cold_start = cold, "handled");
         portico::observability::metric_for(Some(operation), "Latency", ms, "Milliseconds");

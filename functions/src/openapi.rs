@@ -32,7 +32,22 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Portico", description = "The customer-portal API for field-service companies. Errors are application/problem+json (RFC 9457).", version = "0.1.0"),
     modifiers(&BearerAuth),
-    components(schemas(crate::schema::GatewayMessage)),
+    // Parameters' types are not collected from the paths: named here.
+    components(schemas(
+        crate::schema::GatewayMessage,
+        crate::schema::IfMatch,
+        crate::schema::Cursor,
+        crate::schema::UnsubscribeToken,
+        crate::schema::JobStatuses,
+        crate::schema::JobCategories,
+        crate::schema::QuoteStatuses,
+        crate::schema::PortalQuoteStatuses,
+        crate::schema::InvoiceStatuses,
+        crate::schema::AuditEntity,
+        crate::schema::AuditActor,
+        portico::domain::clock::Bound,
+        portico::domain::report::Month,
+    )),
     paths(
         crate::platform::create_tenant::handle,
         crate::admin::settings::get,
@@ -215,8 +230,13 @@ fn gateway_ref() -> Value {
 /// - every response carries `Cache-Control: no-store` and `X-Content-Type-Options:
 ///   nosniff`, a page (HTML) its security headers, and a 429 may say `Retry-After`.
 ///
+/// and every date-time anywhere in the document is a [`Timestamp`](portico::domain::clock::Timestamp):
+/// its pattern says so (years 1970–9999, `T`, an offset).
+///
 /// Statuses an annotation lists itself keep their description.
 fn complete(doc: &mut Value) {
+    bound_times(doc);
+    state_rules_across_fields(doc);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
@@ -231,6 +251,96 @@ fn complete(doc: &mut Value) {
     }
 }
 
+/// The rules a body's fields obey together, which no field's own schema can say — each
+/// exactly as its domain check reads it (a `null` counts as absent there, so it does here).
+fn state_rules_across_fields(doc: &mut Value) {
+    use portico::domain::scope::{MAX_GRANTS, MAX_IDS_PER_GRANT};
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let is = |field: &str, kind: &str| json!({"required": [field], "properties": {field: {"type": kind}}});
+    let both_or_neither = |a: &str, ka: &str, b: &str, kb: &str| json!([{"if": is(a, ka), "then": is(b, kb)}, {"if": is(b, kb), "then": is(a, ka)}]);
+    let rules: [(&str, &str, Value); 8] = [
+        // `JobInput::validate`: a cost needs its currency.
+        ("JobInput", "allOf", json!([{"if": is("cost", "integer"), "then": is("currency", "string")}])),
+        // `AssetInput::validate`: a value and its currency, both or neither.
+        ("AssetInput", "allOf", both_or_neither("value", "integer", "currency", "string")),
+        // `Audience::check`: everyone, or some groups — not both, not neither.
+        (
+            "Audience",
+            "oneOf",
+            json!([
+                {"required": ["all"], "properties": {"all": {"const": true}, "group_ids": {"maxItems": 0}}},
+                {"required": ["group_ids"], "properties": {"all": {"const": false}, "group_ids": {"minItems": 1}}}
+            ]),
+        ),
+        // The work request's site, given or the asset's.
+        ("NewWorkRequest", "anyOf", json!([is("site_id", "string"), is("asset_id", "string")])),
+        // `Store::resolve_scope`: a grant narrows to divisions or to sites, not both.
+        (
+            "GrantInput",
+            "not",
+            json!({"required": ["division_ids", "site_ids"], "properties": {
+                "division_ids": {"type": "array"}, "site_ids": {"type": "array"}}}),
+        ),
+        ("ScopeInput", "properties", json!({"grants": {"maxItems": MAX_GRANTS}})),
+        // `quote::check_limits`: at most 20 currencies, each 0 to the largest amount.
+        (
+            "ApprovalLimits",
+            "additionalProperties",
+            json!({"minimum": 0, "maximum": portico::domain::money::MAX_AMOUNT}),
+        ),
+        ("ApprovalLimits", "maxProperties", json!(20)),
+    ];
+    for (name, keyword, rule) in rules {
+        let Some(schema) = schemas.get_mut(name).and_then(Value::as_object_mut) else { continue };
+        match (schema.get_mut(keyword), rule) {
+            (Some(existing @ Value::Object(_)), more @ Value::Object(_)) => merge(existing, more),
+            (_, rule) => {
+                schema.insert(keyword.to_owned(), rule);
+            }
+        }
+    }
+    for list in ["division_ids", "site_ids"] {
+        if let Some(p) = schemas.get_mut("GrantInput").and_then(|g| g.pointer_mut(&format!("/properties/{list}"))) {
+            merge(p, json!({"minItems": 1, "maxItems": MAX_IDS_PER_GRANT}));
+        }
+    }
+}
+
+/// `more`'s keywords into the schema `into` (into its `oneOf`'s array branch, if it has
+/// one), object into object.
+fn merge(into: &mut Value, more: Value) {
+    let Value::Object(more) = more else { return };
+    let array_branch = into["oneOf"].as_array().and_then(|b| b.iter().position(|b| b["type"] == "array"));
+    let target = match array_branch {
+        Some(i) => &mut into["oneOf"][i],
+        None => into,
+    };
+    let Some(o) = target.as_object_mut() else { return };
+    for (k, v) in more {
+        match o.get_mut(&k) {
+            Some(existing @ Value::Object(_)) if v.is_object() => merge(existing, v),
+            _ => {
+                o.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Every `format: date-time` string takes what `Timestamp` takes (the fields' annotations
+/// say `String` with that format; the type is the domain's).
+fn bound_times(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if o.get("format").and_then(Value::as_str) == Some("date-time") && !o.contains_key("pattern") {
+                o.insert("pattern".into(), json!(portico::domain::clock::TIMESTAMP_PATTERN));
+            }
+            o.values_mut().for_each(bound_times);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_times),
+        _ => {}
+    }
+}
+
 fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
     op.insert("operationId".into(), json!(route.operation));
     // A public route (no Cognito token) acts on the token it is given, once, whatever
@@ -239,7 +349,9 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
     let post = route.method == "POST" && !public;
     let params = op.entry("parameters").or_insert_with(|| json!([]));
     if let Some(params) = params.as_array_mut() {
-        if post && !params.iter().any(|p| p["name"] == "Idempotency-Key") {
+        if post {
+            // One description of the key for every POST, whatever an annotation said.
+            params.retain(|p| p["name"] != "Idempotency-Key");
             params.push(json!({
                 "name": "Idempotency-Key", "in": "header", "required": false,
                 "description": "1–100 visible ASCII characters (whitespace around a header value is not part of it). A retry with the same key gets the first response (with `Idempotent-Replayed: true`) and creates nothing new; the same key with a different request is a 422, while the first is still running a 409. Kept for 24 hours, per caller and operation.",
@@ -247,6 +359,14 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
             }));
         }
         for p in params.iter_mut() {
+            // A parameter is absent or a string, never JSON's null: an `Option` is `required: false`.
+            let alternatives = p["schema"]["oneOf"].as_array().cloned().unwrap_or_default();
+            if let [a, b] = alternatives.as_slice() {
+                let not_null = |s: &Value| s["type"] != "null";
+                if !not_null(a) || !not_null(b) {
+                    p["schema"] = if not_null(a) { a.clone() } else { b.clone() };
+                }
+            }
             if p["name"] == "limit" && p["in"] == "query" {
                 p["schema"] =
                     json!({"type": "integer", "format": "int32", "minimum": 1, "maximum": 200, "default": 50});
@@ -267,6 +387,15 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
             })
         })
     };
+    // An optional body is left out, never sent as JSON's `null` (a 400, like any body that
+    // is not an object).
+    if let Some(schema) = op.get_mut("requestBody").and_then(|b| b.pointer_mut("/content/application~1json/schema")) {
+        if let Some([a, b]) = schema["oneOf"].as_array().map(Vec::as_slice) {
+            if a["type"] == "null" || b["type"] == "null" {
+                *schema = if a["type"] == "null" { b.clone() } else { a.clone() };
+            }
+        }
+    }
     let has_body = op.contains_key("requestBody");
     let has_path = has(op, "path", None);
     let has_input = has_body || has(op, "query", None) || has(op, "header", None) || has_path;
@@ -396,6 +525,38 @@ fn document_headers(responses: &mut Map<String, Value>) {
         }
         for name in names {
             headers.entry(name).or_insert_with(|| header_ref(name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `$ref` of the document names a schema it holds (a parameter's type is not
+    /// collected from the paths by itself: a missing one leaves the fuzzer blind there).
+    #[test]
+    fn every_reference_resolves() {
+        fn refs(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(o) => {
+                    if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+                        out.push(r.to_owned());
+                    }
+                    o.values().for_each(|v| refs(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc = api().unwrap();
+        let mut all = Vec::new();
+        refs(&doc, &mut all);
+        assert!(!all.is_empty());
+        for r in all {
+            // A JSON pointer into this document (`#/components/schemas/…`, `…/headers/…`).
+            let pointer = r.strip_prefix('#').unwrap_or_else(|| panic!("{r} is not within the document"));
+            assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
         }
     }
 }

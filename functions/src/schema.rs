@@ -56,3 +56,97 @@ page_schema!(PortalAuditPage, portico::domain::audit::PortalAuditEntry);
 pub struct ReportList {
     pub items: Vec<portico::domain::report::ReportItem>,
 }
+
+/// A string query parameter or header and the pattern of what it takes.
+fn pattern_schema(pattern: String, description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .into()
+}
+
+macro_rules! pattern_type {
+    ($(#[$doc:meta])* $name:ident, $pattern:expr, $description:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                pattern_schema($pattern, $description)
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| name(*v)).collect()
+}
+
+use portico::domain::invoice::InvoiceStatus;
+use portico::domain::job::{JobCategory, JobStatus};
+use portico::domain::quote::QuoteStatus;
+use portico::domain::text::list_pattern;
+
+pattern_type!(
+    /// `?status=` of the job lists: some of the job statuses, comma-separated.
+    JobStatuses,
+    list_pattern(&names(&JobStatus::ALL, JobStatus::as_str)),
+    "Comma-separated job statuses (any when empty)"
+);
+pattern_type!(
+    /// `?category=` of the job lists.
+    JobCategories,
+    list_pattern(&names(&JobCategory::ALL, JobCategory::as_str)),
+    "Comma-separated job categories (any when empty)"
+);
+pattern_type!(
+    /// `?status=` of the admin's quote list: any quote status.
+    QuoteStatuses,
+    list_pattern(&names(&QuoteStatus::ALL, QuoteStatus::as_str)),
+    "Comma-separated quote statuses (any when empty)"
+);
+pattern_type!(
+    /// `?status=` of a member's quote list: the statuses members see (never drafts).
+    PortalQuoteStatuses,
+    list_pattern(&names(&QuoteStatus::VISIBLE, QuoteStatus::as_str)),
+    "Comma-separated quote statuses a member sees (any of them when empty)"
+);
+pattern_type!(
+    /// `?status=` of the invoice lists.
+    InvoiceStatuses,
+    list_pattern(&names(&InvoiceStatus::ALL, InvoiceStatus::as_str)),
+    "Comma-separated: due, overdue, paid (any when empty)"
+);
+pattern_type!(
+    /// `?entity=` of the audit trail: an object's id (or `settings`).
+    AuditEntity,
+    portico::domain::audit::ENTITY_PATTERN.to_owned(),
+    "An object's id, as entries name it (`entity_id`)"
+);
+pattern_type!(
+    /// `?actor=` of the audit trail.
+    AuditActor,
+    portico::domain::audit::ACTOR_PATTERN.to_owned(),
+    "`admin:<sub>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>`"
+);
+pattern_type!(
+    /// `If-Match`: a version this API returned as an `ETag`.
+    IfMatch,
+    portico::http::request::IF_MATCH_PATTERN.to_owned(),
+    "An `ETag` this API returned (`\"3\"`, also weak or unquoted): the version the change is based on"
+);
+pattern_type!(
+    /// A paging cursor: what the previous page's `next_cursor` was (empty: the first page).
+    Cursor,
+    portico::store::cursor::CURSOR_PATTERN.to_owned(),
+    "`next_cursor` of the previous page (empty: the first page)"
+);
+pattern_type!(
+    /// The signed token of an email's unsubscribe link.
+    UnsubscribeToken,
+    portico::store::cursor::TOKEN_PATTERN.to_owned(),
+    "The signed token of an email's unsubscribe link"
+);

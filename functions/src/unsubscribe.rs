@@ -40,7 +40,7 @@ async fn switch_off(app: &App, u: &Unsubscribe) -> Result<()> {
 }
 
 #[utoipa::path(get, path = "/mail/unsubscribe", tag = "mail",
-    params(("token" = String, Query, description = "The signed token of an email's unsubscribe link")),
+    params(("token" = crate::schema::UnsubscribeToken, Query, description = "The signed token of an email's unsubscribe link")),
     responses(
         (status = 200, content_type = "text/html", body = String, description = "A page asking to confirm; its form posts back to the same link. Nothing changes yet."),
         (status = 400, body = Problem)))]
@@ -51,7 +51,7 @@ pub async fn show(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/mail/unsubscribe", tag = "mail",
-    params(("token" = String, Query, description = "The signed token of an email's unsubscribe link")),
+    params(("token" = crate::schema::UnsubscribeToken, Query, description = "The signed token of an email's unsubscribe link")),
     responses(
         (status = 200, content_type = "text/html", body = String, description = "Switched off (or already off): that kind of email no longer goes to this recipient. Mail clients send `List-Unsubscribe=One-Click` as a form body (RFC 8058); any body, or none, is accepted."),
         (status = 400, body = Problem)))]

@@ -94,7 +94,7 @@ impl Files {
     }
 
     /// What is stored at `key`, if anything.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn head(&self, key: &str) -> Result<Option<Present>> {
         match self.client.head_object().bucket(&self.bucket).key(key).send().await {
             Ok(out) => Ok(Some(Present {
@@ -119,7 +119,7 @@ impl Files {
     /// the bytes that were checked (`etag`) and nothing is at `to` yet, both conditions
     /// S3's own. `false` when either failed: the upload changed meanwhile, or `to` was
     /// written before (and stays as it is).
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn keep(&self, from: &str, to: &str, etag: Option<&str>, content_type: &str) -> Result<bool> {
         let copied = self
             .client

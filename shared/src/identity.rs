@@ -93,7 +93,7 @@ impl Identity {
 
     /// Creates the login with a temporary password and adds it to its group. Returns the
     /// Cognito username (the user's `sub`) and the password for the invitation.
-    #[tracing::instrument(skip_all, fields(tenant = %login.tenant), err)]
+    #[tracing::instrument(skip_all, fields(tenant = %login.tenant))]
     pub async fn create_login(&self, login: &NewLogin<'_>) -> Result<(String, TemporaryPassword)> {
         let password = TemporaryPassword::generate();
         let mut attributes = vec![
@@ -133,6 +133,9 @@ impl Identity {
             Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminCreateUserError::UsernameExistsException(_)) => {
                 return Err(Error::conflict("a login with this email address already exists"));
             }
+            Err(SdkError::ServiceError(e)) if matches!(e.err(), AdminCreateUserError::InvalidParameterException(_)) => {
+                return Err(refused_by_sign_in(e.err().meta().message()));
+            }
             Err(e) => return Err(anyhow::Error::new(e).context("AdminCreateUser").into()),
         };
         let username = user.username.context("AdminCreateUser returned no username")?;
@@ -148,7 +151,7 @@ impl Identity {
     }
 
     /// The existing login for `email`, with its tenant and member attributes.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn find_login(&self, email: &Email) -> Result<Option<ExistingLogin>> {
         use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
         match self.cognito.admin_get_user().user_pool_id(&self.pool_id).username(email.as_str()).send().await {
@@ -171,7 +174,7 @@ impl Identity {
 
     /// Issues a new temporary password (resent invitations): the next sign-in must set
     /// a new one.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn reset_temporary_password(&self, username: &str) -> Result<TemporaryPassword> {
         let password = TemporaryPassword::generate();
         self.cognito
@@ -186,16 +189,8 @@ impl Identity {
         Ok(password)
     }
 
-    /// Disables the login and revokes its refresh tokens.
-    #[tracing::instrument(skip(self), err)]
-    pub async fn disable(&self, username: &str) -> Result<()> {
-        self.cognito
-            .admin_disable_user()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .context("AdminDisableUser")?;
+    /// Revokes every refresh token of the login: its sessions end at their next refresh.
+    async fn sign_out_everywhere(&self, username: &str) -> Result<()> {
         self.cognito
             .admin_user_global_sign_out()
             .user_pool_id(&self.pool_id)
@@ -206,7 +201,20 @@ impl Identity {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err)]
+    /// Disables the login and revokes its refresh tokens.
+    #[tracing::instrument(skip(self))]
+    pub async fn disable(&self, username: &str) -> Result<()> {
+        self.cognito
+            .admin_disable_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .context("AdminDisableUser")?;
+        self.sign_out_everywhere(username).await
+    }
+
+    #[tracing::instrument(skip(self))]
     pub async fn enable(&self, username: &str) -> Result<()> {
         self.cognito
             .admin_enable_user()
@@ -218,7 +226,7 @@ impl Identity {
         Ok(())
     }
 
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn delete(&self, username: &str) -> Result<()> {
         use aws_sdk_cognitoidentityprovider::operation::admin_delete_user::AdminDeleteUserError;
         match self.cognito.admin_delete_user().user_pool_id(&self.pool_id).username(username).send().await {
@@ -232,7 +240,7 @@ impl Identity {
     }
 
     /// Whether the login has completed its first sign-in (chosen its own password).
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn has_signed_in(&self, username: &str) -> Result<bool> {
         use aws_sdk_cognitoidentityprovider::types::UserStatusType;
         let user = self
@@ -248,7 +256,7 @@ impl Identity {
 
     /// Makes the login choose a new password: Cognito sends a code to the verified
     /// address (its message is to be branded by a CustomMessage trigger).
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn reset_password(&self, username: &str) -> Result<()> {
         self.cognito
             .admin_reset_user_password()
@@ -268,7 +276,7 @@ impl Identity {
     /// (the one it signs in with) until the member enters the code Cognito sends to the
     /// new one (`AttributesRequireVerificationBeforeUpdate`), so nobody can take a
     /// number as their sign-in by typing it.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn sync_profile(
         &self,
         username: &str,
@@ -310,6 +318,11 @@ impl Identity {
                 {
                     return Err(Error::conflict("this email address or phone number is another login's"));
                 }
+                Err(SdkError::ServiceError(e))
+                    if matches!(e.err(), AdminUpdateUserAttributesError::InvalidParameterException(_)) =>
+                {
+                    return Err(refused_by_sign_in(e.err().meta().message()));
+                }
                 Err(e) => return Err(anyhow::Error::new(e).context("AdminUpdateUserAttributes").into()),
             }
         }
@@ -331,7 +344,7 @@ impl Identity {
     /// Whether the login signs in with an authenticator app (TOTP), read from the pool
     /// that invoked a trigger: with MFA optional, Cognito asks such a login for its code
     /// at every sign-in, so every token it is issued came after the second factor.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn totp_enabled(&self, pool_id: &str, username: &str) -> Result<bool> {
         let user = self
             .cognito
@@ -347,7 +360,7 @@ impl Identity {
     /// Switches the login's authenticator app off (it was lost): the next sign-in asks
     /// for no code, and where a second factor is required the owner must set up a new
     /// app before acting.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn reset_mfa(&self, username: &str) -> Result<()> {
         use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
         self.cognito
@@ -361,14 +374,7 @@ impl Identity {
             .await
             .context("AdminSetUserMFAPreference")?;
         // Sessions that began with the old app end too.
-        self.cognito
-            .admin_user_global_sign_out()
-            .user_pool_id(&self.pool_id)
-            .username(username)
-            .send()
-            .await
-            .context("AdminUserGlobalSignOut")?;
-        Ok(())
+        self.sign_out_everywhere(username).await
     }
 
     /// Whether the login has a phone number (one whose code was entered: a new number
@@ -399,6 +405,15 @@ impl Identity {
             .context("ListUsers")?;
         Ok(found.users().iter().any(|u| u.username() != Some(username)))
     }
+}
+
+/// Cognito refused an address or number Portico's own checks took (its rules for email
+/// addresses are its own): the client's input, so a 400 saying so — never a 500.
+fn refused_by_sign_in(message: Option<&str>) -> Error {
+    Error::bad_request(format!(
+        "the sign-in service does not take this email address or phone number ({})",
+        message.unwrap_or("no reason given")
+    ))
 }
 
 /// What a login holds of a member's profile (and signs in with: email, phone).

@@ -4,18 +4,18 @@
 //! jobs, newest first, read from the links the job upsert keeps (see
 //! `portico::domain::asset::AssetJobLink`).
 
-use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView, HISTORY_PAGE};
+use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView};
 use portico::domain::customer::Customer;
 use portico::domain::ids::{AssetId, CustomerId, TenantId};
-use portico::domain::job::{Job, JobStatus};
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::{Conditions, Source};
-use portico::store::{keys, Claim, Page, Paging, Tx};
+use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
+use crate::assets::{due_source, history};
 use crate::schema::Problem;
 
 /// An asset by Portico id (`ast_…`) or by the back office's reference.
@@ -30,45 +30,8 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-/// One page of an asset's jobs, newest first (one Query of its links): with `statuses`,
-/// only those. `list` names the list for its cursor (include who reads it).
-pub async fn history(
-    app: &App,
-    tenant: TenantId,
-    asset: AssetId,
-    list: &str,
-    statuses: &[JobStatus],
-    cursor: Option<String>,
-) -> Result<Page<AssetJobLink>> {
-    let paging = Paging { limit: HISTORY_PAGE, cursor };
-    let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    let conditions = Conditions::default().any_of("status", &wanted);
-    let source = Source::all(keys::jobs_of_asset(tenant, asset));
-    let mut page = app.store.newest_first::<AssetJobLink>(list, &[source], &conditions, &paging).await?;
-    page.items.retain(|l| l.asset_id == asset && (statuses.is_empty() || statuses.contains(&l.status)));
-    Ok(page)
-}
-
-/// Keeps a job's link to its asset in step (called by the job upsert, in its
-/// transaction): the old link goes when the asset or the report time changed, the new
-/// one is written whenever the job changed (it carries the job's status).
-pub fn keep_asset_link(tx: &mut Tx, tenant: TenantId, before: Option<&Job>, after: &Job) -> Result<()> {
-    let key_of = |l: &AssetJobLink| keys::asset_job_key(tenant, l.asset_id, l.job_id, l.reported_at);
-    let old = before.and_then(AssetJobLink::of);
-    let new = AssetJobLink::of(after);
-    if let Some(old) = &old {
-        if new.as_ref().is_none_or(|n| key_of(n) != key_of(old)) {
-            tx.release(key_of(old));
-        }
-    }
-    if let Some(new) = &new {
-        tx.put(new)?;
-    }
-    Ok(())
-}
-
 #[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,
-    params(("asset_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
@@ -102,9 +65,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let portal_url = found.settings()?.branding.portal_url;
     let before: Option<Asset> =
         super::claimed(app, found.one::<Claim>()?, AssetId::parse, |id| keys::asset_key(tenant, id)).await?;
-    if let Some(before) = &before {
-        guard::if_match(&req, before.version)?;
-    }
+    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -137,8 +98,8 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/assets/{asset_id}", tag = "admin",
-    params(("asset_id" = String, Path, description = "Portico's id (`ast_…`) or the back office's reference"),
-        ("history_cursor" = Option<String>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
+    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`ast_…`) or the back office's reference"),
+        ("history_cursor" = Option<crate::schema::Cursor>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
     responses((status = 200, body = AssetView, description = "The asset with its upcoming services and history (its jobs, newest first)"), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -156,22 +117,12 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&view)?.etag(asset.version))
 }
 
-/// The sources of an asset list: a partition's part with a service due by `by` (a range
-/// of the sort key), or all of it.
-pub fn due_source(query: keys::QueryKey, by: Option<portico::domain::tenant::Timestamp>) -> Source {
-    let mut source = Source::all(query);
-    if let Some(by) = by {
-        source.lo = portico::domain::asset::due_sort(Some(by));
-    }
-    source
-}
-
 #[utoipa::path(get, path = "/admin/assets", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only the assets at this customer's own sites"),
-        ("site_id" = Option<String>, Query),
-        ("due_within_days" = Option<i32>, Query, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only the assets at this customer's own sites"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::AssetPage, description = "By customer or site: soonest service due first; otherwise newest first"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

@@ -13,11 +13,11 @@ use crate::schema::Problem;
 
 #[utoipa::path(get, path = "/admin/audit", tag = "admin",
     params(
-        ("entity" = Option<String>, Query, description = "An entity's id (`job_…`, `mem_…`, `settings`, …): its trail only"),
-        ("actor" = Option<String>, Query, description = "`admin:<sub>`, `operator:<sub>` or `member:<member id>`: what they did"),
-        ("from" = Option<String>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "At or before (RFC 3339 or YYYY-MM-DD, whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("entity" = Option<crate::schema::AuditEntity>, Query, description = "An entity's id (`job_…`, `mem_…`, `settings`, …): its trail only"),
+        ("actor" = Option<crate::schema::AuditActor>, Query, description = "`admin:<sub>`, `operator:<sub>` or `member:<member id>`: what they did"),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<portico::domain::clock::Bound>, Query, description = "At or before (RFC 3339 or YYYY-MM-DD, whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::AuditPage, description = "Newest first; events are kept 400 days"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

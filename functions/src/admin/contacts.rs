@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use portico::domain::contact::{Contact, ContactPatch, ContactView, NewContact};
 use portico::domain::customer::Customer;
 use portico::domain::ids::{ContactId, CustomerId, GroupId};
-use portico::domain::member::{Member, MemberView, NewMember, NotificationKind, Permission};
+use portico::domain::mailing::NotificationKind;
+use portico::domain::member::{Member, MemberView, NewMember};
 use portico::domain::principal::AdminPrincipal;
+use portico::domain::rights::Permission;
 use portico::domain::scope::ScopeInput;
 use portico::domain::text::{Locale, Message};
 use portico::http::{guard, Reply, Req};
@@ -15,7 +17,7 @@ use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 use serde::Deserialize;
 
-use super::members::{invited, require_setup, send_credentials};
+use crate::members::{invited, require_setup, send_credentials};
 use crate::schema::Problem;
 
 async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {
@@ -29,7 +31,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Contact> {
 }
 
 #[utoipa::path(post, path = "/admin/customers/{customer_id}/contacts", tag = "admin", request_body = NewContact,
-    params(("customer_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
@@ -46,7 +48,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}/contacts", tag = "admin",
-    params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::ContactPage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -59,7 +61,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/contacts/{contact_id}", tag = "admin", request_body = ContactPatch,
-    params(("contact_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("contact_id" = portico::domain::ids::ContactId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -74,7 +76,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/contacts/{contact_id}", tag = "admin",
-    params(("contact_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("contact_id" = portico::domain::ids::ContactId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "the contact is gone; a member made from it stays"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
@@ -103,7 +105,7 @@ pub struct CreateUser {
 }
 
 #[utoipa::path(post, path = "/admin/contacts/{contact_id}/create-user", tag = "admin", request_body(content = Option<CreateUser>, description = "optional"),
-    params(("contact_id" = String, Path)),
+    params(("contact_id" = portico::domain::ids::ContactId, Path)),
     responses((status = 201, body = MemberView, description = "the member, invited"), (status = 404, body = Problem),
         (status = 409, body = Problem, description = "set-up not complete, the contact is already a member, or the email is taken")),
     security(("cognito" = [])))]

@@ -39,8 +39,8 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/customers", tag = "admin",
-    params(("parent_id" = Option<String>, Query, description = "only the children of this customer"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("parent_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only the children of this customer"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::CustomerPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -63,7 +63,7 @@ async fn load(app: &App, req: &Req, tenant: portico::domain::TenantId) -> Result
 }
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}", tag = "admin",
-    params(("customer_id" = String, Path)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path)),
     responses((status = 200, body = CustomerView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -73,7 +73,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/customers/{customer_id}", tag = "admin", request_body = CustomerPatch,
-    params(("customer_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = CustomerView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -91,7 +91,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/customers/{customer_id}", tag = "admin",
-    params(("customer_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "the customer still has child customers, sites or members")),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {

@@ -23,7 +23,7 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Division> 
 }
 
 #[utoipa::path(post, path = "/admin/customers/{customer_id}/divisions", tag = "admin", request_body = NewDivision,
-    params(("customer_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
@@ -41,7 +41,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}/divisions", tag = "admin",
-    params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::DivisionPage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -54,7 +54,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/divisions/{division_id}", tag = "admin", request_body = DivisionPatch,
-    params(("division_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("division_id" = portico::domain::ids::DivisionId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -69,7 +69,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/divisions/{division_id}", tag = "admin",
-    params(("division_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("division_id" = portico::domain::ids::DivisionId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "sites are still filed under the division")),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {

@@ -56,9 +56,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/documents", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's documents (with or without a site)"),
-        ("site_id" = Option<String>, Query),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's documents (with or without a site)"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::DocumentPage, description = "Newest first"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -85,7 +85,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/documents/{document_id}", tag = "admin",
-    params(("document_id" = String, Path)),
+    params(("document_id" = portico::domain::ids::DocumentId, Path)),
     responses((status = 200, body = DocumentView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -95,7 +95,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/documents/{document_id}", tag = "admin", request_body = DocumentPatch,
-    params(("document_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("document_id" = portico::domain::ids::DocumentId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = DocumentView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -125,7 +125,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/documents/{document_id}", tag = "admin",
-    params(("document_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("document_id" = portico::domain::ids::DocumentId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "The document is gone from the portal; its file stays (the audit trail keeps the record)"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {

@@ -33,7 +33,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/access-groups", tag = "admin",
-    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::GroupPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -44,7 +44,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/access-groups/{group_id}", tag = "admin",
-    params(("group_id" = String, Path)),
+    params(("group_id" = portico::domain::ids::GroupId, Path)),
     responses((status = 200, body = GroupView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -54,7 +54,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/access-groups/{group_id}", tag = "admin", request_body = GroupPatch,
-    params(("group_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("group_id" = portico::domain::ids::GroupId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = GroupView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -76,7 +76,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/access-groups/{group_id}", tag = "admin",
-    params(("group_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("group_id" = portico::domain::ids::GroupId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "gone; members that referenced it lose its rights at once"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {

@@ -10,7 +10,6 @@ use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
 use portico::http::{guard, Reply, Req};
-use portico::store::keys::Entity;
 use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
@@ -29,33 +28,8 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-/// Keeps the open-invoice entries in step: those `after` has are written, those only
-/// `before` had are removed.
-fn keep_open_entries(tx: &mut Tx, tenant: TenantId, before: Option<&Invoice>, after: &Invoice) -> Result<()> {
-    let wanted = after.open_items();
-    let keys_of = |items: &[portico::domain::invoice::OpenInvoice]| -> Vec<keys::Key> {
-        items.iter().map(|o| o.keys(tenant).key).collect()
-    };
-    let now_keys = keys_of(&wanted);
-    for key in before.map(|b| keys_of(&b.open_items())).unwrap_or_default() {
-        if !now_keys.contains(&key) {
-            tx.release(key);
-        }
-    }
-    for item in &wanted {
-        tx.put(item)?;
-    }
-    Ok(())
-}
-
-/// The status filter as a query condition, at `at`.
-pub fn conditions(filter: &InvoiceFilter, at: portico::domain::tenant::Timestamp) -> Conditions {
-    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-    Conditions::default().invoice_status(&statuses, keys::stamp(at))
-}
-
 #[utoipa::path(put, path = "/admin/invoices/{invoice_id}", tag = "admin", request_body = InvoiceInput,
-    params(("invoice_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
@@ -91,9 +65,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Invoice> =
         super::claimed(app, found.one::<Claim>()?, InvoiceId::parse, |id| keys::invoice_key(tenant, id)).await?;
-    if let Some(before) = &before {
-        guard::if_match(&req, before.version)?;
-    }
+    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -111,7 +83,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 "this reference is being published; try again",
             );
             tx.create(&invoice, "invoice.created", "the invoice exists")?;
-            keep_open_entries(&mut tx, tenant, None, &invoice)?;
             app.store.commit(tx).await?;
             Ok(Reply::created(&invoice.view())?.etag(invoice.version).at(format!("/admin/invoices/{}", invoice.id)))
         }
@@ -123,7 +94,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             }
             after.touch();
             tx.update(&before, &after, before.version, "invoice.updated")?;
-            keep_open_entries(&mut tx, tenant, Some(&before), &after)?;
             app.store.commit(tx).await?;
             Ok(Reply::ok(&after.view())?.etag(after.version))
         }
@@ -131,7 +101,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/invoices/{invoice_id}", tag = "admin",
-    params(("invoice_id" = String, Path, description = "Portico's id (`inv_…`) or the back office's reference")),
+    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`inv_…`) or the back office's reference")),
     responses((status = 200, body = InvoiceView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -142,10 +112,10 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/invoices", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's invoices"),
-        ("site_id" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "Comma-separated: due, overdue, paid"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's invoices"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::InvoicePage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -164,7 +134,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     };
     let list = format!("admin-invoices|{tenant}|{filter:?}|{customer:?}");
     let at = now();
-    let mut page = app.store.newest_first::<Invoice>(&list, &[source], &conditions(&filter, at), &paging).await?;
+    let mut page =
+        app.store.newest_first::<Invoice>(&list, &[source], &Conditions::of_invoices(&filter, at), &paging).await?;
     page.items.retain(|i| customer.is_none_or(|c| i.customer_id == c) && filter.admits(i, at));
     Reply::ok(&page.map(|i| i.view()))
 }

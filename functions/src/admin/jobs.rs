@@ -24,15 +24,8 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
         .await
 }
 
-/// The filters `GET /admin/jobs` and `GET /portal/jobs` share, as query conditions.
-pub fn conditions(filter: &JobFilter) -> Conditions {
-    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-    let categories: Vec<&str> = filter.categories.iter().map(|c| c.as_str()).collect();
-    Conditions::default().any_of("status", &statuses).any_of("category", &categories)
-}
-
 #[utoipa::path(put, path = "/admin/jobs/{job_id}", tag = "admin", request_body = JobInput,
-    params(("job_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
@@ -75,9 +68,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Job> =
         super::claimed(app, found.one::<Claim>()?, JobId::parse, |id| keys::job_key(tenant, id)).await?;
-    if let Some(before) = &before {
-        guard::if_match(&req, before.version)?;
-    }
+    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -107,7 +98,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 "this reference is being published; try again",
             );
             tx.create(&job, "job.created", "the job exists")?;
-            super::assets::keep_asset_link(&mut tx, tenant, None, &job)?;
             if let Some(asset) = job.asset_id {
                 tx.require(keys::asset_key(tenant, asset));
             }
@@ -121,7 +111,6 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 return Ok(Reply::ok(&before.view())?.etag(before.version));
             }
             tx.update(&before, &after, before.version, "job.updated")?;
-            super::assets::keep_asset_link(&mut tx, tenant, Some(&before), &after)?;
             if let Some(asset) = after.asset_id.filter(|a| before.asset_id != Some(*a)) {
                 tx.require(keys::asset_key(tenant, asset));
             }
@@ -132,7 +121,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/jobs/{job_id}", tag = "admin",
-    params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference")),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference")),
     responses((status = 200, body = JobView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -143,13 +132,13 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/jobs", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's own sites' jobs"),
-        ("site_id" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "Comma-separated statuses"),
-        ("category" = Option<String>, Query, description = "Comma-separated categories"),
-        ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's own sites' jobs"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated statuses"),
+        ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated categories"),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::JobPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -162,7 +151,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         .transpose()?;
     let tenant = admin.tenant;
     let (from, to) = (filter.from.map(keys::stamp), filter.to.map(keys::stamp));
-    let mut conditions = conditions(&filter);
+    let mut conditions = Conditions::of_jobs(&filter);
     let source = match (filter.site_id, customer) {
         (Some(site), _) => Source::between(keys::jobs_at_site(tenant, site), from, to),
         (None, Some(c)) => Source::between(keys::jobs_of_customer(tenant, c), from, to),
@@ -179,7 +168,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/jobs/{job_id}/notes", tag = "admin",
-    params(("job_id" = String, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::NotePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {

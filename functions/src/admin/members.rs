@@ -1,107 +1,17 @@
 //! `/admin/members`: portal members, their invitation and credentials.
 
 use portico::domain::customer::Customer;
-use portico::domain::ids::{CustomerId, MemberId, TenantId};
+use portico::domain::ids::{CustomerId, MemberId};
 use portico::domain::member::{
     DocumentRestrictions, InviteInput, Member, MemberPatch, MemberView, NewMember, MAX_HIDDEN_DOCUMENTS,
 };
 use portico::domain::principal::AdminPrincipal;
-use portico::domain::settings::Settings;
-use portico::domain::text::Email;
 use portico::http::{guard, Reply, Req};
-use portico::identity::{LoginKind, NewLogin};
-use portico::mail::{Brand, Invitation};
-use portico::store::{keys, Actor, Page, Tx};
+use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
+use crate::members::{invited, require_setup, save_profile, send_credentials};
 use crate::schema::Problem;
-
-/// Creates the member's login (or issues a new temporary password for an existing one)
-/// and emails the credentials to `to` (the member's own address, unless the admin named
-/// another). Returns the Cognito username.
-pub(crate) async fn send_credentials(
-    app: &App,
-    admin: &AdminPrincipal,
-    member: &Member,
-    settings: &Settings,
-    message: Option<&str>,
-    to: &Email,
-) -> Result<String> {
-    // Credentials link to the portal: none go out before set-up is complete (seed 004),
-    // whichever route sends them (invite, create-user, reset of a never-used login).
-    require_setup(settings)?;
-    let portal_url =
-        settings.branding.portal_url.clone().ok_or_else(|| anyhow::anyhow!("set-up complete without portal_url"))?;
-
-    let (login, password) = match &member.login {
-        Some(login) => (login.clone(), app.identity().reset_temporary_password(login).await?),
-        None => {
-            let new_login = NewLogin {
-                tenant: admin.tenant,
-                kind: LoginKind::Member(member.id),
-                email: &member.email,
-                phone: member.phone.as_ref(),
-                first_name: &member.first_name,
-                last_name: &member.last_name,
-            };
-            match app.identity().create_login(&new_login).await {
-                Ok(created) => created,
-                // An earlier invitation may have created the login and then failed:
-                // reuse it only if it is this very member's.
-                Err(Error::Conflict(taken)) => match app.identity().find_login(&member.email).await? {
-                    Some(l)
-                        if l.tenant.as_deref() == Some(&admin.tenant.to_string())
-                            && l.member.as_deref() == Some(&member.id.to_string()) =>
-                    {
-                        let password = app.identity().reset_temporary_password(&l.username).await?;
-                        (l.username, password)
-                    }
-                    _ => return Err(Error::Conflict(taken)),
-                },
-                Err(e) => return Err(e),
-            }
-        }
-    };
-
-    let brand = Brand::of(settings);
-    let mail = Invitation {
-        locale: member.locale.unwrap_or(settings.default_locale),
-        brand: &brand,
-        first_name: member.first_name.as_str(),
-        portal_url: portal_url.as_str(),
-        username: member.email.as_str(),
-        temporary_password: password.expose(),
-        message: message.filter(|m| !m.is_empty()),
-        as_admin: false,
-    }
-    .render()?;
-    app.mailer().send(&brand, to, mail).await?;
-    Ok(login)
-}
-
-/// Stores the member as invited (`before` -> `after`), with the address the credentials
-/// went to in the audit event: an invitation sent elsewhere shows where.
-pub(crate) async fn invited(
-    app: &App,
-    admin: &AdminPrincipal,
-    before: &Member,
-    after: &Member,
-    to: &Email,
-) -> Result<()> {
-    let mut tx = Tx::new(admin.tenant, admin.actor()).mailed_to(to);
-    tx.update(before, after, before.version, "member.invited")?;
-    app.store.commit(tx).await
-}
-
-pub(crate) fn require_setup(settings: &Settings) -> Result<()> {
-    if settings.setup_complete {
-        Ok(())
-    } else {
-        Err(Error::conflict(
-            "complete the portal set-up first: PUT /admin/settings with setup_complete true (seed 004)",
-        ))
-    }
-}
 
 #[utoipa::path(post, path = "/admin/members", tag = "admin", request_body = NewMember,
     params(("Idempotency-Key" = Option<String>, Header)),
@@ -138,8 +48,8 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/members", tag = "admin",
-    params(("customer_id" = Option<String>, Query, description = "only this customer's members"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only this customer's members"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -157,7 +67,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/members/{member_id}", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -168,7 +78,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/invite", tag = "admin", request_body(content = Option<InviteInput>, description = "optional: a personal message and another address to send to"),
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")),
     security(("cognito" = [])))]
 pub async fn invite(app: &App, req: Req) -> Result<Reply> {
@@ -203,7 +113,7 @@ async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member
 }
 
 #[utoipa::path(patch, path = "/admin/members/{member_id}", tag = "admin", request_body = MemberPatch,
-    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -234,49 +144,8 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-/// Stores `after` in place of `before` and brings the member's login in step with it.
-/// The record is written first — its version decides a race, so only the winner touches
-/// the login — then the login. Should the login refuse (the address or number is another
-/// login's), the record is put back as it was, and the caller hears why.
-pub(crate) async fn save_profile(
-    app: &App,
-    tenant: TenantId,
-    actor: Actor,
-    before: &Member,
-    after: &Member,
-    action: &str,
-) -> Result<()> {
-    let moved = after.email != before.email;
-    let mut tx = Tx::new(tenant, actor.clone());
-    tx.update(before, after, before.version, action)?;
-    if moved {
-        tx.release(keys::member_email(tenant, &before.email));
-        tx.claim(
-            keys::member_email(tenant, &after.email),
-            &after.id.to_string(),
-            "a member with this email address exists",
-        );
-    }
-    app.store.commit(tx).await?;
-    let Some(login) = &after.login else { return Ok(()) };
-    let Err(refused) = app.identity().sync_profile(login, &before.into(), &after.into()).await else { return Ok(()) };
-    let mut undone = before.clone();
-    undone.version = after.version;
-    undone.touch();
-    let mut tx = Tx::new(tenant, actor);
-    tx.update(after, &undone, after.version, "member.update_undone")?;
-    if moved {
-        tx.release(keys::member_email(tenant, &after.email));
-        tx.claim(keys::member_email(tenant, &before.email), &before.id.to_string(), "the address was taken meanwhile");
-    }
-    if let Err(e) = app.store.commit(tx).await {
-        tracing::error!(error = ?e, "a member record could not be put back after its login refused a change");
-    }
-    Err(refused)
-}
-
 #[utoipa::path(post, path = "/admin/members/{member_id}/disable", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
@@ -294,7 +163,7 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/enable", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
@@ -312,7 +181,7 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/reset-password", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView, description = "a member who has signed in gets a code to choose a new password; one who never has gets new credentials"),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "not invited yet, or disabled")),
     security(("cognito" = [])))]
@@ -345,7 +214,7 @@ pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/members/{member_id}/reset-mfa", tag = "admin",
-    params(("member_id" = String, Path)),
+    params(("member_id" = portico::domain::ids::MemberId, Path)),
     responses((status = 200, body = MemberView, description = "the member's authenticator app is switched off (it was lost) and their sessions end: they sign in with their password alone and may set up a new app"),
         (status = 404, body = Problem), (status = 409, body = Problem, description = "the member has no login yet")),
     security(("cognito" = [])))]
@@ -362,7 +231,7 @@ pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/members/{member_id}", tag = "admin",
-    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
@@ -380,7 +249,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(put, path = "/admin/members/{member_id}/document-restrictions", tag = "admin", request_body = DocumentRestrictions,
-    params(("member_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn restrict_documents(app: &App, req: Req) -> Result<Reply> {

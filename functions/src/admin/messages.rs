@@ -89,7 +89,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/messages", tag = "admin",
-    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window"), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -103,7 +103,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/messages/{message_id}", tag = "admin",
-    params(("message_id" = String, Path)),
+    params(("message_id" = portico::domain::ids::MessageId, Path)),
     responses((status = 200, body = MessageView, description = "With how many members have read and acknowledged it"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -114,7 +114,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/messages/{message_id}", tag = "admin", request_body = MessagePatch,
-    params(("message_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("message_id" = portico::domain::ids::MessageId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = MessageView, description = "Receipts stay: a member who read the message before the change has read it"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -138,7 +138,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/messages/{message_id}", tag = "admin",
-    params(("message_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("message_id" = portico::domain::ids::MessageId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204, description = "Gone from the portal at once; the audit trail keeps the message and its acknowledgements"), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
@@ -153,9 +153,9 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/messages/{message_id}/acknowledgements", tag = "admin",
-    params(("message_id" = String, Path),
+    params(("message_id" = portico::domain::ids::MessageId, Path),
         ("acknowledged" = Option<bool>, Query, description = "Only members who have (true) or have not (false) acknowledged it; a page may then hold fewer than `limit` items"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::AcknowledgementPage, description = "The members the message addresses now (everyone, or the members of its groups), newest member first, each with when they read and acknowledged it"), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn acknowledgements(app: &App, req: Req) -> Result<Reply> {

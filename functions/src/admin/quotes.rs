@@ -28,14 +28,8 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-/// The status filter as a query condition (on the stored status; `expired` is a `sent`
-/// quote, told apart after the read).
-pub fn conditions(filter: &QuoteFilter) -> Conditions {
-    Conditions::default().any_of("status", &filter.stored())
-}
-
 #[utoipa::path(put, path = "/admin/quotes/{quote_id}", tag = "admin", request_body = QuoteInput,
-    params(("quote_id" = String, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<String>, Header)),
+    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = QuoteView), (status = 201, body = QuoteView), (status = 400, body = Problem),
         (status = 409, body = Problem, description = "The customer decided this quote: its offer and decision stay"),
         (status = 412, body = Problem)),
@@ -84,9 +78,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Quote> =
         super::claimed(app, found.one::<Claim>()?, QuoteId::parse, |id| keys::quote_key(tenant, id)).await?;
-    if let Some(before) = &before {
-        guard::if_match(&req, before.version)?;
-    }
+    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -124,7 +116,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/quotes/{quote_id}", tag = "admin",
-    params(("quote_id" = String, Path, description = "Portico's id (`quo_…`) or the back office's reference")),
+    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`quo_…`) or the back office's reference")),
     responses((status = 200, body = QuoteView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -135,10 +127,10 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/quotes", tag = "admin",
     params(
-        ("customer_id" = Option<String>, Query, description = "Only this customer's quotes"),
-        ("site_id" = Option<String>, Query),
-        ("status" = Option<String>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's quotes"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("status" = Option<crate::schema::QuoteStatuses>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::QuotePage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -156,7 +148,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         (None, None) => Source::all(keys::all_quotes(tenant)),
     };
     let list = format!("admin-quotes|{tenant}|{filter:?}|{customer:?}");
-    let mut page = app.store.newest_first::<Quote>(&list, &[source], &conditions(&filter), &paging).await?;
+    let mut page = app.store.newest_first::<Quote>(&list, &[source], &Conditions::of_quotes(&filter), &paging).await?;
     let at = now();
     page.items.retain(|q| customer.is_none_or(|c| q.customer_id == c) && filter.admits(q, at));
     Reply::ok(&page.map(|q| q.view()))

@@ -12,16 +12,16 @@ use portico::http::{guard, Reply, Req};
 use portico::store::keys;
 use portico::{App, Error, Result};
 
-use crate::portal::reports::{compute, reply, report_of, Reach};
+use crate::reports::{compute, reply, report_of, Reach};
 use crate::schema::Problem;
 
 #[utoipa::path(get, path = "/admin/reports/{report}", tag = "admin",
     params(
-        ("report" = String, Path, description = "One of the nine reports (see `GET /portal/reports/{report}`)"),
-        ("customer_id" = String, Query, description = "The customer (its child customers included)"),
-        ("from" = Option<String>, Query, description = "First month (YYYY-MM); by default eleven months before `to`"),
-        ("to" = Option<String>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all"),
-        ("site_id" = Option<String>, Query, description = "One site of the customer's")),
+        ("report" = portico::domain::rights::Report, Path, description = "One of the nine reports (see `GET /portal/reports/{report}`)"),
+        ("customer_id" = portico::domain::ids::CustomerId, Query, description = "The customer (its child customers included)"),
+        ("from" = Option<portico::domain::report::Month>, Query, description = "First month (YYYY-MM); by default eleven months before `to`"),
+        ("to" = Option<portico::domain::report::Month>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query, description = "One site of the customer's")),
     responses((status = 200, description = "The report; CSV (UTF-8 with BOM, header row) when `Accept: text/csv`",
             content((portico::domain::report::ReportView = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),

@@ -21,7 +21,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(put, path = "/admin/settings", tag = "admin", request_body = SettingsInput,
-    params(("If-Match" = Option<String>, Header, description = "ETag from a previous read; 412 when stale")),
+    params(("If-Match" = Option<crate::schema::IfMatch>, Header, description = "ETag from a previous read; 412 when stale")),
     responses((status = 200, body = Settings), (status = 400, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn put(app: &App, req: Req) -> Result<Reply> {
@@ -39,7 +39,7 @@ pub async fn put(app: &App, req: Req) -> Result<Reply> {
 #[utoipa::path(post, path = "/admin/settings/sender-email/verification", tag = "admin",
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = SenderEmailVerification, description = "a code went to `branding.sender_email`, for an admin to enter at `…/confirm`; until then emails carry no Reply-To"),
-        (status = 422, body = Problem, description = "there is no `branding.sender_email`")),
+        (status = 409, body = Problem, description = "there is no `branding.sender_email`")),
     security(("cognito" = [])))]
 pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
@@ -47,7 +47,7 @@ pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
     let email = sender_email(&settings)?;
     let (code, expires_at) = reply_to::issue(app.store.cursors(), admin.tenant, email, now());
     let brand = Brand::of(&settings);
-    let valid_until = expires_at.format(&time::format_description::well_known::Rfc2822).unwrap_or_default();
+    let valid_until = expires_at.utc().format(&time::format_description::well_known::Rfc2822).unwrap_or_default();
     let mail = Confirmation {
         locale: settings.default_locale,
         brand: &brand,
@@ -62,14 +62,18 @@ pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
 
 /// The reply address the settings name.
 fn sender_email(settings: &Settings) -> Result<&portico::domain::text::Email> {
-    settings.branding.sender_email.as_ref().ok_or_else(|| Error::unprocessable("there is no branding.sender_email"))
+    settings
+        .branding
+        .sender_email
+        .as_ref()
+        .ok_or_else(|| Error::conflict("there is no branding.sender_email: name one with PUT /admin/settings first"))
 }
 
 #[utoipa::path(post, path = "/admin/settings/sender-email/confirm", tag = "admin", request_body = SenderEmailConfirmation,
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = Settings, headers(("etag" = String)), description = "confirmed (or already): emails carry `sender_email` as their Reply-To"),
         (status = 400, body = Problem, description = "not a code mailed to `sender_email`, or it expired"),
-        (status = 422, body = Problem, description = "there is no `branding.sender_email`")),
+        (status = 409, body = Problem, description = "there is no `branding.sender_email`")),
     security(("cognito" = [])))]
 pub async fn confirm_sender_email(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;

@@ -29,7 +29,7 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Site> {
 }
 
 #[utoipa::path(post, path = "/admin/customers/{customer_id}/sites", tag = "admin", request_body = NewSite,
-    params(("customer_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
@@ -49,7 +49,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/customers/{customer_id}/sites", tag = "admin",
-    params(("customer_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::SitePage), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -61,7 +61,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/sites/{site_id}", tag = "admin",
-    params(("site_id" = String, Path)),
+    params(("site_id" = portico::domain::ids::SiteId, Path)),
     responses((status = 200, body = SiteView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -71,7 +71,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(patch, path = "/admin/sites/{site_id}", tag = "admin", request_body = SitePatch,
-    params(("site_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("site_id" = portico::domain::ids::SiteId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
@@ -89,7 +89,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/sites/{site_id}", tag = "admin",
-    params(("site_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("site_id" = portico::domain::ids::SiteId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {

@@ -31,7 +31,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/staff", tag = "admin",
-    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::StaffPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -51,7 +51,7 @@ pub struct StaffDetail {
 }
 
 #[utoipa::path(get, path = "/admin/staff/{staff_id}", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffDetail), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -61,7 +61,8 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&StaffDetail { staff: staff.view(), mfa_enabled })?.etag(staff.version))
 }
 
-/// Writes `after` in place of `before` — or deletes it — only while another active admin
+/// Writes `after` in place of `before` — or deletes it — only if it is not the caller's
+/// own record, and only while another active admin
 /// (a person: the back office's login does not count) remains as they were read: of two
 /// admins disabling each other at once, one wins.
 async fn keep_one_admin(
@@ -71,6 +72,10 @@ async fn keep_one_admin(
     after: Option<&Staff>,
     action: &str,
 ) -> Result<()> {
+    if before.id == admin.staff {
+        // Locking oneself out is never what was meant: another admin does it.
+        return Err(Error::conflict("your own access is disabled or removed by another admin"));
+    }
     let everyone = app.store.query_all::<Staff>(keys::all_staff(admin.tenant)).await?;
     let other = everyone
         .iter()
@@ -86,8 +91,8 @@ async fn keep_one_admin(
 }
 
 #[utoipa::path(post, path = "/admin/staff/{staff_id}/disable", tag = "admin",
-    params(("staff_id" = String, Path)),
-    responses((status = 200, body = StaffView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin")),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
+    responses((status = 200, body = StaffView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin, or the caller's own record")),
     security(("cognito" = [])))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
@@ -103,7 +108,7 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/staff/{staff_id}/enable", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
@@ -120,8 +125,8 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(delete, path = "/admin/staff/{staff_id}", tag = "admin",
-    params(("staff_id" = String, Path), ("If-Match" = Option<String>, Header)),
-    responses((status = 204, description = "the login and the record are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin"), (status = 412, body = Problem)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "the login and the record are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin, or the caller's own record"), (status = 412, body = Problem)),
     security(("cognito" = [])))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
@@ -133,7 +138,7 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/staff/{staff_id}/reset-mfa", tag = "admin",
-    params(("staff_id" = String, Path)),
+    params(("staff_id" = portico::domain::ids::StaffId, Path)),
     responses((status = 200, body = StaffView, description = "the authenticator app is switched off and the login signed out everywhere; where a second factor is required, the admin sets up a new app at their next sign-in"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {

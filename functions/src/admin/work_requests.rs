@@ -1,53 +1,15 @@
 //! `/admin/work-requests`: the inbox. An admin accepts a request by linking the job that
 //! answers it, or declines it with a reason the member reads.
 
-use std::collections::BTreeMap;
-
-use portico::domain::ids::{JobId, TenantId, WorkRequestId};
-use portico::domain::job::Job;
-use portico::domain::work_request::{
-    AcceptRequest, DeclineRequest, LinkedJob, RequestStatus, WorkRequest, WorkRequestView,
-};
+use portico::domain::ids::{TenantId, WorkRequestId};
+use portico::domain::work_request::{AcceptRequest, DeclineRequest, LinkedJob, WorkRequest, WorkRequestView};
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
-
-/// The pages' requests with their linked jobs as they are now (one BatchGetItem).
-pub async fn views(app: &App, tenant: TenantId, requests: Vec<WorkRequest>) -> Result<Vec<WorkRequestView>> {
-    let mut ids: Vec<JobId> = requests.iter().filter_map(|r| r.job_id).collect();
-    ids.sort();
-    ids.dedup();
-    let jobs: BTreeMap<JobId, Job> = if ids.is_empty() {
-        BTreeMap::new()
-    } else {
-        let keys: Vec<_> = ids.iter().map(|id| keys::job_key(tenant, *id)).collect();
-        app.store.batch(&keys).await?.all::<Job>()?.into_iter().map(|j| (j.id, j)).collect()
-    };
-    Ok(requests
-        .into_iter()
-        .map(|r| {
-            let job = r.job_id.and_then(|id| jobs.get(&id)).map(|j| LinkedJob {
-                id: j.id,
-                reference: j.external_ref.clone(),
-                status: j.status,
-            });
-            r.view(job)
-        })
-        .collect())
-}
-
-/// `?status=` of a work-request list.
-pub fn status_filter(req: &Req) -> Result<Option<RequestStatus>> {
-    req.query("status")
-        .map(|s| {
-            RequestStatus::parse(&s)
-                .ok_or_else(|| Error::invalid_field("status", "must be one of: submitted, accepted, declined"))
-        })
-        .transpose()
-}
+use crate::work_requests::{status_filter, views};
 
 async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
     let id = req.path_id("request_id", WorkRequestId::parse)?;
@@ -55,7 +17,7 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
 }
 
 #[utoipa::path(get, path = "/admin/work-requests", tag = "admin",
-    params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -73,7 +35,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/admin/work-requests/{request_id}", tag = "admin",
-    params(("request_id" = String, Path)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path)),
     responses((status = 200, body = WorkRequestView), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -107,7 +69,7 @@ async fn lost_race(
 }
 
 #[utoipa::path(post, path = "/admin/work-requests/{request_id}/accept", tag = "admin", request_body = AcceptRequest,
-    params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn accept(app: &App, req: Req) -> Result<Reply> {
@@ -140,7 +102,7 @@ pub async fn accept(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/admin/work-requests/{request_id}/decline", tag = "admin", request_body = DeclineRequest,
-    params(("request_id" = String, Path), ("If-Match" = Option<String>, Header)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
 pub async fn decline(app: &App, req: Req) -> Result<Reply> {

@@ -7,7 +7,7 @@
 use portico::domain::asset::{Asset, AssetFilter, AssetView, FormPrefill, FormSite, WorkRequestForm};
 use portico::domain::group::require;
 use portico::domain::ids::AssetId;
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
@@ -17,7 +17,7 @@ use portico::store::keys;
 use portico::store::listing::Conditions;
 use portico::{App, Error, Result};
 
-use crate::admin::assets::{due_source, history};
+use crate::assets::{due_source, history};
 use crate::schema::Problem;
 
 /// The asset `id`, if it is at a site of the member's; anything else is a 404.
@@ -32,9 +32,9 @@ async fn visible_asset(app: &App, portal: &Portal, id: AssetId) -> Result<Asset>
 
 #[utoipa::path(get, path = "/portal/assets", tag = "portal",
     params(
-        ("site_id" = Option<String>, Query),
-        ("due_within_days" = Option<i32>, Query, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::AssetPage, description = "Soonest service due first; assets with nothing due last"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -58,8 +58,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/assets/{asset_id}", tag = "portal",
-    params(("asset_id" = String, Path),
-        ("history_cursor" = Option<String>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
+    params(("asset_id" = portico::domain::ids::AssetId, Path),
+        ("history_cursor" = Option<crate::schema::Cursor>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
     responses((status = 200, body = AssetView, description = "With upcoming services and history: the asset's jobs you may see, newest first"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -96,7 +96,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/assets/{asset_id}/work-request", tag = "portal",
-    params(("asset_id" = String, Path)),
+    params(("asset_id" = portico::domain::ids::AssetId, Path)),
     responses((status = 200, body = WorkRequestForm, description = "The form an asset's QR label opens: POST `request` with a subject to /portal/work-requests"), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn work_request_form(app: &App, req: Req) -> Result<Reply> {

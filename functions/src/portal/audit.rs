@@ -11,10 +11,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use portico::domain::audit::{ActorType, AuditFilter, PortalActor, PortalActorType, PortalAuditEntry};
+use portico::domain::hierarchy::CustomerPath;
 use portico::domain::ids::{MemberId, SiteId};
 use portico::domain::member::Member;
 use portico::domain::quote::{Quote, QuoteStatus};
-use portico::domain::scope::CustomerPath;
 use portico::domain::settings::Feature;
 use portico::domain::work_request::WorkRequest;
 use portico::http::guard::Portal;
@@ -66,9 +66,9 @@ async fn visible(app: &App, portal: &Portal, event: &Event, sites: &mut HashMap<
 
 #[utoipa::path(get, path = "/portal/audit", tag = "portal",
     params(
-        ("from" = Option<String>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "At or before (RFC 3339 or YYYY-MM-DD, whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<portico::domain::clock::Bound>, Query, description = "At or before (RFC 3339 or YYYY-MM-DD, whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalAuditPage, description = "Newest first; a page may be short when lines outside the member's scope are left out"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

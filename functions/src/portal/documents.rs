@@ -5,7 +5,7 @@
 use portico::domain::document::{Document, Reader};
 use portico::domain::group::require;
 use portico::domain::ids::DocumentId;
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::scope::Coverage;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
@@ -47,8 +47,8 @@ async fn visible_document(app: &App, portal: &Portal, req: &Req) -> Result<Docum
 
 #[utoipa::path(get, path = "/portal/documents", tag = "portal",
     params(
-        ("site_id" = Option<String>, Query, description = "Only this site's documents"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query, description = "Only this site's documents"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalDocumentPage, description = "Newest first"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -82,12 +82,12 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/documents/{document_id}/download", tag = "portal",
-    params(("document_id" = String, Path)),
+    params(("document_id" = portico::domain::ids::DocumentId, Path)),
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such document for you: absent, not visible in the portal, out of your scope, or hidden from you")),
     security(("cognito" = [])))]
 pub async fn download(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Documents, Permission::ViewDocuments)?;
     let document = visible_document(app, &portal, &req).await?;
-    Reply::ok(&crate::admin::files::download_view(app, portal.principal.tenant, &document.file).await?)
+    Reply::ok(&crate::files::download_view(app, portal.principal.tenant, &document.file).await?)
 }

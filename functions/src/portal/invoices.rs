@@ -9,13 +9,14 @@
 use portico::domain::group::require;
 use portico::domain::ids::InvoiceId;
 use portico::domain::invoice::{totals, Invoice, InvoiceFilter, OpenInvoice, PortalInvoicePage};
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::access::Partitions;
 use portico::store::keys;
+use portico::store::listing::Conditions;
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -35,9 +36,9 @@ fn held(parts: &Partitions, invoice: &Invoice) -> bool {
 
 #[utoipa::path(get, path = "/portal/invoices", tag = "portal",
     params(
-        ("status" = Option<String>, Query, description = "Comma-separated: due, overdue, paid"),
-        ("site_id" = Option<String>, Query),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = PortalInvoicePage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -56,7 +57,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     );
     let at = now();
     let list = format!("portal-invoices|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = crate::admin::invoices::conditions(&filter, at);
+    let conditions = Conditions::of_invoices(&filter, at);
     let (page, open) = futures_util::future::try_join(
         app.store.newest_first::<Invoice>(&list, &sources, &conditions, &paging),
         open_invoices(app, tenant, &parts),
@@ -83,7 +84,7 @@ async fn open_invoices(
 }
 
 #[utoipa::path(get, path = "/portal/invoices/{invoice_id}/pdf", tag = "portal",
-    params(("invoice_id" = String, Path)),
+    params(("invoice_id" = portico::domain::ids::InvoiceId, Path)),
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such invoice for you, or it has no PDF")),
     security(("cognito" = [])))]
 pub async fn pdf(app: &App, req: Req) -> Result<Reply> {
@@ -96,5 +97,5 @@ pub async fn pdf(app: &App, req: Req) -> Result<Reply> {
         return Err(Error::NotFound);
     }
     let file = invoice.file.as_ref().ok_or(Error::NotFound)?;
-    Reply::ok(&crate::admin::files::download_view(app, tenant, file).await?)
+    Reply::ok(&crate::files::download_view(app, tenant, file).await?)
 }

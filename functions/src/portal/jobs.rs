@@ -9,18 +9,20 @@
 use std::collections::BTreeMap;
 
 use portico::domain::file::FileOwner;
+use portico::domain::hierarchy::SiteRef;
 use portico::domain::ids::{FileId, JobId, SiteId, TenantId};
 use portico::domain::job::{Job, JobFilter, JobStatus, PortalJobView};
-use portico::domain::member::Permission;
 use portico::domain::money;
 use portico::domain::note::{NewNote, Note, NoteView};
-use portico::domain::scope::{Coverage, SiteRef};
+use portico::domain::rights::Permission;
+use portico::domain::scope::Coverage;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::Name;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::access::Partitions;
+use portico::store::listing::Conditions;
 use portico::store::{keys, Page, Paging, Tx};
 use portico::{App, Error, Result};
 
@@ -67,7 +69,7 @@ pub async fn covers_site(
     app: &App,
     portal: &Portal,
     site: SiteId,
-    customer_path: &portico::domain::scope::CustomerPath,
+    customer_path: &portico::domain::hierarchy::CustomerPath,
 ) -> Result<bool> {
     let scope = &portal.rights.scope;
     if scope.covers(&SiteRef { id: site, customer_path, division_id: None }) {
@@ -140,7 +142,7 @@ async fn page_of_jobs(
         to,
     );
     let list = format!("portal-jobs|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = crate::admin::jobs::conditions(filter);
+    let conditions = Conditions::of_jobs(filter);
     let mut page = app.store.newest_first::<Job>(&list, &sources, &conditions, paging).await?;
     // Defence in depth: whatever the keys returned, only the member's jobs leave here.
     page.items.retain(|j| parts.hold(j.customer_id, j.site_id) && filter.admits(j));
@@ -149,12 +151,12 @@ async fn page_of_jobs(
 
 #[utoipa::path(get, path = "/portal/jobs", tag = "portal",
     params(
-        ("status" = Option<String>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled"),
-        ("site_id" = Option<String>, Query),
-        ("category" = Option<String>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other"),
-        ("from" = Option<String>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
-        ("to" = Option<String>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other"),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
+        ("to" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -172,8 +174,8 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/portal/jobs/export", tag = "portal",
     params(
-        ("status" = Option<String>, Query), ("site_id" = Option<String>, Query), ("category" = Option<String>, Query),
-        ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
+        ("status" = Option<crate::schema::JobStatuses>, Query), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("category" = Option<crate::schema::JobCategories>, Query),
+        ("from" = Option<portico::domain::clock::Bound>, Query), ("to" = Option<portico::domain::clock::Bound>, Query)),
     responses((status = 200, description = "CSV (UTF-8 with BOM, header row), every job the filter matches", content_type = "text/csv"),
         (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("cognito" = [])))]
@@ -317,7 +319,7 @@ fn csv_of(jobs: &[Job], sites: &BTreeMap<SiteId, Name>) -> Result<String> {
 }
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}", tag = "portal",
-    params(("job_id" = String, Path)),
+    params(("job_id" = portico::domain::ids::JobId, Path)),
     responses((status = 200, body = PortalJobView), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -328,7 +330,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}/files/{file_id}", tag = "portal",
-    params(("job_id" = String, Path), ("file_id" = String, Path)),
+    params(("job_id" = portico::domain::ids::JobId, Path), ("file_id" = portico::domain::ids::FileId, Path)),
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem, description = "Without view_completed_jobs, or the job is not completed yet"), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn file(app: &App, req: Req) -> Result<Reply> {
@@ -351,11 +353,11 @@ pub async fn file(app: &App, req: Req) -> Result<Reply> {
         .get::<portico::domain::file::StoredFile>(keys::file_key(tenant, file_id))
         .await?
         .ok_or(Error::NotFound)?;
-    crate::admin::files::link(app, tenant, &stored).await
+    crate::files::link(app, tenant, &stored).await
 }
 
 #[utoipa::path(post, path = "/portal/jobs/{job_id}/notes", tag = "portal", request_body = NewNote,
-    params(("job_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("job_id" = portico::domain::ids::JobId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, body = NoteView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
@@ -378,7 +380,7 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/jobs/{job_id}/notes", tag = "portal",
-    params(("job_id" = String, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("job_id" = portico::domain::ids::JobId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {
@@ -394,9 +396,9 @@ pub async fn notes(app: &App, req: Req) -> Result<Reply> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portico::domain::hierarchy::CustomerPath;
     use portico::domain::ids::CustomerId;
     use portico::domain::job::JobInput;
-    use portico::domain::scope::CustomerPath;
     use portico::domain::text::ExternalRef;
 
     fn job(reference: &str, description: &str) -> Job {

@@ -3,10 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use portico::domain::group::{Report, Rights};
+use portico::domain::group::Rights;
 use portico::domain::ids::GroupId;
 use portico::domain::ids::{CustomerId, MemberId};
-use portico::domain::member::{Member, MemberPatch, NotificationKind, Permission, SelfPatch};
+use portico::domain::mailing::NotificationKind;
+use portico::domain::member::{Member, MemberPatch, SelfPatch};
+use portico::domain::rights::Permission;
+use portico::domain::rights::Report;
 use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
 use portico::domain::text::{Color, Email, Locale, Name, Phone, WebUrl};
@@ -83,7 +86,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let mut after = before.clone();
     after.apply(patch, None);
     let tenant = portal.principal.tenant;
-    crate::admin::members::save_profile(app, tenant, portal.actor(), before, &after, "member.updated_self").await?;
+    crate::members::save_profile(app, tenant, portal.actor(), before, &after, "member.updated_self").await?;
     let unread = super::messages::unread(app, &portal).await?;
     Ok(Reply::ok(&me(&portal, &after, unread))?.etag(after.version))
 }

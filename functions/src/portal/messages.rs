@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use portico::domain::group::require;
 use portico::domain::ids::{MessageId, TenantId};
-use portico::domain::member::Permission;
 use portico::domain::message::{current_for_member, MessagePost, PortalMessageView, Receipt};
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
@@ -57,7 +57,7 @@ async fn visible_post(app: &App, portal: &Portal, tenant: TenantId, id: MessageI
 #[utoipa::path(get, path = "/portal/messages", tag = "portal",
     params(
         ("unread" = Option<bool>, Query, description = "Only messages not read yet (true); a page may then hold fewer than `limit` items"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalMessagePage, description = "Current messages addressed to you, newest first"), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -130,7 +130,7 @@ async fn record(app: &App, req: Req, ack: bool) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/portal/messages/{message_id}/read", tag = "portal",
-    params(("message_id" = String, Path)),
+    params(("message_id" = portico::domain::ids::MessageId, Path)),
     responses((status = 200, body = PortalMessageView, description = "Read (the first time it was marked so stands)"), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such message for you: absent, not current, or not addressed to you")),
     security(("cognito" = [])))]
 pub async fn read(app: &App, req: Req) -> Result<Reply> {
@@ -138,7 +138,7 @@ pub async fn read(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/portal/messages/{message_id}/ack", tag = "portal",
-    params(("message_id" = String, Path)),
+    params(("message_id" = portico::domain::ids::MessageId, Path)),
     responses((status = 200, body = PortalMessageView, description = "Acknowledged (and read); the first acknowledgement stands"), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such message for you: absent, not current, or not addressed to you"), (status = 422, body = Problem, description = "The message does not ask to be acknowledged")),
     security(("cognito" = [])))]
 pub async fn ack(app: &App, req: Req) -> Result<Reply> {

@@ -10,24 +10,24 @@
 
 use portico::domain::group::require;
 use portico::domain::ids::QuoteId;
-use portico::domain::member::Permission;
 use portico::domain::money::display;
 use portico::domain::quote::{
     Approval, ApprovalAttempt, Decision, Outcome, PortalQuoteView, Quote, QuoteFilter, QuoteStatus, Rejection,
 };
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::domain::text::Locale;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::keys;
+use portico::store::listing::Conditions;
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
 
 /// What members may filter on: everything but drafts, which they never see.
-const VISIBLE: [QuoteStatus; 5] =
-    [QuoteStatus::Sent, QuoteStatus::Approved, QuoteStatus::Rejected, QuoteStatus::Expired, QuoteStatus::Withdrawn];
+const VISIBLE: [QuoteStatus; 5] = QuoteStatus::VISIBLE;
 
 /// The quote, if the member may see it; anything else is a 404.
 async fn visible_quote(app: &App, portal: &Portal, req: &Req) -> Result<Quote> {
@@ -47,9 +47,9 @@ fn may_decide(portal: &Portal) -> bool {
 
 #[utoipa::path(get, path = "/portal/quotes", tag = "portal",
     params(
-        ("status" = Option<String>, Query, description = "Comma-separated: sent, approved, rejected, expired, withdrawn"),
-        ("site_id" = Option<String>, Query),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+        ("status" = Option<crate::schema::PortalQuoteStatuses>, Query, description = "Comma-separated: sent, approved, rejected, expired, withdrawn"),
+        ("site_id" = Option<portico::domain::ids::SiteId>, Query),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalQuotePage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -70,7 +70,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         None,
     );
     let list = format!("portal-quotes|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = crate::admin::quotes::conditions(&filter);
+    let conditions = Conditions::of_quotes(&filter);
     let mut page = app.store.newest_first::<Quote>(&list, &sources, &conditions, &paging).await?;
     let at = now();
     // Defence in depth: whatever the keys returned, only the member's quotes leave here.
@@ -80,7 +80,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/quotes/{quote_id}", tag = "portal",
-    params(("quote_id" = String, Path)),
+    params(("quote_id" = portico::domain::ids::QuoteId, Path)),
     responses((status = 200, body = PortalQuoteView), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
@@ -88,14 +88,14 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
     let quote = visible_quote(app, &portal, &req).await?;
     let pdf = match &quote.file {
-        Some(file) => Some(crate::admin::files::download_view(app, portal.principal.tenant, file).await?),
+        Some(file) => Some(crate::files::download_view(app, portal.principal.tenant, file).await?),
         None => None,
     };
     Reply::ok(&quote.portal_view(may_decide(&portal), &portal.rights.approval_limits, Some(pdf)))
 }
 
 #[utoipa::path(post, path = "/portal/quotes/{quote_id}/approve", tag = "portal", request_body = Approval,
-    params(("quote_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("quote_id" = portico::domain::ids::QuoteId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = PortalQuoteView), (status = 400, body = Problem),
         (status = 403, body = Problem, description = "No permission, or the total is above the member's approval limit (named in `detail`)"),
         (status = 404, body = Problem),
@@ -135,7 +135,7 @@ pub async fn approve(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(post, path = "/portal/quotes/{quote_id}/reject", tag = "portal", request_body = Rejection,
-    params(("quote_id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("quote_id" = portico::domain::ids::QuoteId, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = PortalQuoteView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")),

@@ -8,7 +8,7 @@ use portico::{App, Result};
 use crate::schema::Problem;
 
 #[utoipa::path(get, path = "/portal/sites", tag = "portal",
-    params(("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::PortalSitePage), (status = 401, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {

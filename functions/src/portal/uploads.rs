@@ -3,7 +3,7 @@
 //! tenant's admins) can attach or read it.
 
 use portico::domain::file::{FileOwner, NewUpload, UploadView};
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::http::{guard, Reply, Req};
 use portico::{App, Error, Result};

@@ -7,7 +7,7 @@ use portico::domain::customer::Customer;
 use portico::domain::file::FileOwner;
 use portico::domain::group;
 use portico::domain::ids::{TenantId, WorkRequestId};
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::{Code, Name};
@@ -17,8 +17,8 @@ use portico::store::listing::Conditions;
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use crate::admin::work_requests::{status_filter, views};
 use crate::schema::Problem;
+use crate::work_requests::{status_filter, views};
 
 fn not_yours() -> Error {
     Error::invalid_field("site_id", "is not one of your sites")
@@ -115,7 +115,7 @@ pub fn allowed_at(site: &Site, customers: &[Customer]) -> Vec<Code> {
 }
 
 #[utoipa::path(get, path = "/portal/work-requests", tag = "portal",
-    params(("status" = Option<String>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<String>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<String>, Query)),
+    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)),
     security(("cognito" = [])))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
@@ -148,7 +148,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 }
 
 #[utoipa::path(get, path = "/portal/work-requests/{request_id}", tag = "portal",
-    params(("request_id" = String, Path)),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path)),
     responses((status = 200, body = WorkRequestView), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("cognito" = [])))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {

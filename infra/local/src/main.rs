@@ -403,19 +403,39 @@ async fn fuzz() -> anyhow::Result<()> {
     if let Some(n) = std::env::var("PORTICO_FUZZ_EXAMPLES").ok().and_then(|s| s.parse().ok()) {
         budget.max_examples = n;
     }
+    budget.random = std::env::var("PORTICO_FUZZ_RANDOM").is_ok_and(|v| v == "1");
     let outcomes = portico_local::fuzz::run(&budget).await?;
     let (mut cases, mut failures) = (0, 0);
     for o in &outcomes {
-        println!("fuzz: {:<8} {:>3} operations, {:>5} cases, {} failures", o.caller, o.operations, o.cases, o.failures);
+        println!(
+            "fuzz: {:<8} {:>3} operations, {:>5} cases, {} failures, {} mostly rejected",
+            o.caller,
+            o.operations,
+            o.cases,
+            o.failures,
+            o.mostly_rejected.len()
+        );
         cases += o.cases;
         failures += o.failures;
     }
+    let rejected: Vec<String> = outcomes
+        .iter()
+        .flat_map(|o| o.mostly_rejected.iter().map(move |op| format!("{} ({})", op, o.caller)))
+        .collect();
     println!(
-        "fuzz: {cases} cases in all (seed {}, at most {} generated per operation and phase; checks: {})",
+        "fuzz: {cases} cases in all (seed {}; every boundary, and at most {} random cases per operation and mode {}; checks: {})",
         budget.seed,
         budget.max_examples,
+        if budget.random { "for every operation" } else { "for the write-heavy ones" },
         portico_local::fuzz::CHECKS.join(", ")
     );
+    if !rejected.is_empty() {
+        bail!(
+            "these operations mostly rejected what schemathesis generated from the document, which must then be \
+             missing a rule the API enforces (a pattern, a length, a bound, an enum): {}",
+            rejected.join(", ")
+        );
+    }
     if failures > 0 || outcomes.iter().any(|o| !o.exit_ok) {
         bail!("the API does not keep its OpenAPI document: see schemathesis' report above");
     }

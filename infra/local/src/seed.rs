@@ -307,9 +307,9 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     // Assets with their upcoming services (relative to today, so the dashboard has
     // something due whenever the demo runs); jobs below name them.
     let in_days = |days: i64| {
-        let span = std::time::Duration::from_secs(days.unsigned_abs() * 86_400);
-        let now = portico::domain::tenant::now();
-        portico::store::keys::stamp(if days < 0 { now - span } else { now + span })
+        portico::store::keys::stamp(
+            portico::domain::tenant::now().saturating_add(portico::domain::clock::Duration::days(days)),
+        )
     };
     let assets = [
         (
@@ -624,7 +624,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         .await?;
     // The KPI reports, all nine, through a group: Carla (an admin member has them anyway)
     // and Dana, whose own scope (the Northern region) limits what they count.
-    let all_reports: Vec<&str> = portico::domain::group::Report::ALL.iter().map(|r| r.as_str()).collect();
+    let all_reports: Vec<&str> = portico::domain::rights::Report::ALL.iter().map(|r| r.as_str()).collect();
     let body = json!({"name": "Reporting", "permissions": ["view_reports"], "reports": all_reports});
     let reporting = id(&api.expect(201, "POST", "/admin/access-groups", &admin, Some(&body)).await?)?;
     for member in [&carla_id, &dana_id] {

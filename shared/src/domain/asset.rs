@@ -14,10 +14,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, JobId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
 use super::money::MAX_AMOUNT;
-use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, ExternalRef, Name, WebUrl};
 use crate::error::Error;
@@ -44,7 +44,6 @@ pub enum AssetStatus {
 pub struct UpcomingService {
     /// What is due (`Annual calibration`).
     pub name: Name,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
 }
@@ -62,7 +61,7 @@ pub struct AssetInput {
     pub serial_number: Option<Code>,
     /// Where at the site (`Roof, north side`).
     pub location: Option<Name>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub installed_at: Option<Timestamp>,
     /// Covered by a service contract.
@@ -91,7 +90,7 @@ pub struct AssetInput {
     #[schema(read_only)]
     pub version: Option<u64>,
     /// Read-only (derived): ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub next_service_due: Option<Timestamp>,
     /// Read-only (derived): ignored.
@@ -107,11 +106,11 @@ pub struct AssetInput {
     #[schema(read_only)]
     pub history_next_cursor: Option<String>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub created_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
 }
@@ -151,7 +150,7 @@ pub struct Asset {
     pub category: Option<Code>,
     pub serial_number: Option<Code>,
     pub location: Option<Name>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub installed_at: Option<Timestamp>,
     pub under_contract: bool,
     pub status: AssetStatus,
@@ -159,11 +158,9 @@ pub struct Asset {
     pub currency: Option<Currency>,
     pub upcoming_services: Vec<UpcomingService>,
     /// The soonest upcoming service (kept with the services; lists filter on it).
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub next_service_due: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -177,13 +174,10 @@ pub struct AssetJob {
     pub category: JobCategory,
     pub work_order_type: Option<Code>,
     pub site_id: SiteId,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub reported_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
 }
@@ -199,7 +193,6 @@ pub struct AssetView {
     pub category: Option<Code>,
     pub serial_number: Option<Code>,
     pub location: Option<Name>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub installed_at: Option<Timestamp>,
     pub under_contract: bool,
@@ -208,7 +201,6 @@ pub struct AssetView {
     pub currency: Option<Currency>,
     /// Soonest first.
     pub upcoming_services: Vec<UpcomingService>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub next_service_due: Option<Timestamp>,
     /// The stable link for a QR label: the portal's work-request form for this asset
@@ -221,10 +213,8 @@ pub struct AssetView {
     /// Detail only: pass as `?history_cursor=` for older jobs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_next_cursor: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -278,11 +268,10 @@ pub struct AssetJobLink {
     pub work_order_type: Option<Code>,
     pub site_id: SiteId,
     pub customer_path: CustomerPath,
-    #[serde(with = "time::serde::rfc3339")]
     pub reported_at: Timestamp,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub completed_at: Option<Timestamp>,
 }
 
@@ -453,9 +442,9 @@ impl AssetFilter {
             .map(|v| SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
             .transpose()?;
         let due_within_days = get("due_within_days")
-            .map(|v| match v.trim().parse::<i64>() {
-                Ok(n) if (0..=MAX_DUE_WITHIN_DAYS).contains(&n) => Ok(n),
-                _ => Err(Error::invalid_field(
+            .map(|v| match super::number::whole_number(&v, 0..=MAX_DUE_WITHIN_DAYS) {
+                Some(n) => Ok(n),
+                None => Err(Error::invalid_field(
                     "due_within_days",
                     format!("must be a whole number of days from 0 to {MAX_DUE_WITHIN_DAYS}"),
                 )),
@@ -466,7 +455,7 @@ impl AssetFilter {
 
     /// The latest due time `due_within_days` admits, from `at`.
     pub fn due_by(&self, at: Timestamp) -> Option<Timestamp> {
-        self.due_within_days.map(|d| at + time::Duration::days(d))
+        self.due_within_days.map(|d| at.saturating_add(time::Duration::days(d)))
     }
 
     pub fn admits(&self, asset: &Asset, at: Timestamp) -> bool {
@@ -500,22 +489,22 @@ mod tests {
         assert_eq!(a.next_service_due.map(super::super::tenant::utc_seconds), a.next_service_due);
         assert_eq!(a.next_service_due.unwrap().unix_timestamp(), a.upcoming_services[0].due_at.unix_timestamp());
         assert!(a.due_by(a.upcoming_services[0].due_at));
-        assert!(!a.due_by(a.upcoming_services[0].due_at - time::Duration::seconds(1)));
+        assert!(!a.due_by(a.upcoming_services[0].due_at.saturating_sub(time::Duration::seconds(1))));
         let none = Asset::create(
             ExternalRef::parse("A-2").unwrap(),
             input(serde_json::json!([])),
             CustomerPath::root(CustomerId::generate()),
         );
         assert_eq!(none.next_service_due, None);
-        assert!(!none.due_by(now() + time::Duration::days(10_000)));
+        assert!(!none.due_by(now().saturating_add(time::Duration::days(10_000))));
     }
 
     #[test]
     fn the_due_sort_puts_the_soonest_first_and_nothing_due_last() {
         let t = now();
         let soon = due_sort(Some(t));
-        let later = due_sort(Some(t + time::Duration::days(3)));
-        let overdue = due_sort(Some(t - time::Duration::days(3)));
+        let later = due_sort(Some(t.saturating_add(time::Duration::days(3))));
+        let overdue = due_sort(Some(t.saturating_sub(time::Duration::days(3))));
         let never = due_sort(None);
         let mut keys = vec![later.clone(), never.clone(), soon.clone(), overdue.clone()];
         keys.sort_by(|a, b| b.cmp(a));

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::clock::TimeRange;
 use super::ids::MemberId;
-use super::job::parse_time_or_date;
 use super::tenant::Timestamp;
 use super::text::Email;
 use crate::error::Error;
@@ -26,8 +26,7 @@ pub struct Event {
     pub actor: String,
     pub entity_type: String,
     pub entity_id: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: time::OffsetDateTime,
+    pub at: Timestamp,
     pub before: Option<Value>,
     pub after: Option<Value>,
     /// Where the change emailed credentials or a link, when it did: the address they
@@ -104,7 +103,6 @@ impl ActorType {
 pub struct AuditEntry {
     /// The event's ULID (sorts by time).
     pub id: String,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     /// As `?actor=` takes it: `admin:<sub>`, `operator:<sub>`, `member:<member id>`,
@@ -166,7 +164,6 @@ pub enum PortalActorType {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PortalAuditEntry {
     pub id: String,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     pub actor: PortalActor,
@@ -202,6 +199,10 @@ pub struct AuditFilter {
     pub to: Option<Timestamp>,
 }
 
+/// What the OpenAPI document says `?entity=` and `?actor=` take ([`is_token`]).
+pub const ENTITY_PATTERN: &str = "^[A-Za-z0-9_-]{1,128}$";
+pub const ACTOR_PATTERN: &str = "^(admin|operator|member|contact|system):[A-Za-z0-9_-]{1,128}$";
+
 /// Ids and subs: letters, digits, `_` and `-`, as Portico and Cognito write them.
 fn is_token(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -225,35 +226,16 @@ impl AuditFilter {
                 )),
             })
             .transpose()?;
-        let time = |field: &str| -> Result<Option<Timestamp>, Error> {
-            get(field)
-                .map(|v| {
-                    let t = parse_time_or_date(&v).ok_or_else(|| {
-                        Error::invalid_field(field, "must be an RFC 3339 time or a date (YYYY-MM-DD)")
-                    })?;
-                    // A date as `to` means the whole day.
-                    Ok(if field == "to" && v.len() == 10 {
-                        t + time::Duration::days(1) - time::Duration::MILLISECOND
-                    } else {
-                        t
-                    })
-                })
-                .transpose()
-        };
-        let filter = Self { entity, actor, from: time("from")?, to: time("to")? };
-        if let (Some(f), Some(t)) = (filter.from, filter.to) {
-            if f > t {
-                return Err(Error::invalid_field("from", "must not be after `to`"));
-            }
-        }
-        Ok(filter)
+        let TimeRange { from, to } = TimeRange::parse(&get)?;
+        Ok(Self { entity, actor, from, to })
     }
 
     /// The event-id (ULID) range `from`..=`to` covers, as sort keys: a ULID starts with
     /// its millisecond, so a time range is a key range. Entries show `at` to the second,
     /// so a `to` in whole seconds takes in the rest of that second.
     pub fn id_range(&self) -> (Option<String>, Option<String>) {
-        let ms = |t: Timestamp| (t.unix_timestamp_nanos() / 1_000_000).clamp(0, (1 << 48) - 1) as u64;
+        // Within the years 1970–9999, a time's millisecond always fits a ULID's 48 bits.
+        let ms = |t: Timestamp| t.unix_millis();
         let until = |t: Timestamp| if t.nanosecond() == 0 { ms(t) + 999 } else { ms(t) };
         (
             self.from.map(|t| format!("EVT#{}", ulid::Ulid::from_parts(ms(t), 0))),
@@ -329,6 +311,17 @@ mod tests {
         assert!(format!("EVT#{within}").as_str() < hi.as_deref().unwrap(), "the rest of the second");
         let later = ulid::Ulid::from_parts((at.unix_timestamp_nanos() / 1_000_000) as u64 + 1000, 0).to_string();
         assert!(format!("EVT#{later}").as_str() > hi.as_deref().unwrap());
+    }
+
+    proptest::proptest! {
+        // `?entity=` and `?actor=` take exactly what the document's patterns say.
+        #[test]
+        fn the_patterns_say_what_the_filter_takes(s in "((admin|member|system|robot)?:?)?[A-Za-z0-9_#: é-]{0,3}|[a-z_]{120,130}") {
+            let takes = |field: &str| parse(&[(field, s.as_str())]).is_ok();
+            let matches = |p: &str| regex_lite::Regex::new(p).unwrap().is_match(&s);
+            proptest::prop_assert_eq!(takes("entity"), matches(ENTITY_PATTERN), "entity={:?}", s);
+            proptest::prop_assert_eq!(takes("actor"), matches(ACTOR_PATTERN), "actor={:?}", s);
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ContactId, CustomerId, MemberId};
-use super::member::NotificationKind;
-use super::notification::Suppression;
+use super::mailing::NotificationKind;
+use super::mailing::Suppression;
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{Code, Email, Name, Phone};
 
@@ -30,9 +30,7 @@ pub struct Contact {
     /// Mail to the contact's address stopped after a bounce or complaint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -56,7 +54,7 @@ pub struct ContactPatch {
     pub last_name: Option<Name>,
     pub email: Option<Email>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     pub role: Option<Code>,
 }
@@ -76,10 +74,8 @@ pub struct ContactView {
     /// Set when a bounce or complaint stopped mail to the contact's address; a new
     /// `email` clears it.
     pub suppressed: Option<Suppression>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

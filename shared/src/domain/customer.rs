@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::hierarchy::CustomerPath;
 use super::ids::CustomerId;
-use super::scope::CustomerPath;
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{Code, Name};
 use crate::error::Error;
@@ -20,9 +20,7 @@ pub struct Customer {
     pub account_code: Option<Code>,
     #[serde(default)]
     pub allowed_work_order_types: Vec<Code>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -44,7 +42,7 @@ pub struct NewCustomer {
 pub struct CustomerPatch {
     pub name: Option<Name>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Code>)]
     pub account_code: Option<Option<Code>>,
     pub allowed_work_order_types: Option<Vec<Code>>,
 }
@@ -57,10 +55,8 @@ pub struct CustomerView {
     pub parent_id: Option<CustomerId>,
     pub account_code: Option<Code>,
     pub allowed_work_order_types: Vec<Code>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -90,7 +86,10 @@ impl Customer {
         let path = match parent {
             None => CustomerPath::root(id),
             Some(p) => p.path.child(id).ok_or_else(|| {
-                Error::unprocessable(format!("customers nest at most {} levels deep", super::scope::MAX_CUSTOMER_DEPTH))
+                Error::unprocessable(format!(
+                    "customers nest at most {} levels deep",
+                    super::hierarchy::MAX_CUSTOMER_DEPTH
+                ))
             })?,
         };
         let at = now();

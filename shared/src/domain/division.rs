@@ -14,9 +14,7 @@ pub struct Division {
     pub name: Name,
     /// The parent group this division is filed under (a label, seed 000).
     pub parent_group: Option<Name>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -35,7 +33,7 @@ pub struct NewDivision {
 pub struct DivisionPatch {
     pub name: Option<Name>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Name>)]
     pub parent_group: Option<Option<Name>>,
 }
 
@@ -45,10 +43,8 @@ pub struct DivisionView {
     pub customer_id: CustomerId,
     pub name: Name,
     pub parent_group: Option<Name>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

@@ -16,8 +16,9 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::file::FileRef;
+use super::hierarchy::{CustomerPath, SiteRef};
 use super::ids::{CustomerId, DocumentId, FileId, SiteId};
-use super::scope::{CustomerPath, Partitions, Scope, SiteRef};
+use super::scope::{Partitions, Scope};
 use super::tenant::{double_option, now, Timestamp};
 use super::text::{FileName, Name};
 
@@ -43,7 +44,7 @@ pub struct DocumentPatch {
     pub title: Option<Name>,
     /// Another site of the document's customer, or null for customer-wide.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<SiteId>)]
     pub site_id: Option<Option<SiteId>>,
     /// Replaces the file (uploaded through `POST /admin/files`).
     pub file_id: Option<FileId>,
@@ -60,9 +61,7 @@ pub struct Document {
     pub file: FileRef,
     pub title: Name,
     pub visible_in_portal: bool,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -79,10 +78,8 @@ pub struct DocumentView {
     pub size: u64,
     pub title: Name,
     pub visible_in_portal: bool,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -99,7 +96,6 @@ pub struct PortalDocumentView {
     pub content_type: String,
     pub size: u64,
     /// When it was published or last changed.
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     /// `GET` this path for a short-lived download link.

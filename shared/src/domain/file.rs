@@ -65,7 +65,6 @@ pub struct StoredFile {
     pub size: u64,
     pub uploaded_by: String,
     pub status: FileStatus,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
     /// TTL while pending: a file never confirmed is forgotten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,9 +78,32 @@ pub struct StoredFile {
 pub struct NewUpload {
     pub file_name: FileName,
     /// One of the accepted types (see `docs/files.md`).
+    #[schema(schema_with = content_type_schema)]
     pub content_type: String,
     /// Exact size in bytes; the upload must send exactly this many.
+    #[schema(minimum = 1, maximum = 26_214_400)]
     pub size: u64,
+}
+
+/// What `content_type` takes, as [`NewUpload::validate`] reads it: one of
+/// [`CONTENT_TYPES`], in any case, with whitespace around.
+fn content_type_schema() -> utoipa::openapi::schema::Object {
+    let any_case = |t: &str| -> String {
+        t.chars()
+            .map(|c| match c {
+                c if c.is_ascii_alphabetic() => format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase()),
+                '.' | '+' => format!("\\{c}"),
+                c => c.to_string(),
+            })
+            .collect()
+    };
+    let types: Vec<String> = CONTENT_TYPES.iter().map(|t| any_case(t)).collect();
+    let ws = super::text::WHITESPACE;
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .pattern(Some(format!("^[{ws}]*({})[{ws}]*$", types.join("|"))))
+        .description(Some(format!("One of: {}", CONTENT_TYPES.join(", "))))
+        .build()
 }
 
 /// What the client needs to upload: `PUT` the bytes to `upload_url` with exactly
@@ -92,7 +114,6 @@ pub struct UploadView {
     pub upload_url: String,
     pub method: &'static str,
     pub headers: std::collections::BTreeMap<String, String>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
@@ -101,7 +122,6 @@ pub struct UploadView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DownloadView {
     pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
@@ -141,7 +161,7 @@ impl StoredFile {
             uploaded_by,
             status: FileStatus::Pending,
             created_at: at,
-            expires_at: Some((at + time::Duration::hours(PENDING_UPLOAD_HOURS)).unix_timestamp()),
+            expires_at: Some(at.saturating_add(time::Duration::hours(PENDING_UPLOAD_HOURS)).unix_timestamp()),
             version: 1,
         }
     }
@@ -173,6 +193,29 @@ mod tests {
 
     fn upload(content_type: &str, size: u64) -> NewUpload {
         NewUpload { file_name: FileName::parse("report.pdf").unwrap(), content_type: content_type.into(), size }
+    }
+
+    #[test]
+    fn the_content_type_schema_takes_what_validate_takes() {
+        let schema = serde_json::to_value(content_type_schema()).unwrap();
+        let pattern = regex_lite::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+        for t in [
+            "application/pdf",
+            " IMAGE/Jpeg\t",
+            "text/csv",
+            "application/vnd.ms-excel",
+            "text/plain ",
+            "image/png",
+            "x/y",
+            "application/pdfx",
+            "application/pdf;",
+            "image/jpegg",
+            "application/vnd-ms-excel",
+            "\u{1c}text/csv",
+        ] {
+            let upload = NewUpload { file_name: FileName::parse("a.pdf").unwrap(), content_type: t.into(), size: 1 };
+            assert_eq!(upload.validate().is_ok(), pattern.is_match(t), "{t:?}");
+        }
     }
 
     #[test]

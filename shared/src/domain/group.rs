@@ -8,25 +8,12 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use super::ids::GroupId;
-use super::member::{ApprovalLimits, Member, Permission};
+use super::member::Member;
+use super::rights::Report;
+use super::rights::{ApprovalLimits, Permission};
 use super::scope::{Coverage, Grant, Scope, ScopeInput};
 use super::tenant::{now, Timestamp};
 use super::text::Name;
-
-/// KPI reports (strings fixed by the API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Report {
-    TotalServiceRepairs,
-    CalibrationsOnTime,
-    QuotesByStatus,
-    OpenCallsContractEquipment,
-    MostExpensiveEquipment,
-    EquipmentOpenRejectedQuotes,
-    EquipmentInService,
-    CompletedServiceVisits,
-    FirstTimeFix,
-}
 
 /// Groups a member may belong to at once.
 pub const MAX_GROUPS_PER_MEMBER: usize = 20;
@@ -40,9 +27,7 @@ pub struct AccessGroup {
     pub reports: BTreeSet<Report>,
     #[serde(default)]
     pub approval_limits: ApprovalLimits,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -86,10 +71,8 @@ pub struct GroupView {
     pub permissions: BTreeSet<Permission>,
     pub reports: BTreeSet<Report>,
     pub approval_limits: ApprovalLimits,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -219,9 +202,9 @@ impl Rights {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::hierarchy::{CustomerPath, SiteRef};
     use crate::domain::ids::{CustomerId, SiteId};
     use crate::domain::member::NewMember;
-    use crate::domain::scope::{CustomerPath, SiteRef};
     use crate::domain::settings::{Feature, Settings};
 
     /// A member of `customer` in `groups`, with a scope of their own of nothing.

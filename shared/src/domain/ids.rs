@@ -20,9 +20,20 @@ pub struct IdError {
     pub prefix: &'static str,
 }
 
+/// The ULID as Portico writes it: 26 characters of Crockford's base32 in capitals, the
+/// first at most `7` (128 bits). `Ulid::from_string` would also take lower case, and a
+/// first character that overflows — other spellings of an id, which a key would not find.
+const ULID_PATTERN: &str = "[0-7][0-9A-HJKMNP-TV-Z]{25}";
+
 fn parse_prefixed(prefix: &'static str, s: &str) -> Result<Ulid, IdError> {
+    let canonical = |body: &str| {
+        body.len() == 26
+            && body.as_bytes()[0] <= b'7'
+            && body.bytes().all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
+    };
     s.strip_prefix(prefix)
         .and_then(|rest| rest.strip_prefix('_'))
+        .filter(|body| canonical(body))
         .and_then(|body| Ulid::from_string(body).ok())
         .ok_or(IdError { prefix })
 }
@@ -76,7 +87,7 @@ macro_rules! public_id {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
                 utoipa::openapi::schema::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::String)
-                    .pattern(Some(concat!("^", $prefix, "_[0-9A-HJKMNP-TV-Z]{26}$")))
+                    .pattern(Some(format!("^{}_{ULID_PATTERN}$", $prefix)))
                     .examples([concat!($prefix, "_01JD8Z6V5Q2W3E4R5T6Y7A8B9C")])
                     .into()
             }
@@ -226,6 +237,25 @@ mod tests {
         assert!(CustomerId::parse("cus_").is_err());
         assert!(CustomerId::parse("cus_not-a-ulid").is_err());
         assert!(CustomerId::parse("").is_err());
+    }
+
+    #[test]
+    fn ids_are_spelt_one_way() {
+        let id = CustomerId::generate().to_string();
+        assert!(CustomerId::parse(&id.to_lowercase()).is_err(), "lower case");
+        assert!(CustomerId::parse("cus_8ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_err(), "more than 128 bits");
+        assert!(CustomerId::parse("cus_7ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_ok());
+        assert!(CustomerId::parse("cus_0IJD8Z6V5Q2W3E4R5T6Y7A8B9C").is_err(), "I is not base32");
+    }
+
+    proptest::proptest! {
+        // An id parses exactly when its schema's pattern matches it.
+        #[test]
+        fn the_pattern_says_what_parses(s in "(cus|site|job)_[0-9A-Za-z]{25,27}|cus_[0-9A-HJKMNP-TV-Z]{26}") {
+            let schema = serde_json::to_value(<CustomerId as utoipa::PartialSchema>::schema()).unwrap();
+            let pattern = regex_lite::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+            proptest::prop_assert_eq!(CustomerId::parse(&s).is_ok(), pattern.is_match(&s), "{}", s);
+        }
     }
 
     #[test]

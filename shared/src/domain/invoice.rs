@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
 use super::file::FileRef;
+use super::hierarchy::CustomerPath;
 use super::ids::{CustomerId, FileId, InvoiceId, JobId, SiteId};
 use super::money::MAX_AMOUNT;
-use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, ExternalRef};
 use crate::error::Error;
@@ -55,10 +55,8 @@ pub struct InvoiceInput {
     pub job_id: Option<JobId>,
     /// The invoice number as printed.
     pub number: Code,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
     pub currency: Currency,
@@ -92,11 +90,11 @@ pub struct InvoiceInput {
     #[schema(read_only)]
     pub balance: Option<i64>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub created_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
 }
@@ -132,17 +130,13 @@ pub struct Invoice {
     pub site_id: Option<SiteId>,
     pub job_id: Option<JobId>,
     pub number: Code,
-    #[serde(with = "time::serde::rfc3339")]
     pub issued_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub due_at: Timestamp,
     pub currency: Currency,
     pub total: i64,
     pub amount_paid: i64,
     pub file: Option<FileRef>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -156,10 +150,8 @@ pub struct InvoiceView {
     pub site_id: Option<SiteId>,
     pub job_id: Option<JobId>,
     pub number: Code,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
     pub currency: Currency,
@@ -170,10 +162,8 @@ pub struct InvoiceView {
     /// Derived when read: `paid`, `overdue` (unpaid past `due_at`) or `due`.
     pub status: InvoiceStatus,
     pub file_id: Option<FileId>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -188,10 +178,8 @@ pub struct PortalInvoiceView {
     pub site_id: Option<SiteId>,
     pub job_id: Option<JobId>,
     pub number: Code,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
     pub currency: Currency,
@@ -232,7 +220,6 @@ pub struct OpenInvoice {
     pub under_site: bool,
     pub currency: Currency,
     pub balance: i64,
-    #[serde(with = "time::serde::rfc3339")]
     pub due_at: Timestamp,
 }
 
@@ -440,7 +427,7 @@ mod tests {
             CustomerPath::root(CustomerId::generate()),
             None,
         );
-        i.due_at = now() + time::Duration::days(due_in_days);
+        i.due_at = now().saturating_add(time::Duration::days(due_in_days));
         i
     }
 
@@ -448,7 +435,11 @@ mod tests {
     fn the_status_follows_the_clock_and_the_payments() {
         let i = invoice(10_000, 0, 1);
         assert_eq!(i.status_at(now()), InvoiceStatus::Due);
-        assert_eq!(i.status_at(now() + time::Duration::days(2)), InvoiceStatus::Overdue, "overdue by the clock alone");
+        assert_eq!(
+            i.status_at(now().saturating_add(time::Duration::days(2))),
+            InvoiceStatus::Overdue,
+            "overdue by the clock alone"
+        );
         assert_eq!(invoice(10_000, 10_000, -5).status_at(now()), InvoiceStatus::Paid);
         assert_eq!(invoice(10_000, 12_000, -5).balance(), 0);
         assert_eq!(invoice(10_000, 2_500, -5).balance(), 7_500);

@@ -3,10 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::clock::TimeRange;
 use super::currency::Currency;
 use super::file::FileRef;
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, SiteId, WorkRequestId};
-use super::scope::CustomerPath;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, ExternalRef, FileName, Notes};
 use crate::error::Error;
@@ -142,7 +143,6 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
     pub status: JobStatus,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
 }
@@ -160,29 +160,33 @@ pub struct JobInput {
     pub description: Option<Notes>,
     /// When the job was raised; lists sort on it, newest first, and `from`/`to` filter
     /// on it. Defaults to when Portico first saw the job.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub reported_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
     /// Defaults to the time the status first became `completed`.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     /// When the status last changed in the back office; defaults to now when it did.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub status_changed_at: Option<Timestamp>,
     #[serde(default)]
+    #[schema(maximum = 10000)]
     pub visit_count: u32,
-    /// In minor units of `currency` (cents).
+    /// In minor units of `currency` (cents); needs `currency`.
+    #[schema(minimum = 0)]
     pub cost: Option<i64>,
     pub currency: Option<Currency>,
+    /// At most [`MAX_ATTACHMENTS`], each file once.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub attachments: Vec<AttachmentInput>,
     /// Read-only: when sent, must be this job's id.
     #[serde(default)]
@@ -205,11 +209,11 @@ pub struct JobInput {
     #[schema(read_only)]
     pub work_request_id: Option<WorkRequestId>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub created_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
 }
@@ -262,13 +266,12 @@ pub struct Job {
     pub status: JobStatus,
     pub status_history: Vec<StatusChange>,
     pub description: Option<Notes>,
-    #[serde(with = "time::serde::rfc3339")]
     pub reported_at: Timestamp,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub due_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub completed_at: Option<Timestamp>,
     pub visit_count: u32,
     pub cost: Option<i64>,
@@ -276,9 +279,7 @@ pub struct Job {
     pub attachments: Vec<Attachment>,
     /// The work request this job answers, once an admin accepted it.
     pub work_request_id: Option<WorkRequestId>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -296,16 +297,12 @@ pub struct JobView {
     pub status: JobStatus,
     pub status_history: Vec<StatusChange>,
     pub description: Option<Notes>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub reported_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     pub visit_count: u32,
@@ -313,10 +310,8 @@ pub struct JobView {
     pub currency: Option<Currency>,
     pub attachments: Vec<Attachment>,
     pub work_request_id: Option<WorkRequestId>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -351,16 +346,12 @@ pub struct PortalJobView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_history: Option<Vec<StatusChange>>,
     pub description: Option<Notes>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub reported_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     pub visit_count: u32,
@@ -368,7 +359,6 @@ pub struct PortalJobView {
     pub currency: Option<Currency>,
     pub attachments: Vec<PortalAttachment>,
     pub work_request_id: Option<WorkRequestId>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
@@ -571,36 +561,13 @@ impl JobFilter {
         }
         let statuses: Vec<&str> = JobStatus::ALL.iter().map(|s| s.as_str()).collect();
         let categories: Vec<&str> = JobCategory::ALL.iter().map(|s| s.as_str()).collect();
-        let time = |field: &str| -> Result<Option<Timestamp>, Error> {
-            get(field)
-                .map(|v| {
-                    parse_time_or_date(&v)
-                        .ok_or_else(|| Error::invalid_field(field, "must be an RFC 3339 time or a date (YYYY-MM-DD)"))
-                })
-                .transpose()
-        };
+        let statuses = list(get("status"), "status", JobStatus::parse, &statuses)?;
+        let categories = list(get("category"), "category", JobCategory::parse, &categories)?;
         let site_id = get("site_id")
             .map(|v| SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
             .transpose()?;
-        let filter = Self {
-            statuses: list(get("status"), "status", JobStatus::parse, &statuses)?,
-            categories: list(get("category"), "category", JobCategory::parse, &categories)?,
-            site_id,
-            from: time("from")?,
-            to: time("to")?.map(|t| {
-                if get("to").is_some_and(|v| v.len() == 10) {
-                    t + time::Duration::days(1) - time::Duration::seconds(1)
-                } else {
-                    t
-                }
-            }),
-        };
-        if let (Some(f), Some(t)) = (filter.from, filter.to) {
-            if f > t {
-                return Err(Error::invalid_field("from", "must not be after `to`"));
-            }
-        }
-        Ok(filter)
+        let TimeRange { from, to } = TimeRange::parse(&get)?;
+        Ok(Self { statuses, categories, site_id, from, to })
     }
 
     /// Whether a job passes (the store applies the same rules in its queries; this is the
@@ -617,16 +584,6 @@ impl JobFilter {
     pub fn fingerprint(&self) -> String {
         format!("{self:?}")
     }
-}
-
-/// `2026-11-23T10:00:00Z` or `2026-11-23` (midnight UTC).
-pub fn parse_time_or_date(s: &str) -> Option<Timestamp> {
-    use time::format_description::well_known::Rfc3339;
-    if let Ok(t) = Timestamp::parse(s, &Rfc3339) {
-        return Some(t.to_offset(time::UtcOffset::UTC));
-    }
-    let date = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
-    Some(date.midnight().assume_utc())
 }
 
 #[cfg(test)]
@@ -700,7 +657,7 @@ mod tests {
         let f = JobFilter::parse(|k| q.get(k).map(|v| v.to_string())).unwrap();
         assert_eq!(f.statuses, [JobStatus::InProgress, JobStatus::Completed]);
         assert_eq!(f.categories, [JobCategory::Install]);
-        assert_eq!(f.to.unwrap().to_string(), "2026-01-31 23:59:59.0 +00:00:00");
+        assert_eq!(f.to.unwrap().to_string(), "2026-01-31T23:59:59.999999999Z");
         for (k, v) in [("status", "done"), ("category", "x"), ("from", "yesterday"), ("site_id", "cus_x")] {
             let q = HashMap::from([(k, v)]);
             assert!(JobFilter::parse(|key| q.get(key).map(|v| v.to_string())).is_err(), "{k}={v}");

@@ -1,87 +1,15 @@
 //! Portal members: customer staff with a login, their permissions and scope.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 use super::ids::{CustomerId, MemberId};
+use super::mailing::NotificationKind;
+use super::rights::{ApprovalLimits, Permission};
 use super::scope::{Scope, ScopeInput};
 use super::tenant::{now, Timestamp};
 use super::text::{Email, Locale, Name, Phone};
-
-/// Feature permissions (strings fixed by the API).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    ViewJobs,
-    ExportJobs,
-    ViewCompletedJobs,
-    CreateWorkRequests,
-    AddJobNotes,
-    ViewQuotes,
-    ApproveQuotes,
-    ViewInvoices,
-    ViewAssets,
-    ViewDocuments,
-    ViewMessages,
-    ViewReports,
-}
-
-impl Permission {
-    pub const ALL: [Permission; 12] = [
-        Permission::ViewJobs,
-        Permission::ExportJobs,
-        Permission::ViewCompletedJobs,
-        Permission::CreateWorkRequests,
-        Permission::AddJobNotes,
-        Permission::ViewQuotes,
-        Permission::ApproveQuotes,
-        Permission::ViewInvoices,
-        Permission::ViewAssets,
-        Permission::ViewDocuments,
-        Permission::ViewMessages,
-        Permission::ViewReports,
-    ];
-}
-
-/// Approval limits: the most a member may approve per quote, per currency, in minor units
-/// (`{"EUR": 500000}` is EUR 5,000.00).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(transparent)]
-pub struct ApprovalLimits(pub BTreeMap<super::currency::Currency, i64>);
-
-impl std::ops::Deref for ApprovalLimits {
-    type Target = BTreeMap<super::currency::Currency, i64>;
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-/// Email notification kinds a member can opt into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NotificationKind {
-    Quotes,
-    Invoices,
-    JobsCompleted,
-    JobStatus,
-    WorkRequests,
-    Messages,
-}
-
-impl NotificationKind {
-    /// The API's spelling (also the stored value).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::Quotes => "quotes",
-            NotificationKind::Invoices => "invoices",
-            NotificationKind::JobsCompleted => "jobs_completed",
-            NotificationKind::JobStatus => "job_status",
-            NotificationKind::WorkRequests => "work_requests",
-            NotificationKind::Messages => "messages",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -100,7 +28,7 @@ pub struct Member {
     pub customer_id: CustomerId,
     /// The member's customer's path (fixed, like every customer path): group grants
     /// count only inside it.
-    pub customer_path: super::scope::CustomerPath,
+    pub customer_path: super::hierarchy::CustomerPath,
     /// Access groups the member belongs to.
     #[serde(default)]
     pub group_ids: BTreeSet<super::ids::GroupId>,
@@ -117,7 +45,7 @@ pub struct Member {
     pub permissions: BTreeSet<Permission>,
     /// KPI reports granted to the member alone (groups add theirs).
     #[serde(default)]
-    pub reports: BTreeSet<super::group::Report>,
+    pub reports: BTreeSet<super::rights::Report>,
     /// The most this member may approve per quote, per currency (minor units).
     #[serde(default)]
     pub approval_limits: ApprovalLimits,
@@ -131,12 +59,10 @@ pub struct Member {
     pub contact_id: Option<super::ids::ContactId>,
     /// Mail to the member's address stopped after a bounce or complaint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<super::notification::Suppression>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub suppressed: Option<super::mailing::Suppression>,
+    #[serde(default)]
     pub invited_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -158,7 +84,7 @@ pub struct NewMember {
     pub permissions: BTreeSet<Permission>,
     /// KPI reports granted to the member alone (with `view_reports`); groups add theirs.
     #[serde(default, deserialize_with = "super::tenant::unique")]
-    pub reports: BTreeSet<super::group::Report>,
+    pub reports: BTreeSet<super::rights::Report>,
     /// The most the member may approve per quote, per currency, in minor units
     /// (`{"EUR": 500000}`); none by default. With groups, the highest limit applies.
     #[serde(default)]
@@ -202,10 +128,10 @@ pub struct MemberPatch {
     pub last_name: Option<Name>,
     pub email: Option<Email>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Name>)]
     pub job_title: Option<Option<Name>>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<Locale>)]
@@ -214,7 +140,7 @@ pub struct MemberPatch {
     #[serde(default, deserialize_with = "super::tenant::unique_opt")]
     pub permissions: Option<BTreeSet<Permission>>,
     #[serde(default, deserialize_with = "super::tenant::unique_opt")]
-    pub reports: Option<BTreeSet<super::group::Report>>,
+    pub reports: Option<BTreeSet<super::rights::Report>>,
     /// `null` or `{}` removes every limit.
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<ApprovalLimits>)]
@@ -234,7 +160,7 @@ pub struct SelfPatch {
     pub first_name: Option<Name>,
     pub last_name: Option<Name>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     #[serde(default, deserialize_with = "super::tenant::double_option")]
     #[schema(value_type = Option<Locale>)]
@@ -269,7 +195,7 @@ pub struct MemberView {
     pub admin: bool,
     pub permissions: BTreeSet<Permission>,
     /// Reports granted to the member alone (groups add theirs; `admin` has every one).
-    pub reports: BTreeSet<super::group::Report>,
+    pub reports: BTreeSet<super::rights::Report>,
     pub approval_limits: ApprovalLimits,
     /// What the member can actually do: every permission when `admin`.
     pub effective_permissions: BTreeSet<Permission>,
@@ -281,14 +207,11 @@ pub struct MemberView {
     pub contact_id: Option<super::ids::ContactId>,
     /// Set when a bounce or complaint stopped mail to the member's address (no
     /// notifications go to it); a new `email` clears it.
-    pub suppressed: Option<super::notification::Suppression>,
-    #[serde(with = "time::serde::rfc3339::option")]
+    pub suppressed: Option<super::mailing::Suppression>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub invited_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -297,7 +220,12 @@ pub struct MemberView {
 impl Member {
     /// A new member. `scope` is already resolved against the hierarchy; `is_first`
     /// says whether the customer has no members yet (then admin by default).
-    pub fn create(input: NewMember, customer_path: super::scope::CustomerPath, scope: Scope, is_first: bool) -> Self {
+    pub fn create(
+        input: NewMember,
+        customer_path: super::hierarchy::CustomerPath,
+        scope: Scope,
+        is_first: bool,
+    ) -> Self {
         let at = now();
         Self {
             id: MemberId::generate(),
@@ -394,7 +322,7 @@ impl Member {
 
     /// Stops all mail to the member's address (a bounce or complaint); false if it was
     /// already stopped.
-    pub fn suppress(&mut self, why: super::notification::Suppression) -> bool {
+    pub fn suppress(&mut self, why: super::mailing::Suppression) -> bool {
         if self.suppressed.is_some() {
             return false;
         }
@@ -482,8 +410,8 @@ mod tests {
         serde_json::from_str(json).unwrap()
     }
 
-    fn path() -> super::super::scope::CustomerPath {
-        super::super::scope::CustomerPath::root(CustomerId::parse("cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9K").unwrap())
+    fn path() -> super::super::hierarchy::CustomerPath {
+        super::super::hierarchy::CustomerPath::root(CustomerId::parse("cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9K").unwrap())
     }
 
     const BASE: &str = r#"{"customer_id":"cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9K","first_name":"Ann","last_name":"Lee","email":"ann@example.com""#;
@@ -554,11 +482,12 @@ mod tests {
 
     #[test]
     fn group_rights_add_to_the_members_own_but_only_inside_their_customer() {
-        use super::super::group::{AccessGroup, NewGroup, Report, Rights};
+        use super::super::group::{AccessGroup, NewGroup, Rights};
+        use super::super::rights::Report;
         use super::super::scope::{Coverage, Grant};
         let home = path();
         let child = home.child(CustomerId::generate()).unwrap();
-        let elsewhere = super::super::scope::CustomerPath::root(CustomerId::generate());
+        let elsewhere = super::super::hierarchy::CustomerPath::root(CustomerId::generate());
         let mut m = Member::create(
             new_member(&format!(r#"{BASE},"permissions":["view_jobs"]}}"#)),
             home.clone(),

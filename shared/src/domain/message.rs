@@ -36,7 +36,7 @@ pub struct Audience {
     pub all: bool,
     /// The members of these access groups, as membership is when they look.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<GroupId>, max_items = 20)]
     pub group_ids: BTreeSet<GroupId>,
 }
 
@@ -70,12 +70,12 @@ pub struct NewMessage {
     pub body: Notes,
     pub audience: Audience,
     /// Shown from then on (at once when absent).
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Timestamp>,
     /// Shown until then (indefinitely when absent); must be in the future and after `starts_at`.
     /// A `PATCH` may set it to now (or earlier) to take the message down.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Timestamp>,
     /// Each member is asked to acknowledge it; the admin sees who has (false when absent).
@@ -91,20 +91,14 @@ pub struct MessagePatch {
     pub body: Option<Notes>,
     pub audience: Option<Audience>,
     /// A time, or null for "at once".
-    #[serde(default, deserialize_with = "double_option_time")]
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Option<Timestamp>>,
     /// A time (now or earlier takes the message down), or null for "indefinitely".
-    #[serde(default, deserialize_with = "double_option_time")]
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Option<Timestamp>>,
     pub requires_ack: Option<bool>,
-}
-
-fn double_option_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Timestamp>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Time(#[serde(with = "time::serde::rfc3339")] Timestamp);
-    double_option::<Time, D>(d).map(|o| o.map(|t| t.map(|Time(t)| t)))
 }
 
 /// A message as stored.
@@ -114,14 +108,12 @@ pub struct Message {
     pub title: Subject,
     pub body: Notes,
     pub audience: Audience,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub starts_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub ends_at: Option<Timestamp>,
     pub requires_ack: bool,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -134,12 +126,11 @@ pub struct MessagePost {
     pub message_id: MessageId,
     pub title: Subject,
     pub body: Notes,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub starts_at: Option<Timestamp>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub ends_at: Option<Timestamp>,
     pub requires_ack: bool,
-    #[serde(with = "time::serde::rfc3339")]
     pub published_at: Timestamp,
     /// DynamoDB's TTL removes the post once the message has ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,9 +142,8 @@ pub struct MessagePost {
 pub struct Receipt {
     pub message_id: MessageId,
     pub member_id: MemberId,
-    #[serde(with = "time::serde::rfc3339")]
     pub read_at: Timestamp,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub acknowledged_at: Option<Timestamp>,
     pub version: u64,
 }
@@ -165,10 +155,8 @@ pub struct MessageView {
     pub title: Subject,
     pub body: Notes,
     pub audience: Audience,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Timestamp>,
     pub requires_ack: bool,
@@ -177,10 +165,8 @@ pub struct MessageView {
     /// On a single message: how many members have read / acknowledged it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipts: Option<ReceiptCounts>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -210,16 +196,12 @@ pub struct PortalMessageView {
     pub read: bool,
     /// Always false when the message does not ask for acknowledgement.
     pub acknowledged: bool,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub published_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub read_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub acknowledged_at: Option<Timestamp>,
 }
@@ -233,10 +215,8 @@ pub struct AcknowledgementView {
     pub last_name: Name,
     pub email: Email,
     pub status: MemberStatus,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub read_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub acknowledged_at: Option<Timestamp>,
 }
@@ -434,13 +414,16 @@ mod tests {
     fn the_window_decides_what_is_current() {
         let at = now();
         assert_eq!(state(None, None, at), MessageState::Current);
-        assert_eq!(state(Some(at + Duration::hours(1)), None, at), MessageState::Scheduled);
+        assert_eq!(state(Some(at.saturating_add(Duration::hours(1))), None, at), MessageState::Scheduled);
         assert_eq!(state(Some(at), None, at), MessageState::Current, "shown from its start");
         assert_eq!(state(None, Some(at), at), MessageState::Ended, "gone at its end");
-        assert_eq!(state(None, Some(at + Duration::seconds(1)), at), MessageState::Current);
+        assert_eq!(state(None, Some(at.saturating_add(Duration::seconds(1))), at), MessageState::Current);
         assert!(check_window(Some(at), Some(at), false).is_err());
-        assert!(check_window(None, Some(at - Duration::hours(1)), true).is_err());
-        assert!(check_window(None, Some(at - Duration::hours(1)), false).is_ok(), "a change may end it now");
+        assert!(check_window(None, Some(at.saturating_sub(Duration::hours(1))), true).is_err());
+        assert!(
+            check_window(None, Some(at.saturating_sub(Duration::hours(1))), false).is_ok(),
+            "a change may end it now"
+        );
     }
 
     #[test]

@@ -66,6 +66,7 @@ impl utoipa::PartialSchema for Quantity {
             .schema_type(utoipa::openapi::schema::Type::Number)
             .minimum(Some(0.001))
             .maximum(Some(1_000_000))
+            .multiple_of(Some(0.001))
             .description(Some("More than 0, at most 1000000, at most three decimals"))
             .into()
     }

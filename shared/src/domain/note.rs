@@ -34,7 +34,6 @@ pub struct Note {
     pub author_name: Name,
     pub text: Notes,
     pub files: Vec<FileRef>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
 }
 
@@ -45,7 +44,6 @@ pub struct NoteView {
     pub author_name: Name,
     pub text: Notes,
     pub files: Vec<FileRef>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }

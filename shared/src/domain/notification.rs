@@ -7,17 +7,17 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
-
 use super::contact::Contact;
 use super::group::Rights;
+use super::hierarchy::{CustomerPath, SiteRef};
 use super::ids::{CustomerId, GroupId, SiteId};
 use super::invoice::Invoice;
 use super::job::{Job, JobStatus};
-use super::member::{Member, MemberStatus, NotificationKind, Permission};
+use super::mailing::NotificationKind;
+use super::member::{Member, MemberStatus};
 use super::message::{Message, MessageState};
 use super::quote::{Quote, QuoteStatus};
-use super::scope::{CustomerPath, SiteRef};
+use super::rights::Permission;
 use super::settings::Feature;
 use super::tenant::Timestamp;
 use super::work_request::{RequestStatus, WorkRequest};
@@ -226,29 +226,6 @@ pub fn contact_receives(about: &About, contact: &Contact) -> bool {
         && contact_kinds(contact.role.as_str()).contains(&kind)
         && !contact.muted.contains(&kind)
         && contact.suppressed.is_none()
-}
-
-/// Why Portico stopped mailing an address: SES reported a permanent bounce, or the
-/// recipient marked an email as spam. Set on the member or contact with that address;
-/// changing the address clears it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Suppression {
-    pub reason: SuppressionReason,
-    /// When SES saw it.
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub at: Timestamp,
-    /// What the receiving server or SES said (e.g. `smtp; 550 5.1.1 user unknown`).
-    pub detail: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SuppressionReason {
-    /// A permanent bounce: the address does not exist or refuses mail.
-    Bounce,
-    /// The recipient reported an email as spam.
-    Complaint,
 }
 
 #[cfg(test)]

@@ -19,10 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
 use super::file::{DownloadView, FileRef};
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, MemberId, QuoteId, SiteId};
-use super::member::ApprovalLimits;
 use super::money::{round_div, Quantity, MAX_AMOUNT};
-use super::scope::CustomerPath;
+use super::rights::ApprovalLimits;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, ExternalRef, Name, Notes, Reason};
 use crate::error::Error;
@@ -54,6 +54,10 @@ impl QuoteStatus {
         QuoteStatus::Withdrawn,
     ];
 
+    /// What members may see and filter on: everything but drafts.
+    pub const VISIBLE: [QuoteStatus; 5] =
+        [QuoteStatus::Sent, QuoteStatus::Approved, QuoteStatus::Rejected, QuoteStatus::Expired, QuoteStatus::Withdrawn];
+
     pub fn as_str(self) -> &'static str {
         match self {
             QuoteStatus::Draft => "draft",
@@ -84,6 +88,7 @@ pub struct QuoteLineInput {
     pub description: Notes,
     pub quantity: Quantity,
     /// In minor units of the quote's currency; negative for a discount line.
+    #[schema(minimum = -1_000_000_000_000_i64, maximum = 1_000_000_000_000_i64)]
     pub unit_price: i64,
     /// Read-only (computed): ignored.
     #[serde(default)]
@@ -110,6 +115,8 @@ pub struct QuoteInput {
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub asset_ids: BTreeSet<AssetId>,
     pub title: Name,
+    /// 1 to [`MAX_LINES`] lines.
+    #[schema(min_items = 1, max_items = 200)]
     pub lines: Vec<QuoteLineInput>,
     pub currency: Currency,
     /// Tax in basis points of the subtotal (2100 = 21%); none by default.
@@ -117,7 +124,7 @@ pub struct QuoteInput {
     #[schema(maximum = 10000)]
     pub tax_rate_bps: u32,
     /// Until when the customer may decide; after it a sent quote is `expired`.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     /// `draft` (members never see it), `sent` (to decide) or `withdrawn`. The statuses a
@@ -160,15 +167,15 @@ pub struct QuoteInput {
     #[schema(read_only)]
     pub approval_attempts: Option<serde_json::Value>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub created_at: Option<Timestamp>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
 }
@@ -244,7 +251,6 @@ pub struct Decision {
     /// Why it was rejected.
     pub reason: Option<Reason>,
     pub member_id: MemberId,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub decided_at: Timestamp,
     /// The API request that made the decision (its request id).
@@ -255,7 +261,6 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApprovalAttempt {
     pub member_id: MemberId,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     /// The member's limit in the quote's currency, in minor units.
@@ -296,20 +301,18 @@ pub struct Quote {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub valid_until: Option<Timestamp>,
     /// Never `expired` (derived when read).
     pub status: QuoteStatus,
     pub file: Option<FileRef>,
     pub replaces: Option<ExternalRef>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
     #[serde(default)]
     pub approval_attempts: Vec<ApprovalAttempt>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -330,22 +333,18 @@ pub struct QuoteView {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     pub status: QuoteStatus,
     pub file_id: Option<FileId>,
     pub replaces: Option<ExternalRef>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
     /// Approvals refused because the quote was above the member's limit (latest 20).
     pub approval_attempts: Vec<ApprovalAttempt>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -369,11 +368,9 @@ pub struct PortalQuoteView {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     pub status: QuoteStatus,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
@@ -385,7 +382,6 @@ pub struct PortalQuoteView {
     /// The PDF (detail only, when there is one): a link valid for a few minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf: Option<DownloadView>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
@@ -775,12 +771,12 @@ mod tests {
     #[test]
     fn a_quote_is_decidable_only_while_sent_and_unexpired_and_only_once() {
         let mut i = input("sent", serde_json::json!([{"description": "x", "quantity": 1, "unit_price": 1}]));
-        i.valid_until = Some(now() + time::Duration::days(1));
+        i.valid_until = Some(now().saturating_add(time::Duration::days(1)));
         let mut q =
             Quote::create(ExternalRef::parse("Q-2").unwrap(), i, CustomerPath::root(CustomerId::generate()), None)
                 .unwrap();
         assert_eq!(q.undecidable(now()), None);
-        let later = now() + time::Duration::days(2);
+        let later = now().saturating_add(time::Duration::days(2));
         assert_eq!(q.status_at(later), QuoteStatus::Expired);
         assert!(q.undecidable(later).unwrap().contains("expired"));
         q.decide(decision(Outcome::Approved));

@@ -18,11 +18,11 @@ use serde::{Serialize, Serializer};
 
 use super::asset::{Asset, AssetStatus};
 use super::currency::Currency;
-use super::group::Report;
 use super::ids::{AssetId, CustomerId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
 use super::money;
 use super::quote::{Quote, QuoteStatus};
+use super::rights::Report;
 use super::tenant::Timestamp;
 use super::text::Locale;
 use crate::error::Error;
@@ -112,16 +112,23 @@ pub enum Per {
     Asset,
 }
 
-/// A calendar month (UTC), `YYYY-MM`.
+/// A calendar month (UTC), `YYYY-MM`, from 1970-01 to 9999-12 (the years of
+/// [`Timestamp`](super::clock::Timestamp)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
     year: i32,
     month: u8,
 }
 
+/// What the OpenAPI document says a month is.
+pub const MONTH_PATTERN: &str = "^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$";
+
 impl Month {
+    pub const FIRST: Month = Month { year: super::clock::FIRST_YEAR, month: 1 };
+    pub const LAST: Month = Month { year: super::clock::LAST_YEAR, month: 12 };
+
     pub fn of(t: Timestamp) -> Self {
-        let t = t.to_offset(time::UtcOffset::UTC);
+        let t = t.utc();
         Self { year: t.year(), month: u8::from(t.month()) }
     }
 
@@ -132,21 +139,24 @@ impl Month {
             return None;
         }
         let (year, month) = (y.parse().ok()?, m.parse().ok()?);
-        ((1970..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+        let month = Self { year, month };
+        ((1..=12).contains(&month.month) && (Self::FIRST..=Self::LAST).contains(&month)).then_some(month)
     }
 
+    /// The month after (the last month stays the last).
     pub fn next(self) -> Self {
-        if self.month == 12 {
-            Self { year: self.year + 1, month: 1 }
-        } else {
-            Self { year: self.year, month: self.month + 1 }
-        }
+        self.plus(1)
     }
 
-    /// `n` months earlier.
+    /// `n` months earlier, or the first month.
     pub fn back(self, n: u32) -> Self {
-        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 - i64::from(n);
-        Self { year: index.div_euclid(12) as i32, month: (index.rem_euclid(12) + 1) as u8 }
+        self.plus(-i64::from(n))
+    }
+
+    fn plus(self, n: i64) -> Self {
+        let index = |m: Month| i64::from(m.year) * 12 + i64::from(m.month) - 1;
+        let i = (index(self) + n).clamp(index(Self::FIRST), index(Self::LAST));
+        Self { year: i.div_euclid(12) as i32, month: (i.rem_euclid(12) + 1) as u8 }
     }
 
     /// Months from `self` to `to`, both included (0 when `to` is earlier).
@@ -155,6 +165,19 @@ impl Month {
         u32::try_from(index(to) - index(self) + 1).unwrap_or(0)
     }
 }
+
+impl utoipa::PartialSchema for Month {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(MONTH_PATTERN))
+            .description(Some("A month, YYYY-MM, 1970-01 to 9999-12"))
+            .examples(["2026-11"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Month {}
 
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -684,7 +707,7 @@ pub fn csv(view: &ReportView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::scope::CustomerPath;
+    use crate::domain::hierarchy::CustomerPath;
     use crate::domain::text::ExternalRef;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
@@ -692,7 +715,7 @@ mod tests {
     use std::collections::HashSet;
 
     fn at(s: &str) -> Timestamp {
-        crate::domain::job::parse_time_or_date(s).unwrap()
+        crate::domain::clock::Bound::parse(s).unwrap().start()
     }
 
     fn job(customer: CustomerId, site: SiteId) -> Job {
@@ -739,6 +762,10 @@ mod tests {
         assert_eq!(m.next().next().to_string(), "2027-01");
         assert_eq!(m.back(11).to_string(), "2025-12");
         assert_eq!(m.back(11).span(m), 12);
+        assert_eq!(Month::parse("1970-05").unwrap().back(11), Month::FIRST, "never before 1970");
+        assert_eq!(Month::LAST.next(), Month::LAST, "never after 9999");
+        assert_eq!(Month::parse("10000-01"), None);
+        assert_eq!(Month::parse("1969-12"), None);
         assert_eq!(m.span(m.back(1)), 0);
         for bad in ["2026-13", "2026-00", "26-11", "2026-1", "2026/11", "20261-1", "abcd-ef", "1969-12", "2026-11-01"] {
             assert_eq!(Month::parse(bad), None, "{bad}");

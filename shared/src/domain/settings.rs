@@ -51,7 +51,7 @@ pub struct Branding {
     pub sender_email: Option<Email>,
     /// Read-only (ignored when sent): when `sender_email` was confirmed; null until
     /// then, and again when the address changes.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub sender_email_confirmed_at: Option<Timestamp>,
 }
@@ -107,7 +107,7 @@ pub struct SettingsInput {
     #[serde(default)]
     pub require_admin_mfa: Option<bool>,
     /// Read-only: ignored.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(read_only, value_type = Option<String>, format = DateTime)]
     pub updated_at: Option<Timestamp>,
     /// Read-only: when sent, must be the current version (412 otherwise).
@@ -127,7 +127,6 @@ pub struct Settings {
     /// app); on for new tenants. The back office's login is exempt.
     #[serde(default = "required")]
     pub require_admin_mfa: bool,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
@@ -143,7 +142,6 @@ fn required() -> bool {
 pub struct SenderEmailVerification {
     #[schema(value_type = String, format = Email)]
     pub sent_to: Email,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }

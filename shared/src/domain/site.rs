@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::customer::Customer;
+use super::hierarchy::{CustomerPath, SiteRef};
 use super::ids::{CustomerId, DivisionId, SiteId};
-use super::scope::{CustomerPath, SiteRef};
 use super::tenant::{now, Timestamp};
 use super::text::{Address, Name};
 
@@ -17,9 +17,7 @@ pub struct Site {
     pub name: Name,
     pub address: Address,
     pub division_id: Option<DivisionId>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -42,7 +40,7 @@ pub struct SitePatch {
     pub address: Option<Address>,
     /// Moves the site to another division of its customer; `null` takes it out of any.
     #[serde(default, deserialize_with = "super::tenant::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<DivisionId>)]
     pub division_id: Option<Option<DivisionId>>,
 }
 
@@ -53,10 +51,8 @@ pub struct SiteView {
     pub name: Name,
     pub address: Address,
     pub division_id: Option<DivisionId>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

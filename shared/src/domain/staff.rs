@@ -32,9 +32,7 @@ pub struct Staff {
     pub status: StaffStatus,
     /// The Cognito username (the login's `sub`) every token must carry.
     pub login: String,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -59,10 +57,8 @@ pub struct StaffView {
     pub email: Email,
     pub back_office: bool,
     pub status: StaffStatus,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,

@@ -1,27 +1,21 @@
-//! Tenants (field-service companies) and the timestamp type every record uses.
+//! Tenants (field-service companies), and helpers every record's fields use.
 
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 use super::ids::TenantId;
 use super::text::{Email, Name};
 
-/// RFC 3339 timestamps, in UTC.
-pub type Timestamp = OffsetDateTime;
-
-pub fn now() -> Timestamp {
-    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| OffsetDateTime::now_utc())
-}
+// Every record imports its time type from here; it lives in `clock`.
+pub use super::clock::{now, Timestamp};
 
 /// A time as RFC 3339 text, for messages.
 pub fn rfc3339(t: Timestamp) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.rfc3339()
 }
 
 /// A time as Portico keeps it: UTC, whole seconds.
 pub fn utc_seconds(t: Timestamp) -> Timestamp {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.replace_nanosecond(0).unwrap_or(t)
+    t.whole_seconds()
 }
 
 /// `PATCH` bodies tell "absent" (leave as is) from `null` (clear): `Some(None)` is null.
@@ -73,12 +67,11 @@ pub struct NewTenant {
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Tenant {
-    #[schema(value_type = String, example = "ten_01JD8Z6V5Q2W3E4R5T6Y7A8B9C")]
     #[serde(deserialize_with = "super::ids::stored_tenant")]
+    #[schema(value_type = String, example = "ten_01JD8Z6V5Q2W3E4R5T6Y7A8B9C")]
     pub id: TenantId,
     pub name: Name,
     pub admin_email: Email,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }

@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::file::{FileRef, MAX_FILES_PER_OBJECT};
+use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, MemberId, SiteId, WorkRequestId};
 use super::job::JobStatus;
-use super::scope::CustomerPath;
 use super::tenant::{now, Timestamp};
 use super::text::{Code, ExternalRef, Name, Notes, Reason, Subject};
 use crate::error::Error;
@@ -54,7 +54,7 @@ pub struct NewWorkRequest {
     /// Up to 4000 characters.
     pub notes: Option<Notes>,
     /// When the member would like the work done: a wish, not an appointment.
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<Timestamp>,
     /// Files uploaded through `POST /portal/uploads`.
@@ -88,6 +88,7 @@ pub fn check_file_ids(ids: &[FileId]) -> Result<(), Error> {
 pub struct AcceptRequest {
     /// The job that answers the request: its Portico id (`job_…`) or the back office's
     /// reference, as published with `PUT /admin/jobs/{job_id}`.
+    #[schema(value_type = ExternalRef)]
     pub job_id: String,
 }
 
@@ -111,17 +112,15 @@ pub struct WorkRequest {
     pub subject: Subject,
     pub work_order_type: Option<Code>,
     pub notes: Option<Notes>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub requested_at: Option<Timestamp>,
     pub files: Vec<FileRef>,
     pub status: RequestStatus,
     pub job_id: Option<JobId>,
     pub decline_reason: Option<Reason>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[serde(default)]
     pub decided_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     pub created_at: Timestamp,
-    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -147,7 +146,6 @@ pub struct WorkRequestView {
     pub subject: Subject,
     pub work_order_type: Option<Code>,
     pub notes: Option<Notes>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<Timestamp>,
     pub files: Vec<FileRef>,
@@ -155,10 +153,8 @@ pub struct WorkRequestView {
     /// Once accepted: the job, with its current status.
     pub job: Option<LinkedJob>,
     pub decline_reason: Option<Reason>,
-    #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<Timestamp>,
-    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     pub version: u64,

@@ -131,3 +131,14 @@ pub fn if_match(req: &Req, current: u64) -> Result<()> {
         _ => Ok(()),
     }
 }
+
+/// `If-Match` on a PUT that creates or replaces: when sent, it must be an ETag (400
+/// otherwise) naming the current version — and where there is nothing yet, no version
+/// matches (412).
+pub fn if_match_or_new(req: &Req, current: Option<u64>) -> Result<()> {
+    match (req.if_match()?, current) {
+        (Some(_), None) => Err(Error::PreconditionFailed),
+        (Some(v), Some(current)) if v != current => Err(Error::PreconditionFailed),
+        _ => Ok(()),
+    }
+}

@@ -23,7 +23,8 @@ use std::future::Future;
 use crate::error::{Error, Result};
 use crate::http::problem;
 use crate::http::{Reply, Req};
-use crate::store::idempotency::{Claimed, KeySpace, Record, SavedResponse, State};
+use crate::store::idempotency::{Claimed, Record, SavedResponse, State};
+use crate::store::keys::KeySpace;
 use crate::store::Store;
 
 /// Runs `handler` for `req` as an operation with `Idempotency-Key` semantics.

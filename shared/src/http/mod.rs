@@ -6,6 +6,7 @@ pub mod guard;
 pub mod headers;
 pub mod idempotency;
 pub mod origin;
+pub mod panics;
 pub mod problem;
 pub mod request;
 pub mod response;

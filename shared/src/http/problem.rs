@@ -16,6 +16,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// A 500 from a handler that failed unexpectedly names the request, as the log line
+    /// about it does: what to quote when reporting it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl Problem {
@@ -44,7 +48,14 @@ impl Problem {
             Error::BadRequest { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
-        Self { kind: format!("https://portico.dev/problems/{slug}"), title: title.to_owned(), status, detail, errors }
+        Self {
+            kind: format!("https://portico.dev/problems/{slug}"),
+            title: title.to_owned(),
+            status,
+            detail,
+            errors,
+            request_id: None,
+        }
     }
 }
 
@@ -53,8 +64,18 @@ pub fn response(error: &Error) -> lambda_http::Response<Body> {
     if let Error::Internal(cause) = error {
         tracing::error!(error = ?cause, "internal error");
     }
-    let problem = Problem::of(error);
-    let body = serde_json::to_string(&problem).unwrap_or_else(|_| String::from("{}"));
+    reply(&Problem::of(error))
+}
+
+/// The answer to a request whose handler panicked (logged by the panic hook,
+/// [`super::panics`]): an internal error naming the request.
+pub fn panicked(request_id: &str) -> lambda_http::Response<Body> {
+    let problem = Problem::of(&Error::Internal(anyhow::anyhow!("panicked")));
+    reply(&Problem { request_id: Some(request_id.to_owned()), ..problem })
+}
+
+fn reply(problem: &Problem) -> lambda_http::Response<Body> {
+    let body = serde_json::to_string(problem).unwrap_or_else(|_| String::from("{}"));
     let mut builder = lambda_http::Response::builder().status(problem.status).header("content-type", CONTENT_TYPE);
     if problem.status == 401 {
         builder = builder.header("www-authenticate", "Bearer");

@@ -6,9 +6,14 @@ use lambda_http::{Body, RequestExt};
 use serde::de::DeserializeOwned;
 
 use crate::domain::ids::IdError;
+use crate::domain::number::whole_number;
 use crate::domain::principal::Principal;
 use crate::error::{Error, FieldError, Result};
 use crate::store::Paging;
+
+/// What `If-Match` takes: the `ETag` of a read or write (`"3"`), weak or not, quoted or
+/// not — a version of at most 19 digits (always fits `u64`).
+pub const IF_MATCH_PATTERN: &str = r#"^[ \t]*(W/)?("[0-9]{1,19}"|[0-9]{1,19})[ \t]*$"#;
 
 /// Bodies larger than this are refused with 413 unless an operation says otherwise.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -75,9 +80,11 @@ impl Req {
     pub fn paging(&self) -> Result<Paging> {
         let limit = match self.query("limit") {
             None => Paging::DEFAULT_LIMIT,
-            Some(raw) => raw.parse::<i32>().ok().filter(|n| (1..=Paging::MAX_LIMIT).contains(n)).ok_or_else(|| {
-                Error::invalid_field("limit", format!("must be a whole number from 1 to {}", Paging::MAX_LIMIT))
-            })?,
+            Some(raw) => {
+                whole_number(&raw, 1..=i64::from(Paging::MAX_LIMIT)).and_then(|n| i32::try_from(n).ok()).ok_or_else(
+                    || Error::invalid_field("limit", format!("must be a whole number from 1 to {}", Paging::MAX_LIMIT)),
+                )?
+            }
         };
         Ok(Paging { limit, cursor: self.query("cursor").filter(|c| !c.is_empty()) })
     }
@@ -105,17 +112,13 @@ impl Req {
         }
     }
 
-    /// `If-Match: "<version>"`, if sent.
+    /// `If-Match: "<version>"`, if sent (see [`IF_MATCH_PATTERN`]).
     pub fn if_match(&self) -> Result<Option<u64>> {
         match self.header("if-match")? {
             None => Ok(None),
-            Some(v) => v
-                .trim()
-                .trim_start_matches("W/")
-                .trim_matches('"')
-                .parse()
+            Some(v) => etag_version(v)
                 .map(Some)
-                .map_err(|_| Error::bad_request("If-Match must be an ETag this API returned")),
+                .ok_or_else(|| Error::bad_request("If-Match must be an ETag this API returned")),
         }
     }
 
@@ -228,6 +231,15 @@ fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     parse_json(bytes, MAX_BODY_BYTES)
 }
 
+/// The version an `ETag` names: `"3"`, `W/"3"` or `3` (spaces and tabs around ignored).
+fn etag_version(value: &str) -> Option<u64> {
+    let v = value.trim_matches([' ', '\t']);
+    let v = v.strip_prefix("W/").unwrap_or(v);
+    let digits = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);
+    let ok = (1..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| digits.parse().ok()).flatten()
+}
+
 /// Whether a `Content-Type` value names JSON.
 pub fn is_json_media_type(value: &str) -> bool {
     let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
@@ -300,6 +312,29 @@ mod tests {
     struct Input {
         #[allow(dead_code)]
         name: crate::domain::text::Name,
+    }
+
+    #[test]
+    fn if_match_takes_what_its_pattern_says() {
+        let pattern = regex_lite::Regex::new(IF_MATCH_PATTERN).unwrap();
+        for v in ["\"3\"", "W/\"3\"", "3", " \"12\"\t", "\"9999999999999999999\""] {
+            assert!(etag_version(v).is_some() && pattern.is_match(v), "{v}");
+        }
+        assert_eq!(etag_version("W/\"42\""), Some(42));
+        for v in [
+            "",
+            "*",
+            "\"3",
+            "3\"",
+            "\"\"3\"\"",
+            "W/W/\"3\"",
+            "+3",
+            "\"-3\"",
+            "\"99999999999999999999\"",
+            "\"3\", \"4\"",
+        ] {
+            assert!(etag_version(v).is_none() && !pattern.is_match(v), "{v}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::unsubscribe::Party;
 use crate::domain::ids::TenantId;
-use crate::domain::notification::{Suppression, SuppressionReason};
+use crate::domain::mailing::{Suppression, SuppressionReason};
 use crate::domain::text::Email;
 
 /// One address to stop mailing.
@@ -93,8 +93,7 @@ pub fn parse(message: &str) -> Result<Vec<Feedback>, serde_json::Error> {
         }
         _ => return Ok(Vec::new()),
     };
-    let at = time::OffsetDateTime::parse(timestamp, &time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| crate::domain::tenant::now());
+    let at = crate::domain::clock::Timestamp::parse(timestamp).unwrap_or_else(|_| crate::domain::clock::now());
     Ok(recipients
         .iter()
         .filter_map(|r| {

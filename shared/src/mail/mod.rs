@@ -141,7 +141,7 @@ impl Mailer {
     }
 
     /// Sends one email. The body is not logged; only that it went, and to how many.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn send(&self, brand: &Brand, to: &Email, mail: Rendered) -> Result<()> {
         self.send_with(brand, to, mail, &Extras::default()).await.map_err(|e| anyhow::anyhow!(e.reason).into())
     }

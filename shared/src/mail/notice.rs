@@ -5,7 +5,7 @@ use askama::Template;
 
 use super::{Brand, Rendered};
 use crate::domain::job::JobStatus;
-use crate::domain::member::NotificationKind;
+use crate::domain::mailing::NotificationKind;
 use crate::domain::money::display;
 use crate::domain::notification::About;
 use crate::domain::tenant::Timestamp;
@@ -117,8 +117,7 @@ fn status_name(status: JobStatus, locale: Locale) -> &'static str {
 }
 
 fn date(t: Timestamp) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    t.day().to_string()
 }
 
 /// What the email says: subject, first paragraph, facts, and a longer text if any.
@@ -287,9 +286,9 @@ impl Notice<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::hierarchy::CustomerPath;
     use crate::domain::ids::{CustomerId, SiteId};
     use crate::domain::invoice::{Invoice, InvoiceInput};
-    use crate::domain::scope::CustomerPath;
     use crate::domain::text::ExternalRef;
 
     fn invoice(currency: &str, total: i64) -> About {

@@ -48,7 +48,7 @@ fn code_of(key: &CursorKey, tenant: TenantId, email: &Email, day: i64) -> String
 /// A code to mail now, and when it stops being accepted.
 pub fn issue(key: &CursorKey, tenant: TenantId, email: &Email, now: Timestamp) -> (String, Timestamp) {
     let day = day_of(now);
-    let until = Timestamp::from_unix_timestamp((day + CODE_DAYS) * 86_400).unwrap_or(now);
+    let until = Timestamp::from_unix((day + CODE_DAYS) * 86_400).unwrap_or(now);
     (code_of(key, tenant, email, day), until)
 }
 
@@ -103,7 +103,10 @@ impl Confirmation<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
+
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
 
     fn email(s: &str) -> Email {
         Email::parse(s).unwrap()
@@ -113,12 +116,12 @@ mod tests {
     fn a_code_confirms_its_address_of_its_tenant_for_two_days() {
         let key = CursorKey::new("secret");
         let (tenant, office) = (TenantId::generate(), email("office@acme.test"));
-        let issued = datetime!(2026-11-23 23:59 UTC);
+        let issued = at("2026-11-23T23:59:00Z");
         let (code, until) = issue(&key, tenant, &office, issued);
-        assert_eq!(until, datetime!(2026-11-25 00:00 UTC));
+        assert_eq!(until, at("2026-11-25T00:00:00Z"));
         assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "{code}");
         assert!(code.bytes().filter(|b| *b != b'-').all(|b| ALPHABET.contains(&b)), "{code}");
-        for now in [issued, datetime!(2026-11-24 23:59 UTC)] {
+        for now in [issued, at("2026-11-24T23:59:00Z")] {
             assert!(confirms(&key, tenant, &office, &code, now), "{now}");
         }
         assert!(!confirms(&key, tenant, &office, &code, until), "expired");
@@ -130,7 +133,7 @@ mod tests {
     fn a_code_does_not_confirm_another_address_tenant_or_secret() {
         let key = CursorKey::new("secret");
         let (tenant, office) = (TenantId::generate(), email("office@acme.test"));
-        let now = datetime!(2026-11-23 10:00 UTC);
+        let now = at("2026-11-23T10:00:00Z");
         let (code, _) = issue(&key, tenant, &office, now);
         assert!(!confirms(&key, tenant, &email("other@acme.test"), &code, now));
         assert!(!confirms(&key, TenantId::generate(), &office, &code, now));

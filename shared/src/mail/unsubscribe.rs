@@ -13,7 +13,7 @@ use askama::Template;
 
 use super::Brand;
 use crate::domain::ids::{ContactId, MemberId, TenantId};
-use crate::domain::member::NotificationKind;
+use crate::domain::mailing::NotificationKind;
 use crate::domain::text::Locale;
 use crate::error::{Error, Result};
 use crate::store::cursor::{CursorKey, Position};

@@ -17,6 +17,12 @@ use crate::error::Error;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// What the OpenAPI document says a cursor is: empty (the first page), or two base64url
+/// parts — the payload and its 32-byte tag — at most 2048 characters in all.
+pub const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]{1,2004}\.[A-Za-z0-9_-]{43})?$";
+/// A signed token of another purpose (an unsubscribe link's): the same, never empty.
+pub const TOKEN_PATTERN: &str = r"^[A-Za-z0-9_-]{1,2004}\.[A-Za-z0-9_-]{43}$";
+
 /// The secret cursors are signed with (`PORTICO_CURSOR_SECRET`).
 #[derive(Clone)]
 pub struct CursorKey(Vec<u8>);
@@ -117,6 +123,19 @@ mod tests {
             part: 2,
             key: [("PK".to_string(), "T#ten_1".to_string()), ("SK".to_string(), "CUS#cus_9".to_string())].into(),
         }
+    }
+
+    #[test]
+    fn issued_cursors_match_the_documented_pattern() {
+        let k = CursorKey::new(b"secret".to_vec());
+        let pattern = regex_lite::Regex::new(CURSOR_PATTERN).unwrap();
+        let mut key = BTreeMap::new();
+        key.insert("SK".to_owned(), "x".repeat(1400));
+        let long = k.encode("jobs", &Position { part: 3, key });
+        assert!(long.len() <= 2048 && pattern.is_match(&long), "{}", long.len());
+        assert!(pattern.is_match(&k.encode("customers", &at())));
+        assert!(pattern.is_match(""));
+        assert!(regex_lite::Regex::new(TOKEN_PATTERN).unwrap().is_match(&k.encode("unsubscribe", &at())));
     }
 
     #[test]

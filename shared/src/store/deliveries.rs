@@ -168,10 +168,7 @@ impl Store {
             .expression_attribute_values(":sending", s("sending"))
             .expression_attribute_values(":attempt", n(i64::from(attempt)))
             .expression_attribute_values(":state", s(state))
-            .expression_attribute_values(
-                ":at",
-                s(now().format(&time::format_description::well_known::Rfc3339).context("time")?),
-            );
+            .expression_attribute_values(":at", s(now().rfc3339()));
         req = match reason {
             Some(r) => req
                 .update_expression("SET #state = :state, finished_at = :at, reason = :reason")

@@ -20,9 +20,8 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 
-use super::keys::{self, Key, Keys, Stored};
+use super::keys::{self, Key, KeySpace, Keys, Stored};
 use super::{encode, key_item, Condition, Failure, Store, Write};
-use crate::domain::ids::TenantId;
 use crate::domain::tenant::now;
 use crate::error::Result;
 
@@ -31,13 +30,6 @@ pub const RETENTION_HOURS: i64 = 24;
 /// How long a request holds its key before another may take it over (longer than any
 /// function's timeout).
 pub const IN_FLIGHT_SECONDS: i64 = 30;
-
-/// Whose keys: a tenant's users', or the platform operators' (who have no tenant).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySpace {
-    Tenant(TenantId),
-    Platform,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

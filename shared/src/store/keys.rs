@@ -59,6 +59,7 @@ use crate::domain::division::Division;
 use crate::domain::document::Document;
 use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
+use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
     AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
     QuoteId, SiteId, StaffId, TenantId, WorkRequestId,
@@ -69,7 +70,6 @@ use crate::domain::member::Member;
 use crate::domain::message::{Message, MessagePost, Receipt};
 use crate::domain::note::Note;
 use crate::domain::quote::Quote;
-use crate::domain::scope::CustomerPath;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
 use crate::domain::staff::Staff;
@@ -136,6 +136,13 @@ pub trait Entity: Stored + serde::Serialize {
     /// events: their approvals, work requests and members. Nothing else is in it.
     fn trail(&self) -> Option<CustomerId> {
         None
+    }
+    /// Items kept with this entity and derived from it alone (an unpaid invoice's
+    /// open-invoice entries, a job's link under its asset). The store's write path keeps
+    /// them — written with the entity, removed when the entity no longer has them — so
+    /// every writer keeps them right without knowing they exist.
+    fn derived(&self, _tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        Ok(Vec::new())
     }
 }
 
@@ -285,7 +292,7 @@ impl Entity for AccessGroup {
 /// A time as it appears in sort keys: UTC, whole seconds, fixed width
 /// (`2026-11-23T10:00:00Z`), so that keys sort by time.
 pub fn stamp(t: Timestamp) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.utc();
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
@@ -312,6 +319,10 @@ impl Entity for Job {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+    /// The job's line in its asset's history.
+    fn derived(&self, tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        AssetJobLink::of(self).map(|link| super::Derived::of(tenant, &link)).into_iter().collect()
     }
 }
 
@@ -437,6 +448,10 @@ impl Entity for Invoice {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+    /// While unpaid: its entries in the open invoices of its customer (and site).
+    fn derived(&self, tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        self.open_items().iter().map(|item| super::Derived::of(tenant, item)).collect()
     }
 }
 
@@ -804,13 +819,20 @@ pub fn member_email(tenant: TenantId, email: &Email) -> Key {
     Key { pk: t(tenant), sk: format!("EMAIL#{email}") }
 }
 
+/// Whose keys: a tenant's users', or the platform operators' (who have no tenant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySpace {
+    Tenant(TenantId),
+    Platform,
+}
+
 /// An `Idempotency-Key` of `caller` (a Cognito `sub`) for `operation`. Platform
 /// operators have no tenant: theirs live in the one partition outside every tenant,
 /// `PLATFORM`, which holds nothing else.
-pub fn idempotency_key(space: super::idempotency::KeySpace, operation: &str, caller: &str, key: &str) -> Key {
+pub fn idempotency_key(space: KeySpace, operation: &str, caller: &str, key: &str) -> Key {
     let pk = match space {
-        super::idempotency::KeySpace::Tenant(tenant) => t(tenant),
-        super::idempotency::KeySpace::Platform => "PLATFORM".to_owned(),
+        KeySpace::Tenant(tenant) => t(tenant),
+        KeySpace::Platform => "PLATFORM".to_owned(),
     };
     Key { pk, sk: format!("IDEM#{operation}#{caller}#{key}") }
 }
@@ -972,8 +994,8 @@ mod tests {
 
     #[test]
     fn stamps_are_fixed_width_utc_and_sort_by_time() {
-        let a = time::macros::datetime!(2026-01-02 03:04:05.678 +02:00);
-        let b = time::macros::datetime!(2026-01-02 01:04:06 UTC);
+        let a = Timestamp::parse("2026-01-02T03:04:05.678+02:00").unwrap();
+        let b = Timestamp::parse("2026-01-02T01:04:06Z").unwrap();
         assert_eq!(stamp(a), "2026-01-02T01:04:05Z");
         assert!(stamp(a) < stamp(b));
         let tenant = TenantId::generate();

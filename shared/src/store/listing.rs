@@ -295,3 +295,26 @@ impl Store {
         Ok(Page { items, next_cursor })
     }
 }
+
+/// The list filters that admins' and members' lists share, as query conditions: one
+/// place for each, whoever lists.
+impl Conditions {
+    /// Jobs by status and category (`GET /admin/jobs`, `GET /portal/jobs`).
+    pub fn of_jobs(filter: &crate::domain::job::JobFilter) -> Self {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        let categories: Vec<&str> = filter.categories.iter().map(|c| c.as_str()).collect();
+        Self::default().any_of("status", &statuses).any_of("category", &categories)
+    }
+
+    /// Quotes by status: the stored status (`expired` is a `sent` quote, told apart
+    /// after the read).
+    pub fn of_quotes(filter: &crate::domain::quote::QuoteFilter) -> Self {
+        Self::default().any_of("status", &filter.stored())
+    }
+
+    /// Invoices by their status at `at` (derived from the balance and the due time).
+    pub fn of_invoices(filter: &crate::domain::invoice::InvoiceFilter, at: crate::domain::tenant::Timestamp) -> Self {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        Self::default().invoice_status(&statuses, super::keys::stamp(at))
+    }
+}

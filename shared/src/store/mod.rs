@@ -123,7 +123,7 @@ impl Store {
     }
 
     /// GetItem of an entity of type `E`; an item of another type reads as absent.
-    #[tracing::instrument(skip(self), fields(sk = %key.sk), err)]
+    #[tracing::instrument(skip(self), fields(sk = %key.sk))]
     pub async fn get<E: Stored>(&self, key: Key) -> Result<Option<E>> {
         let out = self
             .db
@@ -142,7 +142,7 @@ impl Store {
 
     /// BatchGetItem of up to 100 keys, in one round trip unless DynamoDB returns
     /// unprocessed keys (then retried a bounded number of times). Order is not kept.
-    #[tracing::instrument(skip_all, fields(n = keys.len()), err)]
+    #[tracing::instrument(skip_all, fields(n = keys.len()))]
     pub async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>> {
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
@@ -170,7 +170,7 @@ impl Store {
     }
 
     /// One Query page: at most `limit` items of type `E` from `start`.
-    #[tracing::instrument(skip(self, start), fields(pk = %q.pk), err)]
+    #[tracing::instrument(skip(self, start), fields(pk = %q.pk))]
     pub async fn query<E: Stored>(
         &self,
         q: &QueryKey,
@@ -222,7 +222,7 @@ impl Store {
     }
 
     /// Commits a transaction. A failed condition becomes the error its write declared.
-    #[tracing::instrument(skip_all, fields(writes = tx.writes.len()), err)]
+    #[tracing::instrument(skip_all, fields(writes = tx.writes.len()))]
     pub async fn commit(&self, tx: Tx) -> Result<()> {
         let Tx { mut writes, mut failures, .. } = tx;
         // Inside a request with an Idempotency-Key, its first change also marks the key.
@@ -425,6 +425,19 @@ impl Stored for Claim {
     const TYPE: &'static str = "claim";
 }
 
+/// An item derived from an entity ([`Entity::derived`]), encoded for writing.
+pub struct Derived {
+    key: Key,
+    item: Item,
+}
+
+impl Derived {
+    pub fn of<E: Entity>(tenant: TenantId, value: &E) -> Result<Self> {
+        let keys = value.keys(tenant);
+        Ok(Self { key: keys.key.clone(), item: encode(&keys, E::TYPE, value)? })
+    }
+}
+
 /// Who made a change, for the audit trail: an operator, admin (Cognito `sub`) or member.
 #[derive(Debug, Clone)]
 pub struct Actor(pub String);
@@ -475,7 +488,7 @@ impl Tx {
             before: before.map(serde_json::to_value).transpose().context("event before")?,
             after: after.map(serde_json::to_value).transpose().context("event after")?,
             sent_to: self.sent_to.clone(),
-            expires_at: (at + time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
+            expires_at: at.saturating_add(time::Duration::days(EVENT_RETENTION_DAYS)).unix_timestamp(),
         };
         let mut item = encode(&keys::event_keys(self.tenant, &id, &entity_id, &self.actor.0), Event::TYPE, &event)?;
         if let Some(customer) = after.or(before).and_then(Entity::trail) {
@@ -491,6 +504,7 @@ impl Tx {
     pub fn create<E: Entity>(&mut self, value: &E, action: &str, conflict: &str) -> Result<()> {
         let item = encode(&value.keys(self.tenant), E::TYPE, value)?;
         self.push(Write::Put { item, condition: Some(Condition::absent()) }, Failure::Conflict(conflict.to_owned()));
+        self.keep_derived(None, Some(value))?;
         self.event(action, value.entity_id(), None, Some(value))
     }
 
@@ -498,13 +512,28 @@ impl Tx {
     pub fn update<E: Entity>(&mut self, before: &E, after: &E, version: u64, action: &str) -> Result<()> {
         let item = encode(&after.keys(self.tenant), E::TYPE, after)?;
         self.push(Write::Put { item, condition: Some(Condition::version(version)) }, Failure::Stale);
+        self.keep_derived(Some(before), Some(after))?;
         self.event(action, after.entity_id(), Some(before), Some(after))
     }
 
     /// Deletes `before`, only if the stored version is still `version`.
     pub fn delete<E: Entity>(&mut self, before: &E, version: u64, action: &str) -> Result<()> {
         self.push(Write::Delete { key: before.keys(self.tenant).key, version: Some(version) }, Failure::Stale);
+        self.keep_derived(Some(before), None)?;
         self.event(action, before.entity_id(), Some(before), None)
+    }
+
+    /// Writes what `after` derives and removes what only `before` derived.
+    fn keep_derived<E: Entity>(&mut self, before: Option<&E>, after: Option<&E>) -> Result<()> {
+        let now = after.map(|a| a.derived(self.tenant)).transpose()?.unwrap_or_default();
+        let then = before.map(|b| b.derived(self.tenant)).transpose()?.unwrap_or_default();
+        for gone in then.into_iter().filter(|t| !now.iter().any(|n| n.key == t.key)) {
+            self.remove(gone.key);
+        }
+        for item in now {
+            self.push(Write::Put { item: item.item, condition: None }, Failure::Conflict("the change collided".into()));
+        }
+        Ok(())
     }
 
     /// Writes `value` whatever is there (derived items kept with their entity, say an

@@ -99,14 +99,14 @@ fn counters_of(item: &HashMap<String, AttributeValue>) -> Counters {
 
 impl Store {
     /// Adds one event's change to the report cells, once.
-    #[tracing::instrument(skip(self, delta), fields(cells = delta.0.len()), err)]
+    #[tracing::instrument(skip(self, delta), fields(cells = delta.0.len()))]
     pub async fn apply_report_change(&self, tenant: TenantId, event_id: &str, delta: &Cells) -> Result<Applied> {
         if delta.is_empty() {
             return Ok(Applied::Nothing);
         }
         let mut mark = key_item(&keys::report_applied_key(tenant, event_id));
         mark.insert(TYPE.into(), s("report_applied"));
-        let expires = (now() + time::Duration::days(APPLIED_RETENTION_DAYS)).unix_timestamp();
+        let expires = now().saturating_add(time::Duration::days(APPLIED_RETENTION_DAYS)).unix_timestamp();
         mark.insert(EXPIRES_AT.into(), AttributeValue::N(expires.to_string()));
         let mut items = vec![TransactWriteItem::builder()
             .put(
@@ -149,7 +149,7 @@ impl Store {
     }
 
     /// One customer's cells of `span`, in one paged Query.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn report_cells(&self, tenant: TenantId, customer: CustomerId, span: Span) -> Result<Read> {
         let pk = keys::report_cells(tenant, customer).pk;
         let mut read = Read::default();
@@ -241,7 +241,7 @@ impl Store {
     /// Recomputes every report cell of the tenant from its records and compares them
     /// with the stored ones; with `write`, stores what the records call for (cells that
     /// differ are replaced whole, cells no record calls for are deleted).
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self))]
     pub async fn rebuild_reports(&self, tenant: TenantId, write: bool) -> Result<Rebuild> {
         let mut summary = Rebuild { written: write, ..Rebuild::default() };
         let mut start = StartKey::new();

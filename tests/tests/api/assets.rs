@@ -3,8 +3,6 @@
 //! (the asset's jobs) as each member may see jobs, and the QR link's prefilled work
 //! request.
 
-use std::time::Duration;
-
 use portico::domain::tenant::now;
 use portico::store::keys::stamp;
 use portico_tests::{id, ids, spawn_app, TestApp};
@@ -12,8 +10,7 @@ use serde_json::{json, Value};
 
 /// A time `days` from now (negative: ago), as the API writes times.
 fn in_days(days: i64) -> String {
-    let span = Duration::from_secs(days.unsigned_abs() * 86_400);
-    stamp(if days < 0 { now() - span } else { now() + span })
+    stamp(now().saturating_add(portico::domain::clock::Duration::days(days)))
 }
 
 fn asset(customer: &str, site: &str, services: &[(&str, i64)]) -> Value {
@@ -197,4 +194,51 @@ async fn an_assets_qr_link_opens_a_work_request_for_the_asset_at_its_site() {
     assert_eq!(app.api.post("/portal/work-requests", &requester, &at_pump).await.unwrap().status, 400);
     // Without create_work_requests, no form.
     assert_eq!(app.api.get(&form_path, &viewer).await.unwrap().status, 403);
+}
+
+#[tokio::test]
+async fn the_store_keeps_a_jobs_line_in_its_assets_history_whoever_writes_the_job() {
+    use portico::domain::job::{Job, JobStatus};
+    use portico::store::{keys, Actor, Tx};
+    let app = &spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let hq = app.site(&t.admin, &customer, "HQ").await;
+    let boiler = put(app, &t.admin, "/admin/assets/A-1", &asset(&customer, &hq, &[])).await;
+    let body = json!({"customer_id": customer, "site_id": hq, "asset_id": id(&boiler), "category": "repair",
+        "status": "in_progress", "reported_at": "2026-02-01T08:00:00Z"});
+    let job = put(app, &t.admin, "/admin/jobs/WO-1", &body).await;
+    let line = || async {
+        let detail = app.api.expect(200, "GET", "/admin/assets/A-1", &t.admin, None).await.unwrap();
+        detail["history"].as_array().unwrap().iter().map(|j| j["status"].clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(line().await, [json!("in_progress")]);
+
+    // Another writer than the back office's upsert changes the job through the store:
+    // the asset's history follows.
+    let tenant = portico::domain::Principal::from_claims(
+        &[("sub", "t"), ("custom:tenant_id", t.id.as_str())].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
+    )
+    .unwrap()
+    .tenant()
+    .unwrap();
+    let key = keys::job_key(tenant, serde_json::from_value(job["id"].clone()).unwrap());
+    let before: Job = app.app.store.get(key).await.unwrap().unwrap();
+    let mut after = before.clone();
+    after.status = JobStatus::Completed;
+    after.version += 1;
+    let mut tx = Tx::new(tenant, Actor("test:other-writer".into()));
+    tx.update(&before, &after, before.version, "job.completed").unwrap();
+    app.app.store.commit(tx).await.unwrap();
+    assert_eq!(line().await, [json!("completed")]);
+
+    // Without its asset, the job leaves the history.
+    let mut detached = after.clone();
+    detached.asset_id = None;
+    detached.version += 1;
+    let mut tx = Tx::new(tenant, Actor("test:other-writer".into()));
+    tx.update(&after, &detached, after.version, "job.updated").unwrap();
+    app.app.store.commit(tx).await.unwrap();
+    assert!(line().await.is_empty());
 }

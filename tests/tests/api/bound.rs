@@ -107,16 +107,25 @@ async fn the_last_admin_cannot_be_disabled_or_removed_and_of_two_disabling_each_
     let app = spawn_app().await;
     let t = app.tenant("Acme").await;
     let me = claims(&t.admin)["custom:staff_id"].as_str().unwrap().to_owned();
-    for (method, path) in [("POST", format!("/admin/staff/{me}/disable")), ("DELETE", format!("/admin/staff/{me}"))] {
-        let refused = app.api.send(method, &path, Some(&t.admin), None, &[]).await.unwrap();
+    let (disable, remove) = (("POST", format!("/admin/staff/{me}/disable")), ("DELETE", format!("/admin/staff/{me}")));
+    // Not one's own access: another admin does that.
+    for (method, path) in [&disable, &remove] {
+        let refused = app.api.send(method, path, Some(&t.admin), None, &[]).await.unwrap();
+        assert_eq!(refused.status, 409, "{}", refused.text);
+        assert!(refused.text.contains("your own access"), "{}", refused.text);
+    }
+    // The back office's login is no person to run the portal: it does not count, and it
+    // cannot disable or remove the last one who is.
+    let email = app.email("erp");
+    let body = json!({"first_name": "Back", "last_name": "Office", "email": email, "back_office": true});
+    app.api.expect(201, "POST", "/admin/staff", &t.admin, Some(&body)).await.unwrap();
+    let erp = app.accept_invitation(&email).await;
+    for (method, path) in [&disable, &remove] {
+        let refused = app.api.send(method, path, Some(&erp), None, &[]).await.unwrap();
         assert_eq!(refused.status, 409, "{}", refused.text);
         assert!(refused.text.contains("last active admin"), "{}", refused.text);
     }
-    // The back office's login is no person to run the portal: it does not count.
-    let body = json!({"first_name": "Back", "last_name": "Office", "email": app.email("erp"), "back_office": true});
-    app.api.expect(201, "POST", "/admin/staff", &t.admin, Some(&body)).await.unwrap();
-    let refused = app.api.send("DELETE", &format!("/admin/staff/{me}"), Some(&t.admin), None, &[]).await.unwrap();
-    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(app.api.get("/admin/settings", &t.admin).await.unwrap().status, 200);
 
     let second = app.another_admin(&t.admin, "second").await;
     let other = claims(&second)["custom:staff_id"].as_str().unwrap().to_owned();

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use portico::domain::ids::MemberId;
-use portico::domain::member::NotificationKind;
+use portico::domain::mailing::NotificationKind;
 use portico::domain::principal::Principal;
 use portico::domain::tenant::now;
 use portico::domain::text::Locale;

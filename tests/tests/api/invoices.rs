@@ -121,6 +121,57 @@ async fn an_invoice_pdf_is_a_short_lived_link_for_members_who_may_see_it() {
 }
 
 #[tokio::test]
+async fn the_store_keeps_an_invoices_open_entries_whoever_writes_it() {
+    use portico::domain::invoice::Invoice;
+    use portico::store::{keys, Actor, Tx};
+    let app = &spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let hq = app.site(&t.admin, &customer, "HQ").await;
+    let published =
+        put(app, &t.admin, "I-1", &invoice(&customer, Some(&hq), "2099-01-01T00:00:00Z", 9_000, 0, "EUR")).await;
+    let body = json!({"customer_id": customer, "first_name": "W", "last_name": "M", "email": app.email("w"),
+        "permissions": ["view_invoices"]});
+    let m = app.member(&t.admin, body).await;
+    let member = app.invited_member(&t.admin, &m, &app.email("w")).await;
+    let owed = |list: Value| list["totals"].clone();
+    let list = app.api.expect(200, "GET", "/portal/invoices", &member, None).await.unwrap();
+    assert_eq!(owed(list), json!([{"currency": "EUR", "outstanding": 9_000, "overdue": 0}]));
+
+    // Another writer than the back office's upsert (a payment recorded elsewhere, say):
+    // it writes the invoice alone, through the store, and the open entries follow.
+    let tenant = portico::domain::Principal::from_claims(
+        &[("sub", "t"), ("custom:tenant_id", t.id.as_str())].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
+    )
+    .unwrap()
+    .tenant()
+    .unwrap();
+    let key = keys::invoice_key(tenant, serde_json::from_value(published["id"].clone()).unwrap());
+    let before: Invoice = app.app.store.get(key.clone()).await.unwrap().unwrap();
+    let mut after = before.clone();
+    after.amount_paid = after.total;
+    after.version += 1;
+    let mut tx = Tx::new(tenant, Actor("test:payment".into()));
+    tx.update(&before, &after, before.version, "invoice.paid").unwrap();
+    app.app.store.commit(tx).await.unwrap();
+    let list = app.api.expect(200, "GET", "/portal/invoices", &member, None).await.unwrap();
+    assert_eq!(owed(list), json!([]), "paid: its open entries are gone, under the customer and the site");
+    let at_site = app.api.expect(200, "GET", &format!("/portal/invoices?site_id={hq}"), &member, None).await.unwrap();
+    assert_eq!(owed(at_site), json!([]));
+
+    // And back: unpaid again, by the same other path.
+    let mut unpaid = after.clone();
+    unpaid.amount_paid = 1_000;
+    unpaid.version += 1;
+    let mut tx = Tx::new(tenant, Actor("test:refund".into()));
+    tx.update(&after, &unpaid, after.version, "invoice.refunded").unwrap();
+    app.app.store.commit(tx).await.unwrap();
+    let list = app.api.expect(200, "GET", "/portal/invoices", &member, None).await.unwrap();
+    assert_eq!(owed(list), json!([{"currency": "EUR", "outstanding": 8_000, "overdue": 0}]));
+}
+
+#[tokio::test]
 async fn a_currency_must_be_an_iso_4217_code_with_a_minor_unit() {
     let app = &spawn_app().await;
     let t = app.tenant("Acme").await;

@@ -107,8 +107,8 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
         body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         body
     };
-    let all = portico::domain::member::Permission::ALL;
-    let reports = portico::domain::group::Report::ALL;
+    let all = portico::domain::rights::Permission::ALL;
+    let reports = portico::domain::rights::Report::ALL;
     let scope = json!({"permissions": all, "reports": reports,
         "scope": {"grants": [{"customer_id": customer, "site_ids": [world.id(SPARE_SITE)]}]}});
     let out_id = app.member(&home.admin, new_member("outside", scope)).await;

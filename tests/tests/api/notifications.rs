@@ -3,7 +3,7 @@
 //! notifier's filter), the notifier's handler mails exactly the right people through
 //! SES — once, whatever is replayed or fails on the way.
 
-use portico::domain::member::Permission;
+use portico::domain::rights::Permission;
 use portico::store::keys;
 use portico_local::mailbox::{self, Mail};
 use portico_local::stream::{self, Stream};

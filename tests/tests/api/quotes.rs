@@ -38,7 +38,7 @@ async fn world(app: &TestApp) -> World {
     };
     let (approver_id, approver) = member("approver", json!({"permissions": ["view_quotes", "approve_quotes"]})).await;
     let (_, viewer) = member("viewer", json!({"permissions": ["view_quotes"]})).await;
-    let all = portico::domain::member::Permission::ALL;
+    let all = portico::domain::rights::Permission::ALL;
     let (_, elsewhere) = member(
         "elsewhere",
         json!({"permissions": all, "scope": {"grants": [{"customer_id": customer, "site_ids": [other_site]}]}}),

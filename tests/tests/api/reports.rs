@@ -10,16 +10,17 @@ use std::io::Write as _;
 
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use futures_util::StreamExt as _;
-use portico::domain::group::Report;
+use portico::domain::hierarchy::CustomerPath;
 use portico::domain::ids::{CustomerId, TenantId};
 use portico::domain::job::Job;
 use portico::domain::report::{contributions, Cell, Cells, Month, Period, Record, ReportQuery};
-use portico::domain::scope::{CustomerPath, Partitions};
+use portico::domain::rights::Report;
+use portico::domain::scope::Partitions;
 use portico::domain::tenant::now;
 use portico::domain::text::{ExternalRef, Locale};
 use portico::store::keys::{self, Entity, Stored};
 use portico::store::{Actor, Tx};
-use portico_functions::portal::reports::Reach;
+use portico_functions::reports::Reach;
 use portico_local::stream::{self, Stream};
 use portico_tests::{id, spawn_app, TestApp, TestTenant};
 use rand::rngs::StdRng;
@@ -566,9 +567,7 @@ async fn a_twelve_month_report_reads_as_many_items_for_10000_jobs_as_for_100() {
         };
         for report in [Report::TotalServiceRepairs, Report::MostExpensiveEquipment] {
             let (view, cost) =
-                portico_functions::portal::reports::compute(app.app, tenant, report, &query, &reach, Locale::En)
-                    .await
-                    .unwrap();
+                portico_functions::reports::compute(app.app, tenant, report, &query, &reach, Locale::En).await.unwrap();
             if report == Report::TotalServiceRepairs {
                 let total: i64 = view.rows.iter().map(|r| r.value.unwrap() as i64).sum();
                 assert_eq!(total, *n as i64, "every job counted");

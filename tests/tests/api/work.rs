@@ -519,7 +519,8 @@ async fn a_work_request_is_raised_for_the_members_site_answered_in_the_inbox_and
     assert_eq!(ids(&mine), [request.as_str()]);
     assert_eq!(first.body["status"], "submitted");
     assert_eq!(first.body["files"][0]["name"], "leak.jpg");
-    assert_eq!(first.body["requested_at"], "2026-12-01T09:00:00+01:00", "the member's wish, as given");
+    // The member's wish, the same moment, kept (as every time) in UTC.
+    assert_eq!(first.body["requested_at"], "2026-12-01T08:00:00Z", "the member's wish, in UTC");
 
     // The limits and the rules, each a 400 naming the field.
     let cases = [
