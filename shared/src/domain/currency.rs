@@ -17,12 +17,16 @@ use super::text::TextError;
 pub struct Currency(iso_currency::Currency);
 
 impl Currency {
-    /// Reads a code; lower case is upper-cased (`eur` is EUR).
+    /// Reads a code exactly as the OpenAPI document lists it: three upper-case letters,
+    /// nothing around them (`eur` and ` EUR` are refused, as the document's enum refuses
+    /// them — a client's validator and the server agree on every string).
     pub fn parse(s: &str) -> Result<Self, TextError> {
-        let code = s.trim().to_ascii_uppercase();
-        match iso_currency::Currency::from_code(&code) {
+        if s.len() != 3 || !s.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(TextError("must be an ISO 4217 currency code in upper case, like EUR".into()));
+        }
+        match iso_currency::Currency::from_code(s) {
             Some(c) if c.exponent().is_some() => Ok(Self(c)),
-            Some(_) => Err(TextError(format!("{code} has no minor unit: amounts need a currency like EUR"))),
+            Some(_) => Err(TextError(format!("{s} has no minor unit: amounts need a currency like EUR"))),
             None => Err(TextError("must be an ISO 4217 currency code like EUR".into())),
         }
     }
@@ -102,7 +106,7 @@ impl utoipa::PartialSchema for Currency {
             .schema_type(utoipa::openapi::schema::Type::String)
             .enum_values(Some(codes))
             .description(Some(
-                "An ISO 4217 currency code with a minor unit (`EUR`); lower case is read as upper case. \
+                "An ISO 4217 currency code with a minor unit, in upper case (`EUR`). \
                  Amounts are integers in its minor unit: 1500 is JPY 1500, EUR 15.00, KWD 1.500.",
             ))
             .into()
@@ -116,11 +120,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_read_in_either_case_and_unknown_ones_refused() {
-        assert_eq!(Currency::parse(" eur ").unwrap().as_str(), "EUR");
-        assert_eq!(Currency::parse("Jpy").unwrap().as_str(), "JPY");
-        for bad in ["", "EU", "EURO", "XYZ", "ABC", "€", "E1R"] {
+    fn codes_are_read_as_listed_and_unknown_or_otherwise_written_ones_refused() {
+        assert_eq!(Currency::parse("EUR").unwrap().as_str(), "EUR");
+        assert_eq!(Currency::parse("JPY").unwrap().exponent(), 0);
+        for bad in ["", "EU", "EURO", "XYZ", "ABC", "€", "E1R", "eur", "Jpy", " EUR", "EUR\n", "EUR\u{a0}", "ÉUR"] {
             assert!(Currency::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    /// What a client's validator makes of the document's schema for a currency.
+    fn schema_takes(s: &str) -> bool {
+        let schema = serde_json::to_value(<Currency as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["type"], "string");
+        assert!(schema.get("pattern").is_none() && schema.get("minLength").is_none(), "the enum is the whole rule");
+        schema["enum"].as_array().unwrap().iter().any(|code| code == s)
+    }
+
+    #[test]
+    fn the_schema_takes_exactly_what_the_parser_takes() {
+        // Every three-letter code in every casing, padded or not, and near misses.
+        let letters = || b'A'..=b'Z';
+        let codes = letters().flat_map(|a| letters().flat_map(move |b| letters().map(move |c| [a, b, c])));
+        for code in codes {
+            let code = std::str::from_utf8(&code).unwrap().to_owned();
+            let lower = code.to_ascii_lowercase();
+            let mixed = format!("{}{}", &code[..1], &lower[1..]);
+            for s in [code.clone(), lower, mixed, format!(" {code}"), format!("{code}\t"), format!("{code}S")] {
+                assert_eq!(Currency::parse(&s).is_ok(), schema_takes(&s), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn neither_takes_other_scripts_spaces_or_controls() {
+        for s in ["", "EUR\u{a0}", "\u{3000}EUR", "\u{feff}EUR", "ＥＵＲ", "EUR\0", "EUŘ", "İSK", "E\u{301}UR", "€"]
+        {
+            assert!(Currency::parse(s).is_err() && !schema_takes(s), "{s:?}");
         }
     }
 

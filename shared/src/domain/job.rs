@@ -671,7 +671,7 @@ mod tests {
         let mut i = input(JobStatus::Assigned);
         i.cost = Some(100);
         assert!(i.validate().is_err());
-        i.currency = Some(Currency::parse("eur").unwrap());
+        i.currency = Some(Currency::parse("EUR").unwrap());
         assert!(i.validate().is_ok());
         i.cost = Some(-1);
         assert!(i.validate().is_err());

@@ -178,8 +178,9 @@ async fn a_currency_must_be_an_iso_4217_code_with_a_minor_unit() {
     app.complete_setup(&t.admin).await;
     let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
     let future = "2099-01-01T00:00:00Z";
-    // Three letters are not enough; gold has no minor unit to count in.
-    for code in ["XYZ", "ABC", "XAU", "XXX"] {
+    // Three letters are not enough; gold has no minor unit to count in; the code is
+    // written as the document lists it, in upper case and nothing around it.
+    for code in ["XYZ", "ABC", "XAU", "XXX", "jpy", "Eur", " EUR", "EUR\n"] {
         let answer = app
             .api
             .put("/admin/invoices/I-BAD", &t.admin, &invoice(&customer, None, future, 1, 0, code))
@@ -192,14 +193,17 @@ async fn a_currency_must_be_an_iso_4217_code_with_a_minor_unit() {
             answer.text
         );
     }
-    let yen = put(app, &t.admin, "I-YEN", &invoice(&customer, None, future, 1500, 0, "jpy")).await;
+    let yen = put(app, &t.admin, "I-YEN", &invoice(&customer, None, future, 1500, 0, "JPY")).await;
     assert_eq!((yen["currency"].as_str(), yen["total"].as_i64()), (Some("JPY"), Some(1500)));
 
     // Approval limits are per currency: their keys are held to the same list.
     let body = json!({"customer_id": customer, "first_name": "Ann", "last_name": "M", "email": app.email("ann"),
         "permissions": ["approve_quotes"]});
     let member = format!("/admin/members/{}", app.member(&t.admin, body).await);
-    let answer = app.api.patch(&member, &t.admin, &json!({"approval_limits": {"XYZ": 100}})).await.unwrap();
-    assert_eq!(answer.status, 400, "{}", answer.text);
-    assert!(answer.body["errors"][0]["field"].as_str().unwrap().starts_with("approval_limits"), "{}", answer.text);
+    for code in ["XYZ", "eur"] {
+        let answer = app.api.patch(&member, &t.admin, &json!({"approval_limits": {code: 100}})).await.unwrap();
+        assert_eq!(answer.status, 400, "{code}: {}", answer.text);
+        let field = answer.body["errors"][0]["field"].as_str().unwrap_or_default();
+        assert!(field.starts_with("approval_limits"), "{code}: {}", answer.text);
+    }
 }
