@@ -20,7 +20,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild openapi templates venv tools clean
+.PHONY: help dev test web web-deps web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild generate venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -38,8 +38,7 @@ help:
 	@echo "make totp EMAIL=…   the current code of a demo login's authenticator app"
 	@echo "make env      export lines pointing cargo lambda at the running local stack"
 	@echo "make reports-rebuild [TENANT=…] [WRITE=1]  recompute KPI report cells; show the drift"
-	@echo "make openapi  regenerate docs/openapi.json"
-	@echo "make templates  regenerate infra/stacks/*.yaml from the route table"
+	@echo "make generate write what the route table generates: docs/openapi.json, infra/stacks/*.yaml, events/api/*.json"
 
 # --- project-local Python tools -------------------------------------------------------
 
@@ -134,11 +133,9 @@ stack-size: venv
 
 lint: venv fmt-check layout clippy cfn-lint stack-size
 
-openapi:
-	PORTICO_WRITE_OPENAPI=1 cargo test --locked -p portico-tests --test api -- routes::the_openapi_document_is_current
-
-templates:
-	PORTICO_WRITE_TEMPLATES=1 cargo test --locked -p portico-tests --test api -- routes::the_area_stacks_are_current
+# The OpenAPI document, the areas' stacks and the API fixtures, from the route table.
+generate:
+	cargo run --quiet --locked -p portico-local -- generate
 
 mail:
 	@cargo run --quiet -p portico-local -- mail

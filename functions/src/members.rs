@@ -23,7 +23,7 @@ pub async fn send_credentials(
     message: Option<&str>,
     to: &Email,
 ) -> Result<String> {
-    // Credentials link to the portal: none go out before set-up is complete (seed 004),
+    // Credentials link to the portal: none go out before its set-up is complete,
     // whichever route sends them (invite, create-user, reset of a never-used login).
     require_setup(settings)?;
     let portal_url =

@@ -5,7 +5,9 @@
 //! to it.
 
 use serde_json::{json, Map, Value};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
 use crate::{Route, ROUTES};
@@ -48,126 +50,63 @@ impl Modify for BearerAuth {
         portico::domain::clock::Bound,
         portico::domain::report::Month,
     )),
-    paths(
-        crate::platform::create_tenant::handle,
-        crate::admin::settings::get,
-        crate::admin::settings::put,
-        crate::admin::settings::verify_sender_email,
-        crate::admin::settings::confirm_sender_email,
-        crate::admin::customers::create,
-        crate::admin::customers::list,
-        crate::admin::customers::get,
-        crate::admin::customers::update,
-        crate::admin::customers::delete,
-        crate::admin::divisions::create,
-        crate::admin::divisions::list,
-        crate::admin::divisions::update,
-        crate::admin::divisions::delete,
-        crate::admin::sites::create,
-        crate::admin::sites::list,
-        crate::admin::sites::get,
-        crate::admin::sites::update,
-        crate::admin::sites::delete,
-        crate::admin::groups::create,
-        crate::admin::groups::list,
-        crate::admin::groups::get,
-        crate::admin::groups::update,
-        crate::admin::groups::delete,
-        crate::admin::members::create,
-        crate::admin::members::list,
-        crate::admin::members::get,
-        crate::admin::members::update,
-        crate::admin::members::delete,
-        crate::admin::members::invite,
-        crate::admin::members::reset_password,
-        crate::admin::members::disable,
-        crate::admin::members::enable,
-        crate::admin::members::restrict_documents,
-        crate::admin::members::reset_mfa,
-        crate::admin::staff::create,
-        crate::admin::staff::list,
-        crate::admin::staff::get,
-        crate::admin::staff::disable,
-        crate::admin::staff::enable,
-        crate::admin::staff::delete,
-        crate::admin::staff::reset_mfa,
-        crate::admin::contacts::create,
-        crate::admin::contacts::list,
-        crate::admin::contacts::update,
-        crate::admin::contacts::delete,
-        crate::admin::contacts::create_user,
-        crate::admin::jobs::upsert,
-        crate::admin::jobs::get,
-        crate::admin::jobs::list,
-        crate::admin::jobs::notes,
-        crate::admin::work_requests::list,
-        crate::admin::work_requests::get,
-        crate::admin::work_requests::accept,
-        crate::admin::work_requests::decline,
-        crate::admin::quotes::upsert,
-        crate::admin::quotes::get,
-        crate::admin::quotes::list,
-        crate::admin::invoices::upsert,
-        crate::admin::invoices::get,
-        crate::admin::invoices::list,
-        crate::admin::assets::upsert,
-        crate::admin::assets::get,
-        crate::admin::assets::list,
-        crate::admin::documents::create,
-        crate::admin::documents::list,
-        crate::admin::documents::get,
-        crate::admin::documents::update,
-        crate::admin::documents::delete,
-        crate::admin::messages::create,
-        crate::admin::messages::list,
-        crate::admin::messages::get,
-        crate::admin::messages::update,
-        crate::admin::messages::delete,
-        crate::admin::messages::acknowledgements,
-        crate::admin::audit::list,
-        crate::admin::reports::get,
-        crate::admin::files::create,
-        crate::admin::files::download,
-        crate::portal::me::get,
-        crate::portal::me::update,
-        crate::portal::sites::list,
-        crate::portal::jobs::list,
-        crate::portal::jobs::export,
-        crate::portal::jobs::get,
-        crate::portal::jobs::file,
-        crate::portal::jobs::add_note,
-        crate::portal::jobs::notes,
-        crate::portal::uploads::create,
-        crate::portal::work_requests::create,
-        crate::portal::work_requests::list,
-        crate::portal::work_requests::get,
-        crate::portal::quotes::list,
-        crate::portal::quotes::get,
-        crate::portal::quotes::approve,
-        crate::portal::quotes::reject,
-        crate::portal::invoices::list,
-        crate::portal::invoices::pdf,
-        crate::portal::assets::list,
-        crate::portal::assets::get,
-        crate::portal::assets::work_request_form,
-        crate::portal::documents::list,
-        crate::portal::documents::download,
-        crate::portal::messages::list,
-        crate::portal::messages::read,
-        crate::portal::messages::ack,
-        crate::portal::audit::list,
-        crate::portal::reports::list,
-        crate::portal::reports::get,
-        crate::unsubscribe::show,
-        crate::unsubscribe::confirm,
-    ),
     tags((name = "platform"), (name = "admin"), (name = "portal"), (name = "mail", description = "Public: the links in Portico's emails"))
 )]
 pub struct ApiDoc;
 
+/// An operation as its handler's `#[utoipa::path]` annotation documents it.
+pub struct Documented {
+    path: String,
+    methods: Vec<HttpMethod>,
+    operation: Operation,
+}
+
+/// The schemas the operations name, by name.
+pub type Schemas = Vec<(String, RefOr<Schema>)>;
+
+impl Documented {
+    pub fn of<P: utoipa::Path>() -> Self {
+        Documented { path: P::path(), methods: P::methods(), operation: P::operation() }
+    }
+
+    /// The route's method, if the annotation documents the route's own method and path.
+    fn method_of(&self, route: &Route) -> anyhow::Result<HttpMethod> {
+        let method: HttpMethod = serde_json::from_value(json!(route.method.to_ascii_lowercase()))?;
+        if self.path != route.path || self.methods != [method.clone()] {
+            anyhow::bail!(
+                "{}: its handler's #[utoipa::path] documents {} {}",
+                route.key(),
+                serde_json::to_string(&self.methods)?,
+                self.path
+            );
+        }
+        Ok(method)
+    }
+}
+
+/// The document's paths: one operation per route of the table, as its handler's annotation
+/// documents it, tagged by its audience and secured unless it is public. An annotation that
+/// names another method or path than its route's row is an error.
+fn paths(doc: &mut utoipa::openapi::OpenApi) -> anyhow::Result<()> {
+    let (operations, schemas) = crate::documented();
+    for (route, documented) in ROUTES.iter().zip(operations) {
+        let method = documented.method_of(route)?;
+        let mut operation = documented.operation;
+        operation.tags = Some(vec![route.audience().tag().to_owned()]);
+        if !route.is_public() {
+            operation.security = Some(vec![SecurityRequirement::new::<&str, [&str; 0], &str>("cognito", [])]);
+        }
+        doc.paths.add_path_operation(route.path, vec![method], operation);
+    }
+    doc.components.get_or_insert_with(Default::default).schemas.extend(schemas);
+    Ok(())
+}
+
 /// The complete document.
-pub fn api() -> Result<Value, serde_json::Error> {
-    let mut doc = serde_json::to_value(ApiDoc::openapi())?;
+pub fn api() -> anyhow::Result<Value> {
+    let mut openapi = ApiDoc::openapi();
+    paths(&mut openapi)?;
+    let mut doc = serde_json::to_value(openapi)?;
     complete(&mut doc);
     doc["components"]["headers"] = headers();
     Ok(doc)
@@ -200,8 +139,8 @@ fn header_ref(name: &str) -> Value {
 }
 
 /// The document as pretty JSON (what `docs/openapi.json` holds).
-pub fn document() -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(&api()?)
+pub fn document() -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(&api()?)?)
 }
 
 const PROBLEM: &str = "application/problem+json";
@@ -532,6 +471,22 @@ fn document_headers(responses: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[utoipa::path(get, path = "/admin/sites/{site_id}", responses((status = 200)))]
+    #[allow(dead_code)]
+    fn documents_get_site() {}
+
+    #[test]
+    fn an_annotation_that_names_another_route_than_its_row_is_refused() {
+        let get_site = ROUTES.iter().find(|r| r.operation == "GetSite").unwrap();
+        let delete_site = ROUTES.iter().find(|r| r.operation == "DeleteSite").unwrap();
+        let list_sites = ROUTES.iter().find(|r| r.operation == "ListSites").unwrap();
+        let documented = Documented::of::<__path_documents_get_site>();
+        assert!(documented.method_of(get_site).is_ok());
+        let wrong_method = documented.method_of(delete_site).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(wrong_method.contains("DELETE /admin/sites/{site_id}: its handler's"), "{wrong_method}");
+        assert!(documented.method_of(list_sites).is_err());
+    }
 
     /// Every `$ref` of the document names a schema it holds (a parameter's type is not
     /// collected from the paths by itself: a missing one leaves the fuzzer blind there).

@@ -39,8 +39,8 @@ async fn switch_off(app: &App, u: &Unsubscribe) -> Result<()> {
     amend(app, u.tenant, u.party, &actor, &change).await.map(|_| ())
 }
 
-#[utoipa::path(get, path = "/mail/unsubscribe", tag = "mail",
-    params(("token" = crate::schema::UnsubscribeToken, Query, description = "The signed token of an email's unsubscribe link")),
+#[utoipa::path(get, path = "/mail/unsubscribe",
+    params(("token" = crate::schema::UnsubscribeToken, Query, description = "The signed token of an email's unsubscribe link", example = "UNSUBSCRIBE-TOKEN-OF-THE-FIXTURE-MEMBER-FOR-QUOTES")),
     responses(
         (status = 200, content_type = "text/html", body = String, description = "A page asking to confirm; its form posts back to the same link. Nothing changes yet."),
         (status = 400, body = Problem)))]
@@ -50,8 +50,8 @@ pub async fn show(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::html(page(&u, &brand, Some(&format!("{PATH}?token={token}")))?))
 }
 
-#[utoipa::path(post, path = "/mail/unsubscribe", tag = "mail",
-    params(("token" = crate::schema::UnsubscribeToken, Query, description = "The signed token of an email's unsubscribe link")),
+#[utoipa::path(post, path = "/mail/unsubscribe",
+    params(("token" = crate::schema::UnsubscribeToken, Query, description = "The signed token of an email's unsubscribe link", example = "UNSUBSCRIBE-TOKEN-OF-THE-FIXTURE-MEMBER-FOR-QUOTES")),
     responses(
         (status = 200, content_type = "text/html", body = String, description = "Switched off (or already off): that kind of email no longer goes to this recipient. Mail clients send `List-Unsubscribe=One-Click` as a form body (RFC 8058); any body, or none, is accepted."),
         (status = 400, body = Problem)))]

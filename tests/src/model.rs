@@ -1,5 +1,5 @@
-//! The reference model of visibility: the product's rules (PRODUCT.md, seeds 000, 003,
-//! 004) written again, independently of the domain crate, over plain string ids. The
+//! The reference model of visibility: the product's rules (`docs/access-model.md`)
+//! written again, independently of the domain crate, over plain string ids. The
 //! property tests compare Portico's answers with it — through the API
 //! (`tests/api/property.rs`) and at the domain level (`tests/visibility.rs`).
 
@@ -105,7 +105,7 @@ impl Model {
         })
     }
 
-    /// The document rule (seed 004): visible in the portal, not hidden from the member,
+    /// The document rule: visible in the portal, not hidden from the member,
     /// and in their scope — at a site they see, or (customer-wide) their own customer's
     /// or a customer a grant covers as a whole.
     pub fn sees_document(&self, grants: &[Grant], member_customer: &str, hidden: &BTreeSet<String>, doc: &Doc) -> bool {

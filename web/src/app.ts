@@ -34,7 +34,7 @@ export interface Me {
 }
 
 /** A section of the portal: shown when the feature is on and the member holds one of
- * the permissions (seed 003: "hide tabs and buttons"). */
+ * the permissions: a member never sees a tab or a button they may not use. */
 export interface Section {
   path: string;
   label: Key;

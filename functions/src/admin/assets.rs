@@ -30,10 +30,9 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-#[utoipa::path(put, path = "/admin/assets/{asset_id}", tag = "admin", request_body = AssetInput,
-    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(put, path = "/admin/assets/{asset_id}", request_body(content = AssetInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "name": "Boiler 1", "category": "boiler", "serial_number": "SN-88412", "location": "Basement", "installed_at": "2019-05-01T00:00:00Z", "under_contract": true, "status": "in_service", "value": 1250000, "currency": "EUR", "upcoming_services": [{"name": "Annual service", "due_at": "2027-01-15T09:00:00Z"}]})),
+    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "A-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let reference = ExternalRef::parse(&req.path_param("asset_id")?)
@@ -97,11 +96,10 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
 }
 
-#[utoipa::path(get, path = "/admin/assets/{asset_id}", tag = "admin",
-    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`ast_…`) or the back office's reference"),
+#[utoipa::path(get, path = "/admin/assets/{asset_id}",
+    params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`ast_…`) or the back office's reference", example = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0"),
         ("history_cursor" = Option<crate::schema::Cursor>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
-    responses((status = 200, body = AssetView, description = "The asset with its upcoming services and history (its jobs, newest first)"), (status = 400, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = AssetView, description = "The asset with its upcoming services and history (its jobs, newest first)"), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let tenant = admin.tenant;
@@ -117,14 +115,13 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&view)?.etag(asset.version))
 }
 
-#[utoipa::path(get, path = "/admin/assets", tag = "admin",
+#[utoipa::path(get, path = "/admin/assets",
     params(
-        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only the assets at this customer's own sites"),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only the assets at this customer's own sites", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
-        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
+        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650", example = 365),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::AssetPage, description = "By customer or site: soonest service due first; otherwise newest first"), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::AssetPage, description = "By customer or site: soonest service due first; otherwise newest first"), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;

@@ -11,15 +11,14 @@ use portico::{App, Result};
 
 use crate::schema::Problem;
 
-#[utoipa::path(get, path = "/admin/audit", tag = "admin",
+#[utoipa::path(get, path = "/admin/audit",
     params(
-        ("entity" = Option<crate::schema::AuditEntity>, Query, description = "An entity's id (`job_…`, `mem_…`, `settings`, …): its trail only"),
+        ("entity" = Option<crate::schema::AuditEntity>, Query, description = "An entity's id (`job_…`, `mem_…`, `settings`, …): its trail only", example = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X"),
         ("actor" = Option<crate::schema::AuditActor>, Query, description = "`admin:<sub>`, `operator:<sub>` or `member:<member id>`: what they did"),
-        ("from" = Option<portico::domain::clock::Bound>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)"),
+        ("from" = Option<portico::domain::clock::Bound>, Query, description = "At or after (RFC 3339 or YYYY-MM-DD)", example = "2026-01-01"),
         ("to" = Option<portico::domain::clock::Bound>, Query, description = "At or before (RFC 3339 or YYYY-MM-DD, whole day)"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::AuditPage, description = "Newest first; events are kept 400 days"), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::AuditPage, description = "Newest first; events are kept 400 days"), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;

@@ -30,10 +30,9 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Contact> {
     app.store.get::<Contact>(keys::contact_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(post, path = "/admin/customers/{customer_id}/contacts", tag = "admin", request_body = NewContact,
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/customers/{customer_id}/contacts", request_body(content = NewContact, example = json!({"first_name": "Bea", "last_name": "Billing", "email": "billing@harbor.test", "phone": "+31612345002", "role": "billing"})),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewContact = req.body()?;
@@ -47,10 +46,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/admin/customers/{customer_id}/contacts", tag = "admin",
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::ContactPage), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/customers/{customer_id}/contacts",
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::ContactPage), (status = 404, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -60,10 +58,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|c| c.view()))
 }
 
-#[utoipa::path(patch, path = "/admin/contacts/{contact_id}", tag = "admin", request_body = ContactPatch,
-    params(("contact_id" = portico::domain::ids::ContactId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/contacts/{contact_id}", request_body(content = ContactPatch, example = json!({"role": "site_manager"})),
+    params(("contact_id" = portico::domain::ids::ContactId, Path, example = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let patch: ContactPatch = req.body()?;
@@ -75,10 +72,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/contacts/{contact_id}", tag = "admin",
-    params(("contact_id" = portico::domain::ids::ContactId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204, description = "the contact is gone; a member made from it stays"), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/contacts/{contact_id}",
+    params(("contact_id" = portico::domain::ids::ContactId, Path, example = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9M"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "the contact is gone; a member made from it stays"), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let contact = load(app, &req, &admin).await?;
@@ -104,11 +100,10 @@ pub struct CreateUser {
     pub message: Option<Message>,
 }
 
-#[utoipa::path(post, path = "/admin/contacts/{contact_id}/create-user", tag = "admin", request_body(content = Option<CreateUser>, description = "optional"),
-    params(("contact_id" = portico::domain::ids::ContactId, Path)),
+#[utoipa::path(post, path = "/admin/contacts/{contact_id}/create-user", request_body(content = Option<CreateUser>, description = "optional", example = json!({"permissions": ["view_jobs"], "message": "Welcome aboard."})),
+    params(("contact_id" = portico::domain::ids::ContactId, Path, example = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K")),
     responses((status = 201, body = MemberView, description = "the member, invited"), (status = 404, body = Problem),
-        (status = 409, body = Problem, description = "set-up not complete, the contact is already a member, or the email is taken")),
-    security(("cognito" = [])))]
+        (status = 409, body = Problem, description = "set-up not complete, the contact is already a member, or the email is taken")))]
 pub async fn create_user(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: CreateUser = req.body_or_default()?;

@@ -10,10 +10,9 @@ use portico::{App, Error, Result};
 
 use crate::schema::Problem;
 
-#[utoipa::path(post, path = "/admin/customers", tag = "admin", request_body = NewCustomer,
+#[utoipa::path(post, path = "/admin/customers", request_body(content = NewCustomer, example = json!({"name": "Harbor Outlets", "parent_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "account_code": "HRG-OUT", "allowed_work_order_types": ["repair"]})),
     params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key returns the first response")),
-    responses((status = 201, body = CustomerView), (status = 400, body = Problem), (status = 422, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 201, body = CustomerView), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewCustomer = req.body()?;
@@ -38,11 +37,10 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/admin/customers", tag = "admin",
+#[utoipa::path(get, path = "/admin/customers",
     params(("parent_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only the children of this customer"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::CustomerPage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+        ("limit" = Option<i32>, Query, example = 50), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::CustomerPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -62,20 +60,18 @@ async fn load(app: &App, req: &Req, tenant: portico::domain::TenantId) -> Result
     app.store.get::<Customer>(keys::customer_key(tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(get, path = "/admin/customers/{customer_id}", tag = "admin",
-    params(("customer_id" = portico::domain::ids::CustomerId, Path)),
-    responses((status = 200, body = CustomerView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/customers/{customer_id}",
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D")),
+    responses((status = 200, body = CustomerView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let customer = load(app, &req, admin.tenant).await?;
     Ok(Reply::ok(&customer.view())?.etag(customer.version))
 }
 
-#[utoipa::path(patch, path = "/admin/customers/{customer_id}", tag = "admin", request_body = CustomerPatch,
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = CustomerView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/customers/{customer_id}", request_body(content = CustomerPatch, example = json!({"name": "Harbor Retail Group", "account_code": null})),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = CustomerView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let id = req.path_id("customer_id", CustomerId::parse)?;
@@ -90,10 +86,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/customers/{customer_id}", tag = "admin",
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "the customer still has child customers, sites or members")),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/customers/{customer_id}",
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9E"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "the customer still has child customers, sites or members")))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let customer = load(app, &req, admin.tenant).await?;

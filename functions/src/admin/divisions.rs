@@ -1,5 +1,5 @@
 //! `/admin/customers/{customer_id}/divisions` and `/admin/divisions/{division_id}`: the
-//! parent groups and divisions a customer's sites are filed under (seed 000).
+//! parent groups and divisions a customer's sites are filed under.
 
 use portico::domain::customer::Customer;
 use portico::domain::division::{Division, DivisionPatch, DivisionView, NewDivision};
@@ -22,10 +22,9 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Division> 
     app.store.get::<Division>(keys::division_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(post, path = "/admin/customers/{customer_id}/divisions", tag = "admin", request_body = NewDivision,
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/customers/{customer_id}/divisions", request_body(content = NewDivision, example = json!({"name": "North", "parent_group": "Retail"})),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewDivision = req.body()?;
@@ -40,10 +39,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/admin/customers/{customer_id}/divisions", tag = "admin",
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::DivisionPage), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/customers/{customer_id}/divisions",
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::DivisionPage), (status = 404, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -53,10 +51,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|d| d.view()))
 }
 
-#[utoipa::path(patch, path = "/admin/divisions/{division_id}", tag = "admin", request_body = DivisionPatch,
-    params(("division_id" = portico::domain::ids::DivisionId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/divisions/{division_id}", request_body(content = DivisionPatch, example = json!({"name": "North & East"})),
+    params(("division_id" = portico::domain::ids::DivisionId, Path, example = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = DivisionView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let patch: DivisionPatch = req.body()?;
@@ -68,10 +65,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/divisions/{division_id}", tag = "admin",
-    params(("division_id" = portico::domain::ids::DivisionId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "sites are still filed under the division")),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/divisions/{division_id}",
+    params(("division_id" = portico::domain::ids::DivisionId, Path, example = "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9P"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem, description = "sites are still filed under the division")))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let division = load(app, &req, &admin).await?;

@@ -25,10 +25,9 @@ fn check_site(site: Option<Site>, id: SiteId, customer: CustomerId) -> Result<()
     }
 }
 
-#[utoipa::path(post, path = "/admin/documents", tag = "admin", request_body = NewDocument,
+#[utoipa::path(post, path = "/admin/documents", request_body(content = NewDocument, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "file_id": "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W", "title": "Gas safety certificate 2026", "visible_in_portal": true})),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = DocumentView), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 201, body = DocumentView), (status = 400, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewDocument = req.body()?;
@@ -54,13 +53,12 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::created(&document.view())?.etag(document.version).at(format!("/admin/documents/{}", document.id)))
 }
 
-#[utoipa::path(get, path = "/admin/documents", tag = "admin",
+#[utoipa::path(get, path = "/admin/documents",
     params(
-        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's documents (with or without a site)"),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's documents (with or without a site)", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::DocumentPage, description = "Newest first"), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::DocumentPage, description = "Newest first"), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -84,20 +82,18 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|d| d.view()))
 }
 
-#[utoipa::path(get, path = "/admin/documents/{document_id}", tag = "admin",
-    params(("document_id" = portico::domain::ids::DocumentId, Path)),
-    responses((status = 200, body = DocumentView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/documents/{document_id}",
+    params(("document_id" = portico::domain::ids::DocumentId, Path, example = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1")),
+    responses((status = 200, body = DocumentView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let document = load(app, &req, admin.tenant).await?;
     Ok(Reply::ok(&document.view())?.etag(document.version))
 }
 
-#[utoipa::path(patch, path = "/admin/documents/{document_id}", tag = "admin", request_body = DocumentPatch,
-    params(("document_id" = portico::domain::ids::DocumentId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = DocumentView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/documents/{document_id}", request_body(content = DocumentPatch, example = json!({"title": "Gas safety certificate 2026 (signed)"})),
+    params(("document_id" = portico::domain::ids::DocumentId, Path, example = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = DocumentView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let patch: DocumentPatch = req.body()?;
@@ -124,10 +120,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/documents/{document_id}", tag = "admin",
-    params(("document_id" = portico::domain::ids::DocumentId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204, description = "The document is gone from the portal; its file stays (the audit trail keeps the record)"), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/documents/{document_id}",
+    params(("document_id" = portico::domain::ids::DocumentId, Path, example = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "The document is gone from the portal; its file stays (the audit trail keeps the record)"), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let document = load(app, &req, admin.tenant).await?;

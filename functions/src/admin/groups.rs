@@ -1,5 +1,5 @@
 //! `/admin/access-groups`: reusable scope, feature permissions and report access that
-//! members reference (seed 000). A change to a group acts on its members' next request.
+//! members reference. A change to a group acts on its members' next request.
 
 use portico::domain::group::{AccessGroup, GroupPatch, GroupView, NewGroup};
 use portico::domain::ids::GroupId;
@@ -15,10 +15,9 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<AccessGrou
     app.store.get::<AccessGroup>(keys::group_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(post, path = "/admin/access-groups", tag = "admin", request_body = NewGroup,
+#[utoipa::path(post, path = "/admin/access-groups", request_body(content = NewGroup, example = json!({"name": "Regional managers", "scope": {"grants": [{"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "division_ids": ["div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N"]}]}, "permissions": ["view_jobs", "view_quotes"], "reports": ["quotes_by_status", "first_time_fix"]})),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = GroupView), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 201, body = GroupView), (status = 400, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let mut input: NewGroup = req.body()?;
@@ -32,10 +31,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/admin/access-groups", tag = "admin",
+#[utoipa::path(get, path = "/admin/access-groups",
     params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::GroupPage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::GroupPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -43,20 +41,18 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|g| g.view()))
 }
 
-#[utoipa::path(get, path = "/admin/access-groups/{group_id}", tag = "admin",
-    params(("group_id" = portico::domain::ids::GroupId, Path)),
-    responses((status = 200, body = GroupView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/access-groups/{group_id}",
+    params(("group_id" = portico::domain::ids::GroupId, Path, example = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q")),
+    responses((status = 200, body = GroupView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let group = load(app, &req, &admin).await?;
     Ok(Reply::ok(&group.view())?.etag(group.version))
 }
 
-#[utoipa::path(patch, path = "/admin/access-groups/{group_id}", tag = "admin", request_body = GroupPatch,
-    params(("group_id" = portico::domain::ids::GroupId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = GroupView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/access-groups/{group_id}", request_body(content = GroupPatch, example = json!({"permissions": ["view_jobs", "view_quotes", "approve_quotes"]})),
+    params(("group_id" = portico::domain::ids::GroupId, Path, example = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = GroupView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let mut patch: GroupPatch = req.body()?;
@@ -75,10 +71,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/access-groups/{group_id}", tag = "admin",
-    params(("group_id" = portico::domain::ids::GroupId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204, description = "gone; members that referenced it lose its rights at once"), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/access-groups/{group_id}",
+    params(("group_id" = portico::domain::ids::GroupId, Path, example = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9R"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "gone; members that referenced it lose its rights at once"), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let group = load(app, &req, &admin).await?;

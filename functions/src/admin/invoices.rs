@@ -28,10 +28,9 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-#[utoipa::path(put, path = "/admin/invoices/{invoice_id}", tag = "admin", request_body = InvoiceInput,
-    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(put, path = "/admin/invoices/{invoice_id}", request_body(content = InvoiceInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "job_id": "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S", "number": "2026-0042", "issued_at": "2026-11-22T09:00:00Z", "due_at": "2026-12-22T23:59:59Z", "currency": "EUR", "total": 15125, "amount_paid": 0, "file_id": "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W"})),
+    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "I-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let reference = ExternalRef::parse(&req.path_param("invoice_id")?)
@@ -100,24 +99,22 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
 }
 
-#[utoipa::path(get, path = "/admin/invoices/{invoice_id}", tag = "admin",
-    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`inv_…`) or the back office's reference")),
-    responses((status = 200, body = InvoiceView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/invoices/{invoice_id}",
+    params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`inv_…`) or the back office's reference", example = "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z")),
+    responses((status = 200, body = InvoiceView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let invoice = find(app, admin.tenant, &req.path_param("invoice_id")?).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&invoice.view())?.etag(invoice.version))
 }
 
-#[utoipa::path(get, path = "/admin/invoices", tag = "admin",
+#[utoipa::path(get, path = "/admin/invoices",
     params(
-        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's invoices"),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's invoices", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
-        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid", example = "due,overdue"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::InvoicePage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::InvoicePage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;

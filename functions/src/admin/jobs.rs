@@ -24,10 +24,9 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
         .await
 }
 
-#[utoipa::path(put, path = "/admin/jobs/{job_id}", tag = "admin", request_body = JobInput,
-    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(put, path = "/admin/jobs/{job_id}", request_body(content = JobInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "category": "repair", "work_order_type": "repair", "status": "completed", "description": "Boiler pressure drops overnight; replaced the expansion vessel.", "reported_at": "2026-11-20T08:00:00Z", "scheduled_at": "2026-11-21T09:00:00Z", "completed_at": "2026-11-21T11:30:00Z", "visit_count": 1, "cost": 12500, "currency": "EUR", "attachments": [{"kind": "service_record", "file_id": "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W", "name": "Service record WO-1001.pdf"}]})),
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "WO-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let reference =
@@ -120,27 +119,25 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
 }
 
-#[utoipa::path(get, path = "/admin/jobs/{job_id}", tag = "admin",
-    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference")),
-    responses((status = 200, body = JobView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/jobs/{job_id}",
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference", example = "WO-1001")),
+    responses((status = 200, body = JobView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let job = find(app, admin.tenant, &req.path_param("job_id")?).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&job.view())?.etag(job.version))
 }
 
-#[utoipa::path(get, path = "/admin/jobs", tag = "admin",
+#[utoipa::path(get, path = "/admin/jobs",
     params(
-        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's own sites' jobs"),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's own sites' jobs", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
-        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated statuses"),
+        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated statuses", example = "completed"),
         ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated categories"),
         ("from" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
         ("to" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or before (RFC 3339 or YYYY-MM-DD, whole day)"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::JobPage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::JobPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -167,10 +164,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|j| j.view()))
 }
 
-#[utoipa::path(get, path = "/admin/jobs/{job_id}/notes", tag = "admin",
-    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::NotePage), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/jobs/{job_id}/notes",
+    params(("job_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`job_…`) or the back office's reference", example = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::NotePage), (status = 404, body = Problem)))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;

@@ -13,10 +13,9 @@ use portico::{App, Error, Result};
 use crate::members::{invited, require_setup, save_profile, send_credentials};
 use crate::schema::Problem;
 
-#[utoipa::path(post, path = "/admin/members", tag = "admin", request_body = NewMember,
+#[utoipa::path(post, path = "/admin/members", request_body(content = NewMember, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "first_name": "Sam", "last_name": "Site", "email": "sam@harbor.test", "admin": false, "permissions": ["view_jobs"], "scope": {"grants": [{"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_ids": ["site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F"]}]}, "group_ids": ["grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q"]})),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = MemberView), (status = 400, body = Problem), (status = 409, body = Problem, description = "set-up not complete, or the email is taken")),
-    security(("cognito" = [])))]
+    responses((status = 201, body = MemberView), (status = 400, body = Problem), (status = 409, body = Problem, description = "set-up not complete, or the email is taken")))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let mut input: NewMember = req.body()?;
@@ -47,11 +46,10 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/admin/members", tag = "admin",
-    params(("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only this customer's members"),
+#[utoipa::path(get, path = "/admin/members",
+    params(("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only this customer's members", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -66,10 +64,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|m| m.view()))
 }
 
-#[utoipa::path(get, path = "/admin/members/{member_id}", tag = "admin",
-    params(("member_id" = portico::domain::ids::MemberId, Path)),
-    responses((status = 200, body = MemberView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/members/{member_id}",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
+    responses((status = 200, body = MemberView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let id = req.path_id("member_id", MemberId::parse)?;
@@ -77,10 +74,9 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&member.view())?.etag(member.version))
 }
 
-#[utoipa::path(post, path = "/admin/members/{member_id}/invite", tag = "admin", request_body(content = Option<InviteInput>, description = "optional: a personal message and another address to send to"),
-    params(("member_id" = portico::domain::ids::MemberId, Path)),
-    responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/members/{member_id}/invite", request_body(content = Option<InviteInput>, description = "optional: a personal message and another address to send to", example = json!({"message": "Welcome to the portal!"})),
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
+    responses((status = 200, body = MemberView), (status = 404, body = Problem), (status = 409, body = Problem, description = "set-up not complete, member disabled, or the email belongs to another login")))]
 pub async fn invite(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let id = req.path_id("member_id", MemberId::parse)?;
@@ -112,10 +108,9 @@ async fn save(app: &App, admin: &AdminPrincipal, before: &Member, after: &Member
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(patch, path = "/admin/members/{member_id}", tag = "admin", request_body = MemberPatch,
-    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/members/{member_id}", request_body(content = MemberPatch, example = json!({"job_title": "Facilities manager", "permissions": ["view_jobs", "export_jobs"], "notifications": ["jobs_completed"], "locale": "nl"})),
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let mut patch: MemberPatch = req.body()?;
@@ -144,10 +139,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(post, path = "/admin/members/{member_id}/disable", tag = "admin",
-    params(("member_id" = portico::domain::ids::MemberId, Path)),
-    responses((status = 200, body = MemberView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/members/{member_id}/disable",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
+    responses((status = 200, body = MemberView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem)))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
@@ -162,10 +156,9 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
     save(app, &admin, &before, &after, "member.disabled").await
 }
 
-#[utoipa::path(post, path = "/admin/members/{member_id}/enable", tag = "admin",
-    params(("member_id" = portico::domain::ids::MemberId, Path)),
-    responses((status = 200, body = MemberView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/members/{member_id}/enable",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
+    responses((status = 200, body = MemberView), (status = 404, body = Problem)))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
@@ -180,11 +173,10 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
     save(app, &admin, &before, &after, "member.enabled").await
 }
 
-#[utoipa::path(post, path = "/admin/members/{member_id}/reset-password", tag = "admin",
-    params(("member_id" = portico::domain::ids::MemberId, Path)),
+#[utoipa::path(post, path = "/admin/members/{member_id}/reset-password",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
     responses((status = 200, body = MemberView, description = "a member who has signed in gets a code to choose a new password; one who never has gets new credentials"),
-        (status = 404, body = Problem), (status = 409, body = Problem, description = "not invited yet, or disabled")),
-    security(("cognito" = [])))]
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "not invited yet, or disabled")))]
 pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let id = req.path_id("member_id", MemberId::parse)?;
@@ -213,11 +205,10 @@ pub async fn reset_password(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(post, path = "/admin/members/{member_id}/reset-mfa", tag = "admin",
-    params(("member_id" = portico::domain::ids::MemberId, Path)),
+#[utoipa::path(post, path = "/admin/members/{member_id}/reset-mfa",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
     responses((status = 200, body = MemberView, description = "the member's authenticator app is switched off (it was lost) and their sessions end: they sign in with their password alone and may set up a new app"),
-        (status = 404, body = Problem), (status = 409, body = Problem, description = "the member has no login yet")),
-    security(("cognito" = [])))]
+        (status = 404, body = Problem), (status = 409, body = Problem, description = "the member has no login yet")))]
 pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
@@ -230,10 +221,9 @@ pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
     save(app, &admin, &before, &after, "member.mfa_reset").await
 }
 
-#[utoipa::path(delete, path = "/admin/members/{member_id}", tag = "admin",
-    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/members/{member_id}",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9J"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "the login and the member are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let member = load(app, &req, &admin).await?;
@@ -248,10 +238,9 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::no_content())
 }
 
-#[utoipa::path(put, path = "/admin/members/{member_id}/document-restrictions", tag = "admin", request_body = DocumentRestrictions,
-    params(("member_id" = portico::domain::ids::MemberId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(put, path = "/admin/members/{member_id}/document-restrictions", request_body(content = DocumentRestrictions, example = json!({"hidden_document_ids": ["doc_01JD8Z6V5Q2W3E4R5T6Y7A8B9S"]})),
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = MemberView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn restrict_documents(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: DocumentRestrictions = req.body()?;

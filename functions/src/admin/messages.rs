@@ -70,10 +70,9 @@ async fn counts(app: &App, tenant: TenantId, id: MessageId) -> Result<ReceiptCou
     })
 }
 
-#[utoipa::path(post, path = "/admin/messages", tag = "admin", request_body = NewMessage,
+#[utoipa::path(post, path = "/admin/messages", request_body(content = NewMessage, example = json!({"title": "Outlet North closed on Friday", "body": "The car park at Outlet North is resurfaced on Friday.\nPlease use the side entrance.", "audience": {"group_ids": ["grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q"]}, "starts_at": "2026-11-01T00:00:00Z", "ends_at": "2099-12-31T00:00:00Z", "requires_ack": true})),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = MessageView), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 201, body = MessageView), (status = 400, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewMessage = req.body()?;
@@ -88,10 +87,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::created(&view)?.etag(message.version).at(format!("/admin/messages/{}", message.id)))
 }
 
-#[utoipa::path(get, path = "/admin/messages", tag = "admin",
+#[utoipa::path(get, path = "/admin/messages",
     params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window"), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window"), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -102,10 +100,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|m| m.view(None)))
 }
 
-#[utoipa::path(get, path = "/admin/messages/{message_id}", tag = "admin",
-    params(("message_id" = portico::domain::ids::MessageId, Path)),
-    responses((status = 200, body = MessageView, description = "With how many members have read and acknowledged it"), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/messages/{message_id}",
+    params(("message_id" = portico::domain::ids::MessageId, Path, example = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2")),
+    responses((status = 200, body = MessageView, description = "With how many members have read and acknowledged it"), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let message = load(app, &req, admin.tenant).await?;
@@ -113,10 +110,9 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&message.view(Some(counts)))?.etag(message.version))
 }
 
-#[utoipa::path(patch, path = "/admin/messages/{message_id}", tag = "admin", request_body = MessagePatch,
-    params(("message_id" = portico::domain::ids::MessageId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = MessageView, description = "Receipts stay: a member who read the message before the change has read it"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/messages/{message_id}", request_body(content = MessagePatch, example = json!({"title": "Site safety notice: hard hats from Monday", "ends_at": null})),
+    params(("message_id" = portico::domain::ids::MessageId, Path, example = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = MessageView, description = "Receipts stay: a member who read the message before the change has read it"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let patch: MessagePatch = req.body()?;
@@ -137,10 +133,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view(Some(counts)))?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/messages/{message_id}", tag = "admin",
-    params(("message_id" = portico::domain::ids::MessageId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204, description = "Gone from the portal at once; the audit trail keeps the message and its acknowledgements"), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/messages/{message_id}",
+    params(("message_id" = portico::domain::ids::MessageId, Path, example = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "Gone from the portal at once; the audit trail keeps the message and its acknowledgements"), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let message = load(app, &req, admin.tenant).await?;
@@ -152,12 +147,11 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::no_content())
 }
 
-#[utoipa::path(get, path = "/admin/messages/{message_id}/acknowledgements", tag = "admin",
-    params(("message_id" = portico::domain::ids::MessageId, Path),
-        ("acknowledged" = Option<bool>, Query, description = "Only members who have (true) or have not (false) acknowledged it; a page may then hold fewer than `limit` items"),
+#[utoipa::path(get, path = "/admin/messages/{message_id}/acknowledgements",
+    params(("message_id" = portico::domain::ids::MessageId, Path, example = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2"),
+        ("acknowledged" = Option<bool>, Query, description = "Only members who have (true) or have not (false) acknowledged it; a page may then hold fewer than `limit` items", example = false),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::AcknowledgementPage, description = "The members the message addresses now (everyone, or the members of its groups), newest member first, each with when they read and acknowledged it"), (status = 400, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::AcknowledgementPage, description = "The members the message addresses now (everyone, or the members of its groups), newest member first, each with when they read and acknowledged it"), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn acknowledgements(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;

@@ -28,12 +28,11 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     .await
 }
 
-#[utoipa::path(put, path = "/admin/quotes/{quote_id}", tag = "admin", request_body = QuoteInput,
-    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+#[utoipa::path(put, path = "/admin/quotes/{quote_id}", request_body(content = QuoteInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "job_id": "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S", "title": "Replace the expansion vessel", "lines": [{"description": "Expansion vessel 25 l", "quantity": 1, "unit_price": 18900}, {"description": "Labour (hours)", "quantity": 1.5, "unit_price": 7200}], "currency": "EUR", "tax_rate_bps": 2100, "valid_until": "2027-01-31T23:59:59Z", "status": "sent"})),
+    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "Q-1003"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = QuoteView), (status = 201, body = QuoteView), (status = 400, body = Problem),
         (status = 409, body = Problem, description = "The customer decided this quote: its offer and decision stay"),
-        (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+        (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let reference = ExternalRef::parse(&req.path_param("quote_id")?)
@@ -115,24 +114,22 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
 }
 
-#[utoipa::path(get, path = "/admin/quotes/{quote_id}", tag = "admin",
-    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`quo_…`) or the back office's reference")),
-    responses((status = 200, body = QuoteView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/quotes/{quote_id}",
+    params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id (`quo_…`) or the back office's reference", example = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X")),
+    responses((status = 200, body = QuoteView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let quote = find(app, admin.tenant, &req.path_param("quote_id")?).await?.ok_or(Error::NotFound)?;
     Ok(Reply::ok(&quote.view())?.etag(quote.version))
 }
 
-#[utoipa::path(get, path = "/admin/quotes", tag = "admin",
+#[utoipa::path(get, path = "/admin/quotes",
     params(
-        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's quotes"),
+        ("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "Only this customer's quotes", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
-        ("status" = Option<crate::schema::QuoteStatuses>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn"),
+        ("status" = Option<crate::schema::QuoteStatuses>, Query, description = "Comma-separated: draft, sent, approved, rejected, expired, withdrawn", example = "sent,approved"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::QuotePage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::QuotePage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;

@@ -15,18 +15,17 @@ use portico::{App, Error, Result};
 use crate::reports::{compute, reply, report_of, Reach};
 use crate::schema::Problem;
 
-#[utoipa::path(get, path = "/admin/reports/{report}", tag = "admin",
+#[utoipa::path(get, path = "/admin/reports/{report}",
     params(
-        ("report" = portico::domain::rights::Report, Path, description = "One of the nine reports (see `GET /portal/reports/{report}`)"),
-        ("customer_id" = portico::domain::ids::CustomerId, Query, description = "The customer (its child customers included)"),
-        ("from" = Option<portico::domain::report::Month>, Query, description = "First month (YYYY-MM); by default eleven months before `to`"),
-        ("to" = Option<portico::domain::report::Month>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all"),
+        ("report" = portico::domain::rights::Report, Path, description = "One of the nine reports (see `GET /portal/reports/{report}`)", example = "total_service_repairs"),
+        ("customer_id" = portico::domain::ids::CustomerId, Query, description = "The customer (its child customers included)", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
+        ("from" = Option<portico::domain::report::Month>, Query, description = "First month (YYYY-MM); by default eleven months before `to`", example = "2026-01"),
+        ("to" = Option<portico::domain::report::Month>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all", example = "2026-11"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query, description = "One site of the customer's")),
     responses((status = 200, description = "The report; CSV (UTF-8 with BOM, header row) when `Accept: text/csv`",
             content((portico::domain::report::ReportView = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem, description = "No such report or customer")),
-    security(("cognito" = [])))]
+        (status = 404, body = Problem, description = "No such report or customer")))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let report = report_of(&req)?;

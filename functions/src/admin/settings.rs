@@ -11,19 +11,17 @@ use portico::{App, Error, Result};
 
 use crate::schema::Problem;
 
-#[utoipa::path(get, path = "/admin/settings", tag = "admin",
-    responses((status = 200, body = Settings, headers(("etag" = String))), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/settings",
+    responses((status = 200, body = Settings, headers(("etag" = String))), (status = 403, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let settings = app.store.settings(admin.tenant).await?;
     Ok(Reply::ok(&settings)?.etag(settings.version))
 }
 
-#[utoipa::path(put, path = "/admin/settings", tag = "admin", request_body = SettingsInput,
+#[utoipa::path(put, path = "/admin/settings", request_body(content = SettingsInput, example = json!({"features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports"], "branding": {"display_name": "Acme Service", "logo_url": null, "primary_color": "#0b5fff", "portal_url": "https://portal.acme.test", "sender_email": "office@acme.test"}, "default_locale": "en", "work_order_types": [{"code": "repair", "name": "Repair"}, {"code": "service", "name": "Service"}], "setup_complete": true})),
     params(("If-Match" = Option<crate::schema::IfMatch>, Header, description = "ETag from a previous read; 412 when stale")),
-    responses((status = 200, body = Settings), (status = 400, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = Settings), (status = 400, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn put(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: SettingsInput = req.body()?;
@@ -36,11 +34,10 @@ pub async fn put(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after)?.etag(after.version))
 }
 
-#[utoipa::path(post, path = "/admin/settings/sender-email/verification", tag = "admin",
+#[utoipa::path(post, path = "/admin/settings/sender-email/verification",
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = SenderEmailVerification, description = "a code went to `branding.sender_email`, for an admin to enter at `…/confirm`; until then emails carry no Reply-To"),
-        (status = 409, body = Problem, description = "there is no `branding.sender_email`")),
-    security(("cognito" = [])))]
+        (status = 409, body = Problem, description = "there is no `branding.sender_email`")))]
 pub async fn verify_sender_email(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let settings = app.store.settings(admin.tenant).await?;
@@ -69,12 +66,11 @@ fn sender_email(settings: &Settings) -> Result<&portico::domain::text::Email> {
         .ok_or_else(|| Error::conflict("there is no branding.sender_email: name one with PUT /admin/settings first"))
 }
 
-#[utoipa::path(post, path = "/admin/settings/sender-email/confirm", tag = "admin", request_body = SenderEmailConfirmation,
+#[utoipa::path(post, path = "/admin/settings/sender-email/confirm", request_body(content = SenderEmailConfirmation, example = json!({"code": "REPLY-TO-CODE-OF-THE-FIXTURE-TENANT"})),
     params(("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = Settings, headers(("etag" = String)), description = "confirmed (or already): emails carry `sender_email` as their Reply-To"),
         (status = 400, body = Problem, description = "not a code mailed to `sender_email`, or it expired"),
-        (status = 409, body = Problem, description = "there is no `branding.sender_email`")),
-    security(("cognito" = [])))]
+        (status = 409, body = Problem, description = "there is no `branding.sender_email`")))]
 pub async fn confirm_sender_email(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: SenderEmailConfirmation = req.body()?;

@@ -28,10 +28,9 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<Site> {
     app.store.get::<Site>(keys::site_key(tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(post, path = "/admin/customers/{customer_id}/sites", tag = "admin", request_body = NewSite,
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/customers/{customer_id}/sites", request_body(content = NewSite, example = json!({"name": "Outlet West", "address": "5 Westweg, Leiden", "division_id": "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N"})),
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewSite = req.body()?;
@@ -48,10 +47,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/admin/customers/{customer_id}/sites", tag = "admin",
-    params(("customer_id" = portico::domain::ids::CustomerId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::SitePage), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/customers/{customer_id}/sites",
+    params(("customer_id" = portico::domain::ids::CustomerId, Path, example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::SitePage), (status = 404, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -60,20 +58,18 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|s| s.view()))
 }
 
-#[utoipa::path(get, path = "/admin/sites/{site_id}", tag = "admin",
-    params(("site_id" = portico::domain::ids::SiteId, Path)),
-    responses((status = 200, body = SiteView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/sites/{site_id}",
+    params(("site_id" = portico::domain::ids::SiteId, Path, example = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F")),
+    responses((status = 200, body = SiteView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let site = load(app, &req, admin.tenant).await?;
     Ok(Reply::ok(&site.view())?.etag(site.version))
 }
 
-#[utoipa::path(patch, path = "/admin/sites/{site_id}", tag = "admin", request_body = SitePatch,
-    params(("site_id" = portico::domain::ids::SiteId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/admin/sites/{site_id}", request_body(content = SitePatch, example = json!({"name": "Harbor Head Office", "division_id": "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N"})),
+    params(("site_id" = portico::domain::ids::SiteId, Path, example = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = SiteView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let patch: SitePatch = req.body()?;
@@ -88,10 +84,9 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/sites/{site_id}", tag = "admin",
-    params(("site_id" = portico::domain::ids::SiteId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/sites/{site_id}",
+    params(("site_id" = portico::domain::ids::SiteId, Path, example = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9G"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let site = load(app, &req, admin.tenant).await?;

@@ -16,10 +16,9 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Staff> {
     app.store.get::<Staff>(keys::staff_key(admin.tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(post, path = "/admin/staff", tag = "admin", request_body = NewStaff,
+#[utoipa::path(post, path = "/admin/staff", request_body(content = NewStaff, example = json!({"first_name": "Bea", "last_name": "Backoffice", "email": "bea@acme.test"})),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = StaffView, description = "the login exists and its credentials were emailed"), (status = 400, body = Problem), (status = 409, body = Problem, description = "a login with this email address exists")),
-    security(("cognito" = [])))]
+    responses((status = 201, body = StaffView, description = "the login exists and its credentials were emailed"), (status = 400, body = Problem), (status = 409, body = Problem, description = "a login with this email address exists")))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewStaff = req.body()?;
@@ -30,10 +29,9 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::created(&staff.view())?.etag(staff.version).at(format!("/admin/staff/{}", staff.id)))
 }
 
-#[utoipa::path(get, path = "/admin/staff", tag = "admin",
+#[utoipa::path(get, path = "/admin/staff",
     params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::StaffPage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::StaffPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let page: Page<Staff> = app.store.page("staff", &keys::all_staff(admin.tenant), &req.paging()?).await?;
@@ -50,10 +48,9 @@ pub struct StaffDetail {
     pub mfa_enabled: bool,
 }
 
-#[utoipa::path(get, path = "/admin/staff/{staff_id}", tag = "admin",
-    params(("staff_id" = portico::domain::ids::StaffId, Path)),
-    responses((status = 200, body = StaffDetail), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/staff/{staff_id}",
+    params(("staff_id" = portico::domain::ids::StaffId, Path, example = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T")),
+    responses((status = 200, body = StaffDetail), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let staff = load(app, &req, &admin).await?;
@@ -90,10 +87,9 @@ async fn keep_one_admin(
     app.store.commit(tx).await
 }
 
-#[utoipa::path(post, path = "/admin/staff/{staff_id}/disable", tag = "admin",
-    params(("staff_id" = portico::domain::ids::StaffId, Path)),
-    responses((status = 200, body = StaffView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin, or the caller's own record")),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/staff/{staff_id}/disable",
+    params(("staff_id" = portico::domain::ids::StaffId, Path, example = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T")),
+    responses((status = 200, body = StaffView, description = "disabled: the login is disabled and signed out everywhere"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin, or the caller's own record")))]
 pub async fn disable(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
@@ -107,10 +103,9 @@ pub async fn disable(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(post, path = "/admin/staff/{staff_id}/enable", tag = "admin",
-    params(("staff_id" = portico::domain::ids::StaffId, Path)),
-    responses((status = 200, body = StaffView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/staff/{staff_id}/enable",
+    params(("staff_id" = portico::domain::ids::StaffId, Path, example = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T")),
+    responses((status = 200, body = StaffView), (status = 404, body = Problem)))]
 pub async fn enable(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;
@@ -124,10 +119,9 @@ pub async fn enable(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(delete, path = "/admin/staff/{staff_id}", tag = "admin",
-    params(("staff_id" = portico::domain::ids::StaffId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 204, description = "the login and the record are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin, or the caller's own record"), (status = 412, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(delete, path = "/admin/staff/{staff_id}",
+    params(("staff_id" = portico::domain::ids::StaffId, Path, example = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 204, description = "the login and the record are gone; the audit trail keeps the record"), (status = 404, body = Problem), (status = 409, body = Problem, description = "the last active admin, or the caller's own record"), (status = 412, body = Problem)))]
 pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let staff = load(app, &req, &admin).await?;
@@ -137,10 +131,9 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::no_content())
 }
 
-#[utoipa::path(post, path = "/admin/staff/{staff_id}/reset-mfa", tag = "admin",
-    params(("staff_id" = portico::domain::ids::StaffId, Path)),
-    responses((status = 200, body = StaffView, description = "the authenticator app is switched off and the login signed out everywhere; where a second factor is required, the admin sets up a new app at their next sign-in"), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/staff/{staff_id}/reset-mfa",
+    params(("staff_id" = portico::domain::ids::StaffId, Path, example = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T")),
+    responses((status = 200, body = StaffView, description = "the authenticator app is switched off and the login signed out everywhere; where a second factor is required, the admin sets up a new app at their next sign-in"), (status = 404, body = Problem)))]
 pub async fn reset_mfa(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let before = load(app, &req, &admin).await?;

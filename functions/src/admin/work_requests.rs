@@ -16,10 +16,9 @@ async fn load(app: &App, req: &Req, tenant: TenantId) -> Result<WorkRequest> {
     app.store.get::<WorkRequest>(keys::work_request_key(tenant, id)).await?.ok_or(Error::NotFound)
 }
 
-#[utoipa::path(get, path = "/admin/work-requests", tag = "admin",
-    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/work-requests",
+    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined", example = "submitted"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -34,10 +33,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&Page { items: views(app, admin.tenant, items).await?, next_cursor: page.next_cursor })
 }
 
-#[utoipa::path(get, path = "/admin/work-requests/{request_id}", tag = "admin",
-    params(("request_id" = portico::domain::ids::WorkRequestId, Path)),
-    responses((status = 200, body = WorkRequestView), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/admin/work-requests/{request_id}",
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path, example = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9T")),
+    responses((status = 200, body = WorkRequestView), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let request = load(app, &req, admin.tenant).await?;
@@ -68,10 +66,9 @@ async fn lost_race(
     }
 }
 
-#[utoipa::path(post, path = "/admin/work-requests/{request_id}/accept", tag = "admin", request_body = AcceptRequest,
-    params(("request_id" = portico::domain::ids::WorkRequestId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/work-requests/{request_id}/accept", request_body(content = AcceptRequest, example = json!({"job_id": "WO-1001"})),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path, example = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9T"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn accept(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: AcceptRequest = req.body()?;
@@ -101,10 +98,9 @@ pub async fn accept(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view(Some(link)))?.etag(after.version))
 }
 
-#[utoipa::path(post, path = "/admin/work-requests/{request_id}/decline", tag = "admin", request_body = DeclineRequest,
-    params(("request_id" = portico::domain::ids::WorkRequestId, Path), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/admin/work-requests/{request_id}/decline", request_body(content = DeclineRequest, example = json!({"reason": "Covered by the planned maintenance visit on 2 December."})),
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path, example = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9V"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = WorkRequestView), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn decline(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: DeclineRequest = req.body()?;

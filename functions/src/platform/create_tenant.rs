@@ -18,9 +18,8 @@ pub struct CreatedTenant {
     pub admin_invited: bool,
 }
 
-#[utoipa::path(post, path = "/platform/tenants", tag = "platform", request_body = NewTenant,
-    responses((status = 201, body = CreatedTenant), (status = 400, body = portico::http::problem::Problem), (status = 403, body = portico::http::problem::Problem), (status = 409, body = portico::http::problem::Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/platform/tenants", request_body(content = NewTenant, example = json!({"name": "Acme Service", "admin_email": "admin@acme.test", "admin_first_name": "Ada", "admin_last_name": "Admin"})),
+    responses((status = 201, body = CreatedTenant), (status = 400, body = portico::http::problem::Problem), (status = 403, body = portico::http::problem::Problem), (status = 409, body = portico::http::problem::Problem)))]
 pub async fn handle(app: &App, req: Req) -> Result<Reply> {
     let operator = guard::operator(&req)?;
     let input: NewTenant = req.body()?;

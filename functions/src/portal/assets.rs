@@ -30,13 +30,12 @@ async fn visible_asset(app: &App, portal: &Portal, id: AssetId) -> Result<Asset>
     Ok(asset)
 }
 
-#[utoipa::path(get, path = "/portal/assets", tag = "portal",
+#[utoipa::path(get, path = "/portal/assets",
     params(
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
-        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650"),
+        ("due_within_days" = Option<i32>, Query, minimum = 0, maximum = 3650, description = "Only assets with a service due within this many days (overdue ones included); 0–3650", example = 90),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::AssetPage, description = "Soonest service due first; assets with nothing due last"), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::AssetPage, description = "Soonest service due first; assets with nothing due last"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Assets, Permission::ViewAssets)?;
@@ -57,11 +56,10 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|a| a.view(portal_url.as_ref())))
 }
 
-#[utoipa::path(get, path = "/portal/assets/{asset_id}", tag = "portal",
-    params(("asset_id" = portico::domain::ids::AssetId, Path),
+#[utoipa::path(get, path = "/portal/assets/{asset_id}",
+    params(("asset_id" = portico::domain::ids::AssetId, Path, example = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0"),
         ("history_cursor" = Option<crate::schema::Cursor>, Query, description = "`history_next_cursor` of the previous answer: older jobs")),
-    responses((status = 200, body = AssetView, description = "With upcoming services and history: the asset's jobs you may see, newest first"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = AssetView, description = "With upcoming services and history: the asset's jobs you may see, newest first"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Assets, Permission::ViewAssets)?;
@@ -95,10 +93,9 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&view)
 }
 
-#[utoipa::path(get, path = "/portal/assets/{asset_id}/work-request", tag = "portal",
-    params(("asset_id" = portico::domain::ids::AssetId, Path)),
-    responses((status = 200, body = WorkRequestForm, description = "The form an asset's QR label opens: POST `request` with a subject to /portal/work-requests"), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/assets/{asset_id}/work-request",
+    params(("asset_id" = portico::domain::ids::AssetId, Path, example = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0")),
+    responses((status = 200, body = WorkRequestForm, description = "The form an asset's QR label opens: POST `request` with a subject to /portal/work-requests"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn work_request_form(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;

@@ -45,12 +45,11 @@ async fn visible_document(app: &App, portal: &Portal, req: &Req) -> Result<Docum
     Err(Error::NotFound)
 }
 
-#[utoipa::path(get, path = "/portal/documents", tag = "portal",
+#[utoipa::path(get, path = "/portal/documents",
     params(
         ("site_id" = Option<portico::domain::ids::SiteId>, Query, description = "Only this site's documents"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::PortalDocumentPage, description = "Newest first"), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::PortalDocumentPage, description = "Newest first"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Documents, Permission::ViewDocuments)?;
@@ -81,10 +80,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|d| d.portal_view()))
 }
 
-#[utoipa::path(get, path = "/portal/documents/{document_id}/download", tag = "portal",
-    params(("document_id" = portico::domain::ids::DocumentId, Path)),
-    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such document for you: absent, not visible in the portal, out of your scope, or hidden from you")),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/documents/{document_id}/download",
+    params(("document_id" = portico::domain::ids::DocumentId, Path, example = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1")),
+    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such document for you: absent, not visible in the portal, out of your scope, or hidden from you")))]
 pub async fn download(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Documents, Permission::ViewDocuments)?;

@@ -34,13 +34,12 @@ fn held(parts: &Partitions, invoice: &Invoice) -> bool {
     parts.customers.contains(&invoice.customer_id) || invoice.site_id.is_some_and(|s| parts.sites.contains(&s))
 }
 
-#[utoipa::path(get, path = "/portal/invoices", tag = "portal",
+#[utoipa::path(get, path = "/portal/invoices",
     params(
-        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid"),
+        ("status" = Option<crate::schema::InvoiceStatuses>, Query, description = "Comma-separated: due, overdue, paid", example = "due,overdue"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = PortalInvoicePage), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = PortalInvoicePage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Invoices, Permission::ViewInvoices)?;
@@ -83,10 +82,9 @@ async fn open_invoices(
     Ok(found.into_iter().flatten().collect())
 }
 
-#[utoipa::path(get, path = "/portal/invoices/{invoice_id}/pdf", tag = "portal",
-    params(("invoice_id" = portico::domain::ids::InvoiceId, Path)),
-    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such invoice for you, or it has no PDF")),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/invoices/{invoice_id}/pdf",
+    params(("invoice_id" = portico::domain::ids::InvoiceId, Path, example = "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z")),
+    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such invoice for you, or it has no PDF")))]
 pub async fn pdf(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Invoices, Permission::ViewInvoices)?;

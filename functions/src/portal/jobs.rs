@@ -4,7 +4,7 @@
 //! What a member sees is decided per request from their current rights: the jobs at the
 //! sites their scope covers; with `view_jobs` every status, with only
 //! `view_completed_jobs` the completed ones; downloads only with `view_completed_jobs`
-//! and only once the job is completed (seed 004).
+//! and only once the job is completed.
 
 use std::collections::BTreeMap;
 
@@ -149,16 +149,15 @@ async fn page_of_jobs(
     Ok(page)
 }
 
-#[utoipa::path(get, path = "/portal/jobs", tag = "portal",
+#[utoipa::path(get, path = "/portal/jobs",
     params(
-        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled"),
+        ("status" = Option<crate::schema::JobStatuses>, Query, description = "Comma-separated: unassigned, assigned, scheduled, in_progress, pending, completed, cancelled", example = "completed,in_progress"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
-        ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other"),
+        ("category" = Option<crate::schema::JobCategories>, Query, description = "Comma-separated: service, repair, install, calibration, inspection, maintenance, emergency, other", example = "repair"),
         ("from" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or after (RFC 3339 or YYYY-MM-DD)"),
         ("to" = Option<portico::domain::clock::Bound>, Query, description = "Reported at or before (RFC 3339, or YYYY-MM-DD for the whole day)"),
-        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+        ("limit" = Option<i32>, Query, example = 20), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::PortalJobPage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let rights = job_rights(&portal)?;
@@ -172,13 +171,12 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|j| j.portal_view(rights.download, false)))
 }
 
-#[utoipa::path(get, path = "/portal/jobs/export", tag = "portal",
+#[utoipa::path(get, path = "/portal/jobs/export",
     params(
         ("status" = Option<crate::schema::JobStatuses>, Query), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("category" = Option<crate::schema::JobCategories>, Query),
-        ("from" = Option<portico::domain::clock::Bound>, Query), ("to" = Option<portico::domain::clock::Bound>, Query)),
+        ("from" = Option<portico::domain::clock::Bound>, Query, example = "2026-01-01"), ("to" = Option<portico::domain::clock::Bound>, Query, example = "2026-12-31")),
     responses((status = 200, description = "CSV (UTF-8 with BOM, header row), every job the filter matches", content_type = "text/csv"),
-        (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
-    security(("cognito" = [])))]
+        (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn export(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let rights = job_rights(&portal)?;
@@ -318,10 +316,9 @@ fn csv_of(jobs: &[Job], sites: &BTreeMap<SiteId, Name>) -> Result<String> {
     Ok(format!("\u{feff}{text}"))
 }
 
-#[utoipa::path(get, path = "/portal/jobs/{job_id}", tag = "portal",
-    params(("job_id" = portico::domain::ids::JobId, Path)),
-    responses((status = 200, body = PortalJobView), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/jobs/{job_id}",
+    params(("job_id" = portico::domain::ids::JobId, Path, example = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S")),
+    responses((status = 200, body = PortalJobView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let rights = job_rights(&portal)?;
@@ -329,10 +326,9 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&job.portal_view(rights.download, true))
 }
 
-#[utoipa::path(get, path = "/portal/jobs/{job_id}/files/{file_id}", tag = "portal",
-    params(("job_id" = portico::domain::ids::JobId, Path), ("file_id" = portico::domain::ids::FileId, Path)),
-    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem, description = "Without view_completed_jobs, or the job is not completed yet"), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/jobs/{job_id}/files/{file_id}",
+    params(("job_id" = portico::domain::ids::JobId, Path, example = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S"), ("file_id" = portico::domain::ids::FileId, Path, example = "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W")),
+    responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem, description = "Without view_completed_jobs, or the job is not completed yet"), (status = 404, body = Problem)))]
 pub async fn file(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let rights = job_rights(&portal)?;
@@ -356,10 +352,9 @@ pub async fn file(app: &App, req: Req) -> Result<Reply> {
     crate::files::link(app, tenant, &stored).await
 }
 
-#[utoipa::path(post, path = "/portal/jobs/{job_id}/notes", tag = "portal", request_body = NewNote,
-    params(("job_id" = portico::domain::ids::JobId, Path), ("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = NoteView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/portal/jobs/{job_id}/notes", request_body(content = NewNote, example = json!({"text": "The pressure dropped again last night, around 1.2 bar at 06:00."})),
+    params(("job_id" = portico::domain::ids::JobId, Path, example = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S"), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = NoteView), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     portico::domain::group::require(&portal.settings, &portal.rights, Feature::Jobs, Permission::AddJobNotes)?;
@@ -379,10 +374,9 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
     Ok(reply)
 }
 
-#[utoipa::path(get, path = "/portal/jobs/{job_id}/notes", tag = "portal",
-    params(("job_id" = portico::domain::ids::JobId, Path), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/jobs/{job_id}/notes",
+    params(("job_id" = portico::domain::ids::JobId, Path, example = "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S"), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::NotePage), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn notes(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let rights = job_rights(&portal)?;

@@ -66,18 +66,16 @@ pub struct GroupRef {
     pub name: Name,
 }
 
-#[utoipa::path(get, path = "/portal/me", tag = "portal",
-    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/me",
+    responses((status = 200, body = Me), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let unread = super::messages::unread(app, &portal).await?;
     Ok(Reply::ok(&me(&portal, &portal.member, unread))?.etag(portal.member.version))
 }
 
-#[utoipa::path(patch, path = "/portal/me", tag = "portal", request_body = SelfPatch,
-    responses((status = 200, body = Me), (status = 400, body = Problem, description = "including any attempt to change rights"), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(patch, path = "/portal/me", request_body(content = SelfPatch, example = json!({"locale": "nl", "notifications": ["quotes", "invoices", "jobs_completed"]})),
+    responses((status = 200, body = Me), (status = 400, body = Problem, description = "including any attempt to change rights"), (status = 403, body = Problem)))]
 pub async fn update(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let patch: MemberPatch = req.body::<SelfPatch>()?.into();

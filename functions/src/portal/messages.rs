@@ -54,12 +54,11 @@ async fn visible_post(app: &App, portal: &Portal, tenant: TenantId, id: MessageI
     posts.into_iter().find(|p| p.is_current(now())).ok_or(Error::NotFound)
 }
 
-#[utoipa::path(get, path = "/portal/messages", tag = "portal",
+#[utoipa::path(get, path = "/portal/messages",
     params(
         ("unread" = Option<bool>, Query, description = "Only messages not read yet (true); a page may then hold fewer than `limit` items"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::PortalMessagePage, description = "Current messages addressed to you, newest first"), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::PortalMessagePage, description = "Current messages addressed to you, newest first"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Messages, Permission::ViewMessages)?;
@@ -129,18 +128,16 @@ async fn record(app: &App, req: Req, ack: bool) -> Result<Reply> {
     Err(Error::Changed)
 }
 
-#[utoipa::path(post, path = "/portal/messages/{message_id}/read", tag = "portal",
-    params(("message_id" = portico::domain::ids::MessageId, Path)),
-    responses((status = 200, body = PortalMessageView, description = "Read (the first time it was marked so stands)"), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such message for you: absent, not current, or not addressed to you")),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/portal/messages/{message_id}/read",
+    params(("message_id" = portico::domain::ids::MessageId, Path, example = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2")),
+    responses((status = 200, body = PortalMessageView, description = "Read (the first time it was marked so stands)"), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such message for you: absent, not current, or not addressed to you")))]
 pub async fn read(app: &App, req: Req) -> Result<Reply> {
     record(app, req, false).await
 }
 
-#[utoipa::path(post, path = "/portal/messages/{message_id}/ack", tag = "portal",
-    params(("message_id" = portico::domain::ids::MessageId, Path)),
-    responses((status = 200, body = PortalMessageView, description = "Acknowledged (and read); the first acknowledgement stands"), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such message for you: absent, not current, or not addressed to you"), (status = 422, body = Problem, description = "The message does not ask to be acknowledged")),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/portal/messages/{message_id}/ack",
+    params(("message_id" = portico::domain::ids::MessageId, Path, example = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2")),
+    responses((status = 200, body = PortalMessageView, description = "Acknowledged (and read); the first acknowledgement stands"), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such message for you: absent, not current, or not addressed to you"), (status = 422, body = Problem, description = "The message does not ask to be acknowledged")))]
 pub async fn ack(app: &App, req: Req) -> Result<Reply> {
     record(app, req, true).await
 }

@@ -45,13 +45,12 @@ fn may_decide(portal: &Portal) -> bool {
     portal.rights.permissions.contains(&Permission::ApproveQuotes)
 }
 
-#[utoipa::path(get, path = "/portal/quotes", tag = "portal",
+#[utoipa::path(get, path = "/portal/quotes",
     params(
-        ("status" = Option<crate::schema::PortalQuoteStatuses>, Query, description = "Comma-separated: sent, approved, rejected, expired, withdrawn"),
+        ("status" = Option<crate::schema::PortalQuoteStatuses>, Query, description = "Comma-separated: sent, approved, rejected, expired, withdrawn", example = "sent"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::PortalQuotePage), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 200, body = crate::schema::PortalQuotePage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
@@ -79,10 +78,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|q| q.portal_view(decide, &portal.rights.approval_limits, None)))
 }
 
-#[utoipa::path(get, path = "/portal/quotes/{quote_id}", tag = "portal",
-    params(("quote_id" = portico::domain::ids::QuoteId, Path)),
-    responses((status = 200, body = PortalQuoteView), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/quotes/{quote_id}",
+    params(("quote_id" = portico::domain::ids::QuoteId, Path, example = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X")),
+    responses((status = 200, body = PortalQuoteView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
@@ -94,14 +92,13 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&quote.portal_view(may_decide(&portal), &portal.rights.approval_limits, Some(pdf)))
 }
 
-#[utoipa::path(post, path = "/portal/quotes/{quote_id}/approve", tag = "portal", request_body = Approval,
-    params(("quote_id" = portico::domain::ids::QuoteId, Path), ("Idempotency-Key" = Option<String>, Header)),
+#[utoipa::path(post, path = "/portal/quotes/{quote_id}/approve", request_body(content = Approval, example = json!({"signed_by": "Carla Jansen", "comment": "Please schedule before Friday.", "po_number": "PO-2026-118"})),
+    params(("quote_id" = portico::domain::ids::QuoteId, Path, example = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X"), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = PortalQuoteView), (status = 400, body = Problem),
         (status = 403, body = Problem, description = "No permission, or the total is above the member's approval limit (named in `detail`)"),
         (status = 404, body = Problem),
         (status = 409, body = Problem),
-        (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")),
-    security(("cognito" = [])))]
+        (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")))]
 pub async fn approve(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ApproveQuotes)?;
@@ -134,12 +131,11 @@ pub async fn approve(app: &App, req: Req) -> Result<Reply> {
     decide(app, &portal, quote, decision, "quote.approved").await
 }
 
-#[utoipa::path(post, path = "/portal/quotes/{quote_id}/reject", tag = "portal", request_body = Rejection,
-    params(("quote_id" = portico::domain::ids::QuoteId, Path), ("Idempotency-Key" = Option<String>, Header)),
+#[utoipa::path(post, path = "/portal/quotes/{quote_id}/reject", request_body(content = Rejection, example = json!({"signed_by": "Carla Jansen", "reason": "We will replace the whole boiler next year instead."})),
+    params(("quote_id" = portico::domain::ids::QuoteId, Path, example = "quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9Y"), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = PortalQuoteView), (status = 400, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")),
-    security(("cognito" = [])))]
+        (status = 422, body = Problem, description = "Not open for a decision: decided, expired or withdrawn")))]
 pub async fn reject(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ApproveQuotes)?;

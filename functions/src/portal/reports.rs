@@ -1,4 +1,4 @@
-//! `/portal/reports`: the KPI reports (seed 000) a member may run, and one report over
+//! `/portal/reports`: the KPI reports a member may run, and one report over
 //! the member's scope. A report reads the aggregates the stream keeps
 //! (`domain::report`, `store::reports`): one Query per customer in scope, whatever the
 //! number of jobs — no site is read but the one asked for; sites outside the member's
@@ -44,10 +44,9 @@ async fn member_reach(app: &App, portal: &guard::Portal, site: Option<SiteId>) -
     Ok(Reach { parts, customers })
 }
 
-#[utoipa::path(get, path = "/portal/reports", tag = "portal",
+#[utoipa::path(get, path = "/portal/reports",
     responses((status = 200, body = crate::schema::ReportList, description = "The reports granted to the member (through their groups or their own grant), in the member's language"),
-        (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+        (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Reports, Permission::ViewReports)?;
@@ -61,17 +60,16 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&crate::schema::ReportList { items })
 }
 
-#[utoipa::path(get, path = "/portal/reports/{report}", tag = "portal",
+#[utoipa::path(get, path = "/portal/reports/{report}",
     params(
-        ("report" = portico::domain::rights::Report, Path, description = "total_service_repairs, calibrations_on_time, quotes_by_status, open_calls_contract_equipment, most_expensive_equipment, equipment_open_rejected_quotes, equipment_in_service, completed_service_visits or first_time_fix"),
-        ("from" = Option<portico::domain::report::Month>, Query, description = "First month (YYYY-MM); by default eleven months before `to`"),
-        ("to" = Option<portico::domain::report::Month>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all"),
+        ("report" = portico::domain::rights::Report, Path, description = "total_service_repairs, calibrations_on_time, quotes_by_status, open_calls_contract_equipment, most_expensive_equipment, equipment_open_rejected_quotes, equipment_in_service, completed_service_visits or first_time_fix", example = "first_time_fix"),
+        ("from" = Option<portico::domain::report::Month>, Query, description = "First month (YYYY-MM); by default eleven months before `to`", example = "2026-01"),
+        ("to" = Option<portico::domain::report::Month>, Query, description = "Last month (YYYY-MM); by default this month. At most 36 months in all", example = "2026-11"),
         ("site_id" = Option<portico::domain::ids::SiteId>, Query, description = "One site of the member's (rows then name it)")),
     responses((status = 200, description = "The report; CSV (UTF-8 with BOM, header row) when `Accept: text/csv`",
             content((ReportView = "application/json"), (String = "text/csv"))),
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem, description = "Reports are off, or the member lacks `view_reports` or this report"),
-        (status = 404, body = Problem, description = "No such report")),
-    security(("cognito" = [])))]
+        (status = 404, body = Problem, description = "No such report")))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     require(&portal.settings, &portal.rights, Feature::Reports, Permission::ViewReports)?;

@@ -7,10 +7,9 @@ use portico::{App, Result};
 
 use crate::schema::Problem;
 
-#[utoipa::path(get, path = "/portal/sites", tag = "portal",
-    params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::PortalSitePage), (status = 401, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/sites",
+    params(("limit" = Option<i32>, Query, example = 20), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::PortalSitePage), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let paging = req.paging()?;

@@ -10,10 +10,9 @@ use portico::{App, Error, Result};
 
 use crate::schema::Problem;
 
-#[utoipa::path(post, path = "/portal/uploads", tag = "portal", request_body = NewUpload,
+#[utoipa::path(post, path = "/portal/uploads", request_body(content = NewUpload, example = json!({"file_name": "leak under sink.jpg", "content_type": "image/jpeg", "size": 183204})),
     params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = UploadView), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+    responses((status = 201, body = UploadView), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     let (features, permissions) = (&portal.settings.features, &portal.rights.permissions);

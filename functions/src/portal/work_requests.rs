@@ -24,10 +24,9 @@ fn not_yours() -> Error {
     Error::invalid_field("site_id", "is not one of your sites")
 }
 
-#[utoipa::path(post, path = "/portal/work-requests", tag = "portal", request_body = NewWorkRequest,
-    params(("Idempotency-Key" = Option<String>, Header)),
-    responses((status = 201, body = WorkRequestView), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(post, path = "/portal/work-requests", request_body(content = NewWorkRequest, example = json!({"subject": "Water leaking under the kitchen sink", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "work_order_type": "repair", "notes": "Started this morning; the cabinet floor is wet.", "requested_at": "2026-11-25T09:00:00Z"})),
+    params(("Idempotency-Key" = Option<String>, Header, example = "fixture-create-work-request")),
+    responses((status = 201, body = WorkRequestView), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
@@ -114,10 +113,9 @@ pub fn allowed_at(site: &Site, customers: &[Customer]) -> Vec<Code> {
         .unwrap_or_default()
 }
 
-#[utoipa::path(get, path = "/portal/work-requests", tag = "portal",
-    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined"), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/work-requests",
+    params(("status" = Option<portico::domain::work_request::RequestStatus>, Query, description = "submitted, accepted or declined", example = "submitted"), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
@@ -147,10 +145,9 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&Page { items: views(app, tenant, items).await?, next_cursor: page.next_cursor })
 }
 
-#[utoipa::path(get, path = "/portal/work-requests/{request_id}", tag = "portal",
-    params(("request_id" = portico::domain::ids::WorkRequestId, Path)),
-    responses((status = 200, body = WorkRequestView), (status = 403, body = Problem), (status = 404, body = Problem)),
-    security(("cognito" = [])))]
+#[utoipa::path(get, path = "/portal/work-requests/{request_id}",
+    params(("request_id" = portico::domain::ids::WorkRequestId, Path, example = "wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9T")),
+    responses((status = 200, body = WorkRequestView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;

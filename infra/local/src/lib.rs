@@ -8,12 +8,15 @@
 //!   in front of it, [`limits`]: the web ACL's limits per caller;
 //! - [`signin`], [`mailbox`]: Cognito sign-in and the emails sent locally;
 //! - [`seed`]: the demo tenant, created through the API itself;
-//! - [`stream`]: the table's stream handed to the notifier, as Lambda's event source does.
+//! - [`stream`]: the table's stream handed to the notifier, as Lambda's event source does;
+//! - [`template`], [`generate`]: the areas' stacks, the OpenAPI document and the API
+//!   fixtures, generated from the route table (`make generate`).
 
 pub mod bench;
 pub mod client;
 pub mod fuzz;
 pub mod gateway;
+pub mod generate;
 pub mod limits;
 pub mod mailbox;
 pub mod provision;

@@ -3,6 +3,8 @@
 //! - `portico-local dev`: start moto, provision, serve every template route on
 //!   http://127.0.0.1:3000, seed the demo tenant, write `.local/stack.json`, print how
 //!   to sign in; Ctrl-C stops everything it started.
+//! - `portico-local generate`: write the files generated from the route table (the
+//!   OpenAPI document, the areas' stacks, the `events/api` fixtures: see `generate.rs`).
 //! - `portico-local mail`: list the emails sent locally.
 //! - `portico-local token <username> [password]`: print an ID token for a sign-in.
 //! - `portico-local totp <username>`: print the current code of a demo login's
@@ -439,6 +441,11 @@ async fn fuzz() -> anyhow::Result<()> {
     if failures > 0 || outcomes.iter().any(|o| !o.exit_ok) {
         bail!("the API does not keep its OpenAPI document: see schemathesis' report above");
     }
+    let errors = portico_local::fuzz::error_lines();
+    println!("fuzz: {errors} log lines at ERROR");
+    if errors > 0 {
+        bail!("the handlers logged {errors} lines at ERROR while fuzzing (above): a client's input must never do that");
+    }
     Ok(())
 }
 
@@ -453,11 +460,17 @@ fn main() -> anyhow::Result<()> {
         // lines would bury them.
         std::env::set_var("RUST_LOG", "error");
     }
-    portico::observability::init_tracing();
+    if args.first().is_some_and(|a| a == "fuzz") {
+        let filter = std::env::var("RUST_LOG").unwrap_or_default();
+        portico::observability::init_tracing_to(|| portico_local::fuzz::CountingErrors, &filter);
+    } else {
+        portico::observability::init_tracing();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
             ["dev"] => dev().await,
+            ["generate"] => portico_local::generate::write(&workspace_root()),
             ["mail"] => mail().await,
             ["env"] => env(),
             ["token", user] => token(user, None).await,
@@ -473,7 +486,7 @@ fn main() -> anyhow::Result<()> {
             }
             ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"]).await,
             _ => {
-                bail!("usage: portico-local dev | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })

@@ -1,6 +1,6 @@
 //! Assets (equipment) at a customer's site, published by the back office
-//! (`PUT /admin/assets/{ref}`), read by members with `view_assets` (seed 004: "a dashboard
-//! of assets and upcoming services").
+//! (`PUT /admin/assets/{ref}`), read by members with `view_assets` (a dashboard of their
+//! assets and upcoming services).
 //!
 //! An asset carries its **upcoming services** (name and due time, as the back office plans
 //! them) and, read from the jobs that name it, its **history**. Lists by customer or site

@@ -1,4 +1,4 @@
-//! Contacts (seed 002): people on a customer who receive notifications by **role** but
+//! Contacts: people on a customer who receive notifications by **role** but
 //! have no login. "Create user" turns a contact into a portal member — the same person,
 //! linked both ways, never a duplicate.
 

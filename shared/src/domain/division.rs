@@ -1,4 +1,4 @@
-//! Divisions (seed 000): a customer's sites grouped under parent groups and divisions,
+//! Divisions: a customer's sites grouped under parent groups and divisions,
 //! so access can be granted to a division rather than site by site.
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ pub struct Division {
     pub id: DivisionId,
     pub customer_id: CustomerId,
     pub name: Name,
-    /// The parent group this division is filed under (a label, seed 000).
+    /// The parent group this division is filed under (a label, not a record of its own).
     pub parent_group: Option<Name>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

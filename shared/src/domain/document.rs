@@ -1,4 +1,4 @@
-//! Documents (seed 004 "view documents"): PDFs and other files the tenant uploads
+//! Documents (the `view_documents` permission): PDFs and other files the tenant uploads
 //! (`POST /admin/files`) and links to a customer, optionally to one of its sites.
 //!
 //! A member sees a document exactly when all of these hold ([`Document::visible_to`]):

@@ -1,4 +1,4 @@
-//! Access groups ("portal user groups", seed 000): reusable scope, feature permissions
+//! Access groups (elsewhere "portal user groups"): reusable scope, feature permissions
 //! and KPI/report access. A member belongs to any number of groups; their effective
 //! rights are the union of their own and their groups' ([`Rights`]), worked out on every
 //! request from the groups as they are — a changed group acts at once.
@@ -177,12 +177,12 @@ pub struct Rights {
 impl Rights {
     /// The union of the member's own rights and their groups'. A group's grants count
     /// only inside the member's own customer tree: a group never shows a member another
-    /// customer's sites (seed 004). Groups the member no longer belongs to, or that were
-    /// deleted, are simply not among `groups`.
+    /// customer's sites (a member sees only what concerns their own customer). Groups the
+    /// member no longer belongs to, or that were deleted, are simply not among `groups`.
     pub fn of(member: &Member, groups: &[AccessGroup]) -> Self {
         let mine: Vec<_> = groups.iter().filter(|g| member.group_ids.contains(&g.id)).collect();
         let mut permissions = member.effective_permissions();
-        // An admin member has every feature, every report among them (seed 000).
+        // The admin flag grants every feature, every report among them.
         let mut reports = if member.admin { Report::ALL.into_iter().collect() } else { member.reports.clone() };
         let mut grants = member.scope.grants().to_vec();
         for g in &mine {

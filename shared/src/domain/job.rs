@@ -318,7 +318,7 @@ pub struct JobView {
 }
 
 /// An attachment as a member sees it: downloadable only once the job is completed, and
-/// only with `view_completed_jobs` (seed 004).
+/// only with `view_completed_jobs`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PortalAttachment {
     pub kind: AttachmentKind,
@@ -447,7 +447,7 @@ impl Job {
         super::representation::same_content(self, other)
     }
 
-    /// Whether the job's attachments may be downloaded (seed 004: only once completed).
+    /// Whether the job's attachments may be downloaded (members download them only once it is completed).
     pub fn is_completed(&self) -> bool {
         self.status == JobStatus::Completed
     }

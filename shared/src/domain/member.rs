@@ -32,7 +32,7 @@ pub struct Member {
     /// Access groups the member belongs to.
     #[serde(default)]
     pub group_ids: BTreeSet<super::ids::GroupId>,
-    /// Documents hidden from this member although visible in the portal (seed 004).
+    /// Documents hidden from this member although visible in the portal (a per-member restriction).
     #[serde(default)]
     pub hidden_document_ids: BTreeSet<super::ids::DocumentId>,
     pub first_name: Name,
@@ -78,7 +78,7 @@ pub struct NewMember {
     pub phone: Option<Phone>,
     pub job_title: Option<Name>,
     pub locale: Option<Locale>,
-    /// Defaults to true for the first member of a customer (seed 001), else false.
+    /// Defaults to true for the first member of a customer, else false.
     pub admin: Option<bool>,
     #[serde(default, deserialize_with = "super::tenant::unique")]
     pub permissions: BTreeSet<Permission>,

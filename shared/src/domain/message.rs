@@ -1,4 +1,4 @@
-//! Portal messages (seed 000, Message Management): what an admin pushes to every member
+//! Portal messages (the office's message management): what an admin pushes to every member
 //! of the portal or to chosen access groups, optionally within a window, optionally
 //! asking each member to acknowledge it (a site safety notice).
 //!

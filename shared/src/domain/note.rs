@@ -1,4 +1,4 @@
-//! Notes on jobs (seed 002): members add a note, optionally with files.
+//! Notes on jobs: members add a note, optionally with files.
 
 use serde::{Deserialize, Serialize};
 

@@ -200,10 +200,10 @@ pub fn wants(member: &Member, kind: NotificationKind) -> bool {
     member.status == MemberStatus::Invited && member.notifications.contains(&kind) && member.suppressed.is_none()
 }
 
-/// The kinds a contact's notification role brings (seed 002). Contacts have no login:
+/// The kinds a contact's notification role brings. Contacts have no login:
 /// they hear of their customer's work, never of portal messages or of a member's own
-/// work requests. A role Portico does not know brings job status changes, which seed 002
-/// promises every contact.
+/// work requests. A role Portico does not know brings job status changes: every contact
+/// is told when the status of their customer's work changes.
 pub fn contact_kinds(role: &str) -> &'static [NotificationKind] {
     use NotificationKind::{Invoices, JobStatus, JobsCompleted, Quotes};
     match role.to_ascii_lowercase().as_str() {

@@ -1,4 +1,4 @@
-//! KPI reports (seed 000): what each of the nine counts, and the aggregates they read.
+//! KPI reports: what each of the nine counts, and the aggregates they read.
 //!
 //! Every job, quote and asset *contributes* counters to a few cells — one cell per
 //! (customer, site, month), and one per (customer, site) for what is true now

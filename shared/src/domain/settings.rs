@@ -1,5 +1,5 @@
 //! Portal settings of a tenant: features, branding, language, work-order types, and
-//! whether set-up is complete (members cannot be invited before it is — seed 004).
+//! whether set-up is complete (members cannot be invited before it is: the portal is set up first).
 
 use std::collections::BTreeSet;
 

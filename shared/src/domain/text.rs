@@ -206,7 +206,7 @@ text_type!(
 );
 
 text_type!(
-    /// Notes and descriptions: 1–4000 characters, line breaks allowed (seed 004).
+    /// Notes and descriptions: 1–4000 characters (about a page of A4), line breaks allowed.
     Notes,
     lines(4000, "Text: at most 4000 characters, line breaks allowed, trimmed, not empty"),
     |s| long_text(s, 4000, "text", false)

@@ -1,4 +1,4 @@
-//! Work requests (seeds 002, 003 "Issues", 004): a member asks for work at one of their
+//! Work requests (elsewhere "issues"): a member asks for work at one of their
 //! sites; an admin accepts it (linking the job that answers it) or declines it with a
 //! reason. The requested date is the member's wish, confirmed only by a scheduled job.
 
@@ -243,8 +243,8 @@ impl WorkRequest {
     }
 }
 
-/// Whether `wanted` may be requested by a customer allowing `allowed` (seed 001: each
-/// customer may request only its allowed work-order types; none allowed, none named).
+/// Whether `wanted` may be requested by a customer allowing `allowed` (each customer may
+/// request only the work-order types the tenant allows it; none allowed, none named).
 pub fn check_work_order_type(wanted: Option<&Code>, allowed: &[Code]) -> Result<(), Error> {
     match wanted {
         Some(code) if !allowed.contains(code) => Err(Error::invalid_field(

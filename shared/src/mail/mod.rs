@@ -62,7 +62,7 @@ impl Brand {
     }
 }
 
-/// The credentials email (seeds 000, 001, 002, 004): the portal link, the sign-in name
+/// The credentials email (an invitation, or new credentials): the portal link, the sign-in name
 /// and a temporary password, plus the admin's personal message.
 pub struct Invitation<'a> {
     pub locale: Locale,

@@ -1,4 +1,4 @@
-//! Contacts (seed 002): people with a notification role and no login, and "create user".
+//! Contacts: people with a notification role and no login, and "create user".
 
 use portico_local::mailbox;
 use portico_tests::{id, ids, spawn_app};

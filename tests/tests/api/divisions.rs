@@ -1,4 +1,4 @@
-//! Divisions (seed 000): sites filed under a customer's divisions, and grants to
+//! Divisions: sites filed under a customer's divisions, and grants to
 //! divisions that cover the sites filed there — including those filed later.
 
 use portico_tests::{id, ids, spawn_app};

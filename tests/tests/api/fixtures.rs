@@ -14,13 +14,13 @@ use portico_local::workspace_root;
 use portico_tests::{assert_api_headers, spawn_app, through_cloudfront, TestApp, TestTenant};
 use serde_json::json;
 
-/// The ids the fixtures use, replaced by the ids of a world made for them.
-pub const TENANT: &str = "ten_01JD8Z6V5Q2W3E4R5T6Y7A8B9C";
+/// The ids the fixtures use, replaced by the ids of a world made for them. Those of the
+/// logins the fixtures are signed in as (`make generate` writes them into the events).
+pub use portico_local::generate::{ADMIN_STAFF, ADMIN_SUB, MEMBER, MEMBER_SUB, TENANT};
 pub const CUSTOMER: &str = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D";
 pub const SPARE_CUSTOMER: &str = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9E";
 pub const SITE: &str = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F";
 pub const SPARE_SITE: &str = "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9G";
-pub const MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H";
 pub const SPARE_MEMBER: &str = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9J";
 pub const CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K";
 pub const SPARE_CONTACT: &str = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9M";
@@ -45,11 +45,6 @@ pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
 pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
 /// A current message to `GROUP` (which `MEMBER` joins) that asks to be acknowledged.
 pub const MESSAGE: &str = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2";
-/// The admin the admin fixtures are signed in as: their staff record, and their login.
-pub const ADMIN_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9S";
-pub const ADMIN_SUB: &str = "00000000-0000-4000-8000-0000000000a2";
-/// The login of `MEMBER`, whom the portal fixtures are signed in as.
-pub const MEMBER_SUB: &str = "00000000-0000-4000-8000-0000000000a3";
 /// Another admin of the tenant, whom the staff fixtures disable, enable and remove.
 pub const SPARE_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
 /// The address `CreateStaff` invites. A login's address is one per deployment: each

@@ -1,4 +1,4 @@
-//! Access groups (seed 000): members' effective rights are their own and their groups',
+//! Access groups: members' effective rights are their own and their groups',
 //! as the groups are now.
 
 use portico_tests::{id, ids, spawn_app};

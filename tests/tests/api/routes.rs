@@ -66,24 +66,31 @@ fn the_openapi_document_template_gateway_and_fixtures_list_the_same_routes() {
 }
 
 #[test]
-fn the_area_stacks_are_current_and_all_in_the_root_template() {
-    use portico_local::template::{area_stack, stack_file, templates, AREAS, STACK_PARAMETERS};
-    let infra = workspace_root().join("infra");
-    for area in AREAS {
-        let generated = area_stack(area).unwrap();
-        let path = infra.join(stack_file(area));
-        if std::env::var_os("PORTICO_WRITE_TEMPLATES").is_some() {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == generated, "{} is stale: run `make templates`", path.display());
+fn the_generated_files_are_current() {
+    let root = workspace_root();
+    let files = portico_local::generate::files().unwrap();
+    for (path, generated) in &files {
+        let committed = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        assert!(&committed == generated, "{} is stale: run `make generate`", path.display());
     }
+    // No fixture of a route that is gone.
+    for entry in std::fs::read_dir(events_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let relative = path.strip_prefix(&root).unwrap();
+        assert!(files.iter().any(|(p, _)| p == relative), "{} is no route's: run `make generate`", relative.display());
+    }
+}
+
+#[test]
+fn every_area_stack_is_in_the_root_template() {
+    use portico_functions::Area;
+    use portico_local::template::{stack_file, templates, STACK_PARAMETERS};
+    let infra = workspace_root().join("infra");
     // The root names each area's stack once, passing every parameter it declares.
     let all = templates(&infra.join("template.yaml")).unwrap();
     let nested: Vec<String> =
         all.iter().skip(1).map(|(p, _)| p.strip_prefix(&infra).unwrap().display().to_string()).collect();
-    let expected: Vec<String> = AREAS.iter().map(|a| stack_file(a)).collect();
+    let expected: Vec<String> = Area::ALL.iter().map(|a| stack_file(*a)).collect();
     assert_eq!(nested, expected);
     let root = &all[0].1;
     for (name, resource) in root["Resources"].as_mapping().unwrap() {
@@ -126,17 +133,6 @@ fn every_response_documents_the_headers_it_carries() {
         );
         assert_eq!(too_many["headers"]["Retry-After"]["$ref"], "#/components/headers/Retry-After", "{method} {path}");
     }
-}
-
-#[test]
-fn the_openapi_document_is_current() {
-    let generated = portico_functions::openapi::document().unwrap() + "\n";
-    let path = workspace_root().join("docs/openapi.json");
-    if std::env::var_os("PORTICO_WRITE_OPENAPI").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "docs/openapi.json is stale: run `make openapi`");
 }
 
 /// Every operation of the document, with its method and path.
