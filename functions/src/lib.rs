@@ -354,7 +354,7 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
             let result = if let Err(refused) = origin::verify(&app.config.origin_secrets, &req) {
                 Err(refused)
             } else if route_key.starts_with("POST ") {
-                Box::pin(idempotency::once(&app.store, operation, req, |req| Box::pin(call(app, &route_key, req))))
+                Box::pin(idempotency::once(app, operation, req, async |app, req| call(app, &route_key, req).await))
                     .await
             } else {
                 Box::pin(call(app, &route_key, req)).await

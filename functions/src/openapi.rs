@@ -265,8 +265,9 @@ fn merge(into: &mut Value, more: Value) {
     }
 }
 
-/// Every `format: date-time` string takes what `Timestamp` takes (the fields' annotations
-/// say `String` with that format; the type is the domain's).
+/// Every `format: date-time` string takes what `Timestamp` takes. A time field refers to
+/// the `Timestamp` schema, which says so itself; this is for the few a field writes out
+/// (a read-only one: utoipa drops `readOnly` beside a reference) and any path parameter.
 fn bound_times(v: &mut Value) {
     match v {
         Value::Object(o) => {

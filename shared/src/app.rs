@@ -1,7 +1,7 @@
 //! The application context: configuration and the AWS clients, built once at init and
 //! shared by every request.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
 use aws_config::SdkConfig;
@@ -13,6 +13,7 @@ use crate::files::Files;
 use crate::identity::Identity;
 use crate::mail::Mailer;
 use crate::store::cursor::CursorKey;
+use crate::store::idempotency::InFlight;
 use crate::store::Store;
 
 /// Settings read from the environment (the template sets them per function).
@@ -140,8 +141,14 @@ impl HttpClient for EmbeddedRoots {
 /// (every operation uses it); Cognito, SES and S3 clients are built on first use, so the
 /// functions that never call them never pay for them (see `make bench`).
 pub struct App {
-    pub config: Config,
+    pub config: Arc<Config>,
     pub store: Store,
+    clients: Arc<Clients>,
+}
+
+/// The clients built on first use, shared by the application and its keyed copies
+/// ([`App::keyed`]): each is built once per process, whichever request needs it first.
+struct Clients {
     sdk: SdkConfig,
     identity: OnceLock<Identity>,
     mailer: OnceLock<Mailer>,
@@ -156,31 +163,36 @@ impl App {
             config.table.clone(),
             CursorKey::new(config.cursor_secret.as_bytes().to_vec()),
         );
-        Self {
-            config,
-            store,
-            sdk: sdk.clone(),
-            identity: OnceLock::new(),
-            mailer: OnceLock::new(),
-            files: OnceLock::new(),
-        }
+        let clients =
+            Clients { sdk: sdk.clone(), identity: OnceLock::new(), mailer: OnceLock::new(), files: OnceLock::new() };
+        Self { config: Arc::new(config), store, clients: Arc::new(clients) }
+    }
+
+    /// The application as a request holding an `Idempotency-Key` sees it: the same
+    /// configuration and clients, and a store whose first transaction marks the key
+    /// ([`Store::keyed`]). Cheap: nothing is built.
+    pub fn keyed(&self, flight: InFlight) -> Self {
+        Self { config: Arc::clone(&self.config), store: self.store.keyed(flight), clients: Arc::clone(&self.clients) }
     }
 
     /// Builds the application from clients configured elsewhere (the local stack adds an
-    /// account header for moto; tests cap retries).
+    /// account header for moto; tests cap retries). `config` may be another
+    /// application's, shared.
     pub fn with_clients(
-        config: Config,
+        config: impl Into<Arc<Config>>,
         dynamodb: aws_sdk_dynamodb::Client,
         cognito: aws_sdk_cognitoidentityprovider::Client,
         ses: aws_sdk_sesv2::Client,
         s3: aws_sdk_s3::Client,
     ) -> Self {
+        let config = config.into();
         let store =
             Store::new(dynamodb, config.table.clone(), CursorKey::new(config.cursor_secret.as_bytes().to_vec()));
         let identity = OnceLock::from(Identity::new(cognito, config.user_pool_id.clone()));
         let mailer = OnceLock::from(Mailer::new(ses, config.sender.clone()));
         let files = OnceLock::from(Files::new(s3, config.bucket.clone()));
-        Self { config, store, sdk: SdkConfig::builder().build(), identity, mailer, files }
+        let clients = Clients { sdk: SdkConfig::builder().build(), identity, mailer, files };
+        Self { config, store, clients: Arc::new(clients) }
     }
 
     /// The Lambda way: configuration, credentials and region from the environment (as
@@ -200,29 +212,59 @@ impl App {
 
     /// Cognito, built on first use.
     pub fn identity(&self) -> &Identity {
-        self.identity.get_or_init(|| {
-            Identity::new(aws_sdk_cognitoidentityprovider::Client::new(&self.sdk), self.config.user_pool_id.clone())
+        self.clients.identity.get_or_init(|| {
+            Identity::new(
+                aws_sdk_cognitoidentityprovider::Client::new(&self.clients.sdk),
+                self.config.user_pool_id.clone(),
+            )
         })
     }
 
     /// S3, built on first use.
     pub fn files(&self) -> &Files {
-        self.files.get_or_init(|| {
+        self.clients.files.get_or_init(|| {
             // A local S3 endpoint (`make env`) serves buckets by path, not by host name.
             let path_style = std::env::var_os("PORTICO_S3_PATH_STYLE").is_some();
-            let config = aws_sdk_s3::config::Builder::from(&self.sdk).force_path_style(path_style).build();
+            let config = aws_sdk_s3::config::Builder::from(&self.clients.sdk).force_path_style(path_style).build();
             Files::new(aws_sdk_s3::Client::from_conf(config), self.config.bucket.clone())
         })
     }
 
     /// SES, built on first use.
     pub fn mailer(&self) -> &Mailer {
-        self.mailer.get_or_init(|| Mailer::new(aws_sdk_sesv2::Client::new(&self.sdk), self.config.sender.clone()))
+        let clients = &self.clients;
+        clients.mailer.get_or_init(|| Mailer::new(aws_sdk_sesv2::Client::new(&clients.sdk), self.config.sender.clone()))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyed_application_shares_the_clients_built_on_first_use() {
+        let sdk = SdkConfig::builder().behavior_version(aws_config::BehaviorVersion::latest()).build();
+        let config = Config {
+            table: "portico".into(),
+            user_pool_id: "pool".into(),
+            sender: "portal@example.com".into(),
+            admin_url: "https://admin.example.com".into(),
+            cursor_secret: "secret".into(),
+            bucket: "files".into(),
+            api_url: None,
+            configuration_set: None,
+            origin_secrets: Vec::new(),
+            local: false,
+        };
+        let app = App::new(&sdk, config);
+        let keyed = app.keyed(InFlight::example());
+        // Built through the keyed copy, used by the application: one client, built once.
+        assert!(std::ptr::eq(keyed.mailer(), app.mailer()));
+        assert!(std::ptr::eq(app.files(), keyed.files()));
+        assert!(std::ptr::eq(keyed.identity(), app.identity()));
+        assert!(Arc::ptr_eq(&app.config, &keyed.config));
+    }
+
     #[test]
     fn the_embedded_roots_are_certificates() {
         for pem in super::AWS_ROOTS {

@@ -554,6 +554,8 @@ fn name_real_objects(doc: &mut Value, known: &mut Known) {
             }
         }
     }
+    let timestamp = schemas["Timestamp"].clone();
+    times_written_out(schemas, &timestamp);
     dated(schemas);
     own_addresses(schemas);
     sent_ids_known(doc, &narrowed);
@@ -618,6 +620,42 @@ fn own_addresses(schemas: &mut Value) {
                 *p = own;
             }
         }
+    }
+}
+
+/// Every reference to a [`Timestamp`](portico::domain::clock::Timestamp) written out
+/// where it stands, as the fields' own schemas: the type, format and pattern, the field's
+/// description, and `"type": ["string", "null"]` for an optional one (a `oneOf` of null
+/// and the reference in the document). `dated` then gives each its own example, which a
+/// reference could not carry; and the cases schemathesis builds are those of a string,
+/// not of a `oneOf`.
+fn times_written_out(v: &mut Value, timestamp: &Value) {
+    const TIMESTAMP: &str = "#/components/schemas/Timestamp";
+    let written_out = |reference: &Value, nullable: bool| {
+        let mut own = json!({"type": if nullable { json!(["string", "null"]) } else { json!("string") }});
+        for keyword in ["format", "pattern"] {
+            own[keyword] = timestamp[keyword].clone();
+        }
+        for (keyword, value) in reference.as_object().into_iter().flatten().filter(|(k, _)| *k != "$ref") {
+            own[keyword] = value.clone();
+        }
+        own
+    };
+    let time = match &*v {
+        Value::Object(o) if o.get("$ref").is_some_and(|r| r == TIMESTAMP) => Some(written_out(v, false)),
+        Value::Object(o) => match o.get("oneOf").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([null, reference]) if null == &json!({"type": "null"}) && reference["$ref"] == TIMESTAMP => {
+                Some(written_out(reference, true))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    match (time, v) {
+        (Some(time), v) => *v = time,
+        (None, Value::Object(o)) => o.values_mut().for_each(|v| times_written_out(v, timestamp)),
+        (None, Value::Array(a)) => a.iter_mut().for_each(|v| times_written_out(v, timestamp)),
+        _ => {}
     }
 }
 
@@ -817,6 +855,27 @@ fn count(events: &Path) -> anyhow::Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_times_of_a_body_are_written_out_each_with_its_example() {
+        let doc = portico_functions::openapi::api().unwrap();
+        let mut schemas = doc["components"]["schemas"].clone();
+        let timestamp = schemas["Timestamp"].clone();
+        times_written_out(&mut schemas, &timestamp);
+        dated(&mut schemas);
+        let pattern = json!(portico::domain::clock::TIMESTAMP_PATTERN);
+        // Optional, with the field's own description (the document: null or a reference).
+        let ends_at = &schemas["NewMessage"]["properties"]["ends_at"];
+        assert_eq!(ends_at["type"], json!(["string", "null"]), "{ends_at}");
+        assert_eq!((&ends_at["format"], &ends_at["pattern"]), (&json!("date-time"), &pattern));
+        assert!(ends_at["description"].as_str().unwrap().starts_with("Shown until then"));
+        assert_eq!(ends_at["examples"], json!(["2031-01-01T00:00:00Z"]));
+        // Required (the document: a reference).
+        let at = &schemas["AuditEntry"]["properties"]["at"];
+        assert_eq!((&at["type"], &at["pattern"]), (&json!("string"), &pattern), "{at}");
+        assert_eq!(at["examples"], json!(["2030-01-01T00:00:00Z"]));
+        assert!(!schemas.to_string().contains("#/components/schemas/Timestamp"), "no reference is left");
+    }
 
     #[test]
     fn the_mostly_rejected_operations_are_read_from_the_report() {

@@ -44,7 +44,6 @@ pub enum AssetStatus {
 pub struct UpcomingService {
     /// What is due (`Annual calibration`).
     pub name: Name,
-    #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
 }
 
@@ -62,7 +61,6 @@ pub struct AssetInput {
     /// Where at the site (`Roof, north side`).
     pub location: Option<Name>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub installed_at: Option<Timestamp>,
     /// Covered by a service contract.
     #[serde(default)]
@@ -174,11 +172,8 @@ pub struct AssetJob {
     pub category: JobCategory,
     pub work_order_type: Option<Code>,
     pub site_id: SiteId,
-    #[schema(value_type = String, format = DateTime)]
     pub reported_at: Timestamp,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
 }
 
@@ -193,7 +188,6 @@ pub struct AssetView {
     pub category: Option<Code>,
     pub serial_number: Option<Code>,
     pub location: Option<Name>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub installed_at: Option<Timestamp>,
     pub under_contract: bool,
     pub status: AssetStatus,
@@ -201,7 +195,6 @@ pub struct AssetView {
     pub currency: Option<Currency>,
     /// Soonest first.
     pub upcoming_services: Vec<UpcomingService>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub next_service_due: Option<Timestamp>,
     /// The stable link for a QR label: the portal's work-request form for this asset
     /// (null until the tenant's branding has a `portal_url`).
@@ -213,9 +206,7 @@ pub struct AssetView {
     /// Detail only: pass as `?history_cursor=` for older jobs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_next_cursor: Option<String>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

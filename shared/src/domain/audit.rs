@@ -103,7 +103,6 @@ impl ActorType {
 pub struct AuditEntry {
     /// The event's ULID (sorts by time).
     pub id: String,
-    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     /// As `?actor=` takes it: `admin:<sub>`, `operator:<sub>`, `member:<member id>`,
     /// `contact:<contact id>` (an unsubscribe link) or `system:ses-feedback`.
@@ -164,7 +163,6 @@ pub enum PortalActorType {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PortalAuditEntry {
     pub id: String,
-    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     pub actor: PortalActor,
     /// `quote.approved`, `work_request.accepted`, `member.disabled`, …

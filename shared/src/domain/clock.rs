@@ -172,6 +172,10 @@ impl utoipa::PartialSchema for Timestamp {
     }
 }
 
+/// A field of this type refers to this schema (`#/components/schemas/Timestamp`), an
+/// optional one to null or it. Only a read-only field writes it out instead —
+/// `#[schema(read_only, value_type = Option<String>, format = DateTime)]` — since utoipa
+/// drops `readOnly` beside a reference; the document's generator adds the pattern there.
 impl utoipa::ToSchema for Timestamp {}
 
 /// Now, to the whole second.

@@ -74,9 +74,7 @@ pub struct ContactView {
     /// Set when a bounce or complaint stopped mail to the contact's address; a new
     /// `email` clears it.
     pub suppressed: Option<Suppression>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

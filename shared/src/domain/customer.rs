@@ -55,9 +55,7 @@ pub struct CustomerView {
     pub parent_id: Option<CustomerId>,
     pub account_code: Option<Code>,
     pub allowed_work_order_types: Vec<Code>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

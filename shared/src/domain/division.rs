@@ -43,9 +43,7 @@ pub struct DivisionView {
     pub customer_id: CustomerId,
     pub name: Name,
     pub parent_group: Option<Name>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

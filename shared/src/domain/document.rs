@@ -78,9 +78,7 @@ pub struct DocumentView {
     pub size: u64,
     pub title: Name,
     pub visible_in_portal: bool,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -96,7 +94,6 @@ pub struct PortalDocumentView {
     pub content_type: String,
     pub size: u64,
     /// When it was published or last changed.
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     /// `GET` this path for a short-lived download link.
     pub download: String,

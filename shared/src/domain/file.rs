@@ -114,7 +114,6 @@ pub struct UploadView {
     pub upload_url: String,
     pub method: &'static str,
     pub headers: std::collections::BTreeMap<String, String>,
-    #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
 
@@ -122,7 +121,6 @@ pub struct UploadView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DownloadView {
     pub url: String,
-    #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
 

@@ -71,9 +71,7 @@ pub struct GroupView {
     pub permissions: BTreeSet<Permission>,
     pub reports: BTreeSet<Report>,
     pub approval_limits: ApprovalLimits,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

@@ -55,9 +55,7 @@ pub struct InvoiceInput {
     pub job_id: Option<JobId>,
     /// The invoice number as printed.
     pub number: Code,
-    #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
     pub currency: Currency,
     /// In minor units, tax included.
@@ -150,9 +148,7 @@ pub struct InvoiceView {
     pub site_id: Option<SiteId>,
     pub job_id: Option<JobId>,
     pub number: Code,
-    #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
     pub currency: Currency,
     pub total: i64,
@@ -162,9 +158,7 @@ pub struct InvoiceView {
     /// Derived when read: `paid`, `overdue` (unpaid past `due_at`) or `due`.
     pub status: InvoiceStatus,
     pub file_id: Option<FileId>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -178,9 +172,7 @@ pub struct PortalInvoiceView {
     pub site_id: Option<SiteId>,
     pub job_id: Option<JobId>,
     pub number: Code,
-    #[schema(value_type = String, format = DateTime)]
     pub issued_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub due_at: Timestamp,
     pub currency: Currency,
     pub total: i64,

@@ -143,7 +143,6 @@ pub struct Attachment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
     pub status: JobStatus,
-    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
 }
 
@@ -161,21 +160,16 @@ pub struct JobInput {
     /// When the job was raised; lists sort on it, newest first, and `from`/`to` filter
     /// on it. Defaults to when Portico first saw the job.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub reported_at: Option<Timestamp>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
     /// Defaults to the time the status first became `completed`.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     /// When the status last changed in the back office; defaults to now when it did.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub status_changed_at: Option<Timestamp>,
     #[serde(default)]
     #[schema(maximum = 10000)]
@@ -297,22 +291,16 @@ pub struct JobView {
     pub status: JobStatus,
     pub status_history: Vec<StatusChange>,
     pub description: Option<Notes>,
-    #[schema(value_type = String, format = DateTime)]
     pub reported_at: Timestamp,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     pub visit_count: u32,
     pub cost: Option<i64>,
     pub currency: Option<Currency>,
     pub attachments: Vec<Attachment>,
     pub work_request_id: Option<WorkRequestId>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -346,20 +334,15 @@ pub struct PortalJobView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_history: Option<Vec<StatusChange>>,
     pub description: Option<Notes>,
-    #[schema(value_type = String, format = DateTime)]
     pub reported_at: Timestamp,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub due_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub completed_at: Option<Timestamp>,
     pub visit_count: u32,
     pub cost: Option<i64>,
     pub currency: Option<Currency>,
     pub attachments: Vec<PortalAttachment>,
     pub work_request_id: Option<WorkRequestId>,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 

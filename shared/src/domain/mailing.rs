@@ -39,7 +39,6 @@ impl NotificationKind {
 pub struct Suppression {
     pub reason: SuppressionReason,
     /// When SES saw it.
-    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     /// What the receiving server or SES said (e.g. `smtp; 550 5.1.1 user unknown`).
     pub detail: Option<String>,

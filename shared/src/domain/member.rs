@@ -208,11 +208,8 @@ pub struct MemberView {
     /// Set when a bounce or complaint stopped mail to the member's address (no
     /// notifications go to it); a new `email` clears it.
     pub suppressed: Option<super::mailing::Suppression>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub invited_at: Option<Timestamp>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

@@ -71,12 +71,10 @@ pub struct NewMessage {
     pub audience: Audience,
     /// Shown from then on (at once when absent).
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Timestamp>,
     /// Shown until then (indefinitely when absent); must be in the future and after `starts_at`.
     /// A `PATCH` may set it to now (or earlier) to take the message down.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Timestamp>,
     /// Each member is asked to acknowledge it; the admin sees who has (false when absent).
     #[serde(default)]
@@ -92,11 +90,9 @@ pub struct MessagePatch {
     pub audience: Option<Audience>,
     /// A time, or null for "at once".
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Option<Timestamp>>,
     /// A time (now or earlier takes the message down), or null for "indefinitely".
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Option<Timestamp>>,
     pub requires_ack: Option<bool>,
 }
@@ -155,9 +151,7 @@ pub struct MessageView {
     pub title: Subject,
     pub body: Notes,
     pub audience: Audience,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub starts_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Timestamp>,
     pub requires_ack: bool,
     /// `scheduled` (before `starts_at`), `current` or `ended` (after `ends_at`), now.
@@ -165,9 +159,7 @@ pub struct MessageView {
     /// On a single message: how many members have read / acknowledged it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipts: Option<ReceiptCounts>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -196,13 +188,9 @@ pub struct PortalMessageView {
     pub read: bool,
     /// Always false when the message does not ask for acknowledgement.
     pub acknowledged: bool,
-    #[schema(value_type = String, format = DateTime)]
     pub published_at: Timestamp,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub read_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub acknowledged_at: Option<Timestamp>,
 }
 
@@ -215,9 +203,7 @@ pub struct AcknowledgementView {
     pub last_name: Name,
     pub email: Email,
     pub status: MemberStatus,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub read_at: Option<Timestamp>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub acknowledged_at: Option<Timestamp>,
 }
 

@@ -44,7 +44,6 @@ pub struct NoteView {
     pub author_name: Name,
     pub text: Notes,
     pub files: Vec<FileRef>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
 

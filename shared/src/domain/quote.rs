@@ -125,7 +125,6 @@ pub struct QuoteInput {
     pub tax_rate_bps: u32,
     /// Until when the customer may decide; after it a sent quote is `expired`.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     /// `draft` (members never see it), `sent` (to decide) or `withdrawn`. The statuses a
     /// view shows are accepted when they say what the quote already is.
@@ -251,7 +250,6 @@ pub struct Decision {
     /// Why it was rejected.
     pub reason: Option<Reason>,
     pub member_id: MemberId,
-    #[schema(value_type = String, format = DateTime)]
     pub decided_at: Timestamp,
     /// The API request that made the decision (its request id).
     pub request_id: String,
@@ -261,7 +259,6 @@ pub struct Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApprovalAttempt {
     pub member_id: MemberId,
-    #[schema(value_type = String, format = DateTime)]
     pub at: Timestamp,
     /// The member's limit in the quote's currency, in minor units.
     pub limit: i64,
@@ -333,19 +330,15 @@ pub struct QuoteView {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     pub status: QuoteStatus,
     pub file_id: Option<FileId>,
     pub replaces: Option<ExternalRef>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
     /// Approvals refused because the quote was above the member's limit (latest 20).
     pub approval_attempts: Vec<ApprovalAttempt>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -368,10 +361,8 @@ pub struct PortalQuoteView {
     pub subtotal: i64,
     pub tax: i64,
     pub total: i64,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub valid_until: Option<Timestamp>,
     pub status: QuoteStatus,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<Timestamp>,
     pub decision: Option<Decision>,
     /// Whether this member may decide it now (sent, unexpired, `approve_quotes`).
@@ -382,7 +373,6 @@ pub struct PortalQuoteView {
     /// The PDF (detail only, when there is one): a link valid for a few minutes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pdf: Option<DownloadView>,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
 }
 

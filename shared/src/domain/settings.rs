@@ -127,7 +127,6 @@ pub struct Settings {
     /// app); on for new tenants. The back office's login is exempt.
     #[serde(default = "required")]
     pub require_admin_mfa: bool,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }
@@ -142,7 +141,6 @@ fn required() -> bool {
 pub struct SenderEmailVerification {
     #[schema(value_type = String, format = Email)]
     pub sent_to: Email,
-    #[schema(value_type = String, format = DateTime)]
     pub expires_at: Timestamp,
 }
 

@@ -51,9 +51,7 @@ pub struct SiteView {
     pub name: Name,
     pub address: Address,
     pub division_id: Option<DivisionId>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

@@ -57,9 +57,7 @@ pub struct StaffView {
     pub email: Email,
     pub back_office: bool,
     pub status: StaffStatus,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
-    #[schema(value_type = String, format = DateTime)]
     pub updated_at: Timestamp,
     pub version: u64,
 }

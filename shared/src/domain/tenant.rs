@@ -72,7 +72,6 @@ pub struct Tenant {
     pub id: TenantId,
     pub name: Name,
     pub admin_email: Email,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
 

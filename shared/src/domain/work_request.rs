@@ -55,7 +55,6 @@ pub struct NewWorkRequest {
     pub notes: Option<Notes>,
     /// When the member would like the work done: a wish, not an appointment.
     #[serde(default)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<Timestamp>,
     /// Files uploaded through `POST /portal/uploads`.
     #[serde(default)]
@@ -146,16 +145,13 @@ pub struct WorkRequestView {
     pub subject: Subject,
     pub work_order_type: Option<Code>,
     pub notes: Option<Notes>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub requested_at: Option<Timestamp>,
     pub files: Vec<FileRef>,
     pub status: RequestStatus,
     /// Once accepted: the job, with its current status.
     pub job: Option<LinkedJob>,
     pub decline_reason: Option<Reason>,
-    #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<Timestamp>,
-    #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
     pub version: u64,
 }

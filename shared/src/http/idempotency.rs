@@ -18,31 +18,32 @@
 //! change and the "committed" mark are one transaction (see `store::idempotency`).
 
 use std::borrow::Cow;
-use std::future::Future;
 
+use crate::app::App;
 use crate::error::{Error, Result};
 use crate::http::problem;
 use crate::http::{Reply, Req};
 use crate::store::idempotency::{Claimed, Record, SavedResponse, State};
 use crate::store::keys::KeySpace;
-use crate::store::Store;
 
-/// Runs `handler` for `req` as an operation with `Idempotency-Key` semantics.
-pub async fn once<F, Fut>(store: &Store, operation: &str, req: Req, handler: F) -> Result<Reply>
+/// Runs `handler` for `req` as an operation with `Idempotency-Key` semantics. A request
+/// that holds a key runs with `app` keyed to it ([`App::keyed`]): the handler's first
+/// transaction marks the key without the handler knowing.
+pub async fn once<F>(app: &App, operation: &str, req: Req, handler: F) -> Result<Reply>
 where
-    F: FnOnce(Req) -> Fut,
-    Fut: Future<Output = Result<Reply>>,
+    F: AsyncFnOnce(&App, Req) -> Result<Reply>,
 {
-    let Some(key) = req.idempotency_key()? else { return handler(req).await };
+    let Some(key) = req.idempotency_key()? else { return handler(app, req).await };
     // Without verified claims the handler answers 401; there is no caller to key by.
-    let Ok(principal) = req.principal() else { return handler(req).await };
+    let Ok(principal) = req.principal() else { return handler(app, req).await };
     let space = principal.tenant().map_or(KeySpace::Platform, KeySpace::Tenant);
     let fingerprint = req.fingerprint();
+    let store = &app.store;
     let flight = match store.claim_key(space, operation, principal.sub(), &key, &fingerprint).await? {
         Claimed::Mine(flight) => flight,
         Claimed::Theirs(record) => return answer_from(record, &fingerprint),
     };
-    let result = flight.scope(handler(req)).await;
+    let result = handler(&app.keyed(flight.clone()), req).await;
     // A request that failed before changing anything lets go of its key. One that
     // succeeded without changing anything stored (say, a presigned URL only) keeps its
     // answer for replay, like one that committed.

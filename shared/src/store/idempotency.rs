@@ -88,26 +88,20 @@ pub enum Claimed {
     Theirs(Record),
 }
 
-/// A key held by the running request. While it runs inside [`InFlight::scope`], the
-/// first transaction it commits also moves the record to `committed`.
+/// A key held by the running request. The request's store carries it
+/// ([`Store::keyed`]): the first transaction that store commits also moves the record to
+/// `committed`.
 #[derive(Debug, Clone)]
 pub struct InFlight {
     key: Key,
     record: Record,
+    /// A transaction carries (or carried) the marker: the others do not. Shared by every
+    /// clone, so that a store cloned inside the request marks the key once too.
     marked: Arc<AtomicBool>,
     committed: Arc<AtomicBool>,
 }
 
-tokio::task_local! {
-    static IN_FLIGHT: InFlight;
-}
-
 impl InFlight {
-    /// Runs `f` with this key in flight.
-    pub async fn scope<F: std::future::Future>(&self, f: F) -> F::Output {
-        IN_FLIGHT.scope(self.clone(), f).await
-    }
-
     /// Whether the request committed a state change under this key.
     pub fn committed(&self) -> bool {
         self.committed.load(Ordering::SeqCst)
@@ -120,29 +114,44 @@ impl InFlight {
             .value(":token", AttributeValue::S(self.record.token.clone()))
             .value(":in_progress", AttributeValue::S("in_progress".into()))
     }
-}
 
-/// The write that marks the in-flight key `committed`, for the first transaction the
-/// request commits; `None` outside a keyed request or once marked.
-pub(super) fn commit_marker() -> Result<Option<(Write, Failure)>> {
-    let Ok(Some(flight)) = IN_FLIGHT.try_with(|f| (!f.marked.swap(true, Ordering::SeqCst)).then(|| f.clone())) else {
-        return Ok(None);
-    };
-    let record = Record { state: State::Committed, ..flight.record.clone() };
-    let item = encode(&Keys { key: flight.key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
-    Ok(Some((Write::Put { item, condition: Some(flight.held_by_me()) }, Failure::Replayed)))
-}
-
-/// Called once a transaction carrying the marker ran: committed, or not (then a later
-/// transaction of the same request carries it instead).
-pub(super) fn after_commit(committed: bool) {
-    let _ = IN_FLIGHT.try_with(|f| {
-        if committed {
-            f.committed.store(true, Ordering::SeqCst);
-        } else {
-            f.marked.store(false, Ordering::SeqCst);
+    /// The write that marks the key `committed`, for the first transaction the request
+    /// commits; `None` once another transaction carries it.
+    pub(super) fn marker(&self) -> Result<Option<(Write, Failure)>> {
+        let record = Record { state: State::Committed, ..self.record.clone() };
+        let item = encode(&Keys { key: self.key.clone(), gsi1: None, gsi2: None }, Record::TYPE, &record)?;
+        if self.marked.swap(true, Ordering::SeqCst) {
+            return Ok(None);
         }
-    });
+        Ok(Some((Write::Put { item, condition: Some(self.held_by_me()) }, Failure::Replayed)))
+    }
+
+    /// Called once the transaction carrying the marker ran: committed, or not (then a
+    /// later transaction of the same request carries it instead).
+    pub(super) fn after_commit(&self, committed: bool) {
+        if committed {
+            self.committed.store(true, Ordering::SeqCst);
+        } else {
+            self.marked.store(false, Ordering::SeqCst);
+        }
+    }
+}
+
+#[cfg(test)]
+impl InFlight {
+    /// A key held by a request that never ran (unit tests, without AWS).
+    pub(crate) fn example() -> Self {
+        let record = Record {
+            state: State::InProgress,
+            fingerprint: "f".into(),
+            token: "t".into(),
+            locked_until: 30,
+            expires_at: 1000,
+            response: None,
+        };
+        let key = keys::idempotency_key(KeySpace::Platform, "CreateTenant", "sub", "k");
+        Self { key, record, marked: Arc::default(), committed: Arc::default() }
+    }
 }
 
 fn condition_failed<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(e: &SdkError<E>) -> bool {
@@ -264,7 +273,10 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use aws_sdk_dynamodb::types::TransactWriteItem;
+
     use super::*;
+    use crate::store::cursor::CursorKey;
 
     fn record(state: State, locked_until: i64, expires_at: i64) -> Record {
         Record { state, fingerprint: "f".into(), token: "t".into(), locked_until, expires_at, response: None }
@@ -283,5 +295,55 @@ mod tests {
     fn an_expired_record_means_nothing() {
         assert!(record(State::Completed, 0, 1000).live(999));
         assert!(!record(State::Completed, 0, 1000).live(1000));
+    }
+
+    /// A store that never calls AWS here: only the transactions it would send are read.
+    fn store() -> Store {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .build();
+        Store::new(aws_sdk_dynamodb::Client::from_conf(config), "portico", CursorKey::new(vec![0; 32]))
+    }
+
+    /// What a transaction of `store` would carry besides its own writes: the key's mark, as
+    /// a write to the key's record moving it to `committed` while the request holds it.
+    fn mark_of(store: &Store) -> Option<TransactWriteItem> {
+        let (mut items, mut failures) = (Vec::new(), Vec::new());
+        let marked = store.add_marker(&mut items, &mut failures).unwrap().is_some();
+        assert_eq!((items.len(), failures.len()), if marked { (1, 1) } else { (0, 0) });
+        items.pop()
+    }
+
+    #[test]
+    fn a_keyed_store_marks_its_key_with_its_first_transaction_only() {
+        let plain = store();
+        assert!(mark_of(&plain).is_none(), "a store without a key marks nothing");
+
+        let flight = InFlight::example();
+        let keyed = plain.keyed(flight.clone());
+        let put = mark_of(&keyed).and_then(|item| item.put).expect("the first transaction carries the mark");
+        assert_eq!(put.item["state"], AttributeValue::S("committed".into()));
+        assert_eq!(put.item["SK"], AttributeValue::S("IDEM#CreateTenant#sub#k".into()));
+        assert_eq!(put.condition_expression.as_deref(), Some("#token = :token AND #state = :in_progress"));
+        assert_eq!(put.expression_attribute_values.unwrap()[":token"], AttributeValue::S("t".into()));
+
+        // The second transaction, and any clone of the store (a spawned task's), carry none.
+        assert!(mark_of(&keyed).is_none());
+        assert!(mark_of(&keyed.clone()).is_none());
+        assert!(mark_of(&plain).is_none(), "the store it was keyed from stays unkeyed");
+        assert!(!flight.committed());
+    }
+
+    #[test]
+    fn a_failed_transaction_leaves_the_mark_to_the_next_one() {
+        let flight = InFlight::example();
+        let keyed = store().keyed(flight.clone());
+        assert!(mark_of(&keyed).is_some());
+        flight.after_commit(false);
+        assert!(!flight.committed());
+        assert!(mark_of(&keyed.clone()).is_some(), "the next transaction carries it");
+        flight.after_commit(true);
+        assert!(flight.committed(), "the request's change committed under its key");
+        assert!(mark_of(&keyed).is_none());
     }
 }

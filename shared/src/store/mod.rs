@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use self::cursor::{CursorKey, Position};
+use self::idempotency::InFlight;
 use self::keys::{Entity, Key, Keys, QueryKey, Stored, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, PK, SK, TYPE, VERSION};
 use crate::domain::ids::TenantId;
 use crate::domain::tenant::now;
@@ -67,11 +68,15 @@ impl<T> Page<T> {
     }
 }
 
+/// The table. Cheap to clone: the SDK client is shared.
 #[derive(Clone)]
 pub struct Store {
     db: Client,
     table: String,
     cursors: CursorKey,
+    /// The `Idempotency-Key` of the request this store serves, if it has one
+    /// ([`Store::keyed`]).
+    in_flight: Option<InFlight>,
 }
 
 fn key_item(key: &Key) -> Item {
@@ -115,7 +120,15 @@ fn position_key(lek: Option<&Item>) -> Option<BTreeMap<String, String>> {
 
 impl Store {
     pub fn new(db: Client, table: impl Into<String>, cursors: CursorKey) -> Self {
-        Self { db, table: table.into(), cursors }
+        Self { db, table: table.into(), cursors, in_flight: None }
+    }
+
+    /// This store for a request holding `flight`: the first transaction it commits (or
+    /// any clone of it commits) also marks the key `committed`, in the same transaction.
+    /// `http::idempotency::once` hands the handler an application with this store, so no
+    /// handler has to remember the key.
+    pub fn keyed(&self, flight: InFlight) -> Self {
+        Self { in_flight: Some(flight), ..self.clone() }
     }
 
     pub fn cursors(&self) -> &CursorKey {
@@ -221,23 +234,35 @@ impl Store {
         Ok(Page { items, next_cursor })
     }
 
+    /// Adds the mark of this store's key to a transaction, unless another transaction
+    /// carries (or carried) it: the key marked, if any.
+    fn add_marker(&self, items: &mut Vec<TransactWriteItem>, failures: &mut Vec<Failure>) -> Result<Option<&InFlight>> {
+        let Some(flight) = &self.in_flight else { return Ok(None) };
+        let Some((write, failure)) = flight.marker()? else { return Ok(None) };
+        match write.into_transact_item(&self.table) {
+            Ok(item) => {
+                items.push(item);
+                failures.push(failure);
+                Ok(Some(flight))
+            }
+            Err(e) => {
+                flight.after_commit(false);
+                Err(e)
+            }
+        }
+    }
+
     /// Commits a transaction. A failed condition becomes the error its write declared.
+    /// A keyed store's first committed transaction also marks its key (see [`Store::keyed`]).
     #[tracing::instrument(skip_all, fields(writes = tx.writes.len()))]
     pub async fn commit(&self, tx: Tx) -> Result<()> {
-        let Tx { mut writes, mut failures, .. } = tx;
-        // Inside a request with an Idempotency-Key, its first change also marks the key.
-        let marked = match idempotency::commit_marker()? {
-            Some((write, failure)) => {
-                writes.push(write);
-                failures.push(failure);
-                true
-            }
-            None => false,
-        };
-        let items = writes.into_iter().map(|w| w.into_transact_item(&self.table)).collect::<Result<Vec<_>>>()?;
+        let Tx { writes, mut failures, .. } = tx;
+        let mut items = writes.into_iter().map(|w| w.into_transact_item(&self.table)).collect::<Result<Vec<_>>>()?;
+        // A keyed store's first change also marks its Idempotency-Key.
+        let marking = self.add_marker(&mut items, &mut failures)?;
         let result = self.db.transact_write_items().set_transact_items(Some(items)).send().await;
-        if marked {
-            idempotency::after_commit(result.is_ok());
+        if let Some(flight) = marking {
+            flight.after_commit(result.is_ok());
         }
         match result {
             Ok(_) => Ok(()),

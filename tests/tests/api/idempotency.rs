@@ -192,3 +192,95 @@ async fn a_retried_tenant_creation_makes_one_tenant_and_sends_one_invitation() {
     let mails = portico_local::mailbox::to(&app.aws.endpoint, &admin_email).await.unwrap();
     assert_eq!(mails.len(), 1, "one invitation");
 }
+
+/// The store a request holding a key runs with commits its change and the key's
+/// `committed` mark in one transaction: a request that lost its key (released, then taken
+/// by another) changes nothing; the holder's change commits, marked.
+#[tokio::test]
+async fn a_keyed_store_commits_its_change_only_with_its_key() {
+    use portico::domain::text::Email;
+    use portico::store::idempotency::{Claimed, Record, State};
+    use portico::store::keys::{self, KeySpace};
+    use portico::store::{Actor, Claim, Tx};
+
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let tenant = portico::domain::Principal::from_claims(
+        &[("sub", "t"), ("custom:tenant_id", t.id.as_str())].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
+    )
+    .unwrap()
+    .tenant()
+    .unwrap();
+    let store = &app.app.store;
+    let claim = async || match store.claim_key(KeySpace::Tenant(tenant), "Test", "sub", "k", "f").await.unwrap() {
+        Claimed::Mine(flight) => flight,
+        Claimed::Theirs(record) => panic!("the key is free, yet held: {record:?}"),
+    };
+    let change = |who: &str| {
+        let mut tx = Tx::new(tenant, Actor(format!("test:{who}")));
+        tx.claim(keys::member_email(tenant, &Email::parse(&format!("{who}@example.com")).unwrap()), who, "taken");
+        tx
+    };
+    let changed = async |who: &str| {
+        let key = keys::member_email(tenant, &Email::parse(&format!("{who}@example.com")).unwrap());
+        store.get::<Claim>(key).await.unwrap().is_some()
+    };
+    let state = async || store.get::<Record>(keys::idempotency_key(KeySpace::Tenant(tenant), "Test", "sub", "k")).await;
+
+    // The first holder's lock ends (here: released) and another request takes the key.
+    let lost = claim().await;
+    store.release_key(&lost).await.unwrap();
+    let holder = claim().await;
+
+    let refused = store.keyed(lost.clone()).commit(change("late")).await;
+    assert!(refused.is_err_and(|e| e.to_string().contains("took over")), "the late request's change is refused");
+    assert!(!changed("late").await, "and nothing of it was written");
+    assert!(!lost.committed());
+
+    store.keyed(holder.clone()).commit(change("holder")).await.unwrap();
+    assert!(changed("holder").await);
+    assert!(holder.committed());
+    assert_eq!(state().await.unwrap().map(|r| r.state), Some(State::Committed), "marked with the change");
+}
+
+/// A keyed request's handler runs with the store that carries its key: once it has
+/// changed something, a failure after that is kept and replayed, and a retry with the key
+/// does not run the handler again (it would change things twice). Were the handler given
+/// the unkeyed store, its change would not mark the key, the failure would let go of it,
+/// and the retry would run the handler a second time.
+#[tokio::test]
+async fn a_request_that_failed_after_its_change_is_replayed_not_run_again() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use portico::domain::text::Email;
+    use portico::http::{idempotency, Req};
+    use portico::store::{keys, Actor, Tx};
+    use portico::{App, Error};
+
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let fixture =
+        std::fs::read_to_string(portico_local::workspace_root().join("events/api/CreateCustomer.json")).unwrap();
+    let request = || {
+        let mut event: Value = serde_json::from_str(&fixture.replace(portico_local::generate::TENANT, &t.id)).unwrap();
+        event["headers"]["idempotency-key"] = json!("changed-then-failed");
+        Req::new(lambda_http::request::from_str(&event.to_string()).unwrap())
+    };
+    let runs = AtomicUsize::new(0);
+    let handler = async |app: &App, req: Req| {
+        runs.fetch_add(1, Ordering::SeqCst);
+        let tenant = req.principal()?.tenant().ok_or_else(|| Error::conflict("no tenant"))?;
+        let mut tx = Tx::new(tenant, Actor("test".into()));
+        let email = Email::parse("once@example.com").map_err(|_| Error::conflict("no email"))?;
+        tx.claim(keys::member_email(tenant, &email), "once", "taken");
+        app.store.commit(tx).await?;
+        Err::<portico::http::Reply, _>(Error::conflict("failed after its change"))
+    };
+
+    let first = idempotency::once(app.app, "Test", request(), handler).await;
+    assert!(first.is_err_and(|e| e.to_string().contains("failed after its change")));
+    let retried = idempotency::once(app.app, "Test", request(), handler).await;
+    let replayed = retried.expect("the kept failure, replayed");
+    assert_eq!((replayed.status, replayed.replayed), (409, true));
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "the handler ran once");
+}
