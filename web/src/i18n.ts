@@ -1,6 +1,8 @@
 // The portal's words in English and Dutch. The member's `locale` picks the language;
 // before sign-in, and for office staff (who have no language setting), the browser's.
 
+import { intlTag, moneyIn } from './intl';
+
 const en = {
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',
@@ -586,7 +588,7 @@ export function permission(code: string): string {
   return key in en ? t(key) : code;
 }
 
-const tag = (): string => (locale === 'nl' ? 'nl-NL' : 'en-GB');
+const tag = (): string => intlTag(locale);
 
 export function date(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -598,12 +600,10 @@ export function dateTime(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(tag(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
-/** Money in minor units of `currency`. */
+/** Money in minor units of `currency` (ISO 4217's digits, as the API counts them). */
 export function money(minor: number | null | undefined, currency: string | null | undefined): string {
   if (minor === null || minor === undefined || !currency) return '—';
-  const format = new Intl.NumberFormat(tag(), { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
+  return moneyIn(locale, minor, currency);
 }
 
 export function month(yyyyMm: string): string {

@@ -1,11 +1,19 @@
 // The app's pure logic, without a browser.
 
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { Secret, TOTP, URI } from 'otpauth';
 import { withQuery } from '../src/api';
 import { normaliseUsername, typedCode } from '../src/auth';
 import { onColour } from '../src/colour';
+import { exponent, intlTag, moneyIn, moneyText } from '../src/intl';
 import { groupSecret, otpauthUri } from '../src/totp';
+
+/** The money vectors the Rust side holds its emails to as well. */
+type Vector = { locale: 'en' | 'nl'; currency: string; minor_units: number; text: string };
+const money: { display: Vector[]; exponents: Record<string, number> } = JSON.parse(
+  readFileSync(new URL('../../shared/tests/money-display.json', import.meta.url), 'utf8'),
+);
 
 test('phone numbers are normalised for sign-in, email addresses kept', () => {
   expect(normaliseUsername(' carla@harbor.test ')).toBe('carla@harbor.test');
@@ -65,4 +73,25 @@ test('a filter set to "all" is left out of the query, zero and false are kept', 
   expect(withQuery('/jobs', { status: 'completed', site_id: '', category: undefined, to: null })).toBe('/jobs?status=completed');
   expect(withQuery('/portal/assets', { limit: 0, unread: false, from: '2026-01' })).toBe('/portal/assets?limit=0&unread=false&from=2026-01');
   expect(withQuery('/jobs', {})).toBe('/jobs');
+});
+
+test('money reads as the emails write it, in English and Dutch (the shared vectors)', () => {
+  expect(money.display.length).toBeGreaterThan(50);
+  for (const v of money.display) {
+    expect(moneyIn(v.locale, v.minor_units, v.currency), `${v.minor_units} ${v.currency} in ${v.locale}`).toBe(v.text);
+  }
+});
+
+test("the browser's Intl writes the shared vectors as Node's does", async ({ page }) => {
+  // The app formats money in Chromium, whose ICU is not Node's: the same function, run there.
+  const cases = money.display.map((v) => [v.minor_units, v.currency, intlTag(v.locale), exponent(v.currency)]);
+  const shown = await page.evaluate(`${JSON.stringify(cases)}.map((c) => (${moneyText.toString()})(...c))`);
+  expect(shown).toEqual(money.display.map((v) => v.text));
+});
+
+test('minor units are read by ISO 4217 exponents, which the API also uses', () => {
+  expect(Object.keys(money.exponents).length).toBeGreaterThan(150);
+  for (const [code, digits] of Object.entries(money.exponents)) {
+    expect(exponent(code), code).toBe(digits);
+  }
 });

@@ -12,6 +12,7 @@ use portico::domain::file::FileOwner;
 use portico::domain::hierarchy::SiteRef;
 use portico::domain::ids::{FileId, JobId, SiteId, TenantId};
 use portico::domain::job::{Job, JobFilter, JobStatus, PortalJobView};
+use portico::domain::money;
 use portico::domain::note::{NewNote, Note, NoteView};
 use portico::domain::rights::Permission;
 use portico::domain::scope::Coverage;
@@ -262,21 +263,6 @@ fn is_plain_number(value: &str) -> bool {
         && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Minor units as a decimal amount, by the currency's exponent (ISO 4217).
-fn amount(minor: i64, currency: &str) -> String {
-    let exponent = match currency {
-        "JPY" | "KRW" | "ISK" | "CLP" | "VND" | "UGX" | "XAF" | "XOF" | "PYG" => 0,
-        "BHD" | "KWD" | "OMR" | "JOD" | "TND" | "IQD" | "LYD" => 3,
-        _ => 2,
-    };
-    if exponent == 0 {
-        return minor.to_string();
-    }
-    let unit = 10i64.pow(exponent);
-    let sign = if minor < 0 { "-" } else { "" };
-    format!("{sign}{}.{:0width$}", minor.abs() / unit, minor.abs() % unit, width = exponent as usize)
-}
-
 const CSV_HEADER: [&str; 15] = [
     "reference",
     "job_id",
@@ -318,7 +304,7 @@ fn csv_of(jobs: &[Job], sites: &BTreeMap<SiteId, Name>) -> Result<String> {
             time(j.completed_at),
             j.visit_count.to_string(),
             match (j.cost, &j.currency) {
-                (Some(c), Some(cur)) => amount(c, cur.as_str()),
+                (Some(cost), Some(currency)) => money::decimal(cost, currency),
                 _ => String::new(),
             },
             j.currency.as_ref().map(|c| c.to_string()).unwrap_or_default(),
@@ -437,6 +423,22 @@ mod tests {
         assert_eq!(&rows[1][7], "'=HYPERLINK(\"x\")", "formulas are defused");
     }
 
+    #[test]
+    fn the_csv_gives_each_cost_in_its_currency_units() {
+        let cost = |currency: &str, minor: i64| {
+            let mut j = job("WO-1", "Pump");
+            (j.cost, j.currency) = (Some(minor), Some(portico::domain::currency::Currency::parse(currency).unwrap()));
+            j
+        };
+        let jobs = [cost("JPY", 1500), cost("KWD", 1234), cost("EUR", 5)];
+        let text = csv_of(&jobs, &BTreeMap::new()).unwrap();
+        let mut r = csv::Reader::from_reader(text.strip_prefix('\u{feff}').unwrap().as_bytes());
+        let amounts: Vec<(String, String)> =
+            r.records().map(|r| r.unwrap()).map(|r| (r[13].to_owned(), r[14].to_owned())).collect();
+        let expected = [("1500", "JPY"), ("1.234", "KWD"), ("0.05", "EUR")];
+        assert_eq!(amounts, expected.map(|(a, c)| (a.to_owned(), c.to_owned())));
+    }
+
     /// Every field a spreadsheet could make of `csv`, splitting on `delimiter`, with or
     /// without honouring quotes, as it would start (leading spaces and quotes dropped).
     fn fields_read_with(csv: &str, delimiter: u8, quoting: bool) -> Vec<String> {
@@ -496,14 +498,6 @@ mod tests {
         }
         assert_eq!(cell("-12.50x"), "'-12.50x");
         assert_eq!(cell("-"), "'-");
-    }
-
-    #[test]
-    fn amounts_follow_the_currency_exponent() {
-        assert_eq!(amount(123456, "EUR"), "1234.56");
-        assert_eq!(amount(5, "EUR"), "0.05");
-        assert_eq!(amount(1500, "JPY"), "1500");
-        assert_eq!(amount(1234, "KWD"), "1.234");
     }
 
     #[test]

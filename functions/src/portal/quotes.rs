@@ -17,6 +17,7 @@ use portico::domain::quote::{
 use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
+use portico::domain::text::Locale;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 use portico::store::keys;
@@ -109,10 +110,11 @@ pub async fn approve(app: &App, req: Req) -> Result<Reply> {
     if let Some(limit) = portal.rights.approval_limits.get(&quote.currency).copied() {
         if quote.total > limit {
             record_attempt(app, &portal, quote.clone(), limit).await?;
+            // Problem details are written in English, amounts too.
             return Err(Error::forbidden(format!(
                 "this quote's total, {}, is above your approval limit of {}; ask a colleague with a higher limit",
-                display(quote.currency.as_str(), quote.total),
-                display(quote.currency.as_str(), limit),
+                display(quote.total, &quote.currency, Locale::En),
+                display(limit, &quote.currency, Locale::En),
             )));
         }
     }

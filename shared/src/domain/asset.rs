@@ -13,12 +13,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, JobId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
 use super::money::MAX_AMOUNT;
 use super::tenant::{now, utc_seconds, Timestamp};
-use super::text::{Code, Currency, ExternalRef, Name, WebUrl};
+use super::text::{Code, ExternalRef, Name, WebUrl};
 use crate::error::Error;
 
 /// Upcoming services one asset may carry.

@@ -12,12 +12,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::file::FileRef;
 use super::hierarchy::CustomerPath;
 use super::ids::{CustomerId, FileId, InvoiceId, JobId, SiteId};
 use super::money::MAX_AMOUNT;
 use super::tenant::{now, utc_seconds, Timestamp};
-use super::text::{Code, Currency, ExternalRef};
+use super::text::{Code, ExternalRef};
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]

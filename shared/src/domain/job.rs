@@ -4,11 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::clock::TimeRange;
+use super::currency::Currency;
 use super::file::FileRef;
 use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, SiteId, WorkRequestId};
 use super::tenant::{now, utc_seconds, Timestamp};
-use super::text::{Code, Currency, ExternalRef, FileName, Notes};
+use super::text::{Code, ExternalRef, FileName, Notes};
 use crate::error::Error;
 
 /// At most this many attachments per job, and status changes kept per job (oldest go).
@@ -653,7 +654,7 @@ mod tests {
         let mut i = input(JobStatus::Assigned);
         i.cost = Some(100);
         assert!(i.validate().is_err());
-        i.currency = Some(Currency::parse("eur").unwrap());
+        i.currency = Some(Currency::parse("EUR").unwrap());
         assert!(i.validate().is_ok());
         i.cost = Some(-1);
         assert!(i.validate().is_err());

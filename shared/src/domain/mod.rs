@@ -4,6 +4,7 @@ pub mod asset;
 pub mod audit;
 pub mod clock;
 pub mod contact;
+pub mod currency;
 pub mod customer;
 pub mod division;
 pub mod document;

@@ -1,7 +1,11 @@
 //! Money and quantities: integer minor units of an ISO 4217 currency, and quantities with
-//! up to three decimals (1.5 hours), so that totals are exact and the same everywhere.
+//! up to three decimals (1.5 hours), so that totals are exact and the same everywhere;
+//! amounts as readers and machines read them.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::currency::Currency;
+use super::text::Locale;
 
 /// The largest amount Portico accepts, in minor units (ten billion in major units).
 pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
@@ -77,19 +81,105 @@ pub fn round_div(a: i128, b: i128) -> i64 {
     q.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
-/// `amount` as a person reads it: `EUR 1,234.50` (two decimals; enough for a message).
-pub fn display(currency: &str, amount: i64) -> String {
-    let sign = if amount < 0 { "-" } else { "" };
-    let a = amount.unsigned_abs();
-    let major = (a / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in major.chars().enumerate() {
-        if i > 0 && (major.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
+/// The symbols CLDR gives the portal's languages where they are not the code, as
+/// browsers' `Intl.NumberFormat` writes them for `en-GB` and `nl-NL` (the web app's
+/// locales): (code, en, nl). Every other currency is written by its code, as CLDR does.
+/// `shared/tests/money-display.json` holds each of them against the browser's text.
+const SYMBOLS: &[(&str, &str, &str)] = &[
+    ("AUD", "A$", "AU$"),
+    ("BRL", "R$", "R$"),
+    ("CAD", "CA$", "C$"),
+    ("CNY", "CN¥", "CN¥"),
+    ("EUR", "€", "€"),
+    ("FJD", "FJD", "FJ$"),
+    ("GBP", "£", "£"),
+    ("HKD", "HK$", "HK$"),
+    ("ILS", "₪", "₪"),
+    ("INR", "₹", "₹"),
+    ("JPY", "JP¥", "JP¥"),
+    ("KRW", "₩", "₩"),
+    ("MXN", "MX$", "MX$"),
+    ("NZD", "NZ$", "NZ$"),
+    ("PHP", "₱", "PHP"),
+    ("SBD", "SBD", "SI$"),
+    ("THB", "THB", "฿"),
+    ("TWD", "NT$", "NT$"),
+    ("USD", "US$", "US$"),
+    ("VND", "₫", "₫"),
+    ("XAF", "FCFA", "FCFA"),
+    ("XCD", "EC$", "EC$"),
+    ("XOF", "F\u{202f}CFA", "F\u{202f}CFA"),
+    ("XPF", "CFPF", "XPF"),
+];
+
+/// CLDR's space around a currency symbol: a no-break space.
+const NBSP: char = '\u{a0}';
+
+fn symbol(currency: &Currency, locale: Locale) -> &'static str {
+    let code = currency.as_str();
+    match SYMBOLS.iter().find(|(c, _, _)| *c == code) {
+        Some((_, en, _)) if locale == Locale::En => en,
+        Some((_, _, nl)) => nl,
+        None => code,
     }
-    format!("{currency} {sign}{grouped}.{:02}", a % 100)
+}
+
+/// `amount`'s digits split at the currency's decimal point: (units, minor digits), the
+/// latter as many as the exponent, never rounded.
+fn digits(amount: i64, currency: &Currency) -> (String, String) {
+    let width = currency.exponent() as usize;
+    let all = format!("{:0>w$}", amount.unsigned_abs(), w = width + 1);
+    let (units, minor) = all.split_at(all.len() - width);
+    (units.to_owned(), minor.to_owned())
+}
+
+/// `amount` minor units of `currency` as a reader of `locale` reads them, exactly as the
+/// web app (`Intl.NumberFormat`, CLDR) writes them: `€1,234.50`, `€ 1.234,50`,
+/// `JP¥1,500`, `KWD 1.500`, `-US$5.00`, `US$ -5,00` — every minor digit, no rounding;
+/// the spaces are no-break spaces, as CLDR's.
+pub fn display(amount: i64, currency: &Currency, locale: Locale) -> String {
+    let (units, minor) = digits(amount, currency);
+    let (group, point) = match locale {
+        Locale::En => (',', '.'),
+        Locale::Nl => ('.', ','),
+    };
+    let mut number = String::new();
+    for (i, c) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            number.push(group);
+        }
+        number.push(c);
+    }
+    if !minor.is_empty() {
+        number.push(point);
+        number.push_str(&minor);
+    }
+    let sign = if amount < 0 { "-" } else { "" };
+    let symbol = symbol(currency, locale);
+    match locale {
+        // `¤#,##0.00`; a symbol ending in a letter (a code, FCFA) keeps a space from the
+        // digits, a sign (€, US$) does not.
+        Locale::En => {
+            let gap = if symbol.ends_with(char::is_alphabetic) { NBSP.to_string() } else { String::new() };
+            format!("{sign}{symbol}{gap}{number}")
+        }
+        // `¤ #,##0.00;¤ -#,##0.00`
+        Locale::Nl => format!("{symbol}{NBSP}{sign}{number}"),
+    }
+}
+
+/// `amount` as a plain number in the currency's units, for machines (the CSV exports):
+/// the exponent's digits after a `.`, no grouping, no symbol — `1234.50`, `1500` (JPY),
+/// `-0.005` (KWD) — which a spreadsheet in any language and any parser read as the one
+/// amount it is, beside its currency's code.
+pub fn decimal(amount: i64, currency: &Currency) -> String {
+    let (units, minor) = digits(amount, currency);
+    let sign = if amount < 0 { "-" } else { "" };
+    if minor.is_empty() {
+        format!("{sign}{units}")
+    } else {
+        format!("{sign}{units}.{minor}")
+    }
 }
 
 #[cfg(test)]
@@ -117,10 +207,76 @@ mod tests {
         assert_eq!(round_div(4, 10), 0);
     }
 
+    /// One example of the shared vectors (`shared/tests/money-display.json`).
+    #[derive(serde::Deserialize)]
+    struct Vector {
+        locale: Locale,
+        currency: String,
+        minor_units: i64,
+        text: String,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Vectors {
+        exponents: std::collections::BTreeMap<String, u32>,
+        display: Vec<Vector>,
+    }
+
+    fn vectors() -> Vectors {
+        serde_json::from_str(include_str!("../../tests/money-display.json")).unwrap()
+    }
+
+    fn currency(code: &str) -> Currency {
+        Currency::parse(code).unwrap()
+    }
+
     #[test]
-    fn amounts_read_as_people_write_them() {
-        assert_eq!(display("EUR", 123_456_789), "EUR 1,234,567.89");
-        assert_eq!(display("USD", 5), "USD 0.05");
-        assert_eq!(display("EUR", -150_000), "EUR -1,500.00");
+    fn amounts_read_as_the_web_app_writes_them_in_each_language() {
+        for v in vectors().display {
+            let shown = display(v.minor_units, &currency(&v.currency), v.locale);
+            assert_eq!(shown, v.text, "{} {} in {:?}", v.minor_units, v.currency, v.locale);
+        }
+    }
+
+    #[test]
+    fn every_symbol_the_table_knows_is_held_to_the_browser_in_both_languages() {
+        let display = vectors().display;
+        for (code, _, _) in SYMBOLS {
+            for locale in [Locale::En, Locale::Nl] {
+                assert!(
+                    display.iter().any(|v| v.currency == *code && v.locale == locale),
+                    "no vector for {code} in {locale:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_web_app_knows_the_exponent_of_every_currency_the_api_accepts() {
+        let listed = vectors().exponents;
+        let ours: std::collections::BTreeMap<String, u32> =
+            Currency::all().iter().map(|c| (c.as_str().to_owned(), c.exponent())).collect();
+        assert_eq!(ours, listed, "shared/tests/money-display.json's exponents are ISO 4217's");
+    }
+
+    #[test]
+    fn every_minor_unit_is_shown_and_none_is_rounded() {
+        assert_eq!(display(1, &currency("KWD"), Locale::En), "KWD\u{a0}0.001");
+        assert_eq!(display(1, &currency("JPY"), Locale::En), "JP¥1");
+        assert_eq!(display(5, &currency("EUR"), Locale::Nl), "€\u{a0}0,05");
+        assert_eq!(display(-999, &currency("CLF"), Locale::En), "-CLF\u{a0}0.0999");
+        assert_eq!(display(i64::MIN, &currency("EUR"), Locale::En), "-€92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn machines_read_a_plain_decimal_by_the_currency_exponent() {
+        assert_eq!(decimal(123_456, &currency("EUR")), "1234.56");
+        assert_eq!(decimal(5, &currency("EUR")), "0.05");
+        assert_eq!(decimal(-5, &currency("EUR")), "-0.05");
+        assert_eq!(decimal(1500, &currency("JPY")), "1500");
+        assert_eq!(decimal(-1500, &currency("JPY")), "-1500");
+        assert_eq!(decimal(1234, &currency("KWD")), "1.234");
+        assert_eq!(decimal(0, &currency("KWD")), "0.000");
+        assert_eq!(decimal(MAX_AMOUNT, &currency("USD")), "10000000000.00");
     }
 }

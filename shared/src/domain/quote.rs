@@ -17,13 +17,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::file::{DownloadView, FileRef};
 use super::hierarchy::CustomerPath;
 use super::ids::{AssetId, CustomerId, FileId, JobId, MemberId, QuoteId, SiteId};
 use super::money::{round_div, Quantity, MAX_AMOUNT};
 use super::rights::ApprovalLimits;
 use super::tenant::{now, utc_seconds, Timestamp};
-use super::text::{Code, Currency, ExternalRef, Name, Notes, Reason};
+use super::text::{Code, ExternalRef, Name, Notes, Reason};
 use crate::error::Error;
 
 pub const MAX_LINES: usize = 200;

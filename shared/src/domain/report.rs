@@ -17,12 +17,14 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use super::asset::{Asset, AssetStatus};
+use super::currency::Currency;
 use super::ids::{AssetId, CustomerId, SiteId};
 use super::job::{Job, JobCategory, JobStatus};
+use super::money;
 use super::quote::{Quote, QuoteStatus};
 use super::rights::Report;
 use super::tenant::Timestamp;
-use super::text::{Currency, Locale};
+use super::text::Locale;
 use crate::error::Error;
 
 /// The widest period one report covers, in months.
@@ -674,12 +676,18 @@ fn quote_status(s: &str, now: &str) -> Option<QuoteStatus> {
     }
 }
 
-/// The CSV of a report's rows (UTF-8 with BOM, header row): every column a row may have.
+/// The CSV of a report's rows (UTF-8 with BOM, header row): every column a row may have;
+/// amounts in their currency's units ([`money::decimal`]).
 pub fn csv(view: &ReportView) -> String {
     let mut out = String::from("\u{feff}month,site_id,asset_id,status,currency,value,numerator,denominator\r\n");
     let opt = |v: Option<String>| v.unwrap_or_default();
     for r in &view.rows {
-        let value = r.value.map(|v| if v.fract() == 0.0 { format!("{}", v as i64) } else { v.to_string() });
+        let value = r.value.map(|v| match &r.currency {
+            // An amount reads as one, as in the jobs export: 1234.50 EUR, not 123450.
+            Some(currency) => money::decimal(v as i64, currency),
+            None if v.fract() == 0.0 => format!("{}", v as i64),
+            None => v.to_string(),
+        });
         let line = [
             opt(r.month.clone()),
             opt(r.site_id.map(|s| s.to_string())),
@@ -960,6 +968,30 @@ mod tests {
         assert_eq!(
             csv(&view),
             "\u{feff}month,site_id,asset_id,status,currency,value,numerator,denominator\r\n2026-03,,,,,0.3333,1,3\r\n"
+        );
+    }
+
+    #[test]
+    fn the_csv_gives_amounts_in_their_currency_units() {
+        let asset = AssetId::parse("ast_01JD8Z6V5Q2W3E4R5T6Y7A8B9C").unwrap();
+        let cost = |code: &str, minor: i64| ReportRow {
+            asset_id: Some(asset),
+            currency: Some(Currency::parse(code).unwrap()),
+            ..ReportRow::count(minor)
+        };
+        let view = ReportView {
+            report: Report::MostExpensiveEquipment,
+            name: "Most expensive equipment".into(),
+            per: Per::Asset,
+            from: "2026-03".into(),
+            to: "2026-03".into(),
+            site_id: None,
+            rows: vec![cost("EUR", 123_450), cost("JPY", 1500), cost("KWD", 1234)],
+        };
+        let lines: Vec<String> = csv(&view).lines().skip(1).map(str::to_owned).collect();
+        assert_eq!(
+            lines,
+            [format!(",,{asset},,EUR,1234.50,,"), format!(",,{asset},,JPY,1500,,"), format!(",,{asset},,KWD,1.234,,")]
         );
     }
 

@@ -45,10 +45,10 @@ impl Permission {
 /// (`{"EUR": 500000}` is EUR 5,000.00).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
-pub struct ApprovalLimits(pub BTreeMap<super::text::Currency, i64>);
+pub struct ApprovalLimits(pub BTreeMap<super::currency::Currency, i64>);
 
 impl std::ops::Deref for ApprovalLimits {
-    type Target = BTreeMap<super::text::Currency, i64>;
+    type Target = BTreeMap<super::currency::Currency, i64>;
     fn deref(&self) -> &Self::Target {
         &self.0
     }

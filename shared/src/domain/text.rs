@@ -274,25 +274,6 @@ text_type!(
 );
 
 text_type!(
-    /// An ISO 4217 currency code (`EUR`), upper-cased.
-    Currency,
-    Shape {
-        min: None,
-        max: None,
-        pattern: concat!("^[", ws!(), "]*[A-Za-z]{3}[", ws!(), "]*$"),
-        description: "An ISO 4217 currency code, like EUR"
-    },
-    |s| {
-        let t = s.trim();
-        if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
-            Ok(t.to_ascii_uppercase())
-        } else {
-            Err(TextError("must be an ISO 4217 currency code like EUR".into()))
-        }
-    }
-);
-
-text_type!(
     /// An email address, lower-cased, as mail systems and the sign-in service (Cognito)
     /// take it: ASCII letters, digits and `. _ % + - '` before the `@`, a domain of dotted
     /// labels (letters, digits, `-`) ending in a top-level domain of two letters or more;
@@ -553,7 +534,6 @@ mod tests {
     fn lengths_count_what_was_sent() {
         assert!(Name::parse(&format!("{} ", "x".repeat(199))).is_ok());
         assert!(Name::parse(&format!(" {} ", "x".repeat(199))).is_err(), "201 characters as sent");
-        assert!(Currency::parse("ßs").is_err(), "upper-cased it would be three letters");
         assert!(Color::parse("#ABCDEF").is_ok());
     }
 
@@ -603,8 +583,6 @@ mod tests {
             "http://localhost:3000",
             "http://127.0.0.1",
             "#A1b2C3",
-            "EUR",
-            "eur",
             "WO-1:2#3",
             ".",
             "..",
@@ -650,7 +628,7 @@ mod tests {
     }
 
     use proptest::prelude::*;
-    agrees!(Name, Code, Address, Message, Subject, Notes, Reason, ExternalRef, FileName, Currency, Email, Phone, Color);
+    agrees!(Name, Code, Address, Message, Subject, Notes, Reason, ExternalRef, FileName, Email, Phone, Color);
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]

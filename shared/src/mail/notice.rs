@@ -186,7 +186,7 @@ fn say(about: &About, l: Locale, w: &Words) -> Said {
         }
         About::Quote { quote } => {
             facts.push((w.reference, quote.external_ref.to_string()));
-            facts.push((w.total, display(quote.currency.as_str(), quote.total)));
+            facts.push((w.total, display(quote.total, &quote.currency, l)));
             if let Some(until) = quote.valid_until {
                 facts.push((w.valid_until, date(until)));
             }
@@ -204,7 +204,7 @@ fn say(about: &About, l: Locale, w: &Words) -> Said {
         }
         About::Invoice { invoice } => {
             facts.push((w.reference, invoice.number.to_string()));
-            facts.push((w.total, display(invoice.currency.as_str(), invoice.total)));
+            facts.push((w.total, display(invoice.total, &invoice.currency, l)));
             facts.push((w.due, date(invoice.due_at)));
             let subject = if nl {
                 format!("Nieuwe factuur {}", invoice.number)
@@ -280,5 +280,52 @@ impl Notice<'_> {
             html: Html { w, n: self, said: &said, link, why: &why }.render().context("rendering notification.html")?,
             text: Text { w, n: self, said: &said, link, why: &why }.render().context("rendering notification.txt")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::hierarchy::CustomerPath;
+    use crate::domain::ids::{CustomerId, SiteId};
+    use crate::domain::invoice::{Invoice, InvoiceInput};
+    use crate::domain::text::ExternalRef;
+
+    fn invoice(currency: &str, total: i64) -> About {
+        let input: InvoiceInput = serde_json::from_value(serde_json::json!({
+            "customer_id": CustomerId::generate(), "site_id": SiteId::generate(), "number": "2026-7",
+            "issued_at": "2026-11-01T00:00:00Z", "due_at": "2026-12-01T00:00:00Z", "currency": currency,
+            "total": total,
+        }))
+        .unwrap();
+        let root = CustomerPath::root(CustomerId::generate());
+        About::Invoice { invoice: Box::new(Invoice::create(ExternalRef::parse("I-7").unwrap(), input, root, None)) }
+    }
+
+    fn text(about: &About, locale: Locale) -> String {
+        let brand =
+            Brand { display_name: "Acme".into(), primary_color: "#0b5fff".into(), logo_url: None, reply_to: None };
+        let notice = Notice {
+            about,
+            locale,
+            brand: &brand,
+            first_name: "Ann",
+            site_name: None,
+            portal_url: None,
+            unsubscribe_url: None,
+        };
+        notice.render().unwrap().text
+    }
+
+    #[test]
+    fn an_amount_is_written_by_its_currency_in_the_readers_language() {
+        let yen = invoice("JPY", 1500);
+        assert!(text(&yen, Locale::En).contains("JP¥1,500"), "{}", text(&yen, Locale::En));
+        assert!(text(&yen, Locale::Nl).contains("JP¥\u{a0}1.500"), "{}", text(&yen, Locale::Nl));
+        let euro = invoice("EUR", 123_450);
+        assert!(text(&euro, Locale::En).contains("€1,234.50"), "{}", text(&euro, Locale::En));
+        assert!(text(&euro, Locale::Nl).contains("€\u{a0}1.234,50"), "{}", text(&euro, Locale::Nl));
+        let dinar = invoice("KWD", 1500);
+        assert!(text(&dinar, Locale::En).contains("KWD\u{a0}1.500"), "{}", text(&dinar, Locale::En));
     }
 }

@@ -170,3 +170,40 @@ async fn the_store_keeps_an_invoices_open_entries_whoever_writes_it() {
     let list = app.api.expect(200, "GET", "/portal/invoices", &member, None).await.unwrap();
     assert_eq!(owed(list), json!([{"currency": "EUR", "outstanding": 8_000, "overdue": 0}]));
 }
+
+#[tokio::test]
+async fn a_currency_must_be_an_iso_4217_code_with_a_minor_unit() {
+    let app = &spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let future = "2099-01-01T00:00:00Z";
+    // Three letters are not enough; gold has no minor unit to count in; the code is
+    // written as the document lists it, in upper case and nothing around it.
+    for code in ["XYZ", "ABC", "XAU", "XXX", "jpy", "Eur", " EUR", "EUR\n"] {
+        let answer = app
+            .api
+            .put("/admin/invoices/I-BAD", &t.admin, &invoice(&customer, None, future, 1, 0, code))
+            .await
+            .unwrap();
+        assert_eq!(
+            (answer.status, answer.body["errors"][0]["field"].as_str()),
+            (400, Some("currency")),
+            "{code}: {}",
+            answer.text
+        );
+    }
+    let yen = put(app, &t.admin, "I-YEN", &invoice(&customer, None, future, 1500, 0, "JPY")).await;
+    assert_eq!((yen["currency"].as_str(), yen["total"].as_i64()), (Some("JPY"), Some(1500)));
+
+    // Approval limits are per currency: their keys are held to the same list.
+    let body = json!({"customer_id": customer, "first_name": "Ann", "last_name": "M", "email": app.email("ann"),
+        "permissions": ["approve_quotes"]});
+    let member = format!("/admin/members/{}", app.member(&t.admin, body).await);
+    for code in ["XYZ", "eur"] {
+        let answer = app.api.patch(&member, &t.admin, &json!({"approval_limits": {code: 100}})).await.unwrap();
+        assert_eq!(answer.status, 400, "{code}: {}", answer.text);
+        let field = answer.body["errors"][0]["field"].as_str().unwrap_or_default();
+        assert!(field.starts_with("approval_limits"), "{code}: {}", answer.text);
+    }
+}

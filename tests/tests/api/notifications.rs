@@ -164,7 +164,30 @@ async fn each_kind_reaches_exactly_the_members_and_contacts_it_should() {
     let mails = mailbox::to(&app.aws.endpoint, &app.email("hal")).await.unwrap();
     let mail = mails.last().unwrap();
     assert!(mail.body.contains("https://portal.acme.test/invoices/inv_"), "{}", mail.body);
-    assert!(mail.body.contains("EUR 121.00"));
+    assert!(mail.body.contains("€121.00"), "{}", mail.body);
+}
+
+#[tokio::test]
+async fn an_invoice_in_yen_is_mailed_in_whole_yen_as_each_reader_writes_them() {
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    w.member(app, "ann", json!({"notifications": ["invoices"]})).await;
+    w.member(app, "bob", json!({"notifications": ["invoices"], "locale": "nl"})).await;
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
+    let invoice = json!({"customer_id": w.customer, "site_id": w.hq, "number": "2026-8", "issued_at": "2026-11-01T00:00:00Z",
+        "due_at": "2099-01-01T00:00:00Z", "currency": "JPY", "total": 1500});
+    w.put(app, "/admin/invoices/I-8", invoice).await;
+    let tally = stream::deliver(app.app, stream.next_batch().await.unwrap()).await;
+    assert_eq!((tally.sent, tally.failed), (2, 0), "{tally:?}");
+
+    // JPY has no minor unit: 1500 is ¥1,500, written as the web app writes it (en-GB, nl-NL).
+    let body = |name: &'static str| async move {
+        let mails = mailbox::to(&app.aws.endpoint, &app.email(name)).await.unwrap();
+        mails.last().unwrap().body.clone()
+    };
+    let (english, dutch) = (body("ann").await, body("bob").await);
+    assert!(english.contains("JP¥1,500") && !english.contains("15.00"), "{english}");
+    assert!(dutch.contains("JP¥\u{a0}1.500"), "{dutch}");
 }
 
 #[tokio::test]

@@ -306,7 +306,7 @@ async fn an_approval_above_the_limit_is_refused_with_the_limit_and_shown_to_the_
     let refused = app.api.post(&approve, &w.approver, &json!({"signed_by": "Ann"})).await.unwrap();
     assert_eq!(refused.status, 403, "{}", refused.text);
     let detail = problem_detail(&refused.body);
-    assert!(detail.contains("EUR 1,000.00") && detail.contains("EUR 1,361.25"), "{detail}");
+    assert!(detail.contains("€1,000.00") && detail.contains("€1,361.25"), "{detail}");
     let seen = app.api.expect(200, "GET", "/admin/quotes/Q-BIG", &w.t.admin, None).await.unwrap();
     assert_eq!(seen["status"], "sent", "nothing was decided");
     let attempts = seen["approval_attempts"].as_array().unwrap();

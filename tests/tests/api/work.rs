@@ -117,7 +117,7 @@ fn refs(items: &[Value]) -> Vec<String> {
 async fn a_job_upsert_by_reference_is_idempotent_and_keeps_its_status_history() {
     let w = world().await;
     let app = &w.app;
-    let first = w.job("WO-7", &w.harbor, &w.hq, json!({"status": "unassigned", "cost": 9900, "currency": "eur"})).await;
+    let first = w.job("WO-7", &w.harbor, &w.hq, json!({"status": "unassigned", "cost": 9900, "currency": "EUR"})).await;
     let job_id = id(&first);
     assert!(job_id.starts_with("job_"));
     assert_eq!(first["external_ref"], "WO-7");
