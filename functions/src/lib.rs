@@ -238,6 +238,8 @@ routes! {
         "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable [Write, Cognito(&["AdminEnableUser"])],
         "POST" "/admin/members/{member_id}/reset-mfa" => "ResetMemberMfa": admin::members::reset_mfa [Write, Cognito(RESET_MFA)],
         "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents [Write],
+        "GET" "/admin/members/{member_id}/access" => "GetMemberAccess": admin::members::access [Read],
+        "POST" "/admin/members/{member_id}/view-as" => "CreateViewAsSession": admin::members::view_as [Write],
         "POST" "/admin/staff" => "CreateStaff": admin::staff::create [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
         "GET" "/admin/staff" => "ListStaff": admin::staff::list [Read],
         "GET" "/admin/staff/{staff_id}" => "GetStaff": admin::staff::get [Read, Cognito(&["AdminGetUser"])],

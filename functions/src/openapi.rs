@@ -10,7 +10,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi};
 
-use crate::{Route, ROUTES};
+use crate::{Audience, Route, ROUTES};
 
 struct BearerAuth;
 
@@ -298,6 +298,9 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
                 "schema": {"type": "string", "pattern": "^[ \t]*[!-~]{1,100}[ \t]*$"}
             }));
         }
+        if route.audience() == Audience::Portal && route.method == "GET" {
+            params.push(view_as_header());
+        }
         for p in params.iter_mut() {
             // A parameter is absent or a string, never JSON's null: an `Option` is `required: false`.
             let alternatives = p["schema"]["oneOf"].as_array().cloned().unwrap_or_default();
@@ -448,6 +451,18 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
         json!({"application/json": {"schema": {"oneOf": [problem_ref(), gateway_ref()]}}}),
     );
     document_headers(responses);
+}
+
+/// `X-View-As` on every portal `GET` (`guard::member`): the route table says which those
+/// are, so no annotation names it.
+fn view_as_header() -> Value {
+    let schema = serde_json::to_value(<portico::domain::ids::ViewAsId as utoipa::PartialSchema>::schema())
+        .unwrap_or_else(|_| json!({"type": "string"}));
+    json!({
+        "name": "X-View-As", "in": "header", "required": false,
+        "description": "A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET.",
+        "schema": schema
+    })
 }
 
 /// The headers of each response: those of every response, a page's, and `Retry-After`.

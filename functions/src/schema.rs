@@ -35,6 +35,7 @@ page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(DivisionPage, portico::domain::division::DivisionView);
 page_schema!(GroupPage, portico::domain::group::GroupView);
 page_schema!(PortalSitePage, portico::domain::site::PortalSite);
+page_schema!(SiteNamePage, portico::domain::site::SiteName);
 page_schema!(JobPage, portico::domain::job::JobView);
 page_schema!(PortalJobPage, portico::domain::job::PortalJobView);
 page_schema!(NotePage, portico::domain::note::NoteView);

@@ -1,17 +1,26 @@
-//! `/admin/members`: portal members, their invitation and credentials.
+//! `/admin/members`: portal members, their invitation and credentials, what their
+//! portal opens to them, and viewing it as them.
+
+use std::collections::BTreeSet;
 
 use portico::domain::customer::Customer;
+use portico::domain::group::open_features;
 use portico::domain::ids::{CustomerId, MemberId};
+use portico::domain::member::MemberStatus;
 use portico::domain::member::{
     DocumentRestrictions, InviteInput, Member, MemberPatch, MemberView, NewMember, MAX_HIDDEN_DOCUMENTS,
 };
 use portico::domain::principal::AdminPrincipal;
+use portico::domain::rights::{ApprovalLimits, Permission, Report};
+use portico::domain::scope::ScopeInput;
+use portico::domain::settings::Feature;
+use portico::domain::view_as::{ViewAs, ViewAsView};
 use portico::http::{guard, Reply, Req};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
 use crate::members::{invited, require_setup, save_profile, send_credentials};
-use crate::schema::Problem;
+use crate::schema::{Problem, SiteNamePage};
 
 #[utoipa::path(post, path = "/admin/members", request_body(content = NewMember, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "first_name": "Sam", "last_name": "Site", "email": "sam@harbor.test", "admin": false, "permissions": ["view_jobs"], "scope": {"grants": [{"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_ids": ["site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F"]}]}, "group_ids": ["grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q"]})),
     params(("Idempotency-Key" = Option<String>, Header)),
@@ -252,4 +261,70 @@ pub async fn restrict_documents(app: &App, req: Req) -> Result<Reply> {
     let mut after = before.clone();
     after.restrict_documents(input.hidden_document_ids);
     save(app, &admin, &before, &after, "member.documents_restricted").await
+}
+
+/// What a member's portal opens to them, computed as the portal computes it on each of
+/// their requests (`guard::portal_of`, `Rights::of`, `group::open_features`, the store's
+/// `visible_sites`): the office console's "what they can see".
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MemberAccess {
+    pub member_id: MemberId,
+    /// A `disabled` member's portal answers 403 to them, whatever is below.
+    pub status: MemberStatus,
+    /// The portal features open to them: on for the tenant, and opened by a permission
+    /// they hold (`view_jobs` or `view_completed_jobs` for jobs, `create_work_requests`
+    /// for work requests, `view_…` for the others).
+    pub features: BTreeSet<Feature>,
+    /// Effective: their own and their groups' (every permission when they are `admin`).
+    pub permissions: BTreeSet<Permission>,
+    /// The KPI reports they may run: their own and their groups' (all when `admin`).
+    pub reports: BTreeSet<Report>,
+    /// Per currency, the most they may approve per quote (the highest of their own and
+    /// their groups'); a currency not named is unlimited.
+    pub approval_limits: ApprovalLimits,
+    /// Effective scope: their own grants and their groups' (inside their customer).
+    pub scope: ScopeInput,
+    /// One page of the sites they see, as `GET /portal/sites` pages them (`?limit=`,
+    /// `?cursor=`): a customer-wide grant may cover thousands.
+    pub sites: SiteNamePage,
+}
+
+#[utoipa::path(get, path = "/admin/members/{member_id}/access",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H"),
+           ("limit" = Option<i32>, Query, example = 20), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = MemberAccess), (status = 404, body = Problem)))]
+pub async fn access(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let id = req.path_id("member_id", MemberId::parse)?;
+    let paging = req.paging()?;
+    let portal = guard::portal_of(app, admin.tenant, id).await?.ok_or(Error::NotFound)?;
+    let sites = app.store.visible_sites(admin.tenant, &portal.rights.scope, &portal.rights_version(), &paging).await?;
+    let sites = sites.map(|s| s.named());
+    let rights = &portal.rights;
+    Reply::ok(&MemberAccess {
+        member_id: portal.member.id,
+        status: portal.member.status,
+        features: open_features(&portal.settings, rights),
+        permissions: rights.permissions.clone(),
+        reports: rights.reports.clone(),
+        approval_limits: rights.approval_limits.clone(),
+        scope: rights.scope.to_input(),
+        sites: SiteNamePage { items: sites.items, next_cursor: sites.next_cursor },
+    })
+}
+
+#[utoipa::path(post, path = "/admin/members/{member_id}/view-as",
+    params(("member_id" = portico::domain::ids::MemberId, Path, example = "mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H")),
+    responses((status = 201, body = ViewAsView, description = "a read-only session on the member's portal, for this admin, for 30 minutes: send its `id` as `X-View-As` on the portal's GET routes with your own token. Audited once, as `member.viewed_as`."),
+        (status = 404, body = Problem)))]
+pub async fn view_as(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let member = load(app, &req, &admin).await?;
+    let session = ViewAs::start(member.id, admin.staff);
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    // The member must still be there when the session is written.
+    tx.require(keys::member_key(admin.tenant, member.id));
+    tx.create(&session, "member.viewed_as", "the session exists")?;
+    app.store.commit(tx).await?;
+    Reply::created(&session.view())
 }

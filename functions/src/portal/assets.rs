@@ -5,9 +5,8 @@
 //! leads: the work-request form, prefilled with the asset and its site.
 
 use portico::domain::asset::{Asset, AssetFilter, AssetView, FormPrefill, FormSite, WorkRequestForm};
-use portico::domain::group::require;
+use portico::domain::group::require_open;
 use portico::domain::ids::AssetId;
-use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
@@ -38,7 +37,7 @@ async fn visible_asset(app: &App, portal: &Portal, id: AssetId) -> Result<Asset>
     responses((status = 200, body = crate::schema::AssetPage, description = "Soonest service due first; assets with nothing due last"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Assets, Permission::ViewAssets)?;
+    require_open(&portal.settings, &portal.rights, Feature::Assets)?;
     let paging = req.paging()?;
     let filter = AssetFilter::parse(|k| req.query(k))?;
     let tenant = portal.principal.tenant;
@@ -62,7 +61,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = AssetView, description = "With upcoming services and history: the asset's jobs you may see, newest first"), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Assets, Permission::ViewAssets)?;
+    require_open(&portal.settings, &portal.rights, Feature::Assets)?;
     let id = req.path_id("asset_id", AssetId::parse)?;
     let tenant = portal.principal.tenant;
     // The asset and its history at once: the history's key needs only the id.
@@ -98,7 +97,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = WorkRequestForm, description = "The form an asset's QR label opens: POST `request` with a subject to /portal/work-requests"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn work_request_form(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
+    require_open(&portal.settings, &portal.rights, Feature::WorkRequests)?;
     let asset = visible_asset(app, &portal, req.path_id("asset_id", AssetId::parse)?).await?;
     let tenant = portal.principal.tenant;
     let site = app.store.get::<Site>(keys::site_key(tenant, asset.site_id)).await?.ok_or(Error::NotFound)?;

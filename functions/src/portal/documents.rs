@@ -3,9 +3,8 @@
 //! them. Anything else is a 404, whatever the reason.
 
 use portico::domain::document::{Document, Reader};
-use portico::domain::group::require;
+use portico::domain::group::require_open;
 use portico::domain::ids::DocumentId;
-use portico::domain::rights::Permission;
 use portico::domain::scope::Coverage;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
@@ -52,7 +51,7 @@ async fn visible_document(app: &App, portal: &Portal, req: &Req) -> Result<Docum
     responses((status = 200, body = crate::schema::PortalDocumentPage, description = "Newest first"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Documents, Permission::ViewDocuments)?;
+    require_open(&portal.settings, &portal.rights, Feature::Documents)?;
     let paging = req.paging()?;
     let site = req
         .query("site_id")
@@ -85,7 +84,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such document for you: absent, not visible in the portal, out of your scope, or hidden from you")))]
 pub async fn download(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Documents, Permission::ViewDocuments)?;
+    require_open(&portal.settings, &portal.rights, Feature::Documents)?;
     let document = visible_document(app, &portal, &req).await?;
     Reply::ok(&crate::files::download_view(app, portal.principal.tenant, &document.file).await?)
 }

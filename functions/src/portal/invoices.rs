@@ -6,10 +6,9 @@
 //! entries of the same partitions, so they cost what the unpaid invoices cost, never the
 //! paid history.
 
-use portico::domain::group::require;
+use portico::domain::group::require_open;
 use portico::domain::ids::InvoiceId;
 use portico::domain::invoice::{totals, Invoice, InvoiceFilter, OpenInvoice, PortalInvoicePage};
-use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
@@ -42,7 +41,7 @@ fn held(parts: &Partitions, invoice: &Invoice) -> bool {
     responses((status = 200, body = PortalInvoicePage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Invoices, Permission::ViewInvoices)?;
+    require_open(&portal.settings, &portal.rights, Feature::Invoices)?;
     let paging = req.paging()?;
     let filter = InvoiceFilter::parse(|k| req.query(k))?;
     let tenant = portal.principal.tenant;
@@ -87,7 +86,7 @@ async fn open_invoices(
     responses((status = 200, body = portico::domain::file::DownloadView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such invoice for you, or it has no PDF")))]
 pub async fn pdf(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Invoices, Permission::ViewInvoices)?;
+    require_open(&portal.settings, &portal.rights, Feature::Invoices)?;
     let id = req.path_id("invoice_id", InvoiceId::parse)?;
     let tenant = portal.principal.tenant;
     let invoice = app.store.get::<Invoice>(keys::invoice_key(tenant, id)).await?.ok_or(Error::NotFound)?;

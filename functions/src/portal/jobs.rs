@@ -42,18 +42,12 @@ struct JobRights {
 }
 
 fn job_rights(portal: &Portal) -> Result<JobRights> {
-    if !portal.settings.features.contains(&Feature::Jobs) {
-        return Err(Error::forbidden("this feature is switched off for the portal"));
-    }
+    portico::domain::group::require_open(&portal.settings, &portal.rights, Feature::Jobs)?;
     let p = &portal.rights.permissions;
-    let rights = JobRights {
+    Ok(JobRights {
         all_statuses: p.contains(&Permission::ViewJobs),
         download: p.contains(&Permission::ViewCompletedJobs),
-    };
-    if !rights.all_statuses && !rights.download {
-        return Err(Error::forbidden("you do not have permission for this"));
-    }
-    Ok(rights)
+    })
 }
 
 /// The job statuses the member may see (empty: every status), or `None` when they may

@@ -13,6 +13,7 @@ use portico::domain::rights::Report;
 use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
 use portico::domain::text::{Color, Email, Locale, Name, Phone, WebUrl};
+use portico::domain::view_as::ViewedBy;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
 
@@ -50,6 +51,9 @@ pub struct Me {
     /// Current messages addressed to the member that they have not read (0 without
     /// `view_messages` or the messages feature).
     pub unread_messages: u64,
+    /// Set when a tenant admin is viewing the portal as this member (`X-View-As`): the
+    /// portal is read-only then, and the web app shows a banner. Null for the member.
+    pub viewed_by: Option<ViewedBy>,
 }
 
 /// What the portal's pages show of the tenant's branding.
@@ -116,5 +120,6 @@ fn me(portal: &Portal, m: &Member, unread_messages: u64) -> Me {
             primary_color: settings.branding.primary_color.clone(),
         },
         unread_messages,
+        viewed_by: portal.viewed_by.clone(),
     }
 }

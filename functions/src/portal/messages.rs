@@ -5,10 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use portico::domain::group::require;
+use portico::domain::group::require_open;
 use portico::domain::ids::{MessageId, TenantId};
 use portico::domain::message::{current_for_member, MessagePost, PortalMessageView, Receipt};
-use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
@@ -34,7 +33,7 @@ async fn receipts(app: &App, portal: &Portal) -> Result<BTreeMap<MessageId, Rece
 /// `GET /portal/me`): their audiences' posts (which expire when their message ends) and
 /// their receipts, read at once. Zero without the feature or the permission.
 pub async fn unread(app: &App, portal: &Portal) -> Result<u64> {
-    if require(&portal.settings, &portal.rights, Feature::Messages, Permission::ViewMessages).is_err() {
+    if require_open(&portal.settings, &portal.rights, Feature::Messages).is_err() {
         return Ok(0);
     }
     let tenant = portal.principal.tenant;
@@ -61,7 +60,7 @@ async fn visible_post(app: &App, portal: &Portal, tenant: TenantId, id: MessageI
     responses((status = 200, body = crate::schema::PortalMessagePage, description = "Current messages addressed to you, newest first"), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Messages, Permission::ViewMessages)?;
+    require_open(&portal.settings, &portal.rights, Feature::Messages)?;
     let paging = req.paging()?;
     let unread_only = match req.query("unread").as_deref() {
         None | Some("false") => false,
@@ -88,7 +87,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
 /// makes this one look again, a few times at most).
 async fn record(app: &App, req: Req, ack: bool) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Messages, Permission::ViewMessages)?;
+    require_open(&portal.settings, &portal.rights, Feature::Messages)?;
     let tenant = portal.principal.tenant;
     let id = req.path_id("message_id", MessageId::parse)?;
     let key = keys::receipt_key(tenant, id, portal.member.id);

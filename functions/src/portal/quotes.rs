@@ -8,7 +8,7 @@
 //! own or their groups', per currency) is below the total gets 403 naming the limit,
 //! and the attempt is recorded on the quote for the admin to see.
 
-use portico::domain::group::require;
+use portico::domain::group::{require, require_open};
 use portico::domain::ids::QuoteId;
 use portico::domain::money::display;
 use portico::domain::quote::{
@@ -53,7 +53,7 @@ fn may_decide(portal: &Portal) -> bool {
     responses((status = 200, body = crate::schema::PortalQuotePage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
+    require_open(&portal.settings, &portal.rights, Feature::Quotes)?;
     let paging = req.paging()?;
     let mut filter = QuoteFilter::parse(|k| req.query(k), &VISIBLE)?;
     if filter.statuses.is_empty() {
@@ -83,7 +83,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = PortalQuoteView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Quotes, Permission::ViewQuotes)?;
+    require_open(&portal.settings, &portal.rights, Feature::Quotes)?;
     let quote = visible_quote(app, &portal, &req).await?;
     let pdf = match &quote.file {
         Some(file) => Some(crate::files::download_view(app, portal.principal.tenant, file).await?),

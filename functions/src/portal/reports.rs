@@ -4,10 +4,9 @@
 //! number of jobs — no site is read but the one asked for; sites outside the member's
 //! scope never count.
 
-use portico::domain::group::require;
+use portico::domain::group::require_open;
 use portico::domain::ids::SiteId;
 use portico::domain::report::{Month, ReportItem, ReportQuery, ReportView};
-use portico::domain::rights::Permission;
 use portico::domain::scope::Coverage;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
@@ -49,7 +48,7 @@ async fn member_reach(app: &App, portal: &guard::Portal, site: Option<SiteId>) -
         (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Reports, Permission::ViewReports)?;
+    require_open(&portal.settings, &portal.rights, Feature::Reports)?;
     let locale = portal.member.locale.unwrap_or(portal.settings.default_locale);
     let items: Vec<ReportItem> = portal
         .rights
@@ -72,7 +71,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         (status = 404, body = Problem, description = "No such report")))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    require(&portal.settings, &portal.rights, Feature::Reports, Permission::ViewReports)?;
+    require_open(&portal.settings, &portal.rights, Feature::Reports)?;
     let report = report_of(&req)?;
     if !portal.rights.reports.contains(&report) {
         return Err(Error::forbidden("this report is not granted to you"));

@@ -118,7 +118,7 @@ pub fn allowed_at(site: &Site, customers: &[Customer]) -> Vec<Code> {
     responses((status = 200, body = crate::schema::WorkRequestPage), (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
+    group::require_open(&portal.settings, &portal.rights, Feature::WorkRequests)?;
     let tenant = portal.principal.tenant;
     let paging = req.paging()?;
     let status = status_filter(&req)?;
@@ -150,7 +150,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     responses((status = 200, body = WorkRequestView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
-    group::require(&portal.settings, &portal.rights, Feature::WorkRequests, Permission::CreateWorkRequests)?;
+    group::require_open(&portal.settings, &portal.rights, Feature::WorkRequests)?;
     let tenant = portal.principal.tenant;
     let id = req.path_id("request_id", WorkRequestId::parse)?;
     let request = app.store.get::<WorkRequest>(keys::work_request_key(tenant, id)).await?.ok_or(Error::NotFound)?;

@@ -12,6 +12,7 @@ use super::member::Member;
 use super::rights::Report;
 use super::rights::{ApprovalLimits, Permission};
 use super::scope::{Coverage, Grant, Scope, ScopeInput};
+use super::settings::{Feature, Settings};
 use super::tenant::{now, Timestamp};
 use super::text::Name;
 
@@ -131,18 +132,56 @@ impl AccessGroup {
 /// The door of every feature's portal routes: the tenant must have the feature on (else
 /// 403 for every member), and the member must hold the permission (else 403).
 pub fn require(
-    settings: &super::settings::Settings,
+    settings: &Settings,
     rights: &Rights,
-    feature: super::settings::Feature,
+    feature: Feature,
     permission: Permission,
 ) -> Result<(), crate::error::Error> {
-    if !settings.features.contains(&feature) {
-        return Err(crate::error::Error::forbidden("this feature is switched off for the portal"));
-    }
+    switched_on(settings, feature)?;
     if !rights.permissions.contains(&permission) {
         return Err(crate::error::Error::forbidden("you do not have permission for this"));
     }
     Ok(())
+}
+
+/// A feature the tenant switched off is refused to every member, admins included, before
+/// any permission is looked at.
+fn switched_on(settings: &Settings, feature: Feature) -> Result<(), crate::error::Error> {
+    if !settings.features.contains(&feature) {
+        return Err(crate::error::Error::forbidden("this feature is switched off for the portal"));
+    }
+    Ok(())
+}
+
+/// The permissions that open a feature's pages in the portal, any one of them: what a
+/// member needs, beyond the tenant having the feature on, to see the feature at all.
+/// Acting within it (approving, exporting, adding a note) needs its own permission.
+pub fn opening(feature: Feature) -> &'static [Permission] {
+    match feature {
+        Feature::Jobs => &[Permission::ViewJobs, Permission::ViewCompletedJobs],
+        Feature::WorkRequests => &[Permission::CreateWorkRequests],
+        Feature::Quotes => &[Permission::ViewQuotes],
+        Feature::Invoices => &[Permission::ViewInvoices],
+        Feature::Assets => &[Permission::ViewAssets],
+        Feature::Documents => &[Permission::ViewDocuments],
+        Feature::Messages => &[Permission::ViewMessages],
+        Feature::Reports => &[Permission::ViewReports],
+    }
+}
+
+/// The door of a feature's read routes: the tenant has it on (else 403 for every member)
+/// and the member holds one of the permissions that open it (else 403).
+pub fn require_open(settings: &Settings, rights: &Rights, feature: Feature) -> Result<(), crate::error::Error> {
+    switched_on(settings, feature)?;
+    if !opening(feature).iter().any(|p| rights.permissions.contains(p)) {
+        return Err(crate::error::Error::forbidden("you do not have permission for this"));
+    }
+    Ok(())
+}
+
+/// The portal features open to a member: those whose door ([`require_open`]) lets them in.
+pub fn open_features(settings: &Settings, rights: &Rights) -> BTreeSet<Feature> {
+    Feature::ALL.into_iter().filter(|f| require_open(settings, rights, *f).is_ok()).collect()
 }
 
 /// What a group's `grant` gives `member`: group grants count only inside the member's
@@ -203,7 +242,6 @@ mod tests {
     use crate::domain::hierarchy::{CustomerPath, SiteRef};
     use crate::domain::ids::{CustomerId, SiteId};
     use crate::domain::member::NewMember;
-    use crate::domain::settings::{Feature, Settings};
 
     /// A member of `customer` in `groups`, with a scope of their own of nothing.
     fn member_of(customer: &CustomerPath, groups: &[&AccessGroup]) -> Member {
@@ -248,6 +286,31 @@ mod tests {
         let rights = Rights::of(&member_of(&child, &[&g]), std::slice::from_ref(&g));
         assert!(!sees(&rights, &on_parent) && !sees(&rights, &on_child));
         assert!(sees(&rights, &on_grandchild));
+    }
+
+    #[test]
+    fn a_feature_is_open_when_the_tenant_has_it_on_and_one_of_its_permissions_is_held() {
+        let mut settings = Settings::initial(Name::parse("Acme").unwrap());
+        settings.features = Feature::ALL.into_iter().collect();
+        let rights = |permissions: &[Permission]| Rights {
+            permissions: permissions.iter().copied().collect(),
+            reports: BTreeSet::new(),
+            scope: Scope::default(),
+            approval_limits: Default::default(),
+        };
+        // Completed jobs alone open jobs; approving alone does not open quotes.
+        let some = rights(&[Permission::ViewCompletedJobs, Permission::ApproveQuotes, Permission::ViewInvoices]);
+        assert_eq!(open_features(&settings, &some), [Feature::Jobs, Feature::Invoices].into());
+        settings.features.remove(&Feature::Invoices);
+        assert_eq!(open_features(&settings, &some), [Feature::Jobs].into());
+        let all = rights(&Permission::ALL);
+        assert_eq!(open_features(&settings, &all).len(), Feature::ALL.len() - 1, "all but the one switched off");
+        for feature in Feature::ALL {
+            assert_eq!(
+                require_open(&settings, &all, feature).is_ok(),
+                open_features(&settings, &all).contains(&feature)
+            );
+        }
     }
 
     #[test]

@@ -156,6 +156,11 @@ public_id!(
 );
 
 public_id!(
+    /// A tenant admin's read-only session on one member's portal (`vas_…`).
+    ViewAsId, "vas"
+);
+
+public_id!(
     /// A quote published by the back office (`quo_…`).
     QuoteId, "quo"
 );

@@ -32,6 +32,7 @@ pub mod site;
 pub mod staff;
 pub mod tenant;
 pub mod text;
+pub mod view_as;
 pub mod work_request;
 
 pub use ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};

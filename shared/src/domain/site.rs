@@ -69,6 +69,13 @@ pub struct PortalSite {
     pub work_order_types: Vec<super::settings::WorkOrderType>,
 }
 
+/// A site by its name alone: what a member's access lists (`GET /admin/members/{id}/access`).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SiteName {
+    pub id: SiteId,
+    pub name: Name,
+}
+
 impl Site {
     pub fn create(customer: &Customer, input: NewSite) -> Self {
         let at = now();
@@ -113,6 +120,10 @@ impl Site {
             division_id: self.division_id,
             work_order_types,
         }
+    }
+
+    pub fn named(self) -> SiteName {
+        SiteName { id: self.id, name: self.name }
     }
 
     pub fn view(&self) -> SiteView {

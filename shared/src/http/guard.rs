@@ -6,11 +6,14 @@
 //! nothing. A second factor is enforced here too, where it is required.
 
 use crate::app::App;
+use crate::domain::clock::now;
 use crate::domain::group::{AccessGroup, Rights};
+use crate::domain::ids::{MemberId, TenantId, ViewAsId};
 use crate::domain::member::Member;
 use crate::domain::principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal};
 use crate::domain::settings::Settings;
 use crate::domain::staff::Staff;
+use crate::domain::view_as::{ViewAs, ViewedBy};
 use crate::error::{Error, Result};
 use crate::http::Req;
 use crate::store::keys;
@@ -82,6 +85,8 @@ pub struct Portal {
     pub rights: Rights,
     /// The groups the member belongs to that exist.
     pub groups: Vec<AccessGroup>,
+    /// Set when a tenant admin is looking at the member's portal (view-as): read-only.
+    pub viewed_by: Option<ViewedBy>,
 }
 
 impl Portal {
@@ -100,28 +105,75 @@ impl Portal {
 /// The calling member: one BatchGetItem for their record and the tenant's settings, and
 /// one more for their groups if they belong to any. A disabled or removed member is
 /// refused (403) on every route.
+///
+/// Or, with `X-View-As`, the member a tenant admin is viewing the portal as
+/// ([`viewed_as`]): every portal route comes through here, so view-as reaches each one
+/// with the same rules, and no write passes.
 pub async fn member(app: &App, req: &Req) -> Result<Portal> {
-    let principal = req.principal()?.member()?;
-    let found = app
-        .store
-        .batch(&[keys::member_key(principal.tenant, principal.member), keys::settings_key(principal.tenant)])
-        .await?;
-    let member = found.one::<Member>()?.ok_or_else(|| Error::forbidden("your portal access has been removed"))?;
-    if member.login.as_deref() != Some(principal.sub.as_str()) {
-        return Err(unbound("member", &principal.sub, &member.id.to_string()));
+    if let Some(session) = req.view_as()? {
+        return viewed_as(app, req, session).await;
     }
-    if member.is_disabled() {
+    let principal = req.principal()?.member()?;
+    let portal = portal_of(app, principal.tenant, principal.member)
+        .await?
+        .ok_or_else(|| Error::forbidden("your portal access has been removed"))?;
+    if portal.member.login.as_deref() != Some(principal.sub.as_str()) {
+        return Err(unbound("member", &principal.sub, &portal.member.id.to_string()));
+    }
+    if portal.member.is_disabled() {
         return Err(Error::forbidden("your portal access is disabled"));
     }
+    Ok(portal)
+}
+
+/// A member's portal as it is now — their record, the tenant's settings, their groups and
+/// the rights those give — whoever asks: the member, an admin viewing as them, or the
+/// admin route that shows a member's access. `None` when there is no such member.
+pub async fn portal_of(app: &App, tenant: TenantId, member: MemberId) -> Result<Option<Portal>> {
+    let found = app.store.batch(&[keys::member_key(tenant, member), keys::settings_key(tenant)]).await?;
+    let Some(member) = found.one::<Member>()? else { return Ok(None) };
     let settings = found.settings()?;
     let groups = if member.group_ids.is_empty() {
         Vec::new()
     } else {
-        let keys: Vec<_> = member.group_ids.iter().map(|g| keys::group_key(principal.tenant, *g)).collect();
+        let keys: Vec<_> = member.group_ids.iter().map(|g| keys::group_key(tenant, *g)).collect();
         app.store.batch(&keys).await?.all::<AccessGroup>()?
     };
     let rights = Rights::of(&member, &groups);
-    Ok(Portal { principal, member, settings, rights, groups })
+    let principal = MemberPrincipal { tenant, member: member.id, sub: member.login.clone().unwrap_or_default() };
+    Ok(Some(Portal { principal, member, settings, rights, groups, viewed_by: None }))
+}
+
+/// A tenant admin viewing the portal as one of their members, through a session they
+/// started (`POST /admin/members/{member_id}/view-as`, which audited it). Only a tenant
+/// admin, bound and with a second factor as the admin routes require; only `GET`; only
+/// the admin's own live session. The member's own scope and rights apply — a disabled
+/// member's too (the admin may be finding out what they would see). Each request only
+/// reads, and logs one line naming the admin, the member and the session.
+async fn viewed_as(app: &App, req: &Req, session: ViewAsId) -> Result<Portal> {
+    if req.principal()?.admin().is_err() {
+        return Err(Error::forbidden("X-View-As is for tenant admins"));
+    }
+    if req.inner().method() != http::Method::GET {
+        return Err(Error::forbidden("viewing the portal as a member is read-only"));
+    }
+    let admin = admin(app, req).await?;
+    let session = app
+        .store
+        .get::<ViewAs>(keys::view_as_key(admin.tenant, session))
+        .await?
+        .ok_or_else(|| Error::forbidden("this view-as session has ended or is not yours: start another"))?;
+    session.check(admin.staff, now())?;
+    let mut portal = portal_of(app, admin.tenant, session.member_id).await?.ok_or(Error::NotFound)?;
+    tracing::info!(
+        audit = "viewed_as",
+        staff = %admin.staff,
+        viewed_member = %session.member_id,
+        view_as = %session.id,
+        "an admin viewed the portal as a member"
+    );
+    portal.viewed_by = Some(session.viewed_by());
+    Ok(portal)
 }
 
 /// `If-Match`, when sent, must name the current version.

@@ -1,11 +1,11 @@
 //! Reading a request: the verified principal, path ids, a bounded JSON body that rejects
-//! unknown fields, paging, `If-Match` and `Idempotency-Key`.
+//! unknown fields, paging, `If-Match`, `Idempotency-Key` and `X-View-As`.
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use serde::de::DeserializeOwned;
 
-use crate::domain::ids::IdError;
+use crate::domain::ids::{IdError, ViewAsId};
 use crate::domain::number::whole_number;
 use crate::domain::principal::Principal;
 use crate::error::{Error, FieldError, Result};
@@ -119,6 +119,17 @@ impl Req {
             Some(v) => etag_version(v)
                 .map(Some)
                 .ok_or_else(|| Error::bad_request("If-Match must be an ETag this API returned")),
+        }
+    }
+
+    /// `X-View-As: <view-as session id>`, if sent: an admin viewing the portal as a member
+    /// (`http::guard::member`).
+    pub fn view_as(&self) -> Result<Option<ViewAsId>> {
+        match self.header(crate::domain::view_as::HEADER)? {
+            None => Ok(None),
+            Some(v) => {
+                ViewAsId::parse(v.trim()).map(Some).map_err(|e| Error::invalid_field("X-View-As", e.to_string()))
+            }
         }
     }
 

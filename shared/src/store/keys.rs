@@ -12,6 +12,7 @@
 //! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
 //! | staff    | `T#t`               | `STF#s`          |                          |                         |
+//! | view-as  | `T#t`               | `VAS#v`          |                          |                         |
 //! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
 //! | division | `T#t`               | `DIV#d`          | `T#t#CUS#c#DIV`          | `DIV#d`                 |
 //! | group    | `T#t`               | `GRP#g`          |                          |                         |
@@ -62,7 +63,7 @@ use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
     AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
-    QuoteId, SiteId, StaffId, TenantId, WorkRequestId,
+    QuoteId, SiteId, StaffId, TenantId, ViewAsId, WorkRequestId,
 };
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
@@ -75,6 +76,7 @@ use crate::domain::site::Site;
 use crate::domain::staff::Staff;
 use crate::domain::tenant::{Tenant, Timestamp};
 use crate::domain::text::{Email, ExternalRef};
+use crate::domain::view_as::ViewAs;
 use crate::domain::work_request::WorkRequest;
 
 pub const PK: &str = "PK";
@@ -239,6 +241,20 @@ impl Entity for Staff {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+}
+
+impl Stored for ViewAs {
+    const TYPE: &'static str = "view_as";
+}
+
+impl Entity for ViewAs {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: view_as_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    /// The member viewed: "admin X viewed as member Y" is in the member's trail.
+    fn entity_id(&self) -> String {
+        self.member_id.to_string()
     }
 }
 
@@ -807,6 +823,11 @@ pub fn member_key(tenant: TenantId, id: MemberId) -> Key {
 
 pub fn staff_key(tenant: TenantId, id: StaffId) -> Key {
     Key { pk: t(tenant), sk: format!("STF#{id}") }
+}
+
+/// An admin's view-as session (`domain::view_as`).
+pub fn view_as_key(tenant: TenantId, id: ViewAsId) -> Key {
+    Key { pk: t(tenant), sk: format!("VAS#{id}") }
 }
 
 /// The tenant's office staff (admin logins), oldest first.

@@ -31,4 +31,5 @@ mod routes;
 mod settings;
 mod story;
 mod triggers;
+mod view_as;
 mod work;
