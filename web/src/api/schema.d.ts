@@ -388,6 +388,22 @@ export interface paths {
         patch: operations["UpdateMember"];
         trace?: never;
     };
+    "/admin/members/{member_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMemberAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/members/{member_id}/disable": {
         parameters: {
             query?: never;
@@ -478,6 +494,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["ResetMemberPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/members/{member_id}/view-as": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CreateViewAsSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2023,6 +2055,39 @@ export interface components {
              *     `view_messages` or the messages feature).
              */
             unread_messages: number;
+            viewed_by?: null | components["schemas"]["ViewedBy"];
+        };
+        /**
+         * @description What a member's portal opens to them, computed as the portal computes it on each of
+         *     their requests (`guard::portal_of`, `Rights::of`, `group::open_features`, the store's
+         *     `visible_sites`): the office console's "what they can see".
+         */
+        MemberAccess: {
+            member_id: components["schemas"]["MemberId"];
+            /** @description A `disabled` member's portal answers 403 to them, whatever is below. */
+            status: components["schemas"]["MemberStatus"];
+            /**
+             * @description The portal features open to them: on for the tenant, and opened by a permission
+             *     they hold (`view_jobs` or `view_completed_jobs` for jobs, `create_work_requests`
+             *     for work requests, `view_…` for the others).
+             */
+            features: components["schemas"]["Feature"][];
+            /** @description Effective: their own and their groups' (every permission when they are `admin`). */
+            permissions: components["schemas"]["Permission"][];
+            /** @description The KPI reports they may run: their own and their groups' (all when `admin`). */
+            reports: components["schemas"]["Report"][];
+            /**
+             * @description Per currency, the most they may approve per quote (the highest of their own and
+             *     their groups'); a currency not named is unlimited.
+             */
+            approval_limits: components["schemas"]["ApprovalLimits"];
+            /** @description Effective scope: their own grants and their groups' (inside their customer). */
+            scope: components["schemas"]["ScopeInput"];
+            /**
+             * @description One page of the sites they see, as `GET /portal/sites` pages them (`?limit=`,
+             *     `?cursor=`): a customer-wide grant may cover thousands.
+             */
+            sites: components["schemas"]["SiteNamePage"];
         };
         /** @example mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         MemberId: string;
@@ -2799,6 +2864,17 @@ export interface components {
         };
         /** @example site_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         SiteId: string;
+        /** @description A site by its name alone: what a member's access lists (`GET /admin/members/{id}/access`). */
+        SiteName: {
+            id: components["schemas"]["SiteId"];
+            name: components["schemas"]["Name"];
+        };
+        /** @description One page of a list. */
+        SiteNamePage: {
+            items: components["schemas"]["SiteName"][];
+            /** @description Pass as `?cursor=` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
         /** @description One page of a list. */
         SitePage: {
             items: components["schemas"]["SiteView"][];
@@ -2905,6 +2981,24 @@ export interface components {
                 [key: string]: string;
             };
             expires_at: components["schemas"]["Timestamp"];
+        };
+        /** @example vas_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
+        ViewAsId: string;
+        /**
+         * @description `201` of `POST /admin/members/{member_id}/view-as`: send `id` as `X-View-As` on the
+         *     portal's `GET` routes, with the admin's own token, until `ends_at`.
+         */
+        ViewAsView: {
+            id: components["schemas"]["ViewAsId"];
+            member_id: components["schemas"]["MemberId"];
+            started_at: components["schemas"]["Timestamp"];
+            ends_at: components["schemas"]["Timestamp"];
+        };
+        /** @description In `GET /portal/me` under view-as: who is looking, so the web app shows a banner. */
+        ViewedBy: {
+            staff_id: components["schemas"]["StaffId"];
+            view_as_id: components["schemas"]["ViewAsId"];
+            ends_at: components["schemas"]["Timestamp"];
         };
         /** @description An https:// URL (http://localhost or http://127.0.0.1 for local development), at most 2048 characters */
         WebUrl: string;
@@ -7930,6 +8024,97 @@ export interface operations {
             };
         };
     };
+    GetMemberAccess: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Items per page (default 50).
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: components["schemas"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @example mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H */
+                member_id: components["schemas"]["MemberId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberAccess"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body. */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     DisableMember: {
         parameters: {
             query?: never;
@@ -8622,6 +8807,119 @@ export interface operations {
                 };
             };
             /** @description not invited yet, or disabled */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request (or the request is impossible in the current state). */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    CreateViewAsSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–100 visible ASCII characters (whitespace around a header value is not part of it). A retry with the same key gets the first response (with `Idempotent-Replayed: true`) and creates nothing new; the same key with a different request is a 422, while the first is still running a 409. Kept for 24 hours, per caller and operation. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @example mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H */
+                member_id: components["schemas"]["MemberId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a read-only session on the member's portal, for this admin, for 30 minutes: send its `id` as `X-View-As` on the portal's GET routes with your own token. Audited once, as `member.viewed_as`. */
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    /** @description The created object's own route, when it has one. */
+                    Location?: string;
+                    /** @description `true` when this is the first response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewAsView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body. */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed, the resource changed while the request was handled (retry), or the state does not allow this. */
             409: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11960,7 +12258,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12032,7 +12333,10 @@ export interface operations {
                 /** @description `history_next_cursor` of the previous answer: older jobs */
                 history_cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0 */
                 asset_id: components["schemas"]["AssetId"];
@@ -12116,7 +12420,10 @@ export interface operations {
     GetAssetWorkRequestForm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0 */
                 asset_id: components["schemas"]["AssetId"];
@@ -12212,7 +12519,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12288,7 +12598,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12357,7 +12670,10 @@ export interface operations {
     GetMyDocumentDownload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1 */
                 document_id: components["schemas"]["DocumentId"];
@@ -12451,7 +12767,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12519,7 +12838,10 @@ export interface operations {
     GetMyInvoicePdf: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z */
                 invoice_id: components["schemas"]["InvoiceId"];
@@ -12625,7 +12947,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12701,7 +13026,10 @@ export interface operations {
                 /** @example 2026-12-31 */
                 to?: components["schemas"]["Bound"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12780,7 +13108,10 @@ export interface operations {
     GetMyJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S */
                 job_id: components["schemas"]["JobId"];
@@ -12863,7 +13194,10 @@ export interface operations {
     GetMyJobFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S */
                 job_id: components["schemas"]["JobId"];
@@ -12953,7 +13287,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S */
                 job_id: components["schemas"]["JobId"];
@@ -13180,7 +13517,10 @@ export interface operations {
     GetMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13196,6 +13536,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
@@ -13373,7 +13724,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13675,7 +14029,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -13743,7 +14100,10 @@ export interface operations {
     GetMyQuote: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example quo_01JD8Z6V5Q2W3E4R5T6Y7A8B9X */
                 quote_id: components["schemas"]["QuoteId"];
@@ -14113,7 +14473,10 @@ export interface operations {
     ListMyReports: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14130,6 +14493,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportList"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
@@ -14184,7 +14558,10 @@ export interface operations {
                 /** @description One site of the member's (rows then name it) */
                 site_id?: components["schemas"]["SiteId"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /**
                  * @description total_service_repairs, calibrations_on_time, quotes_by_status, open_calls_contract_equipment, most_expensive_equipment, equipment_open_rejected_quotes, equipment_in_service, completed_service_visits or first_time_fix
@@ -14280,7 +14657,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14490,7 +14870,10 @@ export interface operations {
                 /** @description `next_cursor` of the previous page. */
                 cursor?: components["schemas"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14691,7 +15074,10 @@ export interface operations {
     GetMyWorkRequest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
             path: {
                 /** @example wr_01JD8Z6V5Q2W3E4R5T6Y7A8B9T */
                 request_id: components["schemas"]["WorkRequestId"];
