@@ -248,11 +248,15 @@ pub fn totp_code(secret: &str, unix: u64) -> anyhow::Result<String> {
 /// with one app (a person types one a minute at most).
 pub fn next_code(secret: &str) -> anyhow::Result<String> {
     static USED: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 30;
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+    let now = seconds / 30;
+    // The step before this one is still taken — unless this one ends within seconds: the
+    // code would then reach Cognito once that step is two behind, and be refused.
+    let earliest = if seconds % 30 < 25 { now - 1 } else { now };
     let step = {
         let mut used = USED.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
         let used = used.get_or_insert_with(HashMap::new);
-        let step = used.get(secret).map_or(now - 1, |last| (*last + 1).max(now - 1));
+        let step = used.get(secret).map_or(earliest, |last| (*last + 1).max(earliest));
         used.insert(secret.to_owned(), step);
         step
     };
