@@ -239,9 +239,17 @@ export function signInPage(ctx: SignInCtx): void {
     }
     const heading = newStep;
     newStep = false;
+    // The field to fill next: the password once the login is known (say, after a reset).
+    const field = state.step === 'password' && lastUsername ? '#password' : 'main input';
     requestAnimationFrame(() => {
-      const target = heading ? '#signin-title' : 'main input';
-      const el = document.querySelector(target) as HTMLInputElement | null;
+      // Someone already typing in a field of this step keeps their place: focus moved
+      // from under them would send their keys to another field.
+      const active = document.activeElement;
+      if (!heading && active instanceof HTMLInputElement && active.isConnected && active.closest('main')) {
+        if (state.step === 'code') active.select();
+        return;
+      }
+      const el = document.querySelector(heading ? '#signin-title' : field) as HTMLInputElement | null;
       el?.focus();
       if (!heading && state.step === 'code') el?.select();
     });
