@@ -15,6 +15,7 @@ import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
+import { setupScreen, setupLabel } from './setup';
 import { ISSUER, type OfficeSession, type ScreenCtx } from './screen';
 
 const t = words({
@@ -48,6 +49,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
+  { path: '/office/setup', label: setupLabel, draw: setupScreen },
 ];
 
 export interface OfficeCtx {
