@@ -238,6 +238,18 @@ async function allCustomers(): Promise<Customer[]> {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The documents of a customer and of the customers under it (a member's scope may
+ * reach them): the ones one could hide from its members. */
+async function documentsOf(customerId: string): Promise<Schemas['DocumentView'][]> {
+  const customers = await allCustomers();
+  const tree = [customerId];
+  for (let i = 0; i < tree.length; i++) for (const c of customers) if (c.parent_id === tree[i]) tree.push(c.id);
+  const pages = await Promise.all(
+    tree.map((id) => data(api.GET('/admin/documents', { params: { query: { customer_id: id, limit: 200 } } }))),
+  );
+  return pages.flatMap((p) => p.items);
+}
+
 // --- the list of a customer's members, and adding one ----------------------------------
 
 async function listPage(ctx: ScreenCtx): Promise<void> {
@@ -345,8 +357,9 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   let { body: member, etag } = await tagged(api.GET('/admin/members/{member_id}', path));
   const [groups, documents] = await Promise.all([
     data(api.GET('/admin/access-groups', { params: { query: { limit: 200 } } })),
-    data(api.GET('/admin/documents', { params: { query: { customer_id: member.customer_id, limit: 200 } } })),
+    documentsOf(member.customer_id),
   ]);
+  const docTitle = (id: string) => documents.find((d) => d.id === id)?.title ?? id;
   // What they can see: everything but the sites comes with each page of sites.
   let access: Schemas['MemberAccess'] | null = null;
   const sites = new Listing(
@@ -384,6 +397,8 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
       notice = message();
     } catch (e) {
       failed = e instanceof Problem && e.status === 412 ? new Problem(412, e.title, t('stale')) : e;
+      // A 412 goes on top, with the button that reads the member again.
+      if (failed instanceof Problem && failed.status === 412) where = 'error';
       if (where === 'edit') editError = failed;
       else if (where === 'invite') inviteError = failed;
       else error = failed;
@@ -452,7 +467,10 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
 
   const saveHidden = (ev: SubmitEvent) => {
     ev.preventDefault();
-    const body: Schemas['DocumentRestrictions'] = { hidden_document_ids: ticked(ev.target as HTMLFormElement, 'hidden') };
+    // The whole hidden set: what is ticked here, and what is hidden that is not listed.
+    const listed = new Set(documents.map((d) => d.id));
+    const elsewhere = member.hidden_document_ids.filter((d) => !listed.has(d));
+    const body: Schemas['DocumentRestrictions'] = { hidden_document_ids: [...ticked(ev.target as HTMLFormElement, 'hidden'), ...elsewhere] };
     void act(
       () => data(api.PUT('/admin/members/{member_id}/document-restrictions', { ...path, body, headers: ifMatch(etag) })),
       () => t('hiddenSaved'),
@@ -595,10 +613,9 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   const hiddenForm = () => html`<section aria-labelledby="hidden-title">
     <h2 id="hidden-title"><span aria-hidden="true">🔑</span> ${t('hidden')}</h2>
     <p class="hint">${t('hiddenIntro')}</p>
-    ${documents.items.length
+    ${documents.length
       ? html`<form class="stack" @submit=${saveHidden}>
-          ${boxes('hidden', 'hidden', t('hidden'), documents.items.map((d) => d.id), member.hidden_document_ids,
-            (d) => documents.items.find((x) => x.id === d)?.title ?? d)}
+          ${boxes('hidden', 'hidden', t('hidden'), documents.map((d) => d.id), member.hidden_document_ids, docTitle)}
           <button type="submit" ?disabled=${busy}>${t('saveHidden')}</button>
         </form>`
       : html`<p>${t('noDocuments')}</p>`}
