@@ -138,6 +138,20 @@ test('an admin adds a member with permissions, invites them with a message, sees
   await expect(page.locator('.facts').first()).toContainText('Invited');
   expect((await api(adminToken(), 'GET', `/admin/members/${id}`)).status).toBe('invited');
 
+  // Their portal, as they see it: read-only, with a banner, no writing buttons; and back.
+  await page.getByRole('button', { name: 'View as this member Mia Member' }).click();
+  await expect(page.locator('#view-as')).toContainText('Viewing as Mia Member, read-only');
+  const sections = page.getByRole('navigation', { name: 'Portal sections' });
+  await expect(sections.getByRole('link')).toHaveText(['Jobs', 'Quotes', 'Invoices', 'Sites']);
+  await expect(page.getByRole('link', { name: 'Mia Member' })).toHaveCount(0);
+  await sections.getByRole('link', { name: 'Sites' }).click();
+  await expect(page.getByRole('heading', { name: 'Sites', level: 1 })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('Harbor HQ');
+  await check('c-members-5-view-as');
+  await page.getByRole('button', { name: 'Back to the console' }).click();
+  await expect(page.getByRole('heading', { name: 'Mia Member', level: 1 })).toBeFocused();
+  await expect(page).toHaveURL(new RegExp(`/office/members/${id}$`));
+
   // Delete asks first; cancelling keeps them.
   await page.getByRole('button', { name: 'Delete member Mia Member' }).click();
   await expect(page.getByRole('button', { name: 'Yes, delete' })).toBeFocused();
@@ -164,7 +178,8 @@ test.describe('in Dutch at phone width', () => {
     await page.getByLabel('Klant', { exact: true }).selectOption(customer.id);
     await page.getByRole('button', { name: 'Leden tonen' }).click();
     await expect(page.getByRole('heading', { name: `Leden van ${customer.name}` })).toBeVisible();
-    await check('c-members-5-list-nl-phone');
+    await expect(page.getByRole('link', { name: 'Sam Site' })).toBeVisible();
+    await check('c-members-6-list-nl-phone');
 
     // Sam: Dutch, one site of the outlets, the asbestos survey hidden from them (the seed's).
     await page.getByRole('link', { name: 'Sam Site' }).click();
@@ -176,7 +191,7 @@ test.describe('in Dutch at phone width', () => {
     await expect(seen).toContainText('Werkorders inzien');
     await expect(page.getByLabel('Asbestos survey - Outlet North', { exact: true })).toBeChecked();
     await expect(page.getByLabel('Service agreement 2026', { exact: true })).not.toBeChecked();
-    await check('c-members-6-member-nl-phone');
+    await check('c-members-7-member-nl-phone');
     expect(violations).toEqual([]);
   });
 });

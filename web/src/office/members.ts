@@ -11,6 +11,7 @@ import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { Listing, problemView } from '../app';
 import { currentLocale, dateTime, permission, t as appWord, words, type Key } from '../i18n';
 import { exponent, moneyIn } from '../intl';
+import { startViewing } from '../viewas';
 import type { ScreenCtx } from './screen';
 
 const t = words({
@@ -68,6 +69,8 @@ const t = words({
     sendInvite: 'Send invitation',
     wasInvited: 'Invitation sent to {email}.',
     more: 'Access',
+    viewAs: 'View as this member',
+    viewAsHint: 'Opens their portal as they see it, read-only, for 30 minutes. It is recorded in the audit trail.',
     resetPassword: 'Reset password',
     wasReset: '{name} gets an email with a code to choose a new password.',
     disable: 'Switch off access',
@@ -156,6 +159,8 @@ const t = words({
     sendInvite: 'Uitnodiging versturen',
     wasInvited: 'Uitnodiging verstuurd naar {email}.',
     more: 'Toegang',
+    viewAs: 'Bekijken als dit lid',
+    viewAsHint: 'Opent het portaal zoals het lid het ziet, alleen lezen, 30 minuten lang. Dit wordt vastgelegd in de audittrail.',
     resetPassword: 'Wachtwoord resetten',
     wasReset: '{name} krijgt een e-mail met een code om een nieuw wachtwoord te kiezen.',
     disable: 'Toegang uitschakelen',
@@ -307,6 +312,10 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
     <dl class="facts">
       <dt>${t('email')}</dt>
       <dd>${m.email} ${suppressedMark(m)}</dd>
+      ${m.hidden_document_ids.length
+        ? html`<dt>${KEY} ${t('hidden')}</dt>
+            <dd>${m.hidden_document_ids.length}</dd>`
+        : nothing}
       <dt>${t('status')}</dt>
       <dd>${statusBadge(m)} ${m.admin ? html`<span class="badge">${t('admin')}</span>` : nothing}</dd>
     </dl>
@@ -477,6 +486,23 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
     );
   };
 
+  /** Opens the member portal as this member, read-only (the shell sends `X-View-As`). */
+  const viewAs = async () => {
+    busy = true;
+    error = null;
+    draw();
+    try {
+      startViewing(await data(api.POST('/admin/members/{member_id}/view-as', path)));
+      ctx.go('/');
+      return;
+    } catch (e) {
+      error = e;
+    }
+    busy = false;
+    draw();
+    focus('#member-problem');
+  };
+
   const remove = async () => {
     busy = true;
     error = null;
@@ -548,6 +574,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
             : html`<button type="button" ?disabled=${busy}
                 @click=${() => void act(() => post('/admin/members/{member_id}/disable'), () => t('wasDisabled', { name: fullName(member) }))}
                 >${t('disable')}${who}</button>`}
+          <button type="button" ?disabled=${busy} aria-describedby="view-as-hint" @click=${() => void viewAs()}>${t('viewAs')}${who}</button>
           <button type="button" id="member-remove" ?disabled=${busy} @click=${() => {
             confirming = true;
             notice = null;
@@ -611,7 +638,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   </section>`;
 
   const hiddenForm = () => html`<section aria-labelledby="hidden-title">
-    <h2 id="hidden-title"><span aria-hidden="true">🔑</span> ${t('hidden')}</h2>
+    <h2 id="hidden-title">${KEY} ${t('hidden')}</h2>
     <p class="hint">${t('hiddenIntro')}</p>
     ${documents.length
       ? html`<form class="stack" @submit=${saveHidden}>
@@ -633,6 +660,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
         ${facts()}
         <h3>${t('more')}</h3>
         ${actions()}
+        <p class="hint" id="view-as-hint">${t('viewAsHint')}</p>
       </section>
       ${inviteForm()} ${seen()} ${editForm()} ${hiddenForm()}`);
 
@@ -642,6 +670,12 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
 }
 
 // --- the pieces both pages draw ------------------------------------------------------
+
+/** The key icon documents hidden from a member go by (drawn, not a font's emoji). */
+const KEY = html`<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path fill="currentColor"
+    d="M12.65 10A6 6 0 0 0 7 6a6 6 0 0 0 0 12 6 6 0 0 0 5.65-4H17v4h4v-4h2v-4zM7 14a2 2 0 1 1 0-4 2 2 0 0 1 0 4z" />
+</svg>`;
 
 const PERSON_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'job_title', 'locale'];
 const LANGUAGES: Record<Schemas['Locale'], string> = { en: 'English', nl: 'Nederlands' };
