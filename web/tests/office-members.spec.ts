@@ -7,6 +7,7 @@
 // Every page is checked by axe.
 
 import { expect, test, type Page } from '@playwright/test';
+import { majorText, minorUnits } from '../src/office/amounts';
 import { accessibilityViolations, adminToken, api, enterCode, shot, stack, tokenOf, totpCode } from './stack';
 
 /** Signs the demo admin in with their app's code, in the page's language. A code counts
@@ -43,6 +44,29 @@ async function demoCustomer(): Promise<{ id: string; name: string }> {
   const customer = await api(adminToken(), 'GET', `/admin/customers/${me.customer_id}`);
   return { id: customer.id, name: customer.name };
 }
+
+test('members: approval limits are read as admins write amounts, in the currency\'s minor units', () => {
+  expect(minorUnits('5000', 'EUR')).toBe(500_000);
+  expect(minorUnits('5000.5', 'EUR')).toBe(500_050);
+  expect(minorUnits('5000,50', 'EUR')).toBe(500_050);
+  expect(minorUnits('5.000', 'EUR')).toBe(500_000);
+  expect(minorUnits('5.000,50', 'EUR')).toBe(500_050);
+  expect(minorUnits('5,000.50', 'EUR')).toBe(500_050);
+  expect(minorUnits(' 12 500 ', 'EUR')).toBe(1_250_000);
+  expect(minorUnits('1.500', 'KWD')).toBe(1_500);
+  expect(minorUnits('1500', 'JPY')).toBe(1_500);
+  expect(minorUnits('1.500', 'JPY')).toBe(1_500);
+  expect(minorUnits('5.001', 'EUR')).toBe(500_100);
+  for (const bad of ['', 'abc', '5000.000', '-5', '5.5.5', '1e3']) expect(minorUnits(bad, 'EUR'), bad).toBeNull();
+  expect(minorUnits('12.5', 'JPY')).toBeNull();
+  expect(majorText(500_050, 'EUR')).toBe('5000.50');
+  expect(majorText(5, 'EUR')).toBe('0.05');
+  expect(majorText(1_500, 'KWD')).toBe('1.500');
+  expect(majorText(1_500, 'JPY')).toBe('1500');
+  for (const [minor, currency] of [[500_050, 'EUR'], [7, 'KWD'], [99, 'JPY']] as const) {
+    expect(minorUnits(majorText(minor, currency), currency)).toBe(minor);
+  }
+});
 
 test('an admin adds a member with permissions, invites them with a message, sees what they can see, and switches them off and on', async ({ page }) => {
   const violations: string[] = [];
@@ -121,8 +145,12 @@ test('an admin adds a member with permissions, invites them with a message, sees
   await expect(page.getByLabel('Job title', { exact: true })).toHaveValue('Regional manager');
   await page.getByLabel('Job title', { exact: true }).fill('Head of stores');
   await page.getByLabel('See invoices', { exact: true }).check();
+  await page.getByLabel('Currency', { exact: true }).fill('EUR');
+  await page.getByLabel('Most per quote', { exact: true }).fill('5.000,50');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('status')).toHaveText('Changes saved.');
+  expect((await api(adminToken(), 'GET', `/admin/members/${id}`)).approval_limits).toEqual({ EUR: 500_050 });
+  await expect(seen).toContainText('€5,000.50');
   await expect(page.locator('.facts').first()).toContainText('Head of stores');
   await expect(seen).toContainText('See invoices');
 

@@ -10,7 +10,8 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { Listing, problemView } from '../app';
 import { currentLocale, dateTime, permission, t as appWord, words, type Key } from '../i18n';
-import { exponent, moneyIn } from '../intl';
+import { moneyIn } from '../intl';
+import { majorText, minorUnits } from './amounts';
 import { startViewing } from '../viewas';
 import type { ScreenCtx } from './screen';
 
@@ -772,27 +773,6 @@ function limitFields(limits: Schemas['ApprovalLimits'], invalid: boolean): Templ
       </div>`,
     )}
   </fieldset>`;
-}
-
-/** Minor units as a plain decimal in the currency's units (`500000` EUR: `5000.00`). */
-function majorText(minor: number, currency: string): string {
-  const digits = exponent(currency);
-  const all = String(minor).padStart(digits + 1, '0');
-  return digits ? `${all.slice(0, -digits)}.${all.slice(-digits)}` : all;
-}
-
-/** `5000`, `5000.5`, `5.000,50`, `5,000.50` in minor units of `currency`; null if it is not an amount. */
-export function minorUnits(text: string, currency: string): number | null {
-  const digits = exponent(currency);
-  const clean = text.replace(/[\s']/g, '');
-  // The last `.` or `,` followed by at most `digits` digits is the decimal mark.
-  const m = /^(\d+(?:[.,]\d{3})*|\d+)(?:[.,](\d+))?$/.exec(clean);
-  if (!m) return null;
-  const whole = m[1].replace(/[.,]/g, '');
-  const fraction = m[2] ?? '';
-  if (fraction.length > digits) return null;
-  const minor = Number(whole + fraction.padEnd(digits, '0'));
-  return Number.isSafeInteger(minor) ? minor : null;
 }
 
 /** The limit rows as the API's map; null when an amount is not one. */
