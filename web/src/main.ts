@@ -183,6 +183,8 @@ async function route(): Promise<void> {
     });
     return;
   }
+  // A session left in the tab by an admin who signed out is no one else's to send.
+  if (!auth.isOfficeStaff()) stopViewing();
   if (auth.isOfficeStaff()) {
     // An admin viewing as a member sees the member portal (read-only); the console ends it.
     if (location.pathname.startsWith('/office')) stopViewing();
