@@ -8,6 +8,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, operations, paths } from './api/schema';
 import { idToken } from './auth';
+import { viewing } from './viewas';
 
 /** The document's schemas by name: `Schemas['Me']`, `Schemas['StaffView']`, … */
 export type Schemas = components['schemas'];
@@ -63,6 +64,11 @@ const session: Middleware = {
     request.headers.set('authorization', `Bearer ${token}`);
     if (!request.headers.has('accept')) request.headers.set('accept', 'application/json');
     if (request.method === 'POST' && !request.headers.has('idempotency-key')) request.headers.set('idempotency-key', crypto.randomUUID());
+    // Viewing as a member: the portal's reads go as theirs, and nothing writes (the API
+    // refuses it too; this keeps the refusal from ever leaving the browser).
+    const view = new URL(request.url).pathname.startsWith('/portal/') ? viewing() : null;
+    if (view && request.method !== 'GET') throw new Problem(403, 'Read-only', 'Viewing as a member changes nothing.');
+    if (view) request.headers.set('x-view-as', view.id);
     return request;
   },
   async onResponse({ response }) {

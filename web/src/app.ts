@@ -37,8 +37,11 @@ export function opens(me: Me, section: Section): boolean {
   );
 }
 
+/** The permissions whose buttons write: an admin viewing as the member gets none. */
+const WRITES: Permission[] = ['add_job_notes', 'approve_quotes', 'create_work_requests'];
+
 export function may(me: Me, permission: Permission): boolean {
-  return me.permissions.includes(permission);
+  return me.permissions.includes(permission) && !(me.viewed_by && WRITES.includes(permission));
 }
 
 /** What a page gets: its route, the member, and `show` to (re)draw itself. A page

@@ -25,6 +25,8 @@ const en = {
   'app.filter': 'Apply filters',
   'app.clear': 'Clear',
   'app.unread': '{n} unread',
+  'viewas.banner': 'Viewing as {name}, read-only (until {until}).',
+  'viewas.back': 'Back to the console',
 
   'nav.sites': 'Sites',
   'nav.jobs': 'Jobs',
@@ -294,6 +296,8 @@ const nl: Record<Key, string> = {
   'app.filter': 'Filters toepassen',
   'app.clear': 'Wissen',
   'app.unread': '{n} ongelezen',
+  'viewas.banner': 'U bekijkt het portaal als {name}, alleen lezen (tot {until}).',
+  'viewas.back': 'Terug naar de console',
 
   'nav.sites': 'Locaties',
   'nav.jobs': 'Werkorders',

@@ -9,7 +9,8 @@ import * as auth from './auth';
 import { api, data, Problem } from './api';
 import { SECTIONS, opens, problemView, type Ctx, type Me, type Section, type Site } from './app';
 import { onColour } from './colour';
-import { setLocale, t } from './i18n';
+import { dateTime, setLocale, t } from './i18n';
+import { stopViewing, viewing } from './viewas';
 import { signInPage } from './pages/signin';
 import { sitesPage } from './pages/sites';
 import { jobPage, jobsPage } from './pages/jobs';
@@ -50,6 +51,9 @@ const routes: Route[] = [
   { pattern: /^\/reports\/(?<report>[^/]+)$/, section: '/reports', page: reportPage },
   { pattern: /^\/profile$/, section: null, page: profilePage },
 ];
+
+// Pages that are forms to change something: not open to an admin viewing as a member.
+const WRITING: PageFn[] = [requestFormPage, profilePage];
 
 const root = document.getElementById('app') as HTMLElement;
 // lit-html renders beside what is there: the static "Loading…" goes first.
@@ -129,12 +133,20 @@ function shell(m: Me, current: Section | null, content: TemplateResult): Templat
         <span class="portal-name">${m.branding.display_name}</span>
       </div>
       <div class="who">
-        <a href="/profile" data-link aria-current=${current === null && location.pathname === '/profile' ? 'page' : 'false'}
-          >${m.first_name} ${m.last_name}</a
-        >
+        ${m.viewed_by
+          ? html`<span>${m.first_name} ${m.last_name}</span>`
+          : html`<a href="/profile" data-link aria-current=${current === null && location.pathname === '/profile' ? 'page' : 'false'}
+              >${m.first_name} ${m.last_name}</a
+            >`}
         <button type="button" class="link" @click=${() => void auth.signOut()}>${t('app.signout')}</button>
       </div>
     </header>
+    ${m.viewed_by
+      ? html`<p class="info view-as" id="view-as">
+          ${t('viewas.banner', { name: `${m.first_name} ${m.last_name}`, until: dateTime(m.viewed_by.ends_at) })}
+          <button type="button" @click=${() => leaveViewing(m.id)}>${t('viewas.back')}</button>
+        </p>`
+      : nothing}
     <nav class="tabs" aria-label=${t('app.menu')}>
       <ul>
         ${SECTIONS.filter((s) => opens(m, s)).map(
@@ -171,9 +183,15 @@ async function route(): Promise<void> {
     });
     return;
   }
+  // A session left in the tab by an admin who signed out is no one else's to send.
+  if (!auth.isOfficeStaff()) stopViewing();
   if (auth.isOfficeStaff()) {
-    await office(mine);
-    return;
+    // An admin viewing as a member sees the member portal (read-only); the console ends it.
+    if (location.pathname.startsWith('/office')) stopViewing();
+    if (!viewing()) {
+      await office(mine);
+      return;
+    }
   }
   let member: Me;
   try {
@@ -181,6 +199,12 @@ async function route(): Promise<void> {
     member = me ?? (await Promise.all([loadMe(), allSites().catch(() => [])]))[0];
   } catch (e) {
     if (mine !== generation) return;
+    if (viewing()) {
+      // The view-as session ended or was refused: the API says why; back to the console.
+      const back = viewing()?.member_id ?? '';
+      render(html`<main id="main">${problemView(e)}<button @click=${() => leaveViewing(back)}>${t('viewas.back')}</button></main>`, root);
+      return;
+    }
     // A disabled member's token still verifies until it expires; the API says why.
     if (e instanceof Problem && (e.status === 401 || e.status === 403)) {
       notice = e.status === 403 ? t('signin.disabled') : t('signin.expired');
@@ -207,7 +231,7 @@ async function route(): Promise<void> {
     return;
   }
   // Typing the address of a section one may not open shows this, and asks the API nothing.
-  if (section && !opens(member, section)) {
+  if ((section && !opens(member, section)) || (member.viewed_by && WRITING.includes(found.r.page))) {
     draw(html`<h1 tabindex="-1">${t('app.unavailable')}</h1>`);
     focusHeading();
     return;
@@ -242,6 +266,7 @@ async function route(): Promise<void> {
 /** Office staff's pages (their own chunk, loaded when they sign in), under `/office`. */
 async function office(mine: number): Promise<void> {
   me = null;
+  sitesCache = null;
   if (!location.pathname.startsWith('/office')) history.replaceState(null, '', '/office');
   const show = (view: TemplateResult) => mine === generation && render(view, root);
   try {
@@ -258,6 +283,14 @@ async function office(mine: number): Promise<void> {
   } catch (e) {
     show(html`<main id="main">${problemView(e)}<button @click=${() => void route()}>${t('app.retry')}</button></main>`);
   }
+}
+
+/** Ends viewing as a member: back to their page in the console. */
+function leaveViewing(memberId: string): void {
+  stopViewing();
+  me = null;
+  sitesCache = null;
+  navigate(memberId ? `/office/members/${memberId}` : '/office');
 }
 
 function focusHeading(selector = 'main h1'): void {

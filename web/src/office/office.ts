@@ -16,6 +16,7 @@ import { setLocale, t as appWord, words } from '../i18n';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
+import { membersLabel, membersScreen } from './members';
 import { ISSUER, type OfficeSession, type ScreenCtx } from './screen';
 
 const t = words({
@@ -50,6 +51,7 @@ const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
+  { path: '/office/members', label: membersLabel, draw: membersScreen },
 ];
 
 export interface OfficeCtx {
@@ -117,7 +119,8 @@ export async function officePage(ctx: OfficeCtx): Promise<void> {
   };
   const out: OfficeCtx = { ...ctx, signOut };
   const path = location.pathname.replace(/\/+$/, '') || '/office';
-  const screen = SCREENS.find((s) => s.path === path);
+  // A screen's own pages are under its path (`/office/members/<id>`).
+  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS.find((s) => s.path !== '/office' && path.startsWith(`${s.path}/`));
   if (!session) frame(out, html`<p role="status" class="loading">${appWord('app.loading')}</p>`, null);
   let s: OfficeSession;
   try {

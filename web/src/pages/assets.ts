@@ -3,7 +3,7 @@
 
 import { html, nothing } from 'lit-html';
 import { api, data, withQuery, type QueryOf } from '../api';
-import { Listing, SECTIONS, badge, link, opens, siteFilter, siteName, type Ctx } from '../app';
+import { Listing, SECTIONS, badge, link, may, opens, siteFilter, siteName, type Ctx } from '../app';
 import { category, date, t } from '../i18n';
 
 export async function assetsPage(ctx: Ctx): Promise<void> {
@@ -49,7 +49,7 @@ export async function assetsPage(ctx: Ctx): Promise<void> {
 
 export async function assetPage(ctx: Ctx): Promise<void> {
   const [a, sites] = await Promise.all([data(api.GET('/portal/assets/{asset_id}', { params: { path: { asset_id: ctx.params.id } } })), ctx.sites()]);
-  const canRequest = opens(ctx.me, SECTIONS.find((s) => s.path === '/work-requests') ?? SECTIONS[0]);
+  const canRequest = opens(ctx.me, SECTIONS.find((s) => s.path === '/work-requests') ?? SECTIONS[0]) && may(ctx.me, 'create_work_requests');
   const canJobs = opens(ctx.me, SECTIONS[0]);
   ctx.show(html`<p>${link('/assets', `← ${t('nav.assets')}`)}</p>
     <h1 tabindex="-1">${a.name} ${badge(a.status)}</h1>

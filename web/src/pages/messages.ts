@@ -35,8 +35,8 @@ export async function messagesPage(ctx: Ctx): Promise<void> {
               <p class="hint">${dateTime(m.published_at)}</p>
               <p class="pre">${m.body}</p>
               <div class="actions">
-                ${!m.read && !m.requires_ack ? html`<button type="button" @click=${() => void act(m, 'read')}>${t('messages.read')}</button>` : nothing}
-                ${m.requires_ack && !m.acknowledged
+                ${ctx.me.viewed_by ? nothing : !m.read && !m.requires_ack ? html`<button type="button" @click=${() => void act(m, 'read')}>${t('messages.read')}</button>` : nothing}
+                ${m.requires_ack && !m.acknowledged && !ctx.me.viewed_by
                   ? html`<button type="button" class="primary" @click=${() => void act(m, 'ack')}>${t('messages.ack')}</button>`
                   : nothing}
                 ${m.acknowledged ? html`<p class="hint">${t('messages.acked', { when: dateTime(m.acknowledged_at) })}</p>` : nothing}

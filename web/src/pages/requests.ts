@@ -4,7 +4,7 @@
 
 import { html, nothing } from 'lit-html';
 import { api, data, uploadAll, type QueryOf, type Schemas } from '../api';
-import { Listing, badge, chips, link, problemView, siteName, type Ctx, type Site } from '../app';
+import { Listing, badge, chips, link, may, problemView, siteName, type Ctx, type Site } from '../app';
 import { dateTime, status, t } from '../i18n';
 
 const MAX_NOTES = 4000;
@@ -22,7 +22,7 @@ export async function requestsPage(ctx: Ctx): Promise<void> {
   const list = new Listing(({ limit, cursor }) => data(api.GET('/portal/work-requests', { params: { query: { ...query, limit, cursor } } })), () => draw());
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('requests.title')}</h1>
-      <p>${link('/work-requests/new', html`<span class="button primary">+ ${t('requests.new')}</span>`)}</p>
+      ${may(ctx.me, 'create_work_requests') ? html`<p>${link('/work-requests/new', html`<span class="button primary">+ ${t('requests.new')}</span>`)}</p>` : nothing}
       ${chips(t('requests.pipeline'), '/work-requests', 'status', STATUSES, wanted)}
       ${list.view(
         (items) => html`<ul class="cards">
