@@ -13,6 +13,7 @@ import * as auth from '../auth';
 import { api, data, MFA_REQUIRED, Problem } from '../api';
 import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
+import { customersScreen, customersTitle } from './customers';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { ISSUER, type OfficeSession, type ScreenCtx } from './screen';
@@ -48,6 +49,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
+  { path: '/office/customers', label: customersTitle, draw: customersScreen },
 ];
 
 export interface OfficeCtx {
@@ -115,7 +117,8 @@ export async function officePage(ctx: OfficeCtx): Promise<void> {
   };
   const out: OfficeCtx = { ...ctx, signOut };
   const path = location.pathname.replace(/\/+$/, '') || '/office';
-  const screen = SCREENS.find((s) => s.path === path);
+  // A screen's own paths below it (`/office/customers/<id>`) are the screen's too.
+  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS.find((s) => s.path !== '/office' && path.startsWith(`${s.path}/`));
   if (!session) frame(out, html`<p role="status" class="loading">${appWord('app.loading')}</p>`, null);
   let s: OfficeSession;
   try {
