@@ -152,11 +152,19 @@ test('an admin builds a parent and a child customer, a division, a site and a co
   await sites.getByLabel('Division').selectOption({ label: 'Retail › North' });
   await sites.getByRole('button', { name: 'Add site' }).click();
   await expect(status).toHaveText('Tulip Centre is added.');
-  const siteCard = sites.locator('[data-site]').filter({ hasText: 'Tulip Centre' });
+  const siteCard = sites.locator('[data-site]').first();
   await expect(siteCard).toContainText('North');
   const [site] = (await api(adminToken(), 'GET', `/admin/customers/${child.id}/sites`)).items as { id: string; division_id: string; address: string }[];
   expect(site.address).toBe('1 Tulpstraat\nAmsterdam');
   expect(site.division_id).toBeTruthy();
+  expect(await siteCard.locator('dd').first().innerText()).toBe('1 Tulpstraat\nAmsterdam');
+  // Edit: a new name, sent with the version read; the card and the API agree.
+  await siteCard.getByRole('button', { name: 'Edit Tulip Centre' }).click();
+  await expect(page.locator(`#site-${site.id}-name`)).toBeFocused();
+  await page.locator(`#site-${site.id}-name`).fill('Tulip Centre West');
+  await sites.getByRole('button', { name: 'Save' }).click();
+  await expect(status).toHaveText('Tulip Centre West is saved.');
+  expect((await api(adminToken(), 'GET', `/admin/sites/${site.id}`)).name).toBe('Tulip Centre West');
 
   // A contact with a role; a phone number the API refuses is named next to its field.
   const contacts = page.getByRole('region', { name: 'Contacts' });
@@ -173,8 +181,16 @@ test('an admin builds a parent and a child customer, a division, a site and a co
   await contacts.getByLabel('Phone number').fill('+31 6 1234 5678');
   await contacts.getByRole('button', { name: 'Add contact' }).click();
   await expect(status).toHaveText('Bea Billing is added.');
-  const bea = contacts.locator('[data-contact]').filter({ hasText: email });
+  // The only contact (its card becomes its edit form and back: no text to find it by).
+  const bea = contacts.locator('[data-contact]').first();
   await expect(bea).toContainText('Billing');
+  // Edit: another role, out of those offered (any code is taken too).
+  await bea.getByRole('button', { name: 'Edit Bea Billing' }).click();
+  await expect(bea.getByLabel('First name')).toBeFocused();
+  await bea.getByLabel('Notification role').fill('all');
+  await bea.getByRole('button', { name: 'Save' }).click();
+  await expect(status).toHaveText('Bea Billing is saved.');
+  await expect(bea).toContainText('All notifications');
   await check('97-console-customer');
 
   // Someone else renames the division meanwhile: saving says so, and shows it as it is now.
@@ -206,9 +222,9 @@ test('an admin builds a parent and a child customer, a division, a site and a co
   await check('98-console-customer-member');
 
   // The site goes after asking; then the division may.
-  await siteCard.getByRole('button', { name: 'Remove Tulip Centre' }).click();
+  await siteCard.getByRole('button', { name: 'Remove Tulip Centre West' }).click();
   await siteCard.getByRole('button', { name: 'Yes, remove' }).click();
-  await expect(status).toHaveText('Tulip Centre is removed.');
+  await expect(status).toHaveText('Tulip Centre West is removed.');
   await expect(sites.locator('[data-site]')).toHaveCount(0);
   await divisions.getByRole('button', { name: 'Remove North & East' }).click();
   await divisions.getByRole('button', { name: 'Yes, remove' }).click();

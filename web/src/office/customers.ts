@@ -11,7 +11,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { problemView } from '../app';
-import { words } from '../i18n';
+import { t as appWord, words } from '../i18n';
 import { ancestors, byParentGroup, customerTree, type Branch } from './customer-tree';
 import type { ScreenCtx } from './screen';
 
@@ -449,7 +449,7 @@ async function treeScreen(ctx: ScreenCtx): Promise<void> {
         <h2 id="tree-title">${t('tree')}</h2>
         ${error ? problemView(error) : nothing}
         ${customers === null
-          ? html`<p role="status">…</p>`
+          ? html`<p role="status">${appWord('app.loading')}</p>`
           : customers.length === 0
             ? html`<p>${t('none')}</p>`
             : html`<ul id="customer-tree">${customerTree(customers).map(branch)}</ul>`}
@@ -656,7 +656,7 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
       <h3>${s.name}</h3>
       <dl class="facts">
         <dt>${t('address')}</dt>
-        <dd class="address">${s.address}</dd>
+        <dd>${lines(s.address)}</dd>
         <dt>${t('division')}</dt>
         <dd>${divisionName(s.division_id)}</dd>
       </dl>
@@ -817,6 +817,7 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
         <h2 id="details-title">${t('details')}</h2>
         ${details()}
       </section>
+      ${divisionSection()} ${siteSection()} ${contactSection()}
       <section aria-labelledby="children-title">
         <h2 id="children-title">${t('children')}</h2>
         ${children.length
@@ -825,11 +826,15 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
             </ul>`
           : html`<p>${t('noChildren')}</p>`}
       </section>
-      ${newCustomerForm(forms, ctx, customers, c, draw, reload)} ${divisionSection()} ${siteSection()} ${contactSection()}`);
+      ${newCustomerForm(forms, ctx, customers, c, draw, reload)}`);
   };
   draw();
   ctx.titled(customer.body.name);
 }
+
+/** An address as typed, its lines kept. */
+const lines = (address: string): TemplateResult[] =>
+  address.split('\n').map((line, i) => html`${i ? html`<br />` : nothing}${line}`);
 
 function focus(selector: string): void {
   requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
