@@ -235,7 +235,7 @@ test('an admin builds a parent and a child customer, a division, a site and a co
 test.describe('in Dutch at phone width', () => {
   test.use({ locale: 'nl-NL', viewport: { width: 390, height: 844 } });
 
-  test('an admin adds a customer with a division, a site and a contact, and edits the customer', async ({ page }) => {
+  test('an admin adds a customer with a division, a site and a contact, edits it, and removes them all', async ({ page }) => {
     const violations: string[] = [];
     const check = async (name: string) => {
       await shot(page, name);
@@ -284,6 +284,18 @@ test.describe('in Dutch at phone width', () => {
     await expect(status).toHaveText(`${name} is opgeslagen.`);
     await expect(page.locator('#details-title + dl')).toContainText('MOL-1');
     await check('99-console-customer-nl-phone');
+
+    // Emptied — contact, site, division — the customer may go: back to the tree, without it.
+    for (const [region, item] of [['Contactpersonen', 'Sanne Storing'], ['Locaties', 'Molen Oost'], ['Divisies', 'Zuid']]) {
+      await page.getByRole('region', { name: region }).getByRole('button', { name: `Verwijderen ${item}` }).click();
+      await page.getByRole('button', { name: 'Ja, verwijderen' }).click();
+      await expect(status).toHaveText(`${item} is verwijderd.`);
+    }
+    await page.getByRole('button', { name: `Verwijderen ${name}` }).click();
+    await page.getByRole('button', { name: 'Ja, verwijderen' }).click();
+    await expect(page).toHaveURL(/\/office\/customers$/);
+    await expect(status).toHaveText(`${name} is verwijderd.`);
+    await expect(page.locator('#customer-tree')).not.toContainText(name);
     expect(violations).toEqual([]);
   });
 });
