@@ -80,6 +80,7 @@ const t = words({
     isMember: 'Yes: a member was made of this contact',
     notMember: 'No',
     mailStopped: 'Mail stopped: {reason}',
+    muted: 'Unsubscribed from',
     createUser: 'Create user',
     createUserIntro: 'Make {name} a portal member with the same name, email address and phone number, and email them an invitation. Their permissions are set on the members screen.',
     locale: 'Language of the invitation',
@@ -161,6 +162,7 @@ const t = words({
     isMember: 'Ja: van deze contactpersoon is een lid gemaakt',
     notMember: 'Nee',
     mailStopped: 'Geen e-mail meer: {reason}',
+    muted: 'Afgemeld voor',
     createUser: 'Gebruiker aanmaken',
     createUserIntro: 'Maak {name} portaallid met dezelfde naam, hetzelfde e-mailadres en telefoonnummer, en stuur een uitnodiging per e-mail. De rechten stelt u in op het scherm met leden.',
     locale: 'Taal van de uitnodiging',
@@ -369,7 +371,7 @@ function typeBoxes(form: string, forms: Forms, types: Schemas['WorkOrderType'][]
         <label for="${form}-type-${w.code}">${w.name}</label>
       </div>`,
     )}
-    ${message ? html`<p class="problem" id="${form}-allowed_work_order_types">${message}</p>` : nothing}
+    ${message ? html`<p class="problem" id="${form}-allowed_work_order_types" tabindex="-1">${message}</p>` : nothing}
   </fieldset>`;
 }
 
@@ -756,6 +758,10 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
         <dd>${c.email}${c.suppressed ? html` <span class="badge badge-declined">${t('mailStopped', { reason: c.suppressed.reason })}</span>` : nothing}</dd>
         <dt>${t('phone')}</dt>
         <dd>${c.phone ?? '—'}</dd>
+        ${c.muted.length
+          ? html`<dt>${t('muted')}</dt>
+              <dd>${c.muted.map((k) => appWord(`notify.${k}`)).join(', ')}</dd>`
+          : nothing}
         <dt>${t('member')}</dt>
         <dd>${c.member_id ? t('isMember') : t('notMember')}</dd>
       </dl>
