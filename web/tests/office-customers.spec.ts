@@ -294,8 +294,9 @@ test.describe('in Dutch at phone width', () => {
     await page.getByRole('button', { name: `Verwijderen ${name}` }).click();
     await page.getByRole('button', { name: 'Ja, verwijderen' }).click();
     await expect(page).toHaveURL(/\/office\/customers$/);
-    await expect(status).toHaveText(`${name} is verwijderd.`);
+    await expect(page.locator('#customer-tree')).toBeVisible();
     await expect(page.locator('#customer-tree')).not.toContainText(name);
+    await expect(status).toHaveText(`${name} is verwijderd.`);
     expect(violations).toEqual([]);
   });
 });

@@ -354,6 +354,14 @@ const text = (values: FormData, name: string): string | null => {
 };
 const required = (values: FormData, name: string): string => text(values, name) ?? '';
 
+/** A PATCH body of only what the form changed (an address left as it was is not sent
+ * again: the API treats a sent email address as the contact's new one). */
+function changes<T extends object>(before: object, after: T): Partial<T> {
+  const was = before as Record<string, unknown>;
+  const same = (k: string, v: unknown) => JSON.stringify(v ?? null) === JSON.stringify(was[k] ?? null);
+  return Object.fromEntries(Object.entries(after).filter(([k, v]) => !same(k, v))) as Partial<T>;
+}
+
 /** The work-order types ticked, as codes. */
 const ticked = (values: FormData): string[] => values.getAll('allowed_work_order_types').map(String);
 
@@ -534,7 +542,7 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
     const form = 'customer';
     if (editing === form) {
       const submit = saving(form, CUSTOMER_FIELDS, async (v) => {
-        const body: Schemas['CustomerPatch'] = { name: required(v, 'name'), account_code: text(v, 'account_code'), allowed_work_order_types: ticked(v) };
+        const body: Schemas['CustomerPatch'] = changes(c, { name: required(v, 'name'), account_code: text(v, 'account_code'), allowed_work_order_types: ticked(v) });
         const saved = await data(api.PATCH('/admin/customers/{customer_id}', { ...path, body, headers: ifMatch(customer.etag) }));
         return t('saved', { name: saved.name });
       });
@@ -572,7 +580,7 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
     const form = `division-${d.id}`;
     if (editing === d.id) {
       const submit = saving(form, DIVISION_FIELDS, async (v) => {
-        const body: Schemas['DivisionPatch'] = { name: required(v, 'name'), parent_group: text(v, 'parent_group') };
+        const body: Schemas['DivisionPatch'] = changes(d, { name: required(v, 'name'), parent_group: text(v, 'parent_group') });
         const saved = await data(api.PATCH('/admin/divisions/{division_id}', { params: { path: { division_id: d.id } }, body, headers: versionOf(d) }));
         return t('saved', { name: saved.name });
       });
@@ -641,7 +649,7 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
     const form = `site-${s.id}`;
     if (editing === s.id) {
       const submit = saving(form, SITE_FIELDS, async (v) => {
-        const body: Schemas['SitePatch'] = { name: required(v, 'name'), address: required(v, 'address'), division_id: text(v, 'division_id') };
+        const body: Schemas['SitePatch'] = changes(s, { name: required(v, 'name'), address: required(v, 'address'), division_id: text(v, 'division_id') });
         const saved = await data(api.PATCH('/admin/sites/{site_id}', { params: { path: { site_id: s.id } }, body, headers: versionOf(s) }));
         return t('saved', { name: saved.name });
       });
@@ -740,7 +748,7 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
     if (editing === c.id) {
       const submit = saving(form, CONTACT_FIELDS, async (v) => {
         const saved = await data(
-          api.PATCH('/admin/contacts/{contact_id}', { params: { path: { contact_id: c.id } }, body: contactBody(v), headers: versionOf(c) }),
+          api.PATCH('/admin/contacts/{contact_id}', { params: { path: { contact_id: c.id } }, body: changes(c, contactBody(v)), headers: versionOf(c) }),
         );
         return t('saved', { name: fullName(saved) });
       });
