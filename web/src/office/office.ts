@@ -13,6 +13,7 @@ import * as auth from '../auth';
 import { api, data, MFA_REQUIRED, Problem } from '../api';
 import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
+import { customersScreen, customersTitle } from './customers';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
@@ -51,6 +52,7 @@ const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
+  { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/members', label: membersLabel, draw: membersScreen },
 ];
 
