@@ -248,11 +248,12 @@ pub fn totp_code(secret: &str, unix: u64) -> anyhow::Result<String> {
 /// with one app (a person types one a minute at most).
 pub fn next_code(secret: &str) -> anyhow::Result<String> {
     static USED: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
-    let now = seconds / 30;
-    // The step before this one is still taken — unless this one ends within seconds: the
-    // code would then reach Cognito once that step is two behind, and be refused.
-    let earliest = if seconds % 30 < 25 { now - 1 } else { now };
+    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+    let now = u64::try_from(millis / 30_000)?;
+    // The step before this one is still taken — unless this one ends within a second: the
+    // code could then reach Cognito once that step is two behind, and be refused. (Five
+    // seconds' margin left a caller signing in often too few codes, and failed a run.)
+    let earliest = if millis % 30_000 < 29_000 { now - 1 } else { now };
     let step = {
         let mut used = USED.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
         let used = used.get_or_insert_with(HashMap::new);
