@@ -5,9 +5,9 @@
 // Then the same screens in Dutch at phone width. Each page is checked by axe. The tree's
 // pure logic is tested without a browser.
 
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ancestors, byParentGroup, customerTree } from '../src/office/customer-tree';
-import { accessibilityViolations, adminToken, api, chooseNewPassword, invitedAdmin, secretOnPage, shot, temporaryPassword, totpCode } from './stack';
+import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, temporaryPassword } from './stack';
 
 test('customers form a tree by parent, by name at each level, and an orphan is a root', () => {
   const tree = customerTree([
@@ -47,30 +47,6 @@ test('divisions are grouped by parent group, by name, those without a group last
   ]);
 });
 
-/** A newly invited admin signs in, chooses a password and sets up their app: the
- * console's overview. (A fresh admin, so that no journey shares a code with another.) */
-async function newAdmin(page: Page, first: string, last: string, dutch = false): Promise<void> {
-  const admin = await invitedAdmin(first, last);
-  const words = dutch
-    ? { user: 'E-mailadres of telefoonnummer', pass: 'Wachtwoord', in: 'Inloggen', code: 'Code uit de app', on: 'Inloggen in twee stappen aanzetten', home: 'Kantoorconsole' }
-    : { user: 'Email address or phone number', pass: 'Password', in: 'Sign in', code: 'Code from the app', on: 'Switch on two-step sign-in', home: 'Office console' };
-  await page.goto('/');
-  await page.getByLabel(words.user).fill(admin.email);
-  await page.getByLabel(words.pass, { exact: true }).fill(admin.temporary);
-  await page.getByRole('button', { name: words.in, exact: true }).click();
-  const password = `${first}-${last}-2026!`;
-  if (dutch) {
-    await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
-    await page.getByLabel('Nieuw wachtwoord nogmaals').fill(password);
-    await page.getByRole('button', { name: 'Wachtwoord opslaan en inloggen' }).click();
-  } else {
-    await chooseNewPassword(page, password);
-  }
-  await page.getByLabel(words.code).fill(totpCode(await secretOnPage(page)));
-  await page.getByRole('button', { name: words.on }).click();
-  await expect(page.getByRole('heading', { name: words.home, level: 1 })).toBeFocused();
-}
-
 interface Listed {
   id: string;
   name: string;
@@ -95,7 +71,7 @@ test('an admin builds a parent and a child customer, a division, a site and a co
   const childName = `Tulip Stores ${stamp}`;
   const status = page.getByRole('status');
 
-  await newAdmin(page, 'Cora', 'Customers');
+  await signInNewAdmin(page, 'Cora', 'Customers');
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Customers' }).click();
   await expect(page).toHaveURL(/\/office\/customers$/);
   await expect(page.getByRole('heading', { name: 'Customers', level: 1 })).toBeFocused();
@@ -245,7 +221,7 @@ test.describe('in Dutch at phone width', () => {
     const name = `Molen Beheer ${Date.now()}`;
     const status = page.getByRole('status');
 
-    await newAdmin(page, 'Kees', 'Klanten', true);
+    await signInNewAdmin(page, 'Kees', 'Klanten', true);
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Klanten' }).click();
     await expect(page.getByRole('heading', { name: 'Klanten', level: 1 })).toBeFocused();
     await page.getByLabel('Naam', { exact: true }).fill(name);

@@ -13,7 +13,7 @@ import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { problemView } from '../app';
 import { t as appWord, words } from '../i18n';
 import { ancestors, byParentGroup, customerTree, type Branch } from './customer-tree';
-import type { ScreenCtx } from './screen';
+import { fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
@@ -249,10 +249,7 @@ class Forms {
   }
 
   fieldErrors(form: string): Map<string, string> {
-    const out = new Map<string, string>();
-    const e = this.errors.get(form);
-    if (e instanceof Problem) for (const f of e.errors) if (!out.has(f.field)) out.set(f.field, f.message);
-    return out;
+    return fieldErrors(this.errors.get(form));
   }
 
   /** Submits a form: the notice and everything read again, or the API's problem next to
@@ -850,6 +847,3 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
 const lines = (address: string): TemplateResult[] =>
   address.split('\n').map((line, i) => html`${i ? html`<br />` : nothing}${line}`);
 
-function focus(selector: string): void {
-  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
-}

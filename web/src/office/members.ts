@@ -13,7 +13,7 @@ import { currentLocale, dateTime, permission, t as appWord, words, type Key } fr
 import { moneyIn } from '../intl';
 import { majorText, minorUnits } from './amounts';
 import { startViewing } from '../viewas';
-import type { ScreenCtx } from './screen';
+import { fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
@@ -814,15 +814,4 @@ function unplaced(error: unknown, fields: string[], id: string): TemplateResult 
 function focusFirstError(error: unknown, prefix: string, fields: string[]): void {
   const first = fields.find((f) => fieldErrors(error).has(f));
   focus(first ? `#${prefix}-${first}` : `#${prefix}-problem`);
-}
-
-/** The API's messages by the field they name (a 400's `errors`). */
-function fieldErrors(error: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  if (error instanceof Problem) for (const e of error.errors) if (!out.has(e.field)) out.set(e.field, e.message);
-  return out;
-}
-
-function focus(selector: string): void {
-  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
 }

@@ -18,7 +18,7 @@ import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
-import { ISSUER, type OfficeSession, type ScreenCtx } from './screen';
+import { ISSUER, type OfficeSession, type ScreenCtx, focus } from './screen';
 
 const t = words({
   en: {
@@ -69,9 +69,6 @@ export interface OfficeCtx {
 // screen); the overview reads them again.
 let session: OfficeSession | null = null;
 
-function focus(selector: string): void {
-  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
-}
 
 /** The page around a screen: the header, and the menu once the admin may use it. */
 function frame(ctx: OfficeCtx, content: TemplateResult, s: OfficeSession | null, current = ''): void {

@@ -1,7 +1,7 @@
 // What every screen of the office console gets from its shell (`office.ts`).
 
 import type { TemplateResult } from 'lit-html';
-import type { Schemas } from '../api';
+import { Problem, type Schemas } from '../api';
 
 /** The name office staff's authenticator apps list their account under. Before the
  * second factor the API tells an admin nothing about their organisation (not even its
@@ -25,4 +25,16 @@ export interface ScreenCtx {
   reload: () => Promise<void>;
   /** Keeps the admin's own record as it now is (after they changed it). */
   setMe: (me: Schemas['StaffDetail']) => void;
+}
+
+/** The API's messages by the field they name (a 400's `errors`), the first for each. */
+export function fieldErrors(error: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (error instanceof Problem) for (const e of error.errors) if (!out.has(e.field)) out.set(e.field, e.message);
+  return out;
+}
+
+/** Moves focus to `selector` once the page has been drawn. */
+export function focus(selector: string): void {
+  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
 }

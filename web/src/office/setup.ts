@@ -13,7 +13,7 @@ import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { problemView } from '../app';
 import { onColour } from '../colour';
 import { currentLocale, dateTime, words, type Locale } from '../i18n';
-import type { ScreenCtx } from './screen';
+import { fieldErrors, focus, type ScreenCtx } from './screen';
 import css from './setup.css?inline';
 
 const t = words({
@@ -585,16 +585,7 @@ function paint(colour: string | null): void {
   put('preview-mail', colour ?? MAIL_COLOUR);
 }
 
-/** The API's messages by the field they name (a 400's `errors`). */
-function fieldErrors(error: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  if (error instanceof Problem) for (const e of error.errors) if (!out.has(e.field)) out.set(e.field, e.message);
-  return out;
-}
 
-function focus(selector: string): void {
-  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
-}
 
 /** The screen's name in the console's menu. */
 export const setupLabel = (): string => t('menu');

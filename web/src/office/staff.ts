@@ -7,7 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { Listing, problemView } from '../app';
 import { words } from '../i18n';
-import type { ScreenCtx } from './screen';
+import { fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
@@ -249,15 +249,4 @@ export async function staffScreen(ctx: ScreenCtx): Promise<void> {
   draw();
   ctx.titled(t('title'));
   await list.load();
-}
-
-/** The API's messages by the field they name (a 400's `errors`). */
-function fieldErrors(error: unknown): Map<string, string> {
-  const out = new Map<string, string>();
-  if (error instanceof Problem) for (const e of error.errors) if (!out.has(e.field)) out.set(e.field, e.message);
-  return out;
-}
-
-function focus(selector: string): void {
-  requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
 }
