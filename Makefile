@@ -20,7 +20,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test web web-deps web-check web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild generate venv tools clean
+.PHONY: help dev test journeys-and-fuzz web web-deps web-check web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild generate venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -102,7 +102,13 @@ web-test: venv web chromium
 dev: venv web
 	cargo run --quiet -p portico-local -- dev
 
-test: venv fmt-check layout clippy unit integration web-check web-test fuzz cfn-lint stack-size
+test: venv fmt-check layout clippy unit integration web-check journeys-and-fuzz cfn-lint stack-size
+
+# The browser journeys and the fuzzer each start a stack of their own and spend much of
+# their time waiting on it: on two cores they run side by side (each one's output is
+# printed whole when it ends).
+journeys-and-fuzz: venv web chromium
+	$(MAKE) --no-print-directory -j2 --output-sync=target web-test fuzz
 
 # --- pieces ---------------------------------------------------------------------------
 

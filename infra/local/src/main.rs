@@ -111,6 +111,8 @@ async fn dev() -> anyhow::Result<()> {
 Portico is running on {api_url}  (Ctrl-C stops it and the local AWS endpoint)
 
 The member portal:    open {api_url}/ in a browser and sign in as a demo member below
+The office console:   the same page, signed in as the tenant admin: their password, then
+                      the code `make -s totp EMAIL={admin}` prints (it lands in the console)
 
 Sign-ins (password for all: {p})
   platform operator   {op}   (with an authenticator app: `make -s totp EMAIL={op}` shows its code)
