@@ -89,14 +89,14 @@ export async function auditScreen(ctx: ScreenCtx): Promise<void> {
   let refused: unknown = null;
   const trail = (filter: Partial<Record<Filter, string>>) => withQuery('/office/audit', filter);
 
-  const field = (name: Filter, label: string, type: string, hint?: string) => {
+  // The hints stand above the form (fields of one row stay level), tied to their fields.
+  const field = (name: Filter, label: string, type: string, hint = false) => {
     const message = fieldErrors(refused).get(name);
     const described = [hint ? `audit-${name}-hint` : '', message ? `audit-${name}-error` : ''].filter(Boolean).join(' ');
     return html`<div class="field">
       <label for="audit-${name}">${label}</label>
       <input id="audit-${name}" name=${name} type=${type} .value=${given[name] ?? ''} autocomplete="off" spellcheck="false"
         aria-invalid=${message ? 'true' : 'false'} aria-describedby=${described || nothing} />
-      ${hint ? html`<p class="hint" id="audit-${name}-hint">${hint}</p>` : nothing}
       ${message ? html`<p class="problem" id="audit-${name}-error">${message}</p>` : nothing}
     </div>`;
   };
@@ -134,12 +134,16 @@ export async function auditScreen(ctx: ScreenCtx): Promise<void> {
     ctx.show(html`<h1 tabindex="-1">${t('title')}</h1>
       <p>${t('intro')}</p>
       ${refused && !named() ? html`<div id="audit-problem" tabindex="-1">${problemView(refused)}</div>` : nothing}
+      <ul class="hint">
+        <li id="audit-entity-hint">${t('entity')}: ${t('entityHint')}</li>
+        <li id="audit-actor-hint">${t('actor')}: ${t('actorHint')}</li>
+      </ul>
       <form class="filters" @submit=${(ev: SubmitEvent) => {
         ev.preventDefault();
         ctx.go(trail(filledIn(ev.target as HTMLFormElement, FILTERS)));
       }}>
-        ${field('entity', t('entity'), 'text', t('entityHint'))}
-        ${field('actor', t('actor'), 'text', t('actorHint'))}
+        ${field('entity', t('entity'), 'text', true)}
+        ${field('actor', t('actor'), 'text', true)}
         ${field('from', t('from'), 'date')}
         ${field('to', t('to'), 'date')}
         <div class="actions">

@@ -249,7 +249,10 @@ async function listPage(ctx: ScreenCtx, kind: Kind, names: Names): Promise<void>
         class="filters"
         @submit=${(ev: SubmitEvent) => {
           ev.preventDefault();
-          ctx.go(withQuery(`${BASE}/${kind}`, filledIn(ev.target as HTMLFormElement, FILTERS[kind])));
+          const q = filledIn(ev.target as HTMLFormElement, FILTERS[kind]);
+          // The sites offered were the customer's before: another customer starts with all.
+          if (q.customer_id !== given.customer_id) delete q.site_id;
+          ctx.go(withQuery(`${BASE}/${kind}`, q));
         }}
       >
         <div class="field">
