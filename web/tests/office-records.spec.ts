@@ -189,6 +189,15 @@ test('an admin reads the records, a KPI report and the audit trail', async ({ pa
   await expect(page.locator('.report table tbody th')).toHaveText(report.rows.map((r: { month: string }) => monthName(r.month)));
   await expect(page.locator('.report table tbody td')).toHaveText(report.rows.map((r: { value: number }) => String(r.value)));
   await check('d-7-report');
+  // A period that ends before it starts: the API's words beside the month it names.
+  await page.getByLabel('From month', { exact: true }).fill('2026-06');
+  await page.getByLabel('Until month', { exact: true }).fill('2026-01');
+  await page.getByRole('button', { name: 'Show report' }).click();
+  await expect(page).toHaveURL(/from=2026-06&to=2026-01/);
+  await expect(page.getByLabel('From month', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('From month', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#r-from-error')).toContainText('must not be after');
+  await expect(page.locator('figure.chart')).toHaveCount(0);
 
   // The audit trail of a customer the test renames through the API: the change's fields.
   const name = `Audit Works ${Date.now()}`;

@@ -9,7 +9,7 @@ import { problemView } from '../app';
 import { t as appWord, words } from '../i18n';
 import { reportFigure, reportPeriodFields, reportRowLabel } from '../pages/reports';
 import { REPORTS, allCustomers, reportName } from './members';
-import type { ScreenCtx } from './screen';
+import { fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
@@ -69,6 +69,8 @@ export async function reportsScreen(ctx: ScreenCtx): Promise<void> {
   let error: unknown = view instanceof Error ? view : null;
   const shown = view instanceof Error ? null : (view as Schemas['ReportView']);
   const period = { from: query.get('from') ?? '', to: query.get('to') ?? '' };
+  // The month the API named, if it refused the period.
+  const named = () => (['from', 'to'] as const).find((k) => fieldErrors(error).has(k));
   const title = t('of', { report: reportName(report), customer: customer.name });
 
   const draw = () =>
@@ -94,7 +96,7 @@ export async function reportsScreen(ctx: ScreenCtx): Promise<void> {
             ${REPORTS.map((r) => html`<option value=${r} ?selected=${r === report}>${reportName(r)}</option>`)}
           </select>
         </div>
-        ${reportPeriodFields(shown ?? { ...period, report, name: '', per: 'month', rows: [] }, sites, siteId)}
+        ${reportPeriodFields(shown ?? period, sites, siteId, fieldErrors(error))}
         <div class="actions">
           <button type="submit">${t('show')}</button>
           ${shown
@@ -110,13 +112,17 @@ export async function reportsScreen(ctx: ScreenCtx): Promise<void> {
             : nothing}
         </div>
       </form>
-      ${error ? problemView(error) : nothing}
+      ${error && !named() ? html`<div id="report-problem" tabindex="-1">${problemView(error)}</div>` : nothing}
       ${shown ? html`<section aria-labelledby="report-title">
             <h2 id="report-title">${title}</h2>
             ${reportFigure(shown, reportRowLabel(sites, names))}
           </section>` : nothing}`);
   draw();
   ctx.titled(t('title'));
+  // A period the API refused: focus goes to the month it names (or to its problem).
+  const at = named();
+  if (at) focus(`#r-${at}`);
+  else if (error) focus('#report-problem');
 }
 
 /** Every page of a list the API pages, for each of `ids`. */

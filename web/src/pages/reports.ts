@@ -57,10 +57,17 @@ export function reportFigure(view: View, label: (r: Row) => string): TemplateRes
   </div>`;
 }
 
-/** The period's fields (from and until month, as the report ran) and the site picker. */
-export function reportPeriodFields(view: View, sites: Named[], siteId: string): TemplateResult {
-  return html`<div class="field"><label for="r-from">${t('reports.from')}</label><input id="r-from" name="from" type="month" .value=${view.from} /></div>
-    <div class="field"><label for="r-to">${t('reports.to')}</label><input id="r-to" name="to" type="month" .value=${view.to} /></div>
+/** The period's fields (from and until month, as the report ran) and the site picker;
+ * a month the API refused (`errors`, by field) is marked and its message put beside it. */
+export function reportPeriodFields(view: Pick<View, 'from' | 'to'>, sites: Named[], siteId: string, errors = new Map<string, string>()): TemplateResult {
+  const month = (name: 'from' | 'to', label: string) => {
+    const message = errors.get(name);
+    return html`<div class="field"><label for="r-${name}">${label}</label><input id="r-${name}" name=${name} type="month" .value=${view[name]}
+      aria-invalid=${message ? 'true' : nothing} aria-describedby=${message ? `r-${name}-error` : nothing} />
+      ${message ? html`<p class="problem" id="r-${name}-error">${message}</p>` : nothing}</div>`;
+  };
+  return html`${month('from', t('reports.from'))}
+    ${month('to', t('reports.to'))}
     ${siteFilter('r-site', t('reports.site'), sites, siteId)}`;
 }
 
