@@ -6,6 +6,11 @@ import { Problem, type Paged, type Schemas } from './api';
 import { status, t, type Key } from './i18n';
 
 export type Site = Schemas['PortalSite'];
+/** Anything with an id and a name to pick or show it by (a portal site, an office one). */
+export interface Named {
+  id: string;
+  name: string;
+}
 export type Me = Schemas['Me'];
 type Permission = Schemas['Permission'];
 
@@ -170,7 +175,7 @@ export function chips(label: string, base: string, param: string, values: string
 }
 
 /** A site picker for a filter form (`All` first). */
-export function siteFilter(id: string, label: string, sites: Site[], selected: string): TemplateResult {
+export function siteFilter(id: string, label: string, sites: Named[], selected: string): TemplateResult {
   return html`<div class="field">
     <label for=${id}>${label}</label>
     <select id=${id} name="site_id">
@@ -179,6 +184,15 @@ export function siteFilter(id: string, label: string, sites: Site[], selected: s
     </select>
   </div>`;
 }
+
+/** A table's column beyond a list's own (the office adds the customer's). */
+export interface Column<R> {
+  head: string;
+  cell: (row: R) => unknown;
+}
+
+export const columnHeads = <R>(columns: Column<R>[]): TemplateResult[] => columns.map((c) => html`<th scope="col">${c.head}</th>`);
+export const columnCells = <R>(columns: Column<R>[], row: R): TemplateResult[] => columns.map((c) => html`<td>${c.cell(row)}</td>`);
 
 export const link = (href: string, text: string | TemplateResult): TemplateResult =>
   html`<a href=${href} data-link>${text}</a>`;
@@ -190,6 +204,6 @@ export function formValues(form: HTMLFormElement): Record<string, string> {
   return out;
 }
 
-export function siteName(sites: Site[], id: string | null | undefined): string {
+export function siteName(sites: Named[], id: string | null | undefined): string {
   return sites.find((s) => s.id === id)?.name ?? id ?? '—';
 }

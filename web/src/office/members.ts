@@ -221,6 +221,8 @@ const FEATURE_WORD: Record<Schemas['Feature'], Key> = {
 
 const fullName = (m: Member) => `${m.first_name} ${m.last_name}`;
 const report = (r: Report) => t(`report.${r}`);
+// The KPI reports screen offers the same reports by the same names, and the same customers.
+export { REPORTS, report as reportName, allCustomers };
 
 /** The menu's word for this screen. */
 export const membersLabel = (): string => t('title');

@@ -18,6 +18,9 @@ import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
+import { recordsLabel, recordsScreen } from './records';
+import { reportsLabel, reportsScreen } from './reports';
+import { auditLabel, auditScreen } from './audit';
 import { ISSUER, type OfficeSession, type ScreenCtx, focus } from './screen';
 
 const t = words({
@@ -54,6 +57,9 @@ const SCREENS: Screen[] = [
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/members', label: membersLabel, draw: membersScreen },
+  { path: '/office/records', label: recordsLabel, draw: recordsScreen },
+  { path: '/office/reports', label: reportsLabel, draw: reportsScreen },
+  { path: '/office/audit', label: auditLabel, draw: auditScreen },
 ];
 
 export interface OfficeCtx {

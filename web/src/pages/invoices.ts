@@ -1,11 +1,46 @@
 // Invoices by status, with what is outstanding and overdue per currency, and PDFs.
 
-import { html, nothing } from 'lit-html';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, openDownload, type QueryOf, type Schemas } from '../api';
-import { Listing, badge, chips, siteName, type Ctx } from '../app';
+import { Listing, badge, chips, columnCells, columnHeads, siteName, type Column, type Ctx } from '../app';
 import { date, money, t } from '../i18n';
 
-const STATUSES: Schemas['InvoiceStatus'][] = ['due', 'overdue', 'paid'];
+export const INVOICE_STATUSES: Schemas['InvoiceStatus'][] = ['due', 'overdue', 'paid'];
+const STATUSES = INVOICE_STATUSES;
+
+/** What an invoices table shows (the portal's and the office's alike). */
+type InvoiceRow = Pick<Schemas['PortalInvoiceView'], 'id' | 'number' | 'status' | 'site_id' | 'issued_at' | 'due_at' | 'total' | 'balance' | 'currency'>;
+
+/** Invoices as a table: the number (`number`: text or a link), any `extra` columns,
+ * status, site, dates, total and balance, and `last` columns (the PDF); the row of
+ * `focusId` marked. */
+export function invoicesTable<I extends InvoiceRow>(
+  items: I[],
+  number: (i: I) => unknown,
+  site: (id: string | null | undefined) => string,
+  extra: Column<I>[] = [],
+  last: Column<I>[] = [],
+  focusId?: string,
+): TemplateResult {
+  return html`<div class="scroll"><table>
+    <thead><tr>
+      <th scope="col">${t('invoices.number')}</th>${columnHeads(extra)}<th scope="col">${t('jobs.status')}</th>
+      <th scope="col">${t('jobs.site')}</th><th scope="col">${t('invoices.issued')}</th>
+      <th scope="col">${t('invoices.due')}</th><th scope="col" class="num">${t('invoices.total')}</th>
+      <th scope="col" class="num">${t('invoices.balance')}</th>${columnHeads(last)}
+    </tr></thead>
+    <tbody>
+      ${items.map(
+        (i) => html`<tr class=${i.id === focusId ? 'focus' : ''}>
+          <td>${number(i)}</td>${columnCells(extra, i)}<td>${badge(i.status)}</td><td>${site(i.site_id)}</td>
+          <td>${date(i.issued_at)}</td><td>${date(i.due_at)}</td>
+          <td class="num">${money(i.total, i.currency)}</td><td class="num">${money(i.balance, i.currency)}</td>
+          ${columnCells(last, i)}
+        </tr>`,
+      )}
+    </tbody>
+  </table></div>`;
+}
 
 export async function invoicesPage(ctx: Ctx): Promise<void> {
   const sites = await ctx.sites();
@@ -24,28 +59,24 @@ export async function invoicesPage(ctx: Ctx): Promise<void> {
             )}
           </ul>`
         : nothing}
-      ${list.view(
-        (items) => html`<div class="scroll"><table>
-          <thead><tr>
-            <th scope="col">${t('invoices.number')}</th><th scope="col">${t('jobs.status')}</th>
-            <th scope="col">${t('jobs.site')}</th><th scope="col">${t('invoices.issued')}</th>
-            <th scope="col">${t('invoices.due')}</th><th scope="col" class="num">${t('invoices.total')}</th>
-            <th scope="col" class="num">${t('invoices.balance')}</th><th scope="col">${t('invoices.pdf')}</th>
-          </tr></thead>
-          <tbody>
-            ${items.map(
-              (i) => html`<tr class=${i.id === focus ? 'focus' : ''}>
-                <td>${i.number}</td><td>${badge(i.status)}</td><td>${siteName(sites, i.site_id)}</td>
-                <td>${date(i.issued_at)}</td><td>${date(i.due_at)}</td>
-                <td class="num">${money(i.total, i.currency)}</td><td class="num">${money(i.balance, i.currency)}</td>
-                <td>${i.pdf
+      ${list.view((items) =>
+        invoicesTable(
+          items,
+          (i) => i.number,
+          (id) => siteName(sites, id),
+          [],
+          [
+            {
+              head: t('invoices.pdf'),
+              cell: (i) =>
+                i.pdf
                   ? html`<button type="button" class="link" aria-label="${t('app.download')} ${t('invoices.pdf')} ${i.number}"
                       @click=${() => openDownload(i.pdf as string).catch((e: unknown) => ((list.error = e), draw()))}>${t('app.download')}</button>`
-                  : '—'}</td>
-              </tr>`,
-            )}
-          </tbody>
-        </table></div>`,
+                  : '—',
+            },
+          ],
+          focus,
+        ),
       )}`);
   draw();
   ctx.titled(t('invoices.title'));

@@ -1,12 +1,60 @@
 // Quotes: the list by status, and one quote with approve (signer, comment, PO number)
 // and reject (signer, reason).
 
-import { html, nothing } from 'lit-html';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, type QueryOf, type Schemas } from '../api';
-import { Listing, badge, chips, link, may, problemView, siteName, type Ctx } from '../app';
+import { Listing, badge, chips, columnCells, columnHeads, link, may, problemView, siteName, type Column, type Ctx } from '../app';
 import { currentLocale, date, dateTime, money, t } from '../i18n';
 
 const STATUSES: Schemas['QuoteStatus'][] = ['sent', 'approved', 'rejected', 'expired', 'withdrawn'];
+
+/** What a quotes table and a quote's facts show (the portal's and the office's alike). */
+type QuoteRow = Pick<Schemas['PortalQuoteView'], 'id' | 'title' | 'status' | 'site_id' | 'total' | 'subtotal' | 'tax' | 'currency' | 'valid_until'>;
+
+/** Quotes as a table: the reference (`ref`, a link), title, any `extra` columns, status,
+ * site, total and how long it is valid. */
+export function quotesTable<Q extends QuoteRow>(items: Q[], ref: (q: Q) => TemplateResult, site: (id: string) => string, extra: Column<Q>[] = []): TemplateResult {
+  return html`<div class="scroll"><table>
+    <thead><tr>
+      <th scope="col">${t('jobs.reference')}</th><th scope="col">${t('quotes.title')}</th>${columnHeads(extra)}
+      <th scope="col">${t('jobs.status')}</th><th scope="col">${t('jobs.site')}</th>
+      <th scope="col" class="num">${t('quotes.total')}</th><th scope="col">${t('quotes.valid')}</th>
+    </tr></thead>
+    <tbody>
+      ${items.map(
+        (q) => html`<tr>
+          <td>${ref(q)}</td><td>${q.title}</td>${columnCells(extra, q)}<td>${badge(q.status)}</td>
+          <td>${site(q.site_id)}</td><td class="num">${money(q.total, q.currency)}</td>
+          <td>${date(q.valid_until)}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table></div>`;
+}
+
+/** A quote's amounts and validity (`<dt>`/`<dd>` pairs), after its site. */
+export function quoteFacts(q: QuoteRow, site: string): TemplateResult {
+  return html`<dt>${t('jobs.site')}</dt><dd>${site}</dd>
+    <dt>${t('quotes.subtotal')}</dt><dd>${money(q.subtotal, q.currency)}</dd>
+    <dt>${t('quotes.tax')}</dt><dd>${money(q.tax, q.currency)}</dd>
+    <dt>${t('quotes.total')}</dt><dd><strong>${money(q.total, q.currency)}</strong></dd>
+    <dt>${t('quotes.valid')}</dt><dd>${date(q.valid_until)}</dd>`;
+}
+
+/** A quote's lines as a table (nothing when it has none). */
+export function quoteLines(lines: Schemas['QuoteLine'][] | null | undefined, currency: string): TemplateResult | typeof nothing {
+  return lines?.length
+    ? html`<h2>${t('quotes.lines')}</h2>
+        <div class="scroll"><table>
+          <thead><tr><th scope="col">${t('quotes.description')}</th><th scope="col" class="num">${t('quotes.quantity')}</th>
+            <th scope="col" class="num">${t('quotes.unit')}</th><th scope="col" class="num">${t('quotes.total')}</th></tr></thead>
+          <tbody>${lines.map(
+            (l) => html`<tr><td>${l.description}</td><td class="num">${l.quantity.toLocaleString(currentLocale())}</td>
+              <td class="num">${money(l.unit_price, currency)}</td><td class="num">${money(l.total, currency)}</td></tr>`,
+          )}</tbody>
+        </table></div>`
+    : nothing;
+}
 
 const getQuote = (quote_id: string) => data(api.GET('/portal/quotes/{quote_id}', { params: { path: { quote_id } } }));
 
@@ -18,24 +66,7 @@ export async function quotesPage(ctx: Ctx): Promise<void> {
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('quotes.title')}</h1>
       ${chips(t('quotes.title'), '/quotes', 'status', STATUSES, wanted)}
-      ${list.view(
-        (items) => html`<div class="scroll"><table>
-          <thead><tr>
-            <th scope="col">${t('jobs.reference')}</th><th scope="col">${t('quotes.title')}</th>
-            <th scope="col">${t('jobs.status')}</th><th scope="col">${t('jobs.site')}</th>
-            <th scope="col" class="num">${t('quotes.total')}</th><th scope="col">${t('quotes.valid')}</th>
-          </tr></thead>
-          <tbody>
-            ${items.map(
-              (q) => html`<tr>
-                <td>${link(`/quotes/${q.id}`, q.reference)}</td><td>${q.title}</td><td>${badge(q.status)}</td>
-                <td>${siteName(sites, q.site_id)}</td><td class="num">${money(q.total, q.currency)}</td>
-                <td>${date(q.valid_until)}</td>
-              </tr>`,
-            )}
-          </tbody>
-        </table></div>`,
-      )}`);
+      ${list.view((items) => quotesTable(items, (q) => link(`/quotes/${q.id}`, q.reference), (id) => siteName(sites, id)))}`);
   draw();
   ctx.titled(t('quotes.title'));
   await list.load();
@@ -77,24 +108,10 @@ export async function quotePage(ctx: Ctx): Promise<void> {
     ctx.show(html`<p>${link('/quotes', `← ${t('nav.quotes')}`)}</p>
       <h1 tabindex="-1">${q.reference} — ${q.title} ${badge(q.status)}</h1>
       <dl class="facts">
-        <dt>${t('jobs.site')}</dt><dd>${siteName(sites, q.site_id)}</dd>
-        <dt>${t('quotes.subtotal')}</dt><dd>${money(q.subtotal, q.currency)}</dd>
-        <dt>${t('quotes.tax')}</dt><dd>${money(q.tax, q.currency)}</dd>
-        <dt>${t('quotes.total')}</dt><dd><strong>${money(q.total, q.currency)}</strong></dd>
-        <dt>${t('quotes.valid')}</dt><dd>${date(q.valid_until)}</dd>
+        ${quoteFacts(q, siteName(sites, q.site_id))}
         ${q.job_id ? html`<dt>${t('requests.job')}</dt><dd>${link(`/jobs/${q.job_id}`, q.job_id)}</dd>` : nothing}
       </dl>
-      ${q.lines?.length
-        ? html`<h2>${t('quotes.lines')}</h2>
-            <div class="scroll"><table>
-              <thead><tr><th scope="col">${t('quotes.description')}</th><th scope="col" class="num">${t('quotes.quantity')}</th>
-                <th scope="col" class="num">${t('quotes.unit')}</th><th scope="col" class="num">${t('quotes.total')}</th></tr></thead>
-              <tbody>${q.lines.map(
-                (l) => html`<tr><td>${l.description}</td><td class="num">${l.quantity.toLocaleString(currentLocale())}</td>
-                  <td class="num">${money(l.unit_price, q.currency)}</td><td class="num">${money(l.total, q.currency)}</td></tr>`,
-              )}</tbody>
-            </table></div>`
-        : nothing}
+      ${quoteLines(q.lines, q.currency)}
       ${q.pdf
         ? html`<p><button type="button" class="link" @click=${async () => {
             // The link in the answer lives five minutes: ask for a fresh one.
