@@ -29,7 +29,7 @@ const t = words({
     startsHint: 'Leave empty to show it at once.',
     ends: 'Shown until (optional)',
     endsHint: 'Leave empty to show it until you take it down.',
-    always: 'from now on',
+    always: 'from posting on, no end',
     from: 'from {at}',
     until: 'until {at}',
     between: '{from} until {to}',
@@ -84,7 +84,7 @@ const t = words({
     startsHint: 'Laat leeg om het meteen te tonen.',
     ends: 'Zichtbaar tot (optioneel)',
     endsHint: 'Laat leeg om het te tonen tot u het weghaalt.',
-    always: 'vanaf nu',
+    always: 'vanaf plaatsing, zonder einde',
     from: 'vanaf {at}',
     until: 'tot {at}',
     between: '{from} tot {to}',
@@ -211,7 +211,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
   const draw = () =>
     ctx.show(html`<h1 tabindex="-1">${t('title')}</h1>
       <p>${t('intro')}</p>
-      <section aria-labelledby="messages-title">
+      <section>
         <h2 id="messages-title">${t('all')}</h2>
         ${list.view(table)}
       </section>
@@ -319,7 +319,7 @@ async function messagePage(ctx: ScreenCtx, id: string): Promise<void> {
     if (pendingError) return problemView(pendingError);
     if (pending === null) return html`<p role="status">…</p>`;
     if (pending.length === 0) return html`<p>${t('everyoneAcked')}</p>`;
-    return html`<div class="scroll" role="region" aria-labelledby="pending-title" tabindex="0">
+    return html`<div class="scroll" role="region" aria-labelledby="pending-title" tabindex="0" id="message-pending">
       <table>
         <thead>
           <tr><th scope="col">${t('name')}</th><th scope="col">${t('email')}</th><th scope="col">${t('readAt')}</th></tr>
@@ -385,13 +385,13 @@ async function messagePage(ctx: ScreenCtx, id: string): Promise<void> {
         <p class="pre" id="message-body">${message.body}</p>
         ${actions()}
       </section>
-      <section aria-labelledby="pending-title">
+      <section>
         <h2 id="pending-title">${t('pending')}</h2>
         ${message.requires_ack ? html`<p class="hint">${t('pendingIntro')}</p>` : nothing}
         ${pendingView()}
       </section>
-      <section aria-labelledby="edit-title">
-        <h2 id="edit-title">${t('edit')}</h2>
+      <section aria-labelledby="change-title">
+        <h2 id="change-title">${t('edit')}</h2>
         ${form.view((ev) => void save(ev), t('save'))}
       </section>`);
 
