@@ -109,7 +109,7 @@ test('an admin accepts a request with a job, declines another with a reason, and
   await expect(page.getByRole('heading', { name: `Loose handrail ${run}`, level: 1 })).toBeFocused();
   await api(admin, 'POST', `/admin/work-requests/${late.id}/decline`, { reason: 'Fixed on the last visit.' });
   await page.getByRole('button', { name: 'Accept and link the job' }).click();
-  await expect(page.getByRole('alert')).toContainText('Someone else decided or changed this request meanwhile');
+  await expect(page.getByRole('alert')).toContainText('Someone else has declined this request meanwhile.');
   await expect(page.locator('#request-problem')).toBeFocused();
   await page.getByRole('button', { name: 'Reload' }).click();
   await expect(facts).toContainText('Fixed on the last visit.');

@@ -47,8 +47,9 @@ const t = words({
     declineIntro: 'The member reads your reason in the portal, and by email if they chose to.',
     declineButton: 'Decline the request',
     declined: 'Declined. The member is told why.',
-    stale: 'Someone else decided or changed this request meanwhile. Reload the page to see it as it is now.',
+    stale: 'Someone else changed this request meanwhile. Reload the page to see it as it is now.',
     reload: 'Reload',
+    decidedMeanwhile: 'Someone else has {status} this request meanwhile. Reload the page to see their decision.',
   },
   nl: {
     title: 'Werkaanvragen',
@@ -83,8 +84,9 @@ const t = words({
     declineIntro: 'Het lid leest uw reden in het portaal, en per e-mail als het daarvoor gekozen heeft.',
     declineButton: 'De aanvraag afwijzen',
     declined: 'Afgewezen. Het lid krijgt de reden te zien.',
-    stale: 'Iemand anders heeft intussen over deze aanvraag besloten of haar gewijzigd. Laad de pagina opnieuw om haar te zien zoals ze nu is.',
+    stale: 'Iemand anders heeft deze aanvraag intussen gewijzigd. Laad de pagina opnieuw om haar te zien zoals ze nu is.',
     reload: 'Opnieuw laden',
+    decidedMeanwhile: 'Iemand anders heeft deze aanvraag intussen {status}. Laad de pagina opnieuw om dat besluit te zien.',
   },
 });
 
@@ -247,7 +249,7 @@ async function requestPage(ctx: ScreenCtx, id: string): Promise<void> {
       declineKey = crypto.randomUUID();
     } catch (e) {
       failed = e;
-      if (e instanceof Problem && e.status === 412) error = new Problem(412, e.title, t('stale'));
+      if (e instanceof Problem && e.status === 412) error = new Problem(412, e.title, await staleWords());
       else if (which === 'accept') acceptError = e;
       else declineError = e;
     }
@@ -259,6 +261,12 @@ async function requestPage(ctx: ScreenCtx, id: string): Promise<void> {
       const field = which === 'accept' ? 'job_id' : 'reason';
       focus(fieldErrors(failed).has(field) ? `#request-${field}` : `#${which}-problem`);
     }
+  };
+
+  /** What a 412 means here: decided by someone else meanwhile (and how), or changed. */
+  const staleWords = async (): Promise<string> => {
+    const now = await data(api.GET('/admin/work-requests/{request_id}', path)).catch(() => null);
+    return now && now.status !== 'submitted' ? t('decidedMeanwhile', { status: status(now.status).toLowerCase() }) : t('stale');
   };
 
   const accept = (ev: SubmitEvent) => {
