@@ -18,6 +18,8 @@ import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
+import { messagesLabel, messagesScreen } from './messages';
+import { requestsLabel, requestsScreen } from './requests';
 import { recordsLabel, recordsScreen } from './records';
 import { reportsLabel, reportsScreen } from './reports';
 import { auditLabel, auditScreen } from './audit';
@@ -57,6 +59,8 @@ const SCREENS: Screen[] = [
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/members', label: membersLabel, draw: membersScreen },
+  { path: '/office/messages', label: messagesLabel, draw: messagesScreen },
+  { path: '/office/requests', label: requestsLabel, draw: requestsScreen },
   { path: '/office/records', label: recordsLabel, draw: recordsScreen },
   { path: '/office/reports', label: reportsLabel, draw: reportsScreen },
   { path: '/office/audit', label: auditLabel, draw: auditScreen },
