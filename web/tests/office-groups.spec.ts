@@ -1,7 +1,8 @@
 // The console's access groups screen (issue 26): an admin adds a group whose scope is one
-// division of a customer, with two KPI reports and an approval limit (the API stores
-// exactly that); sees who is in it; edits it; meets someone else's change (412) and
-// reloads; is refused deleting a group changed meanwhile, then deletes it. Then a
+// division of a customer, with two KPI reports and an approval limit (an amount that is
+// not one, and a blank name the API refuses, each named beside its field), and the API
+// stores exactly that; sees who is in it; edits it; meets someone else's change (412)
+// and reloads; is refused deleting a group changed meanwhile, then deletes it. Then a
 // shorter walk in Dutch at phone width. Every page is checked by axe.
 
 import { expect, test, type Page } from '@playwright/test';
@@ -93,6 +94,13 @@ test('an admin adds a group scoped to one division with two reports, edits it, m
   await expect(page.getByLabel(`Division: ${east.name}`, { exact: true })).toBeChecked();
   await check('g-1-new-group');
   await page.getByLabel('Most per quote', { exact: true }).fill('2.500');
+  // A name of blanks goes to the API, whose word on it stands beside the field.
+  await page.getByLabel('Name', { exact: true }).fill('   ');
+  await page.getByRole('button', { name: 'Add group' }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#new-name-error')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Add group' }).click();
   await expect(page.getByRole('heading', { name, level: 1 })).toBeFocused();
   const id = /\/office\/groups\/([^/?]+)$/.exec(page.url())?.[1] ?? '';

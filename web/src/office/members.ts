@@ -1,5 +1,7 @@
 // Members: the people of a customer who sign in to the member portal (`/admin/members`).
-// The list is per customer (picked from `GET /admin/customers`), with a form to add one;
+// The list is per customer (picked from `GET /admin/customers`), with a form to add one
+// (with their access groups, and whether they see their whole customer or only what
+// their groups open);
 // a member's own page (`/office/members/<id>`) shows their record, edits it (PATCH with
 // `If-Match`), invites them (or again, with a personal message, to another address),
 // resets their password, switches them off and on, deletes them (after asking), hides
