@@ -12,7 +12,8 @@ import { permission, t as appWord, words } from '../i18n';
 import { customerTree, grantsOf, pickedOf, type Branch, type Picked } from './customer-tree';
 import { allCustomers, every } from './customers';
 import {
-  boxes, field, focusFirstError, limitFields, limitsOf, limitsText, limitsWord, list, PERMISSIONS, report, REPORTS, textOf, ticked, unplaced,
+  asking, boxes, field, focusFirstError, limitFields, limitsOf, limitsText, limitsWord, list, pageProblem,
+  PERMISSIONS, report, REPORTS, textOf, ticked, unplaced,
 } from './rights';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
 
@@ -450,18 +451,11 @@ async function groupPage(ctx: ScreenCtx, id: string): Promise<void> {
 
   const actions = () =>
     confirming
-      ? html`<div class="info">
-          <p id="confirm-text">${t('confirm', { name: group.name })}</p>
-          <div class="actions">
-            <button type="button" class="primary" id="confirm-remove" aria-describedby="confirm-text" ?disabled=${busy}
-              @click=${() => void remove()}>${t('confirmed')}</button>
-            <button type="button" ?disabled=${busy} @click=${() => {
-              confirming = false;
-              draw();
-              focus('#group-remove');
-            }}>${t('cancel')}</button>
-          </div>
-        </div>`
+      ? asking(t('confirm', { name: group.name }), t('confirmed'), t('cancel'), busy, () => void remove(), () => {
+          confirming = false;
+          draw();
+          focus('#group-remove');
+        })
       : html`<div class="actions">
           <button type="button" id="group-remove" ?disabled=${busy} @click=${() => {
             confirming = true;
@@ -475,13 +469,7 @@ async function groupPage(ctx: ScreenCtx, id: string): Promise<void> {
     ctx.show(html`<p><a href="/office/groups" data-link>← ${t('back')}</a></p>
       <h1 tabindex="-1">${group.name}</h1>
       ${notice ? html`<p class="info" role="status" id="group-notice" tabindex="-1">${notice}</p>` : nothing}
-      ${error
-        ? html`<div id="group-problem" tabindex="-1">${problemView(error)}
-            ${error instanceof Problem && error.status === 412
-              ? html`<button type="button" @click=${() => void ctx.reload()}>${t('reload')}</button>`
-              : nothing}
-          </div>`
-        : nothing}
+      ${pageProblem('group-problem', error, t('reload'), ctx.reload)}
       <dl class="facts">
         <dt>${t('scope')}</dt>
         <dd>${scopeText(group.scope.grants, customers)}</dd>

@@ -10,12 +10,13 @@
 
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
-import { Listing, problemView } from '../app';
+import { Listing } from '../app';
 import { dateTime, permission, t as appWord, words, type Key } from '../i18n';
 import { startViewing } from '../viewas';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
 import {
-  boxes, field, focusFirstError, limitFields, limitsOf, limitsText, list, PERMISSIONS, report, REPORTS, textOf, ticked, unplaced,
+  asking, boxes, field, focusFirstError, limitFields, limitsOf, limitsText, list, pageProblem, PERMISSIONS,
+  report, REPORTS, textOf, ticked, unplaced,
 } from './rights';
 
 const t = words({
@@ -540,18 +541,11 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   const actions = () => {
     const who = html`<span class="visually-hidden"> ${fullName(member)}</span>`;
     return confirming
-      ? html`<div class="info">
-          <p id="confirm-text">${t('confirm', { name: fullName(member) })}</p>
-          <div class="actions">
-            <button type="button" class="primary" id="confirm-remove" aria-describedby="confirm-text" ?disabled=${busy}
-              @click=${() => void remove()}>${t('confirmed')}</button>
-            <button type="button" ?disabled=${busy} @click=${() => {
-              confirming = false;
-              draw();
-              focus('#member-remove');
-            }}>${t('cancel')}</button>
-          </div>
-        </div>`
+      ? asking(t('confirm', { name: fullName(member) }), t('confirmed'), t('cancel'), busy, () => void remove(), () => {
+          confirming = false;
+          draw();
+          focus('#member-remove');
+        })
       : html`<div class="actions">
           ${member.status === 'invited'
             ? html`<button type="button" ?disabled=${busy}
@@ -643,9 +637,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
     ctx.show(html`<p><a href="/office/members?customer=${encodeURIComponent(member.customer_id)}" data-link>← ${t('back')}</a></p>
       <h1 tabindex="-1">${fullName(member)}</h1>
       ${notice ? html`<p class="info" role="status" id="member-notice" tabindex="-1">${notice}</p>` : nothing}
-      ${error ? html`<div id="member-problem" tabindex="-1">${problemView(error)}
-          ${error instanceof Problem && error.status === 412 ? html`<button type="button" @click=${() => void ctx.reload()}>${t('reload')}</button>` : nothing}
-        </div>` : nothing}
+      ${pageProblem('member-problem', error, t('reload'), ctx.reload)}
       <section aria-labelledby="details-title">
         <h2 id="details-title">${t('details')}</h2>
         ${facts()}

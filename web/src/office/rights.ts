@@ -4,7 +4,7 @@
 // helpers both use.
 
 import { html, nothing, type TemplateResult } from 'lit-html';
-import type { Schemas } from '../api';
+import { Problem, type Schemas } from '../api';
 import { problemView } from '../app';
 import { currentLocale, words } from '../i18n';
 import { moneyIn } from '../intl';
@@ -169,4 +169,25 @@ export function unplaced(error: unknown, fields: string[], id: string): Template
 export function focusFirstError(error: unknown, prefix: string, fields: string[]): void {
   const first = fields.find((f) => fieldErrors(error).has(f));
   focus(first ? `#${prefix}-${first}` : `#${prefix}-problem`);
+}
+
+/** Asks before deleting: the question, "yes" (`#confirm-remove`, focused by the caller
+ * when it opens) and "cancel". */
+export function asking(question: string, yes: string, no: string, busy: boolean, onYes: () => void, onNo: () => void): TemplateResult {
+  return html`<div class="info">
+    <p id="confirm-text">${question}</p>
+    <div class="actions">
+      <button type="button" class="primary" id="confirm-remove" aria-describedby="confirm-text" ?disabled=${busy} @click=${onYes}>${yes}</button>
+      <button type="button" ?disabled=${busy} @click=${onNo}>${no}</button>
+    </div>
+  </div>`;
+}
+
+/** The API's problem at the top of a page (`#<id>`, focusable); a 412 with the button
+ * that reads the page again. */
+export function pageProblem(id: string, error: unknown, reloadWord: string, reload: () => Promise<void>): TemplateResult | typeof nothing {
+  if (!error) return nothing;
+  return html`<div id=${id} tabindex="-1">${problemView(error)}
+    ${error instanceof Problem && error.status === 412 ? html`<button type="button" @click=${() => void reload()}>${reloadWord}</button>` : nothing}
+  </div>`;
 }
