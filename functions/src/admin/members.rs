@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use portico::domain::customer::Customer;
 use portico::domain::group::open_features;
-use portico::domain::ids::{CustomerId, MemberId};
+use portico::domain::ids::{CustomerId, GroupId, MemberId};
 use portico::domain::member::MemberStatus;
 use portico::domain::member::{
     DocumentRestrictions, InviteInput, Member, MemberPatch, MemberView, NewMember, MAX_HIDDEN_DOCUMENTS,
@@ -16,6 +16,7 @@ use portico::domain::scope::ScopeInput;
 use portico::domain::settings::Feature;
 use portico::domain::view_as::{ViewAs, ViewAsView};
 use portico::http::{guard, Reply, Req};
+use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
@@ -57,19 +58,30 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/members",
     params(("customer_id" = Option<portico::domain::ids::CustomerId>, Query, description = "only this customer's members", example = "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D"),
+        ("group_id" = Option<portico::domain::ids::GroupId>, Query, description = "only the members of this access group (who is in it), newest member first; a page may then hold fewer than `limit` items", example = "grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q"),
         ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
     responses((status = 200, body = crate::schema::MemberPage), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
-    let query = match req.query("customer_id") {
-        None => keys::all_members(admin.tenant),
-        Some(c) => keys::members_of_customer(
-            admin.tenant,
-            CustomerId::parse(&c).map_err(|e| Error::invalid_field("customer_id", e.to_string()))?,
-        ),
+    let customer = match req.query("customer_id") {
+        None => None,
+        Some(c) => Some(CustomerId::parse(&c).map_err(|e| Error::invalid_field("customer_id", e.to_string()))?),
     };
-    let page: Page<Member> = app.store.page("members", &query, &paging).await?;
+    let query = match customer {
+        None => keys::all_members(admin.tenant),
+        Some(c) => keys::members_of_customer(admin.tenant, c),
+    };
+    let page: Page<Member> = match req.query("group_id") {
+        None => app.store.page("members", &query, &paging).await?,
+        // A filter on the members' `group_ids`: each query still reads at most a page.
+        Some(g) => {
+            let group = GroupId::parse(&g).map_err(|e| Error::invalid_field("group_id", e.to_string()))?.to_string();
+            let list = format!("admin-members|{}|{customer:?}|{group}", admin.tenant);
+            let conditions = Conditions::default().contains_any("group_ids", &[group.as_str()]);
+            app.store.newest_first::<Member>(&list, &[Source::all(query)], &conditions, &paging).await?
+        }
+    };
     Reply::ok(&page.map(|m| m.view()))
 }
 

@@ -92,3 +92,58 @@ async fn groups_are_validated_and_stay_in_their_tenant() {
     let bad_report = json!({"name": "X", "reports": ["everything"]});
     assert_eq!(app.api.post("/admin/access-groups", &acme.admin, &bad_report).await.unwrap().status, 400);
 }
+
+#[tokio::test]
+async fn who_is_in_a_group_is_listed_without_reading_every_member() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let harbor = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let lakeside = app.customer(&t.admin, json!({"name": "Lakeside"})).await;
+    let group = id(&app
+        .api
+        .expect(201, "POST", "/admin/access-groups", &t.admin, Some(&json!({"name": "Managers"})))
+        .await
+        .unwrap());
+    let other = id(&app
+        .api
+        .expect(201, "POST", "/admin/access-groups", &t.admin, Some(&json!({"name": "Others"})))
+        .await
+        .unwrap());
+    let member = |customer: &String, name: &str, groups: Vec<&String>| json!({"customer_id": customer, "first_name": name, "last_name": "M", "email": app.email(name), "group_ids": groups});
+    let gina = app.member(&t.admin, member(&harbor, "gina", vec![&group])).await;
+    let lars = app.member(&t.admin, member(&lakeside, "lars", vec![&other, &group])).await;
+    let olga = app.member(&t.admin, member(&harbor, "olga", vec![&other])).await;
+    app.member(&t.admin, member(&harbor, "nils", vec![])).await;
+
+    // Newest member first; a page at a time, every one of them across the pages.
+    let url = format!("/admin/members?group_id={group}");
+    let listed = app.api.expect(200, "GET", &url, &t.admin, None).await.unwrap();
+    assert_eq!(ids(&listed), vec![lars.clone(), gina.clone()]);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page_url = match &cursor {
+            None => format!("{url}&limit=1"),
+            Some(c) => format!("{url}&limit=1&cursor={c}"),
+        };
+        let page = app.api.expect(200, "GET", &page_url, &t.admin, None).await.unwrap();
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![lars.clone(), gina.clone()]);
+
+    // With a customer too: that customer's members in the group.
+    let of_harbor = format!("/admin/members?group_id={other}&customer_id={harbor}");
+    assert_eq!(ids(&app.api.expect(200, "GET", &of_harbor, &t.admin, None).await.unwrap()), vec![olga]);
+
+    // Leaving the group leaves the list; a malformed id is the field's error.
+    app.api.patch(&format!("/admin/members/{gina}"), &t.admin, &json!({"group_ids": []})).await.unwrap();
+    assert_eq!(ids(&app.api.expect(200, "GET", &url, &t.admin, None).await.unwrap()), vec![lars]);
+    let bad = app.api.get("/admin/members?group_id=nope", &t.admin).await.unwrap();
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.body["errors"][0]["field"], "group_id");
+}

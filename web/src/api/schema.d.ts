@@ -7471,6 +7471,11 @@ export interface operations {
                  * @example cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D
                  */
                 customer_id?: components["schemas"]["CustomerId"];
+                /**
+                 * @description only the members of this access group (who is in it), newest member first; a page may then hold fewer than `limit` items
+                 * @example grp_01JD8Z6V5Q2W3E4R5T6Y7A8B9Q
+                 */
+                group_id?: components["schemas"]["GroupId"];
                 /** @description Items per page (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */

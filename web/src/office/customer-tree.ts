@@ -1,6 +1,9 @@
 // The customer tree as the console draws it, from the flat list the API gives
 // (`GET /admin/customers`, each with its `parent_id`): pure, so that it is tested without
-// a browser (`tests/office-customers.spec.ts`).
+// a browser (`tests/office-customers.spec.ts`, `tests/office-groups.spec.ts`). The access
+// groups' scope picker holds its ticks here too, and makes the API's grants of them.
+
+import type { Schemas } from '../api';
 
 /** What the tree needs of a customer (a `CustomerView` has more). */
 export interface Node {
@@ -57,4 +60,42 @@ export function byParentGroup<T extends { name: string; parent_group?: string | 
   }
   for (const list of groups.values()) list.sort((a, b) => a.name.localeCompare(b.name));
   return [...groups.entries()].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)));
+}
+
+/** A scope as a picker holds it: customers ticked whole, and per customer its ticked
+ * divisions and its ticked sites. */
+export interface Picked {
+  whole: Set<string>;
+  divisions: Map<string, Set<string>>;
+  sites: Map<string, Set<string>>;
+}
+
+/** What a scope's grants (`ScopeInput.grants`) tick. */
+export function pickedOf(grants: readonly Schemas['GrantInput'][]): Picked {
+  const picked: Picked = { whole: new Set(), divisions: new Map(), sites: new Map() };
+  const add = (into: Map<string, Set<string>>, customer: string, ids: readonly string[]) =>
+    into.set(customer, new Set([...(into.get(customer) ?? []), ...ids]));
+  for (const g of grants) {
+    if (g.division_ids) add(picked.divisions, g.customer_id, g.division_ids);
+    else if (g.site_ids) add(picked.sites, g.customer_id, g.site_ids);
+    else picked.whole.add(g.customer_id);
+  }
+  return picked;
+}
+
+/** The grants the ticks make, by customer id: a customer ticked whole is one grant (its
+ * divisions and sites need none); otherwise one for its divisions and one for its sites
+ * (a grant names either, not both). */
+export function grantsOf(picked: Picked): Schemas['GrantInput'][] {
+  const ids = [...new Set([...picked.whole, ...picked.divisions.keys(), ...picked.sites.keys()])].sort();
+  const sorted = (set: Set<string> | undefined) => [...(set ?? [])].sort();
+  return ids.flatMap((customer_id): Schemas['GrantInput'][] => {
+    if (picked.whole.has(customer_id)) return [{ customer_id }];
+    const division_ids = sorted(picked.divisions.get(customer_id));
+    const site_ids = sorted(picked.sites.get(customer_id));
+    return [
+      ...(division_ids.length ? [{ customer_id, division_ids }] : []),
+      ...(site_ids.length ? [{ customer_id, site_ids }] : []),
+    ];
+  });
 }

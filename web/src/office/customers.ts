@@ -197,7 +197,7 @@ const roleWord = (code: string) => ((ROLES as readonly string[]).includes(code) 
 const versionOf = (v: { version: number }) => ifMatch(`"${v.version}"`);
 
 /** Every page of a list the API pages (at most 200 an answer). */
-async function every<T>(read: (query: { limit: number; cursor?: string }) => Promise<{ items: T[]; next_cursor?: string | null }>): Promise<T[]> {
+export async function every<T>(read: (query: { limit: number; cursor?: string }) => Promise<{ items: T[]; next_cursor?: string | null }>): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
@@ -208,7 +208,9 @@ async function every<T>(read: (query: { limit: number; cursor?: string }) => Pro
   return out;
 }
 
-const allCustomers = () => every((query) => data(api.GET('/admin/customers', { params: { query } })));
+/** Every customer, by name (a tenant has hundreds at most). */
+export const allCustomers = async () =>
+  (await every((query) => data(api.GET('/admin/customers', { params: { query } })))).sort((a, b) => a.name.localeCompare(b.name));
 
 /** A notice to show on the list after leaving a customer that was removed. */
 let carried: string | null = null;

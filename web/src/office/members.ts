@@ -1,5 +1,7 @@
 // Members: the people of a customer who sign in to the member portal (`/admin/members`).
-// The list is per customer (picked from `GET /admin/customers`), with a form to add one;
+// The list is per customer (picked from `GET /admin/customers`), with a form to add one
+// (with their access groups, and whether they see their whole customer or only what
+// their groups open);
 // a member's own page (`/office/members/<id>`) shows their record, edits it (PATCH with
 // `If-Match`), invites them (or again, with a personal message, to another address),
 // resets their password, switches them off and on, deletes them (after asking), hides
@@ -8,12 +10,15 @@
 
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
-import { Listing, problemView } from '../app';
-import { currentLocale, dateTime, permission, t as appWord, words, type Key } from '../i18n';
-import { moneyIn } from '../intl';
-import { majorText, minorUnits } from './amounts';
+import { Listing } from '../app';
+import { dateTime, permission, t as appWord, words, type Key } from '../i18n';
 import { startViewing } from '../viewas';
+import { allCustomers } from './customers';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
+import {
+  asking, boxes, field, focusFirstError, limitFields, limitsOf, limitsText, list, pageProblem, PERMISSIONS,
+  report, REPORTS, textOf, ticked, unplaced,
+} from './rights';
 
 const t = words({
   en: {
@@ -47,15 +52,15 @@ const t = words({
     reports: 'Reports they may run',
     notifications: 'Email notifications',
     groups: 'Access groups',
+    seesWhat: 'Sites they see',
+    seesCustomer: "All of {name}'s sites (and its child customers')",
+    seesGroups: 'Only the sites their access groups open',
     create: 'Add member',
     back: 'Members of this customer',
     details: 'Details',
     none: 'None',
     limits: 'Approval limits',
     limitsHint: 'The most they may approve per quote. Leave the amount empty to remove a limit.',
-    currency: 'Currency',
-    amount: 'Most per quote',
-    badAmount: 'Write an amount, say 5000 or 5000.00.',
     invitedAt: 'Invited on',
     edit: 'Change details and rights',
     save: 'Save changes',
@@ -96,15 +101,6 @@ const t = words({
     runs: 'Reports',
     sites: 'Sites',
     unlimited: 'No limit',
-    'report.total_service_repairs': 'Service repairs',
-    'report.calibrations_on_time': 'Calibrations on time',
-    'report.quotes_by_status': 'Quotes by status',
-    'report.open_calls_contract_equipment': 'Open calls on contract equipment',
-    'report.most_expensive_equipment': 'Most expensive equipment',
-    'report.equipment_open_rejected_quotes': 'Equipment with open or rejected quotes',
-    'report.equipment_in_service': 'Equipment in service',
-    'report.completed_service_visits': 'Completed service visits',
-    'report.first_time_fix': 'First-time fix',
   },
   nl: {
     title: 'Leden',
@@ -137,15 +133,15 @@ const t = words({
     reports: 'Rapportages die het lid mag bekijken',
     notifications: 'E-mailmeldingen',
     groups: 'Toegangsgroepen',
+    seesWhat: 'Locaties die het lid ziet',
+    seesCustomer: 'Alle locaties van {name} (en van de onderliggende klanten)',
+    seesGroups: 'Alleen de locaties die de toegangsgroepen openen',
     create: 'Lid toevoegen',
     back: 'Leden van deze klant',
     details: 'Gegevens',
     none: 'Geen',
     limits: 'Goedkeuringslimieten',
     limitsHint: 'Het hoogste bedrag per offerte dat het lid mag goedkeuren. Laat het bedrag leeg om een limiet te verwijderen.',
-    currency: 'Valuta',
-    amount: 'Hoogste bedrag per offerte',
-    badAmount: 'Vul een bedrag in, bijvoorbeeld 5000 of 5000,00.',
     invitedAt: 'Uitgenodigd op',
     edit: 'Gegevens en rechten wijzigen',
     save: 'Wijzigingen opslaan',
@@ -186,15 +182,6 @@ const t = words({
     runs: 'Rapportages',
     sites: 'Locaties',
     unlimited: 'Geen limiet',
-    'report.total_service_repairs': 'Servicereparaties',
-    'report.calibrations_on_time': 'Kalibraties op tijd',
-    'report.quotes_by_status': 'Offertes per status',
-    'report.open_calls_contract_equipment': 'Open meldingen op contractinstallaties',
-    'report.most_expensive_equipment': 'Duurste installaties',
-    'report.equipment_open_rejected_quotes': 'Installaties met open of afgewezen offertes',
-    'report.equipment_in_service': 'Installaties in gebruik',
-    'report.completed_service_visits': 'Afgeronde servicebezoeken',
-    'report.first_time_fix': 'In één keer opgelost',
   },
 });
 
@@ -202,16 +189,7 @@ type Member = Schemas['MemberView'];
 type Permission = Schemas['Permission'];
 type Report = Schemas['Report'];
 type Kind = Schemas['NotificationKind'];
-type Customer = Schemas['CustomerView'];
 
-const PERMISSIONS: Permission[] = [
-  'view_jobs', 'export_jobs', 'view_completed_jobs', 'create_work_requests', 'add_job_notes', 'view_quotes',
-  'approve_quotes', 'view_invoices', 'view_assets', 'view_documents', 'view_messages', 'view_reports',
-];
-const REPORTS: Report[] = [
-  'total_service_repairs', 'calibrations_on_time', 'quotes_by_status', 'open_calls_contract_equipment', 'most_expensive_equipment',
-  'equipment_open_rejected_quotes', 'equipment_in_service', 'completed_service_visits', 'first_time_fix',
-];
 const KINDS: Kind[] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
 /** The portal's word for each feature: its tab's. */
 const FEATURE_WORD: Record<Schemas['Feature'], Key> = {
@@ -220,9 +198,6 @@ const FEATURE_WORD: Record<Schemas['Feature'], Key> = {
 };
 
 const fullName = (m: Member) => `${m.first_name} ${m.last_name}`;
-const report = (r: Report) => t(`report.${r}`);
-// The KPI reports screen offers the same reports by the same names, and the same customers.
-export { REPORTS, report as reportName, allCustomers };
 
 /** The menu's word for this screen. */
 export const membersLabel = (): string => t('title');
@@ -232,18 +207,6 @@ export async function membersScreen(ctx: ScreenCtx): Promise<void> {
   const id = /^\/office\/members\/([^/]+)$/.exec(location.pathname.replace(/\/+$/, ''))?.[1];
   if (id) await memberPage(ctx, decodeURIComponent(id));
   else await listPage(ctx);
-}
-
-/** Every customer (a tenant has hundreds at most: pages of 200). */
-async function allCustomers(): Promise<Customer[]> {
-  const out: Customer[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await data(api.GET('/admin/customers', { params: { query: { limit: 200, cursor } } }));
-    out.push(...page.items);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The documents of a customer and of the customers under it (a member's scope may
@@ -269,7 +232,8 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
     ctx.titled(t('title'));
     return;
   }
-  const list = new Listing(
+  const groups = (await data(api.GET('/admin/access-groups', { params: { query: { limit: 200 } } }))).items;
+  const members = new Listing(
     (paging) => data(api.GET('/admin/members', { params: { query: { customer_id: customer.id, ...paging } } })),
     () => draw(),
     50,
@@ -294,6 +258,9 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
       admin: checked(form, 'admin'),
       permissions: ticked(form, 'permissions') as Permission[],
       notifications: ticked(form, 'notifications') as Kind[],
+      group_ids: ticked(form, 'groups'),
+      // Their whole customer (the API's default), or nothing of their own: their groups'.
+      scope: (form.elements.namedItem('sees') as RadioNodeList | null)?.value === 'groups' ? { grants: [] } : null,
     };
     busy = true;
     error = null;
@@ -342,7 +309,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
       </form>
       <section aria-labelledby="members-title">
         <h2 id="members-title">${t('listOf', { name: customer.name })}</h2>
-        ${list.view((items) => html`<ul class="cards">${items.map(card)}</ul>`)}
+        ${members.view((items) => html`<ul class="cards">${items.map(card)}</ul>`)}
       </section>
       <section aria-labelledby="new-title">
         <h2 id="new-title">${t('add')}</h2>
@@ -353,13 +320,23 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
           <div class="switch"><input type="checkbox" id="new-admin" name="admin" /><label for="new-admin">${t('adminBox')}</label></div>
           ${boxes('new', 'permissions', t('permissions'), PERMISSIONS, [], permission)}
           ${boxes('new', 'notifications', t('notifications'), KINDS, [], (k) => appWord(`notify.${k}` as Key))}
+          ${groups.length
+            ? html`${boxes('new', 'groups', t('groups'), groups.map((g) => g.id), [], (g) => groups.find((x) => x.id === g)?.name ?? g)}
+                <fieldset>
+                  <legend>${t('seesWhat')}</legend>
+                  <div class="switch"><input type="radio" id="new-sees-customer" name="sees" value="customer" checked />
+                    <label for="new-sees-customer">${t('seesCustomer', { name: customer.name })}</label></div>
+                  <div class="switch"><input type="radio" id="new-sees-groups" name="sees" value="groups" />
+                    <label for="new-sees-groups">${t('seesGroups')}</label></div>
+                </fieldset>`
+            : nothing}
           <button type="submit" class="primary" ?disabled=${busy}>${t('create')}</button>
         </form>
       </section>`);
 
   draw();
   ctx.titled(t('title'));
-  await list.load();
+  await members.load();
 }
 
 // --- one member's page ---------------------------------------------------------------
@@ -552,18 +529,11 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   const actions = () => {
     const who = html`<span class="visually-hidden"> ${fullName(member)}</span>`;
     return confirming
-      ? html`<div class="info">
-          <p id="confirm-text">${t('confirm', { name: fullName(member) })}</p>
-          <div class="actions">
-            <button type="button" class="primary" id="confirm-remove" aria-describedby="confirm-text" ?disabled=${busy}
-              @click=${() => void remove()}>${t('confirmed')}</button>
-            <button type="button" ?disabled=${busy} @click=${() => {
-              confirming = false;
-              draw();
-              focus('#member-remove');
-            }}>${t('cancel')}</button>
-          </div>
-        </div>`
+      ? asking(t('confirm', { name: fullName(member) }), t('confirmed'), t('cancel'), busy, () => void remove(), () => {
+          confirming = false;
+          draw();
+          focus('#member-remove');
+        })
       : html`<div class="actions">
           ${member.status === 'invited'
             ? html`<button type="button" ?disabled=${busy}
@@ -624,7 +594,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
       ${groups.items.length
         ? boxes('edit', 'groups', t('groups'), groups.items.map((g) => g.id), member.group_ids, (g) => groups.items.find((x) => x.id === g)?.name ?? g)
         : nothing}
-      ${limitFields(member.approval_limits, limitError)}
+      ${limitFields('edit', member.approval_limits, limitError, t('limitsHint'))}
       <button type="submit" class="primary" ?disabled=${busy}>${t('save')}</button>
     </form>
   </section>`;
@@ -655,9 +625,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
     ctx.show(html`<p><a href="/office/members?customer=${encodeURIComponent(member.customer_id)}" data-link>← ${t('back')}</a></p>
       <h1 tabindex="-1">${fullName(member)}</h1>
       ${notice ? html`<p class="info" role="status" id="member-notice" tabindex="-1">${notice}</p>` : nothing}
-      ${error ? html`<div id="member-problem" tabindex="-1">${problemView(error)}
-          ${error instanceof Problem && error.status === 412 ? html`<button type="button" @click=${() => void ctx.reload()}>${t('reload')}</button>` : nothing}
-        </div>` : nothing}
+      ${pageProblem('member-problem', error, t('reload'), ctx.reload)}
       <section aria-labelledby="details-title">
         <h2 id="details-title">${t('details')}</h2>
         ${facts()}
@@ -694,15 +662,6 @@ function suppressedMark(m: Member): TemplateResult | typeof nothing {
   return html`<span class="badge badge-declined">${t('suppressed')}: ${t(m.suppressed.reason)}</span>`;
 }
 
-function list(words: string[]): string {
-  return words.length ? words.join(', ') : t('none');
-}
-
-function limitsText(limits: Schemas['ApprovalLimits']): string {
-  const entries = Object.entries(limits) as [string, number][];
-  return entries.length ? entries.map(([currency, minor]) => moneyIn(currentLocale(), minor, currency)).join(', ') : t('none');
-}
-
 /** First and last name, email, phone, job title and language, filled from `m` if given. */
 function personFields(prefix: string, error: unknown, m?: Member): TemplateResult {
   const lang = m?.locale ?? '';
@@ -721,99 +680,6 @@ function personFields(prefix: string, error: unknown, m?: Member): TemplateResul
     ${errors.has('locale') ? html`<p class="problem" id="${prefix}-locale-error">${errors.get('locale')}</p>` : nothing}`;
 }
 
-/** A labelled input (or textarea) with the API's message for it beneath. */
-function field(prefix: string, name: string, label: string, error: unknown, value: string, type = 'text', required = true, hint = ''): TemplateResult {
-  const message = fieldErrors(error).get(name);
-  const id = `${prefix}-${name}`;
-  const described = [hint ? `${id}-hint` : '', message ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const common = { id, described: described || nothing, invalid: message ? 'true' : 'false' };
-  return html`<label for=${id}>${label}</label>
-    ${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : nothing}
-    ${type === 'textarea'
-      ? html`<textarea id=${common.id} name=${name} rows="4" maxlength="2000" aria-invalid=${common.invalid}
-          aria-describedby=${common.described}></textarea>`
-      : html`<input id=${common.id} name=${name} type=${type} .value=${value} ?required=${required} maxlength="200" autocomplete="off"
-          aria-invalid=${common.invalid} aria-describedby=${common.described} />`}
-    ${message ? html`<p class="problem" id="${id}-error">${message}</p>` : nothing}`;
-}
-
-/** A group of checkboxes named `name`, one per value, ticked where `on` has it. */
-function boxes<V extends string>(prefix: string, name: string, legend: string, values: V[], on: readonly V[], label: (v: V) => string): TemplateResult {
-  return html`<fieldset>
-    <legend>${legend}</legend>
-    ${values.map(
-      (v) => html`<div class="switch">
-        <input type="checkbox" id="${prefix}-${name}-${v}" name=${name} value=${v} .checked=${on.includes(v)} />
-        <label for="${prefix}-${name}-${v}">${label(v)}</label>
-      </div>`,
-    )}
-  </fieldset>`;
-}
-
-/** The approval limits as rows of currency and amount (in the currency's units, as
- * people write them), and an empty row to add one. */
-function limitFields(limits: Schemas['ApprovalLimits'], invalid: boolean): TemplateResult {
-  const rows: [string, string][] = (Object.entries(limits) as [string, number][]).map(([c, minor]) => [c, majorText(minor, c)]);
-  rows.push(['', '']);
-  return html`<fieldset>
-    <legend>${t('limits')}</legend>
-    <p class="hint" id="edit-limits-hint">${t('limitsHint')}</p>
-    ${invalid ? html`<p class="problem" id="edit-limits-error">${t('badAmount')}</p>` : nothing}
-    ${rows.map(
-      ([currency, amount], i) => html`<div class="filters" data-limit>
-        <div class="field">
-          <label for="edit-limit-currency-${i}">${t('currency')}</label>
-          <input id="edit-limit-currency-${i}" name="limit_currency" .value=${currency} maxlength="3" autocomplete="off"
-            pattern="[A-Za-z]{3}" />
-        </div>
-        <div class="field">
-          <label for=${i === 0 ? 'edit-limit-amount' : `edit-limit-amount-${i}`}>${t('amount')}</label>
-          <input id=${i === 0 ? 'edit-limit-amount' : `edit-limit-amount-${i}`} name="limit_amount" .value=${amount}
-            inputmode="decimal" autocomplete="off" aria-invalid=${invalid ? 'true' : 'false'}
-            aria-describedby=${invalid ? 'edit-limits-hint edit-limits-error' : 'edit-limits-hint'} />
-        </div>
-      </div>`,
-    )}
-  </fieldset>`;
-}
-
-/** The limit rows as the API's map; null when an amount is not one. */
-function limitsOf(form: HTMLFormElement): Schemas['ApprovalLimits'] | null {
-  const currencies = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="limit_currency"]'));
-  const amounts = Array.from(form.querySelectorAll<HTMLInputElement>('input[name="limit_amount"]'));
-  const out: Record<string, number> = {};
-  for (const [i, input] of currencies.entries()) {
-    const currency = input.value.trim().toUpperCase();
-    const amount = amounts[i]?.value.trim() ?? '';
-    if (!currency || !amount) continue;
-    const minor = minorUnits(amount, currency);
-    if (minor === null) return null;
-    out[currency] = minor;
-  }
-  return out as Schemas['ApprovalLimits'];
-}
-
-/** A form's trimmed text field by name. */
-function textOf(form: HTMLFormElement): (name: string) => string {
-  return (name) => ((form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? '').trim();
-}
-
 function checked(form: HTMLFormElement, name: string): boolean {
   return (form.elements.namedItem(name) as HTMLInputElement | null)?.checked ?? false;
-}
-
-/** The values of the ticked checkboxes named `name`. */
-function ticked(form: HTMLFormElement, name: string): string[] {
-  return Array.from(form.querySelectorAll<HTMLInputElement>(`input[type="checkbox"][name="${name}"]:checked`)).map((i) => i.value);
-}
-
-/** The problem, above a form, when none of its field errors has a field here to sit by. */
-function unplaced(error: unknown, fields: string[], id: string): TemplateResult | typeof nothing {
-  if (!error || fields.some((f) => fieldErrors(error).has(f))) return nothing;
-  return html`<div id=${id} tabindex="-1">${problemView(error)}</div>`;
-}
-
-function focusFirstError(error: unknown, prefix: string, fields: string[]): void {
-  const first = fields.find((f) => fieldErrors(error).has(f));
-  focus(first ? `#${prefix}-${first}` : `#${prefix}-problem`);
 }

@@ -14,6 +14,7 @@ import { api, data, MFA_REQUIRED, Problem } from '../api';
 import { problemView } from '../app';
 import { setLocale, t as appWord, words } from '../i18n';
 import { customersScreen, customersTitle } from './customers';
+import { groupsLabel, groupsScreen } from './groups';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
@@ -58,6 +59,7 @@ const SCREENS: Screen[] = [
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
+  { path: '/office/groups', label: groupsLabel, draw: groupsScreen },
   { path: '/office/members', label: membersLabel, draw: membersScreen },
   { path: '/office/messages', label: messagesLabel, draw: messagesScreen },
   { path: '/office/requests', label: requestsLabel, draw: requestsScreen },

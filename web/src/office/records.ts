@@ -15,7 +15,7 @@ import { assetFacts, assetServices, assetsTable, dueWithinField } from '../pages
 import { INVOICE_STATUSES, invoicesTable } from '../pages/invoices';
 import { JOB_FILTERS, filledIn, filterSelect, jobFacts, jobFilterFields, jobHistory, jobsTable, notesList } from '../pages/jobs';
 import { quoteFacts, quoteLines, quotesTable } from '../pages/quotes';
-import { allCustomers } from './members';
+import { allCustomers } from './customers';
 import type { ScreenCtx } from './screen';
 
 const t = words({

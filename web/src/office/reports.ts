@@ -8,7 +8,8 @@ import { api, data, saveFile, withQuery, type QueryOf, type Schemas } from '../a
 import { problemView } from '../app';
 import { t as appWord, words } from '../i18n';
 import { reportFigure, reportPeriodFields, reportRowLabel } from '../pages/reports';
-import { REPORTS, allCustomers, reportName } from './members';
+import { allCustomers } from './customers';
+import { REPORTS, report as reportName } from './rights';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
