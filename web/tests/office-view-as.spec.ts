@@ -9,10 +9,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { accessibilityViolations, adminToken, api, pageToken, shot, signInNewAdmin, stack, tokenOf } from './stack';
 
-/** The member portal's tabs in Dutch (Sam's language), in its menu's order. */
-const TABS_NL: [string, string][] = [
-  ['jobs', 'Werkorders'], ['work_requests', 'Aanvragen'], ['quotes', 'Offertes'], ['invoices', 'Facturen'],
-  ['assets', 'Installaties'], ['documents', 'Documenten'], ['messages', 'Berichten'], ['reports', 'Rapportages'],
+/** The member portal's tabs in Dutch (Sam's language), in its menu's order: each
+ * section's feature, the permissions that open it, and its word. */
+const TABS_NL: [string, string[], string][] = [
+  ['jobs', ['view_jobs', 'view_completed_jobs'], 'Werkorders'], ['work_requests', ['create_work_requests'], 'Aanvragen'],
+  ['quotes', ['view_quotes'], 'Offertes'], ['invoices', ['view_invoices'], 'Facturen'], ['assets', ['view_assets'], 'Installaties'],
+  ['documents', ['view_documents'], 'Documenten'], ['messages', ['view_messages'], 'Berichten'], ['reports', ['view_reports'], 'Rapportages'],
 ];
 
 /** The first column of the table on the page, sorted. */
@@ -70,7 +72,9 @@ test('view as a member: the banner, exactly their portal, and every write refuse
   expect({ ...viewed, viewed_by: null }).toEqual(own.me);
 
   const tabs = page.getByRole('navigation', { name: 'Onderdelen van het portaal' });
-  const expected = [...TABS_NL.filter(([f]) => (own.me.features as string[]).includes(f)).map(([, word]) => word), 'Locaties'];
+  const { features, permissions } = own.me as { features: string[]; permissions: string[] };
+  const expected = [...TABS_NL.filter(([f, ps]) => features.includes(f) && ps.some((p) => permissions.includes(p))).map(([, , word]) => word), 'Locaties'];
+  expect(expected).not.toContain('Offertes'); // his rights hold no quotes
   await expect(tabs.getByRole('link')).toHaveCount(expected.length);
   await expect(tabs.getByRole('link')).toContainText(expected);
   await expect(page.getByRole('link', { name: 'Sam Site' })).toHaveCount(0); // no profile to edit

@@ -55,19 +55,26 @@ test('002: a contact with a role becomes a user, and the office re-establishes t
   await expect(card).toContainText('Yes: a member was made of this contact');
   await expect(card.getByRole('button', { name: /Create user/ })).toHaveCount(0);
   const memberId = (await api(adminToken(), 'GET', `/admin/customers/${customerId}/contacts`)).items[0].member_id as string;
-  expect(await api(adminToken(), 'GET', `/admin/members/${memberId}`)).toMatchObject({ email, status: 'invited', first_name: 'Cleo' });
+  // The customer's first user is its admin (every right), as the API makes it.
+  expect(await api(adminToken(), 'GET', `/admin/members/${memberId}`)).toMatchObject({ email, status: 'invited', first_name: 'Cleo', admin: true });
   expect(await latestMail(email)).toContain('you can follow your clinics’ work orders here');
 
-  // Their rights, on the members screen: jobs and work requests.
+  // Their rights, on the members screen: not the customer's admin, but jobs and work requests.
   await menu.getByRole('link', { name: 'Members' }).click();
   await page.getByLabel('Customer', { exact: true }).selectOption(customerId);
   await page.getByRole('button', { name: 'Show members' }).click();
   await page.getByRole('link', { name: 'Cleo Contact' }).click();
   await expect(page.getByRole('heading', { name: 'Cleo Contact', level: 1 })).toBeFocused();
+  const adminBox = page.getByLabel("Admin of their customer (every permission, and they manage their customer's members)", { exact: true });
+  await expect(adminBox).toBeChecked();
+  await adminBox.uncheck();
   await page.getByLabel('See jobs', { exact: true }).check();
   await page.getByLabel('Request work', { exact: true }).check();
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(status).toHaveText('Changes saved.');
+  const rights = await api(adminToken(), 'GET', `/admin/members/${memberId}`);
+  expect(rights.admin).toBe(false);
+  expect([...rights.permissions].sort()).toEqual(['create_work_requests', 'view_jobs']);
 
   // They sign in with the mailed password and choose their own.
   const member = await page.context().newPage();
