@@ -115,3 +115,56 @@ test('view as a member: the banner, exactly their portal, and every write refuse
   expect((await api(adminToken(), 'GET', `/admin/members/${samId}`)).first_name).toBe('Sam');
   expect(violations).toEqual([]);
 });
+
+test.describe('in Dutch at phone width', () => {
+  test.use({ locale: 'nl-NL', viewport: { width: 390, height: 844 } });
+
+  test('bekijken als een lid: de banner, het eigen portaal van het lid, en terug in de console', async ({ page }) => {
+    const violations: string[] = [];
+    const check = async (name: string) => {
+      await shot(page, name);
+      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
+    };
+    // Carla's portal, in her language (the portal's default, English).
+    const carlaToken = await tokenOf(stack.demo);
+    const me = await api(carlaToken, 'GET', '/portal/me');
+    const invoices = (await api(carlaToken, 'GET', '/portal/invoices?limit=200')).items as { number: string }[];
+    expect(invoices.length).toBeGreaterThan(0);
+
+    await signInNewAdmin(page, 'Vera', 'Bekijken', true);
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Leden' }).click();
+    await page.getByLabel('Klant', { exact: true }).selectOption(me.customer_id);
+    await page.getByRole('button', { name: 'Leden tonen' }).click();
+    await page.getByRole('link', { name: 'Carla Customer' }).click();
+    await expect(page.getByRole('heading', { name: 'Carla Customer', level: 1 })).toBeFocused();
+    await page.getByRole('button', { name: 'Bekijken als dit lid Carla Customer' }).click();
+    await expect(page.locator('#view-as')).toContainText('Viewing as Carla Customer, read-only');
+    const tabs = page.getByRole('navigation', { name: 'Portal sections' });
+    await tabs.getByRole('link', { name: 'Invoices' }).click();
+    await expect(page.getByRole('heading', { name: 'Invoices', level: 1 })).toBeVisible();
+    for (const invoice of invoices) await expect(page.getByRole('main')).toContainText(invoice.number);
+    await check('s-view-as-5-invoices-nl-phone');
+    // A quote she may decide on herself; viewing, the page offers neither approval nor rejection.
+    let open: { id: string; reference: string; title: string } | undefined;
+    for (const q of (await api(carlaToken, 'GET', '/portal/quotes?limit=200')).items as { id: string; reference: string; title: string }[]) {
+      const detail = await api(carlaToken, 'GET', `/portal/quotes/${q.id}`);
+      if (detail.decidable && detail.approvable) open = q;
+    }
+    expect(open, 'Carla has a quote to decide on').toBeTruthy();
+    await tabs.getByRole('link', { name: 'Quotes' }).click();
+    await page.getByRole('link', { name: open?.reference, exact: true }).click();
+    await expect(page.getByRole('heading', { name: open?.title, level: 1 })).toBeVisible();
+    await expect(page.getByRole('button', { name: /^(Approve|Reject)$/ })).toHaveCount(0);
+    // Screenshot only: at 390 px the member portal's quote page has its lines table scroll
+    // in a box that cannot take focus (axe: scrollable-region-focusable) — the member
+    // portal's (src/pages/quotes.ts), not view-as's; reported to the lead.
+    await shot(page, 's-view-as-6-quote-nl-phone');
+
+    await page.getByRole('button', { name: 'Back to the console' }).click();
+    await expect(page.getByRole('heading', { name: 'Carla Customer', level: 1 })).toBeFocused();
+    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Leden' })).toBeVisible();
+    await check('s-view-as-7-back-nl-phone');
+    expect(violations).toEqual([]);
+  });
+});
