@@ -145,16 +145,20 @@ test.describe('in Dutch at phone width', () => {
     await expect(page.getByRole('heading', { name: 'Invoices', level: 1 })).toBeVisible();
     for (const invoice of invoices) await expect(page.getByRole('main')).toContainText(invoice.number);
     await check('s-view-as-5-invoices-nl-phone');
-    // A quote she may decide on herself; viewing, the page offers neither approval nor rejection.
-    let open: { id: string; reference: string; title: string } | undefined;
-    for (const q of (await api(carlaToken, 'GET', '/portal/quotes?limit=200')).items as { id: string; reference: string; title: string }[]) {
-      const detail = await api(carlaToken, 'GET', `/portal/quotes/${q.id}`);
-      if (detail.decidable && detail.approvable) open = q;
-    }
-    expect(open, 'Carla has a quote to decide on').toBeTruthy();
+    // A quote sent to her (as the back office publishes one), which she may decide on
+    // herself; viewing, the page offers neither approval nor rejection.
+    const stamp = Date.now();
+    const hq = ((await api(carlaToken, 'GET', '/portal/sites?limit=200')).items as { id: string; name: string }[]).find((x) => x.name === 'Harbor HQ');
+    const title = `Door closers ${stamp}`;
+    await api(adminToken(), 'PUT', `/admin/quotes/Q-VA-${stamp}`, {
+      customer_id: me.customer_id, site_id: hq?.id, title, currency: 'EUR', tax_rate_bps: 2100, status: 'sent', valid_until: '2027-06-30T23:59:59Z',
+      lines: [{ description: title, quantity: 1, unit_price: 12_000 }],
+    });
+    const quote = ((await api(carlaToken, 'GET', '/portal/quotes?limit=200')).items as { id: string; reference: string; title: string }[]).find((q) => q.title === title);
+    expect(await api(carlaToken, 'GET', `/portal/quotes/${quote?.id}`)).toMatchObject({ decidable: true, approvable: true });
     await tabs.getByRole('link', { name: 'Quotes' }).click();
-    await page.getByRole('link', { name: open?.reference, exact: true }).click();
-    await expect(page.getByRole('heading', { name: open?.title, level: 1 })).toBeVisible();
+    await page.getByRole('link', { name: quote?.reference, exact: true }).click();
+    await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
     await expect(page.getByRole('button', { name: /^(Approve|Reject)$/ })).toHaveCount(0);
     // Screenshot only: at 390 px the member portal's quote page has its lines table scroll
     // in a box that cannot take focus (axe: scrollable-region-focusable) — the member

@@ -24,6 +24,8 @@ test.describe('in Dutch at phone width', () => {
   test.use({ locale: 'nl-NL', viewport: { width: 390, height: 844 } });
 
   test('004: leden geweigerd vóór de inrichting, rechten aangevinkt, en een document verborgen voor één lid', async ({ page }) => {
+    // A whole help-centre page, office and members: longer than one screen's journey.
+    test.slow();
     const violations: string[] = [];
     const check = async (p: Page, name: string) => {
       await shot(p, name);
