@@ -13,34 +13,14 @@ import {
   accessibilityViolations,
   api,
   chooseNewPassword,
+  newTenant,
+  pageToken,
   secretOnPage,
   shot,
   stack,
   submitSignIn,
-  temporaryPassword,
   totpCode,
 } from './stack';
-
-/** The operator's ID token from the stack's seeding (valid an hour): it creates tenants. */
-const operatorToken = (stack as typeof stack & { operator_token: string }).operator_token;
-
-/** A new tenant, as the operator creates one: its admin's address and mailed password. */
-async function newTenant(name: string): Promise<{ email: string; temporary: string }> {
-  const stamp = Date.now();
-  const email = `setup.${stamp}@${name.toLowerCase().replace(/[^a-z]/g, '')}.test`;
-  await api(operatorToken, 'POST', '/platform/tenants', {
-    name: `${name} ${stamp}`,
-    admin_email: email,
-    admin_first_name: 'Stella',
-    admin_last_name: 'Setup',
-  });
-  return { email, temporary: await temporaryPassword(email) };
-}
-
-/** The signed-in admin's ID token, from the page's session (to check what the API has). */
-async function pageToken(page: Page): Promise<string> {
-  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('portico.session') ?? '{}') as { id: string }).id);
-}
 
 /** The code in the latest reply-address confirmation mailed to `email`. */
 async function replyCode(email: string): Promise<string> {

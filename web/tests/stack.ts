@@ -112,12 +112,17 @@ export async function api(token: string, method: string, path: string, body?: un
   return text ? JSON.parse(text) : null;
 }
 
-/** The temporary password in the latest invitation mailed to `email`. */
-export async function temporaryPassword(email: string): Promise<string> {
+/** The HTML body of the latest mail the local SES holds for `email`, if any. */
+export async function latestMail(email: string): Promise<string | undefined> {
   const data = (await (await fetch(`${stack.aws_endpoint_url}/moto-api/data.json`)).json()) as any;
   const mails = (data.ses?.Message ?? []) as { body: string; destinations: { ToAddresses?: string[] } }[];
-  const mail = mails.filter((m) => m.destinations.ToAddresses?.includes(email)).pop();
-  const code = mail && /<code>([^<]+)<\/code>/.exec(mail.body)?.[1];
+  return mails.filter((m) => m.destinations.ToAddresses?.includes(email)).pop()?.body;
+}
+
+/** The temporary password in the latest invitation mailed to `email`. */
+export async function temporaryPassword(email: string): Promise<string> {
+  const body = await latestMail(email);
+  const code = body && /<code>([^<]+)<\/code>/.exec(body)?.[1];
   if (!code) throw new Error(`no invitation to ${email}`);
   return code.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'");
 }
@@ -156,14 +161,36 @@ export async function invitedAdmin(first: string, last: string) {
  * once, and two journeys sharing one login's app would run out of codes in a step. */
 export async function signInNewAdmin(page: Page, first: string, last: string, dutch = false): Promise<{ email: string }> {
   const admin = await invitedAdmin(first, last);
+  await firstAdminSignIn(page, admin.email, admin.temporary, `${first}-${last}-2026!`, dutch);
+  return { email: admin.email };
+}
+
+/** The operator's ID token from the stack's seeding (valid an hour): it creates tenants. */
+export const operatorToken = (): string => (stack as Stack & { operator_token: string }).operator_token;
+
+/** A new tenant, as the operator creates one: its first admin's address and mailed password. */
+export async function newTenant(name: string, first = 'Stella', last = 'Setup'): Promise<{ email: string; temporary: string }> {
+  const stamp = Date.now();
+  const email = `setup.${stamp}@${name.toLowerCase().replace(/[^a-z]/g, '')}.test`;
+  await api(operatorToken(), 'POST', '/platform/tenants', {
+    name: `${name} ${stamp}`,
+    admin_email: email,
+    admin_first_name: first,
+    admin_last_name: last,
+  });
+  return { email, temporary: await temporaryPassword(email) };
+}
+
+/** An admin's first sign-in: the mailed temporary password, a new one, the app set up;
+ * the console's overview. */
+export async function firstAdminSignIn(page: Page, email: string, temporary: string, password: string, dutch = false): Promise<void> {
   const words = dutch
     ? { user: 'E-mailadres of telefoonnummer', pass: 'Wachtwoord', in: 'Inloggen', code: 'Code uit de app', on: 'Inloggen in twee stappen aanzetten', home: 'Kantoorconsole' }
     : { user: 'Email address or phone number', pass: 'Password', in: 'Sign in', code: 'Code from the app', on: 'Switch on two-step sign-in', home: 'Office console' };
   await page.goto('/');
-  await page.getByLabel(words.user).fill(admin.email);
-  await page.getByLabel(words.pass, { exact: true }).fill(admin.temporary);
+  await page.getByLabel(words.user).fill(email);
+  await page.getByLabel(words.pass, { exact: true }).fill(temporary);
   await page.getByRole('button', { name: words.in, exact: true }).click();
-  const password = `${first}-${last}-2026!`;
   if (dutch) {
     await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(password);
     await page.getByLabel('Nieuw wachtwoord nogmaals').fill(password);
@@ -174,7 +201,6 @@ export async function signInNewAdmin(page: Page, first: string, last: string, du
   await page.getByLabel(words.code).fill(totpCode(await secretOnPage(page)));
   await page.getByRole('button', { name: words.on }).click();
   await expect(page.getByRole('heading', { name: words.home, level: 1 })).toBeFocused();
-  return { email: admin.email };
 }
 
 /** Reads the key of the authenticator app being set up off the page, as someone types it
@@ -198,6 +224,24 @@ export async function submitSignIn(page: Page, username: string, password: strin
   await page.getByLabel('Email address or phone number').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** The signed-in user's ID token, from the page's session (to check what the API has). */
+export async function pageToken(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(sessionStorage.getItem('portico.session') ?? '{}') as { id: string }).id);
+}
+
+/** A member's first sign-in, in English or Dutch as the page speaks: their address, the
+ * mailed temporary password, a new password; their portal opens. */
+export async function memberFirstSignIn(page: Page, email: string, temporary: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel(/^(Email address or phone number|E-mailadres of telefoonnummer)$/).fill(email);
+  await page.getByLabel(/^(Password|Wachtwoord)$/).fill(temporary);
+  await page.getByRole('button', { name: /^(Sign in|Inloggen)$/ }).click();
+  await page.getByLabel(/^(New password|Nieuw wachtwoord)$/).fill(password);
+  await page.getByLabel(/^(New password again|Nieuw wachtwoord nogmaals)$/).fill(password);
+  await page.getByRole('button', { name: /^(Save password and sign in|Wachtwoord opslaan en inloggen)$/ }).click();
+  await expect(page.getByRole('navigation', { name: /^(Portal sections|Onderdelen van het portaal)$/ })).toBeVisible();
 }
 
 /** Answers the first sign-in's new-password step. */

@@ -46,6 +46,8 @@ const t = words({
     suppressedAt: '{reason} on {at}',
     add: 'Add a member',
     addIntro: 'Adding a member sends nothing yet: invite them from their page when you are ready.',
+    setupFirst: 'Members can be added once the portal set-up is complete.',
+    setupLink: 'Complete the set-up',
     first: 'First name',
     last: 'Last name',
     permissions: 'Permissions',
@@ -127,6 +129,8 @@ const t = words({
     suppressedAt: '{reason} op {at}',
     add: 'Een lid toevoegen',
     addIntro: 'Toevoegen verstuurt nog niets: nodig het lid uit vanaf de eigen pagina wanneer u zover bent.',
+    setupFirst: 'Leden kunnen worden toegevoegd zodra de inrichting van het portaal voltooid is.',
+    setupLink: 'De inrichting voltooien',
     first: 'Voornaam',
     last: 'Achternaam',
     permissions: 'Rechten',
@@ -314,6 +318,9 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
       <section aria-labelledby="new-title">
         <h2 id="new-title">${t('add')}</h2>
         <p class="hint">${t('addIntro')}</p>
+        ${ctx.session.settings.setup_complete
+          ? nothing
+          : html`<p class="info" id="members-setup">${t('setupFirst')} <a href="/office/setup" data-link>${t('setupLink')}</a></p>`}
         ${unplaced(error, PERSON_FIELDS, 'new-problem')}
         <form class="stack" @submit=${(ev: SubmitEvent) => void create(ev)}>
           ${personFields('new', error)}
