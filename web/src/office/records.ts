@@ -359,7 +359,7 @@ async function recordPage(ctx: ScreenCtx, kind: Kind, id: string, names: Names):
         <h2>${t('attempts')}</h2>
         <p class="hint">${t('attemptsIntro')}</p>
         ${q.approval_attempts.length
-          ? html`<div class="scroll"><table id="approval-attempts">
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label=${t('attempts')}><table id="approval-attempts">
               <thead><tr><th scope="col">${t('member')}</th><th scope="col">${t('at')}</th><th scope="col" class="num">${t('limit')}</th></tr></thead>
               <tbody>${q.approval_attempts.map(
                 (a) => html`<tr><td>${member(a.member_id)}</td><td>${dateTime(a.at)}</td><td class="num">${money(a.limit, q.currency)}</td></tr>`,

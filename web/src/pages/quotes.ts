@@ -45,7 +45,7 @@ export function quoteFacts(q: QuoteRow, site: string): TemplateResult {
 export function quoteLines(lines: Schemas['QuoteLine'][] | null | undefined, currency: string): TemplateResult | typeof nothing {
   return lines?.length
     ? html`<h2>${t('quotes.lines')}</h2>
-        <div class="scroll"><table>
+        <div class="scroll" tabindex="0" role="region" aria-label=${t('quotes.lines')}><table>
           <thead><tr><th scope="col">${t('quotes.description')}</th><th scope="col" class="num">${t('quotes.quantity')}</th>
             <th scope="col" class="num">${t('quotes.unit')}</th><th scope="col" class="num">${t('quotes.total')}</th></tr></thead>
           <tbody>${lines.map(
