@@ -14,6 +14,7 @@ import { moneyIn } from '../intl';
 import { majorText, minorUnits } from './amounts';
 import { startViewing } from '../viewas';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
+import { inviteCsvScreen } from './invite-csv';
 
 const t = words({
   en: {
@@ -41,6 +42,7 @@ const t = words({
     suppressedAt: '{reason} on {at}',
     add: 'Add a member',
     addIntro: 'Adding a member sends nothing yet: invite them from their page when you are ready.',
+    importCsv: 'Invite many at once from a CSV file',
     first: 'First name',
     last: 'Last name',
     permissions: 'Permissions',
@@ -131,6 +133,7 @@ const t = words({
     suppressedAt: '{reason} op {at}',
     add: 'Een lid toevoegen',
     addIntro: 'Toevoegen verstuurt nog niets: nodig het lid uit vanaf de eigen pagina wanneer u zover bent.',
+    importCsv: 'Meerdere tegelijk uitnodigen vanuit een CSV-bestand',
     first: 'Voornaam',
     last: 'Achternaam',
     permissions: 'Rechten',
@@ -228,7 +231,8 @@ export const membersLabel = (): string => t('title');
 /** The list, or a member's page, by the path under `/office/members`. */
 export async function membersScreen(ctx: ScreenCtx): Promise<void> {
   const id = /^\/office\/members\/([^/]+)$/.exec(location.pathname.replace(/\/+$/, ''))?.[1];
-  if (id) await memberPage(ctx, decodeURIComponent(id));
+  if (id === 'import') await inviteCsvScreen(ctx);
+  else if (id) await memberPage(ctx, decodeURIComponent(id));
   else await listPage(ctx);
 }
 
@@ -345,6 +349,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
       <section aria-labelledby="new-title">
         <h2 id="new-title">${t('add')}</h2>
         <p class="hint">${t('addIntro')}</p>
+        <p><a href="/office/members/import?customer=${encodeURIComponent(customer.id)}" data-link>${t('importCsv')}</a></p>
         ${unplaced(error, PERSON_FIELDS, 'new-problem')}
         <form class="stack" @submit=${(ev: SubmitEvent) => void create(ev)}>
           ${personFields('new', error)}
