@@ -18,6 +18,7 @@ import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
+import { documentsLabel, documentsScreen } from './documents';
 import { ISSUER, type OfficeSession, type ScreenCtx, focus } from './screen';
 
 const t = words({
@@ -54,6 +55,7 @@ const SCREENS: Screen[] = [
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/members', label: membersLabel, draw: membersScreen },
+  { path: '/office/documents', label: documentsLabel, draw: documentsScreen },
 ];
 
 export interface OfficeCtx {
