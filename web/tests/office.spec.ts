@@ -34,7 +34,7 @@ test('an admin invites a colleague, switches their access off and on, and may no
   await expect(page).toHaveURL(/\/office$/);
   // The menu names the screens that exist, and no other.
   const menu = page.getByRole('navigation', { name: 'Console' });
-  await expect(menu.getByRole('link')).toHaveText(['Overview', 'Office staff', 'Set-up', 'Customers', 'Members']);
+  await expect(menu.getByRole('link')).toHaveText(['Overview', 'Office staff', 'Set-up', 'Customers', 'Members', 'Documents']);
   await expect(menu.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
   await check('90-console-overview');
 
