@@ -75,6 +75,7 @@ function checker(page: Page, violations: string[], phone = false) {
 }
 
 test('an admin uploads a PDF with progress, shows it in the portal, hides it from one member, and deletes it', async ({ page }) => {
+  test.setTimeout(120_000);
   const violations: string[] = [];
   const check = checker(page, violations);
   const customer = await demoCustomer();

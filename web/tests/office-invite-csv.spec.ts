@@ -84,6 +84,7 @@ function checker(page: Page, violations: string[], phone = false) {
 }
 
 test('an admin invites the good rows of a CSV, downloads the results, and the same file again invites nobody twice', async ({ page }) => {
+  test.setTimeout(180_000);
   const violations: string[] = [];
   const check = checker(page, violations);
   const run = Date.now();
@@ -128,7 +129,8 @@ test('an admin invites the good rows of a CSV, downloads the results, and the sa
     } else await route.continue();
   });
   await page.getByRole('button', { name: 'Create and invite 3 members' }).click();
-  await expect(page.locator('#invite-finished')).toHaveText('Done: 2 created and invited, 0 invited, 0 already existed, 2 with a problem.');
+  // Each row waits for the API's answers (an invitation is a Cognito user and a mail).
+  await expect(page.locator('#invite-finished')).toHaveText('Done: 2 created and invited, 0 invited, 0 already existed, 2 with a problem.', { timeout: 45_000 });
   await expect(page.locator('#invite-finished')).toBeFocused();
   await expect(page.getByLabel('Progress', { exact: true })).toHaveAttribute('value', '4');
   await expect(page.locator('#results tr[data-row="2"]')).toContainText('Created and invited');
@@ -165,7 +167,7 @@ test('an admin invites the good rows of a CSV, downloads the results, and the sa
   await expect(page.locator('#preview tr[data-row="2"]')).toContainText('Already a member');
   await expect(page.locator('#preview tr[data-row="3"]')).toContainText('Already a member, not invited yet: invited');
   await page.getByRole('button', { name: 'Create and invite 3 members' }).click();
-  await expect(page.locator('#invite-finished')).toHaveText('Done: 0 created and invited, 1 invited, 2 already existed, 1 with a problem.');
+  await expect(page.locator('#invite-finished')).toHaveText('Done: 0 created and invited, 1 invited, 2 already existed, 1 with a problem.', { timeout: 45_000 });
   await expect(page.locator('#results tr[data-row="2"]')).toContainText('Already exists: nothing sent');
   await expect(page.locator('#results tr[data-row="3"]')).toContainText('Invited (was a member already)');
   await check('v-3-again');
