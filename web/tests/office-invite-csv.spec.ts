@@ -6,9 +6,10 @@
 // the screen in Dutch at phone width. Every page is checked by axe.
 
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { parseInvites, resultsCsv, rowKey } from '../src/office/invite-rows';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack } from './stack';
+import { checker } from './checks';
+import { adminToken, api, signInNewAdmin, stack } from './stack';
 
 test('invite CSV: rows are read with their columns, checked as the API would, duplicates found', () => {
   const csv = [
@@ -73,14 +74,6 @@ async function mailsTo(email: string): Promise<number> {
   const data = (await (await fetch(`${stack.aws_endpoint_url}/moto-api/data.json`)).json()) as any;
   const mails = (data.ses?.Message ?? []) as { destinations: { ToAddresses?: string[] } }[];
   return mails.filter((m) => m.destinations.ToAddresses?.includes(email)).length;
-}
-
-function checker(page: Page, violations: string[], phone = false) {
-  return async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-    if (phone) expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-  };
 }
 
 test('an admin invites the good rows of a CSV, downloads the results, and the same file again invites nobody twice', async ({ page }) => {

@@ -17,7 +17,7 @@ import { problemView } from '../app';
 import { currentLocale, dateTime, t as appWord, words } from '../i18n';
 import { intlTag } from '../intl';
 import { allCustomers, every } from './customers';
-import { ancestors } from './customer-tree';
+import { ancestors, customerTree, type Branch } from './customer-tree';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
@@ -219,10 +219,17 @@ function titleField(id: string, value: string, message?: string): TemplateResult
     ${message ? html`<p class="problem" id="${id}-error">${message}</p>` : nothing}`;
 }
 
-/** The problem above a form, when it names none of the form's fields. */
+/** The problem above a form (`id`), unless it names one of the form's fields: then it
+ * is shown beside that field instead. */
 function unplaced(error: unknown, fields: string[], id: string): TemplateResult | typeof nothing {
-  if (!error || fields.some((f) => fieldErrors(error).has(f))) return nothing;
-  return html`<div id=${id} tabindex="-1">${problemView(error)}</div>`;
+  const named = fieldErrors(error);
+  const beside = fields.some((f) => named.has(f));
+  return error && !beside ? html`<div id=${id} tabindex="-1">${problemView(error)}</div>` : nothing;
+}
+
+/** The customers in the tree's order, each with its depth (a picker indents children). */
+function inTreeOrder(branches: Branch<Customer>[], depth = 0): [Customer, number][] {
+  return branches.flatMap((b) => [[b.customer, depth] as [Customer, number], ...inTreeOrder(b.children, depth + 1)]);
 }
 
 const stale = (e: unknown) => (e instanceof Problem && e.status === 412 ? new Problem(412, e.title, t('stale')) : e);
@@ -232,14 +239,14 @@ const stale = (e: unknown) => (e instanceof Problem && e.status === 412 ? new Pr
 const UPLOAD_FIELDS = ['file', 'title', 'site_id', 'file_name', 'content_type', 'size', 'file_id'];
 
 async function listPage(ctx: ScreenCtx): Promise<void> {
-  const customers = (await allCustomers()).sort((a, b) => a.name.localeCompare(b.name));
-  const wanted = new URLSearchParams(location.search).get('customer');
-  const customer = customers.find((c) => c.id === wanted) ?? customers[0];
-  if (!customer) {
+  // A child customer's documents are its own: the picker shows where each one sits.
+  const ordered = inTreeOrder(customerTree(await allCustomers()));
+  if (ordered.length === 0) {
     ctx.show(html`<h1 tabindex="-1">${t('title')}</h1><p>${t('noCustomers')}</p>`);
-    ctx.titled(t('title'));
-    return;
+    return ctx.titled(t('title'));
   }
+  const asked = new URLSearchParams(location.search).get('customer');
+  const [customer] = ordered.find(([c]) => c.id === asked) ?? ordered[0];
   let documents: Document[] | null = null;
   let sites: Site[] = [];
   let listError: unknown = null;
@@ -362,7 +369,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
         <div class="field">
           <label for="documents-customer">${t('customer')}</label>
           <select id="documents-customer" name="customer">
-            ${customers.map((c) => html`<option value=${c.id} ?selected=${c.id === customer.id}>${c.name}</option>`)}
+            ${ordered.map(([c, depth]) => html`<option value=${c.id} ?selected=${c.id === customer.id}>${'\u2003'.repeat(depth)}${c.name}</option>`)}
           </select>
         </div>
         <button type="submit">${t('show')}</button>
