@@ -44,7 +44,7 @@ const t = words({
     send: 'Upload document',
     notPdf: '{name} is not a PDF. Choose a PDF file.',
     empty: '{name} is empty.',
-    tooLarge: '{name} is {size}: at most 25 MB can be uploaded.',
+    tooLarge: '{name} is larger than 25 MB, the most that can be uploaded.',
     pickFile: 'Choose a PDF file.',
     needTitle: 'Give the document a title.',
     progress: 'Upload progress',
@@ -99,7 +99,7 @@ const t = words({
     send: 'Document uploaden',
     notPdf: '{name} is geen pdf. Kies een pdf-bestand.',
     empty: '{name} is leeg.',
-    tooLarge: '{name} is {size}: er kan hoogstens 25 MB worden geüpload.',
+    tooLarge: '{name} is groter dan 25 MB, het meeste dat kan worden geüpload.',
     pickFile: 'Kies een pdf-bestand.',
     needTitle: 'Geef het document een titel.',
     progress: 'Voortgang van de upload',
@@ -155,9 +155,10 @@ export async function documentsScreen(ctx: ScreenCtx): Promise<void> {
 const sitesOf = (customerId: string) =>
   every((query) => data(api.GET('/admin/customers/{customer_id}/sites', { params: { path: { customer_id: customerId }, query } })));
 
-/** A size as people read it (`48 kB`, `2.4 MB`), in the reader's language. */
+/** A size as people read it (`48 kB`, `2.4 MB`), in the reader's language: in units of
+ * 1024, as the API's limit (25 MiB) and most file managers count. */
 function sizeText(bytes: number): string {
-  const [value, unit] = bytes >= 1_000_000 ? [bytes / 1_000_000, 'megabyte'] : [Math.max(bytes / 1000, 0.1), 'kilobyte'];
+  const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'megabyte'] : [Math.max(bytes / 1024, 0.1), 'kilobyte'];
   return new Intl.NumberFormat(intlTag(currentLocale()), { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
 }
 
@@ -168,7 +169,7 @@ async function refusal(file: File): Promise<string | null> {
   const magic = await file.slice(0, 5).text().catch(() => '');
   if (!named || (file.size > 0 && magic !== '%PDF-')) return t('notPdf', { name: file.name });
   if (file.size === 0) return t('empty', { name: file.name });
-  if (file.size > MAX_BYTES) return t('tooLarge', { name: file.name, size: sizeText(file.size) });
+  if (file.size > MAX_BYTES) return t('tooLarge', { name: file.name });
   return null;
 }
 
