@@ -51,7 +51,7 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
   });
 }
 
-async function cognito(action: string, body: unknown): Promise<Record<string, any>> {
+export async function cognito(action: string, body: unknown): Promise<Record<string, any>> {
   const res = await fetch(`${stack.api_url}/cognito/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${action}` },

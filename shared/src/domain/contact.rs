@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::{ContactId, CustomerId, MemberId};
 use super::mailing::NotificationKind;
 use super::mailing::Suppression;
-use super::tenant::{double_option, now, Timestamp};
+use super::tenant::{double_option, now, unique_opt, Timestamp};
 use super::text::{Code, Email, Name, Phone};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,6 +57,10 @@ pub struct ContactPatch {
     #[schema(value_type = Option<Phone>)]
     pub phone: Option<Option<Phone>>,
     pub role: Option<Code>,
+    /// The whole set of kinds the contact gets no more (as the unsubscribe link leaves
+    /// it): an office can switch one back on, or off for them; `[]` unmutes every kind.
+    #[serde(default, deserialize_with = "unique_opt")]
+    pub muted: Option<BTreeSet<NotificationKind>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -118,6 +122,9 @@ impl Contact {
         }
         if let Some(v) = patch.role {
             self.role = v;
+        }
+        if let Some(v) = patch.muted {
+            self.muted = v;
         }
         self.touch();
     }

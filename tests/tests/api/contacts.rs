@@ -106,3 +106,33 @@ async fn contacts_are_edited_and_deleted_within_their_tenant_only() {
         app.api.expect(200, "GET", &format!("/admin/customers/{c}/contacts"), &globex.admin, None).await.unwrap();
     assert!(ids(&listed).is_empty());
 }
+
+#[tokio::test]
+async fn an_office_sets_which_kinds_a_contact_gets_no_more() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let c = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let body = json!({"first_name": "Bea", "last_name": "Billing", "email": app.email("bea"), "role": "billing"});
+    let k = id(&app
+        .api
+        .expect(201, "POST", &format!("/admin/customers/{c}/contacts"), &t.admin, Some(&body))
+        .await
+        .unwrap());
+    let path = format!("/admin/contacts/{k}");
+
+    let muted = app.api.patch(&path, &t.admin, &json!({"muted": ["invoices", "quotes"]})).await.unwrap();
+    assert_eq!(muted.status, 200);
+    assert_eq!(muted.body["muted"], json!(["quotes", "invoices"]));
+    assert_eq!(muted.body["role"], "billing", "what is not sent stays");
+    let twice = app.api.patch(&path, &t.admin, &json!({"muted": ["quotes", "quotes"]})).await.unwrap();
+    assert_eq!(twice.status, 400, "a kind is named once");
+    let unknown = app.api.patch(&path, &t.admin, &json!({"muted": ["newsletters"]})).await.unwrap();
+    assert_eq!(unknown.status, 400);
+
+    let some = app.api.patch(&path, &t.admin, &json!({"muted": ["invoices"]})).await.unwrap();
+    assert_eq!(some.body["muted"], json!(["invoices"]));
+    let listed = app.api.expect(200, "GET", &format!("/admin/customers/{c}/contacts"), &t.admin, None).await.unwrap();
+    assert_eq!(listed["items"][0]["muted"], json!(["invoices"]), "stored");
+    let none = app.api.patch(&path, &t.admin, &json!({"muted": []})).await.unwrap();
+    assert_eq!(none.body["muted"], json!([]));
+}

@@ -1583,6 +1583,11 @@ export interface components {
             email?: null | components["schemas"]["Email"];
             phone?: null | components["schemas"]["Phone"];
             role?: null | components["schemas"]["Code"];
+            /**
+             * @description The whole set of kinds the contact gets no more (as the unsubscribe link leaves
+             *     it): an office can switch one back on, or off for them; `[]` unmutes every kind.
+             */
+            muted?: components["schemas"]["NotificationKind"][] | null;
         };
         ContactView: {
             id: components["schemas"]["ContactId"];

@@ -81,6 +81,8 @@ const t = words({
     notMember: 'No',
     mailStopped: 'Mail stopped: {reason}',
     muted: 'Unsubscribed from',
+    mutedEdit: 'Notifications they get no more',
+    mutedHint: 'Ticked: unsubscribed (an email’s unsubscribe link ticks one too). Untick a kind to send it to them again, if they asked for it.',
     createUser: 'Create user',
     createUserIntro: 'Make {name} a portal member with the same name, email address and phone number, and email them an invitation. Their permissions are set on the members screen.',
     locale: 'Language of the invitation',
@@ -163,6 +165,8 @@ const t = words({
     notMember: 'Nee',
     mailStopped: 'Geen e-mail meer: {reason}',
     muted: 'Afgemeld voor',
+    mutedEdit: 'Meldingen die zij niet meer krijgen',
+    mutedHint: 'Aangevinkt: afgemeld (de afmeldlink in een e-mail vinkt er ook een aan). Vink een soort uit om die weer te sturen, als zij daarom vroegen.',
     createUser: 'Gebruiker aanmaken',
     createUserIntro: 'Maak {name} portaallid met dezelfde naam, hetzelfde e-mailadres en telefoonnummer, en stuur een uitnodiging per e-mail. De rechten stelt u in op het scherm met leden.',
     locale: 'Taal van de uitnodiging',
@@ -186,6 +190,10 @@ type Customer = Schemas['CustomerView'];
 type Division = Schemas['DivisionView'];
 type Site = Schemas['SiteView'];
 type Contact = Schemas['ContactView'];
+type Kind = Schemas['NotificationKind'];
+
+/** Every kind of notification, in the API's order (a contact's `muted` is in it too). */
+const KINDS: Kind[] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
 
 /** The roles Portico's notifications know (docs/communication.md); any other code is
  * taken too, and notified as `job_status`'s roles are. */
@@ -209,7 +217,7 @@ export async function every<T>(read: (query: { limit: number; cursor?: string })
 }
 
 /** Every customer, by name (a tenant has hundreds at most). */
-export const allCustomers = async () =>
+export const allCustomers = async (): Promise<Customer[]> =>
   (await every((query) => data(api.GET('/admin/customers', { params: { query } })))).sort((a, b) => a.name.localeCompare(b.name));
 
 /** A notice to show on the list after leaving a customer that was removed. */
@@ -701,7 +709,22 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
   };
 
   // --- contacts ------------------------------------------------------------------------
-  const CONTACT_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'role'] as const;
+  const CONTACT_FIELDS = ['first_name', 'last_name', 'email', 'phone', 'role', 'muted'] as const;
+  /** The kinds a contact has switched off (or an office for them), as boxes to edit. */
+  const mutedBoxes = (form: string, c: Contact) => {
+    const message = forms.fieldErrors(form).get('muted');
+    return html`<fieldset aria-describedby="${form}-muted-hint">
+      <legend>${t('mutedEdit')}</legend>
+      <p class="hint" id="${form}-muted-hint">${t('mutedHint')}</p>
+      ${KINDS.map(
+        (k) => html`<div class="switch">
+          <input type="checkbox" id="${form}-muted-${k}" name="muted" value=${k} .checked=${c.muted.includes(k)} />
+          <label for="${form}-muted-${k}">${appWord(`notify.${k}`)}</label>
+        </div>`,
+      )}
+      ${message ? html`<p class="problem" id="${form}-muted" tabindex="-1">${message}</p>` : nothing}
+    </fieldset>`;
+  };
   const contactFields = (form: string, c: Contact | null) =>
     html`${forms.field(form, 'first_name', t('first'), { required: true, value: c?.first_name })}
     ${forms.field(form, 'last_name', t('last'), { required: true, value: c?.last_name })}
@@ -747,13 +770,19 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
     if (editing === c.id) {
       const submit = saving(form, CONTACT_FIELDS, async (v) => {
         const saved = await data(
-          api.PATCH('/admin/contacts/{contact_id}', { params: { path: { contact_id: c.id } }, body: changes(c, contactBody(v)), headers: versionOf(c) }),
+          api.PATCH('/admin/contacts/{contact_id}', {
+            params: { path: { contact_id: c.id } },
+            body: changes(c, { ...contactBody(v), muted: v.getAll('muted').map(String) as Kind[] }),
+            headers: versionOf(c),
+          }),
         );
         return t('saved', { name: fullName(saved) });
       });
       return html`<li class="card-item" data-contact=${c.id}>
         ${forms.formProblem(form, CONTACT_FIELDS)}
-        <form class="stack" @submit=${(ev: SubmitEvent) => void submit(ev)}>${contactFields(form, c)} ${saveOrCancel(`.edit-${c.id}`)}</form>
+        <form class="stack" @submit=${(ev: SubmitEvent) => void submit(ev)}>
+          ${contactFields(form, c)} ${mutedBoxes(form, c)} ${saveOrCancel(`.edit-${c.id}`)}
+        </form>
       </li>`;
     }
     return html`<li class="card-item" data-contact=${c.id}>

@@ -19,6 +19,7 @@ import {
   asking, boxes, field, focusFirstError, limitFields, limitsOf, limitsText, list, pageProblem, PERMISSIONS,
   report, REPORTS, textOf, ticked, unplaced,
 } from './rights';
+import { inviteCsvScreen } from './invite-csv';
 
 const t = words({
   en: {
@@ -48,6 +49,7 @@ const t = words({
     addIntro: 'Adding a member sends nothing yet: invite them from their page when you are ready.',
     setupFirst: 'Members can be added once the portal set-up is complete.',
     setupLink: 'Complete the set-up',
+    importCsv: 'Invite many at once from a CSV file',
     first: 'First name',
     last: 'Last name',
     permissions: 'Permissions',
@@ -131,6 +133,7 @@ const t = words({
     addIntro: 'Toevoegen verstuurt nog niets: nodig het lid uit vanaf de eigen pagina wanneer u zover bent.',
     setupFirst: 'Leden kunnen worden toegevoegd zodra de inrichting van het portaal voltooid is.',
     setupLink: 'De inrichting voltooien',
+    importCsv: 'Meerdere tegelijk uitnodigen vanuit een CSV-bestand',
     first: 'Voornaam',
     last: 'Achternaam',
     permissions: 'Rechten',
@@ -209,7 +212,8 @@ export const membersLabel = (): string => t('title');
 /** The list, or a member's page, by the path under `/office/members`. */
 export async function membersScreen(ctx: ScreenCtx): Promise<void> {
   const id = /^\/office\/members\/([^/]+)$/.exec(location.pathname.replace(/\/+$/, ''))?.[1];
-  if (id) await memberPage(ctx, decodeURIComponent(id));
+  if (id === 'import') await inviteCsvScreen(ctx);
+  else if (id) await memberPage(ctx, decodeURIComponent(id));
   else await listPage(ctx);
 }
 
@@ -321,6 +325,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
         ${ctx.session.settings.setup_complete
           ? nothing
           : html`<p class="info" id="members-setup">${t('setupFirst')} <a href="/office/setup" data-link>${t('setupLink')}</a></p>`}
+        <p><a href="/office/members/import?customer=${encodeURIComponent(customer.id)}" data-link>${t('importCsv')}</a></p>
         ${unplaced(error, PERSON_FIELDS, 'new-problem')}
         <form class="stack" @submit=${(ev: SubmitEvent) => void create(ev)}>
           ${personFields('new', error)}

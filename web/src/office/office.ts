@@ -19,6 +19,7 @@ import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
+import { documentsLabel, documentsScreen } from './documents';
 import { messagesLabel, messagesScreen } from './messages';
 import { requestsLabel, requestsScreen } from './requests';
 import { recordsLabel, recordsScreen } from './records';
@@ -61,6 +62,7 @@ const SCREENS: Screen[] = [
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/groups', label: groupsLabel, draw: groupsScreen },
   { path: '/office/members', label: membersLabel, draw: membersScreen },
+  { path: '/office/documents', label: documentsLabel, draw: documentsScreen },
   { path: '/office/messages', label: messagesLabel, draw: messagesScreen },
   { path: '/office/requests', label: requestsLabel, draw: requestsScreen },
   { path: '/office/records', label: recordsLabel, draw: recordsScreen },
