@@ -15,11 +15,11 @@ export default defineConfig({
   use: {
     baseURL: process.env.PORTICO_WEB_URL ?? 'http://127.0.0.1:3000',
     headless: true,
-    chromiumSandbox: false,
     acceptDownloads: true,
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      chromiumSandbox: false,
       // No calls home: this machine's network is closed, and tests should not depend on it.
       args: [
         '--disable-gpu',

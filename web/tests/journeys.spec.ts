@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { accessibilityViolations, adminToken, api, chooseNewPassword, invitedMember, shot, signIn, stack, submitSignIn, tokenOf } from './stack';
+import { checker } from './checks';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -236,10 +237,7 @@ test('a member approves a quote with a PO number', async ({ page }) => {
 
 test('every page, for review (desktop and phone width), without WCAG A/AA violations', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await check('00-sign-in-page');

@@ -7,7 +7,8 @@
 
 import { expect, test } from '@playwright/test';
 import { ancestors, byParentGroup, customerTree } from '../src/office/customer-tree';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, temporaryPassword } from './stack';
+import { adminToken, api, signInNewAdmin, temporaryPassword } from './stack';
+import { checker } from './checks';
 
 test('customers form a tree by parent, by name at each level, and an orphan is a root', () => {
   const tree = customerTree([
@@ -62,10 +63,7 @@ async function customerNamed(name: string): Promise<Listed> {
 
 test('an admin builds a parent and a child customer, a division, a site and a contact, and makes the contact a member', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   const stamp = Date.now();
   const parentName = `Tulip Holdings ${stamp}`;
   const childName = `Tulip Stores ${stamp}`;
@@ -213,11 +211,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('an admin adds a customer with a division, a site and a contact, edits it, and removes them all', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     const name = `Molen Beheer ${Date.now()}`;
     const status = page.getByRole('status');
 

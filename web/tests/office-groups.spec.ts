@@ -5,9 +5,10 @@
 // and reloads; is refused deleting a group changed meanwhile, then deletes it. Then a
 // shorter walk in Dutch at phone width. Every page is checked by axe.
 
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { grantsOf, pickedOf } from '../src/office/customer-tree';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack } from './stack';
+import { adminToken, api, signInNewAdmin, stack } from './stack';
+import { checker } from './checks';
 
 /** A customer of this run with two divisions and a site in each (made through the API). */
 async function customerWithDivisions(stamp: number) {
@@ -28,16 +29,6 @@ async function stored(id: string): Promise<any> {
   if (res.status === 404) return null;
   expect(res.status).toBe(200);
   return res.json();
-}
-
-function checker(page: Page, phone = false) {
-  const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-    if (phone) expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-  };
-  return { violations, check };
 }
 
 test('groups: the scope picker\'s ticks become the API\'s grants, and back', () => {
@@ -63,7 +54,8 @@ test('groups: the scope picker\'s ticks become the API\'s grants, and back', () 
 });
 
 test('an admin adds a group scoped to one division with two reports, edits it, meets a change made meanwhile, and deletes it', async ({ page }) => {
-  const { violations, check } = checker(page);
+  const violations: string[] = [];
+  const check = checker(page, violations);
   const stamp = Date.now();
   const { customer, east, west } = await customerWithDivisions(stamp);
   const name = `Kitchen managers ${stamp}`;
@@ -178,7 +170,8 @@ test.describe('in Dutch at phone width', () => {
   test.use({ locale: 'nl-NL', viewport: { width: 390, height: 844 } });
 
   test('an admin adds a group for a whole customer, sees it listed, and deletes it', async ({ page }) => {
-    const { violations, check } = checker(page, true);
+    const violations: string[] = [];
+    const check = checker(page, violations, true);
     const stamp = Date.now();
     const { customer } = await customerWithDivisions(stamp);
     const name = `Regiomanagers ${stamp}`;

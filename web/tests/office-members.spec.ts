@@ -8,7 +8,8 @@
 
 import { expect, test } from '@playwright/test';
 import { majorText, minorUnits } from '../src/office/amounts';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack, tokenOf } from './stack';
+import { adminToken, api, signInNewAdmin, stack, tokenOf } from './stack';
+import { checker } from './checks';
 
 /** The latest mail the local SES holds for `email` (its HTML body). */
 async function mailTo(email: string): Promise<string> {
@@ -51,10 +52,7 @@ test('members: approval limits are read as admins write amounts, in the currency
 
 test('an admin adds a member with permissions, invites them with a message, sees what they can see, and switches them off and on', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   const customer = await demoCustomer();
 
   await signInNewAdmin(page, 'Mona', 'Members');
@@ -174,11 +172,7 @@ test.describe('in Dutch at phone width', () => {
 
   test("an admin opens a member's page: their scope's sites and the document hidden from them", async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     const customer = await demoCustomer();
 
     await signInNewAdmin(page, 'Lotte', 'Leden', true);

@@ -7,7 +7,8 @@
 // checked by axe.
 
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, adminToken, api, chooseNewPassword, invitedMember, shot, signInNewAdmin, stack, submitSignIn, tokenOf } from './stack';
+import { adminToken, api, chooseNewPassword, invitedMember, signInNewAdmin, stack, submitSignIn, tokenOf } from './stack';
+import { checker } from './checks';
 
 /** What a GET answers, without asserting it is a success (a 404 is the point). */
 async function status(path: string): Promise<number> {
@@ -17,10 +18,7 @@ async function status(path: string): Promise<number> {
 
 test('a message to one access group is acknowledged by a member of it, unseen outside it, and the counts follow', async ({ page, browser }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   const admin = adminToken();
   const run = Date.now();
   // A group of two new members, who see messages through it.
@@ -120,11 +118,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('an admin writes a scheduled message to everyone, views it and deletes it', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     await signInNewAdmin(page, 'Bram', 'Berichten', true);
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Berichten' }).click();
     await expect(page.getByRole('heading', { name: 'Berichten', level: 1 })).toBeFocused();

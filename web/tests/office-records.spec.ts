@@ -9,7 +9,8 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import { moneyIn } from '../src/intl';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack, tokenOf } from './stack';
+import { adminToken, api, signInNewAdmin, stack, tokenOf } from './stack';
+import { checker } from './checks';
 
 /** A customer of the demo tenant by name: its id. */
 async function customerId(name: string): Promise<string> {
@@ -45,10 +46,7 @@ const eur = (minor: number) => moneyIn('en', minor, 'EUR');
 
 test('an admin reads the records, a KPI report and the audit trail', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   const harbor = await customerId('Harbor Retail Group');
   const outlets = await customerId('Harbor Outlet Stores');
 
@@ -244,11 +242,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('an admin walks through the records, a KPI report and the audit trail', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     const harbor = await customerId('Harbor Retail Group');
 
     await signInNewAdmin(page, 'Gerrit', 'Gegevens', true);

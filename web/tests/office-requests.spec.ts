@@ -6,7 +6,8 @@
 // in Dutch at phone width, the inbox and a request. Every page is checked by axe.
 
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack, tokenOf } from './stack';
+import { adminToken, api, signInNewAdmin, stack, tokenOf } from './stack';
+import { checker } from './checks';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
@@ -40,10 +41,7 @@ async function sendRequest(siteId: string, subject: string, notes: string, photo
 
 test('an admin accepts a request with a job, declines another with a reason, and is told of a decision made meanwhile', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   const admin = adminToken();
   const run = Date.now();
   const hq = await demoSite('Harbor HQ');
@@ -132,11 +130,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('an admin opens the inbox and a request', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     const run = Date.now();
     const hq = await demoSite('Harbor HQ');
     const request = await sendRequest(hq.id, `Koelcel lekt ${run}`, 'Onder de deur van de koelcel staat water.\nGraag deze week.', true);

@@ -10,17 +10,16 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import {
-  accessibilityViolations,
   api,
   chooseNewPassword,
   newTenant,
   pageToken,
   secretOnPage,
-  shot,
   stack,
   submitSignIn,
   totpCode,
 } from './stack';
+import { checker } from './checks';
 
 /** The code in the latest reply-address confirmation mailed to `email`. */
 async function replyCode(email: string): Promise<string> {
@@ -36,10 +35,7 @@ const background = (page: Page, selector: string) => page.locator(selector).eval
 
 test('a new tenant\'s admin completes the set-up, confirms the reply address, and switches a section off', async ({ page, baseURL }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
 
   const admin = await newTenant('Zephyr');
   await submitSignIn(page, admin.email, admin.temporary);
@@ -168,11 +164,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('een nieuwe beheerder voltooit de inrichting en schakelt een onderdeel uit', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
 
     const admin = await newTenant('Noorderzon');
     await page.goto('/');

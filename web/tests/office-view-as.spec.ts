@@ -7,7 +7,8 @@
 // admin's language again. English console at desktop width; every page checked by axe.
 
 import { expect, test, type Page } from '@playwright/test';
-import { accessibilityViolations, adminToken, api, pageToken, shot, signInNewAdmin, stack, tokenOf } from './stack';
+import { adminToken, api, pageToken, signInNewAdmin, stack, tokenOf } from './stack';
+import { checker } from './checks';
 
 /** The member portal's tabs in Dutch (Sam's language), in its menu's order: each
  * section's feature, the permissions that open it, and its word. */
@@ -26,10 +27,7 @@ async function firstColumn(page: Page, heading: string): Promise<string[]> {
 
 test('view as a member: the banner, exactly their portal, and every write refused', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   // Sam's portal as he sees it himself.
   const samToken = await tokenOf(stack.site_member);
   const own = {
@@ -121,11 +119,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('bekijken als een lid: de banner, het eigen portaal van het lid, en terug in de console', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     // Carla's portal, in her language (the portal's default, English).
     const carlaToken = await tokenOf(stack.demo);
     const me = await api(carlaToken, 'GET', '/portal/me');

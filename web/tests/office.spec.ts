@@ -6,16 +6,15 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import {
-  accessibilityViolations,
   adminToken,
   api,
   invitedAdmin,
   secretOnPage,
-  shot,
   signInNewAdmin,
   temporaryPassword,
   totpCode,
 } from './stack';
+import { checker } from './checks';
 
 /** The API's refusal of an admin's removing their own access (its problem detail). */
 const OWN_ACCESS = 'your own access is disabled or removed by another admin';
@@ -25,10 +24,7 @@ const card = (page: Page, email: string) => page.getByRole('listitem').filter({ 
 
 test('an admin invites a colleague, switches their access off and on, and may not remove their own', async ({ page }) => {
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
 
   const { email: mine } = await signInNewAdmin(page, 'Otto', 'Office');
   await expect(page).toHaveURL(/\/office$/);
@@ -93,11 +89,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('a new admin sets up their app, opens the staff screen, and may not remove their own access', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
 
     const admin = await invitedAdmin('Nina', 'Beheer');
     await page.goto('/');

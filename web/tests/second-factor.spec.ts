@@ -20,6 +20,7 @@ import {
   totpCode,
   wrongCode,
 } from './stack';
+import { checker } from './checks';
 
 /** The code in the header the local endpoint answers `GetUserAttributeVerificationCode`
  * with (Cognito would text it), once `send` has asked for it. */
@@ -188,11 +189,7 @@ test.describe('in Dutch at phone width', () => {
 
   test('the new steps, without WCAG A/AA violations or sideways scrolling', async ({ page }) => {
     const violations: string[] = [];
-    const check = async (name: string) => {
-      await shot(page, name);
-      violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = checker(page, violations, true);
     const signInNl = async (username: string, password: string) => {
       await page.goto('/');
       await page.getByLabel('E-mailadres of telefoonnummer').fill(username);

@@ -7,16 +7,14 @@
 // and those two reports. (The page's last part, messages to groups, is another journey's.)
 
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, adminToken, api, chooseNewPassword, shot, signInNewAdmin, submitSignIn, temporaryPassword, tokenOf } from './stack';
+import { adminToken, api, chooseNewPassword, signInNewAdmin, submitSignIn, temporaryPassword, tokenOf } from './stack';
+import { checker } from './checks';
 
 test('seed 000: a division, a portal access group on it with two reports, and a user in the group who sees just that', async ({ page }) => {
   // The whole page of the help centre in one journey: three screens, then the portal.
   test.setTimeout(180_000);
   const violations: string[] = [];
-  const check = async (name: string) => {
-    await shot(page, name);
-    violations.push(...(await accessibilityViolations(page)).map((v) => `${name}: ${v}`));
-  };
+  const check = checker(page, violations);
   const stamp = Date.now();
   const customerName = `Geeni Grill ${stamp}`;
   const inside = `Kitchen North ${stamp}`;

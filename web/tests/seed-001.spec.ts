@@ -7,7 +7,8 @@
 // width, and in Dutch at 390 px (also checked for sideways scrolling); every page by axe.
 
 import { expect, test, type Page } from '@playwright/test';
-import { accessibilityViolations, adminToken, api, latestMail, memberFirstSignIn, shot, signInNewAdmin, temporaryPassword } from './stack';
+import { adminToken, api, latestMail, memberFirstSignIn, signInNewAdmin, temporaryPassword } from './stack';
+import { checker } from './checks';
 
 /** What the journey reads and clicks, in the console's and the portal's words. The
  * work-order types are the tenant's own names (seed.rs), in no language. */
@@ -34,11 +35,7 @@ const journey = (w: typeof EN) => async ({ page }: { page: Page }) => {
   // A whole help-centre page, office and member: longer than one screen's journey.
   test.slow();
   const violations: string[] = [];
-  const check = async (p: Page, name: string) => {
-    await shot(p, `${name}${w.suffix}`);
-    violations.push(...(await accessibilityViolations(p)).map((v) => `${name}: ${v}`));
-    if (w.dutch) expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-  };
+  const check = (p: Page, name: string) => checker(p, violations, w.dutch)(`${name}${w.suffix}`);
   const stamp = Date.now();
   const customerName = `Pier Logistics ${stamp}`;
   const status = page.getByRole('status');

@@ -8,7 +8,8 @@
 // default language Dutch too; also checked for sideways scrolling); every page by axe.
 
 import { expect, test, type Page } from '@playwright/test';
-import { accessibilityViolations, api, firstAdminSignIn, memberFirstSignIn, newTenant, pageToken, shot, stack, temporaryPassword } from './stack';
+import { api, firstAdminSignIn, memberFirstSignIn, newTenant, pageToken, stack, temporaryPassword } from './stack';
+import { checker } from './checks';
 
 /** What the journey reads and clicks, in the console's and the portal's words. */
 const EN = {
@@ -34,11 +35,7 @@ const journey = (w: typeof EN) => async ({ page }: { page: Page }) => {
   // A whole help-centre page, office and member: longer than one screen's journey.
   test.slow();
   const violations: string[] = [];
-  const check = async (p: Page, name: string) => {
-    await shot(p, `${name}${w.suffix}`);
-    violations.push(...(await accessibilityViolations(p)).map((v) => `${name}: ${v}`));
-    if (w.dutch) expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-  };
+  const check = (p: Page, name: string) => checker(p, violations, w.dutch)(`${name}${w.suffix}`);
   /** The names in the first column of the member portal's table of sites, sorted. */
   const siteNames = async (member: Page): Promise<string[]> => {
     await expect(member.getByRole('heading', { name: w.sitesTab, level: 1 })).toBeVisible();

@@ -7,7 +7,8 @@
 // it, the colleague still does. Every page checked by axe and for sideways scrolling.
 
 import { expect, test, type Page } from '@playwright/test';
-import { accessibilityViolations, api, firstAdminSignIn, memberFirstSignIn, newTenant, pageToken, shot, temporaryPassword } from './stack';
+import { api, firstAdminSignIn, memberFirstSignIn, newTenant, pageToken, temporaryPassword } from './stack';
+import { checker } from './checks';
 
 /** A PDF uploaded and filed as a customer-wide document, shown in the portal (as
  * seed.rs files them): its id. */
@@ -27,11 +28,7 @@ test.describe('in Dutch at phone width', () => {
     // A whole help-centre page, office and members: longer than one screen's journey.
     test.slow();
     const violations: string[] = [];
-    const check = async (p: Page, name: string) => {
-      await shot(p, name);
-      violations.push(...(await accessibilityViolations(p)).map((v) => `${name}: ${v}`));
-      expect(await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
-    };
+    const check = (p: Page, name: string) => checker(p, violations, true)(name);
     const status = page.getByRole('status');
     const stamp = Date.now();
     const tenant = await newTenant('Dewit', 'Daan', 'Dewit');
