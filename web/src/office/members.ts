@@ -5,7 +5,9 @@
 // a member's own page (`/office/members/<id>`) shows their record, edits it (PATCH with
 // `If-Match`), invites them (or again, with a personal message, to another address),
 // resets their password, switches them off and on, deletes them (after asking), hides
-// documents from them, and shows what their portal opens to them as the API computes it
+// documents from them, sets which sites they see (their whole customer, or customers,
+// divisions and sites picked in the customer tree under it: the member's `scope`), and
+// shows what their portal opens to them as the API computes it
 // (`GET /admin/members/{id}/access`).
 
 import { html, nothing, type TemplateResult } from 'lit-html';
@@ -13,7 +15,9 @@ import { api, data, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { Listing } from '../app';
 import { dateTime, permission, t as appWord, words, type Key } from '../i18n';
 import { startViewing } from '../viewas';
+import { pickedOf } from './customer-tree';
 import { allCustomers } from './customers';
+import { ScopePicker } from './scope-picker';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
 import {
   asking, boxes, field, focusFirstError, limitFields, limitsOf, limitsText, list, pageProblem, PERMISSIONS,
@@ -105,6 +109,14 @@ const t = words({
     runs: 'Reports',
     sites: 'Sites',
     unlimited: 'No limit',
+    scope: 'Which sites they see',
+    scopeIntro: 'On top of what their access groups open.',
+    scopeChoice: 'Their own sites',
+    scopePicked: 'Only the customers, divisions and sites ticked below',
+    picked: 'Customers, divisions and sites',
+    pickedHint: 'Tick their customer or a child customer for all of it, or open it to tick some of its divisions or sites. With nothing ticked, they see only what their access groups open.',
+    saveScope: 'Save which sites they see',
+    scopeSaved: 'Saved which sites they see.',
   },
   nl: {
     title: 'Leden',
@@ -189,6 +201,14 @@ const t = words({
     runs: 'Rapportages',
     sites: 'Locaties',
     unlimited: 'Geen limiet',
+    scope: 'Welke locaties het lid ziet',
+    scopeIntro: 'Bovenop wat de toegangsgroepen openen.',
+    scopeChoice: 'Eigen locaties',
+    scopePicked: 'Alleen de klanten, divisies en locaties die hieronder aangevinkt zijn',
+    picked: 'Klanten, divisies en locaties',
+    pickedHint: 'Vink de eigen klant of een onderliggende klant aan voor alles van die klant, of open de klant om divisies of locaties aan te vinken. Is niets aangevinkt, dan ziet het lid alleen wat de toegangsgroepen openen.',
+    saveScope: 'Opslaan welke locaties het lid ziet',
+    scopeSaved: 'Opgeslagen welke locaties het lid ziet.',
   },
 });
 
@@ -220,14 +240,23 @@ export async function membersScreen(ctx: ScreenCtx): Promise<void> {
 /** The documents of a customer and of the customers under it (a member's scope may
  * reach them): the ones one could hide from its members. */
 async function documentsOf(customerId: string): Promise<Schemas['DocumentView'][]> {
-  const customers = await allCustomers();
-  const tree = [customerId];
-  for (let i = 0; i < tree.length; i++) for (const c of customers) if (c.parent_id === tree[i]) tree.push(c.id);
+  const tree = subtree(await allCustomers(), customerId);
   const pages = await Promise.all(
-    tree.map((id) => data(api.GET('/admin/documents', { params: { query: { customer_id: id, limit: 200 } } }))),
+    tree.map(({ id }) => data(api.GET('/admin/documents', { params: { query: { customer_id: id, limit: 200 } } }))),
   );
   return pages.flatMap((p) => p.items);
 }
+
+/** The customer and the customers under it (at any depth): where a member's scope may reach. */
+function subtree(customers: Schemas['CustomerView'][], customerId: string): Schemas['CustomerView'][] {
+  const tree = customers.filter((c) => c.id === customerId);
+  for (let i = 0; i < tree.length; i++) for (const c of customers) if (c.parent_id === tree[i].id && !tree.includes(c)) tree.push(c);
+  return tree;
+}
+
+/** Whether a member's own scope is their whole customer (the API's default). */
+const seesWhole = (m: Member) =>
+  m.scope.grants.some((g) => g.customer_id === m.customer_id && !g.division_ids && !g.site_ids);
 
 // --- the list of a customer's members, and adding one ----------------------------------
 
@@ -356,10 +385,14 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
 async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   const path = { params: { path: { member_id: id } } };
   let { body: member, etag } = await tagged(api.GET('/admin/members/{member_id}', path));
-  const [groups, documents] = await Promise.all([
+  const [groups, documents, customers] = await Promise.all([
     data(api.GET('/admin/access-groups', { params: { query: { limit: 200 } } })),
     documentsOf(member.customer_id),
+    allCustomers(),
   ]);
+  // Their own scope: the whole customer, or what is ticked in the tree under it.
+  let whole = seesWhole(member);
+  const picker = new ScopePicker('scope', subtree(customers, member.customer_id), whole ? [] : member.scope.grants, () => draw());
   const docTitle = (id: string) => documents.find((d) => d.id === id)?.title ?? id;
   // What they can see: everything but the sites comes with each page of sites.
   let access: Schemas['MemberAccess'] | null = null;
@@ -375,6 +408,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   let error: unknown = null;
   let editError: unknown = null;
   let inviteError: unknown = null;
+  let scopeError: unknown = null;
   let busy = false;
   let confirming = false;
   let limitError = false;
@@ -383,13 +417,15 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   /** Reads the member (and what they can see) again, after a change. */
   const reread = async () => {
     ({ body: member, etag } = await tagged(api.GET('/admin/members/{member_id}', path)));
+    whole = seesWhole(member);
+    picker.picked = pickedOf(whole ? [] : member.scope.grants);
     await sites.fetch();
   };
   /** Runs one change: its notice, or the API's problem (a 412 as "changed meanwhile"). */
-  const act = async (change: () => Promise<unknown>, message: () => string, where: 'error' | 'edit' | 'invite' = 'error') => {
+  const act = async (change: () => Promise<unknown>, message: () => string, where: 'error' | 'edit' | 'invite' | 'scope' = 'error') => {
     busy = true;
     notice = null;
-    error = editError = inviteError = null;
+    error = editError = inviteError = scopeError = null;
     draw();
     let failed: unknown = null;
     try {
@@ -402,6 +438,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
       if (failed instanceof Problem && failed.status === 412) where = 'error';
       if (where === 'edit') editError = failed;
       else if (where === 'invite') inviteError = failed;
+      else if (where === 'scope') scopeError = failed;
       else error = failed;
     }
     busy = false;
@@ -409,6 +446,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
     if (!failed) focus('#member-notice');
     else if (where === 'edit') focusFirstError(failed, 'edit', PERSON_FIELDS);
     else if (where === 'invite') focusFirstError(failed, 'invite', ['message', 'email']);
+    else if (where === 'scope') focusFirstError(failed, 'scope', whole ? [] : ['scope']);
     else focus('#member-problem');
   };
 
@@ -446,6 +484,18 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
       () => data(api.PATCH('/admin/members/{member_id}', { ...path, body, headers: ifMatch(etag) })),
       () => t('saved'),
       'edit',
+    );
+  };
+
+  const saveScope = (ev: SubmitEvent) => {
+    ev.preventDefault();
+    const body: Schemas['MemberPatch'] = {
+      scope: { grants: whole ? [{ customer_id: member.customer_id }] : picker.grants() },
+    };
+    void act(
+      () => data(api.PATCH('/admin/members/{member_id}', { ...path, body, headers: ifMatch(etag) })),
+      () => t('scopeSaved'),
+      'scope',
     );
   };
 
@@ -611,6 +661,33 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
     </form>
   </section>`;
 
+  const choice = (value: 'whole' | 'picked', label: string) => html`<div class="switch">
+    <input type="radio" id="scope-${value}" name="sees" value=${value} .checked=${(value === 'whole') === whole}
+      @change=${() => {
+        whole = value === 'whole';
+        draw();
+      }} />
+    <label for="scope-${value}">${label}</label>
+  </div>`;
+
+  const scopeForm = () => {
+    const own = customers.find((c) => c.id === member.customer_id)?.name ?? member.customer_id;
+    return html`<section aria-labelledby="scope-title" id="member-scope">
+      <h2 id="scope-title">${t('scope')}</h2>
+      <p class="hint">${t('scopeIntro')}</p>
+      ${unplaced(scopeError, whole ? [] : ['scope'], 'scope-problem')}
+      <form class="stack" @submit=${saveScope}>
+        <fieldset>
+          <legend>${t('scopeChoice')}</legend>
+          ${choice('whole', t('seesCustomer', { name: own }))}
+          ${choice('picked', t('scopePicked'))}
+        </fieldset>
+        ${whole ? nothing : picker.view(scopeError, t('picked'), t('pickedHint'))}
+        <button type="submit" class="primary" ?disabled=${busy}>${t('saveScope')}</button>
+      </form>
+    </section>`;
+  };
+
   const inviteForm = () => html`<section aria-labelledby="invite-title">
     <h2 id="invite-title">${member.invited_at ? t('resend') : t('invite')}</h2>
     <p class="hint">${t('inviteIntro')}</p>
@@ -645,11 +722,11 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
         ${actions()}
         <p class="hint" id="view-as-hint">${t('viewAsHint')}</p>
       </section>
-      ${inviteForm()} ${seen()} ${editForm()} ${hiddenForm()}`);
+      ${inviteForm()} ${seen()} ${scopeForm()} ${editForm()} ${hiddenForm()}`);
 
   draw();
   ctx.titled(fullName(member));
-  await sites.load();
+  await Promise.all([sites.load(), picker.start()]);
 }
 
 // --- the pieces both pages draw ------------------------------------------------------
