@@ -1,7 +1,8 @@
 // The customer tree as the console draws it, from the flat list the API gives
 // (`GET /admin/customers`, each with its `parent_id`): pure, so that it is tested without
-// a browser (`tests/office-customers.spec.ts`, `tests/office-groups.spec.ts`). The access
-// groups' scope picker holds its ticks here too, and makes the API's grants of them.
+// a browser (`tests/office-customers.spec.ts`, `tests/office-groups.spec.ts`). The scope
+// picker (scope-picker.ts: access groups', and a member's own) holds its ticks here too,
+// and makes the API's grants of them.
 
 import type { Schemas } from '../api';
 
