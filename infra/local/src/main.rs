@@ -312,7 +312,7 @@ async fn token(username: &str, password: Option<&str>) -> anyhow::Result<()> {
         signin::SignIn::NewPasswordRequired { .. } => bail!("{username} must choose a new password first"),
         signin::SignIn::CodeRequired { session } => {
             let secret = totp_secret(&stack, username)?;
-            let code = signin::next_code(&secret)?;
+            let code = signin::next_code(&secret).await?;
             println!("{}", signin::answer_code(&aws.cognito(), client_id, username, &session, &code).await?.id);
         }
     }

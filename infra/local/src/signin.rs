@@ -141,13 +141,13 @@ pub async fn tokens(
             SignIn::CodeRequired { session } => {
                 let secret =
                     totp_secret.with_context(|| format!("{username} signs in with a code, and no secret is known"))?;
-                match answer_code(idp, client_id, username, &session, &next_code(secret)?).await {
+                match answer_code(idp, client_id, username, &session, &next_code(secret).await?).await {
                     // Another process typed this step's code (a code counts once): the
                     // next step's, in a sign-in of its own.
                     Err(e) if e.to_string().contains("already been used") => {
                         match sign_in(idp, client_id, username, password).await? {
                             SignIn::CodeRequired { session } => {
-                                return answer_code(idp, client_id, username, &session, &next_code(secret)?).await
+                                return answer_code(idp, client_id, username, &session, &next_code(secret).await?).await
                             }
                             _ => bail!("Cognito asked for no code the second time"),
                         }
@@ -185,7 +185,7 @@ pub async fn set_up_totp(idp: &Client, access_token: &str) -> anyhow::Result<Str
         .context("no secret")?;
     idp.verify_software_token()
         .access_token(access_token)
-        .user_code(next_code(&secret)?)
+        .user_code(next_code(&secret).await?)
         .friendly_device_name("portico-local")
         .send()
         .await
@@ -245,15 +245,18 @@ pub fn totp_code(secret: &str, unix: u64) -> anyhow::Result<String> {
 /// An authenticator app's code to type now. A code lasts a 30-second step and Cognito
 /// takes each one once, allowing for clocks a step apart: so this process uses the
 /// previous step's code first, then the current, then the next — three sign-ins a step
-/// with one app (a person types one a minute at most).
-pub fn next_code(secret: &str) -> anyhow::Result<String> {
+/// with one app (a person types one a minute at most). Two rules keep every code inside
+/// the window when it reaches Cognito, however slow the machine:
+/// - the previous step's code only while five seconds or more of this step remain (a
+///   margin of one second let a code go stale on its way on a busy machine);
+/// - a caller who has had the three codes of this window waits for the next step, as a
+///   person waits for their app's next code (sending a code two steps ahead would be
+///   refused — and was, when a test signed the same admin in four times in a step).
+pub async fn next_code(secret: &str) -> anyhow::Result<String> {
     static USED: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
-    let millis = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
-    let now = u64::try_from(millis / 30_000)?;
-    // The step before this one is still taken — unless this one ends within a second: the
-    // code could then reach Cognito once that step is two behind, and be refused. (Five
-    // seconds' margin left a caller signing in often too few codes, and failed a run.)
-    let earliest = if millis % 30_000 < 29_000 { now - 1 } else { now };
+    let millis = u64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis())?;
+    let now = millis / STEP_MS;
+    let earliest = if millis % STEP_MS < STEP_MS - 5_000 { now - 1 } else { now };
     let step = {
         let mut used = USED.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
         let used = used.get_or_insert_with(HashMap::new);
@@ -261,8 +264,15 @@ pub fn next_code(secret: &str) -> anyhow::Result<String> {
         used.insert(secret.to_owned(), step);
         step
     };
+    // `step` is taken from the moment `step - 1` begins.
+    let taken_from = (step - 1) * STEP_MS;
+    if taken_from > millis {
+        tokio::time::sleep(std::time::Duration::from_millis(taken_from - millis)).await;
+    }
     totp_code(secret, step * 30)
 }
+
+const STEP_MS: u64 = 30_000;
 
 #[cfg(test)]
 mod tests {
@@ -277,10 +287,10 @@ mod tests {
         assert_eq!(totp_code(secret, 1_111_111_109).unwrap(), "081804");
     }
 
-    #[test]
-    fn a_step_is_never_used_twice() {
+    #[tokio::test]
+    async fn a_step_is_never_used_twice() {
         let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-        let (a, b) = (next_code(secret).unwrap(), next_code(secret).unwrap());
+        let (a, b) = (next_code(secret).await.unwrap(), next_code(secret).await.unwrap());
         assert_ne!(a, b);
     }
 }
