@@ -1,9 +1,10 @@
-// A contact's muted kinds (issue 26: "notification role, muted kinds, suppression"): a
-// contact unsubscribed from invoices asks for them again and no longer wants quotes; the
-// admin edits the kinds on the customer's page and the API keeps them.
+// A contact's muted kinds and suppression (issue 26: "notification role, muted kinds,
+// suppression"): a contact unsubscribed from invoices asks for them again and no longer
+// wants quotes; the admin edits the kinds on the customer's page and the API keeps them.
+// And the seeded contact whose address bounced shows why mail to it stopped.
 
 import { expect, test } from '@playwright/test';
-import { accessibilityViolations, adminToken, api, shot, signInNewAdmin } from './stack';
+import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack, tokenOf } from './stack';
 
 test('an admin switches a contact\'s muted kinds: invoices back on, quotes off', async ({ page }) => {
   const customer = await api(adminToken(), 'POST', '/admin/customers', { name: `Muted Ltd ${Date.now()}` });
@@ -30,4 +31,20 @@ test('an admin switches a contact\'s muted kinds: invoices back on, quotes off',
   const [stored] = (await api(adminToken(), 'GET', `/admin/customers/${customer.id}/contacts`)).items;
   expect(stored).toMatchObject({ muted: ['quotes'], role: 'billing', version: 3 });
   expect(violations).toEqual([]);
+});
+
+test('a contact whose address bounced is marked with why mail to it stopped', async ({ page }) => {
+  // The demo data's Bill Ledger of Harbor: SES reported a bounce (events/sns/SesBounce.json).
+  const harbor = (await api(await tokenOf(stack.demo), 'GET', '/portal/me')).customer_id as string;
+  const contacts = (await api(adminToken(), 'GET', `/admin/customers/${harbor}/contacts?limit=200`)).items as { id: string; email: string; suppressed?: { reason: string } | null }[];
+  const bill = contacts.find((c) => c.email === 'billing@harbor.test');
+  expect(bill?.suppressed?.reason).toBe('bounce');
+
+  await signInNewAdmin(page, 'Bea', 'Bounce');
+  await page.goto(`/office/customers/${harbor}`);
+  const card = page.locator(`[data-contact="${bill?.id}"]`);
+  await expect(card).toContainText(/Mail to this address stopped\s*it bounced on/);
+  await expect(card.locator(`#contact-${bill?.id}-suppressed`)).toContainText('550 5.1.1 user unknown');
+  await shot(page, 'v-7-contact-bounced');
+  expect(await accessibilityViolations(page)).toEqual([]);
 });

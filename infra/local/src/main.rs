@@ -67,6 +67,7 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
     let reports = portico_local::stream::Stream::open(&aws, &prov.table_name).await?;
     tokio::spawn(portico_local::stream::run_reports(reports, app));
     let seeded = seed::seed(&ApiClient::new(&api_url), &aws, &prov, &api_url).await?;
+    seed::bounce(app, &seeded).await?;
     // The notifier, on what happens from now on (the demo data's own history is not
     // mailed): the same handler Lambda runs, fed from the local stream.
     tokio::spawn(portico_local::stream::run(aws.clone(), prov.table_name.clone(), app));

@@ -52,6 +52,8 @@ pub struct Seeded {
     pub operator_token: String,
     #[serde(skip)]
     pub admin_token: String,
+    /// Harbor's billing contact, whose address bounced (`bounce`): the console marks it.
+    pub bounced_contact: String,
 }
 
 /// A platform operator's login with a permanent password and an authenticator app
@@ -230,6 +232,19 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     let south = site(outlets.clone(), "Outlet South", "8 Zuidlaan, Maastricht").await?;
     let clinic = site(lakeside.clone(), "Lakeside Main Clinic", "3 Meerpad, Utrecht").await?;
     site(lakeside.clone(), "Lakeside East Clinic", "40 Oostkade, Utrecht").await?;
+
+    // A contact whose address bounced once the demo data is in (`bounce`, below).
+    let bounced_contact = id(&api
+        .expect(
+            201,
+            "POST",
+            &format!("/admin/customers/{harbor}/contacts"),
+            &admin,
+            Some(&json!({
+                "first_name": "Bill", "last_name": "Ledger", "email": BOUNCED, "role": "billing"
+            })),
+        )
+        .await?)?;
 
     let carla = "carla@harbor.test";
     let carla_id = id(&api
@@ -657,5 +672,23 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         demo: Login { username: carla.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
         site_member: Login { username: sam.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
         division_member: Login { username: dana.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
+        bounced_contact,
     })
+}
+
+/// The address of Harbor's billing contact, which SES reports as bounced.
+pub const BOUNCED: &str = "billing@harbor.test";
+
+/// What SES publishes when mail to Harbor's billing contact bounces (the committed
+/// fixture `events/sns/SesBounce.json`, addressed to them), handed to the same handler
+/// the feedback Lambda runs: the address is suppressed, as in AWS.
+pub async fn bounce(app: &portico::App, seeded: &Seeded) -> anyhow::Result<()> {
+    let fixture = std::fs::read_to_string(crate::workspace_root().join("events/sns/SesBounce.json"))?;
+    let event = fixture
+        .replace("ten_01JD8Z6V5Q2W3E4R5T6Y7A8B9C", &seeded.tenant_id)
+        .replace("mem_01JD8Z6V5Q2W3E4R5T6Y7A8B9H", &seeded.bounced_contact)
+        .replace("fixture@example.com", BOUNCED);
+    let tally = portico_functions::feedback::handle(app, serde_json::from_str(&event)?).await?;
+    anyhow::ensure!(tally.suppressed == 1, "the demo bounce suppressed nothing");
+    Ok(())
 }

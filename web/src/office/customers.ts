@@ -14,6 +14,7 @@ import { problemView } from '../app';
 import { t as appWord, words } from '../i18n';
 import { ancestors, byParentGroup, customerTree, type Branch } from './customer-tree';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
+import { suppressionBadge, suppressionFact } from './rights';
 
 const t = words({
   en: {
@@ -79,7 +80,6 @@ const t = words({
     member: 'Portal member',
     isMember: 'Yes: a member was made of this contact',
     notMember: 'No',
-    mailStopped: 'Mail stopped: {reason}',
     muted: 'Unsubscribed from',
     mutedEdit: 'Notifications they get no more',
     mutedHint: 'Ticked: unsubscribed (an email’s unsubscribe link ticks one too). Untick a kind to send it to them again, if they asked for it.',
@@ -163,7 +163,6 @@ const t = words({
     member: 'Portaallid',
     isMember: 'Ja: van deze contactpersoon is een lid gemaakt',
     notMember: 'Nee',
-    mailStopped: 'Geen e-mail meer: {reason}',
     muted: 'Afgemeld voor',
     mutedEdit: 'Meldingen die zij niet meer krijgen',
     mutedHint: 'Aangevinkt: afgemeld (de afmeldlink in een e-mail vinkt er ook een aan). Vink een soort uit om die weer te sturen, als zij daarom vroegen.',
@@ -791,7 +790,8 @@ async function customerScreen(ctx: ScreenCtx, id: string): Promise<void> {
         <dt>${t('role')}</dt>
         <dd>${roleWord(c.role)}</dd>
         <dt>${t('email')}</dt>
-        <dd>${c.email}${c.suppressed ? html` <span class="badge badge-declined">${t('mailStopped', { reason: c.suppressed.reason })}</span>` : nothing}</dd>
+        <dd>${c.email}${c.suppressed ? html` ${suppressionBadge(c.suppressed)}` : nothing}</dd>
+        ${suppressionFact(c.suppressed, `contact-${c.id}-suppressed`)}
         <dt>${t('phone')}</dt>
         <dd>${c.phone ?? '—'}</dd>
         ${c.muted.length

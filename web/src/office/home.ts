@@ -12,7 +12,7 @@ import { ISSUER, type ScreenCtx } from './screen';
 const t = words({
   en: {
     title: 'Office console',
-    intro: 'Here your organisation manages its portal. Its office staff are under "Office staff"; more screens are on their way.',
+    intro: 'Here your organisation manages its portal. A new portal starts with its set-up, then customers, access groups and members; the menu follows that order.',
     organisation: 'Organisation',
     you: 'You',
     email: 'Email address',
@@ -25,7 +25,7 @@ const t = words({
   },
   nl: {
     title: 'Kantoorconsole',
-    intro: 'Hier beheert uw organisatie haar portaal. De kantoormedewerkers staan onder "Kantoormedewerkers"; meer schermen komen eraan.',
+    intro: 'Hier beheert uw organisatie haar portaal. Een nieuw portaal begint met de inrichting, dan klanten, toegangsgroepen en leden; het menu volgt die volgorde.',
     organisation: 'Organisatie',
     you: 'U',
     email: 'E-mailadres',

@@ -21,7 +21,7 @@ import { ScopePicker } from './scope-picker';
 import { fieldErrors, focus, type ScreenCtx } from './screen';
 import {
   asking, boxes, field, focusFirstError, limitFields, limitsOf, limitsText, list, pageProblem, PERMISSIONS,
-  report, REPORTS, textOf, ticked, unplaced,
+  report, REPORTS, suppressionBadge, suppressionFact, textOf, ticked, unplaced,
 } from './rights';
 import { inviteCsvScreen } from './invite-csv';
 
@@ -45,10 +45,6 @@ const t = words({
     disabled: 'Switched off',
     admin: 'Admin',
     adminBox: "Admin of their customer (every permission, and they manage their customer's members)",
-    suppressed: 'Mail to this address stopped',
-    bounce: 'it bounced',
-    complaint: 'they marked an email as spam',
-    suppressedAt: '{reason} on {at}',
     add: 'Add a member',
     addIntro: 'Adding a member sends nothing yet: invite them from their page when you are ready.',
     setupFirst: 'Members can be added once the portal set-up is complete.',
@@ -137,10 +133,6 @@ const t = words({
     disabled: 'Uitgeschakeld',
     admin: 'Beheerder',
     adminBox: 'Beheerder van de eigen klant (alle rechten, en beheert de leden van de klant)',
-    suppressed: 'Mail naar dit adres gestopt',
-    bounce: 'het adres is onbestelbaar',
-    complaint: 'een e-mail is als spam gemarkeerd',
-    suppressedAt: '{reason} op {at}',
     add: 'Een lid toevoegen',
     addIntro: 'Toevoegen verstuurt nog niets: nodig het lid uit vanaf de eigen pagina wanneer u zover bent.',
     setupFirst: 'Leden kunnen worden toegevoegd zodra de inrichting van het portaal voltooid is.',
@@ -318,7 +310,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
     <h3><a href="/office/members/${m.id}" data-link>${fullName(m)}</a></h3>
     <dl class="facts">
       <dt>${t('email')}</dt>
-      <dd>${m.email} ${suppressedMark(m)}</dd>
+      <dd>${m.email} ${suppressionBadge(m.suppressed)}</dd>
       ${m.hidden_document_ids.length
         ? html`<dt>${KEY} ${t('hidden')}</dt>
             <dd>${m.hidden_document_ids.length}</dd>`
@@ -565,14 +557,7 @@ async function memberPage(ctx: ScreenCtx, id: string): Promise<void> {
   const facts = () => html`<dl class="facts">
     <dt>${t('email')}</dt>
     <dd>${member.email}</dd>
-    ${member.suppressed
-      ? html`<dt>${t('suppressed')}</dt>
-          <dd id="member-suppressed">
-            ${t('suppressedAt', { reason: t(member.suppressed.reason), at: dateTime(member.suppressed.at) })}${member.suppressed.detail
-              ? html` (<code>${member.suppressed.detail}</code>)`
-              : nothing}
-          </dd>`
-      : nothing}
+    ${suppressionFact(member.suppressed, 'member-suppressed')}
     <dt>${t('phone')}</dt>
     <dd>${member.phone ?? '—'}</dd>
     <dt>${t('jobTitle')}</dt>
@@ -746,11 +731,6 @@ function statusBadge(m: Member): TemplateResult {
 }
 
 /** The suppressed-address mark: mail to this member stopped (why, in the title). */
-function suppressedMark(m: Member): TemplateResult | typeof nothing {
-  if (!m.suppressed) return nothing;
-  return html`<span class="badge badge-declined">${t('suppressed')}: ${t(m.suppressed.reason)}</span>`;
-}
-
 /** First and last name, email, phone, job title and language, filled from `m` if given. */
 function personFields(prefix: string, error: unknown, m?: Member): TemplateResult {
   const lang = m?.locale ?? '';

@@ -94,7 +94,7 @@ function frame(ctx: OfficeCtx, content: TemplateResult, s: OfficeSession | null,
       </div>
     </header>
     ${s
-      ? html`<nav class="tabs" aria-label=${t('menu')}>
+      ? html`<nav class="tabs wrap" aria-label=${t('menu')}>
           <ul>
             ${SCREENS.map(
               (screen) => html`<li>

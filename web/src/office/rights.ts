@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { Problem, type Schemas } from '../api';
 import { problemView } from '../app';
-import { currentLocale, words } from '../i18n';
+import { currentLocale, dateTime, words } from '../i18n';
 import { moneyIn } from '../intl';
 import { majorText, minorUnits } from './amounts';
 import { fieldErrors, focus } from './screen';
@@ -18,6 +18,10 @@ const t = words({
     currency: 'Currency',
     amount: 'Most per quote',
     badAmount: 'Write an amount, say 5000 or 5000.00.',
+    suppressed: 'Mail to this address stopped',
+    bounce: 'it bounced',
+    complaint: 'they marked an email as spam',
+    suppressedAt: '{reason} on {at}',
     'report.total_service_repairs': 'Service repairs',
     'report.calibrations_on_time': 'Calibrations on time',
     'report.quotes_by_status': 'Quotes by status',
@@ -34,6 +38,10 @@ const t = words({
     currency: 'Valuta',
     amount: 'Hoogste bedrag per offerte',
     badAmount: 'Vul een bedrag in, bijvoorbeeld 5000 of 5000,00.',
+    suppressed: 'Mail naar dit adres gestopt',
+    bounce: 'het adres is onbestelbaar',
+    complaint: 'een e-mail is als spam gemarkeerd',
+    suppressedAt: '{reason} op {at}',
     'report.total_service_repairs': 'Servicereparaties',
     'report.calibrations_on_time': 'Kalibraties op tijd',
     'report.quotes_by_status': 'Offertes per status',
@@ -190,4 +198,19 @@ export function pageProblem(id: string, error: unknown, reloadWord: string, relo
   return html`<div id=${id} tabindex="-1">${problemView(error)}
     ${error instanceof Problem && error.status === 412 ? html`<button type="button" @click=${() => void reload()}>${reloadWord}</button>` : nothing}
   </div>`;
+}
+
+/** Why mail to a member's or contact's address stopped (a bounce or a complaint), as a
+ * fact of their page: nothing while mail still goes. */
+export function suppressionFact(s: Schemas['Suppression'] | null | undefined, id: string): TemplateResult | typeof nothing {
+  if (!s) return nothing;
+  return html`<dt>${t('suppressed')}</dt>
+    <dd id=${id}>
+      ${t('suppressedAt', { reason: t(s.reason), at: dateTime(s.at) })}${s.detail ? html` (<code>${s.detail}</code>)` : nothing}
+    </dd>`;
+}
+
+/** The same as a badge beside an address in a list. */
+export function suppressionBadge(s: Schemas['Suppression'] | null | undefined): TemplateResult | typeof nothing {
+  return s ? html`<span class="badge badge-declined">${t('suppressed')}: ${t(s.reason)}</span>` : nothing;
 }
