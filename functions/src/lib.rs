@@ -26,14 +26,16 @@ pub mod work_requests;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use portico::domain::principal::ApiScope;
 use portico::http::{idempotency, origin, panics, problem, Reply, Req, Response};
 use portico::{App, Error, Result};
 use tracing::Instrument;
 
 /// One route: `method path` as API Gateway writes its route key, the operation name
 /// (also the Lambda function's logical name in the template), the area of the product
-/// it belongs to (its nested stack), and the AWS its function may use — its
-/// least-privilege IAM policy, written into the template from here.
+/// it belongs to (its nested stack), the AWS its function may use — its
+/// least-privilege IAM policy, written into the template from here — and the scope an
+/// integration needs to call it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
     pub method: &'static str,
@@ -41,6 +43,10 @@ pub struct Route {
     pub operation: &'static str,
     pub area: Area,
     pub access: &'static [Access],
+    /// What an integration's token must grant to call it (office staff signed in hold
+    /// every scope): `NotForIntegrations` for the platform's, the portal's and the public
+    /// routes, and for what only a person may do (office staff, MFA, view-as).
+    pub scope: ApiScope,
 }
 
 /// The areas of the product: each is one nested stack of the deployment
@@ -49,9 +55,10 @@ pub struct Route {
 pub enum Area {
     /// Creating tenants: the platform operator's.
     Platform,
-    /// Who may see what: settings, customers, divisions, sites, groups, members, staff,
-    /// contacts.
+    /// The customer tree: settings, customers, divisions, sites, contacts.
     Access,
+    /// Who signs in and what they may do: access groups, members, office staff.
+    Identity,
     /// Jobs, work requests, the files attached to them.
     Work,
     /// Quotes, invoices, assets, documents, reports.
@@ -64,14 +71,15 @@ pub enum Area {
 
 impl Area {
     /// Every area, in the order the root template lists their stacks.
-    pub const ALL: [Area; 6] =
-        [Area::Platform, Area::Access, Area::Work, Area::Records, Area::Communication, Area::Portal];
+    pub const ALL: [Area; 7] =
+        [Area::Platform, Area::Access, Area::Identity, Area::Work, Area::Records, Area::Communication, Area::Portal];
 
     /// Its name in the template (`infra/stacks/<name>.yaml`).
     pub fn name(self) -> &'static str {
         match self {
             Area::Platform => "platform",
             Area::Access => "access",
+            Area::Identity => "identity",
             Area::Work => "work",
             Area::Records => "records",
             Area::Communication => "communication",
@@ -156,16 +164,17 @@ impl Route {
             _ if self.is_public() => Audience::Public,
             Area::Platform => Audience::Platform,
             Area::Portal => Audience::Portal,
-            Area::Access | Area::Work | Area::Records | Area::Communication => Audience::Admin,
+            Area::Access | Area::Identity | Area::Work | Area::Records | Area::Communication => Audience::Admin,
         }
     }
 }
 
 macro_rules! routes {
-    ($( $area:ident { $( $method:literal $path:literal => $operation:literal : $($handler:ident)::+ [$($access:expr),*] ),* $(,)? } )*) => {
+    ($( $area:ident { $( $method:literal $path:literal => $operation:literal : $($handler:ident)::+ [$($access:expr),*] $scope:ident ),* $(,)? } )*) => {
         /// Every route of the API.
         pub const ROUTES: &[Route] = &[ $( $( Route {
             method: $method, path: $path, operation: $operation, area: Area::$area, access: &[$($access),*],
+            scope: ApiScope::$scope,
         }, )* )* ];
 
         async fn call(app: &App, route_key: &str, req: Req) -> Result<Reply> {
@@ -201,129 +210,131 @@ use Access::{Cognito, FilesAttach, FilesRead, FilesUpload, Mail, Public, Read, W
 
 routes! {
     Platform {
-        "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
+        "POST" "/platform/tenants" => "CreateTenant": platform::create_tenant::handle [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail] NotForIntegrations,
     }
     Access {
-        "GET" "/admin/settings" => "GetSettings": admin::settings::get [Read],
-        "PUT" "/admin/settings" => "PutSettings": admin::settings::put [Write],
-        "POST" "/admin/settings/sender-email/verification" => "VerifySenderEmail": admin::settings::verify_sender_email [Write, Mail],
-        "POST" "/admin/settings/sender-email/confirm" => "ConfirmSenderEmail": admin::settings::confirm_sender_email [Write],
-        "POST" "/admin/customers" => "CreateCustomer": admin::customers::create [Write],
-        "GET" "/admin/customers" => "ListCustomers": admin::customers::list [Read],
-        "GET" "/admin/customers/{customer_id}" => "GetCustomer": admin::customers::get [Read],
-        "PATCH" "/admin/customers/{customer_id}" => "UpdateCustomer": admin::customers::update [Write],
-        "DELETE" "/admin/customers/{customer_id}" => "DeleteCustomer": admin::customers::delete [Write],
-        "POST" "/admin/customers/{customer_id}/divisions" => "CreateDivision": admin::divisions::create [Write],
-        "GET" "/admin/customers/{customer_id}/divisions" => "ListDivisions": admin::divisions::list [Read],
-        "PATCH" "/admin/divisions/{division_id}" => "UpdateDivision": admin::divisions::update [Write],
-        "DELETE" "/admin/divisions/{division_id}" => "DeleteDivision": admin::divisions::delete [Write],
-        "POST" "/admin/customers/{customer_id}/sites" => "CreateSite": admin::sites::create [Write],
-        "GET" "/admin/customers/{customer_id}/sites" => "ListSites": admin::sites::list [Read],
-        "GET" "/admin/sites/{site_id}" => "GetSite": admin::sites::get [Read],
-        "PATCH" "/admin/sites/{site_id}" => "UpdateSite": admin::sites::update [Write],
-        "DELETE" "/admin/sites/{site_id}" => "DeleteSite": admin::sites::delete [Write],
-        "POST" "/admin/access-groups" => "CreateGroup": admin::groups::create [Write],
-        "GET" "/admin/access-groups" => "ListGroups": admin::groups::list [Read],
-        "GET" "/admin/access-groups/{group_id}" => "GetGroup": admin::groups::get [Read],
-        "PATCH" "/admin/access-groups/{group_id}" => "UpdateGroup": admin::groups::update [Write],
-        "DELETE" "/admin/access-groups/{group_id}" => "DeleteGroup": admin::groups::delete [Write],
-        "POST" "/admin/members" => "CreateMember": admin::members::create [Write],
-        "GET" "/admin/members" => "ListMembers": admin::members::list [Read],
-        "GET" "/admin/members/{member_id}" => "GetMember": admin::members::get [Read],
-        "PATCH" "/admin/members/{member_id}" => "UpdateMember": admin::members::update [Write, Cognito(PROFILE)],
-        "DELETE" "/admin/members/{member_id}" => "DeleteMember": admin::members::delete [Write, Cognito(&["AdminDeleteUser"])],
-        "POST" "/admin/members/{member_id}/invite" => "InviteMember": admin::members::invite [Write, Cognito(INVITE), Mail],
-        "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password [Write, Cognito(&["AdminGetUser", "AdminResetUserPassword", "AdminSetUserPassword"]), Mail],
-        "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])],
-        "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable [Write, Cognito(&["AdminEnableUser"])],
-        "POST" "/admin/members/{member_id}/reset-mfa" => "ResetMemberMfa": admin::members::reset_mfa [Write, Cognito(RESET_MFA)],
-        "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents [Write],
-        "GET" "/admin/members/{member_id}/access" => "GetMemberAccess": admin::members::access [Read],
-        "POST" "/admin/members/{member_id}/view-as" => "CreateViewAsSession": admin::members::view_as [Write],
-        "POST" "/admin/staff" => "CreateStaff": admin::staff::create [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail],
-        "GET" "/admin/staff" => "ListStaff": admin::staff::list [Read],
-        "GET" "/admin/staff/{staff_id}" => "GetStaff": admin::staff::get [Read, Cognito(&["AdminGetUser"])],
-        "POST" "/admin/staff/{staff_id}/disable" => "DisableStaff": admin::staff::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])],
-        "POST" "/admin/staff/{staff_id}/enable" => "EnableStaff": admin::staff::enable [Write, Cognito(&["AdminEnableUser"])],
-        "DELETE" "/admin/staff/{staff_id}" => "DeleteStaff": admin::staff::delete [Write, Cognito(&["AdminDeleteUser"])],
-        "POST" "/admin/staff/{staff_id}/reset-mfa" => "ResetStaffMfa": admin::staff::reset_mfa [Write, Cognito(RESET_MFA)],
-        "POST" "/admin/customers/{customer_id}/contacts" => "CreateContact": admin::contacts::create [Write],
-        "GET" "/admin/customers/{customer_id}/contacts" => "ListContacts": admin::contacts::list [Read],
-        "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update [Write],
-        "DELETE" "/admin/contacts/{contact_id}" => "DeleteContact": admin::contacts::delete [Write],
-        "POST" "/admin/contacts/{contact_id}/create-user" => "CreateUserFromContact": admin::contacts::create_user [Write, Cognito(INVITE), Mail],
+        "GET" "/admin/settings" => "GetSettings": admin::settings::get [Read] AccessRead,
+        "PUT" "/admin/settings" => "PutSettings": admin::settings::put [Write] AccessWrite,
+        "POST" "/admin/settings/sender-email/verification" => "VerifySenderEmail": admin::settings::verify_sender_email [Write, Mail] NotForIntegrations,
+        "POST" "/admin/settings/sender-email/confirm" => "ConfirmSenderEmail": admin::settings::confirm_sender_email [Write] NotForIntegrations,
+        "POST" "/admin/customers" => "CreateCustomer": admin::customers::create [Write] AccessWrite,
+        "GET" "/admin/customers" => "ListCustomers": admin::customers::list [Read] AccessRead,
+        "GET" "/admin/customers/{customer_id}" => "GetCustomer": admin::customers::get [Read] AccessRead,
+        "PATCH" "/admin/customers/{customer_id}" => "UpdateCustomer": admin::customers::update [Write] AccessWrite,
+        "DELETE" "/admin/customers/{customer_id}" => "DeleteCustomer": admin::customers::delete [Write] AccessWrite,
+        "POST" "/admin/customers/{customer_id}/divisions" => "CreateDivision": admin::divisions::create [Write] AccessWrite,
+        "GET" "/admin/customers/{customer_id}/divisions" => "ListDivisions": admin::divisions::list [Read] AccessRead,
+        "PATCH" "/admin/divisions/{division_id}" => "UpdateDivision": admin::divisions::update [Write] AccessWrite,
+        "DELETE" "/admin/divisions/{division_id}" => "DeleteDivision": admin::divisions::delete [Write] AccessWrite,
+        "POST" "/admin/customers/{customer_id}/sites" => "CreateSite": admin::sites::create [Write] AccessWrite,
+        "GET" "/admin/customers/{customer_id}/sites" => "ListSites": admin::sites::list [Read] AccessRead,
+        "GET" "/admin/sites/{site_id}" => "GetSite": admin::sites::get [Read] AccessRead,
+        "PATCH" "/admin/sites/{site_id}" => "UpdateSite": admin::sites::update [Write] AccessWrite,
+        "DELETE" "/admin/sites/{site_id}" => "DeleteSite": admin::sites::delete [Write] AccessWrite,
+        "POST" "/admin/customers/{customer_id}/contacts" => "CreateContact": admin::contacts::create [Write] AccessWrite,
+        "GET" "/admin/customers/{customer_id}/contacts" => "ListContacts": admin::contacts::list [Read] AccessRead,
+        "PATCH" "/admin/contacts/{contact_id}" => "UpdateContact": admin::contacts::update [Write] AccessWrite,
+        "DELETE" "/admin/contacts/{contact_id}" => "DeleteContact": admin::contacts::delete [Write] AccessWrite,
+        "POST" "/admin/contacts/{contact_id}/create-user" => "CreateUserFromContact": admin::contacts::create_user [Write, Cognito(INVITE), Mail] AccessWrite,
+    }
+    Identity {
+        "POST" "/admin/access-groups" => "CreateGroup": admin::groups::create [Write] AccessWrite,
+        "GET" "/admin/access-groups" => "ListGroups": admin::groups::list [Read] AccessRead,
+        "GET" "/admin/access-groups/{group_id}" => "GetGroup": admin::groups::get [Read] AccessRead,
+        "PATCH" "/admin/access-groups/{group_id}" => "UpdateGroup": admin::groups::update [Write] AccessWrite,
+        "DELETE" "/admin/access-groups/{group_id}" => "DeleteGroup": admin::groups::delete [Write] AccessWrite,
+        "POST" "/admin/members" => "CreateMember": admin::members::create [Write] AccessWrite,
+        "GET" "/admin/members" => "ListMembers": admin::members::list [Read] AccessRead,
+        "GET" "/admin/members/{member_id}" => "GetMember": admin::members::get [Read] AccessRead,
+        "PATCH" "/admin/members/{member_id}" => "UpdateMember": admin::members::update [Write, Cognito(PROFILE)] AccessWrite,
+        "DELETE" "/admin/members/{member_id}" => "DeleteMember": admin::members::delete [Write, Cognito(&["AdminDeleteUser"])] AccessWrite,
+        "POST" "/admin/members/{member_id}/invite" => "InviteMember": admin::members::invite [Write, Cognito(INVITE), Mail] AccessWrite,
+        "POST" "/admin/members/{member_id}/reset-password" => "ResetMemberPassword": admin::members::reset_password [Write, Cognito(&["AdminGetUser", "AdminResetUserPassword", "AdminSetUserPassword"]), Mail] AccessWrite,
+        "POST" "/admin/members/{member_id}/disable" => "DisableMember": admin::members::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])] AccessWrite,
+        "POST" "/admin/members/{member_id}/enable" => "EnableMember": admin::members::enable [Write, Cognito(&["AdminEnableUser"])] AccessWrite,
+        "POST" "/admin/members/{member_id}/reset-mfa" => "ResetMemberMfa": admin::members::reset_mfa [Write, Cognito(RESET_MFA)] NotForIntegrations,
+        "PUT" "/admin/members/{member_id}/document-restrictions" => "RestrictMemberDocuments": admin::members::restrict_documents [Write] AccessWrite,
+        "GET" "/admin/members/{member_id}/access" => "GetMemberAccess": admin::members::access [Read] AccessRead,
+        "POST" "/admin/members/{member_id}/view-as" => "CreateViewAsSession": admin::members::view_as [Write] NotForIntegrations,
+        "POST" "/admin/staff" => "CreateStaff": admin::staff::create [Write, Cognito(&["AdminCreateUser", "AdminAddUserToGroup", "AdminDeleteUser"]), Mail] NotForIntegrations,
+        "GET" "/admin/staff" => "ListStaff": admin::staff::list [Read] NotForIntegrations,
+        "GET" "/admin/staff/{staff_id}" => "GetStaff": admin::staff::get [Read, Cognito(&["AdminGetUser"])] NotForIntegrations,
+        "POST" "/admin/staff/{staff_id}/disable" => "DisableStaff": admin::staff::disable [Write, Cognito(&["AdminDisableUser", "AdminUserGlobalSignOut"])] NotForIntegrations,
+        "POST" "/admin/staff/{staff_id}/enable" => "EnableStaff": admin::staff::enable [Write, Cognito(&["AdminEnableUser"])] NotForIntegrations,
+        "DELETE" "/admin/staff/{staff_id}" => "DeleteStaff": admin::staff::delete [Write, Cognito(&["AdminDeleteUser"])] NotForIntegrations,
+        "POST" "/admin/staff/{staff_id}/reset-mfa" => "ResetStaffMfa": admin::staff::reset_mfa [Write, Cognito(RESET_MFA)] NotForIntegrations,
     }
     Work {
-        "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesAttach],
-        "GET" "/admin/jobs/{job_id}" => "GetJob": admin::jobs::get [Read],
-        "GET" "/admin/jobs" => "ListJobs": admin::jobs::list [Read],
-        "GET" "/admin/jobs/{job_id}/notes" => "ListJobNotes": admin::jobs::notes [Read],
-        "GET" "/admin/work-requests" => "ListWorkRequests": admin::work_requests::list [Read],
-        "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get [Read],
-        "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept [Write],
-        "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline [Write],
-        "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesUpload],
-        "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead],
+        "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesAttach] WorkWrite,
+        "GET" "/admin/jobs/{job_id}" => "GetJob": admin::jobs::get [Read] WorkRead,
+        "GET" "/admin/jobs" => "ListJobs": admin::jobs::list [Read] WorkRead,
+        "GET" "/admin/jobs/{job_id}/notes" => "ListJobNotes": admin::jobs::notes [Read] WorkRead,
+        "GET" "/admin/work-requests" => "ListWorkRequests": admin::work_requests::list [Read] WorkRead,
+        "GET" "/admin/work-requests/{request_id}" => "GetWorkRequest": admin::work_requests::get [Read] WorkRead,
+        "POST" "/admin/work-requests/{request_id}/accept" => "AcceptWorkRequest": admin::work_requests::accept [Write] WorkWrite,
+        "POST" "/admin/work-requests/{request_id}/decline" => "DeclineWorkRequest": admin::work_requests::decline [Write] WorkWrite,
+        "POST" "/admin/files" => "CreateFile": admin::files::create [Write, FilesUpload] FilesWrite,
+        "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead] FilesRead,
     }
     Records {
-        "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesAttach],
-        "GET" "/admin/quotes/{quote_id}" => "GetQuote": admin::quotes::get [Read],
-        "GET" "/admin/quotes" => "ListQuotes": admin::quotes::list [Read],
-        "PUT" "/admin/invoices/{invoice_id}" => "UpsertInvoice": admin::invoices::upsert [Write, FilesAttach],
-        "GET" "/admin/invoices/{invoice_id}" => "GetInvoice": admin::invoices::get [Read],
-        "GET" "/admin/invoices" => "ListInvoices": admin::invoices::list [Read],
-        "PUT" "/admin/assets/{asset_id}" => "UpsertAsset": admin::assets::upsert [Write],
-        "GET" "/admin/assets/{asset_id}" => "GetAsset": admin::assets::get [Read],
-        "GET" "/admin/assets" => "ListAssets": admin::assets::list [Read],
-        "POST" "/admin/documents" => "CreateDocument": admin::documents::create [Write, FilesAttach],
-        "GET" "/admin/documents" => "ListDocuments": admin::documents::list [Read],
-        "GET" "/admin/documents/{document_id}" => "GetDocument": admin::documents::get [Read],
-        "PATCH" "/admin/documents/{document_id}" => "UpdateDocument": admin::documents::update [Write, FilesAttach],
-        "DELETE" "/admin/documents/{document_id}" => "DeleteDocument": admin::documents::delete [Write],
-        "GET" "/admin/reports/{report}" => "GetReport": admin::reports::get [Read],
+        "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesAttach] RecordsWrite,
+        "GET" "/admin/quotes/{quote_id}" => "GetQuote": admin::quotes::get [Read] RecordsRead,
+        "GET" "/admin/quotes" => "ListQuotes": admin::quotes::list [Read] RecordsRead,
+        "PUT" "/admin/invoices/{invoice_id}" => "UpsertInvoice": admin::invoices::upsert [Write, FilesAttach] RecordsWrite,
+        "GET" "/admin/invoices/{invoice_id}" => "GetInvoice": admin::invoices::get [Read] RecordsRead,
+        "GET" "/admin/invoices" => "ListInvoices": admin::invoices::list [Read] RecordsRead,
+        "PUT" "/admin/assets/{asset_id}" => "UpsertAsset": admin::assets::upsert [Write] RecordsWrite,
+        "GET" "/admin/assets/{asset_id}" => "GetAsset": admin::assets::get [Read] RecordsRead,
+        "GET" "/admin/assets" => "ListAssets": admin::assets::list [Read] RecordsRead,
+        "POST" "/admin/documents" => "CreateDocument": admin::documents::create [Write, FilesAttach] RecordsWrite,
+        "GET" "/admin/documents" => "ListDocuments": admin::documents::list [Read] RecordsRead,
+        "GET" "/admin/documents/{document_id}" => "GetDocument": admin::documents::get [Read] RecordsRead,
+        "PATCH" "/admin/documents/{document_id}" => "UpdateDocument": admin::documents::update [Write, FilesAttach] RecordsWrite,
+        "DELETE" "/admin/documents/{document_id}" => "DeleteDocument": admin::documents::delete [Write] RecordsWrite,
+        "GET" "/admin/reports/{report}" => "GetReport": admin::reports::get [Read] RecordsRead,
     }
     Communication {
-        "POST" "/admin/messages" => "CreateMessage": admin::messages::create [Write],
-        "GET" "/admin/messages" => "ListMessages": admin::messages::list [Read],
-        "GET" "/admin/messages/{message_id}" => "GetMessage": admin::messages::get [Read],
-        "PATCH" "/admin/messages/{message_id}" => "UpdateMessage": admin::messages::update [Write],
-        "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write],
-        "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read],
-        "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read],
-        "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read],
-        "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write],
+        "POST" "/admin/messages" => "CreateMessage": admin::messages::create [Write] MessagesWrite,
+        "GET" "/admin/messages" => "ListMessages": admin::messages::list [Read] MessagesRead,
+        "GET" "/admin/messages/{message_id}" => "GetMessage": admin::messages::get [Read] MessagesRead,
+        "PATCH" "/admin/messages/{message_id}" => "UpdateMessage": admin::messages::update [Write] MessagesWrite,
+        "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write] MessagesWrite,
+        "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read] MessagesRead,
+        "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read] AuditRead,
+        "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read] NotForIntegrations,
+        "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write] NotForIntegrations,
     }
     Portal {
-        "GET" "/portal/me" => "GetMe": portal::me::get [Read],
-        "PATCH" "/portal/me" => "UpdateMe": portal::me::update [Write, Cognito(PROFILE)],
-        "GET" "/portal/sites" => "ListMySites": portal::sites::list [Read],
-        "GET" "/portal/jobs" => "ListMyJobs": portal::jobs::list [Read],
-        "GET" "/portal/jobs/export" => "ExportMyJobs": portal::jobs::export [Read],
-        "GET" "/portal/jobs/{job_id}" => "GetMyJob": portal::jobs::get [Read],
-        "GET" "/portal/jobs/{job_id}/files/{file_id}" => "GetMyJobFile": portal::jobs::file [Read, FilesRead],
-        "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note [Write, FilesAttach],
-        "GET" "/portal/jobs/{job_id}/notes" => "ListMyJobNotes": portal::jobs::notes [Read],
-        "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create [Write, FilesUpload],
-        "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create [Write, FilesAttach],
-        "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list [Read],
-        "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get [Read],
-        "GET" "/portal/quotes" => "ListMyQuotes": portal::quotes::list [Read],
-        "GET" "/portal/quotes/{quote_id}" => "GetMyQuote": portal::quotes::get [Read, FilesRead],
-        "POST" "/portal/quotes/{quote_id}/approve" => "ApproveQuote": portal::quotes::approve [Write],
-        "POST" "/portal/quotes/{quote_id}/reject" => "RejectQuote": portal::quotes::reject [Write],
-        "GET" "/portal/invoices" => "ListMyInvoices": portal::invoices::list [Read],
-        "GET" "/portal/invoices/{invoice_id}/pdf" => "GetMyInvoicePdf": portal::invoices::pdf [Read, FilesRead],
-        "GET" "/portal/assets" => "ListMyAssets": portal::assets::list [Read],
-        "GET" "/portal/assets/{asset_id}" => "GetMyAsset": portal::assets::get [Read],
-        "GET" "/portal/assets/{asset_id}/work-request" => "GetAssetWorkRequestForm": portal::assets::work_request_form [Read],
-        "GET" "/portal/documents" => "ListMyDocuments": portal::documents::list [Read],
-        "GET" "/portal/documents/{document_id}/download" => "GetMyDocumentDownload": portal::documents::download [Read, FilesRead],
-        "GET" "/portal/messages" => "ListMyMessages": portal::messages::list [Read],
-        "POST" "/portal/messages/{message_id}/read" => "ReadMyMessage": portal::messages::read [Write],
-        "POST" "/portal/messages/{message_id}/ack" => "AcknowledgeMyMessage": portal::messages::ack [Write],
-        "GET" "/portal/audit" => "ListMyAuditEvents": portal::audit::list [Read],
-        "GET" "/portal/reports" => "ListMyReports": portal::reports::list [Read],
-        "GET" "/portal/reports/{report}" => "GetMyReport": portal::reports::get [Read],
+        "GET" "/portal/me" => "GetMe": portal::me::get [Read] NotForIntegrations,
+        "PATCH" "/portal/me" => "UpdateMe": portal::me::update [Write, Cognito(PROFILE)] NotForIntegrations,
+        "GET" "/portal/sites" => "ListMySites": portal::sites::list [Read] NotForIntegrations,
+        "GET" "/portal/jobs" => "ListMyJobs": portal::jobs::list [Read] NotForIntegrations,
+        "GET" "/portal/jobs/export" => "ExportMyJobs": portal::jobs::export [Read] NotForIntegrations,
+        "GET" "/portal/jobs/{job_id}" => "GetMyJob": portal::jobs::get [Read] NotForIntegrations,
+        "GET" "/portal/jobs/{job_id}/files/{file_id}" => "GetMyJobFile": portal::jobs::file [Read, FilesRead] NotForIntegrations,
+        "POST" "/portal/jobs/{job_id}/notes" => "CreateJobNote": portal::jobs::add_note [Write, FilesAttach] NotForIntegrations,
+        "GET" "/portal/jobs/{job_id}/notes" => "ListMyJobNotes": portal::jobs::notes [Read] NotForIntegrations,
+        "POST" "/portal/uploads" => "CreateUpload": portal::uploads::create [Write, FilesUpload] NotForIntegrations,
+        "POST" "/portal/work-requests" => "CreateWorkRequest": portal::work_requests::create [Write, FilesAttach] NotForIntegrations,
+        "GET" "/portal/work-requests" => "ListMyWorkRequests": portal::work_requests::list [Read] NotForIntegrations,
+        "GET" "/portal/work-requests/{request_id}" => "GetMyWorkRequest": portal::work_requests::get [Read] NotForIntegrations,
+        "GET" "/portal/quotes" => "ListMyQuotes": portal::quotes::list [Read] NotForIntegrations,
+        "GET" "/portal/quotes/{quote_id}" => "GetMyQuote": portal::quotes::get [Read, FilesRead] NotForIntegrations,
+        "POST" "/portal/quotes/{quote_id}/approve" => "ApproveQuote": portal::quotes::approve [Write] NotForIntegrations,
+        "POST" "/portal/quotes/{quote_id}/reject" => "RejectQuote": portal::quotes::reject [Write] NotForIntegrations,
+        "GET" "/portal/invoices" => "ListMyInvoices": portal::invoices::list [Read] NotForIntegrations,
+        "GET" "/portal/invoices/{invoice_id}/pdf" => "GetMyInvoicePdf": portal::invoices::pdf [Read, FilesRead] NotForIntegrations,
+        "GET" "/portal/assets" => "ListMyAssets": portal::assets::list [Read] NotForIntegrations,
+        "GET" "/portal/assets/{asset_id}" => "GetMyAsset": portal::assets::get [Read] NotForIntegrations,
+        "GET" "/portal/assets/{asset_id}/work-request" => "GetAssetWorkRequestForm": portal::assets::work_request_form [Read] NotForIntegrations,
+        "GET" "/portal/documents" => "ListMyDocuments": portal::documents::list [Read] NotForIntegrations,
+        "GET" "/portal/documents/{document_id}/download" => "GetMyDocumentDownload": portal::documents::download [Read, FilesRead] NotForIntegrations,
+        "GET" "/portal/messages" => "ListMyMessages": portal::messages::list [Read] NotForIntegrations,
+        "POST" "/portal/messages/{message_id}/read" => "ReadMyMessage": portal::messages::read [Write] NotForIntegrations,
+        "POST" "/portal/messages/{message_id}/ack" => "AcknowledgeMyMessage": portal::messages::ack [Write] NotForIntegrations,
+        "GET" "/portal/audit" => "ListMyAuditEvents": portal::audit::list [Read] NotForIntegrations,
+        "GET" "/portal/reports" => "ListMyReports": portal::reports::list [Read] NotForIntegrations,
+        "GET" "/portal/reports/{report}" => "GetMyReport": portal::reports::get [Read] NotForIntegrations,
     }
 }
 
