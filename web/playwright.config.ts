@@ -5,13 +5,16 @@ import { defineConfig } from '@playwright/test';
 // starts the stack and sets PORTICO_WEB_URL and PORTICO_STACK.
 export default defineConfig({
   testDir: 'tests',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Upper bounds, not speeds: a loaded two-core machine runs two shards beside the fuzzer,
+  // and an invitation (Cognito, then SES, then the page) has taken over ten seconds there.
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  outputDir: '../target/web-test-results',
+  // One per shard (`portico-local web-test` sets it): each run empties its own.
+  outputDir: process.env.PORTICO_WEB_RESULTS ?? '../target/web-test-results',
   use: {
     baseURL: process.env.PORTICO_WEB_URL ?? 'http://127.0.0.1:3000',
     headless: true,

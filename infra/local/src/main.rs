@@ -148,34 +148,74 @@ Stack details:        .local/stack.json
     Ok(())
 }
 
-/// Runs `command` in `web/` against a fresh `make dev` stack on a free port (its URL in
-/// `PORTICO_WEB_URL`, its details in the file `PORTICO_STACK` names): the browser
-/// journeys (`web-test`) and the first-render figures (`web-bench`). The command's exit
-/// status is this one's.
-async fn web_run(what: &str, command: &[&str]) -> anyhow::Result<()> {
+/// How many stacks the whole browser suite is split across (Playwright's `--shard`): the
+/// journeys wait on their stack far more than they compute, so two shards, each against a
+/// stack of its own, take little more than half the time on two cores — and share no
+/// demo data to collide on.
+const WEB_SHARDS: usize = 2;
+
+/// Runs `command` in `web/` against fresh `make dev` stacks on free ports, one per shard
+/// (its URL in `PORTICO_WEB_URL`, its details in the file `PORTICO_STACK` names, its
+/// Playwright output under `PORTICO_WEB_RESULTS`): the browser journeys (`web-test`) and
+/// the first-render figures (`web-bench`). With more than one shard each command gets
+/// `--shard=i/n` and its lines are prefixed `[i/n]`. The exit status is this one's.
+async fn web_run(what: &str, command: &[&str], shards: usize) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let port = free_port()?;
-    let DevStack { moto, stack, api_url, .. } = start_dev(port).await?;
-    let file = workspace_root().join("target/web-stack.json");
-    std::fs::create_dir_all(file.parent().context("target dir")?)?;
-    std::fs::write(&file, serde_json::to_string_pretty(&stack)?)?;
+    let mut starting = tokio::task::JoinSet::new();
+    for shard in 1..=shards {
+        let port = free_port()?;
+        starting.spawn(async move { start_dev(port).await.map(|dev| (shard, dev)) });
+    }
+    let mut stacks = Vec::new();
+    while let Some(started) = starting.join_next().await {
+        stacks.push(started.context("starting a stack")??);
+    }
+    stacks.sort_by_key(|(shard, _)| *shard);
     let ready = started.elapsed();
-    let (program, args) = command.split_first().context("no command")?;
-    let status = tokio::process::Command::new(program)
-        .args(args)
-        .current_dir(workspace_root().join("web"))
-        .env("PORTICO_WEB_URL", &api_url)
-        .env("PORTICO_STACK", &file)
-        .status()
-        .await
-        .with_context(|| format!("running {program} (make web-deps installs the web tools)"))?;
+    let mut running = tokio::task::JoinSet::new();
+    let mut motos = Vec::new();
+    for (shard, DevStack { moto, stack, api_url, .. }) in stacks {
+        motos.push(moto);
+        let suffix = if shards > 1 { format!("-{shard}") } else { String::new() };
+        let file = workspace_root().join(format!("target/web-stack{suffix}.json"));
+        std::fs::create_dir_all(file.parent().context("target dir")?)?;
+        std::fs::write(&file, serde_json::to_string_pretty(&stack)?)?;
+        let (program, args) = command.split_first().context("no command")?;
+        let mut child = tokio::process::Command::new(program);
+        child
+            .args(args)
+            .current_dir(workspace_root().join("web"))
+            .env("PORTICO_WEB_URL", &api_url)
+            .env("PORTICO_STACK", &file)
+            .env("PORTICO_WEB_RESULTS", workspace_root().join(format!("target/web-test-results{suffix}")));
+        if shards > 1 {
+            child.arg(format!("--shard={shard}/{shards}")).stdout(std::process::Stdio::piped());
+        }
+        let mut child =
+            child.spawn().with_context(|| format!("running {program} (make web-deps installs the web tools)"))?;
+        let out = child.stdout.take();
+        running.spawn(async move {
+            if let Some(out) = out {
+                use tokio::io::AsyncBufReadExt as _;
+                let mut lines = tokio::io::BufReader::new(out).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    println!("[{shard}/{shards}] {line}");
+                }
+            }
+            child.wait().await
+        });
+    }
+    let mut failed = false;
+    while let Some(status) = running.join_next().await {
+        failed |= !status.context("a shard's runner")?.context("waiting for a shard")?.success();
+    }
     println!(
-        "web: stack ready in {:.1} s, {what} in {:.1} s",
+        "web: {shards} stack(s) ready in {:.1} s, {what} in {:.1} s",
         ready.as_secs_f64(),
         (started.elapsed() - ready).as_secs_f64()
     );
-    drop(moto);
-    if !status.success() {
+    drop(motos);
+    if failed {
         bail!("{what} failed (report above)");
     }
     Ok(())
@@ -485,9 +525,11 @@ fn main() -> anyhow::Result<()> {
             ["reports-rebuild", rest @ ..] => reports_rebuild(rest).await,
             ["web-test", rest @ ..] => {
                 let command = [&["npx", "--no-install", "playwright", "test"], rest].concat();
-                web_run("the browser journeys (screenshots in target/web-screenshots/)", &command).await
+                // The whole suite is sharded; a chosen spec or filter runs on one stack.
+                let shards = if rest.is_empty() { WEB_SHARDS } else { 1 };
+                web_run("the browser journeys (screenshots in target/web-screenshots/)", &command, shards).await
             }
-            ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"]).await,
+            ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"], 1).await,
             _ => {
                 bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
