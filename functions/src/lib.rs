@@ -306,6 +306,7 @@ routes! {
     }
     Portal {
         "GET" "/portal/me" => "GetMe": portal::me::get [Read] NotForIntegrations,
+        "GET" "/portal/home" => "GetMyHome": portal::home::get [Read] NotForIntegrations,
         "PATCH" "/portal/me" => "UpdateMe": portal::me::update [Write, Cognito(PROFILE)] NotForIntegrations,
         "GET" "/portal/sites" => "ListMySites": portal::sites::list [Read] NotForIntegrations,
         "GET" "/portal/jobs" => "ListMyJobs": portal::jobs::list [Read] NotForIntegrations,

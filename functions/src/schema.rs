@@ -52,6 +52,33 @@ page_schema!(AcknowledgementPage, portico::domain::message::AcknowledgementView)
 page_schema!(AuditPage, portico::domain::audit::AuditEntry);
 page_schema!(PortalAuditPage, portico::domain::audit::PortalAuditEntry);
 
+/// `GET /portal/home`: what needs you now. Each part is its page's first items (newest
+/// first; services soonest due first) with that page's cursor for more, and is null where
+/// your rights or the portal's sections do not show that page.
+#[derive(Serialize, ToSchema)]
+pub struct Home {
+    /// Quotes sent for a decision, when you may approve quotes (the quotes page with
+    /// `status=sent`).
+    #[schema(value_type = Option<PortalQuotePage>)]
+    pub quotes_to_decide: Option<portico::store::Page<portico::domain::quote::PortalQuoteView>>,
+    /// Due and overdue invoices, with what your scope owes per currency (the invoices page
+    /// with `status=due,overdue`).
+    pub unpaid_invoices: Option<portico::domain::invoice::PortalInvoicePage>,
+    /// Messages you have not read or acknowledged.
+    pub messages: Option<portico::domain::message::HomeMessages>,
+    /// Work requests not yet accepted or declined (the requests page with
+    /// `status=submitted`).
+    #[schema(value_type = Option<WorkRequestPage>)]
+    pub open_work_requests: Option<portico::store::Page<portico::domain::work_request::WorkRequestView>>,
+    /// Assets with a service due within 30 days, overdue ones first (the assets page with
+    /// `due_within_days=30`).
+    #[schema(value_type = Option<AssetPage>)]
+    pub services_due: Option<portico::store::Page<portico::domain::asset::AssetView>>,
+    /// Jobs completed in the last 30 days (the jobs page with `status=completed`).
+    #[schema(value_type = Option<PortalJobPage>)]
+    pub completed_jobs: Option<portico::store::Page<portico::domain::job::PortalJobView>>,
+}
+
 /// The reports a member may run (at most nine: not paged).
 #[derive(Serialize, ToSchema)]
 pub struct ReportList {

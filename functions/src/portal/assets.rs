@@ -12,8 +12,10 @@ use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
+use portico::store::access::Partitions;
 use portico::store::keys;
 use portico::store::listing::Conditions;
+use portico::store::{Page, Paging};
 use portico::{App, Error, Result};
 
 use crate::assets::{due_source, history};
@@ -40,19 +42,42 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     require_open(&portal.settings, &portal.rights, Feature::Assets)?;
     let paging = req.paging()?;
     let filter = AssetFilter::parse(|k| req.query(k))?;
-    let tenant = portal.principal.tenant;
     let parts = super::jobs::partitions(app, &portal, filter.site_id).await?;
+    Reply::ok(&page(app, &portal, &parts, &filter, &paging).await?)
+}
+
+/// One page of the assets in `parts`, soonest service due first (the list's, and the
+/// home page's).
+async fn page(
+    app: &App,
+    portal: &Portal,
+    parts: &Partitions,
+    filter: &AssetFilter,
+    paging: &Paging,
+) -> Result<Page<AssetView>> {
+    let tenant = portal.principal.tenant;
     let at = now();
     let by = filter.due_by(at);
     let customers = parts.customers.iter().map(|c| due_source(keys::assets_of_customer(tenant, *c), by));
     let sources: Vec<_> =
         customers.chain(parts.sites.iter().map(|s| due_source(keys::assets_at_site(tenant, *s), by))).collect();
     let list = format!("portal-assets|{tenant}|{}|{filter:?}", portal.rights_version());
-    let mut page = app.store.newest_first::<Asset>(&list, &sources, &Conditions::default(), &paging).await?;
+    let mut page = app.store.newest_first::<Asset>(&list, &sources, &Conditions::default(), paging).await?;
     // Defence in depth: whatever the keys returned, only the member's assets leave here.
     page.items.retain(|a| parts.hold(a.customer_id, a.site_id) && filter.admits(a, at));
     let portal_url = portal.settings.branding.portal_url.clone();
-    Reply::ok(&page.map(|a| a.view(portal_url.as_ref())))
+    Ok(page.map(|a| a.view(portal_url.as_ref())))
+}
+
+/// The home page's assets: those with a service due within [`super::home::WINDOW_DAYS`]
+/// days (overdue ones included), soonest first; `None` without the assets section. Their
+/// cursor is the assets page's for `due_within_days=30`.
+pub async fn services_due(app: &App, portal: &Portal, parts: &Partitions) -> Result<Option<Page<AssetView>>> {
+    if require_open(&portal.settings, &portal.rights, Feature::Assets).is_err() {
+        return Ok(None);
+    }
+    let filter = AssetFilter { site_id: None, due_within_days: Some(super::home::WINDOW_DAYS) };
+    page(app, portal, parts, &filter, &super::home::paging()).await.map(Some)
 }
 
 #[utoipa::path(get, path = "/portal/assets/{asset_id}",

@@ -8,7 +8,7 @@
 
 use portico::domain::group::require_open;
 use portico::domain::ids::InvoiceId;
-use portico::domain::invoice::{totals, Invoice, InvoiceFilter, OpenInvoice, PortalInvoicePage};
+use portico::domain::invoice::{totals, Invoice, InvoiceFilter, InvoiceStatus, OpenInvoice, PortalInvoicePage};
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
@@ -16,6 +16,7 @@ use portico::http::{guard, Reply, Req};
 use portico::store::access::Partitions;
 use portico::store::keys;
 use portico::store::listing::Conditions;
+use portico::store::Paging;
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -44,10 +45,22 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     require_open(&portal.settings, &portal.rights, Feature::Invoices)?;
     let paging = req.paging()?;
     let filter = InvoiceFilter::parse(|k| req.query(k))?;
-    let tenant = portal.principal.tenant;
     let parts = super::jobs::partitions(app, &portal, filter.site_id).await?;
+    Reply::ok(&page(app, &portal, &parts, &filter, &paging).await?)
+}
+
+/// One page of the member's invoices in `parts`, with the totals of those partitions (the
+/// list's, and the home page's).
+async fn page(
+    app: &App,
+    portal: &Portal,
+    parts: &Partitions,
+    filter: &InvoiceFilter,
+    paging: &Paging,
+) -> Result<PortalInvoicePage> {
+    let tenant = portal.principal.tenant;
     let sources = portico::store::access::sources(
-        &parts,
+        parts,
         |c| keys::invoices_of_customer(tenant, c),
         |s| keys::invoices_at_site(tenant, s),
         None,
@@ -55,15 +68,26 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     );
     let at = now();
     let list = format!("portal-invoices|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = Conditions::of_invoices(&filter, at);
+    let conditions = Conditions::of_invoices(filter, at);
     let (page, open) = futures_util::future::try_join(
-        app.store.newest_first::<Invoice>(&list, &sources, &conditions, &paging),
-        open_invoices(app, tenant, &parts),
+        app.store.newest_first::<Invoice>(&list, &sources, &conditions, paging),
+        open_invoices(app, tenant, parts),
     )
     .await?;
     let items =
-        page.items.into_iter().filter(|i| held(&parts, i) && filter.admits(i, at)).map(|i| i.portal_view()).collect();
-    Reply::ok(&PortalInvoicePage { items, next_cursor: page.next_cursor, totals: totals(&open, at) })
+        page.items.into_iter().filter(|i| held(parts, i) && filter.admits(i, at)).map(|i| i.portal_view()).collect();
+    Ok(PortalInvoicePage { items, next_cursor: page.next_cursor, totals: totals(&open, at) })
+}
+
+/// The home page's invoices: the unpaid ones (due and overdue), newest first, with what
+/// the member's scope owes; `None` without the invoices section. Their cursor is the
+/// invoices page's for `status=due,overdue`.
+pub async fn unpaid(app: &App, portal: &Portal, parts: &Partitions) -> Result<Option<PortalInvoicePage>> {
+    if require_open(&portal.settings, &portal.rights, Feature::Invoices).is_err() {
+        return Ok(None);
+    }
+    let filter = InvoiceFilter { statuses: vec![InvoiceStatus::Due, InvoiceStatus::Overdue], site_id: None };
+    page(app, portal, parts, &filter, &super::home::paging()).await.map(Some)
 }
 
 /// The open-invoice entries of the partitions: one Query each, in parallel.

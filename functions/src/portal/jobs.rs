@@ -165,6 +165,19 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     Reply::ok(&page.map(|j| j.portal_view(rights.download, false)))
 }
 
+/// The home page's jobs: completed ones, newest first, of those completed within
+/// [`super::home::WINDOW_DAYS`] days; `None` when the member sees no jobs. Their cursor is
+/// the jobs page's for `status=completed`.
+pub async fn recently_completed(app: &App, portal: &Portal, parts: &Partitions) -> Result<Option<Page<PortalJobView>>> {
+    let Ok(rights) = job_rights(portal) else { return Ok(None) };
+    let filter =
+        JobFilter { statuses: vec![JobStatus::Completed], categories: Vec::new(), site_id: None, from: None, to: None };
+    let since = portico::domain::tenant::now().saturating_sub(time::Duration::days(super::home::WINDOW_DAYS));
+    let mut page = page_of_jobs(app, portal, parts, &filter, &super::home::paging()).await?;
+    page.items.retain(|j| j.completed_at.is_some_and(|at| at >= since));
+    Ok(Some(page.map(|j| j.portal_view(rights.download, false))))
+}
+
 #[utoipa::path(get, path = "/portal/jobs/export",
     params(
         ("status" = Option<crate::schema::JobStatuses>, Query), ("site_id" = Option<portico::domain::ids::SiteId>, Query), ("category" = Option<crate::schema::JobCategories>, Query),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use portico::domain::group::require_open;
 use portico::domain::ids::{MessageId, TenantId};
-use portico::domain::message::{current_for_member, MessagePost, PortalMessageView, Receipt};
+use portico::domain::message::{current_for_member, HomeMessages, MessagePost, PortalMessageView, Receipt};
 use portico::domain::settings::Feature;
 use portico::domain::tenant::now;
 use portico::http::guard::Portal;
@@ -43,6 +43,30 @@ pub async fn unread(app: &App, portal: &Portal) -> Result<u64> {
     let (posts, receipts) = tokio::try_join!(posts, receipts(app, portal))?;
     let (_, unread) = current_for_member(posts.into_iter().flatten().collect(), &receipts, now());
     Ok(unread as u64)
+}
+
+/// The home page's messages: how many current messages addressed to the member they have
+/// not read, and how many ask for an acknowledgement they have not given, with the newest
+/// of those that need them (either); `None` without the messages section.
+pub async fn waiting(app: &App, portal: &Portal) -> Result<Option<HomeMessages>> {
+    if require_open(&portal.settings, &portal.rights, Feature::Messages).is_err() {
+        return Ok(None);
+    }
+    let tenant = portal.principal.tenant;
+    let posts = futures_util::future::try_join_all(
+        audiences(portal).into_iter().map(|g| app.store.query_all::<MessagePost>(keys::messages_to(tenant, g))),
+    );
+    let (posts, receipts) = tokio::try_join!(posts, receipts(app, portal))?;
+    let (mut current, unread) = current_for_member(posts.into_iter().flatten().collect(), &receipts, now());
+    let unacknowledged =
+        |p: &MessagePost| p.requires_ack && receipts.get(&p.message_id).is_none_or(|r| r.acknowledged_at.is_none());
+    let to_acknowledge = current.iter().filter(|p| unacknowledged(p)).count();
+    current.retain(|p| !receipts.contains_key(&p.message_id) || unacknowledged(p));
+    current.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.message_id.cmp(&a.message_id)));
+    let more = current.len() > super::home::ITEMS;
+    current.truncate(super::home::ITEMS);
+    let items = current.iter().map(|p| p.portal_view(receipts.get(&p.message_id))).collect();
+    Ok(Some(HomeMessages { unread: unread as u64, to_acknowledge: to_acknowledge as u64, items, more }))
 }
 
 /// The message's post, if the message is current and addressed to the member: one

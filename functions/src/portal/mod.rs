@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod documents;
+pub mod home;
 pub mod invoices;
 pub mod jobs;
 pub mod me;

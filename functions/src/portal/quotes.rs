@@ -20,8 +20,10 @@ use portico::domain::tenant::now;
 use portico::domain::text::Locale;
 use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
+use portico::store::access::Partitions;
 use portico::store::keys;
 use portico::store::listing::Conditions;
+use portico::store::{Page, Paging};
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -59,23 +61,44 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     if filter.statuses.is_empty() {
         filter.statuses = VISIBLE.to_vec();
     }
-    let tenant = portal.principal.tenant;
     let parts = super::jobs::partitions(app, &portal, filter.site_id).await?;
+    Reply::ok(&page(app, &portal, &parts, &filter, &paging).await?)
+}
+
+/// One page of the member's quotes in `parts` (the list's, and the home page's).
+async fn page(
+    app: &App,
+    portal: &Portal,
+    parts: &Partitions,
+    filter: &QuoteFilter,
+    paging: &Paging,
+) -> Result<Page<PortalQuoteView>> {
+    let tenant = portal.principal.tenant;
     let sources = portico::store::access::sources(
-        &parts,
+        parts,
         |c| keys::quotes_of_customer(tenant, c),
         |s| keys::quotes_at_site(tenant, s),
         None,
         None,
     );
     let list = format!("portal-quotes|{tenant}|{}|{filter:?}", portal.rights_version());
-    let conditions = Conditions::of_quotes(&filter);
-    let mut page = app.store.newest_first::<Quote>(&list, &sources, &conditions, &paging).await?;
+    let conditions = Conditions::of_quotes(filter);
+    let mut page = app.store.newest_first::<Quote>(&list, &sources, &conditions, paging).await?;
     let at = now();
     // Defence in depth: whatever the keys returned, only the member's quotes leave here.
     page.items.retain(|q| parts.hold(q.customer_id, q.site_id) && filter.admits(q, at));
-    let decide = may_decide(&portal);
-    Reply::ok(&page.map(|q| q.portal_view(decide, &portal.rights.approval_limits, None)))
+    let decide = may_decide(portal);
+    Ok(page.map(|q| q.portal_view(decide, &portal.rights.approval_limits, None)))
+}
+
+/// The home page's quotes: those sent for a decision, newest first, when the member may
+/// decide them (`None` otherwise). Their cursor is the quotes page's for `status=sent`.
+pub async fn to_decide(app: &App, portal: &Portal, parts: &Partitions) -> Result<Option<Page<PortalQuoteView>>> {
+    if require_open(&portal.settings, &portal.rights, Feature::Quotes).is_err() || !may_decide(portal) {
+        return Ok(None);
+    }
+    let filter = QuoteFilter { statuses: vec![QuoteStatus::Sent], site_id: None };
+    page(app, portal, parts, &filter, &super::home::paging()).await.map(Some)
 }
 
 #[utoipa::path(get, path = "/portal/quotes/{quote_id}",

@@ -11,10 +11,14 @@ use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
 use portico::domain::site::Site;
 use portico::domain::text::{Code, Name};
-use portico::domain::work_request::{check_work_order_type, NewWorkRequest, WorkRequest, WorkRequestView};
+use portico::domain::work_request::{
+    check_work_order_type, NewWorkRequest, RequestStatus, WorkRequest, WorkRequestView,
+};
+use portico::http::guard::Portal;
 use portico::http::{guard, Reply, Req};
+use portico::store::access::Partitions;
 use portico::store::listing::Conditions;
-use portico::store::{keys, Page, Tx};
+use portico::store::{keys, Page, Paging, Tx};
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
@@ -119,7 +123,6 @@ pub fn allowed_at(site: &Site, customers: &[Customer]) -> Vec<Code> {
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;
     group::require_open(&portal.settings, &portal.rights, Feature::WorkRequests)?;
-    let tenant = portal.principal.tenant;
     let paging = req.paging()?;
     let status = status_filter(&req)?;
     let site = req
@@ -127,8 +130,21 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
         .map(|v| portico::domain::ids::SiteId::parse(&v).map_err(|e| Error::invalid_field("site_id", e.to_string())))
         .transpose()?;
     let parts = super::jobs::partitions(app, &portal, site).await?;
+    Reply::ok(&page(app, &portal, &parts, status, site, &paging).await?)
+}
+
+/// One page of the work requests in `parts` (the list's, and the home page's).
+async fn page(
+    app: &App,
+    portal: &Portal,
+    parts: &Partitions,
+    status: Option<RequestStatus>,
+    site: Option<portico::domain::ids::SiteId>,
+    paging: &Paging,
+) -> Result<Page<WorkRequestView>> {
+    let tenant = portal.principal.tenant;
     let sources = portico::store::access::sources(
-        &parts,
+        parts,
         |c| keys::requests_of_customer(tenant, c),
         |s| keys::requests_at_site(tenant, s),
         None,
@@ -136,13 +152,23 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     );
     let conditions = Conditions::default().any_of("status", &status.iter().map(|s| s.as_str()).collect::<Vec<_>>());
     let list = format!("portal-requests|{tenant}|{}|{status:?}|{site:?}", portal.rights_version());
-    let page = app.store.newest_first::<WorkRequest>(&list, &sources, &conditions, &paging).await?;
+    let page = app.store.newest_first::<WorkRequest>(&list, &sources, &conditions, paging).await?;
     let items: Vec<WorkRequest> = page
         .items
         .into_iter()
         .filter(|r| parts.hold(r.customer_id, r.site_id) && status.is_none_or(|s| r.status == s))
         .collect();
-    Reply::ok(&Page { items: views(app, tenant, items).await?, next_cursor: page.next_cursor })
+    Ok(Page { items: views(app, tenant, items).await?, next_cursor: page.next_cursor })
+}
+
+/// The home page's work requests: those still open (submitted, not yet accepted or
+/// declined), newest first; `None` without the section. Their cursor is the requests
+/// page's for `status=submitted`.
+pub async fn open(app: &App, portal: &Portal, parts: &Partitions) -> Result<Option<Page<WorkRequestView>>> {
+    if group::require_open(&portal.settings, &portal.rights, Feature::WorkRequests).is_err() {
+        return Ok(None);
+    }
+    page(app, portal, parts, Some(RequestStatus::Submitted), None, &super::home::paging()).await.map(Some)
 }
 
 #[utoipa::path(get, path = "/portal/work-requests/{request_id}",

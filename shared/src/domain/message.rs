@@ -194,6 +194,20 @@ pub struct PortalMessageView {
     pub acknowledged_at: Option<Timestamp>,
 }
 
+/// The home page's messages (`GET /portal/home`): the counts, and the newest current
+/// messages that need the member — unread, or asking for an acknowledgement not given.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HomeMessages {
+    /// Current messages addressed to you that you have not read.
+    pub unread: u64,
+    /// Current messages asking for an acknowledgement you have not given.
+    pub to_acknowledge: u64,
+    /// The newest of those that need you (at most five).
+    pub items: Vec<PortalMessageView>,
+    /// Whether more need you than `items` shows (the messages page lists them all).
+    pub more: bool,
+}
+
 /// One addressed member in `GET /admin/messages/{id}/acknowledgements`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AcknowledgementView {

@@ -11,6 +11,7 @@ mod documents;
 mod edge;
 mod fixtures;
 mod groups;
+mod home;
 mod idempotency;
 mod invoices;
 mod lifecycle;

@@ -36,8 +36,9 @@ enum Caller {
     Admin,
 }
 
-/// Portal operations that belong to no feature: every member may call them.
-const UNGATED: [&str; 3] = ["GetMe.json", "UpdateMe.json", "ListMySites.json"];
+/// Portal operations that belong to no feature: every member may call them (the home
+/// page shows each feature's part only to those who may see it).
+const UNGATED: [&str; 4] = ["GetMe.json", "GetMyHome.json", "UpdateMe.json", "ListMySites.json"];
 /// Portal operations for a customer's admin members (`admin: true`) only.
 const ADMIN_MEMBERS_ONLY: [&str; 1] = ["ListMyAuditEvents.json"];
 

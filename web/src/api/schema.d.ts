@@ -948,6 +948,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMyHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/invoices": {
         parameters: {
             query?: never;
@@ -1819,6 +1835,39 @@ export interface components {
             updated_at: components["schemas"]["Timestamp"];
             /** Format: int64 */
             version: number;
+        };
+        /**
+         * @description `GET /portal/home`: what needs you now. Each part is its page's first items (newest
+         *     first; services soonest due first) with that page's cursor for more, and is null where
+         *     your rights or the portal's sections do not show that page.
+         */
+        Home: {
+            quotes_to_decide?: null | components["schemas"]["PortalQuotePage"];
+            unpaid_invoices?: null | components["schemas"]["PortalInvoicePage"];
+            messages?: null | components["schemas"]["HomeMessages"];
+            open_work_requests?: null | components["schemas"]["WorkRequestPage"];
+            services_due?: null | components["schemas"]["AssetPage"];
+            completed_jobs?: null | components["schemas"]["PortalJobPage"];
+        };
+        /**
+         * @description The home page's messages (`GET /portal/home`): the counts, and the newest current
+         *     messages that need the member — unread, or asking for an acknowledgement not given.
+         */
+        HomeMessages: {
+            /**
+             * Format: int64
+             * @description Current messages addressed to you that you have not read.
+             */
+            unread: number;
+            /**
+             * Format: int64
+             * @description Current messages asking for an acknowledgement you have not given.
+             */
+            to_acknowledge: number;
+            /** @description The newest of those that need you (at most five). */
+            items: components["schemas"]["PortalMessageView"][];
+            /** @description Whether more need you than `items` shows (the messages page lists them all). */
+            more: boolean;
         };
         /** @description An `ETag` this API returned (`"3"`, also weak or unquoted): the version the change is based on */
         IfMatch: string;
@@ -12747,6 +12796,78 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetMyHome: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What needs you now; a part is null where your rights or the portal's sections do not show its page */
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Home"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
