@@ -1,7 +1,8 @@
-// make bench: the built app's size (JS + CSS, gzipped) and the jobs page's time to first
+// make bench: the built app's size (JS + CSS, gzipped) and the jobs and home pages' time to first
 // render on the local stack (`portico-local web-bench` starts it): a signed-in member
-// opens /jobs in a fresh browser context (nothing cached), and the time from navigation
-// start until the first job row is in the page is read from the page's own clock.
+// opens /jobs, then / (home), each in a fresh browser context (nothing cached), and the
+// time from navigation start until the first row or item is in the page is read from the
+// page's own clock.
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -53,34 +54,48 @@ const browser = await chromium.launch({
   chromiumSandbox: false,
   args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const times = [];
+// Each page, with what marks its first render: the jobs page's first row, the home page's
+// first part's first item. Loads alternate between the two, so both meet the same stack.
+const PAGES = [
+  { name: 'jobs page, navigation to first job row', path: '/jobs', first: 'main tbody tr' },
+  { name: 'home page, navigation to first item', path: '/', first: 'main .home-items li' },
+];
+const times = PAGES.map(() => []);
 for (let i = 0; i <= RUNS; i++) {
-  const context = await browser.newContext();
-  await context.addInitScript((s) => {
-    sessionStorage.setItem('portico.session', s);
-    new MutationObserver((_, observer) => {
-      if (document.querySelector('main tbody tr')) {
-        window.__firstRows = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { childList: true, subtree: true });
-  }, session);
-  const page = await context.newPage();
-  await page.goto(`${base}/jobs`);
-  await page.waitForSelector('main tbody tr');
-  const ms = await page.evaluate(() => window.__firstRows);
-  if (i > 0) times.push(ms); // the first run warms the stack, not the browser
-  if (i === RUNS && process.env.DETAIL) {
-    // Where the time went, in the last run: each request's start and end.
-    const entries = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, ''), e.startTime, e.responseEnd]),
+  for (const [k, target] of PAGES.entries()) {
+    const context = await browser.newContext();
+    await context.addInitScript(
+      ([s, first]) => {
+        sessionStorage.setItem('portico.session', s);
+        new MutationObserver((_, observer) => {
+          if (document.querySelector(first)) {
+            window.__firstRows = performance.now();
+            observer.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true });
+      },
+      [session, target.first],
     );
-    for (const [name, start, end] of entries) console.log(`     ${start.toFixed(0).padStart(5)} → ${end.toFixed(0).padStart(5)} ms  ${name.slice(0, 60)}`);
-    console.log(`     first job row at ${ms.toFixed(0)} ms`);
+    const page = await context.newPage();
+    await page.goto(`${base}${target.path}`);
+    await page.waitForSelector(target.first);
+    const ms = await page.evaluate(() => window.__firstRows);
+    if (i > 0) times[k].push(ms); // the first run warms the stack, not the browser
+    if (i === RUNS && process.env.DETAIL) {
+      // Where the time went, in the last run: each request's start and end.
+      const entries = await page.evaluate(() =>
+        performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, ''), e.startTime, e.responseEnd]),
+      );
+      console.log(`   ${target.path}:`);
+      for (const [name, start, end] of entries) console.log(`     ${start.toFixed(0).padStart(5)} → ${end.toFixed(0).padStart(5)} ms  ${name.slice(0, 60)}`);
+      console.log(`     first render at ${ms.toFixed(0)} ms`);
+    }
+    await context.close();
   }
-  await context.close();
 }
 await browser.close();
-times.sort((a, b) => a - b);
-const at = (q) => times[Math.min(times.length - 1, Math.floor(times.length * q))];
-console.log(`   jobs page, navigation to first job row: median ${at(0.5).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms (${RUNS} cold loads, headless Chromium, local stack)`);
+for (const [k, target] of PAGES.entries()) {
+  const sorted = times[k].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  console.log(`   ${target.name}: median ${at(0.5).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms (${RUNS} cold loads, headless Chromium, local stack)`);
+}

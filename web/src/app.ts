@@ -24,6 +24,7 @@ export interface Section {
 }
 
 export const SECTIONS: Section[] = [
+  { path: '/', label: 'nav.home', feature: null, permissions: [] },
   { path: '/jobs', label: 'nav.jobs', feature: 'jobs', permissions: ['view_jobs', 'view_completed_jobs'] },
   { path: '/work-requests', label: 'nav.requests', feature: 'work_requests', permissions: ['create_work_requests'] },
   { path: '/quotes', label: 'nav.quotes', feature: 'quotes', permissions: ['view_quotes'] },

@@ -12,6 +12,7 @@ import { onColour } from './colour';
 import { dateTime, setLocale, t } from './i18n';
 import { stopViewing, viewing } from './viewas';
 import { signInPage } from './pages/signin';
+import { homePage } from './pages/home';
 import { sitesPage } from './pages/sites';
 import { jobPage, jobsPage } from './pages/jobs';
 import { requestFormPage, requestPage, requestsPage } from './pages/requests';
@@ -32,6 +33,7 @@ interface Route {
 }
 
 const routes: Route[] = [
+  { pattern: /^\/$/, section: '/', page: homePage },
   { pattern: /^\/sites$/, section: '/sites', page: sitesPage },
   { pattern: /^\/jobs$/, section: '/jobs', page: jobsPage },
   { pattern: /^\/jobs\/(?<id>[^/]+)$/, section: '/jobs', page: jobPage },
@@ -87,10 +89,6 @@ function brand(m: Me | null): void {
     style.removeProperty('--on-brand');
   }
   document.title = b?.display_name ?? t('signin.title');
-}
-
-function firstOpen(m: Me): string {
-  return SECTIONS.find((s) => opens(m, s))?.path ?? '/profile';
 }
 
 function navigate(path: string, replace = false): void {
@@ -217,8 +215,8 @@ async function route(): Promise<void> {
     return;
   }
   const path = location.pathname.replace(/\/+$/, '') || '/';
-  if (path === '/' || path === '/signin') {
-    navigate(firstOpen(member), true);
+  if (path === '/signin') {
+    navigate('/', true);
     return;
   }
   const found = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);

@@ -29,9 +29,9 @@ test('a new member signs in for the first time and chooses a password', async ({
 
   // In: only what view_jobs opens, and sites.
   const tabs = page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link');
-  await expect(tabs).toHaveText(['Jobs', 'Sites']);
-  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
-  await expect(page).toHaveURL(/\/jobs$/);
+  await expect(tabs).toHaveText(['Home', 'Jobs', 'Sites']);
+  await expect(page.getByRole('heading', { name: 'Hello Webb', level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
 
   // Signed out, the chosen password is the one that works.
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -52,7 +52,7 @@ test('a member disabled while signed in is shown why at their next page', async 
   const { id, email, temporary, admin } = await invitedMember('Lat', 'Er');
   await submitSignIn(page, email, temporary);
   await chooseNewPassword(page, 'Later-Disabled-2026!');
-  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Hello Lat', level: 1 })).toBeVisible();
 
   await api(admin, 'POST', `/admin/members/${id}/disable`, {});
   await page.reload();
@@ -96,8 +96,9 @@ test('a site-scoped member sees only their site, in Dutch, and no invoices even 
   page.on('request', (r) => calls.push(new URL(r.url()).pathname));
   await signIn(page, stack.site_member);
   const tabs = page.getByRole('navigation', { name: 'Onderdelen van het portaal' }).getByRole('link');
-  await expect(tabs.first()).toHaveText('Werkorders');
+  await expect(tabs.first()).toHaveText('Start');
   await expect(tabs).not.toContainText(['Facturen']);
+  await tabs.getByText('Werkorders', { exact: true }).click();
 
   await expect(page.getByRole('heading', { name: 'Werkorders', level: 1 })).toBeVisible();
   const sites = page.locator('main tbody tr td:nth-child(3)');

@@ -27,7 +27,7 @@ test('a forgotten password is replaced with the emailed code', async ({ page }) 
   await expect(page.getByRole('status')).toHaveText('Your password is changed. Sign in with it now.');
   await page.getByLabel('Password', { exact: true }).fill('Remembered-Pass-2026!');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /^Hello /, level: 1 })).toBeVisible();
 });
 
 test("a QR label's link opened signed out lands on the prefilled request after sign-in", async ({ page }) => {
@@ -81,7 +81,7 @@ test('sign-in and the menu work by keyboard alone', async ({ page }) => {
   await page.keyboard.press('Tab');
   await page.keyboard.type(stack.demo.password);
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeFocused();
+  await expect(page.getByRole('heading', { name: /^Hello /, level: 1 })).toBeFocused();
   // Back from the page's heading into the menu, to Quotes.
   const quotes = page.getByRole('link', { name: 'Quotes' });
   for (let i = 0; i < 12 && !(await quotes.evaluate((el) => el === document.activeElement)); i++) {

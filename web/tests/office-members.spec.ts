@@ -149,7 +149,7 @@ test('an admin adds a member with permissions, invites them with a message, sees
   await page.getByRole('button', { name: 'View as this member Mia Member' }).click();
   await expect(page.locator('#view-as')).toContainText('Viewing as Mia Member, read-only');
   const sections = page.getByRole('navigation', { name: 'Portal sections' });
-  await expect(sections.getByRole('link')).toHaveText(['Jobs', 'Quotes', 'Invoices', 'Sites']);
+  await expect(sections.getByRole('link')).toHaveText(['Home', 'Jobs', 'Quotes', 'Invoices', 'Sites']);
   await expect(page.getByRole('link', { name: 'Mia Member' })).toHaveCount(0);
   await sections.getByRole('link', { name: 'Sites' }).click();
   await expect(page.getByRole('heading', { name: 'Sites', level: 1 })).toBeVisible();

@@ -112,7 +112,7 @@ test('seed 000: a division, a portal access group on it with two reports, and a 
   const password = `Nan-Grill-${stamp}!`;
   await chooseNewPassword(page, password);
   const sections = page.getByRole('navigation', { name: 'Portal sections' });
-  await expect(sections.getByRole('link')).toHaveText(['Jobs', 'Reports', 'Sites']);
+  await expect(sections.getByRole('link')).toHaveText(['Home', 'Jobs', 'Reports', 'Sites']);
   await sections.getByRole('link', { name: 'Sites' }).click();
   await expect(page.getByRole('heading', { name: 'Sites', level: 1 })).toBeVisible();
   await expect(page.getByRole('main')).toContainText(inside);

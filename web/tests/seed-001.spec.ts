@@ -18,7 +18,7 @@ const EN = {
   membersOf: (n: string) => `Members of ${n}`, first: 'First name', last: 'Last name', email: 'Email address', language: 'Language',
   boxes: ['See jobs', 'Request work', 'My work requests'], addMember: 'Add member', seen: 'See jobs, Request work',
   message: 'Personal message (optional)', other: 'Send it to another address (optional)', send: 'Send invitation',
-  sent: (e: string) => `Invitation sent to ${e}.`, invited: 'Invited', portal: 'Portal sections', tabs: ['Jobs', 'Work requests', 'Sites'],
+  sent: (e: string) => `Invitation sent to ${e}.`, invited: 'Invited', portal: 'Portal sections', tabs: ['Home', 'Jobs', 'Work requests', 'Sites'],
   requests: 'Work requests', newRequest: 'New work request', site: 'Site', type: 'Type of work', subject: 'Subject', submit: 'Send request',
 };
 const NL: typeof EN = {
@@ -27,7 +27,7 @@ const NL: typeof EN = {
   membersOf: (n) => `Leden van ${n}`, first: 'Voornaam', last: 'Achternaam', email: 'E-mailadres', language: 'Taal',
   boxes: ['Werkorders inzien', 'Werk aanvragen', 'Mijn aanvragen'], addMember: 'Lid toevoegen', seen: 'Werkorders inzien, Werk aanvragen',
   message: 'Persoonlijk bericht (optioneel)', other: 'Naar een ander adres sturen (optioneel)', send: 'Uitnodiging versturen',
-  sent: (e) => `Uitnodiging verstuurd naar ${e}.`, invited: 'Uitgenodigd', portal: 'Onderdelen van het portaal', tabs: ['Werkorders', 'Aanvragen', 'Locaties'],
+  sent: (e) => `Uitnodiging verstuurd naar ${e}.`, invited: 'Uitgenodigd', portal: 'Onderdelen van het portaal', tabs: ['Start', 'Werkorders', 'Aanvragen', 'Locaties'],
   requests: 'Aanvragen', newRequest: 'Nieuwe aanvraag', site: 'Locatie', type: 'Soort werk', subject: 'Onderwerp', submit: 'Aanvraag versturen',
 };
 

@@ -19,7 +19,7 @@ const EN = {
   added: (n: string) => `${n} is added.`, sites: 'Sites', address: 'Address', addSite: 'Add site', members: 'Members', customer: 'Customer',
   show: 'Show members', membersOf: (n: string) => `Members of ${n}`, first: 'First name', last: 'Last name', email: 'Email address',
   seeJobs: 'See jobs', addMember: 'Add member', send: 'Send invitation', sent: (e: string) => `Invitation sent to ${e}.`,
-  portal: 'Portal sections', jobs: 'Jobs', sitesTab: 'Sites',
+  portal: 'Portal sections', home: 'Home', jobs: 'Jobs', sitesTab: 'Sites',
 };
 const NL: typeof EN = {
   dutch: true, suffix: '-nl-phone', tenant: 'Winsloot', setupMenu: 'Inrichting', setupTitle: 'Inrichting van het portaal', url: 'Adres van het portaal',
@@ -28,7 +28,7 @@ const NL: typeof EN = {
   added: (n) => `${n} is toegevoegd.`, sites: 'Locaties', address: 'Adres', addSite: 'Locatie toevoegen', members: 'Leden', customer: 'Klant',
   show: 'Leden tonen', membersOf: (n) => `Leden van ${n}`, first: 'Voornaam', last: 'Achternaam', email: 'E-mailadres',
   seeJobs: 'Werkorders inzien', addMember: 'Lid toevoegen', send: 'Uitnodiging versturen', sent: (e) => `Uitnodiging verstuurd naar ${e}.`,
-  portal: 'Onderdelen van het portaal', jobs: 'Werkorders', sitesTab: 'Locaties',
+  portal: 'Onderdelen van het portaal', home: 'Start', jobs: 'Werkorders', sitesTab: 'Locaties',
 };
 
 const journey = (w: typeof EN) => async ({ page }: { page: Page }) => {
@@ -113,7 +113,7 @@ const journey = (w: typeof EN) => async ({ page }: { page: Page }) => {
   const petra = await page.context().newPage();
   await memberFirstSignIn(petra, parentEmail, await temporaryPassword(parentEmail), 'Petra-Parent-2026!');
   const petraTabs = petra.getByRole('navigation', { name: w.portal });
-  await expect(petraTabs.getByRole('link')).toHaveText([w.jobs, w.sitesTab]);
+  await expect(petraTabs.getByRole('link')).toHaveText([w.home, w.jobs, w.sitesTab]);
   await petraTabs.getByRole('link', { name: w.sitesTab }).click();
   expect(await siteNames(petra)).toEqual(['Estates office', 'Parkway Cinemas', 'Winslow Mall']);
   await check(petra, 's-003-3-parent-sites');
@@ -132,7 +132,7 @@ const journey = (w: typeof EN) => async ({ page }: { page: Page }) => {
   await expect(page.locator('#setup-notice')).toHaveText(w.saved);
   await petra.bringToFront();
   await petra.reload();
-  await expect(petraTabs.getByRole('link')).toHaveText([w.sitesTab]);
+  await expect(petraTabs.getByRole('link')).toHaveText([w.home, w.sitesTab]);
   await check(petra, 's-003-5-tab-off');
   const token = await pageToken(petra);
   expect((await api(token, 'GET', '/portal/me')).features).not.toContain('jobs');

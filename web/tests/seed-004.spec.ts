@@ -123,7 +123,7 @@ test.describe('in Dutch at phone width', () => {
     const annaPage = await page.context().newPage();
     await memberFirstSignIn(annaPage, anna, await temporaryPassword(anna), 'Anna-Jansen-2026!');
     const tabs = annaPage.getByRole('navigation', { name: 'Onderdelen van het portaal' });
-    await expect(tabs.getByRole('link')).toHaveText(['Werkorders', 'Aanvragen', 'Facturen', 'Installaties', 'Documenten', 'Locaties']);
+    await expect(tabs.getByRole('link')).toHaveText(['Start', 'Werkorders', 'Aanvragen', 'Facturen', 'Installaties', 'Documenten', 'Locaties']);
     await tabs.getByRole('link', { name: 'Documenten' }).click();
     await expect(annaPage.getByRole('heading', { name: 'Documenten', level: 1 })).toBeVisible();
     await expect(annaPage.getByRole('main')).toContainText('Niets te tonen.');

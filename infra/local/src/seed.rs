@@ -446,7 +446,8 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         ),
     ];
     for (reference, customer, site, category, status, description, reported, attachments) in jobs {
-        let completed = (status == "completed").then_some("2026-11-21T16:00:00Z");
+        // Completed days ago, whatever today is: the home page shows work done in the last 30.
+        let completed = (status == "completed").then(|| in_days(-4));
         let body = json!({
             "customer_id": customer, "site_id": site, "category": category, "status": status,
             "work_order_type": if category == "repair" { "repair" } else { "service" },
