@@ -263,6 +263,12 @@ routes! {
         "POST" "/admin/staff/{staff_id}/enable" => "EnableStaff": admin::staff::enable [Write, Cognito(&["AdminEnableUser"])] NotForIntegrations,
         "DELETE" "/admin/staff/{staff_id}" => "DeleteStaff": admin::staff::delete [Write, Cognito(&["AdminDeleteUser"])] NotForIntegrations,
         "POST" "/admin/staff/{staff_id}/reset-mfa" => "ResetStaffMfa": admin::staff::reset_mfa [Write, Cognito(RESET_MFA)] NotForIntegrations,
+        "POST" "/admin/integrations" => "CreateIntegration": admin::integrations::create [Write, Cognito(&["CreateUserPoolClient", "DeleteUserPoolClient"])] NotForIntegrations,
+        "GET" "/admin/integrations" => "ListIntegrations": admin::integrations::list [Read] NotForIntegrations,
+        "GET" "/admin/integrations/{integration_id}" => "GetIntegration": admin::integrations::get [Read] NotForIntegrations,
+        "PATCH" "/admin/integrations/{integration_id}" => "UpdateIntegration": admin::integrations::update [Write, Cognito(&["UpdateUserPoolClient"])] NotForIntegrations,
+        "POST" "/admin/integrations/{integration_id}/rotate" => "RotateIntegration": admin::integrations::rotate [Write, Cognito(&["CreateUserPoolClient", "DeleteUserPoolClient"])] NotForIntegrations,
+        "POST" "/admin/integrations/{integration_id}/revoke" => "RevokeIntegration": admin::integrations::revoke [Write, Cognito(&["DeleteUserPoolClient"])] NotForIntegrations,
     }
     Work {
         "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesAttach] WorkWrite,

@@ -34,6 +34,7 @@ page_schema!(StaffPage, portico::domain::staff::StaffView);
 page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(DivisionPage, portico::domain::division::DivisionView);
 page_schema!(GroupPage, portico::domain::group::GroupView);
+page_schema!(IntegrationPage, portico::domain::integration::IntegrationView);
 page_schema!(PortalSitePage, portico::domain::site::PortalSite);
 page_schema!(SiteNamePage, portico::domain::site::SiteName);
 page_schema!(JobPage, portico::domain::job::JobView);

@@ -45,6 +45,9 @@ pub struct Config {
     /// template never does). Only then may the portal live at `http://localhost` or
     /// `http://127.0.0.1` (branding URLs).
     pub local: bool,
+    /// `PORTICO_TOKEN_URL` (the integrations' routes): the user pool domain's OAuth 2.0
+    /// token endpoint, which integrations' credentials are used at.
+    pub token_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -60,6 +63,7 @@ impl std::fmt::Debug for Config {
             .field("configuration_set", &self.configuration_set)
             .field("origin_secrets", &"<redacted>")
             .field("local", &self.local)
+            .field("token_url", &self.token_url)
             .finish()
     }
 }
@@ -83,6 +87,7 @@ impl Config {
                 .filter_map(|name| std::env::var(name).ok().filter(|s| !s.is_empty()))
                 .collect(),
             local: std::env::var("PORTICO_LOCAL").is_ok_and(|v| v == "1"),
+            token_url: std::env::var("PORTICO_TOKEN_URL").unwrap_or_default(),
         })
     }
 }
@@ -255,6 +260,7 @@ mod tests {
             configuration_set: None,
             origin_secrets: Vec::new(),
             local: false,
+            token_url: String::new(),
         };
         let app = App::new(&sdk, config);
         let keyed = app.keyed(InFlight::example());

@@ -69,7 +69,7 @@ async fn keep_one_admin(
     after: Option<&Staff>,
     action: &str,
 ) -> Result<()> {
-    if before.id == admin.staff {
+    if before.id == admin.staff()? {
         // Locking oneself out is never what was meant: another admin does it.
         return Err(Error::conflict("your own access is disabled or removed by another admin"));
     }

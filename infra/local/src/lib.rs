@@ -59,6 +59,7 @@ pub async fn start_api(
         // What the gateway, playing CloudFront, adds to every request it passes on.
         origin_secrets: vec![ulid::Ulid::new().to_string()],
         local: true,
+        token_url: prov.token_url(&aws.endpoint),
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));

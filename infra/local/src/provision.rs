@@ -46,6 +46,12 @@ pub struct Provisioned {
 }
 
 impl Provisioned {
+    /// The OAuth 2.0 token endpoint integrations get tokens at: in AWS on the pool's
+    /// domain, locally served by the local endpoint (`infra/local/local_cognito.py`).
+    pub fn token_url(&self, endpoint: &str) -> String {
+        format!("{}/oauth2/token", endpoint.trim_end_matches('/'))
+    }
+
     /// The issuer Cognito writes into tokens of this pool.
     pub fn issuer(&self) -> String {
         format!("https://cognito-idp.{}.amazonaws.com/{}", crate::stack::REGION, self.user_pool_id)

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{MemberId, StaffId, TenantId};
+use super::ids::{IntegrationId, MemberId, StaffId, TenantId};
 use crate::error::Error;
 
 pub const GROUP_OPERATOR: &str = "platform-operator";
@@ -81,12 +81,116 @@ impl ApiScope {
     }
 }
 
+/// The identifier of Portico's OAuth 2.0 resource server in the user pool: an
+/// integration's token carries `portico/<scope>` for each scope it grants.
+pub const RESOURCE_SERVER: &str = "portico";
+
+impl ApiScope {
+    /// The scope named `name` (`records:write`), if it is one an integration may hold.
+    pub fn parse(name: &str) -> Option<ApiScope> {
+        ApiScope::GRANTABLE.into_iter().find(|s| s.name() == Some(name))
+    }
+
+    /// Its OAuth 2.0 scope as Cognito writes it into a token (`portico/records:write`).
+    pub fn oauth(self) -> Option<String> {
+        self.name().map(|n| format!("{RESOURCE_SERVER}/{n}"))
+    }
+
+    /// The scope an OAuth 2.0 scope of a token names (`portico/records:write`), if any.
+    pub fn from_oauth(scope: &str) -> Option<ApiScope> {
+        scope.strip_prefix(RESOURCE_SERVER).and_then(|s| s.strip_prefix('/')).and_then(ApiScope::parse)
+    }
+
+    /// What it opens, for the OpenAPI document's OAuth 2.0 flow.
+    pub fn description(self) -> &'static str {
+        match self {
+            ApiScope::NotForIntegrations => "no integration may call these routes",
+            ApiScope::AccessRead => "read settings, customers, divisions, sites, contacts, access groups and members",
+            ApiScope::AccessWrite => {
+                "change settings, customers, divisions, sites, contacts, access groups and members"
+            }
+            ApiScope::WorkRead => "read jobs, their notes and work requests",
+            ApiScope::WorkWrite => "publish jobs and decide work requests",
+            ApiScope::RecordsRead => "read quotes, invoices, assets, documents and reports",
+            ApiScope::RecordsWrite => "publish quotes, invoices, assets and documents",
+            ApiScope::FilesRead => "download files",
+            ApiScope::FilesWrite => "upload files",
+            ApiScope::MessagesRead => "read messages and their acknowledgements",
+            ApiScope::MessagesWrite => "post, change and remove messages",
+            ApiScope::AuditRead => "read the audit trail",
+        }
+    }
+}
+
+impl serde::Serialize for ApiScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.name() {
+            Some(name) => s.serialize_str(name),
+            None => Err(serde::ser::Error::custom("NotForIntegrations is no scope an integration holds")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiScope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        ApiScope::parse(&name).ok_or_else(|| {
+            let names: Vec<&str> = ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+            serde::de::Error::custom(format!("unknown scope {name:?}: one of {}", names.join(", ")))
+        })
+    }
+}
+
+impl utoipa::PartialSchema for ApiScope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let names: Vec<&str> = ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(names))
+            .description(Some("A scope of Portico's resource server (docs/integration.md)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ApiScope {}
+
+/// Who an admin is: one of the office staff, signed in, or a back-office integration
+/// with the scopes its credentials grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminKind {
+    Staff(StaffId),
+    Integration { id: IntegrationId, name: String, scopes: Vec<ApiScope> },
+}
+
 impl AdminPrincipal {
-    /// Whether the caller holds `scope`: office staff hold every scope but
-    /// [`ApiScope::NotForIntegrations`]'s, which needs no grant.
+    /// Whether the caller holds `scope`: office staff hold every scope; an integration
+    /// what its token and its binding both grant (checked by the guard), and never
+    /// [`ApiScope::NotForIntegrations`]'s routes. Refused: 403 naming the scope.
     pub fn may(&self, scope: ApiScope) -> Result<(), Error> {
-        let _ = scope;
-        Ok(())
+        match (&self.kind, scope.name()) {
+            (AdminKind::Staff(_), _) => Ok(()),
+            (AdminKind::Integration { .. }, None) => {
+                Err(Error::forbidden("this operation is for office staff: no integration may call it"))
+            }
+            (AdminKind::Integration { scopes, .. }, Some(name)) => {
+                if scopes.contains(&scope) {
+                    Ok(())
+                } else {
+                    Err(Error::forbidden(format!(
+                        "this operation needs the scope {name}, which this integration does not hold"
+                    )))
+                }
+            }
+        }
+    }
+
+    /// The staff record of a person signed in; 403 for an integration (what only a
+    /// person may do).
+    pub fn staff(&self) -> Result<StaffId, Error> {
+        match &self.kind {
+            AdminKind::Staff(staff) => Ok(*staff),
+            AdminKind::Integration { .. } => Err(Error::forbidden("this operation is for office staff")),
+        }
     }
 }
 
@@ -108,11 +212,14 @@ pub struct OperatorPrincipal {
     pub mfa: bool,
 }
 
-/// An admin of one tenant: one of its office staff.
+/// An admin of one tenant: one of its office staff, or one of its back office's
+/// integrations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminPrincipal {
     pub tenant: TenantId,
-    pub staff: StaffId,
+    pub kind: AdminKind,
+    /// The token's subject: a staff login's Cognito username, or an integration's app
+    /// client id.
     pub sub: String,
     /// Whether the token was issued after a second factor.
     pub mfa: bool,
@@ -207,7 +314,7 @@ impl Principal {
     pub fn admin(&self) -> Result<AdminPrincipal, Error> {
         match (self.in_group(GROUP_ADMIN), self.tenant, self.staff) {
             (true, Some(tenant), Some(staff)) => {
-                Ok(AdminPrincipal { tenant, staff, sub: self.sub.clone(), mfa: self.mfa })
+                Ok(AdminPrincipal { tenant, kind: AdminKind::Staff(staff), sub: self.sub.clone(), mfa: self.mfa })
             }
             _ => Err(Error::forbidden("this operation is for tenant admins")),
         }
@@ -249,7 +356,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(admin.admin().unwrap().tenant.to_string(), tenant);
-        assert_eq!(admin.admin().unwrap().staff.to_string(), staff);
+        assert_eq!(admin.admin().unwrap().staff().unwrap().to_string(), staff);
         assert!(!admin.admin().unwrap().mfa, "no second factor claimed");
         assert!(matches!(admin.member(), Err(Error::Forbidden(_))));
         assert!(matches!(admin.operator(), Err(Error::Forbidden(_))));

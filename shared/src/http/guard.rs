@@ -33,10 +33,9 @@ pub fn operator(req: &Req) -> Result<OperatorPrincipal> {
 /// required when the tenant's settings say so (the back office's login is exempt).
 pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
     let principal = req.principal()?.admin()?;
-    let found = app
-        .store
-        .batch(&[keys::staff_key(principal.tenant, principal.staff), keys::settings_key(principal.tenant)])
-        .await?;
+    let staff_id = principal.staff()?;
+    let found =
+        app.store.batch(&[keys::staff_key(principal.tenant, staff_id), keys::settings_key(principal.tenant)]).await?;
     let staff = found.one::<Staff>()?.ok_or_else(|| Error::forbidden("your admin access has been removed"))?;
     if staff.login != principal.sub {
         return Err(unbound("staff", &principal.sub, &staff.id.to_string()));
@@ -163,11 +162,11 @@ async fn viewed_as(app: &App, req: &Req, session: ViewAsId) -> Result<Portal> {
         .get::<ViewAs>(keys::view_as_key(admin.tenant, session))
         .await?
         .ok_or_else(|| Error::forbidden("this view-as session has ended or is not yours: start another"))?;
-    session.check(admin.staff, now())?;
+    session.check(admin.staff()?, now())?;
     let mut portal = portal_of(app, admin.tenant, session.member_id).await?.ok_or(Error::NotFound)?;
     tracing::info!(
         audit = "viewed_as",
-        staff = %admin.staff,
+        staff = ?admin.kind,
         viewed_member = %session.member_id,
         view_as = %session.id,
         "an admin viewed the portal as a member"

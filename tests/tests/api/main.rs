@@ -12,6 +12,7 @@ mod edge;
 mod fixtures;
 mod groups;
 mod idempotency;
+mod integrations;
 mod invoices;
 mod lifecycle;
 mod local_stack;
