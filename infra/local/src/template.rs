@@ -41,6 +41,7 @@ pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("OriginSecret", "What CloudFront adds to every request it sends to the API"),
     ("PreviousOriginSecret", "While OriginSecret is replaced, the one before it (or empty)"),
     ("LogGroup", "The log group every function writes to"),
+    ("TokenUrl", "The user pool domain's OAuth 2.0 token endpoint (integrations' credentials)"),
 ];
 
 fn r(name: &str) -> Value {
@@ -225,6 +226,7 @@ pub fn area_stack(area: Area) -> anyhow::Result<String> {
                 // Requests that do not carry it are refused (`portico::http::origin`).
                 "PORTICO_ORIGIN_SECRET": r("OriginSecret"),
                 "PORTICO_ORIGIN_SECRET_PREVIOUS": r("PreviousOriginSecret"),
+                "PORTICO_TOKEN_URL": r("TokenUrl"),
             }},
         }},
         "Resources": resources_map,
@@ -377,6 +379,11 @@ pub fn template_user_pool_client(root: &Path) -> anyhow::Result<serde_yaml_ng::V
     properties_of(root, "AWS::Cognito::UserPoolClient")
 }
 
+/// The `Properties` of the root template's `AWS::Cognito::UserPoolResourceServer`.
+pub fn template_resource_server(root: &Path) -> anyhow::Result<serde_yaml_ng::Value> {
+    properties_of(root, "AWS::Cognito::UserPoolResourceServer")
+}
+
 /// The `Properties` of the root template's `AWS::Cognito::UserPool`.
 pub fn template_user_pool(root: &Path) -> anyhow::Result<serde_yaml_ng::Value> {
     properties_of(root, "AWS::Cognito::UserPool")
@@ -395,6 +402,24 @@ fn properties_of(root: &Path, kind: &str) -> anyhow::Result<serde_yaml_ng::Value
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_templates_resource_server_declares_exactly_the_grantable_scopes() {
+        use portico::domain::principal::{ApiScope, RESOURCE_SERVER};
+        let root = crate::workspace_root().join("infra/template.yaml");
+        let server = template_resource_server(&root).unwrap();
+        assert_eq!(server["Identifier"].as_str(), Some(RESOURCE_SERVER));
+        let declared: Vec<&str> =
+            server["Scopes"].as_sequence().unwrap().iter().map(|s| s["ScopeName"].as_str().unwrap()).collect();
+        let grantable: Vec<&str> = ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+        assert_eq!(declared, grantable);
+        // Each with the description the API's document gives it.
+        for (scope, declared) in ApiScope::GRANTABLE.iter().zip(server["Scopes"].as_sequence().unwrap()) {
+            assert_eq!(declared["ScopeDescription"].as_str(), Some(scope.description()), "{scope:?}");
+        }
+        // The domain that serves the token endpoint, named in every area's functions.
+        assert!(properties_of(&root, "AWS::Cognito::UserPoolDomain").is_ok());
+    }
 
     #[test]
     fn read_routes_only_read() {

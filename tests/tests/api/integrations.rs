@@ -160,3 +160,119 @@ async fn rotating_keeps_the_old_client_for_the_overlap_and_revoking_removes_ever
         app.api.send("GET", &format!("/admin/integrations/{id}"), Some(&other.admin), None, &[]).await.unwrap();
     assert_eq!(answer.status, 404);
 }
+
+/// The token endpoint's answer to a form, with or without HTTP Basic client auth.
+async fn token_request(
+    app: &portico_tests::TestApp,
+    basic: Option<(&str, &str)>,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new().post(&app.app.config.token_url).form(form);
+    if let Some((id, secret)) = basic {
+        request = request.basic_auth(id, Some(secret));
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_local_token_endpoint_issues_client_credentials_tokens_as_cognito_does() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let body = json!({"name": "ERP", "scopes": ["records:write", "work:read"]});
+    let created = app.api.expect(201, "POST", "/admin/integrations", &t.admin, Some(&body)).await.unwrap();
+    let id = created["credentials"]["client_id"].as_str().unwrap();
+    let secret = created["credentials"]["client_secret"].as_str().unwrap();
+    let grant = [("grant_type", "client_credentials")];
+
+    // By HTTP Basic, all its scopes; by form fields, the one asked for.
+    let (status, answer) = token_request(&app, Some((id, secret)), &grant).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["token_type"], "Bearer");
+    assert_eq!(answer["expires_in"], 3600);
+    let claims = portico_tests::claims(answer["access_token"].as_str().unwrap());
+    assert_eq!(claims["sub"], id);
+    assert_eq!(claims["client_id"], id);
+    assert_eq!(claims["token_use"], "access");
+    let mut scopes: Vec<&str> = claims["scope"].as_str().unwrap().split(' ').collect();
+    scopes.sort_unstable();
+    assert_eq!(scopes, vec!["portico/records:write", "portico/work:read"]);
+    assert_eq!(claims["iss"], app.prov.issuer());
+    assert_eq!(claims["version"], 2);
+    assert!(claims.get("username").is_none() && claims.get("aud").is_none(), "{claims}");
+    for claim in ["exp", "iat", "auth_time", "jti"] {
+        assert!(claims.get(claim).is_some(), "{claim}");
+    }
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id),
+        ("client_secret", secret),
+        ("scope", "portico/work:read"),
+    ];
+    let (status, answer) = token_request(&app, None, &form).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(portico_tests::claims(answer["access_token"].as_str().unwrap())["scope"], "portico/work:read");
+    let token = portico_local::signin::client_credentials_token(&app.app.config.token_url, id, secret, None).await;
+    assert!(token.is_ok());
+
+    // Refusals: an unknown client, a wrong secret (401 invalid_client); a scope not
+    // granted (invalid_scope); another grant (unsupported_grant_type).
+    let (status, answer) = token_request(&app, Some(("nobody", secret)), &grant).await;
+    assert_eq!((status, answer["error"].as_str()), (401, Some("invalid_client")));
+    let (status, answer) = token_request(&app, Some((id, "wrong")), &grant).await;
+    assert_eq!((status, answer["error"].as_str()), (401, Some("invalid_client")));
+    let form = [("grant_type", "client_credentials"), ("client_id", id), ("client_secret", "wrong")];
+    assert_eq!(token_request(&app, None, &form).await.0, 401);
+    let form = [("grant_type", "client_credentials"), ("scope", "portico/records:read")];
+    let (status, answer) = token_request(&app, Some((id, secret)), &form).await;
+    assert_eq!((status, answer["error"].as_str()), (400, Some("invalid_scope")));
+    let form = [("grant_type", "password"), ("username", "u"), ("password", "p")];
+    let (status, answer) = token_request(&app, Some((id, secret)), &form).await;
+    assert_eq!((status, answer["error"].as_str()), (400, Some("unsupported_grant_type")));
+
+    // A client with a secret but without the client-credentials flow: unauthorized_client.
+    let other = app
+        .cognito()
+        .create_user_pool_client()
+        .user_pool_id(&app.prov.user_pool_id)
+        .client_name("no-grant")
+        .generate_secret(true)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let (other_id, other_secret) = (other.client_id.unwrap(), other.client_secret.unwrap());
+    let (status, answer) = token_request(&app, Some((&other_id, &other_secret)), &grant).await;
+    assert_eq!((status, answer["error"].as_str()), (400, Some("unauthorized_client")));
+    // The web app's client has no secret: it cannot use the grant at all.
+    let (status, _) = token_request(&app, Some((&app.prov.user_pool_client_id, "")), &grant).await;
+    assert_eq!(status, 401);
+
+    // As in AWS, an app client's scopes must be a resource server's, and a
+    // client-credentials client needs a secret.
+    let refused = app
+        .cognito()
+        .create_user_pool_client()
+        .user_pool_id(&app.prov.user_pool_id)
+        .client_name("bad-scope")
+        .generate_secret(true)
+        .allowed_o_auth_flows(aws_sdk_cognitoidentityprovider::types::OAuthFlowType::ClientCredentials)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_scopes("portico/records:delete")
+        .send()
+        .await;
+    assert!(refused.is_err_and(|e| format!("{e:?}").contains("ScopeDoesNotExist")));
+    let refused = app
+        .cognito()
+        .create_user_pool_client()
+        .user_pool_id(&app.prov.user_pool_id)
+        .client_name("no-secret")
+        .allowed_o_auth_flows(aws_sdk_cognitoidentityprovider::types::OAuthFlowType::ClientCredentials)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_scopes("portico/records:read")
+        .send()
+        .await;
+    assert!(refused.is_err_and(|e| format!("{e:?}").contains("InvalidOAuthFlow")));
+}
