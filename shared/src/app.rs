@@ -107,18 +107,24 @@ const AWS_ROOTS: [&[u8]; 5] = [
 /// the cold start (`make bench`, docs/decisions/0001). `PORTICO_TLS_ROOTS=system` uses
 /// the platform store instead (e.g. behind a TLS-intercepting proxy).
 pub fn https_client(system_roots: bool) -> anyhow::Result<SharedHttpClient> {
-    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
-    let trust = if system_roots {
-        TrustStore::default()
-    } else {
-        AWS_ROOTS.iter().fold(TrustStore::empty(), |store, pem| store.with_pem_certificate(*pem))
-    };
-    let context = TlsContext::builder().with_trust_store(trust).build().context("TLS context")?;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    let context = tls_context(system_roots)?;
     let client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .tls_context(context)
         .build_https();
     Ok(if system_roots { client } else { SharedHttpClient::new(EmbeddedRoots(client)) })
+}
+
+/// What [`https_client`] trusts: [`AWS_ROOTS`], or the platform's store.
+pub fn tls_context(system_roots: bool) -> anyhow::Result<aws_smithy_http_client::tls::TlsContext> {
+    use aws_smithy_http_client::tls::{TlsContext, TrustStore};
+    let trust = if system_roots {
+        TrustStore::default()
+    } else {
+        AWS_ROOTS.iter().fold(TrustStore::empty(), |store, pem| store.with_pem_certificate(*pem))
+    };
+    TlsContext::builder().with_trust_store(trust).build().context("TLS context")
 }
 
 /// The HTTPS client with embedded roots, minus one wasted step. When a client is built

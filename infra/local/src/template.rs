@@ -28,6 +28,7 @@ pub fn stack_file(area: Area) -> String {
 pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("ApiId", "The HTTP API the routes belong to"),
     ("AuthorizerId", "The API's Cognito JWT authorizer"),
+    ("AdminAuthorizerId", "The admin routes' Lambda authorizer (staff and integrations)"),
     ("Table", "The DynamoDB table's name"),
     ("TableArn", "The DynamoDB table's ARN"),
     ("UserPool", "The Cognito user pool's id"),
@@ -162,6 +163,11 @@ fn resources(route: &Route) -> Vec<(String, Value)> {
             if route.is_public() {
                 properties["AuthorizationType"] = json!("NONE");
                 properties.as_object_mut().map(|p| p.remove("AuthorizerId"));
+            } else if route.audience() == portico_functions::Audience::Admin {
+                // Integrations' tokens have no audience the JWT authorizer could check
+                // (docs/decisions/0003-integration-tokens.md).
+                properties["AuthorizationType"] = json!("CUSTOM");
+                properties["AuthorizerId"] = r("AdminAuthorizerId");
             }
             json!({"Type": "AWS::ApiGatewayV2::Route", "Properties": properties})
         }),
@@ -246,8 +252,20 @@ pub struct TemplateRoute {
     pub path: String,
     /// The function's logical id (e.g. `CreateTenantFunction`).
     pub function: String,
-    /// False when the route has no authorizer.
-    pub authorized: bool,
+    /// Which authorizer checks its callers' tokens.
+    pub authorization: Authorization,
+}
+
+/// A route's `AuthorizationType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authorization {
+    /// None: anyone may call it (the links in emails).
+    None,
+    /// The Cognito JWT authorizer: ID tokens of the web app's client.
+    Jwt,
+    /// The Lambda REQUEST authorizer (`portico::http::authorizer`): ID tokens, and
+    /// integrations' client-credentials tokens.
+    Custom,
 }
 
 impl TemplateRoute {
@@ -345,7 +363,11 @@ pub fn template_routes(root: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
                         method: method.to_uppercase(),
                         path: route_path.to_owned(),
                         function,
-                        authorized: props.get("AuthorizationType").and_then(|a| a.as_str()) == Some("JWT"),
+                        authorization: match props.get("AuthorizationType").and_then(|a| a.as_str()) {
+                            Some("JWT") => Authorization::Jwt,
+                            Some("CUSTOM") => Authorization::Custom,
+                            _ => Authorization::None,
+                        },
                     });
                 }
                 Some("AWS::Serverless::Function") => {
@@ -362,8 +384,13 @@ pub fn template_routes(root: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
                             method: method.to_uppercase(),
                             path: route_path.to_owned(),
                             function: name.as_str().context("resource name")?.to_owned(),
-                            authorized: p.get("Auth").and_then(|a| a.get("Authorizer")).and_then(|a| a.as_str())
-                                != Some("NONE"),
+                            authorization: if p.get("Auth").and_then(|a| a.get("Authorizer")).and_then(|a| a.as_str())
+                                == Some("NONE")
+                            {
+                                Authorization::None
+                            } else {
+                                Authorization::Jwt
+                            },
                         });
                     }
                 }

@@ -47,16 +47,26 @@ impl Req {
         }
     }
 
-    /// The principal from the claims the JWT authorizer verified. No claims: 401.
+    /// The principal from the claims an authorizer verified: the JWT authorizer's
+    /// (`requestContext.authorizer.jwt.claims`) or the admin routes' Lambda authorizer's
+    /// (`requestContext.authorizer.lambda`, `portico::http::authorizer`). No claims: 401.
     pub fn principal(&self) -> Result<Principal> {
-        let claims = match self.0.request_context_ref() {
-            Some(RequestContext::ApiGatewayV2(ctx)) => {
-                ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).map(|jwt| &jwt.claims)
-            }
+        let authorizer = match self.0.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => ctx.authorizer.as_ref(),
             #[allow(unreachable_patterns)]
             _ => None,
         };
-        Principal::from_claims(claims.ok_or(Error::Unauthorized)?)
+        let authorizer = authorizer.ok_or(Error::Unauthorized)?;
+        if let Some(jwt) = &authorizer.jwt {
+            return Principal::from_claims(&jwt.claims);
+        }
+        if authorizer.fields.is_empty() {
+            return Err(Error::Unauthorized);
+        }
+        // The Lambda authorizer's context: every value a string (`claims_for_lambda`).
+        let claims: std::collections::HashMap<String, String> =
+            authorizer.fields.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect();
+        Principal::from_claims(&claims)
     }
 
     /// A path id. One that does not parse cannot exist: 404, like any unknown id.
