@@ -352,7 +352,10 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
     let started = Instant::now();
     let req = Req::new(request);
     let route_key = req.route_key().unwrap_or_default();
-    let operation = ROUTES.iter().find(|r| r.key() == route_key).map_or("unknown", |r| r.operation);
+    let route = ROUTES.iter().find(|r| r.key() == route_key);
+    let operation = route.map_or("unknown", |r| r.operation);
+    // What an integration's token must grant here (the guard checks it).
+    let req = req.with_scope(route.map_or(ApiScope::NotForIntegrations, |r| r.scope));
     let principal = req.principal().ok();
     let request_id = req.request_id().unwrap_or_default();
     let span = tracing::info_span!(

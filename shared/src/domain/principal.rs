@@ -202,6 +202,16 @@ pub struct Principal {
     member: Option<MemberId>,
     staff: Option<StaffId>,
     mfa: bool,
+    client: Option<ClientToken>,
+}
+
+/// An integration's access token (client-credentials grant): its app client and the
+/// scopes it carries. Which tenant and integration it is comes from the client's binding
+/// (`http::guard::admin`), never from the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientToken {
+    pub client_id: String,
+    pub scopes: Vec<ApiScope>,
 }
 
 /// A platform operator: may create tenants, sees no tenant's data.
@@ -284,7 +294,29 @@ impl Principal {
             None => None,
         };
         let mfa = claims.get(CLAIM_MFA).is_some_and(|m| m == MFA_TOTP);
-        Ok(Self { sub, groups, tenant, member, staff, mfa })
+        // The authorizer took an access token only if it is a client-credentials one
+        // (`http::authorizer`): its subject is its client.
+        let client = match (claims.get("token_use").map(String::as_str), claims.get("client_id")) {
+            (Some("access"), Some(client_id)) if *client_id == sub && !claims.contains_key("username") => {
+                let scopes = claims
+                    .get("scope")
+                    .map(|s| s.split(' ').filter_map(ApiScope::from_oauth).collect())
+                    .unwrap_or_default();
+                Some(ClientToken { client_id: client_id.clone(), scopes })
+            }
+            (Some("access"), _) => return Err(Error::Unauthorized),
+            _ => None,
+        };
+        // An integration's token carries no group or record: it is nothing else.
+        if client.is_some() && (tenant.is_some() || member.is_some() || staff.is_some() || !groups.is_empty()) {
+            return Err(Error::Unauthorized);
+        }
+        Ok(Self { sub, groups, tenant, member, staff, mfa, client })
+    }
+
+    /// An integration's token, if this is one.
+    pub fn integration(&self) -> Option<&ClientToken> {
+        self.client.as_ref()
     }
 
     fn in_group(&self, group: &str) -> bool {
@@ -405,6 +437,58 @@ mod tests {
         .unwrap();
         assert_eq!(p.member().unwrap().member.to_string(), member);
         assert!(matches!(p.admin(), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn a_client_credentials_token_is_an_integration_and_nothing_else() {
+        let p = Principal::from_claims(&claims(&[
+            ("sub", "c1"),
+            ("client_id", "c1"),
+            ("token_use", "access"),
+            ("scope", "portico/records:write portico/nope other/work:read portico/work:read"),
+        ]))
+        .unwrap();
+        let client = p.integration().unwrap();
+        assert_eq!(client.client_id, "c1");
+        assert_eq!(client.scopes, vec![ApiScope::RecordsWrite, ApiScope::WorkRead]);
+        assert!(matches!(p.admin(), Err(Error::Forbidden(_))));
+        assert!(matches!(p.member(), Err(Error::Forbidden(_))));
+        assert!(p.tenant().is_none());
+        // A person's access token, or one whose subject is not its client: refused.
+        for extra in [("username", "alice"), ("sub", "c2")] {
+            let mut c = claims(&[("sub", "c1"), ("client_id", "c1"), ("token_use", "access")]);
+            c.insert(extra.0.into(), extra.1.into());
+            assert!(matches!(Principal::from_claims(&c), Err(Error::Unauthorized)), "{extra:?}");
+        }
+        // With a group or a record's claim it is no integration's.
+        let c = claims(&[
+            ("sub", "c1"),
+            ("client_id", "c1"),
+            ("token_use", "access"),
+            ("cognito:groups", "[tenant-admin]"),
+        ]);
+        assert!(matches!(Principal::from_claims(&c), Err(Error::Unauthorized)));
+    }
+
+    #[test]
+    fn staff_hold_every_scope_and_an_integration_only_its_own() {
+        let tenant = TenantId::generate();
+        let staff = AdminPrincipal { tenant, kind: AdminKind::Staff(StaffId::generate()), sub: "u".into(), mfa: true };
+        for scope in ApiScope::GRANTABLE.into_iter().chain([ApiScope::NotForIntegrations]) {
+            assert!(staff.may(scope).is_ok(), "{scope:?}");
+        }
+        let kind = AdminKind::Integration {
+            id: IntegrationId::generate(),
+            name: "ERP".into(),
+            scopes: vec![ApiScope::RecordsWrite],
+        };
+        let integration = AdminPrincipal { tenant, kind, sub: "c1".into(), mfa: false };
+        assert!(integration.may(ApiScope::RecordsWrite).is_ok());
+        assert!(
+            matches!(integration.may(ApiScope::RecordsRead), Err(Error::Forbidden(m)) if m.contains("records:read"))
+        );
+        assert!(matches!(integration.may(ApiScope::NotForIntegrations), Err(Error::Forbidden(_))));
+        assert!(integration.staff().is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::ids::{IdError, ViewAsId};
 use crate::domain::number::whole_number;
-use crate::domain::principal::Principal;
+use crate::domain::principal::{ApiScope, Principal};
 use crate::error::{Error, FieldError, Result};
 use crate::store::Paging;
 
@@ -18,11 +18,23 @@ pub const IF_MATCH_PATTERN: &str = r#"^[ \t]*(W/)?("[0-9]{1,19}"|[0-9]{1,19})[ \
 /// Bodies larger than this are refused with 413 unless an operation says otherwise.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub struct Req(lambda_http::Request);
+pub struct Req(lambda_http::Request, ApiScope);
 
 impl Req {
+    /// A request to a route no integration may call, until [`Req::with_scope`] says
+    /// otherwise.
     pub fn new(request: lambda_http::Request) -> Self {
-        Self(request)
+        Self(request, ApiScope::NotForIntegrations)
+    }
+
+    /// The scope the route table says an integration needs for this request's route
+    /// (`portico_functions::handle_event` sets it; `http::guard::admin` checks it).
+    pub fn with_scope(self, scope: ApiScope) -> Self {
+        Self(self.0, scope)
+    }
+
+    pub fn scope(&self) -> ApiScope {
+        self.1
     }
 
     pub fn inner(&self) -> &lambda_http::Request {

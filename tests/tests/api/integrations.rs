@@ -276,3 +276,200 @@ async fn the_local_token_endpoint_issues_client_credentials_tokens_as_cognito_do
         .await;
     assert!(refused.is_err_and(|e| format!("{e:?}").contains("InvalidOAuthFlow")));
 }
+
+/// Moves a client's `retires_at` to the past through the store (its binding with it), as
+/// time passing would: no sleeping.
+async fn retire_now(app: &portico_tests::TestApp, client_id: &str) {
+    use portico::domain::integration::Integration;
+    let bound = binding(app, client_id).await.expect("a binding");
+    let key = keys::integration_key(bound.tenant, bound.integration_id);
+    let before = app.app.store.get::<Integration>(key).await.unwrap().unwrap();
+    let mut after = before.clone();
+    let past = portico::domain::tenant::now().saturating_add(time_ago());
+    for c in after.clients.iter_mut().filter(|c| c.client_id == client_id) {
+        c.retires_at = Some(past);
+    }
+    after.version += 1;
+    let actor = portico::store::Actor("test:clock".into());
+    app.app.store.update(bound.tenant, actor, &before, &after, before.version, "test.retired").await.unwrap();
+}
+
+fn time_ago() -> portico::domain::clock::Duration {
+    portico::domain::clock::Duration::seconds(-1)
+}
+
+#[tokio::test]
+async fn an_integration_acts_in_its_scopes_as_integration_name_and_loses_them_at_once() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let erp = app.integration(&t.admin, "Acme ERP", &["access:read", "access:write"]).await;
+    let token = app.integration_token(&erp).await;
+
+    // It acts, without a second factor, and the audit trail names it.
+    let body = json!({"name": "Harbor"});
+    let created = app.api.expect(201, "POST", "/admin/customers", &token, Some(&body)).await.unwrap();
+    let customer = portico_tests::id(&created);
+    let audit = app.api.expect(200, "GET", "/admin/audit", &t.admin, None).await.unwrap();
+    let event = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entity_id"] == customer.as_str())
+        .expect("the customer's event")
+        .clone();
+    assert_eq!(event["actor"], "integration:Acme ERP", "{event}");
+    // An Idempotency-Key of an integration works as anyone's.
+    let key = [("idempotency-key", "load-1")];
+    let first =
+        app.api.send("POST", "/admin/customers", Some(&token), Some(&json!({"name": "Dock"})), &key).await.unwrap();
+    let again =
+        app.api.send("POST", "/admin/customers", Some(&token), Some(&json!({"name": "Dock"})), &key).await.unwrap();
+    assert_eq!((first.status, again.status), (201, 201));
+    assert_eq!(portico_tests::id(&first.body), portico_tests::id(&again.body));
+
+    // Outside its scopes: 403 naming the scope; what only a person may do: 403.
+    let answer = app.api.send("GET", "/admin/jobs", Some(&token), None, &[]).await.unwrap();
+    assert_eq!(answer.status, 403, "{}", answer.text);
+    assert!(answer.text.contains("work:read"), "{}", answer.text);
+    for (method, path) in [("GET", "/admin/staff"), ("GET", "/admin/integrations"), ("POST", "/admin/integrations")] {
+        let body = json!({"name": "Self", "scopes": ["audit:read"]});
+        let answer = app.api.send(method, path, Some(&token), Some(&body), &[]).await.unwrap();
+        assert_eq!(answer.status, 403, "{method} {path}: {}", answer.text);
+    }
+    // Never a portal route: the JWT authorizer takes ID tokens only.
+    assert_eq!(app.api.send("GET", "/portal/me", Some(&token), None, &[]).await.unwrap().status, 401);
+
+    // A narrowed scope acts on the very token already out.
+    let path = format!("/admin/integrations/{}", erp.id);
+    app.api.expect(200, "PATCH", &path, &t.admin, Some(&json!({"scopes": ["access:read"]}))).await.unwrap();
+    let answer =
+        app.api.send("POST", "/admin/customers", Some(&token), Some(&json!({"name": "Quay"})), &[]).await.unwrap();
+    assert_eq!(answer.status, 403, "{}", answer.text);
+    assert!(answer.text.contains("access:write"), "{}", answer.text);
+    app.api.expect(200, "GET", "/admin/customers", &token, None).await.unwrap();
+    // Widened again: the token still lacks what it was not issued with; a new one has it.
+    app.api
+        .expect(200, "PATCH", &path, &t.admin, Some(&json!({"scopes": ["access:read", "access:write", "audit:read"]})))
+        .await
+        .unwrap();
+    assert_eq!(app.api.send("GET", "/admin/audit", Some(&token), None, &[]).await.unwrap().status, 403);
+    let wider = app.integration_token(&erp).await;
+    app.api.expect(200, "GET", "/admin/audit", &wider, None).await.unwrap();
+
+    // Revoked: the token issued before is refused on its next request.
+    app.api.expect(200, "POST", &format!("{path}/revoke"), &t.admin, None).await.unwrap();
+    for token in [&token, &wider] {
+        let answer = app.api.send("GET", "/admin/customers", Some(token), None, &[]).await.unwrap();
+        assert_eq!(answer.status, 401, "{}", answer.text);
+    }
+    // And no new one is issued: its app client is gone.
+    let refused = portico_local::signin::client_credentials_token(
+        &app.app.config.token_url,
+        &erp.client_id,
+        &erp.client_secret,
+        None,
+    )
+    .await;
+    assert!(refused.is_err());
+}
+
+#[tokio::test]
+async fn the_old_secret_works_during_the_overlap_and_is_refused_after_it() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let erp = app.integration(&t.admin, "ERP", &["access:read"]).await;
+    let old_token = app.integration_token(&erp).await;
+    let rotated = app
+        .api
+        .expect(
+            200,
+            "POST",
+            &format!("/admin/integrations/{}/rotate", erp.id),
+            &t.admin,
+            Some(&json!({"overlap_hours": 24})),
+        )
+        .await
+        .unwrap();
+    let new = portico_tests::TestIntegration {
+        id: erp.id.clone(),
+        client_id: rotated["credentials"]["client_id"].as_str().unwrap().to_owned(),
+        client_secret: rotated["credentials"]["client_secret"].as_str().unwrap().to_owned(),
+    };
+    let new_token = app.integration_token(&new).await;
+    // During the overlap both secrets issue tokens, and both tokens act.
+    let fresh_old = app.integration_token(&erp).await;
+    for token in [&old_token, &fresh_old, &new_token] {
+        app.api.expect(200, "GET", "/admin/customers", token, None).await.unwrap();
+    }
+    // The overlap ends: the old client's tokens are refused, the new one's act.
+    retire_now(&app, &erp.client_id).await;
+    for token in [&old_token, &fresh_old] {
+        let answer = app.api.send("GET", "/admin/customers", Some(token), None, &[]).await.unwrap();
+        assert_eq!(answer.status, 401, "{}", answer.text);
+    }
+    app.api.expect(200, "GET", "/admin/customers", &new_token, None).await.unwrap();
+    // The next rotation deletes the retired app client.
+    app.api.expect(200, "POST", &format!("/admin/integrations/{}/rotate", erp.id), &t.admin, None).await.unwrap();
+    assert!(app_client(&app, &erp.client_id).await.is_none());
+    assert!(binding(&app, &erp.client_id).await.is_none());
+}
+
+#[tokio::test]
+async fn tokens_of_no_integration_are_refused() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    // A genuine client-credentials token of an app client no integration binds (made in
+    // the pool by other means): 401.
+    let stray = app
+        .cognito()
+        .create_user_pool_client()
+        .user_pool_id(&app.prov.user_pool_id)
+        .client_name("stray")
+        .generate_secret(true)
+        .allowed_o_auth_flows(aws_sdk_cognitoidentityprovider::types::OAuthFlowType::ClientCredentials)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_scopes("portico/access:read")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let stray = portico_tests::TestIntegration {
+        id: String::new(),
+        client_id: stray.client_id.unwrap(),
+        client_secret: stray.client_secret.unwrap(),
+    };
+    let token = app.integration_token(&stray).await;
+    let answer = app.api.send("GET", "/admin/customers", Some(&token), None, &[]).await.unwrap();
+    assert_eq!(answer.status, 401, "{}", answer.text);
+
+    // A forged one (an integration's token with another client id, re-signed by no one):
+    // the signature fails.
+    let erp = app.integration(&t.admin, "ERP", &["access:read"]).await;
+    let genuine = app.integration_token(&erp).await;
+    let parts: Vec<&str> = genuine.split('.').collect();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut claims: Value = serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+    claims["client_id"] = json!(stray.client_id);
+    claims["sub"] = json!(stray.client_id);
+    let forged = format!("{}.{}.{}", parts[0], b64.encode(claims.to_string()), parts[2]);
+    assert_eq!(app.api.send("GET", "/admin/customers", Some(&forged), None, &[]).await.unwrap().status, 401);
+
+    // Expired: the authorizer refuses it.
+    let verifier = portico_local::gateway::fetch_verifier(
+        &app.aws.endpoint,
+        &app.prov.user_pool_id,
+        &app.prov.issuer(),
+        &app.prov.user_pool_client_id,
+    )
+    .await
+    .unwrap();
+    use portico_local::gateway::{Accept, Refusal};
+    let exp = portico_tests::claims(&genuine)["exp"].as_u64().unwrap();
+    assert!(verifier.verify_at(&genuine, exp - 1, Accept::IdOrClientTokens).is_ok());
+    assert_eq!(verifier.verify_at(&genuine, exp, Accept::IdOrClientTokens), Err(Refusal::Expired));
+    // Only the admin routes take it at all.
+    assert_eq!(verifier.verify(&genuine, Accept::IdTokens), Err(Refusal::NotAnIdToken));
+}

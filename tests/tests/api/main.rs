@@ -29,6 +29,7 @@ mod reports;
 mod representations;
 mod resources;
 mod routes;
+mod scopes;
 mod settings;
 mod story;
 mod triggers;
