@@ -94,3 +94,25 @@ async fn an_integration_token_opens_exactly_the_routes_its_scopes_name() {
     assert_eq!(opened, scoped.count(), "every scoped admin route was opened");
     println!("scope matrix: {refused} refusals, {opened} routes opened");
 }
+
+#[test]
+fn each_admin_operation_documents_the_scope_an_integration_needs() {
+    let doc = portico_functions::openapi::api().unwrap();
+    let scheme = &doc["components"]["securitySchemes"]["integration"];
+    assert_eq!(scheme["type"], "oauth2");
+    let flow = &scheme["flows"]["clientCredentials"];
+    let documented: Vec<&String> = flow["scopes"].as_object().unwrap().keys().collect();
+    let grantable: Vec<String> = ApiScope::GRANTABLE.iter().filter_map(|s| s.oauth()).collect();
+    assert_eq!(documented.len(), grantable.len());
+    assert!(grantable.iter().all(|s| flow["scopes"].get(s).is_some()), "{flow}");
+    for route in ROUTES {
+        let op = &doc["paths"][route.path][route.method.to_ascii_lowercase()];
+        let security = op["security"].clone();
+        let expected = match (route.audience(), route.scope.oauth()) {
+            (Audience::Public, _) => Value::Null,
+            (Audience::Admin, Some(scope)) => serde_json::json!([{"cognito": []}, {"integration": [scope]}]),
+            _ => serde_json::json!([{"cognito": []}]),
+        };
+        assert_eq!(security, expected, "{}", route.key());
+    }
+}
