@@ -132,7 +132,7 @@ pattern_type!(
     /// `?actor=` of the audit trail.
     AuditActor,
     portico::domain::audit::ACTOR_PATTERN.to_owned(),
-    "`admin:<sub>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>`"
+    "`admin:<sub>`, `integration:<name>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>`"
 );
 pattern_type!(
     /// `If-Match`: a version this API returned as an `ETag`.

@@ -86,6 +86,7 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
         "demo": seeded.demo,
         "site_member": seeded.site_member,
         "division_member": seeded.division_member,
+        "back_office": seeded.back_office,
         // The seeding's own sign-ins of the logins with an authenticator app (valid for
         // an hour): a code counts once, so tools and tests take these rather than sign in
         // again within the same 30 seconds.
@@ -131,6 +132,14 @@ Try it:
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/work-requests
   (walk-throughs of jobs, work requests, quotes, invoices, assets and documents: docs/local-development.md)
 
+The back office:      an integration, "Demo back office", with every scope
+  client id           {client_id}
+  client secret       {client_secret}
+  TOKEN=$(curl -s -u '{client_id}:{client_secret}' -d grant_type=client_credentials \
+    {token_url} | sed 's/.*"access_token": *"\([^"]*\)".*/\1/')
+  curl -s -H "Authorization: Bearer $TOKEN" {api_url}/admin/customers
+  (publishing jobs, quotes and invoices as it: docs/local-development.md)
+
 Emails sent locally:  make mail   (the notifier mails what you do: accept a work request,
                                    publish a completed job, send a quote, post a message)
 Stack details:        .local/stack.json
@@ -140,6 +149,9 @@ Stack details:        .local/stack.json
         demo = seeded.demo.username,
         site = seeded.site_member.username,
         division = seeded.division_member.username,
+        client_id = seeded.back_office.client_id,
+        client_secret = seeded.back_office.client_secret,
+        token_url = seeded.back_office.token_url,
     );
     tokio::signal::ctrl_c().await?;
     eprintln!("stopping…");

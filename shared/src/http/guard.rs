@@ -33,7 +33,7 @@ pub fn operator(req: &Req) -> Result<OperatorPrincipal> {
 ///
 /// Staff: one BatchGetItem for their staff record and the tenant's settings. The record
 /// must exist, be active and belong to the token's login; a second factor is required
-/// when the tenant's settings say so (the back office's login is exempt). Staff hold
+/// when the tenant's settings say so. Staff hold
 /// every scope.
 ///
 /// An integration ([`integration`]): one GetItem for its client's binding, and the
@@ -55,7 +55,7 @@ pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
         return Err(Error::forbidden("your admin access is disabled"));
     }
     let settings = found.settings()?;
-    if !principal.mfa && !staff.may_act_without_mfa(settings.require_admin_mfa) {
+    if !principal.mfa && settings.require_admin_mfa {
         return Err(Error::MfaRequired);
     }
     Ok(principal)
@@ -104,7 +104,7 @@ impl AdminPrincipal {
     pub fn actor(&self) -> Actor {
         match &self.kind {
             AdminKind::Staff(_) => Actor(format!("admin:{}", self.sub)),
-            AdminKind::Integration { name, .. } => Actor(format!("integration:{name}")),
+            AdminKind::Integration { name, .. } => Actor(crate::domain::audit::integration_actor(name)),
         }
     }
 }

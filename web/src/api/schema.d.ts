@@ -1382,7 +1382,7 @@ export interface components {
          *     `contact:<contact id>`).
          * @enum {string}
          */
-        ActorType: "admin" | "operator" | "member" | "contact" | "system";
+        ActorType: "admin" | "integration" | "operator" | "member" | "contact" | "system";
         /** @description An address: at most 500 characters on one or more lines, trimmed, not empty */
         Address: string;
         /**
@@ -1577,7 +1577,7 @@ export interface components {
             all?: false;
             group_ids: unknown;
         });
-        /** @description `admin:<sub>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>` */
+        /** @description `admin:<sub>`, `integration:<name>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>` */
         AuditActor: string;
         /** @description An object's id, as entries name it (`entity_id`) */
         AuditEntity: string;
@@ -2419,8 +2419,6 @@ export interface components {
             first_name: components["schemas"]["Name"];
             last_name: components["schemas"]["Name"];
             email: components["schemas"]["Email"];
-            /** @description The back office's login rather than a person's (exempt from the MFA requirement). */
-            back_office?: boolean;
         };
         /** @description `POST /platform/tenants`. */
         NewTenant: {
@@ -3064,7 +3062,6 @@ export interface components {
             first_name: components["schemas"]["Name"];
             last_name: components["schemas"]["Name"];
             email: components["schemas"]["Email"];
-            back_office: boolean;
             status: components["schemas"]["StaffStatus"];
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
