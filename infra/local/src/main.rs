@@ -315,6 +315,17 @@ fn env() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// An access token of the demo back office's integration (`make -s back-office-token`),
+/// from the token endpoint with its credentials, as a back office gets one.
+async fn back_office_token() -> anyhow::Result<()> {
+    let stack = read_stack()?;
+    let get = |k: &str| stack["back_office"][k].as_str().with_context(|| format!("back_office.{k} in stack.json"));
+    let token =
+        signin::client_credentials_token(get("token_url")?, get("client_id")?, get("client_secret")?, None).await?;
+    println!("{token}");
+    Ok(())
+}
+
 async fn token(username: &str, password: Option<&str>) -> anyhow::Result<()> {
     let stack = read_stack()?;
     let endpoint = stack["aws_endpoint_url"].as_str().context("aws_endpoint_url")?;
@@ -492,6 +503,7 @@ fn main() -> anyhow::Result<()> {
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
             ["totp", user] => totp(user),
+            ["back-office-token"] => back_office_token().await,
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
             ["init-instructions", binary] => init_instructions(binary).await,
             ["fuzz"] => fuzz().await,
@@ -502,7 +514,7 @@ fn main() -> anyhow::Result<()> {
             }
             ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"]).await,
             _ => {
-                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | back-office-token | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })

@@ -274,27 +274,6 @@ pub async fn next_code(secret: &str) -> anyhow::Result<String> {
 
 const STEP_MS: u64 = 30_000;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_follow_rfc_6238() {
-        // RFC 6238, appendix B: the SHA-1 secret "12345678901234567890" (base32 below),
-        // at 59 s: 94287082 — its last six digits.
-        let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-        assert_eq!(totp_code(secret, 59).unwrap(), "287082");
-        assert_eq!(totp_code(secret, 1_111_111_109).unwrap(), "081804");
-    }
-
-    #[tokio::test]
-    async fn a_step_is_never_used_twice() {
-        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-        let (a, b) = (next_code(secret).await.unwrap(), next_code(secret).await.unwrap());
-        assert_ne!(a, b);
-    }
-}
-
 /// An access token for an integration's credentials: the OAuth 2.0 client-credentials
 /// grant at `token_url` (the pool domain's token endpoint; locally, the local endpoint's),
 /// with HTTP Basic client authentication, as a back office requests one. `scope`: the
@@ -321,5 +300,26 @@ pub async fn client_credentials_token(
     match body["access_token"].as_str() {
         Some(token) if status.is_success() => Ok(token.to_owned()),
         _ => anyhow::bail!("the token endpoint answered {status}: {}", body["error"]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_rfc_6238() {
+        // RFC 6238, appendix B: the SHA-1 secret "12345678901234567890" (base32 below),
+        // at 59 s: 94287082 — its last six digits.
+        let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(totp_code(secret, 59).unwrap(), "287082");
+        assert_eq!(totp_code(secret, 1_111_111_109).unwrap(), "081804");
+    }
+
+    #[tokio::test]
+    async fn a_step_is_never_used_twice() {
+        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        let (a, b) = (next_code(secret).await.unwrap(), next_code(secret).await.unwrap());
+        assert_ne!(a, b);
     }
 }

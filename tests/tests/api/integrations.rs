@@ -110,7 +110,7 @@ async fn rotating_keeps_the_old_client_for_the_overlap_and_revoking_removes_ever
     // Both app clients exist; the old one's binding says when it retires.
     assert!(app_client(&app, &first).await.is_some() && app_client(&app, &second).await.is_some());
     let old = binding(&app, &first).await.unwrap();
-    assert_eq!(old.retires_at.map(|r| portico::domain::tenant::rfc3339(r)).as_deref(), Some(retires_at));
+    assert_eq!(old.retires_at.map(portico::domain::tenant::rfc3339).as_deref(), Some(retires_at));
 
     // A rotation with no overlap: the second retires at once, the first stays until its
     // own end (it has not passed).
