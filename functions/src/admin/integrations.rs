@@ -96,7 +96,7 @@ pub async fn update(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&after.view())?.etag(after.version))
 }
 
-#[utoipa::path(post, path = "/admin/integrations/{integration_id}/rotate", request_body(content = Rotation, example = json!({"overlap_hours": 24})),
+#[utoipa::path(post, path = "/admin/integrations/{integration_id}/rotate", request_body(content = Option<Rotation>, description = "optional: the overlap (default 24 hours)", example = json!({"overlap_hours": 24})),
     params(("integration_id" = portico::domain::ids::IntegrationId, Path, example = "int_01JD8Z6V5Q2W3E4R5T6Y7A8BA3"), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 200, body = IntegrationWithCredentials, description = "new credentials, shown only here; the old secret works until the overlap ends"), (status = 400, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "the integration is revoked")))]
 pub async fn rotate(app: &App, req: Req) -> Result<Reply> {

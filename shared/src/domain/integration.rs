@@ -81,6 +81,7 @@ pub struct NewIntegration {
     /// Shown in the audit trail as `integration:<name>`.
     pub name: Name,
     /// At least one: see docs/integration.md for what each opens.
+    #[schema(min_items = 1)]
     pub scopes: Vec<ApiScope>,
 }
 
@@ -90,6 +91,8 @@ pub struct NewIntegration {
 #[serde(deny_unknown_fields)]
 pub struct IntegrationPatch {
     pub name: Option<Name>,
+    /// At least one, when sent.
+    #[schema(min_items = 1)]
     pub scopes: Option<Vec<ApiScope>>,
 }
 

@@ -1925,6 +1925,7 @@ export interface components {
          */
         IntegrationPatch: {
             name?: null | components["schemas"]["Name"];
+            /** @description At least one, when sent. */
             scopes?: components["schemas"]["ApiScope"][] | null;
         };
         /** @enum {string} */
@@ -7389,7 +7390,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description optional: the overlap (default 24 hours) */
+        requestBody?: {
             content: {
                 /**
                  * @example {
