@@ -20,7 +20,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test journeys-and-fuzz web web-deps web-check web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token totp reports-rebuild generate venv tools clean
+.PHONY: help dev test journeys-and-fuzz web web-deps web-check web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token back-office-token totp reports-rebuild generate venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -166,6 +166,10 @@ env:
 token:
 	@test -n "$(EMAIL)" || { echo "usage: make -s token EMAIL=carla@harbor.test" >&2; exit 2; }
 	@cargo run --quiet -p portico-local -- token "$(EMAIL)"
+
+# An access token of the demo back office's integration (client-credentials grant).
+back-office-token:
+	@cargo run --quiet -p portico-local -- back-office-token
 
 # Recomputes a tenant's KPI report cells from its records and shows the drift; WRITE=1
 # stores the recomputation. The running `make dev` stack's demo tenant by default; with

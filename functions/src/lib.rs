@@ -263,6 +263,12 @@ routes! {
         "POST" "/admin/staff/{staff_id}/enable" => "EnableStaff": admin::staff::enable [Write, Cognito(&["AdminEnableUser"])] NotForIntegrations,
         "DELETE" "/admin/staff/{staff_id}" => "DeleteStaff": admin::staff::delete [Write, Cognito(&["AdminDeleteUser"])] NotForIntegrations,
         "POST" "/admin/staff/{staff_id}/reset-mfa" => "ResetStaffMfa": admin::staff::reset_mfa [Write, Cognito(RESET_MFA)] NotForIntegrations,
+        "POST" "/admin/integrations" => "CreateIntegration": admin::integrations::create [Write, Cognito(&["CreateUserPoolClient", "DeleteUserPoolClient"])] NotForIntegrations,
+        "GET" "/admin/integrations" => "ListIntegrations": admin::integrations::list [Read] NotForIntegrations,
+        "GET" "/admin/integrations/{integration_id}" => "GetIntegration": admin::integrations::get [Read] NotForIntegrations,
+        "PATCH" "/admin/integrations/{integration_id}" => "UpdateIntegration": admin::integrations::update [Write, Cognito(&["UpdateUserPoolClient"])] NotForIntegrations,
+        "POST" "/admin/integrations/{integration_id}/rotate" => "RotateIntegration": admin::integrations::rotate [Write, Cognito(&["CreateUserPoolClient", "DeleteUserPoolClient"])] NotForIntegrations,
+        "POST" "/admin/integrations/{integration_id}/revoke" => "RevokeIntegration": admin::integrations::revoke [Write, Cognito(&["DeleteUserPoolClient"])] NotForIntegrations,
     }
     Work {
         "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesAttach] WorkWrite,
@@ -347,7 +353,10 @@ pub async fn handle_event(app: &App, request: lambda_http::Request) -> Response 
     let started = Instant::now();
     let req = Req::new(request);
     let route_key = req.route_key().unwrap_or_default();
-    let operation = ROUTES.iter().find(|r| r.key() == route_key).map_or("unknown", |r| r.operation);
+    let route = ROUTES.iter().find(|r| r.key() == route_key);
+    let operation = route.map_or("unknown", |r| r.operation);
+    // What an integration's token must grant here (the guard checks it).
+    let req = req.with_scope(route.map_or(ApiScope::NotForIntegrations, |r| r.scope));
     let principal = req.principal().ok();
     let request_id = req.request_id().unwrap_or_default();
     let span = tracing::info_span!(

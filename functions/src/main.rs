@@ -4,7 +4,8 @@
 //! serve Cognito's events, the notifier (`PORTICO_TRIGGER=notifier`) batches of the
 //! table's stream, the feedback handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces
 //! and complaints through SNS, the report aggregator (`PORTICO_TRIGGER=reports`) the
-//! stream again, for the KPI cells.
+//! stream again, for the KPI cells; the admin routes' authorizer
+//! (`PORTICO_TRIGGER=authorizer`) API Gateway's REQUEST authorizer events.
 //! Clients are built once, here.
 
 // Laying out `main`'s future (aws-config's loader plus either runtime) needs more than
@@ -23,6 +24,10 @@ use serde_json::Value;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     portico::observability::init_tracing();
+    // The authorizer needs no table or clients: only the pool's public keys.
+    if std::env::var("PORTICO_TRIGGER").as_deref() == Ok("authorizer") {
+        return authorizer().await;
+    }
     let app: &'static App = Box::leak(Box::new(App::from_env().await?));
     match std::env::var("PORTICO_TRIGGER").as_deref() {
         Ok("cognito-custom-message") => cognito_trigger(app).await,
@@ -38,6 +43,36 @@ async fn main() -> Result<(), Error> {
 async fn http_api(app: &'static App) -> Result<(), Error> {
     lambda_http::run(service_fn(move |request: Request| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::handle_event(app, request).await)
+    }))
+    .await
+}
+
+/// The admin routes' Lambda REQUEST authorizer (`portico::http::authorizer`). The pool's
+/// JWKS is fetched on the first event, not at init, and kept; a failed fetch refuses that
+/// event and is tried again on the next.
+async fn authorizer() -> Result<(), Error> {
+    use portico::http::authorizer::{authorize, fetch_jwks, issuer, Verifier};
+    let pool = std::env::var("PORTICO_USER_POOL_ID")?;
+    let client = std::env::var("PORTICO_WEB_CLIENT_ID")?;
+    let region = std::env::var("AWS_REGION")?;
+    let issuer = issuer(&region, &pool);
+    let verifier: &'static tokio::sync::OnceCell<Verifier> = Box::leak(Box::new(tokio::sync::OnceCell::new()));
+    let issuer: &'static str = Box::leak(issuer.into_boxed_str());
+    let client: &'static str = Box::leak(client.into_boxed_str());
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let loaded = verifier
+            .get_or_try_init(|| async {
+                let jwks = fetch_jwks(&format!("{issuer}/.well-known/jwks.json")).await?;
+                Verifier::from_jwks(&jwks, issuer, client)
+            })
+            .await;
+        Ok::<_, std::convert::Infallible>(match loaded {
+            Ok(v) => authorize(v, &event.payload),
+            Err(e) => {
+                tracing::error!(error = %e, "the pool's keys could not be loaded");
+                serde_json::json!({"isAuthorized": false})
+            }
+        })
     }))
     .await
 }

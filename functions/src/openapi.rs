@@ -27,7 +27,25 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme("integration", integration_scheme());
     }
+}
+
+/// Where the example deployment's token endpoint is: each deployment's is on its user
+/// pool's domain (`UserPoolDomain` in the template), which an integration's credentials
+/// name (`token_url`).
+pub const EXAMPLE_TOKEN_URL: &str = "https://portico-example.auth.eu-west-1.amazoncognito.com/oauth2/token";
+
+/// A back-office integration's access token: the OAuth 2.0 client-credentials grant at
+/// the user pool's token endpoint, with the scopes of Portico's resource server.
+fn integration_scheme() -> SecurityScheme {
+    use portico::domain::principal::ApiScope;
+    use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes};
+    let scopes = ApiScope::GRANTABLE.iter().filter_map(|s| s.oauth().map(|name| (name, s.description().to_owned())));
+    SecurityScheme::OAuth2(OAuth2::with_description(
+        [Flow::ClientCredentials(ClientCredentials::new(EXAMPLE_TOKEN_URL, Scopes::from_iter(scopes)))],
+        "A back-office integration's access token (client-credentials grant; the token URL is the one its credentials name). Each admin operation names the scope it needs; an operation without an `integration` requirement is for office staff only.",
+    ))
 }
 
 #[derive(OpenApi)]
@@ -94,7 +112,12 @@ fn paths(doc: &mut utoipa::openapi::OpenApi) -> anyhow::Result<()> {
         let mut operation = documented.operation;
         operation.tags = Some(vec![route.audience().tag().to_owned()]);
         if !route.is_public() {
-            operation.security = Some(vec![SecurityRequirement::new::<&str, [&str; 0], &str>("cognito", [])]);
+            let mut security = vec![SecurityRequirement::new::<&str, [&str; 0], &str>("cognito", [])];
+            // An admin route an integration may call: its token with the route's scope.
+            if let (Audience::Admin, Some(scope)) = (route.audience(), route.scope.oauth()) {
+                security.push(SecurityRequirement::new("integration", [scope]));
+            }
+            operation.security = Some(security);
         }
         doc.paths.add_path_operation(route.path, vec![method], operation);
     }

@@ -34,6 +34,7 @@ page_schema!(StaffPage, portico::domain::staff::StaffView);
 page_schema!(ContactPage, portico::domain::contact::ContactView);
 page_schema!(DivisionPage, portico::domain::division::DivisionView);
 page_schema!(GroupPage, portico::domain::group::GroupView);
+page_schema!(IntegrationPage, portico::domain::integration::IntegrationView);
 page_schema!(PortalSitePage, portico::domain::site::PortalSite);
 page_schema!(SiteNamePage, portico::domain::site::SiteName);
 page_schema!(JobPage, portico::domain::job::JobView);
@@ -158,7 +159,7 @@ pattern_type!(
     /// `?actor=` of the audit trail.
     AuditActor,
     portico::domain::audit::ACTOR_PATTERN.to_owned(),
-    "`admin:<sub>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>`"
+    "`admin:<sub>`, `integration:<name>`, `operator:<sub>`, `member:<member id>`, `contact:<contact id>` or `system:<name>`"
 );
 pattern_type!(
     /// `If-Match`: a version this API returned as an `ETag`.

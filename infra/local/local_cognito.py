@@ -26,6 +26,11 @@ Errors are what the AWS SDKs parse into typed errors: HTTP 400 with `__type` and
 
 Locally, codes Cognito would send (email, SMS) are printed on stderr and handed back in a
 response header, as moto does for forgotten passwords.
+
+moto has no user pool domain either: `POST /oauth2/token` serves the OAuth 2.0
+client-credentials grant for the pool's app clients, as the domain's token endpoint does
+(`token_endpoint`), signing access tokens with the pool's key; and an app client's OAuth
+scopes must be declared by a resource server, as Cognito requires (`check_app_client`).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -848,6 +854,103 @@ def verify_software_token(call: Call) -> dict[str, Any]:
     return answer
 
 
+# --- app clients and the OAuth 2.0 token endpoint ------------------------------------------
+
+TOKEN_PATH = "/oauth2/token"
+# Scopes of the user pool itself, not of a resource server (a user's, never a machine's).
+USER_POOL_SCOPES = {"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"}
+ACCESS_TOKEN_SECONDS = 3600
+
+
+def resource_server_scopes(pool: CognitoIdpUserPool) -> set[str]:
+    return {
+        f"{server.identifier}/{scope['ScopeName']}"
+        for server in pool.resource_servers.values()
+        for scope in (server.scopes or [])
+    }
+
+
+def check_app_client(call: Call) -> None:
+    """Cognito refuses an app client whose OAuth scopes no resource server declares, and a
+    client-credentials client without a secret or with a user's scopes; moto takes both."""
+    pool = pool_in(call)
+    scopes = [str(s) for s in call.body.get("AllowedOAuthScopes") or []]
+    declared = resource_server_scopes(pool)
+    for scope in scopes:
+        if scope not in declared and scope not in USER_POOL_SCOPES:
+            raise Refusal("ScopeDoesNotExistException", f"Invalid scope requested: {scope}")
+    if "client_credentials" in (call.body.get("AllowedOAuthFlows") or []):
+        if call.operation == "CreateUserPoolClient" and not call.body.get("GenerateSecret"):
+            raise Refusal("InvalidOAuthFlowException", "client_credentials flow can not be selected if client does not have a client secret.")
+        if any(scope in USER_POOL_SCOPES for scope in scopes):
+            raise Refusal("InvalidOAuthFlowException", "client_credentials flow can not be selected with user pool scopes.")
+
+
+def oauth_error(start_response, status: int, error: str):
+    data = json.dumps({"error": error}).encode()
+    reason = {400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed"}.get(status, "")
+    start_response(
+        f"{status} {reason}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data))), ("Cache-Control", "no-store")],
+    )
+    return [data]
+
+
+def token_endpoint(environ, start_response):
+    """`POST /oauth2/token`: the client-credentials grant of the pool's domain, which moto
+    lacks. The client authenticates by HTTP Basic or `client_id`/`client_secret` in the
+    form; the access token carries Cognito's claims for the grant and is signed with the
+    pool's key (the one its JWKS publishes), so the gateway verifies it as in AWS."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return oauth_error(start_response, 405, "invalid_request")
+    content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        return oauth_error(start_response, 400, "invalid_request")
+    form = urllib.parse.parse_qs(read_body(environ).decode("utf-8", "replace"), keep_blank_values=True)
+    field_of = lambda name: (form.get(name) or [""])[0]  # noqa: E731
+    if field_of("grant_type") != "client_credentials":
+        error = "invalid_request" if not field_of("grant_type") else "unsupported_grant_type"
+        return oauth_error(start_response, 400, error)
+    client_id, secret = field_of("client_id"), field_of("client_secret")
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if auth.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(auth[6:].strip(), validate=True).decode()
+            client_id, _, secret = decoded.partition(":")
+        except (ValueError, UnicodeDecodeError):
+            return oauth_error(start_response, 401, "invalid_client")
+    pool, client = pool_of_client(client_id) if client_id else (None, None)
+    if client is None or not client.generate_secret or not hmac.compare_digest(secret.encode(), client.secret.encode()):
+        return oauth_error(start_response, 401, "invalid_client")
+    config = client.extended_config
+    if "client_credentials" not in (config.get("AllowedOAuthFlows") or []) or not config.get("AllowedOAuthFlowsUserPoolClient"):
+        return oauth_error(start_response, 400, "unauthorized_client")
+    allowed = [str(s) for s in config.get("AllowedOAuthScopes") or []]
+    requested = field_of("scope").split() if field_of("scope").strip() else allowed
+    if not requested or any(scope not in allowed for scope in requested):
+        return oauth_error(start_response, 400, "invalid_scope")
+    now = int(time.time())
+    claims = {
+        "sub": client.id,
+        "token_use": "access",
+        "scope": " ".join(requested),
+        "auth_time": now,
+        "iss": f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}",
+        "exp": now + ACCESS_TOKEN_SECONDS,
+        "iat": now,
+        "version": 2,
+        "jti": secrets.token_hex(16),
+        "client_id": client.id,
+    }
+    token = jwt.encode({"kid": "dummy", "alg": "RS256"}, claims, pool.json_web_key)
+    data = json.dumps({"access_token": token, "expires_in": ACCESS_TOKEN_SECONDS, "token_type": "Bearer"}).encode()
+    start_response(
+        "200 OK",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data))), ("Cache-Control", "no-store")],
+    )
+    return [data]
+
+
 ANSWERS: dict[str, Callable[[Call], dict[str, Any]]] = {
     "UpdateUserAttributes": update_user_attributes,
     "AdminUpdateUserAttributes": admin_update_user_attributes,
@@ -870,6 +973,8 @@ CHECKS: dict[str, Callable[[Call], None]] = {
     "ConfirmSignUp": check_confirm_sign_up,
     "ForgotPassword": check_forgot_password,
     "ConfirmForgotPassword": check_confirm_forgot_password,
+    "CreateUserPoolClient": check_app_client,
+    "UpdateUserPoolClient": check_app_client,
 }
 
 FOLLOW_UPS: dict[str, Callable[[Call, dict[str, Any]], None]] = {
@@ -947,6 +1052,8 @@ class LocalCognito:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == TRIGGERS_PATH:
             return self.register_trigger(environ, start_response)
+        if environ.get("PATH_INFO") == TOKEN_PATH:
+            return token_endpoint(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if not target.startswith(COGNITO_TARGET):
             return self.app(environ, start_response)

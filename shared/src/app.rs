@@ -45,6 +45,9 @@ pub struct Config {
     /// template never does). Only then may the portal live at `http://localhost` or
     /// `http://127.0.0.1` (branding URLs).
     pub local: bool,
+    /// `PORTICO_TOKEN_URL` (the integrations' routes): the user pool domain's OAuth 2.0
+    /// token endpoint, which integrations' credentials are used at.
+    pub token_url: String,
 }
 
 impl std::fmt::Debug for Config {
@@ -60,6 +63,7 @@ impl std::fmt::Debug for Config {
             .field("configuration_set", &self.configuration_set)
             .field("origin_secrets", &"<redacted>")
             .field("local", &self.local)
+            .field("token_url", &self.token_url)
             .finish()
     }
 }
@@ -83,6 +87,7 @@ impl Config {
                 .filter_map(|name| std::env::var(name).ok().filter(|s| !s.is_empty()))
                 .collect(),
             local: std::env::var("PORTICO_LOCAL").is_ok_and(|v| v == "1"),
+            token_url: std::env::var("PORTICO_TOKEN_URL").unwrap_or_default(),
         })
     }
 }
@@ -102,18 +107,24 @@ const AWS_ROOTS: [&[u8]; 5] = [
 /// the cold start (`make bench`, docs/decisions/0001). `PORTICO_TLS_ROOTS=system` uses
 /// the platform store instead (e.g. behind a TLS-intercepting proxy).
 pub fn https_client(system_roots: bool) -> anyhow::Result<SharedHttpClient> {
-    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
-    let trust = if system_roots {
-        TrustStore::default()
-    } else {
-        AWS_ROOTS.iter().fold(TrustStore::empty(), |store, pem| store.with_pem_certificate(*pem))
-    };
-    let context = TlsContext::builder().with_trust_store(trust).build().context("TLS context")?;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    let context = tls_context(system_roots)?;
     let client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
         .tls_context(context)
         .build_https();
     Ok(if system_roots { client } else { SharedHttpClient::new(EmbeddedRoots(client)) })
+}
+
+/// What [`https_client`] trusts: [`AWS_ROOTS`], or the platform's store.
+pub fn tls_context(system_roots: bool) -> anyhow::Result<aws_smithy_http_client::tls::TlsContext> {
+    use aws_smithy_http_client::tls::{TlsContext, TrustStore};
+    let trust = if system_roots {
+        TrustStore::default()
+    } else {
+        AWS_ROOTS.iter().fold(TrustStore::empty(), |store, pem| store.with_pem_certificate(*pem))
+    };
+    TlsContext::builder().with_trust_store(trust).build().context("TLS context")
 }
 
 /// The HTTPS client with embedded roots, minus one wasted step. When a client is built
@@ -255,6 +266,7 @@ mod tests {
             configuration_set: None,
             origin_secrets: Vec::new(),
             local: false,
+            token_url: String::new(),
         };
         let app = App::new(&sdk, config);
         let keyed = app.keyed(InFlight::example());

@@ -50,6 +50,28 @@ impl fmt::Debug for TemporaryPassword {
     }
 }
 
+/// An app client's secret. Never logged: `Debug` is redacted.
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn expose(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// An app client's name in the pool: Cognito takes `[\w\s+=,.@-]{1,128}`.
+fn app_client_name(name: &str) -> String {
+    let cleaned: String =
+        name.chars().map(|c| if c.is_alphanumeric() || " _+=,.@-".contains(c) { c } else { '-' }).take(100).collect();
+    format!("integration {cleaned}")
+}
+
 /// Which kind of login, and so which Cognito group.
 #[derive(Debug, Clone, Copy)]
 pub enum LoginKind {
@@ -236,6 +258,78 @@ impl Identity {
                 Ok(())
             }
             Err(e) => Err(anyhow::Error::new(e).context("AdminDeleteUser").into()),
+        }
+    }
+
+    /// A Cognito app client for an integration: a generated secret, the client-credentials
+    /// grant only (no user sign-in flows), the integration's scopes of the `portico`
+    /// resource server. Returns its id and secret (the secret is never stored).
+    #[tracing::instrument(skip_all)]
+    pub async fn create_app_client(&self, name: &str, scopes: &[String]) -> Result<(String, ClientSecret)> {
+        use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, OAuthFlowType};
+        let out = self
+            .cognito
+            .create_user_pool_client()
+            .user_pool_id(&self.pool_id)
+            .client_name(app_client_name(name))
+            .generate_secret(true)
+            .allowed_o_auth_flows(OAuthFlowType::ClientCredentials)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .set_allowed_o_auth_scopes(Some(scopes.to_vec()))
+            // Cognito's default is the user flows; an integration signs in as no user.
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .send()
+            .await
+            .context("CreateUserPoolClient")?;
+        let client = out.user_pool_client.context("CreateUserPoolClient returned no client")?;
+        let id = client.client_id.context("CreateUserPoolClient returned no client id")?;
+        let secret = client.client_secret.context("CreateUserPoolClient returned no secret")?;
+        Ok((id, ClientSecret(secret)))
+    }
+
+    /// Sets an integration's app client's scopes (its name too): what its next tokens
+    /// carry. UpdateUserPoolClient resets what it is not sent, so it is sent all that
+    /// [`Identity::create_app_client`] set.
+    #[tracing::instrument(skip(self, scopes))]
+    pub async fn update_app_client(&self, client_id: &str, name: &str, scopes: &[String]) -> Result<()> {
+        use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, OAuthFlowType};
+        self.cognito
+            .update_user_pool_client()
+            .user_pool_id(&self.pool_id)
+            .client_id(client_id)
+            .client_name(app_client_name(name))
+            .allowed_o_auth_flows(OAuthFlowType::ClientCredentials)
+            .allowed_o_auth_flows_user_pool_client(true)
+            .set_allowed_o_auth_scopes(Some(scopes.to_vec()))
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .send()
+            .await
+            .context("UpdateUserPoolClient")?;
+        Ok(())
+    }
+
+    /// Deletes an integration's app client; one already gone is no error.
+    #[tracing::instrument(skip(self))]
+    pub async fn delete_app_client(&self, client_id: &str) -> Result<()> {
+        use aws_sdk_cognitoidentityprovider::operation::delete_user_pool_client::DeleteUserPoolClientError;
+        match self.cognito.delete_user_pool_client().user_pool_id(&self.pool_id).client_id(client_id).send().await {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e))
+                if matches!(e.err(), DeleteUserPoolClientError::ResourceNotFoundException(_)) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("DeleteUserPoolClient").into()),
+        }
+    }
+
+    /// Deletes app clients, logging (not failing on) any that could not be: each is
+    /// refused by its binding already, and the next rotation or revocation tries again.
+    pub async fn delete_app_clients(&self, client_ids: impl IntoIterator<Item = String>) {
+        for id in client_ids {
+            if let Err(e) = self.delete_app_client(&id).await {
+                tracing::warn!(client_id = %id, error = %e, "an app client could not be deleted");
+            }
         }
     }
 

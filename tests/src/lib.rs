@@ -217,6 +217,40 @@ impl TestApp {
 
 /// The claims of a token (its payload, unverified: the gateway verifies tokens; tests
 /// read what they were given).
+/// An integration made through the API, with its credentials.
+pub struct TestIntegration {
+    pub id: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl TestApp {
+    /// An integration of the tenant of `admin` (a token) with `scopes` (`records:write`…).
+    pub async fn integration(&self, admin: &str, name: &str, scopes: &[&str]) -> TestIntegration {
+        let body = json!({"name": name, "scopes": scopes});
+        let created =
+            self.api.expect(201, "POST", "/admin/integrations", admin, Some(&body)).await.expect("integration");
+        TestIntegration {
+            id: id(&created),
+            client_id: created["credentials"]["client_id"].as_str().expect("client_id").to_owned(),
+            client_secret: created["credentials"]["client_secret"].as_str().expect("client_secret").to_owned(),
+        }
+    }
+
+    /// An access token for `integration`'s credentials (all its scopes), from the token
+    /// endpoint, as a back office gets one.
+    pub async fn integration_token(&self, integration: &TestIntegration) -> String {
+        portico_local::signin::client_credentials_token(
+            &self.app.config.token_url,
+            &integration.client_id,
+            &integration.client_secret,
+            None,
+        )
+        .await
+        .expect("an integration's token")
+    }
+}
+
 pub fn claims(token: &str) -> Value {
     use base64::Engine as _;
     let payload = token.split('.').nth(1).expect("a JWT");

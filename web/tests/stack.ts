@@ -23,6 +23,8 @@ export interface Stack {
   /** The seeding's own sign-in of the demo admin (an ID token with the second factor,
    * valid for an hour): a code counts once, and the seeding has just used one. */
   admin_token: string;
+  /** The demo back office's integration (every scope) and its credentials. */
+  back_office: { id: string; client_id: string; client_secret: string; token_url: string };
 }
 
 export const stack: Stack = JSON.parse(readFileSync(process.env.PORTICO_STACK ?? '../.local/stack.json', 'utf8')) as Stack;

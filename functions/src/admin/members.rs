@@ -332,7 +332,7 @@ pub async fn access(app: &App, req: Req) -> Result<Reply> {
 pub async fn view_as(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let member = load(app, &req, &admin).await?;
-    let session = ViewAs::start(member.id, admin.staff);
+    let session = ViewAs::start(member.id, admin.staff()?);
     let mut tx = Tx::new(admin.tenant, admin.actor());
     // The member must still be there when the session is written.
     tx.require(keys::member_key(admin.tenant, member.id));

@@ -8,6 +8,7 @@ pub mod divisions;
 pub mod documents;
 pub mod files;
 pub mod groups;
+pub mod integrations;
 pub mod invoices;
 pub mod jobs;
 pub mod members;

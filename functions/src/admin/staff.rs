@@ -59,8 +59,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 }
 
 /// Writes `after` in place of `before` — or deletes it — only if it is not the caller's
-/// own record, and only while another active admin
-/// (a person: the back office's login does not count) remains as they were read: of two
+/// own record, and only while another active admin remains as they were read: of two
 /// admins disabling each other at once, one wins.
 async fn keep_one_admin(
     app: &App,
@@ -69,14 +68,14 @@ async fn keep_one_admin(
     after: Option<&Staff>,
     action: &str,
 ) -> Result<()> {
-    if before.id == admin.staff {
+    if before.id == admin.staff()? {
         // Locking oneself out is never what was meant: another admin does it.
         return Err(Error::conflict("your own access is disabled or removed by another admin"));
     }
     let everyone = app.store.query_all::<Staff>(keys::all_staff(admin.tenant)).await?;
     let other = everyone
         .iter()
-        .find(|s| s.id != before.id && s.is_active() && !s.back_office)
+        .find(|s| s.id != before.id && s.is_active())
         .ok_or_else(|| Error::conflict("the last active admin cannot be disabled or removed"))?;
     let mut tx = Tx::new(admin.tenant, admin.actor());
     match after {

@@ -27,7 +27,6 @@ pub async fn handle(app: &App, req: Req) -> Result<Reply> {
         first_name: input.admin_first_name.clone(),
         last_name: input.admin_last_name.clone(),
         email: input.admin_email.clone(),
-        back_office: false,
     };
     let tenant = Tenant::new(input);
     let settings = Settings::initial(tenant.name.clone());

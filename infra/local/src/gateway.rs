@@ -5,12 +5,13 @@
 //!
 //! Routes come from `infra/template.yaml` and its nested stacks (their
 //! `AWS::ApiGatewayV2::Route`s, see [`crate::template`]), so the local API serves exactly
-//! what the deployment serves. A bearer token must be a
-//! Cognito ID token of the pool, signed by a key of the pool's JWKS, with the pool's
-//! issuer, the app client as audience, `token_use` `id` and an expiry in the future;
-//! otherwise 401, as the authorizer answers. The verified claims go into a v2 event
-//! (`requestContext.authorizer.jwt.claims`, arrays as API Gateway writes them) and the
-//! handler is invoked in-process.
+//! what the deployment serves. Tokens are verified by `portico::http::authorizer`, the
+//! code the admin routes' Lambda authorizer runs in AWS: on a JWT-authorizer route a
+//! Cognito ID token of the pool and the web app's client; on an admin route
+//! (`AuthorizationType: CUSTOM`) that, or an integration's client-credentials access
+//! token; otherwise 401, as the authorizers answer. The verified claims go into a v2
+//! event (`requestContext.authorizer.jwt.claims`, or `.lambda` for the Lambda
+//! authorizer; arrays as API Gateway writes them) and the handler is invoked in-process.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -22,10 +23,8 @@ use anyhow::{bail, Context as _};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper_util::rt::TokioIo;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use portico::http::origin;
 use portico::App;
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::limits::{Limiter, Limits};
@@ -33,7 +32,9 @@ use crate::limits::{Limiter, Limits};
 /// API Gateway's payload limit for HTTP APIs.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 
-pub use crate::template::{template_routes, template_user_pool, template_user_pool_client, TemplateRoute};
+pub use crate::template::{
+    template_routes, template_user_pool, template_user_pool_client, Authorization, TemplateRoute,
+};
 
 impl TemplateRoute {
     /// Path parameters if `path` matches, with the number of literal segments (API
@@ -73,105 +74,17 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-#[derive(Deserialize)]
-struct Jwks {
-    keys: Vec<Jwk>,
-}
+pub use portico::http::authorizer::{claims_for_lambda, Accept, Refusal, Verifier};
 
-#[derive(Deserialize)]
-struct Jwk {
-    kid: String,
-    n: String,
-    e: String,
-}
-
-/// Verifies bearer tokens as the HTTP API's JWT authorizer does.
-pub struct Verifier {
-    keys: HashMap<String, DecodingKey>,
-    issuer: String,
-    client_id: String,
-}
-
-/// Why a token was refused (for tests; clients only ever see 401).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    Malformed,
-    UnknownKey,
-    BadSignatureOrClaims,
-    Expired,
-    NotAnIdToken,
-}
-
-impl Verifier {
-    pub fn from_jwks(jwks_json: &str, issuer: &str, client_id: &str) -> anyhow::Result<Self> {
-        let jwks: Jwks = serde_json::from_str(jwks_json).context("decoding JWKS")?;
-        let mut keys = HashMap::new();
-        for k in jwks.keys {
-            keys.insert(k.kid, DecodingKey::from_rsa_components(&k.n, &k.e).context("JWKS key")?);
-        }
-        Ok(Self { keys, issuer: issuer.to_owned(), client_id: client_id.to_owned() })
-    }
-
-    /// Fetches the pool's JWKS once.
-    pub async fn fetch(endpoint: &str, pool_id: &str, issuer: &str, client_id: &str) -> anyhow::Result<Self> {
-        let jwks = reqwest::get(format!("{endpoint}/{pool_id}/.well-known/jwks.json"))
-            .await
-            .context("fetching JWKS")?
-            .error_for_status()?
-            .text()
-            .await?;
-        Self::from_jwks(&jwks, issuer, client_id)
-    }
-
-    /// The verified claims of `token` at time `now` (seconds since the epoch).
-    pub fn verify_at(&self, token: &str, now: u64) -> Result<Map<String, Value>, Refusal> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| Refusal::Malformed)?;
-        let key = header.kid.as_ref().and_then(|k| self.keys.get(k)).ok_or(Refusal::UnknownKey)?;
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.client_id]);
-        // Expiry is checked below against `now`, without leeway, like the authorizer.
-        validation.validate_exp = false;
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, key, &validation)
-            .map_err(|_| Refusal::BadSignatureOrClaims)?;
-        let claims = data.claims;
-        let exp = claims.get("exp").and_then(Value::as_u64).ok_or(Refusal::BadSignatureOrClaims)?;
-        if exp <= now {
-            return Err(Refusal::Expired);
-        }
-        if claims.get("token_use").and_then(Value::as_str) != Some("id") {
-            return Err(Refusal::NotAnIdToken);
-        }
-        Ok(claims)
-    }
-
-    pub fn verify(&self, token: &str) -> Result<Map<String, Value>, Refusal> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        self.verify_at(token, now)
-    }
-}
-
-/// Claims as API Gateway hands them to Lambda: strings, arrays as `"[a b]"`.
-pub fn claims_for_lambda(claims: &Map<String, Value>) -> Map<String, Value> {
-    claims
-        .iter()
-        .map(|(k, v)| {
-            let s = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(items) => format!(
-                    "[{}]",
-                    items
-                        .iter()
-                        .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ),
-                other => other.to_string(),
-            };
-            (k.clone(), Value::String(s))
-        })
-        .collect()
+/// The pool's verifier, its JWKS fetched once from the local endpoint.
+pub async fn fetch_verifier(endpoint: &str, pool_id: &str, issuer: &str, client_id: &str) -> anyhow::Result<Verifier> {
+    let jwks = reqwest::get(format!("{endpoint}/{pool_id}/.well-known/jwks.json"))
+        .await
+        .context("fetching JWKS")?
+        .error_for_status()?
+        .text()
+        .await?;
+    Verifier::from_jwks(&jwks, issuer, client_id)
 }
 
 /// The local API.
@@ -411,18 +324,27 @@ impl Gateway {
             };
         };
 
-        let claims = if route.authorized {
-            let token = parts
-                .headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).unwrap_or(v).trim());
-            match token.map(|t| self.verifier.verify(t)) {
-                Some(Ok(claims)) => Some(claims_for_lambda(&claims)),
-                _ => return plain(401, "Unauthorized"),
+        // The JWT authorizer takes ID tokens; the admin routes' Lambda authorizer
+        // (`AuthorizationType: CUSTOM`) runs the same verification as in AWS, which also
+        // takes integrations' client-credentials tokens.
+        let claims = match route.authorization {
+            Authorization::None => None,
+            Authorization::Jwt | Authorization::Custom => {
+                let token = parts
+                    .headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .map(portico::http::authorizer::bearer);
+                let accept = if route.authorization == Authorization::Custom {
+                    Accept::IdOrClientTokens
+                } else {
+                    Accept::IdTokens
+                };
+                match token.map(|t| self.verifier.verify(t, accept)) {
+                    Some(Ok(claims)) => Some((route.authorization, claims_for_lambda(&claims))),
+                    _ => return plain(401, "Unauthorized"),
+                }
             }
-        } else {
-            None
         };
 
         let mut event = v2_event(route, &params, &parts, &body, claims);
@@ -456,7 +378,7 @@ fn v2_event(
     params: &HashMap<String, String>,
     parts: &http::request::Parts,
     body: &Bytes,
-    claims: Option<Map<String, Value>>,
+    claims: Option<(Authorization, Map<String, Value>)>,
 ) -> Value {
     let mut headers = Map::new();
     for (name, value) in &parts.headers {
@@ -508,8 +430,10 @@ fn v2_event(
         "time": "",
         "timeEpoch": now,
     });
-    if let Some(claims) = claims {
-        context["authorizer"] = json!({ "jwt": { "claims": claims, "scopes": null } });
+    match claims {
+        Some((Authorization::Custom, claims)) => context["authorizer"] = json!({ "lambda": claims }),
+        Some((_, claims)) => context["authorizer"] = json!({ "jwt": { "claims": claims, "scopes": null } }),
+        None => {}
     }
     json!({
         "version": "2.0",
@@ -556,7 +480,12 @@ mod tests {
     use super::*;
 
     fn route(method: &str, path: &str) -> TemplateRoute {
-        TemplateRoute { method: method.into(), path: path.into(), function: "F".into(), authorized: true }
+        TemplateRoute {
+            method: method.into(),
+            path: path.into(),
+            function: "F".into(),
+            authorization: Authorization::Jwt,
+        }
     }
 
     #[test]
@@ -645,10 +574,17 @@ mod tests {
     fn the_template_declares_routes_with_functions() {
         let routes = template_routes(&crate::workspace_root().join("infra/template.yaml")).unwrap();
         assert!(routes.iter().any(|r| r.key() == "POST /platform/tenants" && r.function == "CreateTenantFunction"));
-        // Every route has the JWT authorizer but the public ones (the links in emails).
+        // The admin routes have the Lambda authorizer (integrations' tokens too), the
+        // public ones (the links in emails) none, the others the JWT authorizer.
         for r in &routes {
-            assert_eq!(r.authorized, !r.path.starts_with("/mail/"), "{}", r.key());
+            let expected = if r.path.starts_with("/mail/") {
+                Authorization::None
+            } else if r.path.starts_with("/admin/") {
+                Authorization::Custom
+            } else {
+                Authorization::Jwt
+            };
+            assert_eq!(r.authorization, expected, "{}", r.key());
         }
-        assert!(routes.iter().any(|r| !r.authorized));
     }
 }

@@ -59,12 +59,13 @@ pub async fn start_api(
         // What the gateway, playing CloudFront, adds to every request it passes on.
         origin_secrets: vec![ulid::Ulid::new().to_string()],
         local: true,
+        token_url: prov.token_url(&aws.endpoint),
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));
     let routes = gateway::template_routes(&workspace_root().join("infra/template.yaml"))?;
     let verifier =
-        gateway::Verifier::fetch(&aws.endpoint, &prov.user_pool_id, &prov.issuer(), &prov.user_pool_client_id)
+        gateway::fetch_verifier(&aws.endpoint, &prov.user_pool_id, &prov.issuer(), &prov.user_pool_client_id)
             .await
             .context("loading the pool's JWKS")?;
     let web = gateway::Web {

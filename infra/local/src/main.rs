@@ -86,6 +86,7 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
         "demo": seeded.demo,
         "site_member": seeded.site_member,
         "division_member": seeded.division_member,
+        "back_office": seeded.back_office,
         // The seeding's own sign-ins of the logins with an authenticator app (valid for
         // an hour): a code counts once, so tools and tests take these rather than sign in
         // again within the same 30 seconds.
@@ -131,6 +132,14 @@ Try it:
   curl -s -H "Authorization: Bearer $TOKEN" {api_url}/portal/work-requests
   (walk-throughs of jobs, work requests, quotes, invoices, assets and documents: docs/local-development.md)
 
+The back office:      an integration, "Demo back office", with every scope
+  client id           {client_id}
+  client secret       {client_secret}
+  TOKEN=$(curl -s -u '{client_id}:{client_secret}' -d grant_type=client_credentials \
+    {token_url} | sed 's/.*"access_token": *"\([^"]*\)".*/\1/')
+  curl -s -H "Authorization: Bearer $TOKEN" {api_url}/admin/customers
+  (publishing jobs, quotes and invoices as it: docs/local-development.md)
+
 Emails sent locally:  make mail   (the notifier mails what you do: accept a work request,
                                    publish a completed job, send a quote, post a message)
 Stack details:        .local/stack.json
@@ -140,6 +149,9 @@ Stack details:        .local/stack.json
         demo = seeded.demo.username,
         site = seeded.site_member.username,
         division = seeded.division_member.username,
+        client_id = seeded.back_office.client_id,
+        client_secret = seeded.back_office.client_secret,
+        token_url = seeded.back_office.token_url,
     );
     tokio::signal::ctrl_c().await?;
     eprintln!("stopping…");
@@ -299,6 +311,7 @@ async fn reports_rebuild(args: &[&str]) -> anyhow::Result<()> {
             configuration_set: None,
             origin_secrets: Vec::new(),
             local: true,
+            token_url: String::new(),
         };
         let app = portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3());
         (app, named.map_or_else(|| get("tenant_id"), Ok)?)
@@ -339,6 +352,17 @@ fn env() -> anyhow::Result<()> {
     ] {
         println!("export {name}='{value}'");
     }
+    Ok(())
+}
+
+/// An access token of the demo back office's integration (`make -s back-office-token`),
+/// from the token endpoint with its credentials, as a back office gets one.
+async fn back_office_token() -> anyhow::Result<()> {
+    let stack = read_stack()?;
+    let get = |k: &str| stack["back_office"][k].as_str().with_context(|| format!("back_office.{k} in stack.json"));
+    let token =
+        signin::client_credentials_token(get("token_url")?, get("client_id")?, get("client_secret")?, None).await?;
+    println!("{token}");
     Ok(())
 }
 
@@ -519,6 +543,7 @@ fn main() -> anyhow::Result<()> {
             ["token", user] => token(user, None).await,
             ["token", user, password] => token(user, Some(password)).await,
             ["totp", user] => totp(user),
+            ["back-office-token"] => back_office_token().await,
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
             ["init-instructions", binary] => init_instructions(binary).await,
             ["fuzz"] => fuzz().await,
@@ -531,7 +556,7 @@ fn main() -> anyhow::Result<()> {
             }
             ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"], 1).await,
             _ => {
-                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | back-office-token | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
             }
         }
     })

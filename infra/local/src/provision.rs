@@ -7,15 +7,15 @@
 use anyhow::Context as _;
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, AttributeDataType, ExplicitAuthFlowsType, PasswordPolicyType,
-    PreventUserExistenceErrorTypes, SchemaAttributeType, SmsConfigurationType, SoftwareTokenMfaConfigType,
-    StringAttributeConstraintsType, UserAttributeUpdateSettingsType, UserPoolMfaType, UserPoolPolicyType,
-    UsernameAttributeType, VerifiedAttributeType,
+    PreventUserExistenceErrorTypes, ResourceServerScopeType, SchemaAttributeType, SmsConfigurationType,
+    SoftwareTokenMfaConfigType, StringAttributeConstraintsType, UserAttributeUpdateSettingsType, UserPoolMfaType,
+    UserPoolPolicyType, UsernameAttributeType, VerifiedAttributeType,
 };
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
     ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
 };
-use portico::domain::principal::{GROUP_ADMIN, GROUP_MEMBER, GROUP_OPERATOR};
+use portico::domain::principal::{ApiScope, GROUP_ADMIN, GROUP_MEMBER, GROUP_OPERATOR, RESOURCE_SERVER};
 use serde::{Deserialize, Serialize};
 
 use crate::stack::Aws;
@@ -46,6 +46,12 @@ pub struct Provisioned {
 }
 
 impl Provisioned {
+    /// The OAuth 2.0 token endpoint integrations get tokens at: in AWS on the pool's
+    /// domain, locally served by the local endpoint (`infra/local/local_cognito.py`).
+    pub fn token_url(&self, endpoint: &str) -> String {
+        format!("{}/oauth2/token", endpoint.trim_end_matches('/'))
+    }
+
     /// The issuer Cognito writes into tokens of this pool.
     pub fn issuer(&self) -> String {
         format!("https://cognito-idp.{}.amazonaws.com/{}", crate::stack::REGION, self.user_pool_id)
@@ -185,6 +191,23 @@ async fn user_pool(aws: &Aws) -> anyhow::Result<(String, String)> {
     for group in [GROUP_OPERATOR, GROUP_ADMIN, GROUP_MEMBER] {
         idp.create_group().user_pool_id(&pool_id).group_name(group).send().await.context("CreateGroup")?;
     }
+    // As the template's `UserPoolResourceServer`: the scopes integrations are granted.
+    let scopes = ApiScope::GRANTABLE
+        .iter()
+        .filter_map(|s| {
+            s.name().map(|name| {
+                ResourceServerScopeType::builder().scope_name(name).scope_description(s.description()).build()
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    idp.create_resource_server()
+        .user_pool_id(&pool_id)
+        .identifier(RESOURCE_SERVER)
+        .name("Portico admin API")
+        .set_scopes(Some(scopes))
+        .send()
+        .await
+        .context("CreateResourceServer")?;
     let client = idp
         .create_user_pool_client()
         .user_pool_id(&pool_id)

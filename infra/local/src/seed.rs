@@ -52,6 +52,8 @@ pub struct Seeded {
     pub operator_token: String,
     #[serde(skip)]
     pub admin_token: String,
+    /// The back office: an integration with every grantable scope, and its credentials.
+    pub back_office: DemoIntegration,
     /// Harbor's billing contact, whose address bounced (`bounce`): the console marks it.
     pub bounced_contact: String,
 }
@@ -664,7 +666,21 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         api.expect(200, "POST", &format!("/portal/messages/{notice}/ack"), &carla_token, Some(&json!({}))).await?;
     }
 
+    // The back office signs in as an integration with its own credentials (every scope).
+    let scopes: Vec<&str> = portico::domain::principal::ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+    let body = json!({"name": "Demo back office", "scopes": scopes});
+    let integration = api.expect(201, "POST", "/admin/integrations", &admin, Some(&body)).await?;
+    let credentials = &integration["credentials"];
+    let text = |v: &Value| v.as_str().map(str::to_owned).context("the integration's credentials");
+    let back_office = DemoIntegration {
+        id: id(&integration)?,
+        client_id: text(&credentials["client_id"])?,
+        client_secret: text(&credentials["client_secret"])?,
+        token_url: text(&credentials["token_url"])?,
+    };
+
     Ok(Seeded {
+        back_office,
         tenant_id: tenant["id"].as_str().unwrap_or_default().to_owned(),
         operator,
         admin: admin_login,
@@ -675,6 +691,16 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         division_member: Login { username: dana.into(), password: DEMO_PASSWORD.into(), totp_secret: None },
         bounced_contact,
     })
+}
+
+/// The demo back office's integration and its credentials (`make dev` prints them; they
+/// are in `.local/stack.json`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DemoIntegration {
+    pub id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub token_url: String,
 }
 
 /// The address of Harbor's billing contact, which SES reports as bounced.

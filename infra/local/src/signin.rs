@@ -274,6 +274,35 @@ pub async fn next_code(secret: &str) -> anyhow::Result<String> {
 
 const STEP_MS: u64 = 30_000;
 
+/// An access token for an integration's credentials: the OAuth 2.0 client-credentials
+/// grant at `token_url` (the pool domain's token endpoint; locally, the local endpoint's),
+/// with HTTP Basic client authentication, as a back office requests one. `scope`: the
+/// space-separated scopes to ask for (all the client's when `None`).
+pub async fn client_credentials_token(
+    token_url: &str,
+    client_id: &str,
+    client_secret: &str,
+    scope: Option<&str>,
+) -> anyhow::Result<String> {
+    let mut form = vec![("grant_type", "client_credentials")];
+    if let Some(scope) = scope {
+        form.push(("scope", scope));
+    }
+    let answer = reqwest::Client::new()
+        .post(token_url)
+        .basic_auth(client_id, Some(client_secret))
+        .form(&form)
+        .send()
+        .await
+        .context("requesting a token")?;
+    let status = answer.status();
+    let body: serde_json::Value = answer.json().await.context("the token endpoint's answer")?;
+    match body["access_token"].as_str() {
+        Some(token) if status.is_success() => Ok(token.to_owned()),
+        _ => anyhow::bail!("the token endpoint answered {status}: {}", body["error"]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

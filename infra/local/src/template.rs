@@ -28,6 +28,7 @@ pub fn stack_file(area: Area) -> String {
 pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("ApiId", "The HTTP API the routes belong to"),
     ("AuthorizerId", "The API's Cognito JWT authorizer"),
+    ("AdminAuthorizerId", "The admin routes' Lambda authorizer (staff and integrations)"),
     ("Table", "The DynamoDB table's name"),
     ("TableArn", "The DynamoDB table's ARN"),
     ("UserPool", "The Cognito user pool's id"),
@@ -41,6 +42,7 @@ pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("OriginSecret", "What CloudFront adds to every request it sends to the API"),
     ("PreviousOriginSecret", "While OriginSecret is replaced, the one before it (or empty)"),
     ("LogGroup", "The log group every function writes to"),
+    ("TokenUrl", "The user pool domain's OAuth 2.0 token endpoint (integrations' credentials)"),
 ];
 
 fn r(name: &str) -> Value {
@@ -161,6 +163,11 @@ fn resources(route: &Route) -> Vec<(String, Value)> {
             if route.is_public() {
                 properties["AuthorizationType"] = json!("NONE");
                 properties.as_object_mut().map(|p| p.remove("AuthorizerId"));
+            } else if route.audience() == portico_functions::Audience::Admin {
+                // Integrations' tokens have no audience the JWT authorizer could check
+                // (docs/decisions/0003-integration-tokens.md).
+                properties["AuthorizationType"] = json!("CUSTOM");
+                properties["AuthorizerId"] = r("AdminAuthorizerId");
             }
             json!({"Type": "AWS::ApiGatewayV2::Route", "Properties": properties})
         }),
@@ -225,6 +232,7 @@ pub fn area_stack(area: Area) -> anyhow::Result<String> {
                 // Requests that do not carry it are refused (`portico::http::origin`).
                 "PORTICO_ORIGIN_SECRET": r("OriginSecret"),
                 "PORTICO_ORIGIN_SECRET_PREVIOUS": r("PreviousOriginSecret"),
+                "PORTICO_TOKEN_URL": r("TokenUrl"),
             }},
         }},
         "Resources": resources_map,
@@ -244,8 +252,20 @@ pub struct TemplateRoute {
     pub path: String,
     /// The function's logical id (e.g. `CreateTenantFunction`).
     pub function: String,
-    /// False when the route has no authorizer.
-    pub authorized: bool,
+    /// Which authorizer checks its callers' tokens.
+    pub authorization: Authorization,
+}
+
+/// A route's `AuthorizationType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authorization {
+    /// None: anyone may call it (the links in emails).
+    None,
+    /// The Cognito JWT authorizer: ID tokens of the web app's client.
+    Jwt,
+    /// The Lambda REQUEST authorizer (`portico::http::authorizer`): ID tokens, and
+    /// integrations' client-credentials tokens.
+    Custom,
 }
 
 impl TemplateRoute {
@@ -343,7 +363,11 @@ pub fn template_routes(root: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
                         method: method.to_uppercase(),
                         path: route_path.to_owned(),
                         function,
-                        authorized: props.get("AuthorizationType").and_then(|a| a.as_str()) == Some("JWT"),
+                        authorization: match props.get("AuthorizationType").and_then(|a| a.as_str()) {
+                            Some("JWT") => Authorization::Jwt,
+                            Some("CUSTOM") => Authorization::Custom,
+                            _ => Authorization::None,
+                        },
                     });
                 }
                 Some("AWS::Serverless::Function") => {
@@ -360,8 +384,13 @@ pub fn template_routes(root: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
                             method: method.to_uppercase(),
                             path: route_path.to_owned(),
                             function: name.as_str().context("resource name")?.to_owned(),
-                            authorized: p.get("Auth").and_then(|a| a.get("Authorizer")).and_then(|a| a.as_str())
-                                != Some("NONE"),
+                            authorization: if p.get("Auth").and_then(|a| a.get("Authorizer")).and_then(|a| a.as_str())
+                                == Some("NONE")
+                            {
+                                Authorization::None
+                            } else {
+                                Authorization::Jwt
+                            },
                         });
                     }
                 }
@@ -375,6 +404,11 @@ pub fn template_routes(root: &Path) -> anyhow::Result<Vec<TemplateRoute>> {
 /// The `Properties` of the root template's `AWS::Cognito::UserPoolClient`.
 pub fn template_user_pool_client(root: &Path) -> anyhow::Result<serde_yaml_ng::Value> {
     properties_of(root, "AWS::Cognito::UserPoolClient")
+}
+
+/// The `Properties` of the root template's `AWS::Cognito::UserPoolResourceServer`.
+pub fn template_resource_server(root: &Path) -> anyhow::Result<serde_yaml_ng::Value> {
+    properties_of(root, "AWS::Cognito::UserPoolResourceServer")
 }
 
 /// The `Properties` of the root template's `AWS::Cognito::UserPool`.
@@ -395,6 +429,24 @@ fn properties_of(root: &Path, kind: &str) -> anyhow::Result<serde_yaml_ng::Value
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_templates_resource_server_declares_exactly_the_grantable_scopes() {
+        use portico::domain::principal::{ApiScope, RESOURCE_SERVER};
+        let root = crate::workspace_root().join("infra/template.yaml");
+        let server = template_resource_server(&root).unwrap();
+        assert_eq!(server["Identifier"].as_str(), Some(RESOURCE_SERVER));
+        let declared: Vec<&str> =
+            server["Scopes"].as_sequence().unwrap().iter().map(|s| s["ScopeName"].as_str().unwrap()).collect();
+        let grantable: Vec<&str> = ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+        assert_eq!(declared, grantable);
+        // Each with the description the API's document gives it.
+        for (scope, declared) in ApiScope::GRANTABLE.iter().zip(server["Scopes"].as_sequence().unwrap()) {
+            assert_eq!(declared["ScopeDescription"].as_str(), Some(scope.description()), "{scope:?}");
+        }
+        // The domain that serves the token endpoint, named in every area's functions.
+        assert!(properties_of(&root, "AWS::Cognito::UserPoolDomain").is_ok());
+    }
 
     #[test]
     fn read_routes_only_read() {

@@ -71,8 +71,10 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorType {
-    /// A tenant admin or the back office (a machine user in the admins group).
+    /// A tenant admin (one of the office staff).
     Admin,
+    /// A back-office integration, by its name (`integration:<name>`).
+    Integration,
     /// Portico's platform operator.
     Operator,
     /// A portal member.
@@ -88,6 +90,7 @@ impl ActorType {
         let (kind, id) = actor.split_once(':')?;
         let kind = match kind {
             "admin" => ActorType::Admin,
+            "integration" => ActorType::Integration,
             "operator" => ActorType::Operator,
             "member" => ActorType::Member,
             "contact" => ActorType::Contact,
@@ -199,7 +202,21 @@ pub struct AuditFilter {
 
 /// What the OpenAPI document says `?entity=` and `?actor=` take ([`is_token`]).
 pub const ENTITY_PATTERN: &str = "^[A-Za-z0-9_-]{1,128}$";
-pub const ACTOR_PATTERN: &str = "^(admin|operator|member|contact|system):[A-Za-z0-9_-]{1,128}$";
+pub const ACTOR_PATTERN: &str =
+    "^((admin|operator|member|contact|system):[A-Za-z0-9_-]{1,128}|integration:[A-Za-z0-9 ._-]{1,128})$";
+
+/// An integration's name as its actor text writes it: letters, digits, space, `.`, `_`
+/// and `-` as they are, anything else `-`; at most 128 characters.
+pub fn integration_actor(name: &str) -> String {
+    let name: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || " ._-".contains(c) { c } else { '-' }).take(128).collect();
+    format!("integration:{name}")
+}
+
+/// What an integration's actor text takes after `integration:`.
+fn is_integration_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" ._-".contains(&b))
+}
 
 /// Ids and subs: letters, digits, `_` and `-`, as Portico and Cognito write them.
 fn is_token(s: &str) -> bool {
@@ -217,10 +234,15 @@ impl AuditFilter {
             .transpose()?;
         let actor = get("actor")
             .map(|a| match ActorType::of(&a) {
+                Some((ActorType::Integration, name)) if is_integration_name(name) => Ok(a),
+                Some((ActorType::Integration, _)) => Err(Error::invalid_field(
+                    "actor",
+                    "must be integration:<name> (letters, digits, space, '.', '_' and '-')",
+                )),
                 Some((_, id)) if is_token(id) => Ok(a),
                 _ => Err(Error::invalid_field(
                     "actor",
-                    "must be admin:<sub>, operator:<sub>, member:<member id>, contact:<contact id> or system:<name>",
+                    "must be admin:<sub>, integration:<name>, operator:<sub>, member:<member id>, contact:<contact id> or system:<name>",
                 )),
             })
             .transpose()?;
@@ -327,5 +349,7 @@ mod tests {
         assert_eq!(ActorType::of("member:mem_1"), Some((ActorType::Member, "mem_1")));
         assert_eq!(ActorType::of("admin:abc"), Some((ActorType::Admin, "abc")));
         assert_eq!(ActorType::of("nobody"), None);
+        assert_eq!(integration_actor("Acme ERP #2 (prod)"), "integration:Acme ERP -2 -prod-");
+        assert_eq!(ActorType::of("integration:Acme ERP"), Some((ActorType::Integration, "Acme ERP")));
     }
 }

@@ -156,6 +156,12 @@ public_id!(
 );
 
 public_id!(
+    /// A back-office integration: a named set of scopes with its own machine credentials
+    /// (`int_…`).
+    IntegrationId, "int"
+);
+
+public_id!(
     /// A tenant admin's read-only session on one member's portal (`vas_…`).
     ViewAsId, "vas"
 );

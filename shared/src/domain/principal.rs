@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::ids::{MemberId, StaffId, TenantId};
+use super::ids::{IntegrationId, MemberId, StaffId, TenantId};
 use crate::error::Error;
 
 pub const GROUP_OPERATOR: &str = "platform-operator";
@@ -81,12 +81,116 @@ impl ApiScope {
     }
 }
 
+/// The identifier of Portico's OAuth 2.0 resource server in the user pool: an
+/// integration's token carries `portico/<scope>` for each scope it grants.
+pub const RESOURCE_SERVER: &str = "portico";
+
+impl ApiScope {
+    /// The scope named `name` (`records:write`), if it is one an integration may hold.
+    pub fn parse(name: &str) -> Option<ApiScope> {
+        ApiScope::GRANTABLE.into_iter().find(|s| s.name() == Some(name))
+    }
+
+    /// Its OAuth 2.0 scope as Cognito writes it into a token (`portico/records:write`).
+    pub fn oauth(self) -> Option<String> {
+        self.name().map(|n| format!("{RESOURCE_SERVER}/{n}"))
+    }
+
+    /// The scope an OAuth 2.0 scope of a token names (`portico/records:write`), if any.
+    pub fn from_oauth(scope: &str) -> Option<ApiScope> {
+        scope.strip_prefix(RESOURCE_SERVER).and_then(|s| s.strip_prefix('/')).and_then(ApiScope::parse)
+    }
+
+    /// What it opens, for the OpenAPI document's OAuth 2.0 flow.
+    pub fn description(self) -> &'static str {
+        match self {
+            ApiScope::NotForIntegrations => "no integration may call these routes",
+            ApiScope::AccessRead => "read settings, customers, divisions, sites, contacts, access groups and members",
+            ApiScope::AccessWrite => {
+                "change settings, customers, divisions, sites, contacts, access groups and members"
+            }
+            ApiScope::WorkRead => "read jobs, their notes and work requests",
+            ApiScope::WorkWrite => "publish jobs and decide work requests",
+            ApiScope::RecordsRead => "read quotes, invoices, assets, documents and reports",
+            ApiScope::RecordsWrite => "publish quotes, invoices, assets and documents",
+            ApiScope::FilesRead => "download files",
+            ApiScope::FilesWrite => "upload files",
+            ApiScope::MessagesRead => "read messages and their acknowledgements",
+            ApiScope::MessagesWrite => "post, change and remove messages",
+            ApiScope::AuditRead => "read the audit trail",
+        }
+    }
+}
+
+impl serde::Serialize for ApiScope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.name() {
+            Some(name) => s.serialize_str(name),
+            None => Err(serde::ser::Error::custom("NotForIntegrations is no scope an integration holds")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiScope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        ApiScope::parse(&name).ok_or_else(|| {
+            let names: Vec<&str> = ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+            serde::de::Error::custom(format!("unknown scope {name:?}: one of {}", names.join(", ")))
+        })
+    }
+}
+
+impl utoipa::PartialSchema for ApiScope {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let names: Vec<&str> = ApiScope::GRANTABLE.iter().filter_map(|s| s.name()).collect();
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(names))
+            .description(Some("A scope of Portico's resource server (docs/integration.md)"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ApiScope {}
+
+/// Who an admin is: one of the office staff, signed in, or a back-office integration
+/// with the scopes its credentials grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminKind {
+    Staff(StaffId),
+    Integration { id: IntegrationId, name: String, scopes: Vec<ApiScope> },
+}
+
 impl AdminPrincipal {
-    /// Whether the caller holds `scope`: office staff hold every scope but
-    /// [`ApiScope::NotForIntegrations`]'s, which needs no grant.
+    /// Whether the caller holds `scope`: office staff hold every scope; an integration
+    /// what its token and its binding both grant (checked by the guard), and never
+    /// [`ApiScope::NotForIntegrations`]'s routes. Refused: 403 naming the scope.
     pub fn may(&self, scope: ApiScope) -> Result<(), Error> {
-        let _ = scope;
-        Ok(())
+        match (&self.kind, scope.name()) {
+            (AdminKind::Staff(_), _) => Ok(()),
+            (AdminKind::Integration { .. }, None) => {
+                Err(Error::forbidden("this operation is for office staff: no integration may call it"))
+            }
+            (AdminKind::Integration { scopes, .. }, Some(name)) => {
+                if scopes.contains(&scope) {
+                    Ok(())
+                } else {
+                    Err(Error::forbidden(format!(
+                        "this operation needs the scope {name}, which this integration does not hold"
+                    )))
+                }
+            }
+        }
+    }
+
+    /// The staff record of a person signed in; 403 for an integration (what only a
+    /// person may do).
+    pub fn staff(&self) -> Result<StaffId, Error> {
+        match &self.kind {
+            AdminKind::Staff(staff) => Ok(*staff),
+            AdminKind::Integration { .. } => Err(Error::forbidden("this operation is for office staff")),
+        }
     }
 }
 
@@ -98,6 +202,16 @@ pub struct Principal {
     member: Option<MemberId>,
     staff: Option<StaffId>,
     mfa: bool,
+    client: Option<ClientToken>,
+}
+
+/// An integration's access token (client-credentials grant): its app client and the
+/// scopes it carries. Which tenant and integration it is comes from the client's binding
+/// (`http::guard::admin`), never from the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientToken {
+    pub client_id: String,
+    pub scopes: Vec<ApiScope>,
 }
 
 /// A platform operator: may create tenants, sees no tenant's data.
@@ -108,11 +222,14 @@ pub struct OperatorPrincipal {
     pub mfa: bool,
 }
 
-/// An admin of one tenant: one of its office staff.
+/// An admin of one tenant: one of its office staff, or one of its back office's
+/// integrations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminPrincipal {
     pub tenant: TenantId,
-    pub staff: StaffId,
+    pub kind: AdminKind,
+    /// The token's subject: a staff login's Cognito username, or an integration's app
+    /// client id.
     pub sub: String,
     /// Whether the token was issued after a second factor.
     pub mfa: bool,
@@ -177,7 +294,29 @@ impl Principal {
             None => None,
         };
         let mfa = claims.get(CLAIM_MFA).is_some_and(|m| m == MFA_TOTP);
-        Ok(Self { sub, groups, tenant, member, staff, mfa })
+        // The authorizer took an access token only if it is a client-credentials one
+        // (`http::authorizer`): its subject is its client.
+        let client = match (claims.get("token_use").map(String::as_str), claims.get("client_id")) {
+            (Some("access"), Some(client_id)) if *client_id == sub && !claims.contains_key("username") => {
+                let scopes = claims
+                    .get("scope")
+                    .map(|s| s.split(' ').filter_map(ApiScope::from_oauth).collect())
+                    .unwrap_or_default();
+                Some(ClientToken { client_id: client_id.clone(), scopes })
+            }
+            (Some("access"), _) => return Err(Error::Unauthorized),
+            _ => None,
+        };
+        // An integration's token carries no group or record: it is nothing else.
+        if client.is_some() && (tenant.is_some() || member.is_some() || staff.is_some() || !groups.is_empty()) {
+            return Err(Error::Unauthorized);
+        }
+        Ok(Self { sub, groups, tenant, member, staff, mfa, client })
+    }
+
+    /// An integration's token, if this is one.
+    pub fn integration(&self) -> Option<&ClientToken> {
+        self.client.as_ref()
     }
 
     fn in_group(&self, group: &str) -> bool {
@@ -207,7 +346,7 @@ impl Principal {
     pub fn admin(&self) -> Result<AdminPrincipal, Error> {
         match (self.in_group(GROUP_ADMIN), self.tenant, self.staff) {
             (true, Some(tenant), Some(staff)) => {
-                Ok(AdminPrincipal { tenant, staff, sub: self.sub.clone(), mfa: self.mfa })
+                Ok(AdminPrincipal { tenant, kind: AdminKind::Staff(staff), sub: self.sub.clone(), mfa: self.mfa })
             }
             _ => Err(Error::forbidden("this operation is for tenant admins")),
         }
@@ -249,7 +388,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(admin.admin().unwrap().tenant.to_string(), tenant);
-        assert_eq!(admin.admin().unwrap().staff.to_string(), staff);
+        assert_eq!(admin.admin().unwrap().staff().unwrap().to_string(), staff);
         assert!(!admin.admin().unwrap().mfa, "no second factor claimed");
         assert!(matches!(admin.member(), Err(Error::Forbidden(_))));
         assert!(matches!(admin.operator(), Err(Error::Forbidden(_))));
@@ -298,6 +437,58 @@ mod tests {
         .unwrap();
         assert_eq!(p.member().unwrap().member.to_string(), member);
         assert!(matches!(p.admin(), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn a_client_credentials_token_is_an_integration_and_nothing_else() {
+        let p = Principal::from_claims(&claims(&[
+            ("sub", "c1"),
+            ("client_id", "c1"),
+            ("token_use", "access"),
+            ("scope", "portico/records:write portico/nope other/work:read portico/work:read"),
+        ]))
+        .unwrap();
+        let client = p.integration().unwrap();
+        assert_eq!(client.client_id, "c1");
+        assert_eq!(client.scopes, vec![ApiScope::RecordsWrite, ApiScope::WorkRead]);
+        assert!(matches!(p.admin(), Err(Error::Forbidden(_))));
+        assert!(matches!(p.member(), Err(Error::Forbidden(_))));
+        assert!(p.tenant().is_none());
+        // A person's access token, or one whose subject is not its client: refused.
+        for extra in [("username", "alice"), ("sub", "c2")] {
+            let mut c = claims(&[("sub", "c1"), ("client_id", "c1"), ("token_use", "access")]);
+            c.insert(extra.0.into(), extra.1.into());
+            assert!(matches!(Principal::from_claims(&c), Err(Error::Unauthorized)), "{extra:?}");
+        }
+        // With a group or a record's claim it is no integration's.
+        let c = claims(&[
+            ("sub", "c1"),
+            ("client_id", "c1"),
+            ("token_use", "access"),
+            ("cognito:groups", "[tenant-admin]"),
+        ]);
+        assert!(matches!(Principal::from_claims(&c), Err(Error::Unauthorized)));
+    }
+
+    #[test]
+    fn staff_hold_every_scope_and_an_integration_only_its_own() {
+        let tenant = TenantId::generate();
+        let staff = AdminPrincipal { tenant, kind: AdminKind::Staff(StaffId::generate()), sub: "u".into(), mfa: true };
+        for scope in ApiScope::GRANTABLE.into_iter().chain([ApiScope::NotForIntegrations]) {
+            assert!(staff.may(scope).is_ok(), "{scope:?}");
+        }
+        let kind = AdminKind::Integration {
+            id: IntegrationId::generate(),
+            name: "ERP".into(),
+            scopes: vec![ApiScope::RecordsWrite],
+        };
+        let integration = AdminPrincipal { tenant, kind, sub: "c1".into(), mfa: false };
+        assert!(integration.may(ApiScope::RecordsWrite).is_ok());
+        assert!(
+            matches!(integration.may(ApiScope::RecordsRead), Err(Error::Forbidden(m)) if m.contains("records:read"))
+        );
+        assert!(matches!(integration.may(ApiScope::NotForIntegrations), Err(Error::Forbidden(_))));
+        assert!(integration.staff().is_err());
     }
 
     #[test]

@@ -24,11 +24,6 @@ pub struct Staff {
     pub first_name: Name,
     pub last_name: Name,
     pub email: Email,
-    /// The back office's own login (its FSM or ERP), not a person: it cannot answer a
-    /// second factor, so the tenant's MFA requirement does not apply to it. Integration
-    /// credentials with scopes are to replace it.
-    #[serde(default)]
-    pub back_office: bool,
     pub status: StaffStatus,
     /// The Cognito username (the login's `sub`) every token must carry.
     pub login: String,
@@ -44,9 +39,6 @@ pub struct NewStaff {
     pub first_name: Name,
     pub last_name: Name,
     pub email: Email,
-    /// The back office's login rather than a person's (exempt from the MFA requirement).
-    #[serde(default)]
-    pub back_office: bool,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -55,7 +47,6 @@ pub struct StaffView {
     pub first_name: Name,
     pub last_name: Name,
     pub email: Email,
-    pub back_office: bool,
     pub status: StaffStatus,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -72,7 +63,6 @@ impl Staff {
             first_name: input.first_name,
             last_name: input.last_name,
             email: input.email,
-            back_office: input.back_office,
             status: StaffStatus::Active,
             login,
             created_at: at,
@@ -83,12 +73,6 @@ impl Staff {
 
     pub fn is_active(&self) -> bool {
         self.status == StaffStatus::Active
-    }
-
-    /// Whether a token issued without a second factor may act for this login, given the
-    /// tenant's requirement.
-    pub fn may_act_without_mfa(&self, required: bool) -> bool {
-        !required || self.back_office
     }
 
     pub fn disable(&mut self) {
@@ -113,7 +97,6 @@ impl Staff {
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             email: self.email.clone(),
-            back_office: self.back_office,
             status: self.status,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -126,26 +109,18 @@ impl Staff {
 mod tests {
     use super::*;
 
-    fn staff(back_office: bool) -> Staff {
+    fn staff() -> Staff {
         let input = NewStaff {
             first_name: Name::parse("Ada").unwrap(),
             last_name: Name::parse("Admin").unwrap(),
             email: Email::parse("ada@acme.test").unwrap(),
-            back_office,
         };
         Staff::new(StaffId::generate(), input, "sub-1".into())
     }
 
     #[test]
-    fn only_the_back_office_login_is_exempt_from_a_required_second_factor() {
-        assert!(!staff(false).may_act_without_mfa(true));
-        assert!(staff(true).may_act_without_mfa(true));
-        assert!(staff(false).may_act_without_mfa(false));
-    }
-
-    #[test]
     fn disabling_and_enabling_change_the_version() {
-        let mut s = staff(false);
+        let mut s = staff();
         s.disable();
         assert!(!s.is_active());
         s.enable();

@@ -9,8 +9,9 @@ use crate::app::App;
 use crate::domain::clock::now;
 use crate::domain::group::{AccessGroup, Rights};
 use crate::domain::ids::{MemberId, TenantId, ViewAsId};
+use crate::domain::integration::Binding;
 use crate::domain::member::Member;
-use crate::domain::principal::{AdminPrincipal, MemberPrincipal, OperatorPrincipal};
+use crate::domain::principal::{AdminKind, AdminPrincipal, ApiScope, ClientToken, MemberPrincipal, OperatorPrincipal};
 use crate::domain::settings::Settings;
 use crate::domain::staff::Staff;
 use crate::domain::view_as::{ViewAs, ViewedBy};
@@ -28,15 +29,24 @@ pub fn operator(req: &Req) -> Result<OperatorPrincipal> {
     Ok(operator)
 }
 
-/// A tenant admin: one BatchGetItem for their staff record and the tenant's settings.
-/// The record must exist, be active and belong to the token's login; a second factor is
-/// required when the tenant's settings say so (the back office's login is exempt).
+/// A tenant admin: one of the office staff, or an integration.
+///
+/// Staff: one BatchGetItem for their staff record and the tenant's settings. The record
+/// must exist, be active and belong to the token's login; a second factor is required
+/// when the tenant's settings say so. Staff hold
+/// every scope.
+///
+/// An integration ([`integration`]): one GetItem for its client's binding, and the
+/// route's scope must be granted.
 pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
-    let principal = req.principal()?.admin()?;
-    let found = app
-        .store
-        .batch(&[keys::staff_key(principal.tenant, principal.staff), keys::settings_key(principal.tenant)])
-        .await?;
+    let principal = req.principal()?;
+    if let Some(client) = principal.integration() {
+        return integration(app, client, req.scope()).await;
+    }
+    let principal = principal.admin()?;
+    let staff_id = principal.staff()?;
+    let found =
+        app.store.batch(&[keys::staff_key(principal.tenant, staff_id), keys::settings_key(principal.tenant)]).await?;
     let staff = found.one::<Staff>()?.ok_or_else(|| Error::forbidden("your admin access has been removed"))?;
     if staff.login != principal.sub {
         return Err(unbound("staff", &principal.sub, &staff.id.to_string()));
@@ -45,10 +55,35 @@ pub async fn admin(app: &App, req: &Req) -> Result<AdminPrincipal> {
         return Err(Error::forbidden("your admin access is disabled"));
     }
     let settings = found.settings()?;
-    if !principal.mfa && !staff.may_act_without_mfa(settings.require_admin_mfa) {
+    if !principal.mfa && settings.require_admin_mfa {
         return Err(Error::MfaRequired);
     }
     Ok(principal)
+}
+
+/// An integration, by its app client's binding (read on every request, so that
+/// revoking, retiring a rotated client and narrowing scopes act at once, whatever tokens
+/// are out): no binding (revoked, or never an integration's) or one past its
+/// `retires_at` is 401; a route whose scope is not in both the token's scopes and the
+/// binding's is 403 naming the scope; a route no integration may call is 403.
+pub async fn integration(app: &App, client: &ClientToken, scope: ApiScope) -> Result<AdminPrincipal> {
+    let Some(binding) = app.store.get::<Binding>(keys::binding_key(&client.client_id)).await? else {
+        tracing::warn!(security_event = "unbound_client", client_id = %client.client_id, "a client token with no binding");
+        return Err(Error::Unauthorized);
+    };
+    if !binding.is_live(now()) {
+        tracing::info!(client_id = %client.client_id, integration = %binding.integration_id, "a retired client's token");
+        return Err(Error::Unauthorized);
+    }
+    let scopes = binding.scopes.iter().copied().filter(|s| client.scopes.contains(s)).collect();
+    let admin = AdminPrincipal {
+        tenant: binding.tenant,
+        kind: AdminKind::Integration { id: binding.integration_id, name: binding.name.as_str().to_owned(), scopes },
+        sub: client.client_id.clone(),
+        mfa: false,
+    };
+    admin.may(scope)?;
+    Ok(admin)
 }
 
 /// A token whose claims name a record of another login: refused (401) and logged as a
@@ -65,8 +100,12 @@ fn unbound(record: &str, sub: &str, id: &str) -> Error {
 }
 
 impl AdminPrincipal {
+    /// Who the audit trail says acted: `admin:<login>`, or `integration:<name>`.
     pub fn actor(&self) -> Actor {
-        Actor(format!("admin:{}", self.sub))
+        match &self.kind {
+            AdminKind::Staff(_) => Actor(format!("admin:{}", self.sub)),
+            AdminKind::Integration { name, .. } => Actor(crate::domain::audit::integration_actor(name)),
+        }
     }
 }
 
@@ -163,11 +202,11 @@ async fn viewed_as(app: &App, req: &Req, session: ViewAsId) -> Result<Portal> {
         .get::<ViewAs>(keys::view_as_key(admin.tenant, session))
         .await?
         .ok_or_else(|| Error::forbidden("this view-as session has ended or is not yours: start another"))?;
-    session.check(admin.staff, now())?;
+    session.check(admin.staff()?, now())?;
     let mut portal = portal_of(app, admin.tenant, session.member_id).await?.ok_or(Error::NotFound)?;
     tracing::info!(
         audit = "viewed_as",
-        staff = %admin.staff,
+        staff = ?admin.kind,
         viewed_member = %session.member_id,
         view_as = %session.id,
         "an admin viewed the portal as a member"

@@ -20,6 +20,7 @@
 use std::borrow::Cow;
 
 use crate::app::App;
+use crate::domain::integration::Binding;
 use crate::error::{Error, Result};
 use crate::http::problem;
 use crate::http::{Reply, Req};
@@ -36,7 +37,18 @@ where
     let Some(key) = req.idempotency_key()? else { return handler(app, req).await };
     // Without verified claims the handler answers 401; there is no caller to key by.
     let Ok(principal) = req.principal() else { return handler(app, req).await };
-    let space = principal.tenant().map_or(KeySpace::Platform, KeySpace::Tenant);
+    let space = match principal.integration() {
+        // An integration's tenant is its client's binding's: its keys are kept with the
+        // tenant's, not in the platform's partition. No binding: the guard answers.
+        Some(client) => {
+            let binding = app.store.get::<Binding>(crate::store::keys::binding_key(&client.client_id)).await?;
+            match binding {
+                Some(binding) => KeySpace::Tenant(binding.tenant),
+                None => return handler(app, req).await,
+            }
+        }
+        None => principal.tenant().map_or(KeySpace::Platform, KeySpace::Tenant),
+    };
     let fingerprint = req.fingerprint();
     let store = &app.store;
     let flight = match store.claim_key(space, operation, principal.sub(), &key, &fingerprint).await? {

@@ -2,6 +2,7 @@
 //! error-to-problem mapping, the one way to read paging parameters, the security headers
 //! of every response, and the check that a request came through CloudFront.
 
+pub mod authorizer;
 pub mod guard;
 pub mod headers;
 pub mod idempotency;

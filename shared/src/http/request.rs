@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::ids::{IdError, ViewAsId};
 use crate::domain::number::whole_number;
-use crate::domain::principal::Principal;
+use crate::domain::principal::{ApiScope, Principal};
 use crate::error::{Error, FieldError, Result};
 use crate::store::Paging;
 
@@ -18,11 +18,23 @@ pub const IF_MATCH_PATTERN: &str = r#"^[ \t]*(W/)?("[0-9]{1,19}"|[0-9]{1,19})[ \
 /// Bodies larger than this are refused with 413 unless an operation says otherwise.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub struct Req(lambda_http::Request);
+pub struct Req(lambda_http::Request, ApiScope);
 
 impl Req {
+    /// A request to a route no integration may call, until [`Req::with_scope`] says
+    /// otherwise.
     pub fn new(request: lambda_http::Request) -> Self {
-        Self(request)
+        Self(request, ApiScope::NotForIntegrations)
+    }
+
+    /// The scope the route table says an integration needs for this request's route
+    /// (`portico_functions::handle_event` sets it; `http::guard::admin` checks it).
+    pub fn with_scope(self, scope: ApiScope) -> Self {
+        Self(self.0, scope)
+    }
+
+    pub fn scope(&self) -> ApiScope {
+        self.1
     }
 
     pub fn inner(&self) -> &lambda_http::Request {
@@ -47,16 +59,26 @@ impl Req {
         }
     }
 
-    /// The principal from the claims the JWT authorizer verified. No claims: 401.
+    /// The principal from the claims an authorizer verified: the JWT authorizer's
+    /// (`requestContext.authorizer.jwt.claims`) or the admin routes' Lambda authorizer's
+    /// (`requestContext.authorizer.lambda`, `portico::http::authorizer`). No claims: 401.
     pub fn principal(&self) -> Result<Principal> {
-        let claims = match self.0.request_context_ref() {
-            Some(RequestContext::ApiGatewayV2(ctx)) => {
-                ctx.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).map(|jwt| &jwt.claims)
-            }
+        let authorizer = match self.0.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => ctx.authorizer.as_ref(),
             #[allow(unreachable_patterns)]
             _ => None,
         };
-        Principal::from_claims(claims.ok_or(Error::Unauthorized)?)
+        let authorizer = authorizer.ok_or(Error::Unauthorized)?;
+        if let Some(jwt) = &authorizer.jwt {
+            return Principal::from_claims(&jwt.claims);
+        }
+        if authorizer.fields.is_empty() {
+            return Err(Error::Unauthorized);
+        }
+        // The Lambda authorizer's context: every value a string (`claims_for_lambda`).
+        let claims: std::collections::HashMap<String, String> =
+            authorizer.fields.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect();
+        Principal::from_claims(&claims)
     }
 
     /// A path id. One that does not parse cannot exist: 404, like any unknown id.

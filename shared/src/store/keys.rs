@@ -12,6 +12,15 @@
 //! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
 //! | staff    | `T#t`               | `STF#s`          |                          |                         |
+//! | integration | `T#t`            | `INT#i`          |                          |                         |
+//! | binding  | `CLIENT#<client id>` | `BINDING`       |                          |                         |
+//!
+//! The binding of an integration's app client is the one key that does not begin with
+//! the tenant: an access token names only its client, and the binding (written with its
+//! integration, which is under the tenant) is what says whose it is.
+//!
+//! | entity   | PK                  | SK               | GSI1PK                   | GSI1SK                  |
+//! |----------|---------------------|------------------|--------------------------|-------------------------|
 //! | view-as  | `T#t`               | `VAS#v`          |                          |                         |
 //! | contact  | `T#t`               | `CON#c`          | `T#t#CUS#c#CON`          | `CON#c`                 |
 //! | division | `T#t`               | `DIV#d`          | `T#t#CUS#c#DIV`          | `DIV#d`                 |
@@ -62,9 +71,10 @@ use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
-    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
-    QuoteId, SiteId, StaffId, TenantId, ViewAsId, WorkRequestId,
+    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, IntegrationId, InvoiceId, JobId, MemberId,
+    MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WorkRequestId,
 };
+use crate::domain::integration::{Binding, Integration};
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
 use crate::domain::member::Member;
@@ -241,6 +251,37 @@ impl Entity for Staff {
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
+    }
+}
+
+impl Stored for Integration {
+    const TYPE: &'static str = "integration";
+}
+
+impl Entity for Integration {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: integration_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+    /// The binding of each of its app clients.
+    fn derived(&self, tenant: TenantId) -> crate::error::Result<Vec<super::Derived>> {
+        self.bindings(tenant).iter().map(|b| super::Derived::of(tenant, b)).collect()
+    }
+}
+
+impl Stored for Binding {
+    const TYPE: &'static str = "binding";
+}
+
+impl Entity for Binding {
+    /// Not under the tenant: see the module's table.
+    fn keys(&self, _tenant: TenantId) -> Keys {
+        Keys { key: binding_key(&self.client_id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.client_id.clone()
     }
 }
 
@@ -823,6 +864,21 @@ pub fn member_key(tenant: TenantId, id: MemberId) -> Key {
 
 pub fn staff_key(tenant: TenantId, id: StaffId) -> Key {
     Key { pk: t(tenant), sk: format!("STF#{id}") }
+}
+
+pub fn integration_key(tenant: TenantId, id: IntegrationId) -> Key {
+    Key { pk: t(tenant), sk: format!("INT#{id}") }
+}
+
+/// The tenant's integrations, oldest first.
+pub fn all_integrations(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("INT#".into()) }
+}
+
+/// The binding of an app client (`domain::integration::Binding`): read by client id, the
+/// one thing an integration's token names.
+pub fn binding_key(client_id: &str) -> Key {
+    Key { pk: format!("CLIENT#{client_id}"), sk: "BINDING".into() }
 }
 
 /// An admin's view-as session (`domain::view_as`).

@@ -1,7 +1,7 @@
 //! The gateway authorizes like API Gateway's JWT authorizer; handlers check groups.
 
 use portico_functions::ROUTES;
-use portico_local::gateway::{Refusal, Verifier};
+use portico_local::gateway::{fetch_verifier, Accept, Refusal, Verifier};
 use portico_tests::{spawn_app, TestApp};
 use serde_json::json;
 
@@ -20,7 +20,7 @@ fn concrete(path: &str) -> String {
 }
 
 async fn verifier(app: &TestApp, issuer: &str, client: &str) -> Verifier {
-    Verifier::fetch(&app.aws.endpoint, &app.prov.user_pool_id, issuer, client).await.unwrap()
+    fetch_verifier(&app.aws.endpoint, &app.prov.user_pool_id, issuer, client).await.unwrap()
 }
 
 #[tokio::test]
@@ -46,27 +46,29 @@ async fn only_unexpired_id_tokens_of_this_pool_and_client_are_accepted() {
     let client = app.prov.user_pool_client_id.clone();
     let v = verifier(&app, &issuer, &client).await;
 
-    let claims = v.verify(&t.admin).expect("a fresh ID token is accepted");
+    let claims = v.verify(&t.admin, Accept::IdTokens).expect("a fresh ID token is accepted");
     let exp = claims["exp"].as_u64().unwrap();
-    assert_eq!(v.verify_at(&t.admin, exp), Err(Refusal::Expired));
-    assert_eq!(v.verify_at(&t.admin, exp + 3600), Err(Refusal::Expired));
+    assert_eq!(v.verify_at(&t.admin, exp, Accept::IdTokens), Err(Refusal::Expired));
+    assert_eq!(v.verify_at(&t.admin, exp + 3600, Accept::IdTokens), Err(Refusal::Expired));
 
     let wrong_issuer = verifier(&app, "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other", &client).await;
-    assert_eq!(wrong_issuer.verify(&t.admin), Err(Refusal::BadSignatureOrClaims));
+    assert_eq!(wrong_issuer.verify(&t.admin, Accept::IdTokens), Err(Refusal::BadSignatureOrClaims));
     let wrong_client = verifier(&app, &issuer, "another-client").await;
-    assert_eq!(wrong_client.verify(&t.admin), Err(Refusal::BadSignatureOrClaims));
+    assert_eq!(wrong_client.verify(&t.admin, Accept::IdTokens), Err(Refusal::BadSignatureOrClaims));
 
     let mut parts: Vec<String> = t.admin.split('.').map(str::to_owned).collect();
     let sig = parts[2].clone();
     parts[2] = format!("{}{}", if sig.starts_with('A') { "B" } else { "A" }, &sig[1..]);
-    assert_eq!(v.verify(&parts.join(".")), Err(Refusal::BadSignatureOrClaims));
+    assert_eq!(v.verify(&parts.join("."), Accept::IdTokens), Err(Refusal::BadSignatureOrClaims));
 
     // Access tokens carry neither the audience nor the custom claims the API needs.
     let login = &t.admin_login;
     let (username, password, secret) = (&login.username, &login.password, login.totp_secret.as_deref());
     let auth = portico_local::signin::tokens(&app.cognito(), &client, username, password, password, secret).await;
     let access = auth.unwrap().access;
-    assert!(v.verify(&access).is_err());
+    // Nor does a person's access token count as an integration's (it names its user).
+    assert!(v.verify(&access, Accept::IdTokens).is_err());
+    assert!(v.verify(&access, Accept::IdOrClientTokens).is_err());
     assert_eq!(app.api.get("/admin/settings", &access).await.unwrap().status, 401);
 }
 

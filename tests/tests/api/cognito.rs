@@ -18,7 +18,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
-use portico_local::gateway::{template_user_pool, template_user_pool_client, Verifier};
+use portico_local::gateway::{fetch_verifier, template_user_pool, template_user_pool_client, Accept};
 use portico_local::stack::{register_pre_token_trigger, ACCOUNT_HEADER};
 use portico_local::workspace_root;
 use portico_tests::{spawn_app, Answer, TestApp};
@@ -136,10 +136,10 @@ fn refused<T: std::fmt::Debug, E: ProvideErrorMetadata>(result: Result<T, E>) ->
 /// The verified claims of an ID token, as the gateway (API Gateway's authorizer) sees them.
 async fn claims(app: &TestApp, id_token: &str) -> Map<String, Value> {
     let verifier =
-        Verifier::fetch(&app.aws.endpoint, &app.prov.user_pool_id, &app.prov.issuer(), &app.prov.user_pool_client_id)
+        fetch_verifier(&app.aws.endpoint, &app.prov.user_pool_id, &app.prov.issuer(), &app.prov.user_pool_client_id)
             .await
             .unwrap();
-    verifier.verify(id_token).expect("a token the gateway accepts")
+    verifier.verify(id_token, Accept::IdTokens).expect("a token the gateway accepts")
 }
 
 /// A Cognito call as a browser makes it, through the gateway's `/cognito/`.

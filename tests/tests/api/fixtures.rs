@@ -50,6 +50,10 @@ pub const SPARE_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
 /// The address `CreateStaff` invites. A login's address is one per deployment: each
 /// caller of the matrix invites its own.
 pub const NEW_STAFF_EMAIL: &str = "bea@acme.test";
+/// An integration (scopes `access:read`, `records:write`) that the fixtures change and rotate.
+pub const INTEGRATION: &str = "int_01JD8Z6V5Q2W3E4R5T6Y7A8BA3";
+/// Another integration, which the fixtures revoke.
+pub const SPARE_INTEGRATION: &str = "int_01JD8Z6V5Q2W3E4R5T6Y7A8BA4";
 
 /// The unsubscribe link's token in the public fixtures: the world's is signed for
 /// `MEMBER` and quotes (a token names its tenant, so a fixture cannot carry a real one).
@@ -160,6 +164,11 @@ impl World {
             "requires_ack": true});
         let message =
             portico_tests::id(&app.api.expect(201, "POST", "/admin/messages", &t.admin, Some(&body)).await.unwrap());
+        let integration = |name: &'static str| async move {
+            let body = json!({"name": name, "scopes": ["access:read", "records:write"]});
+            portico_tests::id(&app.api.expect(201, "POST", "/admin/integrations", &t.admin, Some(&body)).await.unwrap())
+        };
+        let (integration, spare_integration) = (integration("ERP").await, integration("Spare ERP").await);
         // The tenant as the admin's verified token names it.
         let tenant = Principal::from_claims(
             &[("sub", "fixture"), ("custom:tenant_id", t.id.as_str())]
@@ -212,6 +221,8 @@ impl World {
                 (MEMBER_SUB, member_sub),
                 (SPARE_STAFF, spare_staff),
                 (NEW_STAFF_EMAIL, app.email("new-staff")),
+                (INTEGRATION, integration),
+                (SPARE_INTEGRATION, spare_integration),
             ],
         }
     }

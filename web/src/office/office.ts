@@ -17,6 +17,7 @@ import { customersScreen, customersTitle } from './customers';
 import { groupsLabel, groupsScreen } from './groups';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
+import { integrationsLabel, integrationsScreen } from './integrations';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
 import { documentsLabel, documentsScreen } from './documents';
@@ -58,6 +59,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
+  { path: '/office/integrations', label: integrationsLabel, draw: integrationsScreen },
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/groups', label: groupsLabel, draw: groupsScreen },

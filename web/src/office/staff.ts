@@ -21,7 +21,6 @@ const t = words({
     twostep: 'Two-step sign-in',
     app: 'Authenticator app set up',
     noapp: 'No authenticator app',
-    backoffice: "The back office's login (no app needed)",
     disable: 'Switch off access',
     enable: 'Switch access on',
     reset: 'Reset two-step sign-in',
@@ -52,7 +51,6 @@ const t = words({
     twostep: 'Inloggen in twee stappen',
     app: 'Authenticator-app ingesteld',
     noapp: 'Geen authenticator-app',
-    backoffice: 'De login van de backoffice (geen app nodig)',
     disable: 'Toegang uitschakelen',
     enable: 'Toegang inschakelen',
     reset: 'Inloggen in twee stappen resetten',
@@ -183,7 +181,7 @@ export async function staffScreen(ctx: ScreenCtx): Promise<void> {
         <dt>${t('status')}</dt>
         <dd><span class="badge badge-${s.status === 'active' ? 'accepted' : 'declined'}">${t(s.status)}</span></dd>
         <dt>${t('twostep')}</dt>
-        <dd>${s.back_office ? t('backoffice') : s.mfa_enabled ? t('app') : t('noapp')}</dd>
+        <dd>${s.mfa_enabled ? t('app') : t('noapp')}</dd>
       </dl>
       ${confirming === s.id
         ? html`<div class="info">
