@@ -12,6 +12,7 @@ pub mod file;
 pub mod group;
 pub mod hierarchy;
 pub mod ids;
+pub mod integration_event;
 pub mod invoice;
 pub mod job;
 pub mod mailing;
