@@ -301,6 +301,7 @@ routes! {
         "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write] MessagesWrite,
         "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read] MessagesRead,
         "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read] AuditRead,
+        "GET" "/admin/events" => "ListEvents": admin::events::list [Read] EventsRead,
         "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read] NotForIntegrations,
         "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write] NotForIntegrations,
     }

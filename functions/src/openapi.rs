@@ -47,6 +47,7 @@ impl Modify for BearerAuth {
         crate::schema::InvoiceStatuses,
         crate::schema::AuditEntity,
         crate::schema::AuditActor,
+        crate::schema::EventCursor,
         portico::domain::clock::Bound,
         portico::domain::report::Month,
     )),

@@ -151,3 +151,9 @@ pattern_type!(
     portico::store::cursor::TOKEN_PATTERN.to_owned(),
     "The signed token of an email's unsubscribe link"
 );
+pattern_type!(
+    /// `?after=` of the event feed: an event's id (`next_after` of the previous page).
+    EventCursor,
+    portico::domain::integration_event::EVENT_ID_PATTERN.to_owned(),
+    "An event's id: `next_after` of the previous page"
+);

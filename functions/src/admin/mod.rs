@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod customers;
 pub mod divisions;
 pub mod documents;
+pub mod events;
 pub mod files;
 pub mod groups;
 pub mod invoices;

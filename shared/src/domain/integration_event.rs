@@ -108,9 +108,16 @@ pub fn event_id(audit_id: &str) -> String {
     format!("evt_{audit_id}")
 }
 
-/// The audit event's ULID an integration event's id (or a feed cursor) names, if it is one.
+/// What the OpenAPI document says an event id (and the feed's cursor) is: [`audit_id`].
+pub const EVENT_ID_PATTERN: &str = "^evt_[0-7][0-9A-HJKMNP-TV-Z]{25}$";
+
+/// The audit event's ULID an integration event's id (or a feed cursor) names, if it is
+/// one: `evt_` and a ULID as Portico writes them (Crockford's base 32, capitals).
 pub fn audit_id(event_id: &str) -> Option<&str> {
-    event_id.strip_prefix("evt_").filter(|u| ulid::Ulid::from_string(u).is_ok())
+    let crockford = |b: u8| b.is_ascii_digit() || (b.is_ascii_uppercase() && !matches!(b, b'I' | b'L' | b'O' | b'U'));
+    event_id.strip_prefix("evt_").filter(|u| {
+        u.len() == 26 && u.bytes().all(crockford) && u.as_bytes().first().is_some_and(|b| (b'0'..=b'7').contains(b))
+    })
 }
 
 /// The fields `names` of `value`, each present (null when `value` lacks it).
@@ -451,5 +458,17 @@ mod tests {
         assert_eq!(EventType::parse("quote.created"), None);
         assert_eq!(audit_id("evt_nope"), None);
         assert_eq!(audit_id("01JD8Z6V5Q2W3E4R5T6Y7A8B9C"), None);
+        assert_eq!(audit_id("evt_01jd8z6v5q2w3e4r5t6y7a8b9c"), None, "as Portico writes them");
+        let re = regex_lite::Regex::new(EVENT_ID_PATTERN).unwrap();
+        for s in [
+            "evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9C",
+            "evt_81JD8Z6V5Q2W3E4R5T6Y7A8B9C",
+            "evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9",
+            "evt_01JD8Z6V5Q2W3E4R5T6Y7A8BIC",
+        ] {
+            assert_eq!(audit_id(s).is_some(), re.is_match(s), "{s}");
+        }
+        let u = ulid::Ulid::new().to_string();
+        assert_eq!(audit_id(&event_id(&u)), Some(u.as_str()));
     }
 }

@@ -879,6 +879,25 @@ pub fn all_events(tenant: TenantId) -> QueryKey {
     QueryKey { index: None, pk: format!("{}#EVENT", t(tenant)), sk_prefix: Some("EVT#".into()) }
 }
 
+/// A range of one partition's sort keys, both ends included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortRange {
+    pub pk: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The tenant's events, oldest first, strictly after the event whose ULID is `after` (all
+/// of them without it) and at most `until` (a ULID bound): the integration feed's range.
+/// Empty (`None`) when nothing can lie between.
+pub fn events_after(tenant: TenantId, after: Option<&str>, until: &str) -> Option<SortRange> {
+    // Event sort keys are `EVT#` and 26 ULID characters (digits and capitals): the first
+    // key above `EVT#<after>` of that form is above `EVT#<after>!` too.
+    let from = after.map_or_else(|| "EVT#".to_owned(), |a| format!("EVT#{a}!"));
+    let to = format!("EVT#{until}");
+    (from <= to).then(|| SortRange { pk: format!("{}#EVENT", t(tenant)), from, to })
+}
+
 /// The trail of one entity (by the id events record for it).
 pub fn events_of_entity(tenant: TenantId, entity_id: &str) -> QueryKey {
     QueryKey { index: Some(GSI1), pk: format!("{}#ENTITY#{entity_id}", t(tenant)), sk_prefix: Some("EVT#".into()) }

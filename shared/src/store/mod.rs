@@ -7,6 +7,7 @@
 pub mod access;
 pub mod cursor;
 pub mod deliveries;
+pub mod feed;
 pub mod idempotency;
 pub mod keys;
 pub mod listing;

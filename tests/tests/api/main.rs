@@ -9,6 +9,7 @@ mod contacts;
 mod divisions;
 mod documents;
 mod edge;
+mod events;
 mod fixtures;
 mod groups;
 mod idempotency;

@@ -244,6 +244,22 @@ export interface paths {
         patch: operations["UpdateDocument"];
         trace?: never;
     };
+    "/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/files": {
         parameters: {
             query?: never;
@@ -1742,6 +1758,13 @@ export interface components {
         };
         /** @description An email address: letters, digits and . _ % + - ' before the @, a dotted domain ending in two letters or more, at most 254 characters; lower-cased */
         Email: string;
+        /** @description An event's id: `next_after` of the previous page */
+        EventCursor: string;
+        /**
+         * @description The kinds of event the back office can receive.
+         * @enum {string}
+         */
+        EventType: "work_request.submitted" | "work_request.accepted" | "work_request.declined" | "quote.approved" | "quote.rejected" | "job.note_added" | "member.changed" | "contact.unsubscribed" | "contact.suppressed" | "message.acknowledged";
         /** @description The back office's reference: at most 100 characters, letters, digits and - _ . : # */
         ExternalRef: string;
         /**
@@ -1749,6 +1772,23 @@ export interface components {
          * @enum {string}
          */
         Feature: "jobs" | "work_requests" | "quotes" | "invoices" | "assets" | "documents" | "messages" | "reports";
+        /** @description One page of the feed. */
+        FeedPage: {
+            /** @description Oldest first. */
+            items: components["schemas"]["IntegrationEvent"][];
+            /**
+             * @description The cursor to send as `?after=` next: the last event this page read (which may be
+             *     one not for the back office). The same as the request's `after` when nothing new
+             *     has settled; absent only when the tenant has no settled event at all.
+             * @example evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9C
+             */
+            next_after?: string | null;
+            /**
+             * @description Whether more settled events may follow right away (ask again with `next_after`);
+             *     when false, poll again later.
+             */
+            has_more: boolean;
+        };
         /** @description A validation problem with one field of the input. */
         FieldError: {
             field: string;
@@ -1822,6 +1862,23 @@ export interface components {
         };
         /** @description An `ETag` this API returned (`"3"`, also weak or unquoted): the version the change is based on */
         IfMatch: string;
+        /** @description One event for the back office: the pull feed's item and a webhook's body. */
+        IntegrationEvent: {
+            /**
+             * @description Stable: the same change always has the same id (a webhook's `webhook-id`, the
+             *     receiver's key to deduplicate). `evt_` and the audit event's ULID, which sorts by time.
+             * @example evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9C
+             */
+            id: string;
+            type: components["schemas"]["EventType"];
+            /** @description When the change was made. */
+            occurred_at: components["schemas"]["Timestamp"];
+            /**
+             * @description The objects involved: ids, and the back office's `reference` where the object has
+             *     one. Each type's fields are listed in docs/integration.md.
+             */
+            data: Record<string, never>;
+        };
         /** @description `POST /admin/members/{member_id}/invite`. */
         InviteInput: {
             message?: null | components["schemas"]["Message"];
@@ -6448,6 +6505,83 @@ export interface operations {
             };
             /** @description The body is not sent as `application/json`. */
             415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ListEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The `next_after` of the previous page (or any event's `id`): the events after it. Without it, from the oldest kept (400 days).
+                 * @example evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9C
+                 */
+                after?: components["schemas"]["EventCursor"];
+                /** @description Items per page (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first; only events at least 30 seconds old (a later request never finds an earlier event) */
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
