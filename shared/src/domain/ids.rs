@@ -169,6 +169,15 @@ public_id!(
     InvoiceId, "inv"
 );
 
+public_id!(
+    /// A webhook subscription of the back office (`whk_…`).
+    WebhookId, "whk"
+);
+public_id!(
+    /// One attempt to deliver an event to a webhook (`dlv_…`).
+    DeliveryId, "dlv"
+);
+
 /// A tenant: one field-service company (`ten_…`).
 ///
 /// Deliberately not `Deserialize` and without a public constructor: a tenant id is never

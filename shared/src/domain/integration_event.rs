@@ -9,14 +9,14 @@
 //! object has one. A payload's fields are always present (null when they have no value):
 //! a receiver may rely on the shape of each type.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::audit::Event;
 use super::tenant::Timestamp;
 
 /// The kinds of event the back office can receive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum EventType {
     /// A member asked for work (`data`: the request, its customer, site, asset, subject).
     #[serde(rename = "work_request.submitted")]

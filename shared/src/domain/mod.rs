@@ -34,6 +34,7 @@ pub mod staff;
 pub mod tenant;
 pub mod text;
 pub mod view_as;
+pub mod webhook;
 pub mod work_request;
 
 pub use ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};

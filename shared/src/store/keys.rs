@@ -63,7 +63,7 @@ use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
     AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
-    QuoteId, SiteId, StaffId, TenantId, ViewAsId, WorkRequestId,
+    QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
 };
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
@@ -77,6 +77,7 @@ use crate::domain::staff::Staff;
 use crate::domain::tenant::{Tenant, Timestamp};
 use crate::domain::text::{Email, ExternalRef};
 use crate::domain::view_as::ViewAs;
+use crate::domain::webhook::{Webhook, WebhookSecrets};
 use crate::domain::work_request::WorkRequest;
 
 pub const PK: &str = "PK";
@@ -877,6 +878,46 @@ pub fn event_trail_key(tenant: TenantId, customer: CustomerId, event_id: &str) -
 /// The tenant's whole trail, newest first by the events' ULIDs.
 pub fn all_events(tenant: TenantId) -> QueryKey {
     QueryKey { index: None, pk: format!("{}#EVENT", t(tenant)), sk_prefix: Some("EVT#".into()) }
+}
+
+impl Stored for Webhook {
+    const TYPE: &'static str = "webhook";
+}
+
+impl Entity for Webhook {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: webhook_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn webhook_key(tenant: TenantId, id: WebhookId) -> Key {
+    Key { pk: t(tenant), sk: format!("WHK#{id}") }
+}
+
+/// Every webhook subscription of the tenant, by id (creation order).
+pub fn all_webhooks(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("WHK#".into()) }
+}
+
+impl Stored for WebhookSecrets {
+    const TYPE: &'static str = "webhook_secrets";
+}
+
+impl Entity for WebhookSecrets {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: webhook_secrets_key(tenant, self.webhook_id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.webhook_id.to_string()
+    }
+}
+
+/// A subscription's signing secrets: beside it, outside its listing (`WHKSECRET#`).
+pub fn webhook_secrets_key(tenant: TenantId, id: WebhookId) -> Key {
+    Key { pk: t(tenant), sk: format!("WHKSECRET#{id}") }
 }
 
 /// A range of one partition's sort keys, both ends included.
