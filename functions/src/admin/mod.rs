@@ -18,6 +18,7 @@ pub mod reports;
 pub mod settings;
 pub mod sites;
 pub mod staff;
+pub mod webhooks;
 pub mod work_requests;
 
 use portico::domain::ids::IdError;

@@ -45,6 +45,8 @@ pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
 pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
 /// A current message to `GROUP` (which `MEMBER` joins) that asks to be acknowledged.
 pub const MESSAGE: &str = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2";
+/// A webhook subscription to quote decisions (on the local stack: to 127.0.0.1).
+pub const WEBHOOK: &str = "whk_01JD8Z6V5Q2W3E4R5T6Y7A8BA3";
 /// Another admin of the tenant, whom the staff fixtures disable, enable and remove.
 pub const SPARE_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
 /// The address `CreateStaff` invites. A login's address is one per deployment: each
@@ -160,6 +162,9 @@ impl World {
             "requires_ack": true});
         let message =
             portico_tests::id(&app.api.expect(201, "POST", "/admin/messages", &t.admin, Some(&body)).await.unwrap());
+        let body = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["quote.approved"]});
+        let webhook =
+            portico_tests::id(&app.api.expect(201, "POST", "/admin/webhooks", &t.admin, Some(&body)).await.unwrap());
         // The tenant as the admin's verified token names it.
         let tenant = Principal::from_claims(
             &[("sub", "fixture"), ("custom:tenant_id", t.id.as_str())]
@@ -207,6 +212,7 @@ impl World {
                 (ASSET, asset),
                 (DOCUMENT, document),
                 (MESSAGE, message),
+                (WEBHOOK, webhook),
                 (ADMIN_STAFF, admin_staff),
                 (ADMIN_SUB, admin_sub),
                 (MEMBER_SUB, member_sub),

@@ -33,4 +33,5 @@ mod settings;
 mod story;
 mod triggers;
 mod view_as;
+mod webhooks;
 mod work;
