@@ -48,6 +48,7 @@ page_schema!(DocumentPage, portico::domain::document::DocumentView);
 page_schema!(PortalDocumentPage, portico::domain::document::PortalDocumentView);
 page_schema!(MessagePage, portico::domain::message::MessageView);
 page_schema!(WebhookPage, portico::domain::webhook::WebhookView);
+page_schema!(DeliveryPage, portico::domain::webhook::DeliveryView);
 page_schema!(PortalMessagePage, portico::domain::message::PortalMessageView);
 page_schema!(AcknowledgementPage, portico::domain::message::AcknowledgementView);
 page_schema!(AuditPage, portico::domain::audit::AuditEntry);

@@ -3,9 +3,11 @@
 //! shown once, when it is made (creation, rotation), and is kept outside the audited
 //! record.
 
-use portico::domain::ids::{TenantId, WebhookId};
+use portico::domain::ids::{DeliveryId, TenantId, WebhookId};
 use portico::domain::tenant::now;
-use portico::domain::webhook::{NewWebhook, Webhook, WebhookPatch, WebhookSecrets, WebhookStatus, MAX_WEBHOOKS};
+use portico::domain::webhook::{
+    Delivery, NewWebhook, Webhook, WebhookPatch, WebhookSecrets, WebhookStatus, MAX_WEBHOOKS,
+};
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Tx};
@@ -127,4 +129,35 @@ pub async fn rotate_secret(app: &App, req: Req) -> Result<Reply> {
     view.secret = Some(secrets.current.clone());
     view.previous_secret_valid_until = secrets.previous_until;
     Ok(Reply::ok(&view)?.etag(after.version))
+}
+
+#[utoipa::path(get, path = "/admin/webhooks/{webhook_id}/deliveries",
+    params(("webhook_id" = WebhookId, Path, example = "whk_01JD8Z6V5Q2W3E4R5T6Y7A8BA3"),
+        ("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
+    responses((status = 200, body = crate::schema::DeliveryPage, description = "Newest event first, each with every attempt (status, latency, response code, error); kept 30 days"), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn deliveries(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let paging = req.paging()?;
+    let tenant = admin.tenant;
+    let webhook = load(app, &req, tenant).await?;
+    let list = format!("admin-webhook-deliveries|{tenant}|{}", webhook.id);
+    let source = Source::all(keys::webhook_deliveries(tenant, webhook.id));
+    let page = app.store.newest_first::<Delivery>(&list, &[source], &Conditions::default(), &paging).await?;
+    Reply::ok(&page.map(|d| d.view()))
+}
+
+#[utoipa::path(post, path = "/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/replay",
+    params(("webhook_id" = WebhookId, Path, example = "whk_01JD8Z6V5Q2W3E4R5T6Y7A8BA3"),
+        ("delivery_id" = DeliveryId, Path, example = "dlv_01JD8Z6V5Q2W3E4R5T6Y7A8BA4"),
+        ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = portico::domain::webhook::DeliveryView, description = "Sent again now — the same body and `webhook-id`, signed afresh — whatever its state (a paused subscription too): the attempt's outcome is its last"), (status = 404, body = Problem)))]
+pub async fn replay(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let tenant = admin.tenant;
+    let webhook = load(app, &req, tenant).await?;
+    let id = req.path_id("delivery_id", DeliveryId::parse)?;
+    let delivery =
+        app.store.get::<Delivery>(keys::webhook_delivery_key(tenant, webhook.id, id)).await?.ok_or(Error::NotFound)?;
+    let delivery = crate::webhooks::attempt(app, tenant, &webhook, delivery, now(), true).await?;
+    Reply::ok(&delivery.view())
 }

@@ -174,9 +174,21 @@ public_id!(
     WebhookId, "whk"
 );
 public_id!(
-    /// One attempt to deliver an event to a webhook (`dlv_…`).
+    /// An event's delivery to one webhook (`dlv_` and the event's ULID).
     DeliveryId, "dlv"
 );
+
+impl DeliveryId {
+    /// The delivery of the event whose ULID is `ulid`.
+    pub fn from_ulid_str(ulid: &str) -> Option<Self> {
+        Ulid::from_string(ulid).ok().map(Self)
+    }
+
+    /// The ULID of the event it delivers.
+    pub fn ulid(&self) -> String {
+        self.0.to_string()
+    }
+}
 
 /// A tenant: one field-service company (`ten_…`).
 ///

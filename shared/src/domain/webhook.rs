@@ -19,7 +19,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use super::ids::WebhookId;
+use super::ids::{DeliveryId, WebhookId};
 use super::integration_event::EventType;
 use super::tenant::{double_option, now, unique, unique_opt, Timestamp};
 use super::text::{Name, WebUrl};
@@ -328,12 +328,270 @@ pub fn check_target(url: &WebUrl, addresses: &[IpAddr], local: bool) -> Result<(
     Ok(())
 }
 
+/// How long after a failed attempt the next one is made: about a day in all (1 min,
+/// 5 min, 30 min, 2 h, 6 h, 14 h: the last attempt 22 h 36 min after the first). After
+/// the last one fails the delivery has failed for good (it can still be replayed).
+pub const RETRY_AFTER_SECONDS: [i64; 6] = [60, 300, 1800, 7200, 21_600, 50_400];
+
+/// A subscription whose deliveries have all failed for this long is paused, and the
+/// tenant's admins are emailed.
+pub const PAUSE_AFTER_DAYS: i64 = 3;
+
+/// How long the delivery log keeps a delivery and its attempts (by the table's TTL).
+pub const DELIVERY_LOG_DAYS: i64 = 30;
+
+/// The most attempts a delivery's log keeps (the earliest are dropped first): retries
+/// and replays together.
+pub const MAX_ATTEMPTS_KEPT: usize = 20;
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Claimed, the first attempt under way.
+    Sending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// The last attempt failed; another follows at `next_attempt_at`.
+    Retrying,
+    /// Every attempt failed (or the subscription is gone or paused): no more are made
+    /// unless an admin replays it.
+    Failed,
+}
+
+/// What one attempt found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Attempt {
+    pub at: Timestamp,
+    /// Whether the receiver answered 2xx.
+    pub ok: bool,
+    /// The receiver's HTTP status, if it answered.
+    pub response_code: Option<u16>,
+    /// From sending the request to its answer (or to the failure).
+    pub latency_ms: u64,
+    /// Why it failed without an answer (`timed out`, `connection refused`, a refused
+    /// address): never the receiver's body.
+    pub error: Option<String>,
+    /// Sent by an admin's replay rather than the schedule.
+    #[serde(default)]
+    pub replay: bool,
+}
+
+/// One event's delivery to one subscription, with every attempt: the delivery log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Delivery {
+    /// `dlv_` and the event's ULID: one per (subscription, event).
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
+    /// The `webhook-id` of every attempt: the event's id.
+    pub event_id: String,
+    pub event_type: EventType,
+    /// The body, exactly as first sent: every retry and replay sends the same bytes.
+    pub body: String,
+    pub state: DeliveryState,
+    pub attempts: Vec<Attempt>,
+    /// Attempts made by the schedule (replays not counted).
+    pub scheduled_attempts: u32,
+    pub next_attempt_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub version: u64,
+    pub expires_at: i64,
+}
+
+/// A delivery as the API shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliveryView {
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
+    #[schema(example = "evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9C")]
+    pub event_id: String,
+    pub event_type: EventType,
+    pub state: DeliveryState,
+    /// Oldest first (at most 20 kept).
+    pub attempts: Vec<Attempt>,
+    pub next_attempt_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+impl Delivery {
+    /// A delivery of `event` (already serialized as `body`) to `webhook`, claimed for its
+    /// first attempt.
+    pub fn new(webhook: WebhookId, event_id: &str, event_type: EventType, body: String, at: Timestamp) -> Self {
+        let ulid = super::integration_event::audit_id(event_id).unwrap_or_default();
+        Self {
+            id: DeliveryId::from_ulid_str(ulid).unwrap_or_else(DeliveryId::generate),
+            webhook_id: webhook,
+            event_id: event_id.to_owned(),
+            event_type,
+            body,
+            state: DeliveryState::Sending,
+            attempts: Vec::new(),
+            scheduled_attempts: 0,
+            next_attempt_at: None,
+            created_at: at,
+            version: 1,
+            expires_at: at.saturating_add(time::Duration::days(DELIVERY_LOG_DAYS)).unix_timestamp(),
+        }
+    }
+
+    /// Records `attempt`: delivered, or retried on the schedule, or failed for good once
+    /// the schedule is spent. A replay's failure leaves the schedule as it was.
+    pub fn record(&mut self, attempt: Attempt) {
+        let at = attempt.at;
+        let (ok, replay) = (attempt.ok, attempt.replay);
+        self.attempts.push(attempt);
+        if self.attempts.len() > MAX_ATTEMPTS_KEPT {
+            let extra = self.attempts.len() - MAX_ATTEMPTS_KEPT;
+            self.attempts.drain(..extra);
+        }
+        self.version += 1;
+        if ok {
+            self.state = DeliveryState::Delivered;
+            self.next_attempt_at = None;
+            return;
+        }
+        if replay {
+            if self.state == DeliveryState::Sending {
+                self.state = DeliveryState::Failed;
+            }
+            return;
+        }
+        self.scheduled_attempts += 1;
+        match next_attempt(self.scheduled_attempts, at) {
+            Some(next) => {
+                self.state = DeliveryState::Retrying;
+                self.next_attempt_at = Some(next);
+            }
+            None => {
+                self.state = DeliveryState::Failed;
+                self.next_attempt_at = None;
+            }
+        }
+    }
+
+    /// Whether the schedule owes an attempt at `now`.
+    pub fn is_due(&self, now: Timestamp) -> bool {
+        self.state == DeliveryState::Retrying && self.next_attempt_at.is_some_and(|t| t <= now)
+    }
+
+    pub fn view(&self) -> DeliveryView {
+        DeliveryView {
+            id: self.id,
+            webhook_id: self.webhook_id,
+            event_id: self.event_id.clone(),
+            event_type: self.event_type,
+            state: self.state,
+            attempts: self.attempts.clone(),
+            next_attempt_at: self.next_attempt_at,
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// When the attempt after `failed` failed scheduled attempts (the last at `at`) is due;
+/// `None` once the schedule is spent.
+pub fn next_attempt(failed: u32, at: Timestamp) -> Option<Timestamp> {
+    let i = usize::try_from(failed).ok()?.checked_sub(1)?;
+    RETRY_AFTER_SECONDS.get(i).map(|s| at.saturating_add(time::Duration::seconds(*s)))
+}
+
+impl Webhook {
+    /// Notes an attempt's outcome: a success ends a failing streak; a failure starts one
+    /// (or continues it). True when this failure pauses the subscription: it has failed
+    /// for [`PAUSE_AFTER_DAYS`] (the admins are then told).
+    pub fn note(&mut self, ok: bool, at: Timestamp) -> bool {
+        if ok {
+            self.failing_since = None;
+            return false;
+        }
+        let since = *self.failing_since.get_or_insert(at);
+        if self.status == WebhookStatus::Active && at >= since.saturating_add(time::Duration::days(PAUSE_AFTER_DAYS)) {
+            self.status = WebhookStatus::Paused;
+            self.paused_reason = Some(format!("every delivery failed for {PAUSE_AFTER_DAYS} days"));
+            return true;
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn url(s: &str) -> WebUrl {
         WebUrl::parse(s).unwrap()
+    }
+
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_failing_delivery_is_retried_for_about_a_day_then_fails_and_a_success_ends_it() {
+        let start = at("2026-11-01T10:00:00Z");
+        let mut d = Delivery::new(
+            WebhookId::generate(),
+            "evt_01JD8Z6V5Q2W3E4R5T6Y7A8B9C",
+            EventType::QuoteApproved,
+            "{}".into(),
+            start,
+        );
+        assert_eq!(d.id.to_string(), "dlv_01JD8Z6V5Q2W3E4R5T6Y7A8B9C", "one per event and subscription");
+        let fail = |t: Timestamp| Attempt {
+            at: t,
+            ok: false,
+            response_code: Some(500),
+            latency_ms: 3,
+            error: None,
+            replay: false,
+        };
+        let mut now = start;
+        let mut times = vec![];
+        loop {
+            d.record(fail(now));
+            match d.next_attempt_at {
+                Some(next) => {
+                    assert!(!d.is_due(now) && d.is_due(next));
+                    now = next;
+                    times.push(now);
+                }
+                None => break,
+            }
+        }
+        assert_eq!(d.state, DeliveryState::Failed);
+        assert_eq!(d.attempts.len(), 1 + RETRY_AFTER_SECONDS.len());
+        let span = now.unix_timestamp() - start.unix_timestamp();
+        assert!((20 * 3600..=26 * 3600).contains(&span), "about a day: {span}s");
+
+        // A replay that succeeds delivers it; one that fails changes nothing else.
+        let mut r = d.clone();
+        r.record(Attempt { replay: true, ..fail(now) });
+        assert_eq!((r.state, r.scheduled_attempts), (DeliveryState::Failed, d.scheduled_attempts));
+        r.record(Attempt { ok: true, replay: true, response_code: Some(204), ..fail(now) });
+        assert_eq!((r.state, r.next_attempt_at), (DeliveryState::Delivered, None));
+        // The log keeps the latest attempts.
+        for _ in 0..30 {
+            r.record(Attempt { replay: true, ..fail(now) });
+        }
+        assert_eq!(r.attempts.len(), MAX_ATTEMPTS_KEPT);
+    }
+
+    #[test]
+    fn a_subscription_failing_for_days_is_paused_once_and_a_success_forgets_the_streak() {
+        let input = NewWebhook {
+            url: url("https://erp.example.com/hook"),
+            event_types: [EventType::QuoteApproved].into(),
+            description: None,
+        };
+        let mut w = Webhook::create(input).unwrap();
+        let t0 = at("2026-11-01T10:00:00Z");
+        assert!(!w.note(false, t0));
+        assert!(!w.note(false, at("2026-11-04T09:59:59Z")));
+        assert!(!w.note(true, at("2026-11-04T09:59:59Z")) && w.failing_since.is_none());
+        assert!(!w.note(false, at("2026-11-05T00:00:00Z")));
+        assert!(w.note(false, at("2026-11-08T00:00:00Z")), "three days of failures");
+        assert_eq!(w.status, WebhookStatus::Paused);
+        assert!(!w.note(false, at("2026-11-09T00:00:00Z")), "paused once");
     }
 
     #[test]

@@ -62,8 +62,8 @@ use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
-    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId, MessageId,
-    QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
+    AssetId, ContactId, CustomerId, DeliveryId, DivisionId, DocumentId, FileId, GroupId, InvoiceId, JobId, MemberId,
+    MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
 };
 use crate::domain::invoice::{Invoice, OpenInvoice};
 use crate::domain::job::Job;
@@ -77,7 +77,7 @@ use crate::domain::staff::Staff;
 use crate::domain::tenant::{Tenant, Timestamp};
 use crate::domain::text::{Email, ExternalRef};
 use crate::domain::view_as::ViewAs;
-use crate::domain::webhook::{Webhook, WebhookSecrets};
+use crate::domain::webhook::{Delivery, Webhook, WebhookSecrets};
 use crate::domain::work_request::WorkRequest;
 
 pub const PK: &str = "PK";
@@ -918,6 +918,29 @@ impl Entity for WebhookSecrets {
 /// A subscription's signing secrets: beside it, outside its listing (`WHKSECRET#`).
 pub fn webhook_secrets_key(tenant: TenantId, id: WebhookId) -> Key {
     Key { pk: t(tenant), sk: format!("WHKSECRET#{id}") }
+}
+
+impl Stored for Delivery {
+    const TYPE: &'static str = "webhook_delivery";
+}
+
+impl Entity for Delivery {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: webhook_delivery_key(tenant, self.webhook_id, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// One event's delivery to one subscription, in the subscription's delivery log.
+pub fn webhook_delivery_key(tenant: TenantId, webhook: WebhookId, delivery: DeliveryId) -> Key {
+    Key { pk: format!("{}#WHK#{webhook}#DLV", t(tenant)), sk: format!("DLV#{delivery}") }
+}
+
+/// A subscription's delivery log, by event id (the events' order).
+pub fn webhook_deliveries(tenant: TenantId, webhook: WebhookId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#WHK#{webhook}#DLV", t(tenant)), sk_prefix: Some("DLV#".into()) }
 }
 
 /// A range of one partition's sort keys, both ends included.

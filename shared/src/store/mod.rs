@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod listing;
 pub mod reports;
+pub mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
 

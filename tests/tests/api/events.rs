@@ -7,9 +7,16 @@ use portico::store::feed::SETTLE_SECONDS;
 use portico_tests::{id, spawn_app, TestApp, TestTenant};
 use serde_json::{json, Value};
 
-/// What members do: a quote approved (with a PO number), one rejected, a work request
-/// submitted and accepted, a note on a job. Returns the tenant.
-pub async fn portal_activity(app: &TestApp, operator: &str) -> TestTenant {
+/// A tenant whose customer's member Ann may decide quotes, raise work requests and add
+/// notes, and a job WO-1 at its HQ.
+pub struct Acme {
+    pub t: TestTenant,
+    pub ann: String,
+    pub customer: String,
+    pub hq: String,
+}
+
+pub async fn acme(app: &TestApp, operator: &str) -> Acme {
     let t = app.tenant_by(operator, "Acme").await;
     app.complete_setup(&t.admin).await;
     let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
@@ -21,6 +28,13 @@ pub async fn portal_activity(app: &TestApp, operator: &str) -> TestTenant {
     let ann = app.invited_member(&t.admin, &ann_id, &app.email("ann")).await;
     let job = json!({"customer_id": customer, "site_id": hq, "category": "repair", "status": "scheduled"});
     app.api.expect(201, "PUT", "/admin/jobs/WO-1", &t.admin, Some(&job)).await.unwrap();
+    Acme { t, ann, customer, hq }
+}
+
+/// What members do: a quote approved (with a PO number), one rejected, a work request
+/// submitted and accepted, a note on a job.
+pub async fn activity(app: &TestApp, a: &Acme) {
+    let (t, ann, customer, hq) = (&a.t, &a.ann, &a.customer, &a.hq);
     for q in ["Q-1", "Q-2"] {
         let quote = json!({"customer_id": customer, "site_id": hq, "title": "New pump", "currency": "EUR",
             "tax_rate_bps": 2100, "status": "sent", "lines": [{"description": "Pump", "quantity": 1, "unit_price": 100_000}]});
@@ -31,17 +45,23 @@ pub async fn portal_activity(app: &TestApp, operator: &str) -> TestTenant {
             ("reject", json!({"signed_by": "Ann Harbor", "reason": "Too dear"}))
         };
         let path = format!("/portal/quotes/{}/{verb}", id(&quote));
-        app.api.expect(200, "POST", &path, &ann, Some(&decision)).await.unwrap();
+        app.api.expect(200, "POST", &path, ann, Some(&decision)).await.unwrap();
     }
     let request = json!({"subject": "Leak", "site_id": hq});
-    let request = app.api.expect(201, "POST", "/portal/work-requests", &ann, Some(&request)).await.unwrap();
+    let request = app.api.expect(201, "POST", "/portal/work-requests", ann, Some(&request)).await.unwrap();
     let accept = format!("/admin/work-requests/{}/accept", id(&request));
     app.api.expect(200, "POST", &accept, &t.admin, Some(&json!({"job_id": "WO-1"}))).await.unwrap();
-    let jobs = app.api.expect(200, "GET", "/portal/jobs", &ann, None).await.unwrap();
+    let jobs = app.api.expect(200, "GET", "/portal/jobs", ann, None).await.unwrap();
     let job = id(&jobs["items"][0]);
     let note = json!({"text": "Gate code 1234"});
-    app.api.expect(201, "POST", &format!("/portal/jobs/{job}/notes"), &ann, Some(&note)).await.unwrap();
-    t
+    app.api.expect(201, "POST", &format!("/portal/jobs/{job}/notes"), ann, Some(&note)).await.unwrap();
+}
+
+/// [`acme`] and its [`activity`].
+pub async fn portal_activity(app: &TestApp, operator: &str) -> TestTenant {
+    let a = acme(app, operator).await;
+    activity(app, &a).await;
+    a.t
 }
 
 /// Every event of the tenant's feed as it will be once all has settled, by pages of
@@ -64,7 +84,7 @@ pub async fn whole_feed(app: &TestApp, tenant: &str, limit: usize) -> (Vec<Value
     panic!("the feed did not end");
 }
 
-fn types(events: &[Value]) -> Vec<&str> {
+pub fn types(events: &[Value]) -> Vec<&str> {
     events.iter().map(|e| e["type"].as_str().unwrap()).collect()
 }
 
