@@ -14,8 +14,13 @@ use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use portico::domain::ids::{DeliveryId, TenantId, WebhookId};
 use portico::domain::integration_event::integration_events;
+use portico::domain::settings::Settings;
+use portico::domain::staff::{Staff, StaffStatus};
 use portico::domain::tenant::{now, Timestamp};
-use portico::domain::webhook::{Delivery, Webhook, WebhookSecrets};
+use portico::domain::text::Locale;
+use portico::domain::webhook::{Delivery, Webhook, WebhookSecrets, PAUSE_AFTER_DAYS};
+use portico::mail::webhook_paused::Paused;
+use portico::mail::Brand;
 use portico::store::keys;
 use portico::store::{Actor, Event, Tx};
 use portico::webhooks::{send, Outgoing};
@@ -172,12 +177,42 @@ async fn pause_if_failing_for_days(app: &App, tenant: TenantId, id: WebhookId, a
     let mut tx = Tx::new(tenant, Actor(ACTOR.to_owned()));
     tx.update(&before, &after, before.version, "webhook.paused")?;
     match app.store.commit(tx).await {
+        Ok(()) => {}
         // Changed meanwhile (an admin's edit): the next failure looks again.
-        Ok(()) | Err(Error::Changed) => {}
+        Err(Error::Changed) => return Ok(()),
         Err(e) => return Err(e),
     }
     tracing::warn!(webhook = %id, "a webhook subscription failing for days was paused");
+    tell_the_admins(app, tenant, &after).await;
     Ok(())
+}
+
+/// Emails the tenant's active office staff that `webhook` was paused, in the portal's
+/// language. A failure to mail is logged: the pause stands, and shows in the console.
+async fn tell_the_admins(app: &App, tenant: TenantId, webhook: &Webhook) {
+    let told = async {
+        let settings = app.store.get::<Settings>(keys::settings_key(tenant)).await?;
+        let brand = settings.as_ref().map_or_else(Brand::platform, Brand::of);
+        let locale = settings.as_ref().map_or(Locale::En, |s| s.default_locale);
+        let mail = Paused {
+            locale,
+            brand: &brand,
+            url: webhook.url.as_str(),
+            webhook_id: &webhook.id.to_string(),
+            days: PAUSE_AFTER_DAYS,
+        };
+        let staff = app.store.query_all::<Staff>(keys::all_staff(tenant)).await?;
+        let mut sent = 0;
+        for person in staff.iter().filter(|s| s.status == StaffStatus::Active && !s.back_office) {
+            app.mailer().send(&brand, &person.email, mail.render()?).await?;
+            sent += 1;
+        }
+        Ok::<_, Error>(sent)
+    };
+    match told.await {
+        Ok(sent) => tracing::info!(webhook = %webhook.id, sent, "admins told of the paused webhook"),
+        Err(e) => tracing::error!(webhook = %webhook.id, error = %e, "could not tell the admins of a paused webhook"),
+    }
 }
 
 /// What [`retry`] did.

@@ -21,7 +21,7 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let limit = req.paging()?.limit;
     let after = req.query("after");
     let after = match after.as_deref() {
-        None | Some("") => None,
+        None => None,
         Some(cursor) => Some(audit_id(cursor).ok_or_else(|| {
             Error::invalid_field("after", "must be an event id (evt_ and 26 characters) from this feed")
         })?),

@@ -79,18 +79,23 @@ impl Store {
         failing: Option<Timestamp>,
     ) -> Result<()> {
         let key = keys::webhook_key(tenant, webhook);
-        let mut req = self
+        let req = self
             .db
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_item(&key)))
-            .condition_expression("attribute_exists(PK)")
             .expression_attribute_names("#f", "failing_since");
-        req = match failing {
+        // A streak already noted stays (a stored `null` is none): a failed condition is
+        // that, or the subscription gone.
+        let req = match failing {
             Some(at) => req
-                .update_expression("SET #f = if_not_exists(#f, :at)")
-                .expression_attribute_values(":at", AttributeValue::S(at.rfc3339())),
-            None => req.update_expression("REMOVE #f"),
+                .update_expression("SET #f = :at")
+                .condition_expression(
+                    "attribute_exists(PK) AND (attribute_not_exists(#f) OR attribute_type(#f, :null))",
+                )
+                .expression_attribute_values(":at", AttributeValue::S(at.rfc3339()))
+                .expression_attribute_values(":null", AttributeValue::S("NULL".into())),
+            None => req.update_expression("REMOVE #f").condition_expression("attribute_exists(PK)"),
         };
         match req.send().await {
             Ok(_) => Ok(()),

@@ -288,3 +288,53 @@ async fn every_event_reaches_a_failing_then_slow_receiver_once_signed_and_in_the
     assert_eq!(last.id, replayed["event_id"].as_str().unwrap());
     assert!(verifies(&secret, &last));
 }
+
+#[tokio::test]
+async fn a_subscription_failing_for_days_is_paused_and_the_admins_are_told() {
+    let app = &spawn_app().await;
+    let t = app.tenant("Acme").await;
+    let tenant = TenantId::for_operations(&t.id).unwrap();
+    // Nothing listens on the discard port: every attempt fails to connect.
+    let body = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["quote.approved"]});
+    let hook = app.api.expect(201, "POST", "/admin/webhooks", &t.admin, Some(&body)).await.unwrap();
+    let webhook = WebhookId::parse(&id(&hook)).unwrap();
+    let path = format!("/admin/webhooks/{webhook}");
+    let load = || async {
+        let key = portico::store::keys::webhook_key(tenant, webhook);
+        app.app.store.get::<portico::domain::webhook::Webhook>(key).await.unwrap().unwrap()
+    };
+    let start = portico::domain::tenant::now();
+    let attempt_at = |at: Timestamp| async move {
+        let event = format!("evt_{}", DeliveryId::generate().ulid());
+        let kind = portico::domain::integration_event::EventType::QuoteApproved;
+        let delivery = portico::domain::webhook::Delivery::new(webhook, &event, kind, "{}".into(), at);
+        assert!(app.app.store.claim_webhook_delivery(tenant, &delivery).await.unwrap());
+        let hook = load().await;
+        webhooks::attempt(app.app, tenant, &hook, delivery, at, false).await.unwrap()
+    };
+    let first = attempt_at(start).await;
+    assert_eq!(first.attempts[0].error.as_deref(), Some("could not connect"));
+    let shown = app.api.expect(200, "GET", &path, &t.admin, None).await.unwrap();
+    assert_eq!((shown["status"].as_str(), shown["failing_since"].is_string()), (Some("active"), true));
+
+    // Still failing three days later: paused, in the trail, and the admins emailed.
+    let later = start.saturating_add(portico::domain::clock::Duration::days(3));
+    attempt_at(later).await;
+    let shown = app.api.expect(200, "GET", &path, &t.admin, None).await.unwrap();
+    assert_eq!(shown["status"], "paused", "{shown}");
+    assert!(shown["paused_reason"].as_str().unwrap().contains("3 days"));
+    let audit = format!("/admin/audit?entity={webhook}");
+    let trail = app.api.expect(200, "GET", &audit, &t.admin, None).await.unwrap();
+    assert_eq!(
+        (&trail["items"][0]["action"], &trail["items"][0]["actor"]),
+        (&json!("webhook.paused"), &json!("system:webhooks"))
+    );
+    let mails = portico_local::mailbox::to(&app.aws.endpoint, &t.admin_email).await.unwrap();
+    let told: Vec<_> = mails.iter().filter(|m| m.subject.contains("webhook")).collect();
+    assert_eq!(told.len(), 1, "{:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>());
+    assert!(told[0].subject.contains("paused"));
+
+    // Resumed by an admin: the streak is forgotten.
+    let resumed = app.api.expect(200, "PATCH", &path, &t.admin, Some(&json!({"status": "active"}))).await.unwrap();
+    assert_eq!((resumed["status"].as_str(), &resumed["failing_since"]), (Some("active"), &Value::Null));
+}
