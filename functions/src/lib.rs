@@ -21,6 +21,7 @@ pub mod schema;
 pub mod staff;
 pub mod triggers;
 pub mod unsubscribe;
+pub mod webhooks;
 pub mod work_requests;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -307,6 +308,15 @@ routes! {
         "DELETE" "/admin/messages/{message_id}" => "DeleteMessage": admin::messages::delete [Write] MessagesWrite,
         "GET" "/admin/messages/{message_id}/acknowledgements" => "ListMessageAcknowledgements": admin::messages::acknowledgements [Read] MessagesRead,
         "GET" "/admin/audit" => "ListAuditEvents": admin::audit::list [Read] AuditRead,
+        "GET" "/admin/events" => "ListEvents": admin::events::list [Read] EventsRead,
+        "POST" "/admin/webhooks" => "CreateWebhook": admin::webhooks::create [Write] WebhooksWrite,
+        "GET" "/admin/webhooks" => "ListWebhooks": admin::webhooks::list [Read] WebhooksRead,
+        "GET" "/admin/webhooks/{webhook_id}" => "GetWebhook": admin::webhooks::get [Read] WebhooksRead,
+        "PATCH" "/admin/webhooks/{webhook_id}" => "UpdateWebhook": admin::webhooks::update [Write] WebhooksWrite,
+        "DELETE" "/admin/webhooks/{webhook_id}" => "DeleteWebhook": admin::webhooks::delete [Write] WebhooksWrite,
+        "POST" "/admin/webhooks/{webhook_id}/rotate-secret" => "RotateWebhookSecret": admin::webhooks::rotate_secret [Write] WebhooksWrite,
+        "GET" "/admin/webhooks/{webhook_id}/deliveries" => "ListWebhookDeliveries": admin::webhooks::deliveries [Read] WebhooksRead,
+        "POST" "/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/replay" => "ReplayWebhookDelivery": admin::webhooks::replay [Write] WebhooksWrite,
         "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read] NotForIntegrations,
         "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write] NotForIntegrations,
     }

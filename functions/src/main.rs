@@ -35,6 +35,7 @@ async fn main() -> Result<(), Error> {
         Ok("notifier") => notifier(app).await,
         Ok("ses-feedback") => ses_feedback(app).await,
         Ok("reports") => aggregator(app).await,
+        Ok("webhooks") => webhooks(app).await,
         _ => http_api(app).await,
     }
 }
@@ -107,6 +108,15 @@ async fn aggregator(app: &'static App) -> Result<(), Error> {
     use lambda_http::aws_lambda_events::event::dynamodb::Event;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
         Ok::<_, std::convert::Infallible>(portico_functions::aggregator::handle(app, event.payload).await.0)
+    }))
+    .await
+}
+
+/// Batches of the table's stream for the back office's webhook subscriptions.
+async fn webhooks(app: &'static App) -> Result<(), Error> {
+    use lambda_http::aws_lambda_events::event::dynamodb::Event;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
+        Ok::<_, std::convert::Infallible>(portico_functions::webhooks::handle(app, event.payload).await.0)
     }))
     .await
 }

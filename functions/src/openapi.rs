@@ -65,6 +65,7 @@ fn integration_scheme() -> SecurityScheme {
         crate::schema::InvoiceStatuses,
         crate::schema::AuditEntity,
         crate::schema::AuditActor,
+        crate::schema::EventCursor,
         portico::domain::clock::Bound,
         portico::domain::report::Month,
     )),

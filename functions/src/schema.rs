@@ -48,6 +48,8 @@ page_schema!(AssetPage, portico::domain::asset::AssetView);
 page_schema!(DocumentPage, portico::domain::document::DocumentView);
 page_schema!(PortalDocumentPage, portico::domain::document::PortalDocumentView);
 page_schema!(MessagePage, portico::domain::message::MessageView);
+page_schema!(WebhookPage, portico::domain::webhook::WebhookView);
+page_schema!(DeliveryPage, portico::domain::webhook::DeliveryView);
 page_schema!(PortalMessagePage, portico::domain::message::PortalMessageView);
 page_schema!(AcknowledgementPage, portico::domain::message::AcknowledgementView);
 page_schema!(AuditPage, portico::domain::audit::AuditEntry);
@@ -178,4 +180,10 @@ pattern_type!(
     UnsubscribeToken,
     portico::store::cursor::TOKEN_PATTERN.to_owned(),
     "The signed token of an email's unsubscribe link"
+);
+pattern_type!(
+    /// `?after=` of the event feed: an event's id (`next_after` of the previous page).
+    EventCursor,
+    portico::domain::integration_event::EVENT_ID_PATTERN.to_owned(),
+    "An event's id: `next_after` of the previous page"
 );

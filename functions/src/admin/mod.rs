@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod customers;
 pub mod divisions;
 pub mod documents;
+pub mod events;
 pub mod files;
 pub mod groups;
 pub mod integrations;
@@ -18,6 +19,7 @@ pub mod reports;
 pub mod settings;
 pub mod sites;
 pub mod staff;
+pub mod webhooks;
 pub mod work_requests;
 
 use portico::domain::ids::IdError;

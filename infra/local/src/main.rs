@@ -71,6 +71,9 @@ async fn start_dev(api_port: u16) -> anyhow::Result<DevStack> {
     // The notifier, on what happens from now on (the demo data's own history is not
     // mailed): the same handler Lambda runs, fed from the local stream.
     tokio::spawn(portico_local::stream::run(aws.clone(), prov.table_name.clone(), app));
+    // Webhook deliveries, likewise on what happens from now on.
+    let webhooks = portico_local::stream::Stream::open(&aws, &prov.table_name).await?;
+    tokio::spawn(portico_local::stream::run_webhooks(webhooks, app));
 
     let stack = json!({
         "api_url": api_url,

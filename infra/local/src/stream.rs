@@ -11,6 +11,7 @@ use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 use portico_functions::aggregator;
 use portico_functions::notifier::{self, Tally};
+use portico_functions::webhooks;
 use serde_json::{json, Value};
 
 use crate::stack::Aws;
@@ -178,6 +179,36 @@ pub async fn aggregate(app: &portico::App, batch: StreamEvent) -> aggregator::Ta
     total
 }
 
+/// Hands a batch to the webhooks function as Lambda would (see [`retrying`]).
+pub async fn deliver_webhooks(app: &portico::App, batch: StreamEvent) -> webhooks::Tally {
+    let mut total = webhooks::Tally::default();
+    for t in retrying(batch, |b| webhooks::handle(app, b)).await {
+        total.add(&t);
+    }
+    total
+}
+
+/// `make dev`: delivers the back office's events to its webhook subscriptions, polling
+/// the stream every half second.
+pub async fn run_webhooks(mut stream: Stream, app: &'static portico::App) {
+    loop {
+        match stream.next_batch_for(webhooks::STREAM_FILTER).await {
+            Ok(batch) if !batch.records.is_empty() => {
+                let tally = deliver_webhooks(app, batch).await;
+                if tally.attempts > 0 {
+                    println!(
+                        "webhooks: {} delivered, {} failed (retried on the schedule)",
+                        tally.delivered, tally.failed
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reading the table's stream for the webhooks"),
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
 /// `make dev`: keeps the report cells current — from before the demo data is seeded, so
 /// its history counts too — polling the stream every half second.
 pub async fn run_reports(mut stream: Stream, app: &'static portico::App) {
@@ -243,6 +274,21 @@ mod tests {
         let compact = serde_json::to_string(&serde_json::from_str::<Value>(notifier::STREAM_FILTER).unwrap()).unwrap();
         assert_eq!(compact, notifier::STREAM_FILTER, "written compact, as in the template");
         assert!(template.contains(&format!("- Pattern: '{compact}'")), "the template's FilterCriteria differ");
+    }
+
+    #[test]
+    fn the_template_filters_the_stream_with_the_webhooks_pattern() {
+        let template = std::fs::read_to_string(crate::workspace_root().join("infra/template.yaml")).unwrap();
+        let compact = serde_json::to_string(&serde_json::from_str::<Value>(webhooks::STREAM_FILTER).unwrap()).unwrap();
+        assert_eq!(compact, webhooks::STREAM_FILTER, "written compact, as in the template");
+        assert!(template.contains(&format!("- Pattern: '{compact}'")), "the template's FilterCriteria differ");
+        let filter: Value = serde_json::from_str(webhooks::STREAM_FILTER).unwrap();
+        let record = |kind: &str, entity: &str| json!({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": kind}, "entity_type": {"S": entity}}}});
+        for entity in ["work_request", "quote", "note", "member", "contact", "receipt"] {
+            assert!(matches(&filter, &record("event", entity)), "{entity}");
+        }
+        assert!(!matches(&filter, &record("event", "job")));
+        assert!(!matches(&filter, &record("webhook_delivery", "quote")));
     }
 
     #[test]

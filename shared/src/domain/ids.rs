@@ -175,6 +175,27 @@ public_id!(
     InvoiceId, "inv"
 );
 
+public_id!(
+    /// A webhook subscription of the back office (`whk_…`).
+    WebhookId, "whk"
+);
+public_id!(
+    /// An event's delivery to one webhook (`dlv_` and the event's ULID).
+    DeliveryId, "dlv"
+);
+
+impl DeliveryId {
+    /// The delivery of the event whose ULID is `ulid`.
+    pub fn from_ulid_str(ulid: &str) -> Option<Self> {
+        Ulid::from_string(ulid).ok().map(Self)
+    }
+
+    /// The ULID of the event it delivers.
+    pub fn ulid(&self) -> String {
+        self.0.to_string()
+    }
+}
+
 /// A tenant: one field-service company (`ten_…`).
 ///
 /// Deliberately not `Deserialize` and without a public constructor: a tenant id is never

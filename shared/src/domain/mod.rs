@@ -13,6 +13,7 @@ pub mod group;
 pub mod hierarchy;
 pub mod ids;
 pub mod integration;
+pub mod integration_event;
 pub mod invoice;
 pub mod job;
 pub mod mailing;
@@ -34,6 +35,7 @@ pub mod staff;
 pub mod tenant;
 pub mod text;
 pub mod view_as;
+pub mod webhook;
 pub mod work_request;
 
 pub use ids::{ContactId, CustomerId, DivisionId, MemberId, SiteId, TenantId};

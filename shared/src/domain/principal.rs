@@ -43,11 +43,17 @@ pub enum ApiScope {
     MessagesRead,
     MessagesWrite,
     AuditRead,
+    /// The pull feed of integration events (`GET /admin/events`).
+    EventsRead,
+    /// Webhook subscriptions and their delivery logs, read.
+    WebhooksRead,
+    /// Webhook subscriptions: create, change, delete, rotate secrets, replay deliveries.
+    WebhooksWrite,
 }
 
 impl ApiScope {
     /// Every scope an integration may be granted.
-    pub const GRANTABLE: [ApiScope; 11] = [
+    pub const GRANTABLE: [ApiScope; 14] = [
         ApiScope::AccessRead,
         ApiScope::AccessWrite,
         ApiScope::WorkRead,
@@ -59,6 +65,9 @@ impl ApiScope {
         ApiScope::MessagesRead,
         ApiScope::MessagesWrite,
         ApiScope::AuditRead,
+        ApiScope::EventsRead,
+        ApiScope::WebhooksRead,
+        ApiScope::WebhooksWrite,
     ];
 
     /// Its name (`records:write`), as the resource server declares it; `None` for
@@ -77,6 +86,9 @@ impl ApiScope {
             ApiScope::MessagesRead => "messages:read",
             ApiScope::MessagesWrite => "messages:write",
             ApiScope::AuditRead => "audit:read",
+            ApiScope::EventsRead => "events:read",
+            ApiScope::WebhooksRead => "webhooks:read",
+            ApiScope::WebhooksWrite => "webhooks:write",
         })
     }
 }

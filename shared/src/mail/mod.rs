@@ -10,6 +10,7 @@ pub mod notice;
 pub mod reply_to;
 mod strings;
 pub mod unsubscribe;
+pub mod webhook_paused;
 
 use anyhow::Context as _;
 use askama::Template;

@@ -26,6 +26,10 @@ pub struct Strings {
     pub reply_to_how: &'static str,
     pub reply_to_until: &'static str,
     pub reply_to_footer: &'static str,
+    pub webhook_paused_subject: &'static str,
+    pub webhook_paused_intro: &'static str,
+    pub webhook_paused_feed: &'static str,
+    pub webhook_paused_how: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -51,6 +55,10 @@ const EN: Strings = Strings {
     reply_to_how: "To confirm, an administrator enters this code in the portal's settings.",
     reply_to_until: "The code works until",
     reply_to_footer: "If this address should not receive the portal's replies, ignore this email: nothing changes.",
+    webhook_paused_subject: "A webhook of the {portal} portal was paused",
+    webhook_paused_intro: "Every delivery to {url} has failed for {days} days, so the portal has stopped sending events to it (subscription {id}).",
+    webhook_paused_feed: "No event is lost: they are all in the event feed (GET /admin/events), and the failed deliveries can be replayed from the subscription's delivery log.",
+    webhook_paused_how: "Once the receiver works again, set the subscription's status to active (PATCH /admin/webhooks/{id}).",
 };
 
 const NL: Strings = Strings {
@@ -76,6 +84,10 @@ const NL: Strings = Strings {
     reply_to_how: "Een beheerder bevestigt dit door deze code in te voeren bij de instellingen van het portaal.",
     reply_to_until: "De code werkt tot",
     reply_to_footer: "Hoort dit adres de antwoorden van het portaal niet te ontvangen, negeer deze e-mail dan: er verandert niets.",
+    webhook_paused_subject: "Een webhook van het {portal}-portaal is gepauzeerd",
+    webhook_paused_intro: "Elke aflevering naar {url} mislukt al {days} dagen, dus het portaal stuurt er geen gebeurtenissen meer heen (abonnement {id}).",
+    webhook_paused_feed: "Er gaat geen gebeurtenis verloren: ze staan alle in de gebeurtenissenfeed (GET /admin/events), en de mislukte afleveringen zijn opnieuw te versturen vanuit het afleverlogboek van het abonnement.",
+    webhook_paused_how: "Werkt de ontvanger weer, zet dan de status van het abonnement op active (PATCH /admin/webhooks/{id}).",
 };
 
 impl Strings {

@@ -71,8 +71,8 @@ use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
-    AssetId, ContactId, CustomerId, DivisionId, DocumentId, FileId, GroupId, IntegrationId, InvoiceId, JobId, MemberId,
-    MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WorkRequestId,
+    AssetId, ContactId, CustomerId, DeliveryId, DivisionId, DocumentId, FileId, GroupId, IntegrationId, InvoiceId, JobId,
+    MemberId, MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
 };
 use crate::domain::integration::{Binding, Integration};
 use crate::domain::invoice::{Invoice, OpenInvoice};
@@ -87,6 +87,7 @@ use crate::domain::staff::Staff;
 use crate::domain::tenant::{Tenant, Timestamp};
 use crate::domain::text::{Email, ExternalRef};
 use crate::domain::view_as::ViewAs;
+use crate::domain::webhook::{Delivery, Webhook, WebhookSecrets};
 use crate::domain::work_request::WorkRequest;
 
 pub const PK: &str = "PK";
@@ -933,6 +934,88 @@ pub fn event_trail_key(tenant: TenantId, customer: CustomerId, event_id: &str) -
 /// The tenant's whole trail, newest first by the events' ULIDs.
 pub fn all_events(tenant: TenantId) -> QueryKey {
     QueryKey { index: None, pk: format!("{}#EVENT", t(tenant)), sk_prefix: Some("EVT#".into()) }
+}
+
+impl Stored for Webhook {
+    const TYPE: &'static str = "webhook";
+}
+
+impl Entity for Webhook {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: webhook_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub fn webhook_key(tenant: TenantId, id: WebhookId) -> Key {
+    Key { pk: t(tenant), sk: format!("WHK#{id}") }
+}
+
+/// Every webhook subscription of the tenant, by id (creation order).
+pub fn all_webhooks(tenant: TenantId) -> QueryKey {
+    QueryKey { index: None, pk: t(tenant), sk_prefix: Some("WHK#".into()) }
+}
+
+impl Stored for WebhookSecrets {
+    const TYPE: &'static str = "webhook_secrets";
+}
+
+impl Entity for WebhookSecrets {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: webhook_secrets_key(tenant, self.webhook_id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.webhook_id.to_string()
+    }
+}
+
+/// A subscription's signing secrets: beside it, outside its listing (`WHKSECRET#`).
+pub fn webhook_secrets_key(tenant: TenantId, id: WebhookId) -> Key {
+    Key { pk: t(tenant), sk: format!("WHKSECRET#{id}") }
+}
+
+impl Stored for Delivery {
+    const TYPE: &'static str = "webhook_delivery";
+}
+
+impl Entity for Delivery {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: webhook_delivery_key(tenant, self.webhook_id, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// One event's delivery to one subscription, in the subscription's delivery log.
+pub fn webhook_delivery_key(tenant: TenantId, webhook: WebhookId, delivery: DeliveryId) -> Key {
+    Key { pk: format!("{}#WHK#{webhook}#DLV", t(tenant)), sk: format!("DLV#{delivery}") }
+}
+
+/// A subscription's delivery log, by event id (the events' order).
+pub fn webhook_deliveries(tenant: TenantId, webhook: WebhookId) -> QueryKey {
+    QueryKey { index: None, pk: format!("{}#WHK#{webhook}#DLV", t(tenant)), sk_prefix: Some("DLV#".into()) }
+}
+
+/// A range of one partition's sort keys, both ends included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortRange {
+    pub pk: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The tenant's events, oldest first, strictly after the event whose ULID is `after` (all
+/// of them without it) and at most `until` (a ULID bound): the integration feed's range.
+/// Empty (`None`) when nothing can lie between.
+pub fn events_after(tenant: TenantId, after: Option<&str>, until: &str) -> Option<SortRange> {
+    // Event sort keys are `EVT#` and 26 ULID characters (digits and capitals): the first
+    // key above `EVT#<after>` of that form is above `EVT#<after>!` too.
+    let from = after.map_or_else(|| "EVT#".to_owned(), |a| format!("EVT#{a}!"));
+    let to = format!("EVT#{until}");
+    (from <= to).then(|| SortRange { pk: format!("{}#EVENT", t(tenant)), from, to })
 }
 
 /// The trail of one entity (by the id events record for it).

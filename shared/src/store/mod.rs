@@ -7,10 +7,12 @@
 pub mod access;
 pub mod cursor;
 pub mod deliveries;
+pub mod feed;
 pub mod idempotency;
 pub mod keys;
 pub mod listing;
 pub mod reports;
+pub mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
 

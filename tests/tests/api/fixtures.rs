@@ -45,6 +45,10 @@ pub const ASSET: &str = "ast_01JD8Z6V5Q2W3E4R5T6Y7A8BA0";
 pub const DOCUMENT: &str = "doc_01JD8Z6V5Q2W3E4R5T6Y7A8BA1";
 /// A current message to `GROUP` (which `MEMBER` joins) that asks to be acknowledged.
 pub const MESSAGE: &str = "msg_01JD8Z6V5Q2W3E4R5T6Y7A8BA2";
+/// A webhook subscription to quote decisions (on the local stack: to 127.0.0.1).
+pub const WEBHOOK: &str = "whk_01JD8Z6V5Q2W3E4R5T6Y7A8BA3";
+/// A delivery to `WEBHOOK` in its log (which the replay fixture sends again).
+pub const DELIVERY: &str = "dlv_01JD8Z6V5Q2W3E4R5T6Y7A8BA4";
 /// Another admin of the tenant, whom the staff fixtures disable, enable and remove.
 pub const SPARE_STAFF: &str = "stf_01JD8Z6V5Q2W3E4R5T6Y7A8B9T";
 /// The address `CreateStaff` invites. A login's address is one per deployment: each
@@ -169,6 +173,9 @@ impl World {
             portico_tests::id(&app.api.expect(201, "POST", "/admin/integrations", &t.admin, Some(&body)).await.unwrap())
         };
         let (integration, spare_integration) = (integration("ERP").await, integration("Spare ERP").await);
+        let body = json!({"url": "http://127.0.0.1:9/hook", "event_types": ["quote.approved"]});
+        let webhook =
+            portico_tests::id(&app.api.expect(201, "POST", "/admin/webhooks", &t.admin, Some(&body)).await.unwrap());
         // The tenant as the admin's verified token names it.
         let tenant = Principal::from_claims(
             &[("sub", "fixture"), ("custom:tenant_id", t.id.as_str())]
@@ -189,6 +196,12 @@ impl World {
         let settings: portico::domain::settings::Settings = serde_json::from_value(settings).unwrap();
         let sender = settings.branding.sender_email.expect("set-up names a reply address");
         let (reply_to_code, _) = portico::mail::reply_to::issue(app.app.store.cursors(), tenant, &sender, now());
+        // A delivery in the webhook's log, as the stream's consumer claims one.
+        let event_id = format!("evt_{}", portico::domain::ids::DeliveryId::generate().ulid());
+        let hook = portico::domain::ids::WebhookId::parse(&webhook).unwrap();
+        let kind = portico::domain::integration_event::EventType::QuoteApproved;
+        let delivery = portico::domain::webhook::Delivery::new(hook, &event_id, kind, "{}".into(), now());
+        assert!(app.app.store.claim_webhook_delivery(tenant, &delivery).await.unwrap());
         Self {
             ids: vec![
                 (UNSUBSCRIBE_TOKEN, unsubscribe),
@@ -216,6 +229,8 @@ impl World {
                 (ASSET, asset),
                 (DOCUMENT, document),
                 (MESSAGE, message),
+                (WEBHOOK, webhook),
+                (DELIVERY, delivery.id.to_string()),
                 (ADMIN_STAFF, admin_staff),
                 (ADMIN_SUB, admin_sub),
                 (MEMBER_SUB, member_sub),
