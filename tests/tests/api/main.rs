@@ -24,6 +24,7 @@ mod odd_input;
 mod property;
 mod quotes;
 mod races;
+mod refs;
 mod reports;
 mod representations;
 mod resources;

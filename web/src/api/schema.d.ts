@@ -91,8 +91,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        get: operations["GetContact"];
+        put: operations["UpsertContact"];
         post?: never;
         delete: operations["DeleteContact"];
         options?: never;
@@ -140,7 +140,7 @@ export interface paths {
             cookie?: never;
         };
         get: operations["GetCustomer"];
-        put?: never;
+        put: operations["UpsertCustomer"];
         post?: never;
         delete: operations["DeleteCustomer"];
         options?: never;
@@ -203,8 +203,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
+        get: operations["GetDivision"];
+        put: operations["UpsertDivision"];
         post?: never;
         delete: operations["DeleteDivision"];
         options?: never;
@@ -668,7 +668,7 @@ export interface paths {
             cookie?: never;
         };
         get: operations["GetSite"];
-        put?: never;
+        put: operations["UpsertSite"];
         post?: never;
         delete: operations["DeleteSite"];
         options?: never;
@@ -1570,6 +1570,45 @@ export interface components {
         Color: string;
         /** @example con_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         ContactId: string;
+        /**
+         * @description `PUT /admin/contacts/{contact_id}`: creates the contact under a new reference or
+         *     replaces it. Takes what `GET` returned: the read-only fields are ignored when they
+         *     agree. What the contact chose (`muted`, by an email's unsubscribe link) and what the
+         *     mail service reported (`suppressed`) are the contact's, not the back office's: read-only.
+         */
+        ContactInput: {
+            /**
+             * @description The contact's customer, by Portico id (`cus_…`) or by the back office's
+             *     reference. Fixed at creation: a PUT naming another customer is a 409.
+             */
+            customer_id: components["schemas"]["ExternalRef"];
+            first_name: components["schemas"]["Name"];
+            last_name: components["schemas"]["Name"];
+            email: components["schemas"]["Email"];
+            phone?: null | components["schemas"]["Phone"];
+            role: components["schemas"]["Code"];
+            member_id?: null | components["schemas"]["MemberId"];
+            /** @description Read-only: ignored (an office changes it with PATCH). */
+            muted?: components["schemas"]["NotificationKind"][] | null;
+            suppressed?: null | components["schemas"]["Suppression"];
+            id?: null | components["schemas"]["ContactId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
+            /**
+             * Format: int64
+             * @description Read-only: when sent, must be the current version (412 otherwise).
+             */
+            readonly version?: number | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly created_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly updated_at?: string | null;
+        };
         /** @description One page of a list. */
         ContactPage: {
             items: components["schemas"]["ContactView"][];
@@ -1591,6 +1630,7 @@ export interface components {
         };
         ContactView: {
             id: components["schemas"]["ContactId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
             customer_id: components["schemas"]["CustomerId"];
             first_name: components["schemas"]["Name"];
             last_name: components["schemas"]["Name"];
@@ -1635,6 +1675,34 @@ export interface components {
         Cursor: string;
         /** @example cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         CustomerId: string;
+        /**
+         * @description `PUT /admin/customers/{customer_id}`: creates the customer under a new reference or
+         *     replaces it. Takes what `GET` returned: the read-only fields are ignored when they
+         *     agree with the customer.
+         */
+        CustomerInput: {
+            name: components["schemas"]["Name"];
+            parent_id?: null | components["schemas"]["ExternalRef"];
+            account_code?: null | components["schemas"]["Code"];
+            allowed_work_order_types?: components["schemas"]["Code"][];
+            id?: null | components["schemas"]["CustomerId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
+            /**
+             * Format: int64
+             * @description Read-only: when sent, must be the current version (412 otherwise).
+             */
+            readonly version?: number | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly created_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly updated_at?: string | null;
+        };
         /** @description One page of a list. */
         CustomerPage: {
             items: components["schemas"]["CustomerView"][];
@@ -1650,6 +1718,7 @@ export interface components {
         /** @description A customer as the API shows it. */
         CustomerView: {
             id: components["schemas"]["CustomerId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
             name: components["schemas"]["Name"];
             parent_id?: null | components["schemas"]["CustomerId"];
             account_code?: null | components["schemas"]["Code"];
@@ -1678,6 +1747,36 @@ export interface components {
         };
         /** @example div_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         DivisionId: string;
+        /**
+         * @description `PUT /admin/divisions/{division_id}`: creates the division under a new reference or
+         *     replaces it. Takes what `GET` returned: the read-only fields are ignored when they agree.
+         */
+        DivisionInput: {
+            /**
+             * @description The division's customer, by Portico id (`cus_…`) or by the back office's
+             *     reference. Fixed at creation: a PUT naming another customer is a 409.
+             */
+            customer_id: components["schemas"]["ExternalRef"];
+            name: components["schemas"]["Name"];
+            parent_group?: null | components["schemas"]["Name"];
+            id?: null | components["schemas"]["DivisionId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
+            /**
+             * Format: int64
+             * @description Read-only: when sent, must be the current version (412 otherwise).
+             */
+            readonly version?: number | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly created_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly updated_at?: string | null;
+        };
         /** @description One page of a list. */
         DivisionPage: {
             items: components["schemas"]["DivisionView"][];
@@ -1691,6 +1790,7 @@ export interface components {
         };
         DivisionView: {
             id: components["schemas"]["DivisionId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
             customer_id: components["schemas"]["CustomerId"];
             name: components["schemas"]["Name"];
             parent_group?: null | components["schemas"]["Name"];
@@ -2204,6 +2304,7 @@ export interface components {
             email: components["schemas"]["Email"];
             phone?: null | components["schemas"]["Phone"];
             role: components["schemas"]["Code"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
         };
         /** @description `POST /admin/customers`. */
         NewCustomer: {
@@ -2211,11 +2312,13 @@ export interface components {
             parent_id?: null | components["schemas"]["CustomerId"];
             account_code?: null | components["schemas"]["Code"];
             allowed_work_order_types?: components["schemas"]["Code"][];
+            external_ref?: null | components["schemas"]["ExternalRef"];
         };
         /** @description `POST /admin/customers/{customer_id}/divisions`. */
         NewDivision: {
             name: components["schemas"]["Name"];
             parent_group?: null | components["schemas"]["Name"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
         };
         /** @description `POST /admin/documents`. */
         NewDocument: {
@@ -2283,6 +2386,7 @@ export interface components {
             name: components["schemas"]["Name"];
             address: components["schemas"]["Address"];
             division_id?: null | components["schemas"]["DivisionId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
         };
         /** @description `POST /admin/staff`: another admin of the tenant, invited by email. */
         NewStaff: {
@@ -2869,6 +2973,37 @@ export interface components {
         };
         /** @example site_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         SiteId: string;
+        /**
+         * @description `PUT /admin/sites/{site_id}`: creates the site under a new reference or replaces it.
+         *     Takes what `GET` returned: the read-only fields are ignored when they agree.
+         */
+        SiteInput: {
+            /**
+             * @description The site's customer, by Portico id (`cus_…`) or by the back office's reference.
+             *     Fixed at creation: a PUT naming another customer is a 409.
+             */
+            customer_id: components["schemas"]["ExternalRef"];
+            name: components["schemas"]["Name"];
+            address: components["schemas"]["Address"];
+            division_id?: null | components["schemas"]["ExternalRef"];
+            id?: null | components["schemas"]["SiteId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
+            /**
+             * Format: int64
+             * @description Read-only: when sent, must be the current version (412 otherwise).
+             */
+            readonly version?: number | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly created_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Read-only: ignored.
+             */
+            readonly updated_at?: string | null;
+        };
         /** @description A site by its name alone: what a member's access lists (`GET /admin/members/{id}/access`). */
         SiteName: {
             id: components["schemas"]["SiteId"];
@@ -2894,6 +3029,7 @@ export interface components {
         };
         SiteView: {
             id: components["schemas"]["SiteId"];
+            external_ref?: null | components["schemas"]["ExternalRef"];
             customer_id: components["schemas"]["CustomerId"];
             name: components["schemas"]["Name"];
             address: components["schemas"]["Address"];
@@ -4057,6 +4193,262 @@ export interface operations {
             };
         };
     };
+    GetContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Portico's id or the back office's reference
+                 * @example con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K
+                 */
+                contact_id: components["schemas"]["ExternalRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body. */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpsertContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: components["schemas"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The back office's reference (a new one creates the contact), or Portico's id
+                 * @example con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K
+                 */
+                contact_id: components["schemas"]["ExternalRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D",
+                 *       "first_name": "Bea",
+                 *       "last_name": "Billing",
+                 *       "email": "billing@harbor.test",
+                 *       "phone": "+31612345002",
+                 *       "role": "billing"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContactInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no contact has this Portico id */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description the customer differs from the one the contact was created under, or another request is publishing this reference at the same moment */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current. */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the customer names none */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     DeleteContact: {
         parameters: {
             query?: never;
@@ -4666,8 +5058,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D */
-                customer_id: components["schemas"]["CustomerId"];
+                /**
+                 * @description Portico's id (`cus_…`) or the back office's reference
+                 * @example cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D
+                 */
+                customer_id: components["schemas"]["ExternalRef"];
             };
             cookie?: never;
         };
@@ -4728,6 +5123,176 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpsertCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: components["schemas"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The back office's reference (a new one creates the customer), or Portico's id (`cus_…`)
+                 * @example cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D
+                 */
+                customer_id: components["schemas"]["ExternalRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Harbor Retail Group",
+                 *       "account_code": "HRG",
+                 *       "allowed_work_order_types": [
+                 *         "repair",
+                 *         "service"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomerInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerView"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no customer has this Portico id */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description the parent differs from the one the customer was created under, or another request is publishing this reference at the same moment */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current. */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the parent names no customer */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
@@ -5666,6 +6231,259 @@ export interface operations {
                 };
             };
             /** @description The Idempotency-Key was used for a different request (or the request is impossible in the current state). */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetDivision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Portico's id or the back office's reference
+                 * @example div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N
+                 */
+                division_id: components["schemas"]["ExternalRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivisionView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body. */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpsertDivision: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: components["schemas"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The back office's reference (a new one creates the division), or Portico's id
+                 * @example div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N
+                 */
+                division_id: components["schemas"]["ExternalRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D",
+                 *       "name": "North",
+                 *       "parent_group": "Retail"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DivisionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivisionView"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivisionView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no division has this Portico id */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description the customer differs from the one the division was created under, or another request is publishing this reference at the same moment */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current. */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the customer names none */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -10500,8 +11318,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F */
-                site_id: components["schemas"]["SiteId"];
+                /**
+                 * @description Portico's id (`site_…`) or the back office's reference
+                 * @example site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F
+                 */
+                site_id: components["schemas"]["ExternalRef"];
             };
             cookie?: never;
         };
@@ -10562,6 +11383,174 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    UpsertSite: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: components["schemas"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The back office's reference (a new one creates the site), or Portico's id (`site_…`)
+                 * @example site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F
+                 */
+                site_id: components["schemas"]["ExternalRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D",
+                 *       "name": "Harbor Head Office",
+                 *       "address": "1 Kade, Leiden",
+                 *       "division_id": "div_01JD8Z6V5Q2W3E4R5T6Y7A8B9N"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SiteInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteView"];
+                };
+            };
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no site has this Portico id */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description the customer differs from the one the site was created under, or another request is publishing this reference at the same moment */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current. */
+            412: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the customer or division names nothing */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
