@@ -283,6 +283,7 @@ routes! {
         "GET" "/admin/files/{file_id}" => "GetFile": admin::files::download [Read, FilesRead] FilesRead,
     }
     Records {
+        "POST" "/admin/batch" => "LoadBatch": admin::batch::load [Write, FilesAttach] RecordsWrite,
         "PUT" "/admin/quotes/{quote_id}" => "UpsertQuote": admin::quotes::upsert [Write, FilesAttach] RecordsWrite,
         "GET" "/admin/quotes/{quote_id}" => "GetQuote": admin::quotes::get [Read] RecordsRead,
         "GET" "/admin/quotes" => "ListQuotes": admin::quotes::list [Read] RecordsRead,

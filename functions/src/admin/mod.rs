@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod batch;
 pub mod contacts;
 pub mod customers;
 pub mod divisions;

@@ -3,6 +3,7 @@
 mod assets;
 mod audit;
 mod auth;
+mod batch;
 mod bound;
 mod cognito;
 mod contacts;

@@ -84,6 +84,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["LoadBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/contacts/{contact_id}": {
         parameters: {
             query?: never;
@@ -1536,6 +1552,15 @@ export interface components {
             /** @description Pass as `?cursor=` for the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        /** @description `POST /admin/batch`. */
+        Batch: {
+            /** @description In order: an item may name a record an earlier item creates. */
+            items: components["schemas"]["Item"][];
+        };
+        /** @description `POST /admin/batch`'s answer: one result per item, in the items' order. */
+        BatchResult: {
+            results: components["schemas"]["ItemResult"][];
+        };
         /**
          * @description An RFC 3339 time or a date (YYYY-MM-DD: its first moment as `from`, its last as `to`), in the years 1970–9999
          * @example 2026-11-23
@@ -2026,6 +2051,36 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /** @description One upsert: what the kind's `PUT /admin/<kind>s/{ref}` takes, in one object. */
+        Item: {
+            kind: components["schemas"]["Kind"];
+            /**
+             * @description The path of the kind's `PUT`: the back office's reference (or, for customers,
+             *     sites, divisions and contacts, Portico's id).
+             */
+            ref: components["schemas"]["ExternalRef"];
+            /** @description The kind's `PUT` body. */
+            body: Record<string, never>;
+            /** @description The kind's `If-Match`: an ETag such as `"3"`. */
+            if_match?: string | null;
+        };
+        /** @description One item's answer. */
+        ItemResult: {
+            /** @description The item's place in the batch, from 0. */
+            index: number;
+            kind?: null | components["schemas"]["Kind"];
+            ref?: string | null;
+            /**
+             * Format: int32
+             * @description What the kind's `PUT` would have answered: 201 created, 200 replaced or
+             *     unchanged, else the problem's status.
+             */
+            status: number;
+            id?: string | null;
+            /** Format: int64 */
+            version?: number | null;
+            problem?: null | components["schemas"]["Problem"];
+        };
         /** @description Comma-separated job categories (any when empty) */
         JobCategories: string;
         /**
@@ -2118,6 +2173,11 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        /**
+         * @description What a batch item upserts: the kinds with a `PUT` by the back office's reference.
+         * @enum {string}
+         */
+        Kind: "customer" | "site" | "division" | "contact" | "job" | "quote" | "invoice" | "asset";
         /** @description The job linked to an accepted request, as it is now. */
         LinkedJob: {
             id: components["schemas"]["JobId"];
@@ -4170,6 +4230,161 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
             403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    LoadBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–100 visible ASCII characters (whitespace around a header value is not part of it). A retry with the same key gets the first response (with `Idempotent-Replayed: true`) and creates nothing new; the same key with a different request is a 422, while the first is still running a 409. Kept for 24 hours, per caller and operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "kind": "customer",
+                 *           "ref": "HRG",
+                 *           "body": {
+                 *             "name": "Harbor Retail Group"
+                 *           }
+                 *         },
+                 *         {
+                 *           "kind": "site",
+                 *           "ref": "HRG-HQ",
+                 *           "body": {
+                 *             "customer_id": "HRG",
+                 *             "name": "Harbor Head Office",
+                 *             "address": "1 Kade, Leiden"
+                 *           }
+                 *         },
+                 *         {
+                 *           "kind": "job",
+                 *           "ref": "WO-2001",
+                 *           "body": {
+                 *             "customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D",
+                 *             "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F",
+                 *             "category": "repair",
+                 *             "status": "scheduled"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["Batch"];
+            };
+        };
+        responses: {
+            /** @description each item answered on its own, in order */
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    /** @description `true` when this is the first response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still being processed, the resource changed while the request was handled (retry), or the state does not allow this. */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description more than 100 items */
+            422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
