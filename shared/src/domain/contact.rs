@@ -73,7 +73,7 @@ pub struct ContactInput {
     #[schema(read_only)]
     pub member_id: Option<MemberId>,
     /// Read-only: ignored (an office changes it with PATCH).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_opt")]
     #[schema(read_only)]
     pub muted: Option<BTreeSet<NotificationKind>>,
     /// Read-only: ignored.

@@ -1554,7 +1554,11 @@ export interface components {
         };
         /** @description `POST /admin/batch`. */
         Batch: {
-            /** @description In order: an item may name a record an earlier item creates. */
+            /**
+             * @description In order: an item may name a record an earlier item creates. An item that is not
+             *     one (an unknown field or kind, a body that is not an object) is the whole
+             *     request's 400, naming it (`items[3].kind`): nothing of the batch runs.
+             */
             items: components["schemas"]["Item"][];
         };
         /** @description `POST /admin/batch`'s answer: one result per item, in the items' order. */
@@ -2058,7 +2062,7 @@ export interface components {
              * @description The path of the kind's `PUT`: the back office's reference (or, for customers,
              *     sites, divisions and contacts, Portico's id).
              */
-            ref: components["schemas"]["ExternalRef"];
+            ref: string;
             /** @description The kind's `PUT` body. */
             body: Record<string, never>;
             /** @description The kind's `If-Match`: an ETag such as `"3"`. */
@@ -2068,8 +2072,8 @@ export interface components {
         ItemResult: {
             /** @description The item's place in the batch, from 0. */
             index: number;
-            kind?: null | components["schemas"]["Kind"];
-            ref?: string | null;
+            kind: components["schemas"]["Kind"];
+            ref: string;
             /**
              * Format: int32
              * @description What the kind's `PUT` would have answered: 201 created, 200 replaced or
