@@ -203,7 +203,7 @@ async fn tell_the_admins(app: &App, tenant: TenantId, webhook: &Webhook) {
         };
         let staff = app.store.query_all::<Staff>(keys::all_staff(tenant)).await?;
         let mut sent = 0;
-        for person in staff.iter().filter(|s| s.status == StaffStatus::Active && !s.back_office) {
+        for person in staff.iter().filter(|s| s.status == StaffStatus::Active) {
             app.mailer().send(&brand, &person.email, mail.render()?).await?;
             sent += 1;
         }

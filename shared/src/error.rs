@@ -52,6 +52,10 @@ pub enum Error {
     /// 422: well-formed, but impossible in the current state.
     #[error("{0}")]
     Unprocessable(String),
+    /// 422 naming the fields: well-formed, but what they name does not exist (a parent
+    /// given by a reference the back office has not published).
+    #[error("{detail}")]
+    UnprocessableFields { detail: String, errors: Vec<FieldError> },
     /// 500: anything unexpected. The cause goes to the log, never to the client.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -96,6 +100,14 @@ impl Error {
         Error::Unprocessable(detail.into())
     }
 
+    /// 422 naming `field`: it names something that does not exist.
+    pub fn unresolved_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::UnprocessableFields {
+            detail: "the request names records that do not exist".into(),
+            errors: vec![FieldError::new(field, message)],
+        }
+    }
+
     /// What a lost race means to the caller: a failed precondition if they stated one
     /// (`If-Match`), otherwise a conflict to retry.
     pub fn for_request(self, sent_if_match: bool) -> Self {
@@ -116,7 +128,7 @@ impl Error {
             Error::Changed => 409,
             Error::PayloadTooLarge { .. } => 413,
             Error::UnsupportedMediaType => 415,
-            Error::Unprocessable(_) => 422,
+            Error::Unprocessable(_) | Error::UnprocessableFields { .. } => 422,
             Error::Internal(_) => 500,
         }
     }

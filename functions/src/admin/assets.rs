@@ -7,6 +7,7 @@
 use portico::domain::asset::{Asset, AssetFilter, AssetInput, AssetJobLink, AssetView};
 use portico::domain::customer::Customer;
 use portico::domain::ids::{AssetId, CustomerId, TenantId};
+use portico::domain::principal::AdminPrincipal;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
@@ -15,6 +16,7 @@ use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
+use super::Upserted;
 use crate::assets::{due_source, history};
 use crate::schema::Problem;
 
@@ -35,9 +37,20 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
-    let reference = ExternalRef::parse(&req.path_param("asset_id")?)
-        .map_err(|e| Error::invalid_field("asset_id", e.to_string()))?;
+    let target = req.path_param("asset_id")?;
     let input: AssetInput = req.body()?;
+    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+}
+
+/// `PUT /admin/assets/{ref}` with its parsed body: the route and a batch item.
+pub async fn publish(
+    app: &App,
+    admin: &AdminPrincipal,
+    target: &str,
+    input: AssetInput,
+    if_match: Option<u64>,
+) -> Result<Upserted> {
+    let reference = ExternalRef::parse(target).map_err(|e| Error::invalid_field("asset_id", e.to_string()))?;
     input.validate()?;
     let tenant = admin.tenant;
     let found = app
@@ -64,7 +77,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let portal_url = found.settings()?.branding.portal_url;
     let before: Option<Asset> =
         super::claimed(app, found.one::<Claim>()?, AssetId::parse, |id| keys::asset_key(tenant, id)).await?;
-    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
+    guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -80,18 +93,18 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             tx.create(&asset, "asset.created", "the asset exists")?;
             app.store.commit(tx).await?;
             let view = asset.view(portal_url.as_ref());
-            Ok(Reply::created(&view)?.etag(asset.version).at(format!("/admin/assets/{}", asset.id)))
+            Upserted::new(true, asset.id, asset.version, &view, "assets")
         }
         Some(before) => {
             let mut after = before.clone();
             after.fill(input, customer.path.clone());
             if after.same_as(&before) {
-                return Ok(Reply::ok(&before.view(portal_url.as_ref()))?.etag(before.version));
+                return Upserted::new(false, before.id, before.version, &before.view(portal_url.as_ref()), "assets");
             }
             after.touch();
             tx.update(&before, &after, before.version, "asset.updated")?;
             app.store.commit(tx).await?;
-            Ok(Reply::ok(&after.view(portal_url.as_ref()))?.etag(after.version))
+            Upserted::new(false, after.id, after.version, &after.view(portal_url.as_ref()), "assets")
         }
     }
 }

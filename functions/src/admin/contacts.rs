@@ -3,22 +3,126 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use portico::domain::contact::{Contact, ContactPatch, ContactView, NewContact};
+use portico::domain::contact::{Contact, ContactInput, ContactPatch, ContactView, NewContact};
 use portico::domain::customer::Customer;
-use portico::domain::ids::{ContactId, CustomerId, GroupId};
+use portico::domain::ids::{ContactId, CustomerId, GroupId, TenantId};
 use portico::domain::mailing::NotificationKind;
 use portico::domain::member::{Member, MemberView, NewMember};
 use portico::domain::principal::AdminPrincipal;
+use portico::domain::representation::{check_identity, check_version};
 use portico::domain::rights::Permission;
 use portico::domain::scope::ScopeInput;
 use portico::domain::text::{Locale, Message};
 use portico::http::{guard, Reply, Req};
-use portico::store::{keys, Page, Tx};
+use portico::store::{keys, Claim, Page, Tx};
 use portico::{App, Error, Result};
 use serde::Deserialize;
 
+use super::{Target, Upserted};
 use crate::members::{invited, require_setup, send_credentials};
 use crate::schema::Problem;
+
+/// A contact by Portico id or by the back office's reference.
+pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option<Contact>> {
+    super::find_published(
+        app,
+        id_or_ref,
+        ContactId::parse,
+        |id| keys::contact_key(tenant, id),
+        |r| keys::contact_ref(tenant, r),
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/admin/contacts/{contact_id}",
+    params(("contact_id" = portico::domain::text::ExternalRef, Path, description = "Portico's id or the back office's reference", example = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K")),
+    responses((status = 200, body = ContactView), (status = 404, body = Problem)))]
+pub async fn get(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let found = find(app, admin.tenant, &req.path_param("contact_id")?).await?.ok_or(Error::NotFound)?;
+    Ok(Reply::ok(&found.view())?.etag(found.version))
+}
+
+#[utoipa::path(put, path = "/admin/contacts/{contact_id}", request_body(content = ContactInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "first_name": "Bea", "last_name": "Billing", "email": "billing@harbor.test", "phone": "+31612345002", "role": "billing"})),
+    params(("contact_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (a new one creates the contact), or Portico's id", example = "con_01JD8Z6V5Q2W3E4R5T6Y7A8B9K"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
+    responses((status = 200, body = ContactView), (status = 201, body = ContactView), (status = 400, body = Problem), (status = 404, body = Problem, description = "no contact has this Portico id"),
+        (status = 409, body = Problem, description = "the customer differs from the one the contact was created under, or another request is publishing this reference at the same moment"),
+        (status = 412, body = Problem), (status = 422, body = Problem, description = "the customer names none")))]
+pub async fn put(app: &App, req: Req) -> Result<Reply> {
+    let admin = guard::admin(app, &req).await?;
+    let target = req.path_param("contact_id")?;
+    let input: ContactInput = req.body()?;
+    upsert(app, &admin, &target, input, req.if_match()?).await?.reply()
+}
+
+/// `PUT /admin/contacts/{target}` with its parsed body: the route and a batch item.
+pub async fn upsert(
+    app: &App,
+    admin: &AdminPrincipal,
+    target: &str,
+    input: ContactInput,
+    if_match: Option<u64>,
+) -> Result<Upserted> {
+    let tenant = admin.tenant;
+    let target = Target::parse("contact_id", target, ContactId::parse)?;
+    let (before, reference) = match target {
+        Target::Id(id) => {
+            let found = app.store.get::<Contact>(keys::contact_key(tenant, id)).await?.ok_or(Error::NotFound)?;
+            let reference = found.external_ref.clone();
+            (Some(found), reference)
+        }
+        Target::Ref(r) => {
+            let claim = app.store.get::<Claim>(keys::contact_ref(tenant, &r)).await?;
+            (super::claimed(app, claim, ContactId::parse, |id| keys::contact_key(tenant, id)).await?, Some(r))
+        }
+    };
+    guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
+    super::check_reference(input.external_ref.as_ref(), reference.as_ref())?;
+    check_identity("id", input.id.as_ref(), before.as_ref().map(|b| &b.id))?;
+    check_version(input.version, before.as_ref().map(|b| b.version))?;
+    let customer = super::customers::named(app, tenant, "customer_id", &input.customer_id).await?;
+    let mut tx = Tx::new(tenant, admin.actor());
+    match (before, reference) {
+        (Some(before), _) => {
+            if customer.id != before.customer_id {
+                return Err(Error::conflict(
+                    "a contact's customer is fixed when it is created (`customer_id` must name the same customer)",
+                ));
+            }
+            let mut after = before.clone();
+            after.replace(input);
+            if after.same_as(&before) {
+                return Upserted::new(false, before.id, before.version, &before.view(), "contacts");
+            }
+            tx.update(&before, &after, before.version, "contact.updated")?;
+            app.store.commit(tx).await?;
+            Upserted::new(false, after.id, after.version, &after.view(), "contacts")
+        }
+        (None, Some(reference)) => {
+            let created = Contact::create(
+                customer.id,
+                NewContact {
+                    first_name: input.first_name,
+                    last_name: input.last_name,
+                    email: input.email,
+                    phone: input.phone,
+                    role: input.role,
+                    external_ref: Some(reference.clone()),
+                },
+            );
+            tx.claim(
+                keys::contact_ref(tenant, &reference),
+                &created.id.to_string(),
+                "this reference is being published; try again",
+            );
+            tx.create(&created, "contact.created", "the contact exists")?;
+            tx.require(keys::customer_key(tenant, customer.id));
+            app.store.commit(tx).await?;
+            Upserted::new(true, created.id, created.version, &created.view(), "contacts")
+        }
+        (None, None) => Err(Error::NotFound),
+    }
+}
 
 async fn owner(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Customer> {
     let id = req.path_id("customer_id", CustomerId::parse)?;
@@ -36,10 +140,18 @@ async fn load(app: &App, req: &Req, admin: &AdminPrincipal) -> Result<Contact> {
 pub async fn create(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let input: NewContact = req.body()?;
+    super::new_reference(input.external_ref.as_ref(), ContactId::parse)?;
     let customer = owner(app, &req, &admin).await?;
     let contact = Contact::create(customer.id, input);
     let reply = Reply::created(&contact.view())?.etag(contact.version).at(format!("/admin/contacts/{}", contact.id));
     let mut tx = Tx::new(admin.tenant, admin.actor());
+    if let Some(reference) = &contact.external_ref {
+        tx.claim(
+            keys::contact_ref(admin.tenant, reference),
+            &contact.id.to_string(),
+            "another contact has this reference",
+        );
+    }
     tx.create(&contact, "contact.created", "the contact exists")?;
     tx.require(keys::customer_key(admin.tenant, customer.id));
     app.store.commit(tx).await?;
@@ -79,7 +191,12 @@ pub async fn delete(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let contact = load(app, &req, &admin).await?;
     guard::if_match(&req, contact.version)?;
-    app.store.delete(admin.tenant, admin.actor(), &contact, contact.version, "contact.deleted").await?;
+    let mut tx = Tx::new(admin.tenant, admin.actor());
+    tx.delete(&contact, contact.version, "contact.deleted")?;
+    if let Some(reference) = &contact.external_ref {
+        tx.release(keys::contact_ref(admin.tenant, reference));
+    }
+    app.store.commit(tx).await?;
     Ok(Reply::no_content())
 }
 

@@ -6,6 +6,7 @@
 use portico::domain::customer::Customer;
 use portico::domain::ids::{CustomerId, InvoiceId, TenantId};
 use portico::domain::invoice::{Invoice, InvoiceFilter, InvoiceInput, InvoiceView};
+use portico::domain::principal::AdminPrincipal;
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
 use portico::domain::text::ExternalRef;
@@ -14,6 +15,7 @@ use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
+use super::Upserted;
 use crate::schema::Problem;
 
 /// An invoice by Portico id (`inv_…`) or by the back office's reference.
@@ -33,9 +35,20 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
-    let reference = ExternalRef::parse(&req.path_param("invoice_id")?)
-        .map_err(|e| Error::invalid_field("invoice_id", e.to_string()))?;
+    let target = req.path_param("invoice_id")?;
     let input: InvoiceInput = req.body()?;
+    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+}
+
+/// `PUT /admin/invoices/{ref}` with its parsed body: the route and a batch item.
+pub async fn publish(
+    app: &App,
+    admin: &AdminPrincipal,
+    target: &str,
+    input: InvoiceInput,
+    if_match: Option<u64>,
+) -> Result<Upserted> {
+    let reference = ExternalRef::parse(target).map_err(|e| Error::invalid_field("invoice_id", e.to_string()))?;
     input.validate()?;
     let tenant = admin.tenant;
     let mut wanted = vec![keys::customer_key(tenant, input.customer_id), keys::invoice_ref(tenant, &reference)];
@@ -64,7 +77,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Invoice> =
         super::claimed(app, found.one::<Claim>()?, InvoiceId::parse, |id| keys::invoice_key(tenant, id)).await?;
-    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
+    guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -83,18 +96,18 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             );
             tx.create(&invoice, "invoice.created", "the invoice exists")?;
             app.store.commit(tx).await?;
-            Ok(Reply::created(&invoice.view())?.etag(invoice.version).at(format!("/admin/invoices/{}", invoice.id)))
+            Upserted::new(true, invoice.id, invoice.version, &invoice.view(), "invoices")
         }
         Some(before) => {
             let mut after = before.clone();
             after.fill(input, customer.path.clone(), file);
             if after.same_as(&before) {
-                return Ok(Reply::ok(&before.view())?.etag(before.version));
+                return Upserted::new(false, before.id, before.version, &before.view(), "invoices");
             }
             after.touch();
             tx.update(&before, &after, before.version, "invoice.updated")?;
             app.store.commit(tx).await?;
-            Ok(Reply::ok(&after.view())?.etag(after.version))
+            Upserted::new(false, after.id, after.version, &after.view(), "invoices")
         }
     }
 }

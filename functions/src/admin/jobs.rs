@@ -9,6 +9,7 @@ use portico::domain::file::FileOwner;
 use portico::domain::ids::{CustomerId, JobId, TenantId};
 use portico::domain::job::{Attachment, Job, JobFilter, JobInput, JobView};
 use portico::domain::note::Note;
+use portico::domain::principal::AdminPrincipal;
 use portico::domain::site::Site;
 use portico::domain::text::ExternalRef;
 use portico::http::{guard, Reply, Req};
@@ -16,6 +17,7 @@ use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
+use super::Upserted;
 use crate::schema::Problem;
 
 /// A job by Portico id (`job_…`) or by the back office's reference.
@@ -29,9 +31,20 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
-    let reference =
-        ExternalRef::parse(&req.path_param("job_id")?).map_err(|e| Error::invalid_field("job_id", e.to_string()))?;
+    let target = req.path_param("job_id")?;
     let input: JobInput = req.body()?;
+    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+}
+
+/// `PUT /admin/jobs/{ref}` with its parsed body: the route and a batch item.
+pub async fn publish(
+    app: &App,
+    admin: &AdminPrincipal,
+    target: &str,
+    input: JobInput,
+    if_match: Option<u64>,
+) -> Result<Upserted> {
+    let reference = ExternalRef::parse(target).map_err(|e| Error::invalid_field("job_id", e.to_string()))?;
     input.validate()?;
     let tenant = admin.tenant;
     let mut wanted = vec![
@@ -67,7 +80,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Job> =
         super::claimed(app, found.one::<Claim>()?, JobId::parse, |id| keys::job_key(tenant, id)).await?;
-    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
+    guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -101,20 +114,20 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
                 tx.require(keys::asset_key(tenant, asset));
             }
             app.store.commit(tx).await?;
-            Ok(Reply::created(&job.view())?.etag(job.version).at(format!("/admin/jobs/{}", job.id)))
+            Upserted::new(true, job.id, job.version, &job.view(), "jobs")
         }
         Some(before) => {
             let mut after = before.clone();
             after.replace(input, customer.path.clone(), attachments);
             if after.same_as(&before) {
-                return Ok(Reply::ok(&before.view())?.etag(before.version));
+                return Upserted::new(false, before.id, before.version, &before.view(), "jobs");
             }
             tx.update(&before, &after, before.version, "job.updated")?;
             if let Some(asset) = after.asset_id.filter(|a| before.asset_id != Some(*a)) {
                 tx.require(keys::asset_key(tenant, asset));
             }
             app.store.commit(tx).await?;
-            Ok(Reply::ok(&after.view())?.etag(after.version))
+            Upserted::new(false, after.id, after.version, &after.view(), "jobs")
         }
     }
 }

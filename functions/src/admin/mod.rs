@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod batch;
 pub mod contacts;
 pub mod customers;
 pub mod divisions;
@@ -58,4 +59,97 @@ pub async fn claimed<E: Stored, I>(
     let id = parse(&claim.owner).map_err(|e| anyhow::anyhow!("a reference claim names no {}: {e}", E::TYPE))?;
     let found = app.store.get::<E>(key(id)).await?;
     Ok(Some(found.ok_or_else(|| anyhow::anyhow!("the {} a reference claim names is missing", E::TYPE))?))
+}
+
+/// What a PUT by reference names in its path: Portico's id, or the back office's
+/// reference (anything that does not parse as the kind's id).
+pub enum Target<I> {
+    Id(I),
+    Ref(ExternalRef),
+}
+
+impl<I> Target<I> {
+    /// `raw` as `field`'s id or reference: neither is a 400 naming the field.
+    pub fn parse(field: &str, raw: &str, parse: fn(&str) -> std::result::Result<I, IdError>) -> Result<Self> {
+        if let Ok(id) = parse(raw) {
+            return Ok(Target::Id(id));
+        }
+        ExternalRef::parse(raw).map(Target::Ref).map_err(|e| portico::Error::invalid_field(field, e.to_string()))
+    }
+}
+
+/// A reference sent on a creating POST: not one a GET would read as a Portico id.
+pub fn new_reference<I>(sent: Option<&ExternalRef>, parse: fn(&str) -> std::result::Result<I, IdError>) -> Result<()> {
+    match sent {
+        Some(r) if parse(r.as_str()).is_ok() => {
+            Err(portico::Error::invalid_field("external_ref", "must not have the shape of a Portico id"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The `external_ref` a PUT body echoed, against the record's (set at creation only).
+pub fn check_reference(sent: Option<&ExternalRef>, stored: Option<&ExternalRef>) -> Result<()> {
+    match (sent, stored) {
+        (Some(_), None) => Err(portico::Error::invalid_field(
+            "external_ref",
+            "is set when the record is created (a PUT by a new reference, or the POST); this one has none",
+        )),
+        _ => portico::domain::representation::check_identity("external_ref", sent, stored),
+    }
+}
+
+/// A record named by Portico id or reference in a body's `field`, which must exist
+/// (422 naming the field otherwise).
+pub async fn named<E: Stored, I>(
+    app: &App,
+    field: &str,
+    id_or_ref: &ExternalRef,
+    parse: fn(&str) -> std::result::Result<I, IdError>,
+    key: impl Fn(I) -> Key,
+    claim_key: impl Fn(&ExternalRef) -> Key,
+) -> Result<E> {
+    find_published(app, id_or_ref.as_str(), parse, key, claim_key).await?.ok_or_else(|| {
+        portico::Error::unresolved_field(field, format!("no {} has the id or reference `{id_or_ref}`", E::TYPE))
+    })
+}
+
+/// What an upsert did: the PUT's reply and a batch item's result are made from it.
+#[derive(Debug)]
+pub struct Upserted {
+    pub created: bool,
+    pub id: String,
+    pub version: u64,
+    pub view: serde_json::Value,
+    /// Where the record is read (`Location` of a 201).
+    pub location: String,
+}
+
+impl Upserted {
+    pub fn new<V: serde::Serialize>(
+        created: bool,
+        id: impl std::fmt::Display,
+        version: u64,
+        view: &V,
+        collection: &str,
+    ) -> Result<Self> {
+        let view = serde_json::to_value(view).map_err(anyhow::Error::from)?;
+        Ok(Self { created, location: format!("/admin/{collection}/{id}"), id: id.to_string(), version, view })
+    }
+
+    pub fn status(&self) -> u16 {
+        if self.created {
+            201
+        } else {
+            200
+        }
+    }
+
+    pub fn reply(self) -> Result<portico::http::Reply> {
+        Ok(if self.created {
+            portico::http::Reply::created(&self.view)?.etag(self.version).at(self.location)
+        } else {
+            portico::http::Reply::ok(&self.view)?.etag(self.version)
+        })
+    }
 }

@@ -5,6 +5,7 @@
 
 use portico::domain::customer::Customer;
 use portico::domain::ids::{CustomerId, QuoteId, TenantId};
+use portico::domain::principal::AdminPrincipal;
 use portico::domain::quote::{Quote, QuoteFilter, QuoteInput, QuoteStatus, QuoteView};
 use portico::domain::site::Site;
 use portico::domain::tenant::now;
@@ -14,6 +15,7 @@ use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Claim, Tx};
 use portico::{App, Error, Result};
 
+use super::Upserted;
 use crate::schema::Problem;
 
 /// A quote by Portico id (`quo_…`) or by the back office's reference.
@@ -35,9 +37,20 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
         (status = 412, body = Problem)))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
-    let reference = ExternalRef::parse(&req.path_param("quote_id")?)
-        .map_err(|e| Error::invalid_field("quote_id", e.to_string()))?;
+    let target = req.path_param("quote_id")?;
     let input: QuoteInput = req.body()?;
+    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+}
+
+/// `PUT /admin/quotes/{ref}` with its parsed body: the route and a batch item.
+pub async fn publish(
+    app: &App,
+    admin: &AdminPrincipal,
+    target: &str,
+    input: QuoteInput,
+    if_match: Option<u64>,
+) -> Result<Upserted> {
+    let reference = ExternalRef::parse(target).map_err(|e| Error::invalid_field("quote_id", e.to_string()))?;
     input.validate()?;
     let tenant = admin.tenant;
     let mut wanted = vec![
@@ -77,7 +90,7 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     }
     let before: Option<Quote> =
         super::claimed(app, found.one::<Claim>()?, QuoteId::parse, |id| keys::quote_key(tenant, id)).await?;
-    guard::if_match_or_new(&req, before.as_ref().map(|b| b.version))?;
+    guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
     input.check_echo(&reference, before.as_ref())?;
 
     let mut tx = Tx::new(tenant, admin.actor());
@@ -98,18 +111,18 @@ pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
             );
             tx.create(&quote, "quote.created", "the quote exists")?;
             app.store.commit(tx).await?;
-            Ok(Reply::created(&quote.view())?.etag(quote.version).at(format!("/admin/quotes/{}", quote.id)))
+            Upserted::new(true, quote.id, quote.version, &quote.view(), "quotes")
         }
         Some(before) => {
             let mut after = before.clone();
             after.replace(input, customer.path.clone(), file)?;
             if after.same_as(&before) {
-                return Ok(Reply::ok(&before.view())?.etag(before.version));
+                return Upserted::new(false, before.id, before.version, &before.view(), "quotes");
             }
             after.touch();
             tx.update(&before, &after, before.version, "quote.updated")?;
             app.store.commit(tx).await?;
-            Ok(Reply::ok(&after.view())?.etag(after.version))
+            Upserted::new(false, after.id, after.version, &after.view(), "quotes")
         }
     }
 }

@@ -10,6 +10,8 @@
 //! - `portico-local totp <username>`: print the current code of a demo login's
 //!   authenticator app (the admin's and the operator's: they must sign in with one).
 //! - `portico-local env`: `export` lines pointing a Lambda binary at the local stack.
+//! - `portico-local load-bench`: a generated tenant loaded through `POST /admin/batch`
+//!   against a fresh local stack, and a sample through single PUTs (`make bench`).
 //! - `portico-local fuzz`: schemathesis against a fresh local stack (see `fuzz.rs`).
 //! - `portico-local web-test [args]`: the browser journeys against a fresh dev stack on a
 //!   free port (`web/tests`, Playwright and Debian's Chromium); `web-bench`: the jobs
@@ -519,6 +521,58 @@ async fn fuzz() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `load-bench`: the tenant (1,000 customers, 5,000 sites, 50,000 jobs) divided
+/// by `PORTICO_LOAD_DIVISOR` (default 500: moto copies its whole table for every
+/// transaction, so what loads in a minute or two on a small machine; 1 loads the whole
+/// tenant, for hours), through the batch route, `PORTICO_LOAD_CONCURRENCY` requests at a
+/// time (default 1: moto slows down under concurrent transactions); a sample of a tenth
+/// of that through single PUTs.
+/// Against its own stack, without the web ACL's limits (a load is a burst by design).
+async fn load_bench() -> anyhow::Result<()> {
+    use portico_local::bench::load::{self, Scale};
+    let env = |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let (divisor, concurrency) = (env("PORTICO_LOAD_DIVISOR", 500).max(1), env("PORTICO_LOAD_CONCURRENCY", 1).max(1));
+    let scale = Scale::FULL.divided(divisor);
+    let sample = scale.divided(10);
+
+    let moto = Moto::start(free_port()?)?;
+    let aws = Aws::local(&moto.endpoint, None, 3);
+    let prov = provision::provision(&aws).await?;
+    let limits = portico_local::limits::Limits::off();
+    let (bound, _app) =
+        start_api(&aws, &prov, ([127, 0, 0, 1], 0).into(), "https://admin.portico.test", limits).await?;
+    let api = ApiClient::new(&format!("http://{bound}"));
+    let password = "Bench-Pass-2026!x";
+    let operator = seed::operator(&aws, &prov, "operator@bench.test", password).await?.token(&aws, &prov).await?;
+    let body = json!({"name": "Load Bench", "admin_email": "admin@bench.test", "admin_first_name": "B", "admin_last_name": "Admin"});
+    api.expect(201, "POST", "/platform/tenants", &operator, Some(&body)).await?;
+    let (_, admin) = seed::accept_admin_invitation(&aws, &prov, "admin@bench.test", password).await?;
+    let settings = json!({"features": ["jobs"], "branding": {"display_name": "Bench", "portal_url": "https://portal.bench.test",
+        "sender_email": "office@bench.test"}, "default_locale": "en",
+        "work_order_types": [{"code": "repair", "name": "Repair"}], "setup_complete": true});
+    api.expect(200, "PUT", "/admin/settings", &admin, Some(&settings)).await?;
+
+    println!(
+        "== load: a generated tenant of {} customers, {} sites, {} jobs (the issue's tenant / {divisor}; PORTICO_LOAD_DIVISOR=1 for all of it), {concurrency} requests at a time, local stack (moto)",
+        scale.customers, scale.sites, scale.jobs
+    );
+    let report = load::run(&api, &admin, scale, sample, concurrency).await?;
+    let line = |what: &str, r: load::Rate| {
+        println!(
+            "   {what:34} {:>6} items in {:>7.1} s: {:>7.1} items/s",
+            r.items,
+            r.took.as_secs_f64(),
+            r.per_second()
+        )
+    };
+    line("POST /admin/batch (100 per request)", report.batch);
+    line("single PUTs (a sample, same mix)", report.single);
+    line("batch re-sent (nothing changes)", report.resend);
+    println!("   batch / single PUTs: {:.2}x", report.batch.per_second() / report.single.per_second());
+    drop(moto);
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     // Metrics lines are for CloudWatch; locally they are noise. Set before any thread starts.
     std::env::set_var("PORTICO_METRICS_OFF", "1");
@@ -549,6 +603,7 @@ fn main() -> anyhow::Result<()> {
             ["back-office-token"] => back_office_token().await,
             ["init-time", binary, runs] => init_time(binary, runs.parse()?).await,
             ["init-instructions", binary] => init_instructions(binary).await,
+            ["load-bench"] => load_bench().await,
             ["fuzz"] => fuzz().await,
             ["reports-rebuild", rest @ ..] => reports_rebuild(rest).await,
             ["web-test", rest @ ..] => {
@@ -559,7 +614,7 @@ fn main() -> anyhow::Result<()> {
             }
             ["web-bench"] => web_run("the first-render bench", &["node", "bench/first-render.mjs"], 1).await,
             _ => {
-                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | back-office-token | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary>")
+                bail!("usage: portico-local dev | generate | mail | env | fuzz | token <username> [password] | back-office-token | totp <username> | reports-rebuild [--write] [tenant] | web-test [playwright args] | web-bench | init-time <binary> <runs> | init-instructions <binary> | load-bench")
             }
         }
     })

@@ -10,11 +10,14 @@ use super::ids::{ContactId, CustomerId, MemberId};
 use super::mailing::NotificationKind;
 use super::mailing::Suppression;
 use super::tenant::{double_option, now, unique_opt, Timestamp};
-use super::text::{Code, Email, Name, Phone};
+use super::text::{Code, Email, ExternalRef, Name, Phone};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Contact {
     pub id: ContactId,
+    /// The back office's reference, if it gave one: set at creation, never changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<ExternalRef>,
     pub customer_id: CustomerId,
     pub first_name: Name,
     pub last_name: Name,
@@ -44,6 +47,59 @@ pub struct NewContact {
     pub email: Email,
     pub phone: Option<Phone>,
     pub role: Code,
+    /// The back office's reference (optional): `PUT` and `GET` then find the contact by
+    /// it. Set at creation only; never one shaped like a Portico contact id.
+    #[serde(default)]
+    pub external_ref: Option<ExternalRef>,
+}
+
+/// `PUT /admin/contacts/{contact_id}`: creates the contact under a new reference or
+/// replaces it. Takes what `GET` returned: the read-only fields are ignored when they
+/// agree. What the contact chose (`muted`, by an email's unsubscribe link) and what the
+/// mail service reported (`suppressed`) are the contact's, not the back office's: read-only.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    /// The contact's customer, by Portico id (`cus_…`) or by the back office's
+    /// reference. Fixed at creation: a PUT naming another customer is a 409.
+    pub customer_id: ExternalRef,
+    pub first_name: Name,
+    pub last_name: Name,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub role: Code,
+    /// Read-only: ignored (set when the contact becomes a member).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub member_id: Option<MemberId>,
+    /// Read-only: ignored (an office changes it with PATCH).
+    #[serde(default, deserialize_with = "unique_opt")]
+    #[schema(read_only)]
+    pub muted: Option<BTreeSet<NotificationKind>>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub suppressed: Option<Suppression>,
+    /// Read-only: when sent, must be this contact's id.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<ContactId>,
+    /// Read-only: when sent, must be this contact's reference.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub external_ref: Option<ExternalRef>,
+    /// Read-only: when sent, must be the current version (412 otherwise).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub version: Option<u64>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub created_at: Option<Timestamp>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<Timestamp>,
 }
 
 /// `PATCH /admin/contacts/{contact_id}`.
@@ -66,6 +122,7 @@ pub struct ContactPatch {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ContactView {
     pub id: ContactId,
+    pub external_ref: Option<ExternalRef>,
     pub customer_id: CustomerId,
     pub first_name: Name,
     pub last_name: Name,
@@ -88,6 +145,7 @@ impl Contact {
         let at = now();
         Self {
             id: ContactId::generate(),
+            external_ref: input.external_ref,
             customer_id,
             first_name: input.first_name,
             last_name: input.last_name,
@@ -101,6 +159,25 @@ impl Contact {
             updated_at: at,
             version: 1,
         }
+    }
+
+    /// Replaces what a PUT may change (the customer is fixed: the caller checks it).
+    pub fn replace(&mut self, input: ContactInput) {
+        if input.email != self.email {
+            // A new address has not bounced.
+            self.suppressed = None;
+        }
+        self.first_name = input.first_name;
+        self.last_name = input.last_name;
+        self.email = input.email;
+        self.phone = input.phone;
+        self.role = input.role;
+        self.touch();
+    }
+
+    /// Whether `other` says the same as `self` (a repeated PUT changes nothing).
+    pub fn same_as(&self, other: &Contact) -> bool {
+        super::representation::same_content(self, other)
     }
 
     pub fn apply(&mut self, patch: ContactPatch) {
@@ -162,6 +239,7 @@ impl Contact {
     pub fn view(&self) -> ContactView {
         ContactView {
             id: self.id,
+            external_ref: self.external_ref.clone(),
             customer_id: self.customer_id,
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),

@@ -5,13 +5,16 @@ use serde::{Deserialize, Serialize};
 use super::hierarchy::CustomerPath;
 use super::ids::CustomerId;
 use super::tenant::{double_option, now, Timestamp};
-use super::text::{Code, Name};
+use super::text::{Code, ExternalRef, Name};
 use crate::error::Error;
 
 /// A customer account as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Customer {
     pub id: CustomerId,
+    /// The back office's reference, if it gave one: set at creation, never changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<ExternalRef>,
     pub name: Name,
     pub parent_id: Option<CustomerId>,
     /// Root first, ending with this customer. Fixed at creation (the parent cannot
@@ -34,6 +37,47 @@ pub struct NewCustomer {
     pub account_code: Option<Code>,
     #[serde(default)]
     pub allowed_work_order_types: Vec<Code>,
+    /// The back office's reference (optional): `PUT /admin/customers/{ref}` and `GET`
+    /// then find the customer by it. Set at creation only; never one shaped like a
+    /// Portico customer id.
+    #[serde(default)]
+    pub external_ref: Option<ExternalRef>,
+}
+
+/// `PUT /admin/customers/{customer_id}`: creates the customer under a new reference or
+/// replaces it. Takes what `GET` returned: the read-only fields are ignored when they
+/// agree with the customer.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    pub name: Name,
+    /// The parent customer, by Portico id (`cus_…`) or by the back office's reference.
+    /// Fixed at creation: a PUT naming another parent is a 409.
+    #[serde(default)]
+    pub parent_id: Option<ExternalRef>,
+    pub account_code: Option<Code>,
+    #[serde(default)]
+    pub allowed_work_order_types: Vec<Code>,
+    /// Read-only: when sent, must be this customer's id.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<CustomerId>,
+    /// Read-only: when sent, must be this customer's reference.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub external_ref: Option<ExternalRef>,
+    /// Read-only: when sent, must be the current version (412 otherwise).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub version: Option<u64>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub created_at: Option<Timestamp>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<Timestamp>,
 }
 
 /// `PATCH /admin/customers/{customer_id}`. `null` clears an optional field.
@@ -51,6 +95,7 @@ pub struct CustomerPatch {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CustomerView {
     pub id: CustomerId,
+    pub external_ref: Option<ExternalRef>,
     pub name: Name,
     pub parent_id: Option<CustomerId>,
     pub account_code: Option<Code>,
@@ -93,6 +138,7 @@ impl Customer {
         let at = now();
         Ok(Self {
             id,
+            external_ref: input.external_ref,
             name: input.name,
             parent_id: parent.map(|p| p.id),
             path,
@@ -102,6 +148,39 @@ impl Customer {
             updated_at: at,
             version: 1,
         })
+    }
+
+    /// A new customer from a PUT under `reference`.
+    pub fn create_from(
+        reference: ExternalRef,
+        input: CustomerInput,
+        parent: Option<&Customer>,
+        catalogue: &[Code],
+    ) -> Result<Self, Error> {
+        let new = NewCustomer {
+            name: input.name,
+            parent_id: parent.map(|p| p.id),
+            account_code: input.account_code,
+            allowed_work_order_types: input.allowed_work_order_types,
+            external_ref: Some(reference),
+        };
+        Self::create(new, parent, catalogue)
+    }
+
+    /// Replaces what a PUT may change (the parent is fixed: the caller checks it).
+    pub fn replace(&mut self, input: CustomerInput, catalogue: &[Code]) -> Result<(), Error> {
+        check_work_order_types(&input.allowed_work_order_types, catalogue)?;
+        self.name = input.name;
+        self.account_code = input.account_code;
+        self.allowed_work_order_types = dedup(input.allowed_work_order_types);
+        self.updated_at = now();
+        self.version += 1;
+        Ok(())
+    }
+
+    /// Whether `other` says the same as `self` (a repeated PUT changes nothing).
+    pub fn same_as(&self, other: &Customer) -> bool {
+        super::representation::same_content(self, other)
     }
 
     pub fn apply(&mut self, patch: CustomerPatch, catalogue: &[Code]) -> Result<(), Error> {
@@ -123,6 +202,7 @@ impl Customer {
     pub fn view(&self) -> CustomerView {
         CustomerView {
             id: self.id,
+            external_ref: self.external_ref.clone(),
             name: self.name.clone(),
             parent_id: self.parent_id,
             account_code: self.account_code.clone(),
@@ -150,6 +230,7 @@ mod tests {
             parent_id: None,
             account_code: None,
             allowed_work_order_types: vec![],
+            external_ref: None,
         }
     }
 

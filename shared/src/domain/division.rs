@@ -5,11 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{CustomerId, DivisionId};
 use super::tenant::{double_option, now, Timestamp};
-use super::text::Name;
+use super::text::{ExternalRef, Name};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Division {
     pub id: DivisionId,
+    /// The back office's reference, if it gave one: set at creation, never changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<ExternalRef>,
     pub customer_id: CustomerId,
     pub name: Name,
     /// The parent group this division is filed under (a label, not a record of its own).
@@ -25,6 +28,42 @@ pub struct Division {
 pub struct NewDivision {
     pub name: Name,
     pub parent_group: Option<Name>,
+    /// The back office's reference (optional): `PUT` and `GET` then find the division by
+    /// it. Set at creation only; never one shaped like a Portico division id.
+    #[serde(default)]
+    pub external_ref: Option<ExternalRef>,
+}
+
+/// `PUT /admin/divisions/{division_id}`: creates the division under a new reference or
+/// replaces it. Takes what `GET` returned: the read-only fields are ignored when they agree.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DivisionInput {
+    /// The division's customer, by Portico id (`cus_…`) or by the back office's
+    /// reference. Fixed at creation: a PUT naming another customer is a 409.
+    pub customer_id: ExternalRef,
+    pub name: Name,
+    pub parent_group: Option<Name>,
+    /// Read-only: when sent, must be this division's id.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<DivisionId>,
+    /// Read-only: when sent, must be this division's reference.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub external_ref: Option<ExternalRef>,
+    /// Read-only: when sent, must be the current version (412 otherwise).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub version: Option<u64>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub created_at: Option<Timestamp>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<Timestamp>,
 }
 
 /// `PATCH /admin/divisions/{division_id}`.
@@ -40,6 +79,7 @@ pub struct DivisionPatch {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DivisionView {
     pub id: DivisionId,
+    pub external_ref: Option<ExternalRef>,
     pub customer_id: CustomerId,
     pub name: Name,
     pub parent_group: Option<Name>,
@@ -53,6 +93,7 @@ impl Division {
         let at = now();
         Self {
             id: DivisionId::generate(),
+            external_ref: input.external_ref,
             customer_id,
             name: input.name,
             parent_group: input.parent_group,
@@ -60,6 +101,19 @@ impl Division {
             updated_at: at,
             version: 1,
         }
+    }
+
+    /// Replaces what a PUT may change (the customer is fixed: the caller checks it).
+    pub fn replace(&mut self, name: Name, parent_group: Option<Name>) {
+        self.name = name;
+        self.parent_group = parent_group;
+        self.updated_at = now();
+        self.version += 1;
+    }
+
+    /// Whether `other` says the same as `self` (a repeated PUT changes nothing).
+    pub fn same_as(&self, other: &Division) -> bool {
+        super::representation::same_content(self, other)
     }
 
     pub fn apply(&mut self, patch: DivisionPatch) {
@@ -76,6 +130,7 @@ impl Division {
     pub fn view(&self) -> DivisionView {
         DivisionView {
             id: self.id,
+            external_ref: self.external_ref.clone(),
             customer_id: self.customer_id,
             name: self.name.clone(),
             parent_group: self.parent_group.clone(),

@@ -130,6 +130,9 @@ impl ApiScope {
             ApiScope::MessagesRead => "read messages and their acknowledgements",
             ApiScope::MessagesWrite => "post, change and remove messages",
             ApiScope::AuditRead => "read the audit trail",
+            ApiScope::EventsRead => "read the feed of events",
+            ApiScope::WebhooksRead => "read webhook subscriptions and their delivery logs",
+            ApiScope::WebhooksWrite => "create, change, remove and replay webhook subscriptions, rotate their secrets",
         }
     }
 }

@@ -6,11 +6,14 @@ use super::customer::Customer;
 use super::hierarchy::{CustomerPath, SiteRef};
 use super::ids::{CustomerId, DivisionId, SiteId};
 use super::tenant::{now, Timestamp};
-use super::text::{Address, Name};
+use super::text::{Address, ExternalRef, Name};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Site {
     pub id: SiteId,
+    /// The back office's reference, if it gave one: set at creation, never changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<ExternalRef>,
     pub customer_id: CustomerId,
     /// The owning customer's path (see [`CustomerPath`]): keys sites by ancestry.
     pub customer_path: CustomerPath,
@@ -30,6 +33,45 @@ pub struct NewSite {
     pub address: Address,
     /// A division of the site's customer.
     pub division_id: Option<DivisionId>,
+    /// The back office's reference (optional): `PUT` and `GET` then find the site by
+    /// it. Set at creation only; never one shaped like a Portico site id.
+    #[serde(default)]
+    pub external_ref: Option<ExternalRef>,
+}
+
+/// `PUT /admin/sites/{site_id}`: creates the site under a new reference or replaces it.
+/// Takes what `GET` returned: the read-only fields are ignored when they agree.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteInput {
+    /// The site's customer, by Portico id (`cus_…`) or by the back office's reference.
+    /// Fixed at creation: a PUT naming another customer is a 409.
+    pub customer_id: ExternalRef,
+    pub name: Name,
+    pub address: Address,
+    /// A division of the site's customer, by Portico id (`div_…`) or reference.
+    #[serde(default)]
+    pub division_id: Option<ExternalRef>,
+    /// Read-only: when sent, must be this site's id.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub id: Option<SiteId>,
+    /// Read-only: when sent, must be this site's reference.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub external_ref: Option<ExternalRef>,
+    /// Read-only: when sent, must be the current version (412 otherwise).
+    #[serde(default)]
+    #[schema(read_only)]
+    pub version: Option<u64>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub created_at: Option<Timestamp>,
+    /// Read-only: ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
+    pub updated_at: Option<Timestamp>,
 }
 
 /// `PATCH /admin/sites/{site_id}`.
@@ -47,6 +89,7 @@ pub struct SitePatch {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SiteView {
     pub id: SiteId,
+    pub external_ref: Option<ExternalRef>,
     pub customer_id: CustomerId,
     pub name: Name,
     pub address: Address,
@@ -81,6 +124,7 @@ impl Site {
         let at = now();
         Self {
             id: SiteId::generate(),
+            external_ref: input.external_ref,
             customer_id: customer.id,
             customer_path: customer.path.clone(),
             name: input.name,
@@ -90,6 +134,20 @@ impl Site {
             updated_at: at,
             version: 1,
         }
+    }
+
+    /// Replaces what a PUT may change (the customer is fixed: the caller checks it).
+    pub fn replace(&mut self, name: Name, address: Address, division_id: Option<DivisionId>) {
+        self.name = name;
+        self.address = address;
+        self.division_id = division_id;
+        self.updated_at = now();
+        self.version += 1;
+    }
+
+    /// Whether `other` says the same as `self` (a repeated PUT changes nothing).
+    pub fn same_as(&self, other: &Site) -> bool {
+        super::representation::same_content(self, other)
     }
 
     pub fn apply(&mut self, patch: SitePatch) {
@@ -129,6 +187,7 @@ impl Site {
     pub fn view(&self) -> SiteView {
         SiteView {
             id: self.id,
+            external_ref: self.external_ref.clone(),
             customer_id: self.customer_id,
             name: self.name.clone(),
             address: self.address.clone(),

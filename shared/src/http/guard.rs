@@ -227,7 +227,12 @@ pub fn if_match(req: &Req, current: u64) -> Result<()> {
 /// otherwise) naming the current version — and where there is nothing yet, no version
 /// matches (412).
 pub fn if_match_or_new(req: &Req, current: Option<u64>) -> Result<()> {
-    match (req.if_match()?, current) {
+    if_match_sent_or_new(req.if_match()?, current)
+}
+
+/// [`if_match_or_new`] for a version sent otherwise (a batch item's `if_match`).
+pub fn if_match_sent_or_new(sent: Option<u64>, current: Option<u64>) -> Result<()> {
+    match (sent, current) {
         (Some(_), None) => Err(Error::PreconditionFailed),
         (Some(v), Some(current)) if v != current => Err(Error::PreconditionFailed),
         _ => Ok(()),

@@ -36,7 +36,7 @@ impl Problem {
             Error::Changed => ("changed", "Changed meanwhile"),
             Error::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
             Error::UnsupportedMediaType => ("unsupported-media-type", "Unsupported media type"),
-            Error::Unprocessable(_) => ("unprocessable", "Unprocessable request"),
+            Error::Unprocessable(_) | Error::UnprocessableFields { .. } => ("unprocessable", "Unprocessable request"),
             Error::Internal(_) => ("internal", "Internal error"),
         };
         let detail = match error {
@@ -45,7 +45,7 @@ impl Problem {
             other => other.to_string(),
         };
         let errors = match error {
-            Error::BadRequest { errors, .. } => errors.clone(),
+            Error::BadRequest { errors, .. } | Error::UnprocessableFields { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
         Self {

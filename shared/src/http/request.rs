@@ -265,7 +265,7 @@ fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
 }
 
 /// The version an `ETag` names: `"3"`, `W/"3"` or `3` (spaces and tabs around ignored).
-fn etag_version(value: &str) -> Option<u64> {
+pub fn etag_version(value: &str) -> Option<u64> {
     let v = value.trim_matches([' ', '\t']);
     let v = v.strip_prefix("W/").unwrap_or(v);
     let digits = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v);

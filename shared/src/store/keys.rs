@@ -9,6 +9,10 @@
 //! | tenant   | `T#t`               | `TENANT`         |                          |                         |
 //! | settings | `T#t`               | `SETTINGS`       |                          |                         |
 //! | customer | `T#t`               | `CUS#c`          | `T#t#CUS#parent`         | `CUS#c`                 |
+//! | cus. ref | `T#t`               | `CUSREF#ref`     |                          |                         |
+//! | site ref | `T#t`               | `SITEREF#ref`    |                          |                         |
+//! | div. ref | `T#t`               | `DIVREF#ref`     |                          |                         |
+//! | con. ref | `T#t`               | `CONREF#ref`     |                          |                         |
 //! | site     | `T#t`               | `SITE#s`         | `T#t#TREE#root`          | `root/…/c/SITE#s`       |
 //! | member   | `T#t`               | `MEM#m`          | `T#t#CUS#c#MEM`          | `MEM#m`                 |
 //! | staff    | `T#t`               | `STF#s`          |                          |                         |
@@ -71,8 +75,8 @@ use crate::domain::file::StoredFile;
 use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
-    AssetId, ContactId, CustomerId, DeliveryId, DivisionId, DocumentId, FileId, GroupId, IntegrationId, InvoiceId, JobId,
-    MemberId, MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
+    AssetId, ContactId, CustomerId, DeliveryId, DivisionId, DocumentId, FileId, GroupId, IntegrationId, InvoiceId,
+    JobId, MemberId, MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
 };
 use crate::domain::integration::{Binding, Integration};
 use crate::domain::invoice::{Invoice, OpenInvoice};
@@ -857,6 +861,26 @@ pub fn customer_key(tenant: TenantId, id: CustomerId) -> Key {
 
 pub fn site_key(tenant: TenantId, id: SiteId) -> Key {
     Key { pk: t(tenant), sk: format!("SITE#{id}") }
+}
+
+/// Claims the back office's reference for one customer (the upsert key).
+pub fn customer_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("CUSREF#{reference}") }
+}
+
+/// Claims the back office's reference for one site.
+pub fn site_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("SITEREF#{reference}") }
+}
+
+/// Claims the back office's reference for one division.
+pub fn division_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("DIVREF#{reference}") }
+}
+
+/// Claims the back office's reference for one contact.
+pub fn contact_ref(tenant: TenantId, reference: &ExternalRef) -> Key {
+    Key { pk: t(tenant), sk: format!("CONREF#{reference}") }
 }
 
 pub fn member_key(tenant: TenantId, id: MemberId) -> Key {

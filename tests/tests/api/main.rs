@@ -3,6 +3,7 @@
 mod assets;
 mod audit;
 mod auth;
+mod batch;
 mod bound;
 mod cognito;
 mod contacts;
@@ -27,6 +28,7 @@ mod odd_input;
 mod property;
 mod quotes;
 mod races;
+mod refs;
 mod reports;
 mod representations;
 mod resources;

@@ -165,3 +165,34 @@ async fn of_two_admins_deciding_one_work_request_one_wins() {
         assert_eq!(stored["status"], winner.body["status"], "the stored decision is the winner's");
     }
 }
+
+#[tokio::test]
+async fn of_racing_first_puts_of_one_reference_exactly_one_creates() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    app.api.expect(201, "PUT", "/admin/customers/HRG", &t.admin, Some(&json!({"name": "Harbor"}))).await.unwrap();
+    for (n, path, body) in [
+        (0, "/admin/customers/RACE", json!({"name": "Race", "parent_id": "HRG"})),
+        (1, "/admin/sites/RACE", json!({"customer_id": "HRG", "name": "Race", "address": "1 Kade"})),
+        (2, "/admin/divisions/RACE", json!({"customer_id": "HRG", "name": "Race"})),
+        (
+            3,
+            "/admin/contacts/RACE",
+            json!({"customer_id": "HRG", "first_name": "R", "last_name": "R", "email": "r@r.test", "role": "billing"}),
+        ),
+    ] {
+        let answers = race(|_| {
+            let (api, admin, body) = (app.api.clone(), t.admin.clone(), body.clone());
+            async move { api.send("PUT", path, Some(&admin), Some(&body), &[]).await }
+        })
+        .await;
+        let created: Vec<&Answer> = answers.iter().filter(|a| a.status == 201).collect();
+        assert_eq!(created.len(), 1, "{n}: {:?}", statuses(&answers));
+        // The others replaced it with the same body (200) or lost the race to claim (409).
+        assert!(answers.iter().all(|a| [200, 201, 409].contains(&a.status)), "{n}: {:?}", statuses(&answers));
+        let stored = app.api.get(path, &t.admin).await.unwrap();
+        assert_eq!(id(&stored.body), id(&created[0].body), "{n}: the one created is the one stored");
+        assert_eq!(stored.body["version"], 1, "{n}");
+    }
+}

@@ -44,6 +44,9 @@ const t = words({
     'messages:read': 'Read messages',
     'messages:write': 'Post messages',
     'audit:read': 'Read the audit trail',
+    'events:read': 'Read the feed of events',
+    'webhooks:read': 'Read webhook subscriptions and their deliveries',
+    'webhooks:write': 'Manage webhook subscriptions',
   },
   nl: {
     title: 'Koppelingen',
@@ -80,6 +83,9 @@ const t = words({
     'messages:read': 'Berichten lezen',
     'messages:write': 'Berichten plaatsen',
     'audit:read': 'De audittrail lezen',
+    'events:read': 'De gebeurtenissenfeed lezen',
+    'webhooks:read': 'Webhookabonnementen en hun afleveringen lezen',
+    'webhooks:write': 'Webhookabonnementen beheren',
   },
 });
 
@@ -90,6 +96,7 @@ type Credentials = Schemas['Credentials'];
 export const SCOPES: Scope[] = [
   'access:read', 'access:write', 'work:read', 'work:write', 'records:read', 'records:write',
   'files:read', 'files:write', 'messages:read', 'messages:write', 'audit:read',
+  'events:read', 'webhooks:read', 'webhooks:write',
 ];
 
 export function integrationsLabel(): string {
