@@ -71,5 +71,5 @@ make -s web chromium >/dev/null
 echo "== the back office's load: a generated tenant through POST /admin/batch, a sample through single PUTs"
 # PORTICO_LOAD_DIVISOR (default 500) divides the tenant of 1,000 customers,
 # 5,000 sites and 50,000 jobs: moto copies its whole table for every transaction, so the
-# whole tenant takes hours locally (docs/integration-refs.md).
+# whole tenant takes hours locally (docs/integration.md, "Load rates").
 PORTICO_LOAD_DIVISOR=${PORTICO_LOAD_DIVISOR:-500} RUST_LOG=error ./target/debug/portico-local load-bench

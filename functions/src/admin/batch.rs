@@ -192,14 +192,14 @@ async fn upsert(app: &App, admin: &AdminPrincipal, item: Item) -> Result<Upserte
         .transpose()?;
     let target = item.reference.as_str();
     let outcome = match kind {
-        Kind::Customer => super::customers::upsert(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Site => super::sites::upsert(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Division => super::divisions::upsert(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Contact => super::contacts::upsert(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Job => super::jobs::publish(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Quote => super::quotes::publish(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Invoice => super::invoices::publish(app, admin, target, body(&item.body)?, if_match).await,
-        Kind::Asset => super::assets::publish(app, admin, target, body(&item.body)?, if_match).await,
+        Kind::Customer => Box::pin(super::customers::upsert(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Site => Box::pin(super::sites::upsert(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Division => Box::pin(super::divisions::upsert(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Contact => Box::pin(super::contacts::upsert(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Job => Box::pin(super::jobs::publish(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Quote => Box::pin(super::quotes::publish(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Invoice => Box::pin(super::invoices::publish(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Asset => Box::pin(super::assets::publish(app, admin, target, body(&item.body)?, if_match)).await,
     };
     // The PUT names its path parameter; an item calls it `ref`.
     outcome.map_err(|e| e.renamed_field(kind.parameter(), "ref"))
