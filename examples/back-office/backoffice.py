@@ -90,27 +90,19 @@ def rows(name):
         return list(csv.DictReader(f))
 
 
-def tree():
-    """Customers and sites as batch items, parents first: each names its parent by reference."""
+def items():
+    """The export as batch items, parents first: each names its parent by reference — a
+    child customer its parent, a site its customer, a job its customer and site."""
     for c in rows("customers.csv"):
         body = {"name": c["name"], "account_code": c["account_code"] or None, "parent_id": c["parent_ref"] or None}
         yield {"kind": "customer", "ref": c["ref"], "body": body}
     for s in rows("sites.csv"):
         body = {"customer_id": s["customer_ref"], "name": s["name"], "address": s["address"]}
         yield {"kind": "site", "ref": s["ref"], "body": body}
-
-
-def jobs(ids):
-    """Jobs as batch items: a job names its customer and site by Portico's id (`ids`, by
-    reference, from the answers to the batches before)."""
     for j in rows("jobs.csv"):
-        customer, site = ids.get(("customer", j["customer_ref"])), ids.get(("site", j["site_ref"]))
-        if not (customer and site):
-            print(f"skipped   job       {j['ref']:<12} its customer or site was not stored")
-            continue
         body = {
-            "customer_id": customer,
-            "site_id": site,
+            "customer_id": j["customer_ref"],
+            "site_id": j["site_ref"],
             "category": j["category"],
             "status": j["status"],
             "description": j["description"],
@@ -118,9 +110,9 @@ def jobs(ids):
         yield {"kind": "job", "ref": j["ref"], "body": body}
 
 
-def send(bearer, todo, ids):
-    """`todo` in batches of at most BATCH; each item's answer printed, and the Portico id
-    of each stored one kept in `ids`. Returns how many failed."""
+def send(bearer, todo):
+    """`todo` in batches of at most BATCH, each item's answer printed. Returns how many
+    were refused."""
     failed = 0
     for start in range(0, len(todo), BATCH):
         chunk = todo[start : start + BATCH]
@@ -133,8 +125,6 @@ def send(bearer, todo, ids):
         for item, result in zip(chunk, answer["results"]):
             ok = 200 <= result["status"] < 300
             failed += not ok
-            if ok:
-                ids[(item["kind"], item["ref"])] = result["id"]
             problem = result.get("problem") or {}
             what = result["id"] if ok else f"{problem.get('detail')} {problem.get('errors', '')}"
             print(f"{result['status']}  {item['kind']:<9} {item['ref']:<12} {what}")
@@ -142,12 +132,9 @@ def send(bearer, todo, ids):
 
 
 def load():
-    bearer = token()
-    ids = {}
-    failed = send(bearer, list(tree()), ids)
-    todo = list(jobs(ids))
-    failed += send(bearer, todo, ids)
-    print(f"{len(ids)} records stored, {failed} refused; sending the same export again changes nothing")
+    todo = list(items())
+    failed = send(token(), todo)
+    print(f"{len(todo) - failed} records stored, {failed} refused; sending the same export again changes nothing")
     return 1 if failed else 0
 
 

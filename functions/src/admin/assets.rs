@@ -34,12 +34,13 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 
 #[utoipa::path(put, path = "/admin/assets/{asset_id}", request_body(content = AssetInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "name": "Boiler 1", "category": "boiler", "serial_number": "SN-88412", "location": "Basement", "installed_at": "2019-05-01T00:00:00Z", "under_contract": true, "status": "in_service", "value": 1250000, "currency": "EUR", "upcoming_services": [{"name": "Annual service", "due_at": "2027-01-15T09:00:00Z"}]})),
     params(("asset_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "A-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
+    responses((status = 200, body = AssetView), (status = 201, body = AssetView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem), (status = 422, body = Problem, description = "`customer_id` or `site_id` is a reference that names no record")))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let target = req.path_param("asset_id")?;
-    let input: AssetInput = req.body()?;
-    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+    let body = Box::pin(super::with_parents_by_id(app, admin.tenant, req.body()?)).await?;
+    let input: AssetInput = super::read_body(&body)?;
+    Box::pin(publish(app, &admin, &target, input, req.if_match()?)).await?.reply()
 }
 
 /// `PUT /admin/assets/{ref}` with its parsed body: the route and a batch item.

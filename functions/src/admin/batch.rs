@@ -6,7 +6,6 @@
 
 use portico::domain::principal::{AdminPrincipal, ApiScope};
 use portico::http::problem::Problem;
-use portico::http::request::parse_json;
 use portico::http::{guard, Reply, Req};
 use portico::{App, Error, Result};
 use serde::{Deserialize, Serialize};
@@ -196,10 +195,18 @@ async fn upsert(app: &App, admin: &AdminPrincipal, item: Item) -> Result<Upserte
         Kind::Site => Box::pin(super::sites::upsert(app, admin, target, body(&item.body)?, if_match)).await,
         Kind::Division => Box::pin(super::divisions::upsert(app, admin, target, body(&item.body)?, if_match)).await,
         Kind::Contact => Box::pin(super::contacts::upsert(app, admin, target, body(&item.body)?, if_match)).await,
-        Kind::Job => Box::pin(super::jobs::publish(app, admin, target, body(&item.body)?, if_match)).await,
-        Kind::Quote => Box::pin(super::quotes::publish(app, admin, target, body(&item.body)?, if_match)).await,
-        Kind::Invoice => Box::pin(super::invoices::publish(app, admin, target, body(&item.body)?, if_match)).await,
-        Kind::Asset => Box::pin(super::assets::publish(app, admin, target, body(&item.body)?, if_match)).await,
+        Kind::Job => {
+            Box::pin(super::jobs::publish(app, admin, target, published(app, admin, &item).await?, if_match)).await
+        }
+        Kind::Quote => {
+            Box::pin(super::quotes::publish(app, admin, target, published(app, admin, &item).await?, if_match)).await
+        }
+        Kind::Invoice => {
+            Box::pin(super::invoices::publish(app, admin, target, published(app, admin, &item).await?, if_match)).await
+        }
+        Kind::Asset => {
+            Box::pin(super::assets::publish(app, admin, target, published(app, admin, &item).await?, if_match)).await
+        }
     };
     // The PUT names its path parameter; an item calls it `ref`.
     outcome.map_err(|e| e.renamed_field(kind.parameter(), "ref"))
@@ -207,8 +214,12 @@ async fn upsert(app: &App, admin: &AdminPrincipal, item: Item) -> Result<Upserte
 
 /// An item's `body` as its kind's PUT body: the same problems, fields named as there.
 fn body<T: serde::de::DeserializeOwned>(value: &serde_json::Map<String, serde_json::Value>) -> Result<T> {
-    let bytes = serde_json::to_vec(value).map_err(anyhow::Error::from)?;
-    parse_json(&bytes, usize::MAX)
+    super::read_body(value)
+}
+
+/// A published record's body, its customer and site named by id or reference.
+async fn published<T: serde::de::DeserializeOwned>(app: &App, admin: &AdminPrincipal, item: &Item) -> Result<T> {
+    super::read_body(&Box::pin(super::with_parents_by_id(app, admin.tenant, item.body.clone())).await?)
 }
 
 #[cfg(test)]

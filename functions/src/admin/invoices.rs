@@ -32,12 +32,13 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 
 #[utoipa::path(put, path = "/admin/invoices/{invoice_id}", request_body(content = InvoiceInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "job_id": "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S", "number": "2026-0042", "issued_at": "2026-11-22T09:00:00Z", "due_at": "2026-12-22T23:59:59Z", "currency": "EUR", "total": 15125, "amount_paid": 0, "file_id": "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W"})),
     params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "I-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
+    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem), (status = 422, body = Problem, description = "`customer_id` or `site_id` is a reference that names no record")))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let target = req.path_param("invoice_id")?;
-    let input: InvoiceInput = req.body()?;
-    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+    let body = Box::pin(super::with_parents_by_id(app, admin.tenant, req.body()?)).await?;
+    let input: InvoiceInput = super::read_body(&body)?;
+    Box::pin(publish(app, &admin, &target, input, req.if_match()?)).await?.reply()
 }
 
 /// `PUT /admin/invoices/{ref}` with its parsed body: the route and a batch item.

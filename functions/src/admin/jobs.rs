@@ -28,12 +28,13 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 
 #[utoipa::path(put, path = "/admin/jobs/{job_id}", request_body(content = JobInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "category": "repair", "work_order_type": "repair", "status": "completed", "description": "Boiler pressure drops overnight; replaced the expansion vessel.", "reported_at": "2026-11-20T08:00:00Z", "scheduled_at": "2026-11-21T09:00:00Z", "completed_at": "2026-11-21T11:30:00Z", "visit_count": 1, "cost": 12500, "currency": "EUR", "attachments": [{"kind": "service_record", "file_id": "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W", "name": "Service record WO-1001.pdf"}]})),
     params(("job_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "WO-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem)))]
+    responses((status = 200, body = JobView), (status = 201, body = JobView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem), (status = 422, body = Problem, description = "`customer_id` or `site_id` is a reference that names no record")))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let target = req.path_param("job_id")?;
-    let input: JobInput = req.body()?;
-    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+    let body = Box::pin(super::with_parents_by_id(app, admin.tenant, req.body()?)).await?;
+    let input: JobInput = super::read_body(&body)?;
+    Box::pin(publish(app, &admin, &target, input, req.if_match()?)).await?.reply()
 }
 
 /// `PUT /admin/jobs/{ref}` with its parsed body: the route and a batch item.

@@ -23,11 +23,53 @@ pub mod staff;
 pub mod webhooks;
 pub mod work_requests;
 
-use portico::domain::ids::IdError;
+use portico::domain::ids::{CustomerId, IdError, SiteId, TenantId};
 use portico::domain::text::ExternalRef;
 use portico::store::keys::{Key, Stored};
 use portico::store::Claim;
 use portico::{App, Result};
+
+/// A body of a record the back office publishes (a job, quote, invoice, asset), with the
+/// customer and site it names (`customer_id`, `site_id`) by Portico id **or by the back
+/// office's reference**: each reference is replaced by its record's id before the body is
+/// read, so every rule after this one sees ids. A reference naming nothing is a 422
+/// naming the field; what is neither an id nor a reference is left for the body's own
+/// check (a 400 naming the field).
+pub async fn with_parents_by_id(
+    app: &App,
+    tenant: TenantId,
+    mut body: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::Value;
+    if let Some(Value::String(raw)) = body.get("customer_id") {
+        if let (Err(_), Ok(reference)) = (CustomerId::parse(raw), ExternalRef::parse(raw)) {
+            let customer = customers::named(app, tenant, "customer_id", &reference).await?;
+            body.insert("customer_id".into(), Value::String(customer.id.to_string()));
+        }
+    }
+    if let Some(Value::String(raw)) = body.get("site_id") {
+        if let (Err(_), Ok(reference)) = (SiteId::parse(raw), ExternalRef::parse(raw)) {
+            let site: portico::domain::site::Site = named(
+                app,
+                "site_id",
+                &reference,
+                SiteId::parse,
+                |id| portico::store::keys::site_key(tenant, id),
+                |r| portico::store::keys::site_ref(tenant, r),
+            )
+            .await?;
+            body.insert("site_id".into(), Value::String(site.id.to_string()));
+        }
+    }
+    Ok(body)
+}
+
+/// A body read as `T` (a batch item's, or one [`with_parents_by_id`] completed), with the
+/// request body's own errors (the field's path in a 400).
+pub fn read_body<T: serde::de::DeserializeOwned>(value: &serde_json::Map<String, serde_json::Value>) -> Result<T> {
+    let bytes = serde_json::to_vec(value).map_err(anyhow::Error::from)?;
+    portico::http::request::parse_json(&bytes, usize::MAX)
+}
 
 /// A record the back office publishes under its own reference (a job, quote, invoice),
 /// by Portico id (`parse` accepts it) or by the reference's claim.

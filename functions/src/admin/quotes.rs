@@ -34,12 +34,13 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
     params(("quote_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "Q-1003"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
     responses((status = 200, body = QuoteView), (status = 201, body = QuoteView), (status = 400, body = Problem),
         (status = 409, body = Problem, description = "The customer decided this quote: its offer and decision stay"),
-        (status = 412, body = Problem)))]
+        (status = 412, body = Problem), (status = 422, body = Problem, description = "`customer_id` or `site_id` is a reference that names no record")))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let target = req.path_param("quote_id")?;
-    let input: QuoteInput = req.body()?;
-    publish(app, &admin, &target, input, req.if_match()?).await?.reply()
+    let body = Box::pin(super::with_parents_by_id(app, admin.tenant, req.body()?)).await?;
+    let input: QuoteInput = super::read_body(&body)?;
+    Box::pin(publish(app, &admin, &target, input, req.if_match()?)).await?.reply()
 }
 
 /// `PUT /admin/quotes/{ref}` with its parsed body: the route and a batch item.

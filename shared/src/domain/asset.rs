@@ -51,8 +51,12 @@ pub struct UpcomingService {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssetInput {
+    /// Portico's id (`cus_…`) or the back office's reference of the customer.
+    #[schema(value_type = ExternalRef)]
     pub customer_id: CustomerId,
     /// The site the asset is at (a site of `customer_id`).
+    /// Portico's id (`site_…`) or the back office's reference of the site.
+    #[schema(value_type = ExternalRef)]
     pub site_id: SiteId,
     pub name: Name,
     /// The back office's own category (`boiler`, `chiller`).

@@ -49,8 +49,12 @@ impl InvoiceStatus {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceInput {
+    /// Portico's id (`cus_…`) or the back office's reference of the customer.
+    #[schema(value_type = ExternalRef)]
     pub customer_id: CustomerId,
     /// The site invoiced; without one, only members who see the whole customer see it.
+    /// Portico's id (`site_…`) or the back office's reference of the site.
+    #[schema(value_type = Option<ExternalRef>)]
     pub site_id: Option<SiteId>,
     pub job_id: Option<JobId>,
     /// The invoice number as printed.

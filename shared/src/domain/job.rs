@@ -150,7 +150,11 @@ pub struct StatusChange {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobInput {
+    /// Portico's id (`cus_…`) or the back office's reference of the customer.
+    #[schema(value_type = ExternalRef)]
     pub customer_id: CustomerId,
+    /// Portico's id (`site_…`) or the back office's reference of the site.
+    #[schema(value_type = ExternalRef)]
     pub site_id: SiteId,
     pub asset_id: Option<AssetId>,
     pub category: JobCategory,

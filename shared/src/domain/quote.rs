@@ -109,7 +109,11 @@ pub struct QuoteLine {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteInput {
+    /// Portico's id (`cus_…`) or the back office's reference of the customer.
+    #[schema(value_type = ExternalRef)]
     pub customer_id: CustomerId,
+    /// Portico's id (`site_…`) or the back office's reference of the site.
+    #[schema(value_type = ExternalRef)]
     pub site_id: SiteId,
     pub job_id: Option<JobId>,
     #[serde(default, deserialize_with = "super::tenant::unique")]

@@ -239,3 +239,55 @@ async fn a_reference_is_the_tenants_own() {
         .unwrap();
     assert_eq!(w.get(200, "/admin/customers/HRG").await["name"], "Harbor");
 }
+
+#[tokio::test]
+async fn records_name_their_customer_and_site_by_reference_as_by_id() {
+    let w = world().await;
+    let customer = w.put(201, "/admin/customers/HRG", &json!({"name": "Harbor"})).await;
+    let site =
+        w.put(201, "/admin/sites/HRG-HQ", &json!({"customer_id": "HRG", "name": "HQ", "address": "1 Kade"})).await;
+    let bodies = [
+        ("jobs", json!({"customer_id": "HRG", "site_id": "HRG-HQ", "category": "repair", "status": "scheduled"})),
+        (
+            "quotes",
+            json!({"customer_id": "HRG", "site_id": "HRG-HQ", "title": "Pump", "currency": "EUR", "tax_rate_bps": 0,
+            "status": "sent", "lines": [{"description": "Pump", "quantity": 1, "unit_price": 1_000}]}),
+        ),
+        (
+            "invoices",
+            json!({"customer_id": "HRG", "site_id": "HRG-HQ", "number": "1", "issued_at": "2026-01-01T00:00:00Z",
+            "due_at": "2026-02-01T00:00:00Z", "currency": "EUR", "total": 1_000, "amount_paid": 0}),
+        ),
+        ("assets", json!({"customer_id": "HRG", "site_id": "HRG-HQ", "name": "Boiler"})),
+    ];
+    for (kind, body) in bodies {
+        let path = format!("/admin/{kind}/R-1");
+        let stored = w.put(201, &path, &body).await;
+        // Stored with Portico's ids, which its GET shows and a PUT of that body accepts.
+        assert_eq!(
+            (stored["customer_id"].as_str(), stored["site_id"].as_str()),
+            (Some(id(&customer).as_str()), Some(id(&site).as_str())),
+            "{kind}"
+        );
+        let mut same = body.clone();
+        same["customer_id"] = json!(id(&customer));
+        same["site_id"] = json!(id(&site));
+        let again = w.put(200, &path, &same).await;
+        assert_eq!(again["version"], stored["version"], "{kind}: naming them by id changes nothing");
+        // A reference that names nothing is a 422 naming the field; nothing is stored.
+        let mut unknown = body.clone();
+        unknown["site_id"] = json!("NO-SUCH-SITE");
+        let refused = w.put(422, &format!("/admin/{kind}/R-2"), &unknown).await;
+        assert_eq!(refused["errors"][0]["field"], "site_id", "{kind}: {refused}");
+        w.get(404, &format!("/admin/{kind}/R-2")).await;
+    }
+    // Through the batch the same.
+    let batch = json!({"items": [{"kind": "job", "ref": "R-3", "body": {"customer_id": "HRG", "site_id": "HRG-HQ", "category": "repair", "status": "scheduled"}},
+        {"kind": "job", "ref": "R-4", "body": {"customer_id": "NOPE", "site_id": "HRG-HQ", "category": "repair", "status": "scheduled"}}]});
+    let answer = w.app.api.expect(200, "POST", "/admin/batch", &w.admin, Some(&batch)).await.unwrap();
+    assert_eq!(answer["results"][0]["status"], 201);
+    assert_eq!(
+        (answer["results"][1]["status"].as_u64(), answer["results"][1]["problem"]["errors"][0]["field"].as_str()),
+        (Some(422), Some("customer_id"))
+    );
+}

@@ -1552,9 +1552,13 @@ export interface components {
         AssetId: string;
         /** @description `PUT /admin/assets/{asset_id}`: the whole asset as the back office has it. */
         AssetInput: {
-            customer_id: components["schemas"]["CustomerId"];
-            /** @description The site the asset is at (a site of `customer_id`). */
-            site_id: components["schemas"]["SiteId"];
+            /** @description Portico's id (`cus_…`) or the back office's reference of the customer. */
+            customer_id: components["schemas"]["ExternalRef"];
+            /**
+             * @description The site the asset is at (a site of `customer_id`).
+             *     Portico's id (`site_…`) or the back office's reference of the site.
+             */
+            site_id: components["schemas"]["ExternalRef"];
             name: components["schemas"]["Name"];
             category?: null | components["schemas"]["Code"];
             serial_number?: null | components["schemas"]["Code"];
@@ -2319,8 +2323,9 @@ export interface components {
         InvoiceId: string;
         /** @description `PUT /admin/invoices/{invoice_id}`: the whole invoice as the back office has it. */
         InvoiceInput: {
-            customer_id: components["schemas"]["CustomerId"];
-            site_id?: null | components["schemas"]["SiteId"];
+            /** @description Portico's id (`cus_…`) or the back office's reference of the customer. */
+            customer_id: components["schemas"]["ExternalRef"];
+            site_id?: null | components["schemas"]["ExternalRef"];
             job_id?: null | components["schemas"]["JobId"];
             /** @description The invoice number as printed. */
             number: components["schemas"]["Code"];
@@ -2455,8 +2460,10 @@ export interface components {
         JobId: string;
         /** @description `PUT /admin/jobs/{job_id}`: the whole job as the back office has it (a PUT replaces). */
         JobInput: {
-            customer_id: components["schemas"]["CustomerId"];
-            site_id: components["schemas"]["SiteId"];
+            /** @description Portico's id (`cus_…`) or the back office's reference of the customer. */
+            customer_id: components["schemas"]["ExternalRef"];
+            /** @description Portico's id (`site_…`) or the back office's reference of the site. */
+            site_id: components["schemas"]["ExternalRef"];
             asset_id?: null | components["schemas"]["AssetId"];
             category: components["schemas"]["JobCategory"];
             work_order_type?: null | components["schemas"]["Code"];
@@ -3140,8 +3147,10 @@ export interface components {
         QuoteId: string;
         /** @description `PUT /admin/quotes/{quote_id}`: the whole quote as the back office has it. */
         QuoteInput: {
-            customer_id: components["schemas"]["CustomerId"];
-            site_id: components["schemas"]["SiteId"];
+            /** @description Portico's id (`cus_…`) or the back office's reference of the customer. */
+            customer_id: components["schemas"]["ExternalRef"];
+            /** @description Portico's id (`site_…`) or the back office's reference of the site. */
+            site_id: components["schemas"]["ExternalRef"];
             job_id?: null | components["schemas"]["JobId"];
             asset_ids?: components["schemas"]["AssetId"][];
             title: components["schemas"]["Name"];
@@ -4568,6 +4577,17 @@ export interface operations {
             };
             /** @description The body is not sent as `application/json`. */
             415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `customer_id` or `site_id` is a reference that names no record */
+            422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
@@ -9240,6 +9260,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `customer_id` or `site_id` is a reference that names no record */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
             429: {
                 headers: {
@@ -9579,6 +9610,17 @@ export interface operations {
             };
             /** @description The body is not sent as `application/json`. */
             415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `customer_id` or `site_id` is a reference that names no record */
+            422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
@@ -12145,6 +12187,17 @@ export interface operations {
             };
             /** @description The body is not sent as `application/json`. */
             415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `customer_id` or `site_id` is a reference that names no record */
+            422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
                     "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
