@@ -225,6 +225,7 @@ async fn published<T: serde::de::DeserializeOwned>(app: &App, admin: &AdminPrinc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portico::http::request::parse_json;
 
     #[test]
     fn each_kind_needs_the_scope_of_its_own_put_route() {
