@@ -114,3 +114,36 @@ async fn a_batch_has_limits_and_its_key_replays_it() {
     let replay = app.api.send("POST", "/admin/batch", Some(admin), Some(&full), &key).await.unwrap();
     assert_eq!(replay.body, first.body);
 }
+
+#[tokio::test]
+async fn each_item_needs_its_own_puts_scope_and_the_others_are_stored() {
+    let app = spawn_app().await;
+    let t = app.tenant("Acme").await;
+    app.complete_setup(&t.admin).await;
+    let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
+    let site = app.site(&t.admin, &customer, "HQ").await;
+    // An integration that publishes records, but may not touch the customer tree.
+    let erp = app.integration(&t.admin, "Records only", &["records:write", "records:read"]).await;
+    let token = app.integration_token(&erp).await;
+    let items = json!({"items": [
+        {"kind": "customer", "ref": "HRG", "body": {"name": "Harbor Retail"}},
+        {"kind": "asset", "ref": "A-1", "body": {"customer_id": customer, "site_id": site, "name": "Boiler"}},
+        {"kind": "job", "ref": "WO-1", "body": {"customer_id": customer, "site_id": site, "category": "repair", "status": "scheduled"}},
+    ]});
+    let answer = app.api.expect(200, "POST", "/admin/batch", &token, Some(&items)).await.unwrap();
+    let statuses: Vec<u64> =
+        answer["results"].as_array().unwrap().iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    // access:write and work:write are not its: those items alone are refused.
+    assert_eq!(statuses, [403, 201, 403], "{answer}");
+    assert!(
+        answer["results"][0]["problem"]["detail"].as_str().unwrap_or_default().contains("access:write"),
+        "{answer}"
+    );
+    app.api.expect(404, "GET", "/admin/customers/HRG", &t.admin, None).await.unwrap();
+    app.api.expect(200, "GET", "/admin/assets/A-1", &t.admin, None).await.unwrap();
+    app.api.expect(404, "GET", "/admin/jobs/WO-1", &t.admin, None).await.unwrap();
+    // Without records:write it may not call the batch at all.
+    let reader = app.integration(&t.admin, "Reader", &["access:write"]).await;
+    let token = app.integration_token(&reader).await;
+    assert_eq!(app.api.post("/admin/batch", &token, &items).await.unwrap().status, 403);
+}
