@@ -11,6 +11,7 @@ mod divisions;
 mod documents;
 mod edge;
 mod events;
+mod example;
 mod fixtures;
 mod groups;
 mod home;
