@@ -14,11 +14,11 @@ use portico::domain::rights::Permission;
 use portico::domain::scope::ScopeInput;
 use portico::domain::text::{Locale, Message};
 use portico::http::{guard, Reply, Req};
-use portico::store::{keys, Claim, Page, Tx};
+use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 use serde::Deserialize;
 
-use super::{Target, Upserted};
+use super::Upserted;
 use crate::members::{invited, require_setup, send_credentials};
 use crate::schema::Problem;
 
@@ -64,18 +64,16 @@ pub async fn upsert(
     if_match: Option<u64>,
 ) -> Result<Upserted> {
     let tenant = admin.tenant;
-    let target = Target::parse("contact_id", target, ContactId::parse)?;
-    let (before, reference) = match target {
-        Target::Id(id) => {
-            let found = app.store.get::<Contact>(keys::contact_key(tenant, id)).await?.ok_or(Error::NotFound)?;
-            let reference = found.external_ref.clone();
-            (Some(found), reference)
-        }
-        Target::Ref(r) => {
-            let claim = app.store.get::<Claim>(keys::contact_ref(tenant, &r)).await?;
-            (super::claimed(app, claim, ContactId::parse, |id| keys::contact_key(tenant, id)).await?, Some(r))
-        }
-    };
+    let (before, reference) = super::current(
+        app,
+        "contact_id",
+        target,
+        ContactId::parse,
+        |id| keys::contact_key(tenant, id),
+        |r| keys::contact_ref(tenant, r),
+        |found: &Contact| found.external_ref.clone(),
+    )
+    .await?;
     guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
     super::check_reference(input.external_ref.as_ref(), reference.as_ref())?;
     check_identity("id", input.id.as_ref(), before.as_ref().map(|b| &b.id))?;

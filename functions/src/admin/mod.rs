@@ -103,6 +103,31 @@ pub async fn claimed<E: Stored, I>(
     Ok(Some(found.ok_or_else(|| anyhow::anyhow!("the {} a reference claim names is missing", E::TYPE))?))
 }
 
+/// What an upsert's path names now (Portico's id or the back office's reference): the
+/// record, if there is one, and its reference — the record's own, or the new one the path
+/// gives. An id naming nothing is a 404 (a PUT by id never creates).
+pub async fn current<E: Stored, I>(
+    app: &App,
+    field: &str,
+    target: &str,
+    parse: fn(&str) -> std::result::Result<I, IdError>,
+    key: impl Fn(I) -> Key,
+    claim_key: impl Fn(&ExternalRef) -> Key,
+    reference_of: impl Fn(&E) -> Option<ExternalRef>,
+) -> Result<(Option<E>, Option<ExternalRef>)> {
+    match Target::parse(field, target, parse)? {
+        Target::Id(id) => {
+            let found = app.store.get::<E>(key(id)).await?.ok_or(portico::Error::NotFound)?;
+            let reference = reference_of(&found);
+            Ok((Some(found), reference))
+        }
+        Target::Ref(r) => {
+            let claim = app.store.get::<Claim>(claim_key(&r)).await?;
+            Ok((claimed(app, claim, parse, key).await?, Some(r)))
+        }
+    }
+}
+
 /// What a PUT by reference names in its path: Portico's id, or the back office's
 /// reference (anything that does not parse as the kind's id).
 pub enum Target<I> {

@@ -9,10 +9,10 @@ use portico::domain::principal::AdminPrincipal;
 use portico::domain::representation::{check_identity, check_version};
 use portico::domain::site::{NewSite, Site, SiteInput, SitePatch, SiteView};
 use portico::http::{guard, Reply, Req};
-use portico::store::{keys, Claim, Page, Tx};
+use portico::store::{keys, Page, Tx};
 use portico::{App, Error, Result};
 
-use super::{Target, Upserted};
+use super::Upserted;
 use crate::schema::Problem;
 
 /// A site by Portico id (`site_…`) or by the back office's reference.
@@ -42,18 +42,16 @@ pub async fn upsert(
     if_match: Option<u64>,
 ) -> Result<Upserted> {
     let tenant = admin.tenant;
-    let target = Target::parse("site_id", target, SiteId::parse)?;
-    let (before, reference) = match target {
-        Target::Id(id) => {
-            let found = app.store.get::<Site>(keys::site_key(tenant, id)).await?.ok_or(Error::NotFound)?;
-            let reference = found.external_ref.clone();
-            (Some(found), reference)
-        }
-        Target::Ref(r) => {
-            let claim = app.store.get::<Claim>(keys::site_ref(tenant, &r)).await?;
-            (super::claimed(app, claim, SiteId::parse, |id| keys::site_key(tenant, id)).await?, Some(r))
-        }
-    };
+    let (before, reference) = super::current(
+        app,
+        "site_id",
+        target,
+        SiteId::parse,
+        |id| keys::site_key(tenant, id),
+        |r| keys::site_ref(tenant, r),
+        |found: &Site| found.external_ref.clone(),
+    )
+    .await?;
     guard::if_match_sent_or_new(if_match, before.as_ref().map(|b| b.version))?;
     super::check_reference(input.external_ref.as_ref(), reference.as_ref())?;
     check_identity("id", input.id.as_ref(), before.as_ref().map(|b| &b.id))?;
