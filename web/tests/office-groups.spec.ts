@@ -59,7 +59,8 @@ test('an admin adds a group scoped to one division with two reports, edits it, m
   const stamp = Date.now();
   const { customer, east, west } = await customerWithDivisions(stamp);
   const name = `Kitchen managers ${stamp}`;
-  const status = page.getByRole('status');
+  // The screen's notice, not the list's "Loading…" (also a status) while it reloads.
+  const status = page.getByRole('status').and(page.locator('.info'));
 
   await signInNewAdmin(page, 'Greta', 'Groups');
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Access groups' }).click();
