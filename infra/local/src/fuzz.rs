@@ -564,7 +564,37 @@ fn name_real_objects(doc: &mut Value, known: &mut Known) {
     times_written_out(schemas, &timestamp);
     dated(schemas);
     own_addresses(schemas);
+    parents_known(schemas, &narrowed);
     sent_ids_known(doc, &narrowed);
+}
+
+/// A body's `customer_id` and `site_id` take Portico's id or the back office's reference
+/// (documented as a reference, which an id also is): as sent, they name the tenant's own
+/// customer and site — any other reference names nothing, and is negative data.
+fn parents_known(schemas: &mut Value, narrowed: &std::collections::BTreeSet<String>) {
+    const REFERENCE: &str = "#/components/schemas/ExternalRef";
+    let Some(all) = schemas.as_object_mut() else { return };
+    for (_, body) in all.iter_mut().filter(|(n, _)| n.ends_with("Input")) {
+        let Some(props) = body.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+        for (field, known) in [("customer_id", "CustomerId"), ("site_id", "SiteId")] {
+            if !narrowed.contains(known) {
+                continue;
+            }
+            let to = json!({"$ref": format!("#/components/schemas/{known}Known")});
+            match props.get_mut(field) {
+                Some(p) if p.get("$ref").is_some_and(|r| r == REFERENCE) => *p = to,
+                Some(p) => {
+                    // (Not `p["oneOf"]`: indexing a map mutably adds what it lacks.)
+                    for branch in p.get_mut("oneOf").and_then(Value::as_array_mut).into_iter().flatten() {
+                        if branch.get("$ref").is_some_and(|r| r == REFERENCE) {
+                            *branch = to.clone();
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
 }
 
 /// What request bodies carry names ids by their `…Known` schema: a copy, `…Sent`, of each
