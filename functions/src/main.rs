@@ -4,7 +4,8 @@
 //! serve Cognito's events, the notifier (`PORTICO_TRIGGER=notifier`) batches of the
 //! table's stream, the feedback handler (`PORTICO_TRIGGER=ses-feedback`) SES's bounces
 //! and complaints through SNS, the report aggregator (`PORTICO_TRIGGER=reports`) the
-//! stream again, for the KPI cells; the admin routes' authorizer
+//! stream again, for the KPI cells; the webhooks function (`PORTICO_TRIGGER=webhooks`)
+//! the stream and the retry schedule; the admin routes' authorizer
 //! (`PORTICO_TRIGGER=authorizer`) API Gateway's REQUEST authorizer events.
 //! Clients are built once, here.
 
@@ -112,11 +113,19 @@ async fn aggregator(app: &'static App) -> Result<(), Error> {
     .await
 }
 
-/// Batches of the table's stream for the back office's webhook subscriptions.
+/// Batches of the table's stream for the back office's webhook subscriptions, and the
+/// retry schedule's event (EventBridge, once a minute): told apart by the stream's
+/// `Records`.
 async fn webhooks(app: &'static App) -> Result<(), Error> {
     use lambda_http::aws_lambda_events::event::dynamodb::Event;
-    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        Ok::<_, std::convert::Infallible>(portico_functions::webhooks::handle(app, event.payload).await.0)
+    use portico_functions::webhooks;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        if event.payload.get("Records").is_some() {
+            let batch: Event = serde_json::from_value(event.payload)?;
+            return Ok(serde_json::to_value(webhooks::handle(app, batch).await.0)?);
+        }
+        webhooks::sweep(app, portico::domain::tenant::now()).await?;
+        Ok::<_, Error>(Value::Null)
     }))
     .await
 }

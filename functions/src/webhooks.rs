@@ -7,8 +7,9 @@
 //! subscription of the tenant that wants its type — claimed first per (subscription,
 //! event), so a replayed record sends nothing new (`store::webhooks`). Each attempt is
 //! kept on the delivery (the delivery log); a failed one is due again on the schedule
-//! (`domain::webhook::RETRY_AFTER_SECONDS`), made by [`retry`]. A subscription that has
-//! failed for days is paused (`Webhook::note`).
+//! (`domain::webhook::RETRY_AFTER_SECONDS`): the function's other event, a schedule,
+//! runs [`sweep`], which attempts every delivery due. A subscription that has failed for
+//! days is paused (`Webhook::note`).
 
 use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
@@ -18,7 +19,7 @@ use portico::domain::settings::Settings;
 use portico::domain::staff::{Staff, StaffStatus};
 use portico::domain::tenant::{now, Timestamp};
 use portico::domain::text::Locale;
-use portico::domain::webhook::{Delivery, Webhook, WebhookSecrets, PAUSE_AFTER_DAYS};
+use portico::domain::webhook::{Delivery, DeliveryState, Webhook, WebhookSecrets, WebhookStatus, PAUSE_AFTER_DAYS};
 use portico::mail::webhook_paused::Paused;
 use portico::mail::Brand;
 use portico::store::keys;
@@ -233,16 +234,79 @@ pub async fn retry(app: &App, tenant: TenantId, webhook: WebhookId, id: Delivery
         return Ok(Retried::Nothing);
     };
     if !delivery.is_due(now) {
-        return Ok(match delivery.state {
-            portico::domain::webhook::DeliveryState::Retrying => Retried::NotDue(delivery.next_attempt_at),
-            _ => Retried::Nothing,
+        return Ok(match delivery.due_at() {
+            Some(at) => Retried::NotDue(Some(at)),
+            None => Retried::Nothing,
         });
     }
-    let Some(hook) = app.store.get::<Webhook>(keys::webhook_key(tenant, webhook)).await? else {
-        return Ok(Retried::Nothing);
-    };
-    if hook.status != portico::domain::webhook::WebhookStatus::Active {
-        return Ok(Retried::Nothing);
+    retry_due(app, tenant, delivery, now).await
+}
+
+/// The attempt of a delivery found due. One whose subscription is gone or paused fails
+/// for good (it leaves the schedule; an admin can still replay it).
+async fn retry_due(app: &App, tenant: TenantId, mut delivery: Delivery, now: Timestamp) -> Result<Retried> {
+    let hook = app.store.get::<Webhook>(keys::webhook_key(tenant, delivery.webhook_id)).await?;
+    match hook {
+        Some(hook) if hook.status == WebhookStatus::Active => {
+            Ok(Retried::Attempted(Box::new(attempt(app, tenant, &hook, delivery, now, false).await?)))
+        }
+        _ => {
+            let version = delivery.version;
+            delivery.give_up();
+            app.store.record_webhook_delivery(tenant, &delivery, version).await?;
+            Ok(Retried::Nothing)
+        }
     }
-    Ok(Retried::Attempted(Box::new(attempt(app, tenant, &hook, delivery, now, false).await?)))
+}
+
+/// What one run of [`sweep`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Swept {
+    /// Attempts made (retries, and first attempts whose lease had run out).
+    pub attempts: u32,
+    pub delivered: u32,
+    /// Deliveries that were due but whose subscription is gone or paused: failed for good.
+    pub given_up: u32,
+    /// Deliveries another run recorded first, or that could not be attempted (logged).
+    pub skipped: u32,
+}
+
+/// How many due deliveries one run of the sweep takes: at most 13 s each, well inside the
+/// function's 300 s; the rest wait for the next run, a minute later.
+pub const SWEEP_BATCH: i32 = 20;
+
+/// The retry schedule's run (`rate(1 minute)` in AWS, every few seconds locally): every
+/// delivery due at `now`, the longest due first, attempted once. Deliveries are found in
+/// the due index (`keys::WEBHOOKS_DUE`), across tenants, each under its own tenant's keys.
+/// Two overlapping runs may both attempt one delivery (the receiver deduplicates by
+/// `webhook-id`); only the first records it.
+pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept> {
+    let mut swept = Swept::default();
+    for (tenant, delivery) in app.store.due_webhook_deliveries(now, SWEEP_BATCH).await? {
+        let id = delivery.id;
+        match retry_due(app, tenant, delivery, now).await {
+            Ok(Retried::Attempted(d)) => {
+                swept.attempts += 1;
+                if d.state == DeliveryState::Delivered {
+                    swept.delivered += 1;
+                }
+            }
+            Ok(_) => swept.given_up += 1,
+            Err(Error::Changed) => swept.skipped += 1,
+            Err(e) => {
+                tracing::error!(delivery = %id, error = %e, "a due webhook delivery could not be attempted");
+                swept.skipped += 1;
+            }
+        }
+    }
+    if swept != Swept::default() {
+        tracing::info!(
+            attempts = swept.attempts,
+            delivered = swept.delivered,
+            given_up = swept.given_up,
+            skipped = swept.skipped,
+            "webhook retries swept"
+        );
+    }
+    Ok(swept)
 }

@@ -188,10 +188,23 @@ pub async fn deliver_webhooks(app: &portico::App, batch: StreamEvent) -> webhook
     total
 }
 
+/// How often `make dev` runs the webhook retry sweep (a minute in AWS): the back-off's
+/// first step is a minute, so a retry is at most this late.
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
 /// `make dev`: delivers the back office's events to its webhook subscriptions, polling
-/// the stream every half second.
+/// the stream every half second, and runs the retry sweep as the schedule does in AWS.
 pub async fn run_webhooks(mut stream: Stream, app: &'static portico::App) {
+    let mut swept_at = std::time::Instant::now();
     loop {
+        if swept_at.elapsed() >= SWEEP_EVERY {
+            swept_at = std::time::Instant::now();
+            match webhooks::sweep(app, portico::domain::tenant::now()).await {
+                Ok(s) if s.attempts > 0 => println!("webhooks: {} retried, {} delivered", s.attempts, s.delivered),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the webhook retry sweep"),
+            }
+        }
         match stream.next_batch_for(webhooks::STREAM_FILTER).await {
             Ok(batch) if !batch.records.is_empty() => {
                 let tally = deliver_webhooks(app, batch).await;

@@ -333,6 +333,11 @@ pub fn check_target(url: &WebUrl, addresses: &[IpAddr], local: bool) -> Result<(
 /// the last one fails the delivery has failed for good (it can still be replayed).
 pub const RETRY_AFTER_SECONDS: [i64; 6] = [60, 300, 1800, 7200, 21_600, 50_400];
 
+/// How long a claimed first attempt may take before the schedule makes it instead: far
+/// beyond one attempt's bound (13 s), so only a delivery whose function stopped between
+/// claiming and recording it is picked up.
+pub const LEASE_SECONDS: i64 = 300;
+
 /// A subscription whose deliveries have all failed for this long is paused, and the
 /// tenant's admins are emailed.
 pub const PAUSE_AFTER_DAYS: i64 = 3;
@@ -469,9 +474,28 @@ impl Delivery {
         }
     }
 
+    /// When the schedule owes this delivery an attempt: a retry's time, or — for a first
+    /// attempt claimed but never recorded (the function stopped between the two) — the
+    /// end of its lease. `None` once it is delivered or has failed for good.
+    pub fn due_at(&self) -> Option<Timestamp> {
+        match self.state {
+            DeliveryState::Retrying => self.next_attempt_at,
+            DeliveryState::Sending => Some(self.created_at.saturating_add(time::Duration::seconds(LEASE_SECONDS))),
+            DeliveryState::Delivered | DeliveryState::Failed => None,
+        }
+    }
+
+    /// Takes the delivery off the schedule, failed for good: its subscription is gone or
+    /// paused.
+    pub fn give_up(&mut self) {
+        self.state = DeliveryState::Failed;
+        self.next_attempt_at = None;
+        self.version += 1;
+    }
+
     /// Whether the schedule owes an attempt at `now`.
     pub fn is_due(&self, now: Timestamp) -> bool {
-        self.state == DeliveryState::Retrying && self.next_attempt_at.is_some_and(|t| t <= now)
+        self.due_at().is_some_and(|t| t <= now)
     }
 
     pub fn view(&self) -> DeliveryView {

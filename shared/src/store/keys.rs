@@ -18,10 +18,13 @@
 //! | staff    | `T#t`               | `STF#s`          |                          |                         |
 //! | integration | `T#t`            | `INT#i`          |                          |                         |
 //! | binding  | `CLIENT#<client id>` | `BINDING`       |                          |                         |
+//! | delivery | `T#t#WHK#w#DLV`     | `DLV#d`          | `WHKDUE` (while due)     | `<unix secs>#d`         |
 //!
-//! The binding of an integration's app client is the one key that does not begin with
-//! the tenant: an access token names only its client, and the binding (written with its
-//! integration, which is under the tenant) is what says whose it is.
+//! The binding of an integration's app client and the webhook retry schedule are the two
+//! keys that do not begin with the tenant: an access token names only its client, and the
+//! binding (written with its integration, which is under the tenant) is what says whose
+//! it is; the retry sweep serves every tenant, and takes each delivery's tenant from its
+//! table key.
 //!
 //! | entity   | PK                  | SK               | GSI1PK                   | GSI1SK                  |
 //! |----------|---------------------|------------------|--------------------------|-------------------------|
@@ -1006,7 +1009,8 @@ impl Stored for Delivery {
 
 impl Entity for Delivery {
     fn keys(&self, tenant: TenantId) -> Keys {
-        Keys { key: webhook_delivery_key(tenant, self.webhook_id, self.id), gsi1: None, gsi2: None }
+        let gsi1 = self.due_at().map(|at| Key { pk: WEBHOOKS_DUE.into(), sk: due_sort_key(at, self.id) });
+        Keys { key: webhook_delivery_key(tenant, self.webhook_id, self.id), gsi1, gsi2: None }
     }
     fn entity_id(&self) -> String {
         self.id.to_string()
@@ -1016,6 +1020,31 @@ impl Entity for Delivery {
 /// One event's delivery to one subscription, in the subscription's delivery log.
 pub fn webhook_delivery_key(tenant: TenantId, webhook: WebhookId, delivery: DeliveryId) -> Key {
     Key { pk: format!("{}#WHK#{webhook}#DLV", t(tenant)), sk: format!("DLV#{delivery}") }
+}
+
+/// The GSI1 partition of every delivery the schedule owes an attempt (a retry, or a first
+/// attempt whose lease ran out), sorted by when: what the retry sweep reads. Like the
+/// binding it is not under a tenant — the sweep serves every tenant — and the tenant of
+/// each item is its table key's ([`webhook_delivery_tenant`]). An item leaves it when
+/// delivered or failed for good (GSI1 is sparse).
+pub const WEBHOOKS_DUE: &str = "WHKDUE";
+
+/// Unix seconds, zero-padded so that the order of the strings is the order of the times,
+/// then the delivery (unique).
+fn due_sort_key(at: Timestamp, id: DeliveryId) -> String {
+    format!("{:012}#{id}", at.unix_timestamp().max(0))
+}
+
+/// The due index's range of deliveries due at `now` or before.
+pub fn webhooks_due(now: Timestamp) -> SortRange {
+    SortRange { pk: WEBHOOKS_DUE.into(), from: "0".into(), to: format!("{:012}#~", now.unix_timestamp().max(0)) }
+}
+
+/// The tenant of a delivery's table partition (`T#<tenant>#WHK#<webhook>#DLV`).
+pub fn webhook_delivery_tenant(pk: &str) -> Option<TenantId> {
+    let (id, rest) = pk.strip_prefix("T#")?.split_once('#')?;
+    rest.starts_with("WHK#").then_some(())?;
+    TenantId::from_verified(id).ok()
 }
 
 /// A subscription's delivery log, by event id (the events' order).
@@ -1174,6 +1203,32 @@ mod tests {
         assert_eq!(event_tenant(&t(tenant)), None);
         let e = event_keys(tenant, "01", "cus_x", "admin:s");
         assert!(e.key.pk.starts_with(&prefix) && e.gsi1.unwrap().pk.starts_with(&prefix));
+    }
+
+    #[test]
+    fn a_delivery_is_in_the_due_index_while_the_schedule_owes_it_an_attempt() {
+        use crate::domain::integration_event::EventType;
+        use crate::domain::webhook::{Attempt, Delivery};
+        let tenant = TenantId::generate();
+        let at = Timestamp::parse("2026-01-02T03:04:05Z").unwrap();
+        let mut d = Delivery::new(WebhookId::generate(), "evt_x", EventType::QuoteApproved, "{}".into(), at);
+        let fail = |at| Attempt { at, ok: false, response_code: Some(500), latency_ms: 1, error: None, replay: false };
+        // Claimed: due when its lease ends. Failed: due at the retry. Delivered: not due.
+        let claimed = d.keys(tenant).gsi1.unwrap();
+        assert_eq!(claimed.pk, WEBHOOKS_DUE);
+        d.record(fail(at));
+        let retrying = d.keys(tenant).gsi1.unwrap();
+        assert!(retrying.sk < claimed.sk, "a minute's retry sorts before a five-minute lease");
+        let range = webhooks_due(d.next_attempt_at.unwrap());
+        assert!(range.from <= retrying.sk && retrying.sk <= range.to);
+        let early = webhooks_due(d.next_attempt_at.unwrap().saturating_add(time::Duration::seconds(-1)));
+        assert!(retrying.sk > early.to);
+        d.record(Attempt { ok: true, response_code: Some(204), ..fail(at) });
+        assert_eq!(d.keys(tenant).gsi1, None);
+        // Its tenant, from its table key.
+        assert_eq!(webhook_delivery_tenant(&d.keys(tenant).key.pk), Some(tenant));
+        assert_eq!(webhook_delivery_tenant(&t(tenant)), None);
+        assert_eq!(webhook_delivery_tenant(&format!("{}#EVENT", t(tenant))), None);
     }
 
     #[test]

@@ -10,8 +10,10 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::keys::{self, Entity, Key, PK, SK, VERSION};
-use super::{encode, Store};
+use anyhow::Context as _;
+
+use super::keys::{self, Entity, Key, GSI1, GSI1PK, GSI1SK, PK, SK, VERSION};
+use super::{decode, encode, Store};
 use crate::domain::ids::{TenantId, WebhookId};
 use crate::domain::tenant::Timestamp;
 use crate::domain::webhook::Delivery;
@@ -106,6 +108,40 @@ impl Store {
             }
             Err(e) => Err(anyhow::Error::new(e).context("UpdateItem (webhook streak)").into()),
         }
+    }
+
+    /// Up to `limit` deliveries the schedule owes an attempt at `now`, the longest due
+    /// first, each with its tenant (from its table key): one query of the due index.
+    pub async fn due_webhook_deliveries(&self, now: Timestamp, limit: i32) -> Result<Vec<(TenantId, Delivery)>> {
+        let range = keys::webhooks_due(now);
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression("#pk = :pk AND #sk BETWEEN :from AND :to")
+            .expression_attribute_names("#pk", GSI1PK)
+            .expression_attribute_names("#sk", GSI1SK)
+            .expression_attribute_values(":pk", AttributeValue::S(range.pk))
+            .expression_attribute_values(":from", AttributeValue::S(range.from))
+            .expression_attribute_values(":to", AttributeValue::S(range.to))
+            .limit(limit)
+            .send()
+            .await
+            .context("Query (webhook deliveries due)")?;
+        let mut due = Vec::new();
+        for item in out.items.unwrap_or_default() {
+            let tenant = match item.get(PK) {
+                Some(AttributeValue::S(pk)) => keys::webhook_delivery_tenant(pk),
+                _ => None,
+            };
+            let Some(tenant) = tenant else {
+                tracing::error!("a due webhook delivery without a tenant's key");
+                continue;
+            };
+            due.push((tenant, decode::<Delivery>(item)?));
+        }
+        Ok(due)
     }
 }
 

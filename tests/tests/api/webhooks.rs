@@ -227,16 +227,27 @@ async fn every_event_reaches_a_failing_then_slow_receiver_once_signed_and_in_the
         .collect();
     assert!(errors.contains(&(json!(500), Value::Null)), "{errors:?}");
     assert!(errors.contains(&(Value::Null, json!("timed out"))), "{errors:?}");
+    let mut last_due = None;
     for d in &retrying {
         let due = Timestamp::parse(d["next_attempt_at"].as_str().unwrap()).unwrap();
         let delivery = DeliveryId::parse(d["id"].as_str().unwrap()).unwrap();
         let early = due.saturating_add(portico::domain::clock::Duration::seconds(-1));
         let not_yet = webhooks::retry(app.app, tenant, webhook, delivery, early).await.unwrap();
         assert!(matches!(not_yet, webhooks::Retried::NotDue(Some(t)) if t == due), "{not_yet:?}");
-        let retried = webhooks::retry(app.app, tenant, webhook, delivery, due).await.unwrap();
-        let webhooks::Retried::Attempted(done) = retried else { panic!("{retried:?}") };
-        assert_eq!(done.state, DeliveryState::Delivered);
-        let again = webhooks::retry(app.app, tenant, webhook, delivery, due).await.unwrap();
+        let swept = webhooks::sweep(app.app, early).await.unwrap();
+        assert_eq!(swept.attempts, 0, "the schedule's run a second early attempts nothing: {swept:?}");
+        last_due = last_due.max(Some(due));
+    }
+    // The schedule's run once both are due: each attempted once, and delivered; then
+    // they have left the schedule, however late it runs again.
+    let due = last_due.unwrap();
+    let swept = webhooks::sweep(app.app, due).await.unwrap();
+    assert_eq!((swept.attempts, swept.delivered), (2, 2), "{swept:?}");
+    let much_later = due.saturating_add(portico::domain::clock::Duration::days(2));
+    assert_eq!(webhooks::sweep(app.app, much_later).await.unwrap(), webhooks::Swept::default());
+    for d in &retrying {
+        let delivery = DeliveryId::parse(d["id"].as_str().unwrap()).unwrap();
+        let again = webhooks::retry(app.app, tenant, webhook, delivery, much_later).await.unwrap();
         assert!(matches!(again, webhooks::Retried::Nothing), "delivered: nothing more");
     }
 
@@ -334,7 +345,33 @@ async fn a_subscription_failing_for_days_is_paused_and_the_admins_are_told() {
     assert_eq!(told.len(), 1, "{:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>());
     assert!(told[0].subject.contains("paused"));
 
+    // The schedule's next run gives up what was retrying for the paused subscription:
+    // failed for good (an admin can replay them), off the schedule.
+    let day = portico::domain::clock::Duration::days(1);
+    let swept = webhooks::sweep(app.app, later.saturating_add(day)).await.unwrap();
+    assert_eq!((swept.attempts, swept.given_up), (0, 2), "{swept:?}");
+    assert_eq!(webhooks::sweep(app.app, later.saturating_add(day)).await.unwrap(), webhooks::Swept::default());
+    let log = app.api.expect(200, "GET", &format!("{path}/deliveries"), &t.admin, None).await.unwrap();
+    let states: Vec<&Value> = log["items"].as_array().unwrap().iter().map(|d| &d["state"]).collect();
+    assert_eq!(states, [&json!("failed"), &json!("failed")], "{log:#}");
+
     // Resumed by an admin: the streak is forgotten.
     let resumed = app.api.expect(200, "PATCH", &path, &t.admin, Some(&json!({"status": "active"}))).await.unwrap();
     assert_eq!((resumed["status"].as_str(), &resumed["failing_since"]), (Some("active"), &Value::Null));
+
+    // A first attempt claimed and never recorded (its function stopped between the two)
+    // is made by the schedule once its lease has run out, not before.
+    let claimed_at = later.saturating_add(day).saturating_add(day);
+    let event = format!("evt_{}", DeliveryId::generate().ulid());
+    let kind = portico::domain::integration_event::EventType::QuoteApproved;
+    let delivery = portico::domain::webhook::Delivery::new(webhook, &event, kind, "{}".into(), claimed_at);
+    assert!(app.app.store.claim_webhook_delivery(tenant, &delivery).await.unwrap());
+    let lease = portico::domain::clock::Duration::seconds(portico::domain::webhook::LEASE_SECONDS);
+    let in_lease = claimed_at.saturating_add(lease).saturating_add(portico::domain::clock::Duration::seconds(-1));
+    assert_eq!(webhooks::sweep(app.app, in_lease).await.unwrap(), webhooks::Swept::default());
+    let swept = webhooks::sweep(app.app, claimed_at.saturating_add(lease)).await.unwrap();
+    assert_eq!((swept.attempts, swept.delivered), (1, 0), "{swept:?}");
+    let key = portico::store::keys::webhook_delivery_key(tenant, webhook, delivery.id);
+    let made = app.app.store.get::<portico::domain::webhook::Delivery>(key).await.unwrap().unwrap();
+    assert_eq!((made.state, made.attempts.len()), (DeliveryState::Retrying, 1));
 }
