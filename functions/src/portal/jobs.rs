@@ -373,7 +373,7 @@ pub async fn add_note(app: &App, req: Req) -> Result<Reply> {
     let owner = FileOwner::Customer { customer_id: portal.member.customer_id };
     let files = crate::files::attachable(app, tenant, &owner, &input.file_ids, &mut tx).await?;
     let author = Name::parse(&portal.member.full_name()).map_err(|e| anyhow::anyhow!("member name: {e}"))?;
-    let note = Note::create(job.id, portal.actor().0, author, input, files.iter().map(|f| f.file_ref()).collect());
+    let note = Note::create(&job, portal.actor().0, author, input, files.iter().map(|f| f.file_ref()).collect());
     let reply = Reply::created(&note.view())?;
     tx.create(&note, "note.created", "the note exists")?;
     tx.require(keys::job_key(tenant, job.id));

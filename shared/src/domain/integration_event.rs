@@ -232,6 +232,7 @@ pub fn integration_events(event: &Event) -> Vec<IntegrationEvent> {
                     &[
                         ("note_id", "id"),
                         ("job_id", "job_id"),
+                        ("job_ref", "job_ref"),
                         ("author", "author"),
                         ("author_name", "author_name"),
                         ("text", "text"),
@@ -382,7 +383,7 @@ mod tests {
             "note",
             "note.created",
             None,
-            Some(json!({"id": "not_1", "job_id": "job_1", "text": "Hi",
+            Some(json!({"id": "not_1", "job_id": "job_1", "job_ref": "WO-1042", "text": "Hi",
             "author": "member:mem_1", "author_name": "Ann", "files": [{"id": "fil_1", "name": "a.jpg"}],
             "created_at": "2026-11-01T10:00:00Z"})),
         );
@@ -390,6 +391,7 @@ mod tests {
         let n = one(&e);
         assert_eq!(n.kind, EventType::JobNoteAdded);
         assert_eq!(n.data["file_ids"], json!(["fil_1"]));
+        assert_eq!((&n.data["job_id"], &n.data["job_ref"]), (&json!("job_1"), &json!("WO-1042")));
         assert_eq!(audit_id(&n.id), Some(e.id.as_str()));
     }
 

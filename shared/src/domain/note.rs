@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::file::FileRef;
 use super::ids::{FileId, JobId, NoteId};
+use super::job::Job;
 use super::tenant::{now, Timestamp};
-use super::text::{Name, Notes};
+use super::text::{ExternalRef, Name, Notes};
 use crate::error::Error;
 
 /// `POST /portal/jobs/{job_id}/notes`.
@@ -29,6 +30,10 @@ impl NewNote {
 pub struct Note {
     pub id: NoteId,
     pub job_id: JobId,
+    /// The job's reference in the back office, as it stood when the note was written:
+    /// what `job.note_added` tells the back office the note is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_ref: Option<ExternalRef>,
     /// Who wrote it (`member:mem_…`).
     pub author: String,
     pub author_name: Name,
@@ -48,8 +53,17 @@ pub struct NoteView {
 }
 
 impl Note {
-    pub fn create(job_id: JobId, author: String, author_name: Name, input: NewNote, files: Vec<FileRef>) -> Self {
-        Self { id: NoteId::generate(), job_id, author, author_name, text: input.text, files, created_at: now() }
+    pub fn create(job: &Job, author: String, author_name: Name, input: NewNote, files: Vec<FileRef>) -> Self {
+        Self {
+            id: NoteId::generate(),
+            job_id: job.id,
+            job_ref: Some(job.external_ref.clone()),
+            author,
+            author_name,
+            text: input.text,
+            files,
+            created_at: now(),
+        }
     }
 
     pub fn view(&self) -> NoteView {

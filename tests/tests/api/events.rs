@@ -116,6 +116,7 @@ async fn the_feed_serves_portal_activity_in_order_with_references_after_a_durabl
     assert_eq!(approved["signed_by"], "Ann Harbor");
     assert_eq!(events[2]["data"]["reason"], "Too dear");
     assert_eq!(events[5]["data"]["text"], "Gate code 1234");
+    assert_eq!(events[5]["data"]["job_ref"], "WO-1", "the note names its job by the back office's reference");
     assert!(
         events.iter().all(|e| e["data"].get("tenant_id").is_none() && !e.to_string().contains(&t.id)),
         "tenant-less"
