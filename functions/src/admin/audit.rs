@@ -1,9 +1,10 @@
 //! `/admin/audit`: the tenant's audit trail — who did what, when, and which fields
 //! changed — newest first, from the event each change writes in its own transaction.
 //! One Query per page: the tenant's trail, an entity's (GSI1) or an actor's (GSI2), the
-//! time range a range of event ids.
+//! time range a range of event ids; and one of the office staff, to name admins.
 
 use portico::domain::audit::{AuditEntry, AuditFilter};
+use portico::domain::staff::Staff;
 use portico::http::{guard, Reply, Req};
 use portico::store::listing::{Conditions, Source};
 use portico::store::{keys, Event};
@@ -37,7 +38,12 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     };
     let (from, to) = filter.id_range();
     let list = format!("admin-audit|{tenant}|{}", filter.fingerprint());
-    let page =
-        app.store.newest_first::<Event>(&list, &[Source::between(query, from, to)], &conditions, &paging).await?;
-    Reply::ok(&page.map(|e| AuditEntry::of(&e)))
+    // The office staff, to name admins: one Query (a tenant has a handful), beside the page's.
+    let sources = [Source::between(query, from, to)];
+    let (page, staff) = tokio::try_join!(
+        app.store.newest_first::<Event>(&list, &sources, &conditions, &paging),
+        app.store.query_all::<Staff>(keys::all_staff(tenant)),
+    )?;
+    let name = |sub: &str| staff.iter().find(|s| s.login == sub).map(|s| format!("{} {}", s.first_name, s.last_name));
+    Reply::ok(&page.map(|e| AuditEntry::of(&e, name)))
 }

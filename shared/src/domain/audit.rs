@@ -111,6 +111,10 @@ pub struct AuditEntry {
     /// `contact:<contact id>` (an unsubscribe link) or `system:ses-feedback`.
     pub actor: String,
     pub actor_type: ActorType,
+    /// Who that is, for people to read: an admin's name (while they are one of the
+    /// tenant's office staff), an integration's name. Absent for other actors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
     /// `<entity type>.<what happened>`, e.g. `quote.approved`, `member.disabled`.
     pub action: String,
     pub entity_type: String,
@@ -126,12 +130,20 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    pub fn of(event: &Event) -> Self {
+    /// The line of `event`; `staff_name` names an admin by their login (`admin:<sub>`).
+    pub fn of(event: &Event, staff_name: impl Fn(&str) -> Option<String>) -> Self {
+        let actor = ActorType::of(&event.actor);
+        let actor_name = match actor {
+            Some((ActorType::Admin, sub)) => staff_name(sub),
+            Some((ActorType::Integration, name)) => Some(name.to_owned()),
+            _ => None,
+        };
         Self {
             id: event.id.clone(),
             at: event.at,
             actor: event.actor.clone(),
-            actor_type: ActorType::of(&event.actor).map_or(ActorType::Admin, |(t, _)| t),
+            actor_type: actor.map_or(ActorType::Admin, |(t, _)| t),
+            actor_name,
             action: event.action.clone(),
             entity_type: event.entity_type.clone(),
             entity_id: event.entity_id.clone(),

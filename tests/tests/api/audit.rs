@@ -96,6 +96,8 @@ async fn the_trail_shows_an_approval_a_member_change_and_a_work_request_decision
     let wr_trail = trail(app, &t.admin, &format!("/admin/audit?entity={}", id(&wr))).await;
     assert_eq!(actions(&wr_trail), ["work_request.declined", "work_request.created"]);
     assert_eq!(wr_trail["items"][0]["actor_type"], "admin");
+    assert_eq!(wr_trail["items"][0]["actor_name"], "Ada Admin", "an admin is named for people to read");
+    assert!(approved.get("actor_name").is_none(), "members are named by their id alone");
     assert_eq!(change(&wr_trail["items"][0], "status").unwrap()["after"], "declined");
 
     // The member change and the disabling.

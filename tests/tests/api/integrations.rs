@@ -318,7 +318,11 @@ async fn an_integration_acts_in_its_scopes_as_integration_name_and_loses_them_at
         .find(|e| e["entity_id"] == customer.as_str())
         .expect("the customer's event")
         .clone();
-    assert_eq!(event["actor"], "integration:Acme ERP", "{event}");
+    assert_eq!(
+        (&event["actor"], &event["actor_name"]),
+        (&json!("integration:Acme ERP"), &json!("Acme ERP")),
+        "{event}"
+    );
     // An Idempotency-Key of an integration works as anyone's.
     let key = [("idempotency-key", "load-1")];
     let first =

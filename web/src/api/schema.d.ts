@@ -1747,6 +1747,11 @@ export interface components {
              */
             actor: string;
             actor_type: components["schemas"]["ActorType"];
+            /**
+             * @description Who that is, for people to read: an admin's name (while they are one of the
+             *     tenant's office staff), an integration's name. Absent for other actors.
+             */
+            actor_name?: string | null;
             /** @description `<entity type>.<what happened>`, e.g. `quote.approved`, `member.disabled`. */
             action: string;
             entity_type: string;

@@ -101,8 +101,10 @@ export async function auditScreen(ctx: ScreenCtx): Promise<void> {
     </div>`;
   };
 
+  // An admin or integration by name (as the API names them), with the actor as the filter takes it.
   const actor = (e: Entry): TemplateResult =>
-    html`<a href=${trail({ actor: e.actor })} data-link title=${t('onlyActor')}>${e.actor}</a>${e.actor === me ? ` (${t('you')})` : ''}`;
+    html`<a href=${trail({ actor: e.actor })} data-link title=${t('onlyActor')}>${e.actor_name ?? e.actor}</a>${
+      e.actor_name ? html` <code>${e.actor}</code>` : nothing}${e.actor === me ? ` (${t('you')})` : ''}`;
 
   const changes = (e: Entry): TemplateResult =>
     e.changes.length
