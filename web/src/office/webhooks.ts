@@ -31,7 +31,7 @@ const t = words({
     resume: 'Resume',
     rotate: 'Rotate secret',
     delete: 'Delete',
-    confirm: 'Delete the subscription for {url}? Nothing more is sent to it.',
+    confirm: 'Delete the subscription {name}? Nothing more is sent to it.',
     confirmed: 'Yes, delete',
     cancel: 'Cancel',
     add: 'Add a subscription',
@@ -39,11 +39,11 @@ const t = words({
     secretOnce: 'Copy this now: the signing secret is not shown again.',
     secret: 'Signing secret',
     oldSecret: 'The old secret is still signed with until {at}.',
-    created: 'Subscribed {url}.',
-    wasPaused: '{url} is paused: nothing is sent to it until it is resumed.',
-    wasResumed: '{url} is active again.',
-    rotated: '{url} has a new secret.',
-    deleted: 'The subscription for {url} is deleted.',
+    created: '{name} is subscribed.',
+    wasPaused: '{name} is paused: nothing is sent to it until it is resumed.',
+    wasResumed: '{name} is active again.',
+    rotated: '{name} has a new secret.',
+    deleted: 'The subscription {name} is deleted.',
     none: 'No webhook subscriptions yet.',
     back: 'Webhooks',
     logTitle: 'Delivery log',
@@ -64,7 +64,7 @@ const t = words({
     ok: 'OK',
     notOk: 'Failed',
     replayed: 'Replay',
-    scheduled: 'Schedule',
+    scheduled: 'Automatic',
     replay: 'Replay',
     replayOk: 'Replayed {event}: delivered ({code}).',
     replayFailed: 'Replayed {event}: failed ({why}).',
@@ -102,7 +102,7 @@ const t = words({
     resume: 'Hervatten',
     rotate: 'Geheim vernieuwen',
     delete: 'Verwijderen',
-    confirm: 'Het abonnement voor {url} verwijderen? Er wordt niets meer naartoe gestuurd.',
+    confirm: 'Het abonnement {name} verwijderen? Er wordt niets meer naartoe gestuurd.',
     confirmed: 'Ja, verwijderen',
     cancel: 'Annuleren',
     add: 'Een abonnement toevoegen',
@@ -110,11 +110,11 @@ const t = words({
     secretOnce: 'Kopieer dit nu: het ondertekeningsgeheim wordt niet nog eens getoond.',
     secret: 'Ondertekeningsgeheim',
     oldSecret: 'Tot {at} wordt ook nog met het oude geheim ondertekend.',
-    created: '{url} is geabonneerd.',
-    wasPaused: '{url} is gepauzeerd: er wordt niets naartoe gestuurd tot het wordt hervat.',
-    wasResumed: '{url} is weer actief.',
-    rotated: '{url} heeft een nieuw geheim.',
-    deleted: 'Het abonnement voor {url} is verwijderd.',
+    created: '{name} is geabonneerd.',
+    wasPaused: '{name} is gepauzeerd: er wordt niets naartoe gestuurd tot het wordt hervat.',
+    wasResumed: '{name} is weer actief.',
+    rotated: '{name} heeft een nieuw geheim.',
+    deleted: 'Het abonnement {name} is verwijderd.',
     none: 'Nog geen webhookabonnementen.',
     back: 'Webhooks',
     logTitle: 'Afleverlog',
@@ -135,7 +135,7 @@ const t = words({
     ok: 'OK',
     notOk: 'Mislukt',
     replayed: 'Opnieuw verstuurd',
-    scheduled: 'Schema',
+    scheduled: 'Automatisch',
     replay: 'Opnieuw versturen',
     replayOk: '{event} opnieuw verstuurd: afgeleverd ({code}).',
     replayFailed: '{event} opnieuw verstuurd: mislukt ({why}).',
@@ -190,6 +190,10 @@ function moment(iso: string | null | undefined): string {
 const statusBadge = (w: Webhook): TemplateResult =>
   html`<span class="badge badge-${w.status === 'active' ? 'accepted' : 'declined'}">${t(w.status)}</span>`;
 
+/** What a subscription is called in the screen's sentences: its description, else its
+ * URL's host (a whole URL would not wrap at phone width). */
+const name = (w: Webhook): string => w.description || new URL(w.url).host;
+
 /** The version the list read, as the ETag `If-Match` takes. */
 const version = (w: Webhook) => ifMatch(`"${w.version}"`);
 
@@ -208,7 +212,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
   // The subscription whose secret was just made (created or rotated): shown once.
   let shown: Webhook | null = null;
 
-  const act = async (w: Webhook, action: () => Promise<Webhook | null>, message: (url: string) => string) => {
+  const act = async (w: Webhook, action: () => Promise<Webhook | null>, message: (name: string) => string) => {
     busy = true;
     notice = null;
     actionError = null;
@@ -216,7 +220,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
     draw();
     try {
       const after = await action();
-      notice = message(w.url);
+      notice = message(name(w));
       shown = after?.secret ? after : null;
     } catch (e) {
       actionError = e;
@@ -231,14 +235,14 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
   const path = (w: Webhook) => ({ params: { path: { webhook_id: w.id } } });
   const setStatus = (w: Webhook, status: Schemas['WebhookStatus']) =>
     act(w, () => data(api.PATCH('/admin/webhooks/{webhook_id}', { ...path(w), body: { status }, headers: version(w) })),
-      (url) => t(status === 'paused' ? 'wasPaused' : 'wasResumed', { url }));
+      (name) => t(status === 'paused' ? 'wasPaused' : 'wasResumed', { name }));
   const rotate = (w: Webhook) =>
-    act(w, () => data(api.POST('/admin/webhooks/{webhook_id}/rotate-secret', path(w))), (url) => t('rotated', { url }));
+    act(w, () => data(api.POST('/admin/webhooks/{webhook_id}/rotate-secret', path(w))), (name) => t('rotated', { name }));
   const remove = (w: Webhook) =>
     act(w, async () => {
       await api.DELETE('/admin/webhooks/{webhook_id}', { ...path(w), headers: version(w) });
       return null;
-    }, (url) => t('deleted', { url }));
+    }, (name) => t('deleted', { name }));
 
   const add = async (ev: SubmitEvent) => {
     ev.preventDefault();
@@ -256,7 +260,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
       const created = await data(api.POST('/admin/webhooks', { body: { url, description, event_types }, params: { header: { 'Idempotency-Key': addKey } } }));
       form.reset();
       addKey = crypto.randomUUID();
-      notice = t('created', { url: created.url });
+      notice = t('created', { name: name(created) });
       shown = created;
       await list.fetch();
       busy = false;
@@ -275,7 +279,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
   const card = (w: Webhook): TemplateResult => {
     const who = html`<span class="visually-hidden"> ${w.url}</span>`;
     return html`<li class="card-item" data-webhook=${w.id}>
-      <h3>${w.description || new URL(w.url).host}</h3>
+      <h3>${name(w)}</h3>
       <dl class="facts">
         <dt>${t('url')}</dt>
         <dd><code>${w.url}</code></dd>
@@ -291,7 +295,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
       <p><a href="/office/webhooks/${w.id}" data-link>${t('log')}${who}</a></p>
       ${confirming === w.id
         ? html`<div class="info">
-            <p id="confirm-${w.id}">${t('confirm', { url: w.url })}</p>
+            <p id="confirm-${w.id}">${t('confirm', { name: name(w) })}</p>
             <div class="actions">
               <button type="button" class="primary" id="confirm-delete" aria-describedby="confirm-${w.id}" ?disabled=${busy}
                 @click=${() => void remove(w)}>${t('confirmed')}</button>
@@ -400,20 +404,25 @@ async function logPage(ctx: ScreenCtx, id: string): Promise<void> {
 
   const more = async () => {
     if (!next) return;
+    let landing: string | null = null;
     busy = true;
     problem = null;
     draw();
     try {
       const page = await data(api.GET('/admin/webhooks/{webhook_id}/deliveries', { params: { path: { webhook_id: id }, query: { limit: PAGE, cursor: next } } }));
       const seen = new Set(items.map((d) => d.id));
-      items = [...items, ...page.items.filter((d) => !seen.has(d.id))];
+      const added = page.items.filter((d) => !seen.has(d.id));
+      items = [...items, ...added];
       next = page.next_cursor ?? null;
+      // The button may be gone (the last page): focus goes on to what was loaded.
+      if (added[0]) landing = `[data-delivery="${added[0].id}"] h3`;
     } catch (e) {
       problem = e;
     }
     busy = false;
     draw();
     if (problem) focus('#log-problem');
+    else if (landing) focus(landing);
   };
 
   const replay = async (d: Delivery) => {
@@ -471,7 +480,7 @@ async function logPage(ctx: ScreenCtx, id: string): Promise<void> {
     html`<span class="badge badge-${d.state === 'delivered' ? 'accepted' : d.state === 'failed' ? 'declined' : 'sent'}">${t(d.state)}</span>`;
 
   const row = (d: Delivery): TemplateResult => html`<li class="card-item" data-delivery=${d.id}>
-    <h3>${d.event_type}</h3>
+    <h3 tabindex="-1">${d.event_type}</h3>
     <dl class="facts">
       <dt>${t('event')}</dt><dd><code>${d.event_id}</code></dd>
       <dt>${t('state')}</dt><dd>${stateBadge(d)}</dd>
