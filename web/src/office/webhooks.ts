@@ -287,7 +287,6 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
         <dd>${statusBadge(w)}</dd>
         <dt>${t('eventTypes')}</dt>
         <dd>${w.event_types.join(', ')}</dd>
-        ${w.description ? html`<dt>${t('descriptionShort')}</dt><dd>${w.description}</dd>` : nothing}
         ${w.failing_since ? html`<dt>${t('failingSince')}</dt><dd>${moment(w.failing_since)}</dd>` : nothing}
         ${w.paused_reason ? html`<dt>${t('pausedReason')}</dt><dd>${w.paused_reason}</dd>` : nothing}
         ${w.secret_rotated_at ? html`<dt>${t('rotatedAt')}</dt><dd>${moment(w.secret_rotated_at)}</dd>` : nothing}
