@@ -18,6 +18,7 @@ import { groupsLabel, groupsScreen } from './groups';
 import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { integrationsLabel, integrationsScreen } from './integrations';
+import { webhooksLabel, webhooksScreen } from './webhooks';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
 import { documentsLabel, documentsScreen } from './documents';
@@ -60,6 +61,7 @@ const SCREENS: Screen[] = [
   { path: '/office', label: () => t('home'), draw: homeScreen },
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
   { path: '/office/integrations', label: integrationsLabel, draw: integrationsScreen },
+  { path: '/office/webhooks', label: webhooksLabel, draw: webhooksScreen },
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/groups', label: groupsLabel, draw: groupsScreen },
