@@ -18,6 +18,10 @@ alone, which serialises them all on every call. The local stack reads that endpo
 one thing, the emails SES sent (`mailbox.rs`), so only SES's models are tracked: reading
 the mailbox then costs the same after a test wrote 10,000 items as before.
 
+Transactions cost what they name, not the table (`moto_speed.py`: moto deep-copies the
+table per operation to roll back), and each user pool no longer re-imports moto's one
+signing key.
+
 And it keeps Cognito's promises where moto's Cognito is laxer (immutable attributes,
 write attributes, revoked tokens, verified sign-in values, TOTP, triggers...):
 `local_cognito.py`, middleware around the same app.
@@ -53,6 +57,9 @@ from moto.moto_server.werkzeug_app import (
 )
 
 from local_cognito import LocalCognito
+import moto_speed
+
+moto_speed.install()
 
 # The services whose models `/moto-api/data.json` lists (what `mailbox.rs` reads).
 TRACKED_SERVICES = ("ses",)

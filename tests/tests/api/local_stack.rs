@@ -225,3 +225,103 @@ async fn a_conditional_copy_is_refused_as_s3_refuses_it() {
     let kept = s3.get_object().bucket(bucket).key("tenants/a").send().await.unwrap();
     assert_eq!(kept.body.collect().await.unwrap().into_bytes().as_ref(), b"<html>swapped", "written once");
 }
+
+/// All or nothing, whichever way a transaction fails: a condition that does not hold
+/// (checked before anything is written), or an update that cannot be applied (found
+/// while writing: `moto_speed.py` puts back what was written). Neither leaves an item
+/// or a stream record behind, and the items' state is as before.
+#[tokio::test]
+async fn a_failed_transaction_writes_nothing_and_streams_nothing() {
+    use aws_sdk_dynamodb::types::{ConditionCheck, Update};
+    let app = spawn_app().await;
+    let db = app.aws.dynamodb();
+    let table = app.prov.table_name.clone();
+    db.put_item().table_name(&table).item("PK", s("T")).item("SK", s("A")).item("n", s("text")).send().await.unwrap();
+    let mut stream = portico_local::stream::Stream::open(&app.aws, &table).await.unwrap();
+    let put_b = || {
+        let put = Put::builder().table_name(&table).item("PK", s("T")).item("SK", s("B")).build().unwrap();
+        TransactWriteItem::builder().put(put).build()
+    };
+    let read = |sk: &'static str| {
+        let (db, table) = (db.clone(), table.clone());
+        async move {
+            db.get_item()
+                .table_name(&table)
+                .key("PK", s("T"))
+                .key("SK", s(sk))
+                .consistent_read(true)
+                .send()
+                .await
+                .unwrap()
+                .item
+        }
+    };
+
+    // A condition that does not hold, after a put: the reason names the second operation.
+    let check = ConditionCheck::builder()
+        .table_name(&table)
+        .key("PK", s("T"))
+        .key("SK", s("A"))
+        .condition_expression("attribute_not_exists(PK)")
+        .build()
+        .unwrap();
+    let refused = db
+        .transact_write_items()
+        .transact_items(put_b())
+        .transact_items(TransactWriteItem::builder().condition_check(check).build())
+        .send()
+        .await
+        .unwrap_err();
+    let SdkError::ServiceError(e) = refused else { panic!("{refused:?}") };
+    let TransactWriteItemsError::TransactionCanceledException(c) = e.err() else { panic!("{e:?}") };
+    let codes: Vec<Option<&str>> = c.cancellation_reasons().iter().map(|r| r.code()).collect();
+    assert_eq!(codes.len(), 2, "a reason per operation");
+    assert_eq!(
+        (codes[0] == Some("ConditionalCheckFailed"), codes[1]),
+        (false, Some("ConditionalCheckFailed")),
+        "{codes:?}"
+    );
+    assert!(read("B").await.is_none(), "the put before the failed condition is not written");
+
+    // An update that cannot be applied (adding a number to a string), after a put.
+    let update = Update::builder()
+        .table_name(&table)
+        .key("PK", s("T"))
+        .key("SK", s("A"))
+        .update_expression("SET #n = #n + :one")
+        .expression_attribute_names("#n", "n")
+        .expression_attribute_values(":one", n(1))
+        .build()
+        .unwrap();
+    let failed = db
+        .transact_write_items()
+        .transact_items(put_b())
+        .transact_items(TransactWriteItem::builder().update(update).build())
+        .send()
+        .await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert!(read("B").await.is_none(), "the put before the failed update is put back");
+    assert_eq!(read("A").await.unwrap()["n"], s("text"));
+    let batch = stream.next_batch_for("{}").await.unwrap();
+    assert!(batch.records.is_empty(), "no stream record of what was undone: {:?}", batch.records.len());
+
+    // And a transaction that holds writes both, and streams both.
+    let fine = Update::builder()
+        .table_name(&table)
+        .key("PK", s("T"))
+        .key("SK", s("A"))
+        .update_expression("SET #n = :t")
+        .expression_attribute_names("#n", "n")
+        .expression_attribute_values(":t", s("changed"))
+        .build()
+        .unwrap();
+    db.transact_write_items()
+        .transact_items(put_b())
+        .transact_items(TransactWriteItem::builder().update(fine).build())
+        .send()
+        .await
+        .unwrap();
+    assert!(read("B").await.is_some());
+    assert_eq!(read("A").await.unwrap()["n"], s("changed"));
+    assert_eq!(stream.next_batch_for("{}").await.unwrap().records.len(), 2);
+}
