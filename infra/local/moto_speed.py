@@ -15,6 +15,8 @@ moto's time in `copy.deepcopy` and a tenth in importing an RSA key:
   items named rather than of the table.
 - **User pools.** Each pool imports moto's one bundled signing key (`jwks-private.json`)
   afresh; the import is kept, as the key is.
+- **Every request** lists moto's package directory (and stats each of its ~150 entries)
+  to learn which services exist; they are listed once.
 
 The refusals are the same as moto's (`TransactionCanceledException` with a reason per
 operation, `ValidationException`, more than 100 operations, one item named twice); the
@@ -25,6 +27,7 @@ integration tests that race transactions and check their cancellation reasons
 import copy
 import json
 
+from moto import backends
 from moto.cognitoidp import models as cognito_models
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
@@ -189,3 +192,5 @@ _REAL_JWK = cognito_models.jwk
 def install():
     DynamoDBBackend.transact_write_items = transact_write_items
     cognito_models.jwk = _Jwk
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
