@@ -522,9 +522,8 @@ async fn fuzz() -> anyhow::Result<()> {
 }
 
 /// `load-bench`: the tenant (1,000 customers, 5,000 sites, 50,000 jobs) divided
-/// by `PORTICO_LOAD_DIVISOR` (default 500: moto copies its whole table for every
-/// transaction, so what loads in a minute or two on a small machine; 1 loads the whole
-/// tenant, for hours), through the batch route, `PORTICO_LOAD_CONCURRENCY` requests at a
+/// by `PORTICO_LOAD_DIVISOR` (default 5: a fifth, what loads in about four minutes on a
+/// two-core machine; 1 loads the whole tenant, in about twenty), through the batch route, `PORTICO_LOAD_CONCURRENCY` requests at a
 /// time (default 1: moto slows down under concurrent transactions); a sample of a tenth
 /// of that through single PUTs.
 /// Against its own stack, without the web ACL's limits (a load is a burst by design).

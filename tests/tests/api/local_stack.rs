@@ -13,8 +13,9 @@ use portico_tests::spawn_app;
 
 const RACERS: usize = 8;
 const ROUNDS: u64 = 6;
-/// Items already in the table: moto copies a table for every transaction, and a
-/// realistic table makes that copy take long enough for threads to interleave.
+/// Items already in the table, so that the racers meet a table of some size (moto's own
+/// transactions copied it per operation, which let threads interleave; the local stack's
+/// cost what they name: `infra/local/moto_speed.py`).
 const FILLER: usize = 500;
 
 /// Fills the table with [`FILLER`] unrelated items.
