@@ -212,3 +212,44 @@ fn errors_are_documented_as_problems_and_the_gateways_own_answers_as_they_are() 
         }
     }
 }
+
+/// The routes a markdown line names (`` `GET /admin/x` ``), as a set.
+fn named_routes(line: &str) -> RouteSet {
+    line.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|code| code.split_once(' '))
+        .filter(|(method, path)| ["GET", "PUT", "POST", "PATCH", "DELETE"].contains(method) && path.starts_with('/'))
+        .map(|(method, path)| (method.to_owned(), path.to_owned()))
+        .collect()
+}
+
+/// docs/integration.md's table of scopes, and its list of what no integration may call,
+/// say what the route table says.
+#[test]
+fn the_integration_guide_lists_each_scopes_routes_as_the_table_does() {
+    use portico::domain::principal::ApiScope;
+    let guide = std::fs::read_to_string(workspace_root().join("docs/integration.md")).unwrap();
+    let admin = |scope: ApiScope| -> RouteSet {
+        ROUTES
+            .iter()
+            .filter(|r| r.path.starts_with("/admin/") && r.scope == scope)
+            .map(|r| (r.method.to_owned(), r.path.to_owned()))
+            .collect()
+    };
+    for scope in ApiScope::GRANTABLE {
+        let name = scope.name().unwrap();
+        let row = guide
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("docs/integration.md has no row for {name}"));
+        assert_eq!(named_routes(row), admin(scope), "docs/integration.md's row for {name}");
+    }
+    let none =
+        guide.lines().find(|l| l.starts_with("No integration may call")).expect("the list of what none may call");
+    assert_eq!(
+        named_routes(none),
+        admin(ApiScope::NotForIntegrations),
+        "docs/integration.md: what no integration may call"
+    );
+}
