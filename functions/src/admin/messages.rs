@@ -89,7 +89,7 @@ pub async fn create(app: &App, req: Req) -> Result<Reply> {
 
 #[utoipa::path(get, path = "/admin/messages",
     params(("limit" = Option<i32>, Query), ("cursor" = Option<crate::schema::Cursor>, Query)),
-    responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window"), (status = 400, body = Problem)))]
+    responses((status = 200, body = crate::schema::MessagePage, description = "Newest first, whatever their window; each with how many members have read and acknowledged it"), (status = 400, body = Problem)))]
 pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let paging = req.paging()?;
@@ -97,7 +97,10 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let source = Source::all(keys::all_messages(tenant));
     let list = format!("admin-messages|{tenant}");
     let page = app.store.newest_first::<Message>(&list, &[source], &Conditions::default(), &paging).await?;
-    Reply::ok(&page.map(|m| m.view(None)))
+    // Each message's counts, read side by side: one round trip after the page's.
+    let counted = futures_util::future::try_join_all(page.items.iter().map(|m| counts(app, tenant, m.id))).await?;
+    let mut counted = counted.into_iter();
+    Reply::ok(&page.map(|m| m.view(counted.next())))
 }
 
 #[utoipa::path(get, path = "/admin/messages/{message_id}",

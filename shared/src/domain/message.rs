@@ -156,7 +156,8 @@ pub struct MessageView {
     pub requires_ack: bool,
     /// `scheduled` (before `starts_at`), `current` or `ended` (after `ends_at`), now.
     pub state: MessageState,
-    /// On a single message: how many members have read / acknowledged it.
+    /// How many members have read / acknowledged it (a single message, and each of a
+    /// list's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipts: Option<ReceiptCounts>,
     pub created_at: Timestamp,

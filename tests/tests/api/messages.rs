@@ -122,6 +122,18 @@ async fn members_see_the_current_messages_addressed_to_them_and_the_admin_sees_w
     let path = format!("/admin/messages/{}", id(&notice));
     let seen = app.api.expect(200, "GET", &path, &t.admin, None).await.unwrap();
     assert_eq!(seen["receipts"], json!({"read": 1, "acknowledged": 1}));
+    // The list answers the same counts for each message (the console shows them).
+    let listed = app.api.expect(200, "GET", "/admin/messages", &t.admin, None).await.unwrap();
+    let counts: Vec<&Value> = listed["items"].as_array().unwrap().iter().map(|m| &m["receipts"]).collect();
+    assert_eq!(
+        counts,
+        [
+            &json!({"read": 0, "acknowledged": 0}),
+            &json!({"read": 1, "acknowledged": 0}),
+            &json!({"read": 1, "acknowledged": 1})
+        ],
+        "newest first: {listed:#}"
+    );
     let acks = app.api.expect(200, "GET", &format!("{path}/acknowledgements"), &t.admin, None).await.unwrap();
     let by_member = |v: &Value, m: &str| v["items"].as_array().unwrap().iter().find(|a| a["member_id"] == m).cloned();
     assert!(by_member(&acks, &ann_id).unwrap()["acknowledged_at"].is_string());

@@ -11251,7 +11251,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first, whatever their window */
+            /** @description Newest first, whatever their window; each with how many members have read and acknowledged it */
             200: {
                 headers: {
                     /** @description The object's version, for `If-Match` (objects that have one). */

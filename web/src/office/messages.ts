@@ -147,15 +147,9 @@ async function accessGroups(): Promise<Group[]> {
 
 async function listPage(ctx: ScreenCtx): Promise<void> {
   const groups = await accessGroups();
-  // The list holds no counts: each message of the page is read for its own.
+  // The list answers each message with its counts.
   const list = new Listing(
-    async (paging) => {
-      const page = await data(api.GET('/admin/messages', { params: { query: paging } }));
-      const items = await Promise.all(
-        page.items.map((m) => data(api.GET('/admin/messages/{message_id}', { params: { path: { message_id: m.id } } }))),
-      );
-      return { ...page, items };
-    },
+    async (paging) => data(api.GET('/admin/messages', { params: { query: paging } })),
     () => draw(),
     20,
   );
