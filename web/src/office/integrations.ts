@@ -6,7 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, data, type Schemas } from '../api';
 import { Listing, problemView } from '../app';
 import { words } from '../i18n';
-import { fieldErrors, focus, type ScreenCtx } from './screen';
+import { checkGroup, fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
@@ -248,16 +248,7 @@ export async function integrationsScreen(ctx: ScreenCtx): Promise<void> {
           <input id="integration-name" name="name" required maxlength="200" autocomplete="off"
             aria-invalid=${nameError ? 'true' : 'false'} aria-describedby=${nameError ? 'integration-name-error' : nothing} />
           ${nameError ? html`<p class="problem" id="integration-name-error">${nameError}</p>` : nothing}
-          <fieldset id="integration-scopes" tabindex="-1" aria-describedby=${scopesError ? 'integration-scopes-error' : nothing}>
-            <legend>${t('scopes')}</legend>
-            ${SCOPES.map(
-              (s) => html`<div class="switch">
-                <input type="checkbox" id="scope-${s.replace(':', '-')}" name="scopes" value=${s} />
-                <label for="scope-${s.replace(':', '-')}"><code>${s}</code> — ${t(s)}</label>
-              </div>`,
-            )}
-          </fieldset>
-          ${scopesError ? html`<p class="problem" id="integration-scopes-error">${scopesError}</p>` : nothing}
+          ${checkGroup('integration-scopes', t('scopes'), 'scopes', SCOPES, (s) => t(s as Scope), scopesError)}
           <button type="submit" class="primary" ?disabled=${busy}>${t('add_')}</button>
         </form>
       </section>`);

@@ -1,6 +1,6 @@
 // What every screen of the office console gets from its shell (`office.ts`).
 
-import type { TemplateResult } from 'lit-html';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import { Problem, type Schemas } from '../api';
 
 /** The name office staff's authenticator apps list their account under. Before the
@@ -37,4 +37,30 @@ export function fieldErrors(error: unknown): Map<string, string> {
 /** Moves focus to `selector` once the page has been drawn. */
 export function focus(selector: string): void {
   requestAnimationFrame(() => (document.querySelector(selector) as HTMLElement | null)?.focus());
+}
+
+/**
+ * A group of checkboxes of `name`, one per value (shown as code, then its words), under
+ * a legend; focusable as a whole and described by `error` (the API's words) when set.
+ * The ids are `<id>-<value>` with punctuation as dashes.
+ */
+export function checkGroup(
+  id: string,
+  legend: string,
+  name: string,
+  values: readonly string[],
+  words: (value: string) => string,
+  error: string | undefined,
+): TemplateResult {
+  const boxId = (v: string) => `${name}-${v.replace(/[.:_]/g, '-')}`;
+  return html`<fieldset id=${id} tabindex="-1" aria-describedby=${error ? `${id}-error` : nothing}>
+      <legend>${legend}</legend>
+      ${values.map(
+        (v) => html`<div class="switch">
+          <input type="checkbox" id=${boxId(v)} name=${name} value=${v} />
+          <label for=${boxId(v)}><code>${v}</code> — ${words(v)}</label>
+        </div>`,
+      )}
+    </fieldset>
+    ${error ? html`<p class="problem" id="${id}-error">${error}</p>` : nothing}`;
 }

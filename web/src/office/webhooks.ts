@@ -9,7 +9,7 @@ import { api, data, ifMatch, type Schemas } from '../api';
 import { Listing, problemView } from '../app';
 import { currentLocale, words } from '../i18n';
 import { intlTag } from '../intl';
-import { fieldErrors, focus, type ScreenCtx } from './screen';
+import { checkGroup, fieldErrors, focus, type ScreenCtx } from './screen';
 
 const t = words({
   en: {
@@ -363,16 +363,7 @@ async function listPage(ctx: ScreenCtx): Promise<void> {
           <input id="webhook-description" name="description" maxlength="200" autocomplete="off"
             aria-invalid=${descriptionError ? 'true' : 'false'} aria-describedby=${described('webhook-description', null, descriptionError)} />
           ${descriptionError ? html`<p class="problem" id="webhook-description-error">${descriptionError}</p>` : nothing}
-          <fieldset id="webhook-events" tabindex="-1" aria-describedby=${eventsError ? 'webhook-events-error' : nothing}>
-            <legend>${t('eventTypes')}</legend>
-            ${EVENT_TYPES.map(
-              (e) => html`<div class="switch">
-                <input type="checkbox" id="event-${e.replace(/[._]/g, '-')}" name="event_types" value=${e} />
-                <label for="event-${e.replace(/[._]/g, '-')}"><code>${e}</code> — ${t(e)}</label>
-              </div>`,
-            )}
-          </fieldset>
-          ${eventsError ? html`<p class="problem" id="webhook-events-error">${eventsError}</p>` : nothing}
+          ${checkGroup('webhook-events', t('eventTypes'), 'event_types', EVENT_TYPES, (e) => t(e as EventType), eventsError)}
           <button type="submit" class="primary" ?disabled=${busy}>${t('add_')}</button>
         </form>
       </section>`);
