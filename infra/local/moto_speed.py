@@ -125,34 +125,17 @@ def transact_write_items(self, transact_items):
     try:
         for index, (op_type, op) in enumerate(ops):
             table_name = op["TableName"]
-            names = op.get("ExpressionAttributeNames")
-            values = op.get("ExpressionAttributeValues")
-            condition = op.get("ConditionExpression")
+            conditions = {
+                "condition_expression": op.get("ConditionExpression"),
+                "expression_attribute_names": op.get("ExpressionAttributeNames"),
+                "expression_attribute_values": op.get("ExpressionAttributeValues"),
+            }
             if op_type == "Put":
-                self.put_item(
-                    table_name,
-                    op["Item"],
-                    condition_expression=condition,
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
+                self.put_item(table_name, op["Item"], **conditions)
             elif op_type == "Delete":
-                self.delete_item(
-                    table_name,
-                    op["Key"],
-                    condition_expression=condition,
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
+                self.delete_item(table_name, op["Key"], **conditions)
             elif op_type == "Update":
-                self.update_item(
-                    table_name,
-                    op["Key"],
-                    update_expression=op["UpdateExpression"],
-                    condition_expression=condition,
-                    expression_attribute_names=names,
-                    expression_attribute_values=values,
-                )
+                self.update_item(table_name, op["Key"], update_expression=op["UpdateExpression"], **conditions)
             applied.append(index)
     except Exception as e:
         for table_name, key, item in before:
