@@ -112,7 +112,8 @@ pub struct AuditEntry {
     pub actor: String,
     pub actor_type: ActorType,
     /// Who that is, for people to read: an admin's name (while they are one of the
-    /// tenant's office staff), an integration's name. Absent for other actors.
+    /// tenant's office staff; shown to office staff only, not to integrations), an
+    /// integration's name. Absent for other actors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_name: Option<String>,
     /// `<entity type>.<what happened>`, e.g. `quote.approved`, `member.disabled`.

@@ -359,7 +359,13 @@ async fn an_integration_acts_in_its_scopes_as_integration_name_and_loses_them_at
         .unwrap();
     assert_eq!(app.api.send("GET", "/admin/audit", Some(&token), None, &[]).await.unwrap().status, 403);
     let wider = app.integration_token(&erp).await;
-    app.api.expect(200, "GET", "/admin/audit", &wider, None).await.unwrap();
+    let trail = app.api.expect(200, "GET", "/admin/audit", &wider, None).await.unwrap();
+    // Staff are not named to an integration (their accounts are not its to read); it
+    // is named to itself.
+    let items = trail["items"].as_array().unwrap();
+    let by = |kind: &str| items.iter().find(|e| e["actor_type"] == kind).unwrap_or_else(|| panic!("{kind}: {trail:#}"));
+    assert!(by("admin").get("actor_name").is_none(), "{trail:#}");
+    assert_eq!(by("integration")["actor_name"], "Acme ERP");
 
     // Revoked: the token issued before is refused on its next request.
     app.api.expect(200, "POST", &format!("{path}/revoke"), &t.admin, None).await.unwrap();

@@ -1749,7 +1749,8 @@ export interface components {
             actor_type: components["schemas"]["ActorType"];
             /**
              * @description Who that is, for people to read: an admin's name (while they are one of the
-             *     tenant's office staff), an integration's name. Absent for other actors.
+             *     tenant's office staff; shown to office staff only, not to integrations), an
+             *     integration's name. Absent for other actors.
              */
             actor_name?: string | null;
             /** @description `<entity type>.<what happened>`, e.g. `quote.approved`, `member.disabled`. */
