@@ -62,6 +62,9 @@ fn write_posts(tx: &mut Tx, tenant: TenantId, before: Option<&Message>, after: O
     Ok(())
 }
 
+/// How many messages' receipts a list reads at once.
+const COUNTS_AT_ONCE: usize = 10;
+
 async fn counts(app: &App, tenant: TenantId, id: MessageId) -> Result<ReceiptCounts> {
     let receipts = app.store.query_all::<Receipt>(keys::receipts_of_message(tenant, id)).await?;
     Ok(ReceiptCounts {
@@ -97,8 +100,13 @@ pub async fn list(app: &App, req: Req) -> Result<Reply> {
     let source = Source::all(keys::all_messages(tenant));
     let list = format!("admin-messages|{tenant}");
     let page = app.store.newest_first::<Message>(&list, &[source], &Conditions::default(), &paging).await?;
-    // Each message's counts, read side by side: one round trip after the page's.
-    let counted = futures_util::future::try_join_all(page.items.iter().map(|m| counts(app, tenant, m.id))).await?;
+    // Each message's counts, read side by side (a few at a time): one round trip after
+    // the page's.
+    use futures_util::stream::{self, StreamExt as _, TryStreamExt as _};
+    // (The futures are made first: a closure inside the stream would not be `Send` for
+    // every lifetime, which the handler's future must be.)
+    let reads: Vec<_> = page.items.iter().map(|m| counts(app, tenant, m.id)).collect();
+    let counted: Vec<ReceiptCounts> = stream::iter(reads).buffered(COUNTS_AT_ONCE).try_collect().await?;
     let mut counted = counted.into_iter();
     Reply::ok(&page.map(|m| m.view(counted.next())))
 }
