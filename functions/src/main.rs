@@ -114,8 +114,8 @@ async fn aggregator(app: &'static App) -> Result<(), Error> {
 }
 
 /// Batches of the table's stream for the back office's webhook subscriptions, and the
-/// retry schedule's event (EventBridge, once a minute): told apart by the stream's
-/// `Records`.
+/// retry schedule's event (EventBridge Scheduler, once a minute, its input
+/// `{"sweep": true}`); anything else is refused.
 async fn webhooks(app: &'static App) -> Result<(), Error> {
     use lambda_http::aws_lambda_events::event::dynamodb::Event;
     use portico_functions::webhooks;
@@ -123,6 +123,9 @@ async fn webhooks(app: &'static App) -> Result<(), Error> {
         if event.payload.get("Records").is_some() {
             let batch: Event = serde_json::from_value(event.payload)?;
             return Ok(serde_json::to_value(webhooks::handle(app, batch).await.0)?);
+        }
+        if event.payload != serde_json::json!({"sweep": true}) {
+            return Err(Error::from("neither a stream batch nor the retry schedule's {\"sweep\": true}"));
         }
         webhooks::sweep(app, portico::domain::tenant::now()).await?;
         Ok::<_, Error>(Value::Null)

@@ -227,8 +227,8 @@ pub enum Retried {
     Nothing,
 }
 
-/// The scheduled attempt of one delivery, if it is due at `now`: what the retry consumer
-/// runs for each delivery it is handed, and what tests drive with a `now` of their own.
+/// The scheduled attempt of one delivery, if it is due at `now`: what tests drive with a
+/// `now` of their own (the schedule's runs go through [`sweep`]).
 pub async fn retry(app: &App, tenant: TenantId, webhook: WebhookId, id: DeliveryId, now: Timestamp) -> Result<Retried> {
     let Some(delivery) = app.store.get::<Delivery>(keys::webhook_delivery_key(tenant, webhook, id)).await? else {
         return Ok(Retried::Nothing);
@@ -239,12 +239,17 @@ pub async fn retry(app: &App, tenant: TenantId, webhook: WebhookId, id: Delivery
             None => Retried::Nothing,
         });
     }
-    retry_due(app, tenant, delivery, now).await
+    take_and_retry(app, tenant, delivery, now).await
 }
 
-/// The attempt of a delivery found due. One whose subscription is gone or paused fails
-/// for good (it leaves the schedule; an admin can still replay it).
-async fn retry_due(app: &App, tenant: TenantId, mut delivery: Delivery, now: Timestamp) -> Result<Retried> {
+/// The attempt of a delivery found due: first taken (stored with a lease, conditional on
+/// the version read — a stale read of the due index, or another run, finds
+/// `Error::Changed` and sends nothing), then made. One whose subscription is gone or
+/// paused fails for good (it leaves the schedule; an admin can still replay it).
+async fn take_and_retry(app: &App, tenant: TenantId, mut delivery: Delivery, now: Timestamp) -> Result<Retried> {
+    let read_at = delivery.version;
+    delivery.take(now);
+    app.store.record_webhook_delivery(tenant, &delivery, read_at).await?;
     let hook = app.store.get::<Webhook>(keys::webhook_key(tenant, delivery.webhook_id)).await?;
     match hook {
         Some(hook) if hook.status == WebhookStatus::Active => {
@@ -267,44 +272,92 @@ pub struct Swept {
     pub delivered: u32,
     /// Deliveries that were due but whose subscription is gone or paused: failed for good.
     pub given_up: u32,
-    /// Deliveries another run recorded first, or that could not be attempted (logged).
+    /// Deliveries another run took first, or that could not be attempted (logged; due
+    /// again when their lease ends).
     pub skipped: u32,
+    /// Due deliveries left for the next run: their subscription had had its share of
+    /// this one ([`PER_SUBSCRIPTION_PER_RUN`]).
+    pub deferred: u32,
+    /// The run's time was up with more of the index to read.
+    pub out_of_time: bool,
 }
 
-/// How many due deliveries one run of the sweep takes: at most 13 s each, well inside the
-/// function's 300 s; the rest wait for the next run, a minute later.
-pub const SWEEP_BATCH: i32 = 20;
+/// How many due deliveries one query of the due index reads.
+pub const SWEEP_PAGE: i32 = 50;
+/// How many attempts a run makes at once (each bounded by 13 s).
+pub const SWEEP_PARALLEL: usize = 8;
+/// The most attempts one subscription gets in one run: a tenant whose receiver is down
+/// cannot hold up everyone else's retries.
+pub const PER_SUBSCRIPTION_PER_RUN: u32 = 25;
+/// A run starts no new page after this long (the function's timeout is 300 s; a page's
+/// attempts end within 13 s × `SWEEP_PAGE` / `SWEEP_PARALLEL`).
+pub const SWEEP_BUDGET: std::time::Duration = std::time::Duration::from_secs(180);
 
-/// The retry schedule's run (`rate(1 minute)` in AWS, every few seconds locally): every
-/// delivery due at `now`, the longest due first, attempted once. Deliveries are found in
-/// the due index (`keys::WEBHOOKS_DUE`), across tenants, each under its own tenant's keys.
-/// Two overlapping runs may both attempt one delivery (the receiver deduplicates by
-/// `webhook-id`); only the first records it.
+/// The retry schedule's run (`rate(1 minute)` in AWS, every few seconds locally): the
+/// deliveries due at `now`, the longest due first, page by page of the due index
+/// (`keys::WEBHOOKS_DUE`, across tenants, each under its own tenant's keys), each taken
+/// before it is attempted, [`SWEEP_PARALLEL`] at a time, at most
+/// [`PER_SUBSCRIPTION_PER_RUN`] per subscription, until the index has no more due or
+/// [`SWEEP_BUDGET`] is spent.
 pub async fn sweep(app: &App, now: Timestamp) -> Result<Swept> {
+    use futures_util::stream::{self, StreamExt as _};
+    let started = std::time::Instant::now();
     let mut swept = Swept::default();
-    for (tenant, delivery) in app.store.due_webhook_deliveries(now, SWEEP_BATCH).await? {
-        let id = delivery.id;
-        match retry_due(app, tenant, delivery, now).await {
-            Ok(Retried::Attempted(d)) => {
-                swept.attempts += 1;
-                if d.state == DeliveryState::Delivered {
-                    swept.delivered += 1;
+    let mut per_subscription: std::collections::HashMap<WebhookId, u32> = std::collections::HashMap::new();
+    let mut start = portico::store::StartKey::new();
+    loop {
+        let (due, next) = app.store.due_webhook_deliveries(now, SWEEP_PAGE, &start).await?;
+        let mut chosen = Vec::new();
+        for (tenant, delivery) in due {
+            let share = per_subscription.entry(delivery.webhook_id).or_default();
+            if *share >= PER_SUBSCRIPTION_PER_RUN {
+                swept.deferred += 1;
+                continue;
+            }
+            *share += 1;
+            chosen.push((tenant, delivery));
+        }
+        // The futures made first, as the messages list does (`Send` for every lifetime).
+        let attempts: Vec<_> = chosen
+            .into_iter()
+            .map(|(tenant, delivery)| async move { (delivery.id, take_and_retry(app, tenant, delivery, now).await) })
+            .collect();
+        let results: Vec<(DeliveryId, Result<Retried>)> =
+            stream::iter(attempts).buffer_unordered(SWEEP_PARALLEL).collect().await;
+        for (id, result) in results {
+            match result {
+                Ok(Retried::Attempted(d)) => {
+                    swept.attempts += 1;
+                    if d.state == DeliveryState::Delivered {
+                        swept.delivered += 1;
+                    }
+                }
+                Ok(_) => swept.given_up += 1,
+                Err(Error::Changed) => swept.skipped += 1,
+                Err(e) => {
+                    tracing::error!(delivery = %id, error = %e, "a due webhook delivery could not be attempted");
+                    swept.skipped += 1;
                 }
             }
-            Ok(_) => swept.given_up += 1,
-            Err(Error::Changed) => swept.skipped += 1,
-            Err(e) => {
-                tracing::error!(delivery = %id, error = %e, "a due webhook delivery could not be attempted");
-                swept.skipped += 1;
+        }
+        match next {
+            Some(next) if started.elapsed() < SWEEP_BUDGET => start = next,
+            Some(_) => {
+                swept.out_of_time = true;
+                break;
             }
+            None => break,
         }
     }
+    portico::observability::metric("WebhookRetriesAttempted", f64::from(swept.attempts), "Count");
+    portico::observability::metric("WebhookRetriesDeferred", f64::from(swept.deferred), "Count");
     if swept != Swept::default() {
         tracing::info!(
             attempts = swept.attempts,
             delivered = swept.delivered,
             given_up = swept.given_up,
             skipped = swept.skipped,
+            deferred = swept.deferred,
             "webhook retries swept"
         );
     }

@@ -96,8 +96,10 @@ test('an admin subscribes a URL, sees its deliveries and replays one, pauses, re
   await delivery.getByRole('button', { name: /^Replay member\.changed evt_/ }).click();
   await expect(page.locator('#log-notice')).toBeFocused();
   await expect(page.locator('#log-notice')).toContainText('Replayed member.changed: failed');
-  await expect(delivery.locator('tbody tr')).toHaveCount(2);
-  await expect(delivery.locator('tbody tr').nth(1)).toContainText('Replay');
+  // (The stack's retry schedule may have added its own attempt meanwhile: a minute after
+  // the first.)
+  await expect(delivery.locator('tbody tr').filter({ hasText: 'Replay' })).toHaveCount(1);
+  expect(await delivery.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
   await check('w-5-replayed');
 
   // Twenty more events: the log's first page holds 20, "Load more" the one replayed.
@@ -120,8 +122,8 @@ test('an admin subscribes a URL, sees its deliveries and replays one, pauses, re
   }).toPass({ timeout: 60_000 });
   await expect(page.getByRole('button', { name: 'Load more' })).toHaveCount(0);
   await expect(deliveries.last().locator('h3')).toBeFocused();
-  await expect(deliveries.last().locator('tbody tr')).toHaveCount(2);
-  await expect(deliveries.last().locator('tbody tr').nth(1)).toContainText('Replay');
+  await expect(deliveries.last().locator('tbody tr').filter({ hasText: 'Replay' })).toHaveCount(1);
+  expect(await deliveries.last().locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
 
   // Paused, then resumed (each a PATCH with the version read).
   await page.getByRole('link', { name: 'Webhooks', exact: true }).first().click();

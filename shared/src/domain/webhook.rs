@@ -333,9 +333,9 @@ pub fn check_target(url: &WebUrl, addresses: &[IpAddr], local: bool) -> Result<(
 /// the last one fails the delivery has failed for good (it can still be replayed).
 pub const RETRY_AFTER_SECONDS: [i64; 6] = [60, 300, 1800, 7200, 21_600, 50_400];
 
-/// How long a claimed first attempt may take before the schedule makes it instead: far
-/// beyond one attempt's bound (13 s), so only a delivery whose function stopped between
-/// claiming and recording it is picked up.
+/// How long a claimed first attempt, or one taken by a run of the retry schedule, may
+/// take before the schedule makes it (again): far beyond one attempt's bound (13 s), so
+/// only a delivery whose function stopped between taking and recording it is picked up.
 pub const LEASE_SECONDS: i64 = 300;
 
 /// A subscription whose deliveries have all failed for this long is paused, and the
@@ -398,6 +398,10 @@ pub struct Delivery {
     /// Attempts made by the schedule (replays not counted).
     pub scheduled_attempts: u32,
     pub next_attempt_at: Option<Timestamp>,
+    /// Taken by a run of the retry schedule until then ([`Delivery::take`]): no other
+    /// run attempts it meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_until: Option<Timestamp>,
     pub created_at: Timestamp,
     pub version: u64,
     pub expires_at: i64,
@@ -433,6 +437,7 @@ impl Delivery {
             attempts: Vec::new(),
             scheduled_attempts: 0,
             next_attempt_at: None,
+            lease_until: None,
             created_at: at,
             version: 1,
             expires_at: at.saturating_add(time::Duration::days(DELIVERY_LOG_DAYS)).unix_timestamp(),
@@ -445,6 +450,7 @@ impl Delivery {
         let at = attempt.at;
         let (ok, replay) = (attempt.ok, attempt.replay);
         self.attempts.push(attempt);
+        self.lease_until = None;
         if self.attempts.len() > MAX_ATTEMPTS_KEPT {
             let extra = self.attempts.len() - MAX_ATTEMPTS_KEPT;
             self.attempts.drain(..extra);
@@ -477,12 +483,23 @@ impl Delivery {
     /// When the schedule owes this delivery an attempt: a retry's time, or — for a first
     /// attempt claimed but never recorded (the function stopped between the two) — the
     /// end of its lease. `None` once it is delivered or has failed for good.
+    /// A delivery taken by a run is due again only when that run's lease ends (if the
+    /// run stopped before recording its attempt).
     pub fn due_at(&self) -> Option<Timestamp> {
-        match self.state {
+        let due = match self.state {
             DeliveryState::Retrying => self.next_attempt_at,
             DeliveryState::Sending => Some(self.created_at.saturating_add(time::Duration::seconds(LEASE_SECONDS))),
             DeliveryState::Delivered | DeliveryState::Failed => None,
-        }
+        };
+        due.map(|due| self.lease_until.map_or(due, |lease| due.max(lease)))
+    }
+
+    /// Takes the delivery for an attempt by a run of the schedule at `now`: stored
+    /// (conditional on the version it was read at) before anything is sent, so that
+    /// another run, or a stale read of the due index, finds it taken.
+    pub fn take(&mut self, now: Timestamp) {
+        self.lease_until = Some(now.saturating_add(time::Duration::seconds(LEASE_SECONDS)));
+        self.version += 1;
     }
 
     /// Takes the delivery off the schedule, failed for good: its subscription is gone or
@@ -490,6 +507,7 @@ impl Delivery {
     pub fn give_up(&mut self) {
         self.state = DeliveryState::Failed;
         self.next_attempt_at = None;
+        self.lease_until = None;
         self.version += 1;
     }
 
@@ -598,6 +616,25 @@ mod tests {
             r.record(Attempt { replay: true, ..fail(now) });
         }
         assert_eq!(r.attempts.len(), MAX_ATTEMPTS_KEPT);
+    }
+
+    #[test]
+    fn a_taken_delivery_is_due_again_only_when_its_lease_ends_and_an_attempt_ends_the_lease() {
+        let start = at("2026-11-01T10:00:00Z");
+        let mut d = Delivery::new(WebhookId::generate(), "evt_x", EventType::QuoteApproved, "{}".into(), start);
+        let lease = time::Duration::seconds(LEASE_SECONDS);
+        assert_eq!(d.due_at(), Some(start.saturating_add(lease)), "a claimed first attempt: its lease");
+        let fail = Attempt { at: start, ok: false, response_code: None, latency_ms: 1, error: None, replay: false };
+        d.record(fail.clone());
+        let retry_at = d.next_attempt_at.unwrap();
+        assert_eq!(d.due_at(), Some(retry_at));
+        let version = d.version;
+        d.take(retry_at);
+        assert_eq!(d.version, version + 1, "taking is a write, conditional on the version read");
+        assert!(!d.is_due(retry_at) && !d.is_due(retry_at.saturating_add(lease - time::Duration::seconds(1))));
+        assert!(d.is_due(retry_at.saturating_add(lease)), "due again if the run stopped before recording");
+        d.record(Attempt { at: retry_at, ..fail });
+        assert_eq!((d.lease_until, d.due_at()), (None, d.next_attempt_at), "recorded: the schedule's own time again");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use anyhow::Context as _;
 
 use super::keys::{self, Entity, Key, GSI1, GSI1PK, GSI1SK, PK, SK, VERSION};
-use super::{decode, encode, Store};
+use super::{decode, encode, position_key, start_key, StartKey, Store};
 use crate::domain::ids::{TenantId, WebhookId};
 use crate::domain::tenant::Timestamp;
 use crate::domain::webhook::Delivery;
@@ -110,9 +110,16 @@ impl Store {
         }
     }
 
-    /// Up to `limit` deliveries the schedule owes an attempt at `now`, the longest due
-    /// first, each with its tenant (from its table key): one query of the due index.
-    pub async fn due_webhook_deliveries(&self, now: Timestamp, limit: i32) -> Result<Vec<(TenantId, Delivery)>> {
+    /// A page of up to `limit` deliveries the schedule owes an attempt at `now`, the
+    /// longest due first, after `start` (the previous page's end), each with its tenant
+    /// (from its table key): one query of the due index. An item that cannot be read is
+    /// logged and passed over, so it never holds up the ones behind it.
+    pub async fn due_webhook_deliveries(
+        &self,
+        now: Timestamp,
+        limit: i32,
+        start: &StartKey,
+    ) -> Result<(Vec<(TenantId, Delivery)>, Option<StartKey>)> {
         let range = keys::webhooks_due(now);
         let out = self
             .db
@@ -125,6 +132,7 @@ impl Store {
             .expression_attribute_values(":pk", AttributeValue::S(range.pk))
             .expression_attribute_values(":from", AttributeValue::S(range.from))
             .expression_attribute_values(":to", AttributeValue::S(range.to))
+            .set_exclusive_start_key(start_key(start))
             .limit(limit)
             .send()
             .await
@@ -139,9 +147,12 @@ impl Store {
                 tracing::error!("a due webhook delivery without a tenant's key");
                 continue;
             };
-            due.push((tenant, decode::<Delivery>(item)?));
+            match decode::<Delivery>(item) {
+                Ok(delivery) => due.push((tenant, delivery)),
+                Err(e) => tracing::error!(error = %e, "a due webhook delivery that cannot be read"),
+            }
         }
-        Ok(due)
+        Ok((due, position_key(out.last_evaluated_key.as_ref())))
     }
 }
 

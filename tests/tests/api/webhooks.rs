@@ -227,22 +227,39 @@ async fn every_event_reaches_a_failing_then_slow_receiver_once_signed_and_in_the
         .collect();
     assert!(errors.contains(&(json!(500), Value::Null)), "{errors:?}");
     assert!(errors.contains(&(Value::Null, json!("timed out"))), "{errors:?}");
-    let mut last_due = None;
-    for d in &retrying {
-        let due = Timestamp::parse(d["next_attempt_at"].as_str().unwrap()).unwrap();
+    let second = portico::domain::clock::Duration::seconds(1);
+    let dues: Vec<Timestamp> =
+        retrying.iter().map(|d| Timestamp::parse(d["next_attempt_at"].as_str().unwrap()).unwrap()).collect();
+    for (d, due) in retrying.iter().zip(&dues) {
         let delivery = DeliveryId::parse(d["id"].as_str().unwrap()).unwrap();
-        let early = due.saturating_add(portico::domain::clock::Duration::seconds(-1));
+        let early = due.saturating_add(-second);
         let not_yet = webhooks::retry(app.app, tenant, webhook, delivery, early).await.unwrap();
-        assert!(matches!(not_yet, webhooks::Retried::NotDue(Some(t)) if t == due), "{not_yet:?}");
-        let swept = webhooks::sweep(app.app, early).await.unwrap();
-        assert_eq!(swept.attempts, 0, "the schedule's run a second early attempts nothing: {swept:?}");
-        last_due = last_due.max(Some(due));
+        assert!(matches!(not_yet, webhooks::Retried::NotDue(Some(t)) if t == *due), "{not_yet:?}");
     }
+    let first_due = *dues.iter().min().unwrap();
+    let swept = webhooks::sweep(app.app, first_due.saturating_add(-second)).await.unwrap();
+    assert_eq!(swept.attempts, 0, "the schedule's run a second early attempts nothing: {swept:?}");
+    // A copy read before a run took it (a stale read of the due index, another run) is
+    // refused when taken again: nothing is sent twice.
+    let key = |d: &Value| {
+        portico::store::keys::webhook_delivery_key(
+            tenant,
+            webhook,
+            DeliveryId::parse(d["id"].as_str().unwrap()).unwrap(),
+        )
+    };
+    let stale = app.app.store.get::<portico::domain::webhook::Delivery>(key(retrying[0])).await.unwrap().unwrap();
     // The schedule's run once both are due: each attempted once, and delivered; then
     // they have left the schedule, however late it runs again.
-    let due = last_due.unwrap();
+    let due = *dues.iter().max().unwrap();
+    let sent_before = receiver.got.lock().unwrap().len();
     let swept = webhooks::sweep(app.app, due).await.unwrap();
     assert_eq!((swept.attempts, swept.delivered), (2, 2), "{swept:?}");
+    assert_eq!(receiver.got.lock().unwrap().len(), sent_before + 2);
+    let mut taken_again = stale.clone();
+    taken_again.take(due);
+    let refused = app.app.store.record_webhook_delivery(tenant, &taken_again, stale.version).await;
+    assert!(matches!(refused, Err(portico::Error::Changed)), "{refused:?}");
     let much_later = due.saturating_add(portico::domain::clock::Duration::days(2));
     assert_eq!(webhooks::sweep(app.app, much_later).await.unwrap(), webhooks::Swept::default());
     for d in &retrying {
