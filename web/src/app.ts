@@ -157,7 +157,7 @@ export class Listing<P extends Paged<unknown>> {
     const page = this.page;
     return html`${this.error ? problemView(this.error) : nothing}
       ${page === null
-        ? html`<p role="status">${t('app.loading')}</p>`
+        ? html`<p role="status" class="loading">${t('app.loading')}</p>`
         : page.items.length === 0
           ? html`<p>${t('app.none')}</p>`
           : items(page.items, page)}

@@ -5,6 +5,7 @@
 
 import { expect, test } from '@playwright/test';
 import { accessibilityViolations, adminToken, api, shot, signInNewAdmin, stack, tokenOf } from './stack';
+import { notice } from './checks';
 
 test('an admin switches a contact\'s muted kinds: invoices back on, quotes off', async ({ page }) => {
   const customer = await api(adminToken(), 'POST', '/admin/customers', { name: `Muted Ltd ${Date.now()}` });
@@ -26,7 +27,7 @@ test('an admin switches a contact\'s muted kinds: invoices back on, quotes off',
   await shot(page, 'v-6-contact-muted');
   const violations = await accessibilityViolations(page);
   await una.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('status')).toHaveText('Una Subscribe is saved.');
+  await expect(notice(page)).toHaveText('Una Subscribe is saved.');
   await expect(una).toContainText(/Unsubscribed from\s*New quotes/);
   const [stored] = (await api(adminToken(), 'GET', `/admin/customers/${customer.id}/contacts`)).items;
   expect(stored).toMatchObject({ muted: ['quotes'], role: 'billing', version: 3 });

@@ -8,7 +8,7 @@
 import { expect, test } from '@playwright/test';
 import { ancestors, byParentGroup, customerTree } from '../src/office/customer-tree';
 import { adminToken, api, signInNewAdmin, temporaryPassword } from './stack';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 
 test('customers form a tree by parent, by name at each level, and an orphan is a root', () => {
   const tree = customerTree([
@@ -67,7 +67,7 @@ test('an admin builds a parent and a child customer, a division, a site and a co
   const stamp = Date.now();
   const parentName = `Tulip Holdings ${stamp}`;
   const childName = `Tulip Stores ${stamp}`;
-  const status = page.getByRole('status');
+  const status = notice(page);
 
   await signInNewAdmin(page, 'Cora', 'Customers');
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Customers' }).click();
@@ -213,7 +213,7 @@ test.describe('in Dutch at phone width', () => {
     const violations: string[] = [];
     const check = checker(page, violations, true);
     const name = `Molen Beheer ${Date.now()}`;
-    const status = page.getByRole('status');
+    const status = notice(page);
 
     await signInNewAdmin(page, 'Kees', 'Klanten', true);
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Klanten' }).click();

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 import { adminToken, api, cognito, signInNewAdmin, stack, temporaryPassword } from './stack';
 
 /** A new member of `customerId` who may see documents, invited, who has signed in once
@@ -97,8 +97,8 @@ test('an admin uploads a PDF with progress, shows it in the portal, hides it fro
   await page.getByLabel('Title', { exact: true }).fill(title);
   await expect(page.getByLabel(/^Show it in the portal/)).toBeChecked();
   await page.getByRole('button', { name: 'Upload document' }).click();
-  await expect(page.getByRole('status')).toHaveText(`${title} is uploaded.`);
-  await expect(page.getByRole('status')).toBeFocused();
+  await expect(notice(page)).toHaveText(`${title} is uploaded.`);
+  await expect(notice(page)).toBeFocused();
   await expect(page.getByLabel('Upload progress')).toHaveAttribute('value', '100');
   await expect(page.locator('#upload-progress-text')).toHaveText('Uploading Gas safety.pdf: 100%');
   expect(sent.filter((s) => s.startsWith('PUT '))).toHaveLength(1);
@@ -127,7 +127,7 @@ test('an admin uploads a PDF with progress, shows it in the portal, hides it fro
   expect(readFileSync(await download.path()).equals(pdf())).toBe(true);
   await page.getByLabel('Ann Reader', { exact: true }).check();
   await page.getByRole('button', { name: 'Save who it is hidden from' }).click();
-  await expect(page.getByRole('status')).toHaveText('Saved: hidden from 1 member.');
+  await expect(notice(page)).toHaveText('Saved: hidden from 1 member.');
   await expect(page.getByLabel('Ann Reader', { exact: true })).toBeChecked();
   expect((await api(adminToken(), 'GET', `/admin/members/${ann.id}`)).hidden_document_ids).toEqual([stored.id]);
   expect((await api(adminToken(), 'GET', `/admin/members/${ben.id}`)).hidden_document_ids).toEqual([]);
@@ -138,7 +138,7 @@ test('an admin uploads a PDF with progress, shows it in the portal, hides it fro
   // Not shown in the portal any more: Ben no longer sees it either.
   await page.getByLabel(/^Show it in the portal/).uncheck();
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status')).toHaveText('Changes saved.');
+  await expect(notice(page)).toHaveText('Changes saved.');
   await expect(page.locator('#document-visible')).toHaveText('Not shown');
   expect((await api(adminToken(), 'GET', `/admin/documents/${stored.id}`)).visible_in_portal).toBe(false);
   expect(await portalTitles(ben.token)).not.toContain(title);
@@ -182,7 +182,7 @@ test.describe('in Dutch at phone width', () => {
     await page.getByLabel('Locatie', { exact: true }).selectOption({ label: 'Magazijn Zuid' });
     await page.getByLabel(/^Toon het in het portaal/).uncheck();
     await page.getByRole('button', { name: 'Document uploaden' }).click();
-    await expect(page.getByRole('status')).toHaveText(`${title} is geüpload.`);
+    await expect(notice(page)).toHaveText(`${title} is geüpload.`);
     await expect(page.locator('#upload-progress-text')).toHaveText('rapport.pdf uploaden: 100%');
     const stored = await documentTitled(customer.id, title);
     expect(stored).toMatchObject({ visible_in_portal: false, file_name: 'rapport.pdf' });

@@ -8,7 +8,7 @@
 import { expect, test } from '@playwright/test';
 import { grantsOf, pickedOf } from '../src/office/customer-tree';
 import { adminToken, api, signInNewAdmin, stack } from './stack';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 
 /** A customer of this run with two divisions and a site in each (made through the API). */
 async function customerWithDivisions(stamp: number) {
@@ -60,7 +60,7 @@ test('an admin adds a group scoped to one division with two reports, edits it, m
   const { customer, east, west } = await customerWithDivisions(stamp);
   const name = `Kitchen managers ${stamp}`;
   // The screen's notice, not the list's "Loading…" (also a status) while it reloads.
-  const status = page.getByRole('status').and(page.locator('.info'));
+  const status = notice(page);
 
   await signInNewAdmin(page, 'Greta', 'Groups');
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Access groups' }).click();
@@ -202,7 +202,7 @@ test.describe('in Dutch at phone width', () => {
     await page.getByRole('link', { name, exact: true }).click();
     await page.getByRole('button', { name: `Groep verwijderen ${name}` }).click();
     await page.getByRole('button', { name: 'Ja, verwijderen' }).click();
-    await expect(page.getByRole('status')).toHaveText(`${name} is verwijderd.`);
+    await expect(notice(page)).toHaveText(`${name} is verwijderd.`);
     expect(await stored(id)).toBeNull();
     expect(violations).toEqual([]);
   });

@@ -6,7 +6,7 @@
 // is picked. Every page is checked by axe.
 
 import { expect, test, type Page } from '@playwright/test';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 import { adminToken, api, cognito, signInNewAdmin, stack, temporaryPassword } from './stack';
 
 interface Named {
@@ -61,7 +61,7 @@ test('an admin gives a member one site of their customer, and then the whole cus
   const member = await memberOf(customer.id, 'Pia', stamp);
   const stored = () => api(adminToken(), 'GET', `/admin/members/${member.id}`);
   const sees = page.locator('#member-access');
-  const status = page.getByRole('status');
+  const status = notice(page);
 
   await signInNewAdmin(page, 'Sven', 'Scope');
   await openMember(page, customer, 'Pia Scope', { menu: 'Members', show: 'Show members', customer: 'Customer' });
@@ -134,7 +134,7 @@ test.describe('in Dutch at phone width', () => {
     await page.getByLabel(`Divisie: ${north.name}`, { exact: true }).check();
     await check('p-6-division-picked-nl-phone');
     await page.getByRole('button', { name: 'Opslaan welke locaties het lid ziet' }).click();
-    await expect(page.getByRole('status')).toHaveText('Opgeslagen welke locaties het lid ziet.');
+    await expect(notice(page)).toHaveText('Opgeslagen welke locaties het lid ziet.');
     const stored = await api(adminToken(), 'GET', `/admin/members/${member.id}`);
     expect(stored.scope.grants).toEqual([{ customer_id: customer.id, division_ids: [north.id] }]);
     await expect(sees.getByRole('listitem')).toHaveText([dock.name]);

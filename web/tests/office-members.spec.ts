@@ -9,7 +9,7 @@
 import { expect, test } from '@playwright/test';
 import { majorText, minorUnits } from '../src/office/amounts';
 import { adminToken, api, signInNewAdmin, stack, tokenOf } from './stack';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 
 /** The latest mail the local SES holds for `email` (its HTML body). */
 async function mailTo(email: string): Promise<string> {
@@ -93,8 +93,8 @@ test('an admin adds a member with permissions, invites them with a message, sees
   const note = 'Welcome aboard, Mia: your quotes are waiting.';
   await page.getByLabel('Personal message (optional)', { exact: true }).fill(note);
   await page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${email}.`);
-  await expect(page.getByRole('status')).toBeFocused();
+  await expect(notice(page)).toHaveText(`Invitation sent to ${email}.`);
+  await expect(notice(page)).toBeFocused();
   const mail = await mailTo(email);
   expect(mail).toContain('Welcome aboard, Mia');
   expect(mail).toMatch(/<code>[^<]+<\/code>/);
@@ -104,14 +104,14 @@ test('an admin adds a member with permissions, invites them with a message, sees
   await expect(page.getByRole('heading', { name: 'Send the invitation again' })).toBeVisible();
   await page.getByLabel('Send it to another address (optional)', { exact: true }).fill(other);
   await page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${other}.`);
+  await expect(notice(page)).toHaveText(`Invitation sent to ${other}.`);
   expect(await mailTo(other)).toMatch(/<code>[^<]+<\/code>/);
   await check('c-members-3-invited');
 
   // Hide a document from them (the key icon's list): the API keeps it.
   await page.getByLabel('Price list 2027 (draft)', { exact: true }).check();
   await page.getByRole('button', { name: 'Save hidden documents' }).click();
-  await expect(page.getByRole('status')).toHaveText('Hidden documents saved.');
+  await expect(notice(page)).toHaveText('Hidden documents saved.');
   expect((await api(adminToken(), 'GET', `/admin/members/${id}`)).hidden_document_ids).toHaveLength(1);
 
   // Someone else changes them meanwhile: the save is refused (If-Match), and Reload shows theirs.
@@ -127,7 +127,7 @@ test('an admin adds a member with permissions, invites them with a message, sees
   await page.getByLabel('Currency', { exact: true }).fill('EUR');
   await page.getByLabel('Most per quote', { exact: true }).fill('5.000,50');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status')).toHaveText('Changes saved.');
+  await expect(notice(page)).toHaveText('Changes saved.');
   expect((await api(adminToken(), 'GET', `/admin/members/${id}`)).approval_limits).toEqual({ EUR: 500_050 });
   await expect(seen).toContainText('€5,000.50');
   await expect(page.locator('.facts').first()).toContainText('Head of stores');
@@ -135,13 +135,13 @@ test('an admin adds a member with permissions, invites them with a message, sees
 
   // Access off, then on again: the page, what they can see, and the API agree.
   await page.getByRole('button', { name: 'Switch off access Mia Member' }).click();
-  await expect(page.getByRole('status')).toHaveText("Mia Member's access is switched off, and they are signed out everywhere.");
+  await expect(notice(page)).toHaveText("Mia Member's access is switched off, and they are signed out everywhere.");
   await expect(page.locator('.facts').first()).toContainText('Switched off');
   await expect(seen).toContainText('Their access is switched off');
   expect((await api(adminToken(), 'GET', `/admin/members/${id}`)).status).toBe('disabled');
   await check('c-members-4-disabled');
   await page.getByRole('button', { name: 'Switch access on Mia Member' }).click();
-  await expect(page.getByRole('status')).toHaveText("Mia Member's access is switched on again.");
+  await expect(notice(page)).toHaveText("Mia Member's access is switched on again.");
   await expect(page.locator('.facts').first()).toContainText('Invited');
   expect((await api(adminToken(), 'GET', `/admin/members/${id}`)).status).toBe('invited');
 

@@ -8,7 +8,7 @@
 
 import { expect, test } from '@playwright/test';
 import { adminToken, api, chooseNewPassword, invitedMember, signInNewAdmin, stack, submitSignIn, tokenOf } from './stack';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 
 /** What a GET answers, without asserting it is a success (a 404 is the point). */
 async function status(path: string): Promise<number> {
@@ -99,8 +99,8 @@ test('a message to one access group is acknowledged by a member of it, unseen ou
   await expect(page.locator('#message-body')).toHaveText('From Monday the night crew enters through the east gate (gate 4).');
   await page.getByLabel('Title', { exact: true }).fill(`${title} (gate 4)`);
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await expect(page.getByRole('status')).toHaveText('Changes saved.');
-  await expect(page.getByRole('status')).toBeFocused();
+  await expect(notice(page)).toHaveText('Changes saved.');
+  await expect(notice(page)).toBeFocused();
   const changed = await api(admin, 'GET', `/admin/messages/${id}`);
   // Only the title was sent: the window and the audience stay as they were.
   expect(changed).toMatchObject({ title: `${title} (gate 4)`, audience: { group_ids: [group.id] }, ends_at: stored.ends_at, receipts: { read: 1, acknowledged: 1 } });

@@ -7,7 +7,7 @@
 
 import { expect, test } from '@playwright/test';
 import { adminToken, api, signInNewAdmin, stack, tokenOf } from './stack';
-import { checker } from './checks';
+import { checker, notice } from './checks';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
@@ -76,8 +76,8 @@ test('an admin accepts a request with a job, declines another with a reason, and
   await check('r-2-request');
   await page.getByLabel('Job', { exact: true }).selectOption(job.id);
   await page.getByRole('button', { name: 'Accept and link the job' }).click();
-  await expect(page.getByRole('status')).toHaveText(`Accepted, linked to job ${reference}.`);
-  await expect(page.getByRole('status')).toBeFocused();
+  await expect(notice(page)).toHaveText(`Accepted, linked to job ${reference}.`);
+  await expect(notice(page)).toBeFocused();
   await expect(facts).toContainText('Accepted');
   await expect(page.getByRole('button', { name: 'Accept and link the job' })).toHaveCount(0);
   const accepted = await api(admin, 'GET', `/admin/work-requests/${leak.id}`);
@@ -96,7 +96,7 @@ test('an admin accepts a request with a job, declines another with a reason, and
   const reason = 'Door mats are part of the cleaning contract: please ask your cleaning company.';
   await page.getByLabel('Reason', { exact: true }).fill(reason);
   await page.getByRole('button', { name: 'Decline the request' }).click();
-  await expect(page.getByRole('status')).toHaveText('Declined. The member is told why.');
+  await expect(notice(page)).toHaveText('Declined. The member is told why.');
   await expect(facts).toContainText(reason);
   expect(await api(admin, 'GET', `/admin/work-requests/${mat.id}`)).toMatchObject({ status: 'declined', decline_reason: reason });
   await check('r-4-declined');
