@@ -32,6 +32,10 @@ attaches an upload (copy exactly the bytes it checked, to a key written once), s
 copy whose condition fails answers 412 PreconditionFailed, as S3 does; copies with a
 condition run one at a time per account, so the check and the copy are one step.
 
+Requests under `/stripe/` go to the local Stripe (`local_stripe.py`, the prefix
+stripped): Portico's Stripe client takes `http://127.0.0.1:<this port>/stripe` as its
+API base, so the local stack starts one server for both.
+
 Usage (as `moto_server`): python moto_server.py -H 127.0.0.1 -p 5000
 """
 
@@ -57,6 +61,7 @@ from moto.moto_server.werkzeug_app import (
 )
 
 from local_cognito import LocalCognito
+from local_stripe import LocalStripe, mount
 import moto_speed
 
 moto_speed.install()
@@ -152,7 +157,7 @@ def main():
     run_simple(
         args.host,
         args.port,
-        SerializedDynamoDB(LocalCognito(app)),
+        mount(LocalStripe(), SerializedDynamoDB(LocalCognito(app))),
         threaded=True,
         request_handler=MotoRequestHandler,
     )
