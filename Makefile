@@ -20,7 +20,7 @@ STACK_NAME ?= portico
 
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help dev test journeys-and-fuzz web web-deps web-check web-test chromium lint fmt fmt-check layout clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token back-office-token totp reports-rebuild generate venv tools clean
+.PHONY: help dev test journeys-and-fuzz web web-deps web-check web-test chromium lint fmt fmt-check layout stripe-stand-in-test clippy unit integration fuzz cfn-lint stack-size build package deploy bench mail env token back-office-token totp reports-rebuild generate venv tools clean
 
 help:
 	@echo "make dev      run the whole portal locally on http://127.0.0.1:3000"
@@ -103,7 +103,7 @@ web-test: venv web chromium
 dev: venv web
 	cargo run --quiet -p portico-local -- dev
 
-test: venv fmt-check layout clippy unit integration web-check journeys-and-fuzz cfn-lint stack-size
+test: venv fmt-check layout stripe-stand-in-test clippy unit integration web-check journeys-and-fuzz cfn-lint stack-size
 
 # The browser journeys and the fuzzer each start a stack of their own and spend much of
 # their time waiting on it: on two cores they run side by side (each one's output is
@@ -122,6 +122,11 @@ fmt-check:
 # No import circle in the domain crate; admin/ and portal/ import neither each other.
 layout:
 	$(PYTHON) infra/check_layout.py
+
+# The local Stripe keeps Stripe's promises and refusals (infra/local/local_stripe.py);
+# it runs under moto's interpreter, as moto_server.py mounts it.
+stripe-stand-in-test: venv
+	$(VENV)/bin/python -m unittest -q infra/local/test_local_stripe.py
 
 clippy:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
