@@ -25,8 +25,10 @@ them), so this one serves exactly those calls, keeping what Stripe promises and 
 - **Idempotency keys**, kept as Stripe keeps them (docs.stripe.com/api/idempotent_requests):
   per (platform, `Stripe-Account`, key), for 24 hours; the result (status and body) is
   saved once the endpoint begins executing, whatever it is, and replayed with
-  `Idempotent-Replayed: true`; a request refused by parameter validation saves nothing
-  (the key stays free); the same key for other parameters or another endpoint is 400
+  `Idempotent-Replayed: true` (a refusal by the state of things is such a result: charges
+  not enabled, a refund larger than what is left, a session no longer open, an object
+  not found); a request refused by parameter validation saves nothing (the key stays
+  free); the same key for other parameters or another endpoint is 400
   `idempotency_error`; a second request while the first is in flight is 409
   `idempotency_error` / `idempotency_key_in_use`, and saves nothing.
 - **Webhooks.** Each event goes to the platform's endpoints whose `connect` matches (an
@@ -46,7 +48,8 @@ Where it is simpler than Stripe, on purpose:
   `payment` only, payment methods are `card` and `ideal` (iDEAL in EUR only, as Stripe),
   amounts are in a currency's minor unit with two decimals (no zero-decimal currencies).
 - Objects carry the fields Portico reads, not all of Stripe's. Sessions do not expire by
-  the clock (only by `…/expire`); account links do (5 minutes, as Stripe's).
+  the clock (only by `…/expire`, which cancels a failed attempt's PaymentIntent, as
+  Stripe does); account links do (5 minutes, as Stripe's).
 - Webhook endpoints require `url` and `enabled_events` as Stripe does; a local
   extension: an optional `secret` parameter sets the endpoint's signing secret (the local
   stack chooses it before it knows the rest). Endpoints accept `http://` URLs.
@@ -724,6 +727,10 @@ class LocalStripe:
                           f"This Checkout Session has a status of \"{session['status']}\".",
                           param="session")
         session["status"] = "expired"
+        intent = call.platform.objects.get(session["payment_intent"] or "")
+        if intent is not None:  # a failed attempt's PaymentIntent is canceled with the session
+            intent.update(status="canceled", cancellation_reason="abandoned")
+            call.emit("payment_intent.canceled", intent)
         call.emit("checkout.session.expired", session)
         return public(session)
 

@@ -234,7 +234,16 @@ class LocalStripeTest(unittest.TestCase):
         self.assertTrue(event["data"]["object"]["charges_enabled"])
         status, text, _ = self.page("GET", link["url"])  # used once: a page with a way on
         self.assertEqual(status, 410)
+        self.assertIn("already been used", text)
         self.assertIn('href="http://portal.test/refresh"', text)
+        later = self.ok("POST", "/v1/account_links", [
+            ("account", account), ("refresh_url", "http://portal.test/refresh"),
+            ("return_url", "http://portal.test/return"), ("type", "account_onboarding")])
+        token = later["url"].rsplit("/", 1)[1]
+        self.stripe.links[token][1]["expires_at"] = later["created"]  # five minutes on
+        status, text, _ = self.page("POST", later["url"], {"complete": "1"})
+        self.assertEqual(status, 410)
+        self.assertIn("has expired", text)
 
     # --- checkout ---
 
@@ -321,8 +330,14 @@ class LocalStripeTest(unittest.TestCase):
         self.endpoint(connect=True, events=("checkout.session.expired",))
         account = self.account()
         session = self.ok("POST", "/v1/checkout/sessions", self.session_params(), account=account)
+        failed = self.ok("POST", f"/_local/checkout/sessions/{session['id']}/pay",
+                         [("method", "card"), ("outcome", "fail")], account=account)
         expired = self.ok("POST", f"/v1/checkout/sessions/{session['id']}/expire", account=account)
         self.assertEqual(expired["status"], "expired")
+        intent = self.ok("GET", f"/v1/payment_intents/{failed['payment_intent']}", account=account)
+        self.assertEqual(intent["status"], "canceled")
+        status, text, _ = self.page("POST", session["url"], {"method": "card", "outcome": "succeed"})
+        self.assertEqual(status, 409)
         status, _, _ = self.request("POST", f"/v1/checkout/sessions/{session['id']}/expire", account=account)
         self.assertEqual(status, 400)
         self.assertEqual([e["type"] for _, _, _, e in self.received()], ["checkout.session.expired"])
