@@ -227,7 +227,7 @@ def check_known(params: dict[str, Any], allowed: dict[str, Any], prefix: str = "
         elif isinstance(spec, list):
             items = value if isinstance(value, list) else None
             if items is None:
-                raise invalid(f"Invalid array", param=path)
+                raise invalid("Invalid array", param=path)
             for index, item in enumerate(items):
                 item_path = f"{path}[{index}]"
                 if isinstance(spec[0], dict):
@@ -585,7 +585,7 @@ class LocalStripe:
         return_url = url(required(p, "return_url"), "return_url")
         kind = required(p, "type")
         if kind not in ("account_onboarding", "account_update"):
-            raise invalid(f"Invalid type: must be one of account_onboarding or account_update",
+            raise invalid("Invalid type: must be one of account_onboarding or account_update",
                           param="type")
         if kind != "account_onboarding":
             raise invalid("Standard accounts take account_onboarding links only.", param="type")
