@@ -648,6 +648,7 @@ class LocalStripe:
             "line_items": [self.LINE_ITEM], "payment_method_types": [None],
             "customer_email": None, "client_reference_id": None, "locale": None,
             "metadata": "metadata", "payment_intent_data": {"metadata": "metadata"},
+            "expires_at": None,
         })
         mode = required(p, "mode")
         if mode not in ("payment", "setup", "subscription"):
@@ -703,6 +704,12 @@ class LocalStripe:
                           "`requirements.disabled_reason` property on this account "
                           f"(/v1/accounts/{account_id}).")
         created = now()
+        expires_at = created + SESSION_TTL_SECONDS
+        if p.get("expires_at"):
+            expires_at = integer(p["expires_at"], "expires_at")
+            if not 30 * 60 <= expires_at - created <= 24 * 60 * 60:
+                raise invalid("The `expires_at` timestamp must be between 30 minutes and 24 hours "
+                              "from Checkout Session creation.", param="expires_at")
         session = call.add({
             "id": new_id("cs_test_", 58), "object": "checkout.session", "mode": "payment",
             "status": "open", "payment_status": "unpaid",
@@ -711,7 +718,7 @@ class LocalStripe:
             "metadata": metadata(p), "client_reference_id": p.get("client_reference_id"),
             "customer_email": p.get("customer_email"), "success_url": success_url,
             "cancel_url": cancel_url, "created": created,
-            "expires_at": created + SESSION_TTL_SECONDS, "livemode": False,
+            "expires_at": expires_at, "livemode": False,
             "_lines": lines, "_pi_metadata": metadata(p.get("payment_intent_data") or {}),
             "_error": None,
         })
