@@ -15,6 +15,7 @@ pub mod notifier;
 pub mod openapi;
 pub mod platform;
 pub mod portal;
+pub mod processor;
 pub mod recipient;
 pub mod reports;
 pub mod schema;
@@ -139,6 +140,9 @@ pub enum Access {
     /// Not an AWS permission: the route has no JWT authorizer — anyone may call it, and
     /// what it does rests on a token it verifies itself (the unsubscribe link's).
     Public,
+    /// Not an AWS permission: the function holds the payment processor's secrets
+    /// (`PORTICO_STRIPE_*`); no other function does.
+    Processor,
 }
 
 /// Creating a login and sending its credentials (or new ones).
@@ -207,7 +211,7 @@ macro_rules! doc_path {
     ([$($module:ident)*] $next:ident :: $($rest:tt)+) => { doc_path!([$($module)* $next] $($rest)+) };
 }
 
-use Access::{Cognito, FilesAttach, FilesRead, FilesUpload, Mail, Public, Read, Write};
+use Access::{Cognito, FilesAttach, FilesRead, FilesUpload, Mail, Processor, Public, Read, Write};
 
 routes! {
     Platform {
@@ -276,6 +280,8 @@ routes! {
         "PATCH" "/admin/integrations/{integration_id}" => "UpdateIntegration": admin::integrations::update [Write, Cognito(&["UpdateUserPoolClient"])] NotForIntegrations,
         "POST" "/admin/integrations/{integration_id}/rotate" => "RotateIntegration": admin::integrations::rotate [Write, Cognito(&["CreateUserPoolClient", "DeleteUserPoolClient"])] NotForIntegrations,
         "POST" "/admin/integrations/{integration_id}/revoke" => "RevokeIntegration": admin::integrations::revoke [Write, Cognito(&["DeleteUserPoolClient"])] NotForIntegrations,
+        "GET" "/admin/payments/account" => "GetPaymentAccount": admin::payments::get [Read] NotForIntegrations,
+        "POST" "/admin/payments/account" => "ConnectPaymentAccount": admin::payments::connect [Write, Processor] NotForIntegrations,
     }
     Work {
         "PUT" "/admin/jobs/{job_id}" => "UpsertJob": admin::jobs::upsert [Write, FilesAttach] WorkWrite,
@@ -326,6 +332,7 @@ routes! {
         "POST" "/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/replay" => "ReplayWebhookDelivery": admin::webhooks::replay [Write] WebhooksWrite,
         "GET" "/mail/unsubscribe" => "ShowUnsubscribe": unsubscribe::show [Public, Read] NotForIntegrations,
         "POST" "/mail/unsubscribe" => "Unsubscribe": unsubscribe::confirm [Public, Write] NotForIntegrations,
+        "POST" "/webhooks/stripe" => "ReceiveStripeEvent": processor::stripe [Public, Write, Processor] NotForIntegrations,
     }
     Portal {
         "GET" "/portal/me" => "GetMe": portal::me::get [Read] NotForIntegrations,
@@ -348,6 +355,8 @@ routes! {
         "POST" "/portal/quotes/{quote_id}/reject" => "RejectQuote": portal::quotes::reject [Write] NotForIntegrations,
         "GET" "/portal/invoices" => "ListMyInvoices": portal::invoices::list [Read] NotForIntegrations,
         "GET" "/portal/invoices/{invoice_id}/pdf" => "GetMyInvoicePdf": portal::invoices::pdf [Read, FilesRead] NotForIntegrations,
+        "POST" "/portal/invoices/pay" => "PayMyInvoices": portal::payments::pay [Write, Processor] NotForIntegrations,
+        "GET" "/portal/payments/{payment_id}" => "GetMyPayment": portal::payments::get [Read] NotForIntegrations,
         "GET" "/portal/assets" => "ListMyAssets": portal::assets::list [Read] NotForIntegrations,
         "GET" "/portal/assets/{asset_id}" => "GetMyAsset": portal::assets::get [Read] NotForIntegrations,
         "GET" "/portal/assets/{asset_id}/work-request" => "GetAssetWorkRequestForm": portal::assets::work_request_form [Read] NotForIntegrations,

@@ -411,6 +411,7 @@ class LocalStripe:
                 ("GET", r"/v1/refunds/(?P<id>[^/]+)", self.getter("refund")),
                 ("GET", r"/v1/disputes/(?P<id>[^/]+)", self.getter("dispute")),
                 ("POST", r"/v1/webhook_endpoints", self.create_webhook_endpoint),
+                ("GET", r"/v1/events", self.list_events),
                 ("GET", r"/v1/events/(?P<id>[^/]+)", self.getter("event")),
                 ("POST", r"/_local/checkout/sessions/(?P<id>[^/]+)/pay", self.pay_hook),
                 ("POST", r"/_local/disputes", self.create_dispute),
@@ -1012,6 +1013,17 @@ class LocalStripe:
                        if e["_connect"] == (account is not None)
                        and ("*" in e["enabled_events"] or kind in e["enabled_events"])]
         return json_response(200, {"delivered": [self.deliver(event, t, first=False) for t in targets]})
+
+    def list_events(self, call: Call) -> dict[str, Any]:
+        """`GET /v1/events`: the account's events, newest first; `type` filters (as
+        Stripe's list, without paging: `has_more` is always false)."""
+        wanted = call.params.get("type")
+        found = [e for e in call.platform.objects.values()
+                 if e.get("object") == "event" and e["_account"] == call.account
+                 and (wanted is None or e["type"] == wanted)]
+        found.sort(key=lambda e: e["created"], reverse=True)
+        return {"object": "list", "url": "/v1/events", "has_more": False,
+                "data": [public(e) for e in found]}
 
     def getter(self, kind: str):
         def get(call: Call) -> dict[str, Any]:

@@ -48,6 +48,9 @@ pub struct Config {
     /// `PORTICO_TOKEN_URL` (the integrations' routes): the user pool domain's OAuth 2.0
     /// token endpoint, which integrations' credentials are used at.
     pub token_url: String,
+    /// The payment processor (`PORTICO_STRIPE_*`, `crate::stripe`); without it, members
+    /// cannot pay online.
+    pub stripe: Option<crate::stripe::StripeConfig>,
 }
 
 impl std::fmt::Debug for Config {
@@ -64,6 +67,7 @@ impl std::fmt::Debug for Config {
             .field("origin_secrets", &"<redacted>")
             .field("local", &self.local)
             .field("token_url", &self.token_url)
+            .field("stripe", &self.stripe)
             .finish()
     }
 }
@@ -88,6 +92,7 @@ impl Config {
                 .collect(),
             local: std::env::var("PORTICO_LOCAL").is_ok_and(|v| v == "1"),
             token_url: std::env::var("PORTICO_TOKEN_URL").unwrap_or_default(),
+            stripe: crate::stripe::StripeConfig::from_env(),
         })
     }
 }
@@ -164,6 +169,7 @@ struct Clients {
     identity: OnceLock<Identity>,
     mailer: OnceLock<Mailer>,
     files: OnceLock<Files>,
+    stripe: OnceLock<Option<crate::stripe::Stripe>>,
 }
 
 impl App {
@@ -174,8 +180,13 @@ impl App {
             config.table.clone(),
             CursorKey::new(config.cursor_secret.as_bytes().to_vec()),
         );
-        let clients =
-            Clients { sdk: sdk.clone(), identity: OnceLock::new(), mailer: OnceLock::new(), files: OnceLock::new() };
+        let clients = Clients {
+            sdk: sdk.clone(),
+            identity: OnceLock::new(),
+            mailer: OnceLock::new(),
+            files: OnceLock::new(),
+            stripe: OnceLock::new(),
+        };
         Self { config: Arc::new(config), store, clients: Arc::new(clients) }
     }
 
@@ -202,7 +213,7 @@ impl App {
         let identity = OnceLock::from(Identity::new(cognito, config.user_pool_id.clone()));
         let mailer = OnceLock::from(Mailer::new(ses, config.sender.clone()));
         let files = OnceLock::from(Files::new(s3, config.bucket.clone()));
-        let clients = Clients { sdk: SdkConfig::builder().build(), identity, mailer, files };
+        let clients = Clients { sdk: SdkConfig::builder().build(), identity, mailer, files, stripe: OnceLock::new() };
         Self { config, store, clients: Arc::new(clients) }
     }
 
@@ -241,6 +252,20 @@ impl App {
         })
     }
 
+    /// The payment processor, built on first use; 409 when this deployment has none.
+    pub fn stripe(&self) -> crate::Result<&crate::stripe::Stripe> {
+        self.clients
+            .stripe
+            .get_or_init(|| {
+                let config = self.config.stripe.clone()?;
+                crate::stripe::Stripe::new(config)
+                    .inspect_err(|e| tracing::error!(error = %e, "the processor's client"))
+                    .ok()
+            })
+            .as_ref()
+            .ok_or_else(|| crate::Error::conflict("online payment is not available on this deployment"))
+    }
+
     /// SES, built on first use.
     pub fn mailer(&self) -> &Mailer {
         let clients = &self.clients;
@@ -267,6 +292,7 @@ mod tests {
             origin_secrets: Vec::new(),
             local: false,
             token_url: String::new(),
+            stripe: None,
         };
         let app = App::new(&sdk, config);
         let keyed = app.keyed(InFlight::example());

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod mail;
 pub mod observability;
 pub mod store;
+pub mod stripe;
 pub mod webhooks;
 
 pub use app::{App, Config};

@@ -32,7 +32,7 @@ pub async fn find(app: &App, tenant: TenantId, id_or_ref: &str) -> Result<Option
 
 #[utoipa::path(put, path = "/admin/invoices/{invoice_id}", request_body(content = InvoiceInput, example = json!({"customer_id": "cus_01JD8Z6V5Q2W3E4R5T6Y7A8B9D", "site_id": "site_01JD8Z6V5Q2W3E4R5T6Y7A8B9F", "job_id": "job_01JD8Z6V5Q2W3E4R5T6Y7A8B9S", "number": "2026-0042", "issued_at": "2026-11-22T09:00:00Z", "due_at": "2026-12-22T23:59:59Z", "currency": "EUR", "total": 15125, "amount_paid": 0, "file_id": "file_01JD8Z6V5Q2W3E4R5T6Y7A8B9W"})),
     params(("invoice_id" = portico::domain::text::ExternalRef, Path, description = "The back office's reference (external_ref)", example = "I-1001"), ("If-Match" = Option<crate::schema::IfMatch>, Header)),
-    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem), (status = 422, body = Problem, description = "`customer_id` or `site_id` is a reference that names no record")))]
+    responses((status = 200, body = InvoiceView), (status = 201, body = InvoiceView), (status = 400, body = Problem), (status = 409, body = Problem, description = "Another request is publishing this reference at the same moment; try again"), (status = 412, body = Problem), (status = 422, body = Problem, description = "`customer_id` or `site_id` is a reference that names no record, or `portal_payments_included` names a payment this invoice does not have")))]
 pub async fn upsert(app: &App, req: Req) -> Result<Reply> {
     let admin = guard::admin(app, &req).await?;
     let target = req.path_param("invoice_id")?;
@@ -90,6 +90,7 @@ pub async fn publish(
     match before {
         None => {
             let invoice = Invoice::create(reference.clone(), input, customer.path.clone(), file);
+            unknown_included(&invoice)?;
             tx.claim(
                 keys::invoice_ref(tenant, &reference),
                 &invoice.id.to_string(),
@@ -102,6 +103,7 @@ pub async fn publish(
         Some(before) => {
             let mut after = before.clone();
             after.fill(input, customer.path.clone(), file);
+            unknown_included(&after)?;
             if after.same_as(&before) {
                 return Upserted::new(false, before.id, before.version, &before.view(), "invoices");
             }
@@ -110,6 +112,21 @@ pub async fn publish(
             app.store.commit(tx).await?;
             Upserted::new(false, after.id, after.version, &after.view(), "invoices")
         }
+    }
+}
+
+/// 422 if the publish lists a portal payment this invoice has no record of (the rule
+/// of docs/records.md counts only this invoice's own payments).
+fn unknown_included(invoice: &Invoice) -> Result<()> {
+    match invoice.unknown_included() {
+        None => Ok(()),
+        Some(id) => Err(Error::UnprocessableFields {
+            detail: "the publish names a portal payment this invoice does not have".into(),
+            errors: vec![portico::error::FieldError::new(
+                "portal_payments_included",
+                format!("`{id}` is not a portal payment of this invoice"),
+            )],
+        }),
     }
 }
 

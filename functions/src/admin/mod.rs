@@ -15,6 +15,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod members;
 pub mod messages;
+pub mod payments;
 pub mod quotes;
 pub mod reports;
 pub mod settings;

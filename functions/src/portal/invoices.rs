@@ -22,7 +22,7 @@ use portico::{App, Error, Result};
 use crate::schema::Problem;
 
 /// Whether the member may see `invoice`.
-async fn may_see(app: &App, portal: &Portal, invoice: &Invoice) -> Result<bool> {
+pub(crate) async fn may_see(app: &App, portal: &Portal, invoice: &Invoice) -> Result<bool> {
     match invoice.site_id {
         Some(site) => super::jobs::covers_site(app, portal, site, &invoice.customer_path).await,
         None => Ok(portal.rights.scope.covers_customer(&invoice.customer_path)),

@@ -8,6 +8,7 @@ pub mod invoices;
 pub mod jobs;
 pub mod me;
 pub mod messages;
+pub mod payments;
 pub mod quotes;
 pub mod reports;
 pub mod sites;

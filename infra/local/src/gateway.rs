@@ -575,9 +575,10 @@ mod tests {
         let routes = template_routes(&crate::workspace_root().join("infra/template.yaml")).unwrap();
         assert!(routes.iter().any(|r| r.key() == "POST /platform/tenants" && r.function == "CreateTenantFunction"));
         // The admin routes have the Lambda authorizer (integrations' tokens too), the
-        // public ones (the links in emails) none, the others the JWT authorizer.
+        // public ones (the links in emails, the processor's events) none, the others the
+        // JWT authorizer.
         for r in &routes {
-            let expected = if r.path.starts_with("/mail/") {
+            let expected = if r.path.starts_with("/mail/") || r.path.starts_with("/webhooks/") {
                 Authorization::None
             } else if r.path.starts_with("/admin/") {
                 Authorization::Custom

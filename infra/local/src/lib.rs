@@ -38,6 +38,26 @@ use anyhow::Context as _;
 /// Starts the handlers behind the local gateway on `addr`, against the provisioned stack,
 /// with `limits` per caller. Returns the bound address and the application (built once,
 /// as at Lambda init).
+/// Registers `url` as the local Stripe's Connect webhook endpoint of `app`'s platform key,
+/// signing with `app`'s secret (the stand-in's local extension: Stripe makes the secret).
+async fn stripe_endpoint(app: &portico::App, url: &str) -> anyhow::Result<()> {
+    let stripe = app.config.stripe.as_ref().context("no processor configured")?;
+    let secret = stripe.webhook_secrets.first().context("no webhook secret")?;
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/webhook_endpoints", stripe.api))
+        .bearer_auth(&stripe.secret_key)
+        .form(&[("url", url), ("enabled_events[0]", "*"), ("connect", "true"), ("secret", secret)])
+        .send()
+        .await
+        .context("registering the local Stripe's webhook endpoint")?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "the local Stripe refused the webhook endpoint: {}",
+        response.status()
+    );
+    Ok(())
+}
+
 pub async fn start_api(
     aws: &stack::Aws,
     prov: &provision::Provisioned,
@@ -60,6 +80,13 @@ pub async fn start_api(
         origin_secrets: vec![ulid::Ulid::new().to_string()],
         local: true,
         token_url: prov.token_url(&aws.endpoint),
+        // The local Stripe (`infra/local/local_stripe.py`, served by the local endpoint):
+        // a platform key of this gateway's own, so that parallel tests share nothing.
+        stripe: Some(portico::stripe::StripeConfig {
+            api: format!("{}/stripe", aws.endpoint),
+            secret_key: format!("sk_test_{}", ulid::Ulid::new()),
+            webhook_secrets: vec![format!("whsec_{}", ulid::Ulid::new())],
+        }),
     };
     let app: &'static portico::App =
         Box::leak(Box::new(portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3())));
@@ -87,6 +114,8 @@ pub async fn start_api(
         ),
     };
     let bound = gateway::start(addr, gateway::Gateway::new(routes, verifier, app, Some(web), limits)).await?;
+    // The processor's events come to this gateway, as Stripe's come through CloudFront.
+    stripe_endpoint(app, &format!("http://{bound}/webhooks/stripe")).await?;
     // The pool calls the trigger for every token it issues, as it calls the Lambda in AWS.
     let trigger = format!("http://{bound}{}", gateway::PRE_TOKEN_TRIGGER_PATH);
     stack::register_pre_token_trigger(aws, &prov.user_pool_id, &trigger).await?;

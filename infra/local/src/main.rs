@@ -317,6 +317,7 @@ async fn reports_rebuild(args: &[&str]) -> anyhow::Result<()> {
             origin_secrets: Vec::new(),
             local: true,
             token_url: String::new(),
+            stripe: None,
         };
         let app = portico::App::with_clients(config, aws.dynamodb(), aws.cognito(), aws.ses(), aws.s3());
         (app, named.map_or_else(|| get("tenant_id"), Ok)?)

@@ -132,6 +132,20 @@ fn id(v: &Value) -> anyhow::Result<String> {
     v["id"].as_str().map(str::to_owned).context("response without id")
 }
 
+/// Connects the tenant's processor account as its admin would: `POST
+/// /admin/payments/account`, then the processor's onboarding page, submitted (the local
+/// Stripe's; its `account.updated` event tells Portico the account takes payments).
+pub async fn connect_payments(api: &ApiClient, admin: &str) -> anyhow::Result<()> {
+    let onboarding = api.expect(201, "POST", "/admin/payments/account", admin, None).await?;
+    let url = onboarding["onboarding_url"].as_str().context("no onboarding_url")?;
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let done = browser.post(url).send().await.context("the onboarding page")?;
+    anyhow::ensure!(done.status().as_u16() == 303, "onboarding answered {}", done.status());
+    let account = api.expect(200, "GET", "/admin/payments/account", admin, None).await?;
+    anyhow::ensure!(account["charges_enabled"] == true, "the account does not take payments: {account}");
+    Ok(())
+}
+
 pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &str) -> anyhow::Result<Seeded> {
     let operator = operator(aws, prov, "operator@portico.test", DEMO_PASSWORD).await?;
     let op_token = operator.token(aws, prov).await?;
@@ -159,7 +173,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         "/admin/settings",
         &admin,
         Some(&json!({
-            "features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports"],
+            "features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports", "payments"],
             "branding": {
                 "display_name": "Northwind Facilities",
                 "primary_color": "#0b5fff",
@@ -181,6 +195,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
     let mails = crate::mailbox::to(&aws.endpoint, "service@northwind.test").await?;
     let code = mails.iter().rev().find_map(|m| m.reply_to_code()).context("no reply-address code was mailed")?;
     api.expect(200, "POST", "/admin/settings/sender-email/confirm", &admin, Some(&json!({"code": code}))).await?;
+    connect_payments(api, &admin).await?;
 
     let customer = |body: Value| {
         let admin = admin.clone();
@@ -253,7 +268,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
         .expect(201, "POST", "/admin/members", &admin, Some(&json!({
             "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
             "job_title": "Facilities manager", "phone": "+31612345001",
-            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "view_assets", "view_documents", "view_messages"],
+            "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "pay_invoices", "view_assets", "view_documents", "view_messages"],
             "notifications": ["quotes", "invoices", "jobs_completed", "work_requests", "messages"],
             "approval_limits": {"EUR": 1_000_000}
         })))

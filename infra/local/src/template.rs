@@ -43,6 +43,8 @@ pub const STACK_PARAMETERS: &[(&str, &str)] = &[
     ("PreviousOriginSecret", "While OriginSecret is replaced, the one before it (or empty)"),
     ("LogGroup", "The log group every function writes to"),
     ("TokenUrl", "The user pool domain's OAuth 2.0 token endpoint (integrations' credentials)"),
+    ("StripeSecretKey", "The platform's Stripe secret key (empty: no online payment)"),
+    ("StripeWebhookSecret", "The signing secret of the platform's Stripe Connect webhook endpoint"),
 ];
 
 fn r(name: &str) -> Value {
@@ -98,7 +100,7 @@ fn statements(route: &Route) -> Vec<Value> {
                 // (a 4xx for the client) from a fault by it.
                 json!({ "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [r("FilesBucketArn")] }),
             ]),
-            Access::Public => {}
+            Access::Public | Access::Processor => {}
         }
     }
     dynamodb.dedup();
@@ -130,6 +132,13 @@ fn resources(route: &Route) -> Vec<(String, Value)> {
     });
     if let Some(seconds) = timeout(route) {
         properties["Timeout"] = json!(seconds);
+    }
+    if route.access.contains(&Access::Processor) {
+        // The processor's secrets, to these functions alone (docs/payments.md).
+        properties["Environment"] = json!({"Variables": {
+            "PORTICO_STRIPE_SECRET_KEY": r("StripeSecretKey"),
+            "PORTICO_STRIPE_WEBHOOK_SECRET": r("StripeWebhookSecret"),
+        }});
     }
     vec![
         (
@@ -194,7 +203,7 @@ pub fn area_stack(area: Area) -> anyhow::Result<String> {
     let mut parameters = Map::new();
     for (name, description) in STACK_PARAMETERS {
         let mut p = json!({"Type": "String", "Description": description});
-        if name.ends_with("Secret") {
+        if name.contains("Secret") {
             p["NoEcho"] = json!(true);
         }
         parameters.insert((*name).to_owned(), p);

@@ -166,6 +166,7 @@ pub fn opening(feature: Feature) -> &'static [Permission] {
         Feature::Documents => &[Permission::ViewDocuments],
         Feature::Messages => &[Permission::ViewMessages],
         Feature::Reports => &[Permission::ViewReports],
+        Feature::Payments => &[Permission::PayInvoices],
     }
 }
 

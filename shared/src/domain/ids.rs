@@ -184,6 +184,19 @@ public_id!(
     DeliveryId, "dlv"
 );
 
+public_id!(
+    /// A payment of invoices in the portal (`pay_…`). Derived from what is paid
+    /// (`domain::payment::payment_key`), so it does not sort by time.
+    PaymentId, "pay"
+);
+
+impl PaymentId {
+    /// The id whose ULID has these bits.
+    pub fn from_bits(bits: u128) -> Self {
+        Self(Ulid::from(bits))
+    }
+}
+
 impl DeliveryId {
     /// The delivery of the event whose ULID is `ulid`.
     pub fn from_ulid_str(ulid: &str) -> Option<Self> {

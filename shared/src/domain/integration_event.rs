@@ -49,10 +49,23 @@ pub enum EventType {
     /// A member acknowledged a message that asked for it.
     #[serde(rename = "message.acknowledged")]
     MessageAcknowledged,
+    /// A member paid invoices in the portal (`data.payment_id`: list it in the invoice's
+    /// `portal_payments_included` once `amount_paid` includes it).
+    #[serde(rename = "invoice.payment_succeeded")]
+    InvoicePaymentSucceeded,
+    /// A payment attempt failed (the member may try again until the page expires).
+    #[serde(rename = "invoice.payment_failed")]
+    InvoicePaymentFailed,
+    /// A portal payment was refunded, wholly or in part (`data.amount_refunded`, so far).
+    #[serde(rename = "invoice.payment_refunded")]
+    InvoicePaymentRefunded,
+    /// A portal payment was disputed, or its dispute moved (`data.dispute.status`).
+    #[serde(rename = "invoice.payment_disputed")]
+    InvoicePaymentDisputed,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 10] = [
+    pub const ALL: [EventType; 14] = [
         EventType::WorkRequestSubmitted,
         EventType::WorkRequestAccepted,
         EventType::WorkRequestDeclined,
@@ -63,6 +76,10 @@ impl EventType {
         EventType::ContactUnsubscribed,
         EventType::ContactSuppressed,
         EventType::MessageAcknowledged,
+        EventType::InvoicePaymentSucceeded,
+        EventType::InvoicePaymentFailed,
+        EventType::InvoicePaymentRefunded,
+        EventType::InvoicePaymentDisputed,
     ];
 
     /// Its name, as payloads and subscriptions write it (`quote.approved`).
@@ -78,6 +95,10 @@ impl EventType {
             EventType::ContactUnsubscribed => "contact.unsubscribed",
             EventType::ContactSuppressed => "contact.suppressed",
             EventType::MessageAcknowledged => "message.acknowledged",
+            EventType::InvoicePaymentSucceeded => "invoice.payment_succeeded",
+            EventType::InvoicePaymentFailed => "invoice.payment_failed",
+            EventType::InvoicePaymentRefunded => "invoice.payment_refunded",
+            EventType::InvoicePaymentDisputed => "invoice.payment_disputed",
         }
     }
 
@@ -288,12 +309,58 @@ pub fn integration_events(event: &Event) -> Vec<IntegrationEvent> {
                 &[("message_id", "message_id"), ("member_id", "member_id"), ("acknowledged_at", "acknowledged_at")],
             )),
         )),
+        ("payment", action) => payment_event(action).map(|kind| {
+            let data = pick(
+                after,
+                &[
+                    ("payment_id", "id"),
+                    ("customer_id", "customer_id"),
+                    ("member_id", "member_id"),
+                    ("currency", "currency"),
+                    ("amount", "amount"),
+                    ("amount_refunded", "amount_refunded"),
+                    ("state", "state"),
+                    ("method", "method"),
+                    ("failure", "failure"),
+                    ("dispute", "dispute"),
+                    ("payment_intent", "payment_intent"),
+                ],
+            );
+            let invoices: Vec<Value> = get(after, &["lines"])
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| {
+                    Value::Object(pick(
+                        Some(l),
+                        &[
+                            ("invoice_id", "invoice_id"),
+                            ("reference", "reference"),
+                            ("number", "number"),
+                            ("amount", "amount"),
+                        ],
+                    ))
+                })
+                .collect();
+            (kind, with(data, json!({ "invoices": invoices })))
+        }),
         _ => None,
     };
     mapped
         .map(|(kind, data)| IntegrationEvent { id: event_id(&event.id), kind, occurred_at: event.at, data })
         .into_iter()
         .collect()
+}
+
+/// The back office's event of a payment's audit action, if it has one.
+fn payment_event(action: &str) -> Option<EventType> {
+    match action {
+        "payment.succeeded" => Some(EventType::InvoicePaymentSucceeded),
+        "payment.failed" => Some(EventType::InvoicePaymentFailed),
+        "payment.refunded" => Some(EventType::InvoicePaymentRefunded),
+        "payment.disputed" => Some(EventType::InvoicePaymentDisputed),
+        _ => None,
+    }
 }
 
 /// What a member's action (`member.<what>`) tells the back office as `member.changed`'s

@@ -8,14 +8,14 @@
 //! a member's outstanding and overdue totals read the open invoices only, never the paid
 //! history.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
 use super::file::FileRef;
 use super::hierarchy::CustomerPath;
-use super::ids::{CustomerId, FileId, InvoiceId, JobId, SiteId};
+use super::ids::{CustomerId, FileId, InvoiceId, JobId, PaymentId, SiteId};
 use super::money::MAX_AMOUNT;
 use super::tenant::{now, utc_seconds, Timestamp};
 use super::text::{Code, ExternalRef};
@@ -71,6 +71,20 @@ pub struct InvoiceInput {
     pub amount_paid: i64,
     /// The invoice as a PDF, uploaded through `POST /admin/files`.
     pub file_id: Option<FileId>,
+    /// The portal payments (`pay_…`, from `invoice.payment_succeeded`) that
+    /// `amount_paid` already includes: they are not counted again (docs/records.md).
+    /// Omitted: none.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub portal_payments_included: BTreeSet<PaymentId>,
+    /// Read-only (the ledger's): ignored.
+    #[serde(default)]
+    #[schema(read_only, value_type = Option<Object>)]
+    pub portal_payments: Option<serde_json::Value>,
+    /// Read-only (derived): ignored.
+    #[serde(default)]
+    #[schema(read_only)]
+    pub portal_paid: Option<i64>,
     /// Read-only: when sent, must be this invoice's id.
     #[serde(default)]
     #[schema(read_only)]
@@ -118,6 +132,12 @@ impl InvoiceInput {
         if self.due_at < self.issued_at {
             return Err(Error::invalid_field("due_at", "must not be before `issued_at`"));
         }
+        if self.portal_payments_included.len() > MAX_INCLUDED {
+            return Err(Error::invalid_field(
+                "portal_payments_included",
+                format!("must list at most {MAX_INCLUDED} payments"),
+            ));
+        }
         Ok(())
     }
 }
@@ -136,12 +156,26 @@ pub struct Invoice {
     pub due_at: Timestamp,
     pub currency: Currency,
     pub total: i64,
+    /// The back office's own figure, as published.
     pub amount_paid: i64,
+    /// The ledger's net figure per portal payment of this invoice (`domain::payment`).
+    #[serde(default)]
+    pub portal_payments: BTreeMap<PaymentId, i64>,
+    /// The portal payments `amount_paid` includes, as the back office says.
+    #[serde(default)]
+    pub portal_payments_included: BTreeSet<PaymentId>,
+    /// Derived ([`Invoice::settle`]) and stored, so that lists filter on it: what counts
+    /// as paid — `amount_paid` plus the portal payments it does not include.
+    #[serde(default)]
+    pub paid: i64,
     pub file: Option<FileRef>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: u64,
 }
+
+/// The most portal payments one publish may list as included.
+pub const MAX_INCLUDED: usize = 50;
 
 /// An invoice as the admin API shows it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -157,7 +191,15 @@ pub struct InvoiceView {
     pub currency: Currency,
     pub total: i64,
     pub amount_paid: i64,
-    /// `total − amount_paid`, never below 0.
+    /// The portal payments `amount_paid` includes (as last published).
+    pub portal_payments_included: BTreeSet<PaymentId>,
+    /// The net of each portal payment of this invoice (succeeded, less refunds and lost
+    /// disputes), by payment id.
+    #[schema(value_type = std::collections::BTreeMap<String, i64>)]
+    pub portal_payments: BTreeMap<PaymentId, i64>,
+    /// The part of `portal_payments` that `amount_paid` does not include.
+    pub portal_paid: i64,
+    /// `total − amount_paid − portal_paid`, never below 0.
     pub balance: i64,
     /// Derived when read: `paid`, `overdue` (unpaid past `due_at`) or `due`.
     pub status: InvoiceStatus,
@@ -180,6 +222,7 @@ pub struct PortalInvoiceView {
     pub due_at: Timestamp,
     pub currency: Currency,
     pub total: i64,
+    /// Paid so far, by every means (the back office's figure and payments in the portal).
     pub amount_paid: i64,
     pub balance: i64,
     pub status: InvoiceStatus,
@@ -240,6 +283,9 @@ impl Invoice {
             currency: input.currency.clone(),
             total: 0,
             amount_paid: 0,
+            portal_payments: BTreeMap::new(),
+            portal_payments_included: BTreeSet::new(),
+            paid: 0,
             file: None,
             created_at: at,
             updated_at: at,
@@ -261,7 +307,37 @@ impl Invoice {
         self.currency = input.currency;
         self.total = input.total;
         self.amount_paid = input.amount_paid;
+        self.portal_payments_included = input.portal_payments_included;
         self.file = file;
+        self.settle();
+    }
+
+    /// The portal payments the back office lists as included that this invoice has no
+    /// record of (another invoice's, a typo): the first, if any.
+    pub fn unknown_included(&self) -> Option<PaymentId> {
+        self.portal_payments_included.iter().find(|p| !self.portal_payments.contains_key(p)).copied()
+    }
+
+    /// Records a portal payment's net figure for this invoice (0 removes nothing: the
+    /// entry stays, so the back office can still list it).
+    pub fn record_payment(&mut self, payment: PaymentId, net: i64) {
+        self.portal_payments.insert(payment, net);
+        self.settle();
+    }
+
+    /// The portal payments `amount_paid` does not include.
+    pub fn portal_paid(&self) -> i64 {
+        self.portal_payments
+            .iter()
+            .filter(|(id, _)| !self.portal_payments_included.contains(id))
+            .map(|(_, net)| *net)
+            .sum()
+    }
+
+    /// Derives `paid` — the rule of docs/records.md: the back office's `amount_paid`,
+    /// plus the net of each portal payment it does not list as included.
+    pub fn settle(&mut self) {
+        self.paid = self.amount_paid.saturating_add(self.portal_paid());
     }
 
     pub fn touch(&mut self) {
@@ -275,12 +351,12 @@ impl Invoice {
     }
 
     pub fn balance(&self) -> i64 {
-        (self.total - self.amount_paid).max(0)
+        (self.total - self.paid).max(0)
     }
 
     /// The status at `at`.
     pub fn status_at(&self, at: Timestamp) -> InvoiceStatus {
-        if self.amount_paid >= self.total {
+        if self.paid >= self.total {
             InvoiceStatus::Paid
         } else if at > self.due_at {
             InvoiceStatus::Overdue
@@ -324,6 +400,9 @@ impl Invoice {
             currency: self.currency.clone(),
             total: self.total,
             amount_paid: self.amount_paid,
+            portal_payments_included: self.portal_payments_included.clone(),
+            portal_payments: self.portal_payments.clone(),
+            portal_paid: self.portal_paid(),
             balance: self.balance(),
             status: self.status_at(now()),
             file_id: self.file.as_ref().map(|f| f.file_id),
@@ -345,7 +424,7 @@ impl Invoice {
             due_at: self.due_at,
             currency: self.currency.clone(),
             total: self.total,
-            amount_paid: self.amount_paid,
+            amount_paid: self.paid,
             balance: self.balance(),
             status: self.status_at(now()),
             pdf: self.file.as_ref().map(|_| format!("/portal/invoices/{}/pdf", self.id)),
@@ -452,5 +531,34 @@ mod tests {
         let t = totals(&open, now());
         assert_eq!(t.len(), 1);
         assert_eq!((t[0].outstanding, t[0].overdue), (14_000, 4_000));
+    }
+
+    #[test]
+    fn a_portal_payment_counts_once_whether_or_not_the_back_office_includes_it() {
+        let mut i = invoice(10_000, 0, 3);
+        let pay = PaymentId::generate();
+        i.record_payment(pay, 4_000);
+        assert_eq!((i.balance(), i.portal_paid()), (6_000, 4_000), "the ledger's payment counts");
+        // The back office publishes again without knowing of it: the payment stays.
+        let republish = |paid: i64, included: &[PaymentId]| -> InvoiceInput {
+            serde_json::from_value(serde_json::json!({
+                "customer_id": i.customer_id, "number": "2026-001", "issued_at": "2026-01-01T00:00:00Z",
+                "due_at": "2026-01-01T00:00:00Z", "currency": "EUR", "total": 10_000, "amount_paid": paid,
+                "portal_payments_included": included,
+            }))
+            .unwrap()
+        };
+        let path = i.customer_path.clone();
+        let mut before = i.clone();
+        before.fill(republish(0, &[]), path.clone(), None);
+        assert_eq!(before.balance(), 6_000, "a publish that does not know of it does not erase it");
+        let mut after = i.clone();
+        after.fill(republish(4_000, &[pay]), path.clone(), None);
+        assert_eq!(after.balance(), 6_000, "a publish that includes it does not count it twice");
+        let mut wrong = i.clone();
+        wrong.fill(republish(4_000, &[PaymentId::generate()]), path, None);
+        assert!(wrong.unknown_included().is_some(), "a payment it has no record of is named");
+        i.record_payment(pay, 10_000);
+        assert_eq!(i.status_at(now()), InvoiceStatus::Paid);
     }
 }

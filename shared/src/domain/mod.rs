@@ -23,6 +23,7 @@ pub mod money;
 pub mod note;
 pub mod notification;
 pub mod number;
+pub mod payment;
 pub mod principal;
 pub mod quote;
 pub mod report;

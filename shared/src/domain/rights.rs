@@ -18,6 +18,8 @@ pub enum Permission {
     ViewQuotes,
     ApproveQuotes,
     ViewInvoices,
+    /// Pay invoices online (with the `payments` feature on).
+    PayInvoices,
     ViewAssets,
     ViewDocuments,
     ViewMessages,
@@ -25,7 +27,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ViewJobs,
         Permission::ExportJobs,
         Permission::ViewCompletedJobs,
@@ -34,6 +36,7 @@ impl Permission {
         Permission::ViewQuotes,
         Permission::ApproveQuotes,
         Permission::ViewInvoices,
+        Permission::PayInvoices,
         Permission::ViewAssets,
         Permission::ViewDocuments,
         Permission::ViewMessages,

@@ -21,10 +21,13 @@ pub enum Feature {
     Documents,
     Messages,
     Reports,
+    /// Members with `pay_invoices` pay invoices online, once the tenant's processor
+    /// account takes payments (`/admin/payments/account`).
+    Payments,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 8] = [
+    pub const ALL: [Feature; 9] = [
         Feature::Jobs,
         Feature::WorkRequests,
         Feature::Quotes,
@@ -33,6 +36,7 @@ impl Feature {
         Feature::Documents,
         Feature::Messages,
         Feature::Reports,
+        Feature::Payments,
     ];
 }
 

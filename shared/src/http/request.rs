@@ -111,7 +111,7 @@ impl Req {
         Ok(Paging { limit, cursor: self.query("cursor").filter(|c| !c.is_empty()) })
     }
 
-    fn header(&self, name: &str) -> Result<Option<&str>> {
+    pub fn header(&self, name: &str) -> Result<Option<&str>> {
         match self.0.headers().get(name) {
             None => Ok(None),
             Some(v) => {
@@ -203,7 +203,8 @@ impl Req {
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
-    fn body_bytes(&self) -> &[u8] {
+    /// The body as sent (a signed webhook's, checked byte for byte).
+    pub fn body_bytes(&self) -> &[u8] {
         match self.0.body() {
             Body::Empty => &[],
             Body::Text(t) => t.as_bytes(),

@@ -19,12 +19,14 @@
 //! | integration | `T#t`            | `INT#i`          |                          |                         |
 //! | binding  | `CLIENT#<client id>` | `BINDING`       |                          |                         |
 //! | delivery | `T#t#WHK#w#DLV`     | `DLV#d`          | `WHKDUE` (while due)     | `<unix secs>#d`         |
+//! | account  | `ACCT#<acct id>`    | `BINDING`        |                          |                         |
 //!
-//! The binding of an integration's app client and the webhook retry schedule are the two
-//! keys that do not begin with the tenant: an access token names only its client, and the
-//! binding (written with its integration, which is under the tenant) is what says whose
-//! it is; the retry sweep serves every tenant, and takes each delivery's tenant from its
-//! table key.
+//! The binding of an integration's app client, the webhook retry schedule and the
+//! binding of a processor account are the three keys that do not begin with the tenant:
+//! an access token names only its client, and the binding (written with its integration,
+//! which is under the tenant) is what says whose it is; the retry sweep serves every
+//! tenant, and takes each delivery's tenant from its table key; the processor's events
+//! name only the connected account.
 //!
 //! | entity   | PK                  | SK               | GSI1PK                   | GSI1SK                  |
 //! |----------|---------------------|------------------|--------------------------|-------------------------|
@@ -41,6 +43,11 @@
 //! | quote ref| `T#t`               | `QUOREF#ref`     |                          |                         |
 //! | invoice  | `T#t`               | `INV#i`          | `T#t#CUS#c#INV`          | `<issued>#i`            |
 //! | inv. ref | `T#t`               | `INVREF#ref`     |                          |                         |
+//! | payment  | `T#t`               | `PAY#p`          |                          |                         |
+//! | pay lock | `T#t`               | `PAYLOCK#i`      |                          |                         |
+//! | pay. int.| `T#t`               | `PAYPI#pi`       |                          |                         |
+//! | proc. evt| `T#t`               | `PEVT#evt`       |                          |                         |
+//! | pay acct | `T#t`               | `PAYACCT`        |                          |                         |
 //! | open inv.| `T#t#OPEN#CUS#c` / `T#t#OPEN#SITE#s` | `INV#i` |                |                         |
 //! | asset    | `T#t`               | `AST#a`          | `T#t#CUS#c#AST`          | `<next due, inverted>#a`|
 //! | asset ref| `T#t`               | `ASTREF#ref`     |                          |                         |
@@ -79,7 +86,7 @@ use crate::domain::group::AccessGroup;
 use crate::domain::hierarchy::CustomerPath;
 use crate::domain::ids::{
     AssetId, ContactId, CustomerId, DeliveryId, DivisionId, DocumentId, FileId, GroupId, IntegrationId, InvoiceId,
-    JobId, MemberId, MessageId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
+    JobId, MemberId, MessageId, PaymentId, QuoteId, SiteId, StaffId, TenantId, ViewAsId, WebhookId, WorkRequestId,
 };
 use crate::domain::integration::{Binding, Integration};
 use crate::domain::invoice::{Invoice, OpenInvoice};
@@ -87,6 +94,7 @@ use crate::domain::job::Job;
 use crate::domain::member::Member;
 use crate::domain::message::{Message, MessagePost, Receipt};
 use crate::domain::note::Note;
+use crate::domain::payment::{AccountBinding, Payment, PaymentAccount, PaymentLock};
 use crate::domain::quote::Quote;
 use crate::domain::settings::Settings;
 use crate::domain::site::Site;
@@ -1152,6 +1160,94 @@ pub fn all_members(tenant: TenantId) -> QueryKey {
 /// The members of one customer.
 pub fn members_of_customer(tenant: TenantId, customer: CustomerId) -> QueryKey {
     QueryKey { index: Some(GSI1), pk: format!("{}#CUS#{customer}#MEM", t(tenant)), sk_prefix: Some("MEM#".into()) }
+}
+
+// --- payments (domain::payment) ---------------------------------------------------------
+
+impl Stored for Payment {
+    const TYPE: &'static str = "payment";
+}
+
+impl Entity for Payment {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: payment_key(tenant, self.id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.id.to_string()
+    }
+    /// The paying member's customer: their trail shows the payment.
+    fn trail(&self) -> Option<CustomerId> {
+        Some(self.customer_id)
+    }
+}
+
+pub fn payment_key(tenant: TenantId, id: PaymentId) -> Key {
+    Key { pk: t(tenant), sk: format!("PAY#{id}") }
+}
+
+impl Stored for PaymentLock {
+    const TYPE: &'static str = "payment_lock";
+}
+
+impl Entity for PaymentLock {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: payment_lock_key(tenant, self.invoice_id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.invoice_id.to_string()
+    }
+}
+
+/// Who is paying one invoice now (`PaymentLock`).
+pub fn payment_lock_key(tenant: TenantId, invoice: InvoiceId) -> Key {
+    Key { pk: t(tenant), sk: format!("PAYLOCK#{invoice}") }
+}
+
+/// The payment a processor's payment intent (`pi_…`) belongs to (a [`super::Claim`]).
+pub fn payment_intent_key(tenant: TenantId, payment_intent: &str) -> Key {
+    Key { pk: t(tenant), sk: format!("PAYPI#{payment_intent}") }
+}
+
+/// A processor event already recorded (a [`super::Claim`]): replays record nothing.
+pub fn processor_event_key(tenant: TenantId, event_id: &str) -> Key {
+    Key { pk: t(tenant), sk: format!("PEVT#{event_id}") }
+}
+
+impl Stored for PaymentAccount {
+    const TYPE: &'static str = "payment_account";
+}
+
+impl Entity for PaymentAccount {
+    fn keys(&self, tenant: TenantId) -> Keys {
+        Keys { key: payment_account_key(tenant), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.account_id.clone()
+    }
+}
+
+/// The tenant's processor account.
+pub fn payment_account_key(tenant: TenantId) -> Key {
+    Key { pk: t(tenant), sk: "PAYACCT".into() }
+}
+
+impl Stored for AccountBinding {
+    const TYPE: &'static str = "account_binding";
+}
+
+impl Entity for AccountBinding {
+    fn keys(&self, _tenant: TenantId) -> Keys {
+        Keys { key: account_binding_key(&self.account_id), gsi1: None, gsi2: None }
+    }
+    fn entity_id(&self) -> String {
+        self.account_id.clone()
+    }
+}
+
+/// Whose connected account (`acct_…`) it is: the processor's events name only the
+/// account (the third key not under a tenant).
+pub fn account_binding_key(account_id: &str) -> Key {
+    Key { pk: format!("ACCT#{account_id}"), sk: "BINDING".into() }
 }
 
 #[cfg(test)]

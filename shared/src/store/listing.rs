@@ -126,7 +126,7 @@ impl Conditions {
     }
 
     /// Invoices in any of `statuses` at the time `now` (a stamp): `paid` is
-    /// `amount_paid >= total`; `overdue` unpaid with `due_at < now`; `due` unpaid with
+    /// `paid >= total` (`Invoice::settle`); `overdue` unpaid with `due_at < now`; `due` unpaid with
     /// `due_at >= now` (times are stored as fixed-width UTC text, so they compare as text).
     pub fn invoice_status(mut self, statuses: &[&str], now: String) -> Self {
         let unique: std::collections::BTreeSet<&str> = statuses.iter().copied().collect();
@@ -154,7 +154,7 @@ impl Conditions {
             })
             .collect();
         let expression = any.join(" OR ");
-        self.names.insert(paid, "amount_paid".into());
+        self.names.insert(paid, "paid".into());
         self.names.insert(total, "total".into());
         if expression.contains(&due) {
             self.names.insert(due, "due_at".into());

@@ -571,6 +571,16 @@ impl Tx {
         Ok(())
     }
 
+    /// Writes `value` only if the stored one is still at `version` (`None`: only if there
+    /// is none); fails with `conflict` otherwise. No audit event of its own (a lock kept
+    /// with the change it guards, say).
+    pub fn put_if<E: Entity>(&mut self, value: &E, version: Option<u64>, conflict: &str) -> Result<()> {
+        let item = encode(&value.keys(self.tenant), E::TYPE, value)?;
+        let condition = version.map_or_else(Condition::absent, Condition::version);
+        self.push(Write::Put { item, condition: Some(condition) }, Failure::Conflict(conflict.to_owned()));
+        Ok(())
+    }
+
     /// Deletes the item at `key` if there is one (a derived item kept with its entity,
     /// say a message's post to a group no longer addressed); no audit event of its own.
     pub fn remove(&mut self, key: Key) {

@@ -26,6 +26,7 @@ mod members;
 mod messages;
 mod notifications;
 mod odd_input;
+mod payments;
 mod property;
 mod quotes;
 mod races;

@@ -660,6 +660,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/payments/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetPaymentAccount"];
+        put?: never;
+        post: operations["ConnectPaymentAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/quotes": {
         parameters: {
             query?: never;
@@ -1156,6 +1172,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/invoices/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PayMyInvoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/invoices/{invoice_id}/pdf": {
         parameters: {
             query?: never;
@@ -1316,6 +1348,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/payments/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMyPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portal/quotes": {
         parameters: {
             query?: never;
@@ -1470,6 +1518,22 @@ export interface paths {
         get: operations["GetMyWorkRequest"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ReceiveStripeEvent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2034,6 +2098,15 @@ export interface components {
             next_attempt_at?: null | components["schemas"]["Timestamp"];
             created_at: components["schemas"]["Timestamp"];
         };
+        /** @description A dispute (chargeback) of a payment, as the processor last told it. */
+        Dispute: {
+            /** @description The processor's id (`du_…`). */
+            id: string;
+            /** @description The processor's status (`needs_response`, `won`, `lost`, …). */
+            status: string;
+            /** Format: int64 */
+            amount: number;
+        };
         /** @example div_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
         DivisionId: string;
         /**
@@ -2137,14 +2210,14 @@ export interface components {
          * @description The kinds of event the back office can receive.
          * @enum {string}
          */
-        EventType: "work_request.submitted" | "work_request.accepted" | "work_request.declined" | "quote.approved" | "quote.rejected" | "job.note_added" | "member.changed" | "contact.unsubscribed" | "contact.suppressed" | "message.acknowledged";
+        EventType: "work_request.submitted" | "work_request.accepted" | "work_request.declined" | "quote.approved" | "quote.rejected" | "job.note_added" | "member.changed" | "contact.unsubscribed" | "contact.suppressed" | "message.acknowledged" | "invoice.payment_succeeded" | "invoice.payment_failed" | "invoice.payment_refunded" | "invoice.payment_disputed";
         /** @description The back office's reference: at most 100 characters, letters, digits and - _ . : # */
         ExternalRef: string;
         /**
          * @description Portal features a tenant can switch on or off.
          * @enum {string}
          */
-        Feature: "jobs" | "work_requests" | "quotes" | "invoices" | "assets" | "documents" | "messages" | "reports";
+        Feature: "jobs" | "work_requests" | "quotes" | "invoices" | "assets" | "documents" | "messages" | "reports" | "payments";
         /** @description One page of the feed. */
         FeedPage: {
             /** @description Oldest first. */
@@ -2349,6 +2422,19 @@ export interface components {
              */
             amount_paid?: number;
             file_id?: null | components["schemas"]["FileId"];
+            /**
+             * @description The portal payments (`pay_…`, from `invoice.payment_succeeded`) that
+             *     `amount_paid` already includes: they are not counted again (docs/records.md).
+             *     Omitted: none.
+             */
+            portal_payments_included?: components["schemas"]["PaymentId"][];
+            /** @description Read-only (the ledger's): ignored. */
+            portal_payments?: Record<string, never> | null;
+            /**
+             * Format: int64
+             * @description Read-only (derived): ignored.
+             */
+            readonly portal_paid?: number | null;
             id?: null | components["schemas"]["InvoiceId"];
             external_ref?: null | components["schemas"]["ExternalRef"];
             /**
@@ -2412,9 +2498,23 @@ export interface components {
             total: number;
             /** Format: int64 */
             amount_paid: number;
+            /** @description The portal payments `amount_paid` includes (as last published). */
+            portal_payments_included: components["schemas"]["PaymentId"][];
+            /**
+             * @description The net of each portal payment of this invoice (succeeded, less refunds and lost
+             *     disputes), by payment id.
+             */
+            portal_payments: {
+                [key: string]: number;
+            };
             /**
              * Format: int64
-             * @description `total − amount_paid`, never below 0.
+             * @description The part of `portal_payments` that `amount_paid` does not include.
+             */
+            portal_paid: number;
+            /**
+             * Format: int64
+             * @description `total − amount_paid − portal_paid`, never below 0.
              */
             balance: number;
             /** @description Derived when read: `paid`, `overdue` (unpaid past `due_at`) or `due`. */
@@ -2901,8 +3001,88 @@ export interface components {
          * @enum {string}
          */
         NotificationKind: "quotes" | "invoices" | "jobs_completed" | "job_status" | "work_requests" | "messages";
+        /** @description `POST /admin/payments/account`'s answer: the processor's onboarding page. */
+        OnboardingView: {
+            account: components["schemas"]["PaymentAccountView"];
+            /** @description Open it in the browser: the processor's own onboarding, then back to the console. */
+            onboarding_url: string;
+            expires_at: components["schemas"]["Timestamp"];
+        };
         /** @enum {string} */
         Outcome: "approved" | "rejected";
+        /** @description `POST /portal/invoices/pay`. */
+        PayInput: {
+            /** @description The invoices to pay, all in one currency. */
+            invoices: components["schemas"]["PayLine"][];
+            /**
+             * @description Where in the portal the member returns to after paying or cancelling (a path;
+             *     `/invoices` by default). The payment's id is added as `?payment=`.
+             * @example /invoices
+             */
+            return_path?: string | null;
+        };
+        /** @description One invoice to pay, with the balance the member's page showed. */
+        PayLine: {
+            id: components["schemas"]["InvoiceId"];
+            /**
+             * Format: int64
+             * @description The balance the page showed, in minor units: refused (409) if it is not the
+             *     invoice's balance now.
+             */
+            balance: number;
+        };
+        /** @description `GET /admin/payments/account`. */
+        PaymentAccountView: {
+            /** @description Whether the tenant has connected an account. */
+            connected: boolean;
+            /** @description The connected account (`acct_…`), once made. */
+            account_id?: string | null;
+            /**
+             * @description Whether it takes payments: members may pay once it does and the `payments`
+             *     feature is on.
+             */
+            charges_enabled: boolean;
+            details_submitted: boolean;
+        };
+        /** @example pay_01JD8Z6V5Q2W3E4R5T6Y7A8B9C */
+        PaymentId: string;
+        /** @description What a payment paid of one invoice. */
+        PaymentLine: {
+            invoice_id: components["schemas"]["InvoiceId"];
+            reference: components["schemas"]["ExternalRef"];
+            number: components["schemas"]["Code"];
+            /** Format: int64 */
+            amount: number;
+        };
+        /**
+         * @description Where a payment stands.
+         * @enum {string}
+         */
+        PaymentState: "pending" | "failed" | "expired" | "succeeded";
+        /** @description A payment as the portal and the admin API show it. */
+        PaymentView: {
+            id: components["schemas"]["PaymentId"];
+            state: components["schemas"]["PaymentState"];
+            currency: components["schemas"]["Currency"];
+            /** Format: int64 */
+            amount: number;
+            /** Format: int64 */
+            amount_refunded: number;
+            /**
+             * Format: int64
+             * @description What the payment counts for now: paid, less refunds and a lost dispute.
+             */
+            net: number;
+            invoices: components["schemas"]["PaymentLine"][];
+            dispute?: null | components["schemas"]["Dispute"];
+            method?: string | null;
+            failure?: string | null;
+            /** @description The processor's page to pay on (while pending or failed, until `expires_at`). */
+            checkout_url?: string | null;
+            expires_at: components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
         /**
          * @description What one row of a report stands for: a month of the period, a site now, or an asset
          *     over the period.
@@ -2913,7 +3093,7 @@ export interface components {
          * @description Feature permissions (strings fixed by the API).
          * @enum {string}
          */
-        Permission: "view_jobs" | "export_jobs" | "view_completed_jobs" | "create_work_requests" | "add_job_notes" | "view_quotes" | "approve_quotes" | "view_invoices" | "view_assets" | "view_documents" | "view_messages" | "view_reports";
+        Permission: "view_jobs" | "export_jobs" | "view_completed_jobs" | "create_work_requests" | "add_job_notes" | "view_quotes" | "approve_quotes" | "view_invoices" | "pay_invoices" | "view_assets" | "view_documents" | "view_messages" | "view_reports";
         /** @description A phone number in international form (+, 8–15 digits; spaces, dashes and brackets ignored), at most 32 characters */
         Phone: string;
         /**
@@ -3013,7 +3193,10 @@ export interface components {
             currency: components["schemas"]["Currency"];
             /** Format: int64 */
             total: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Paid so far, by every means (the back office's figure and payments in the portal).
+             */
             amount_paid: number;
             /** Format: int64 */
             balance: number;
@@ -3295,6 +3478,10 @@ export interface components {
             read: number;
             /** Format: int64 */
             acknowledged: number;
+        };
+        Received: {
+            /** @description Always true: the event was taken (recorded, or known already, or not followed). */
+            received: boolean;
         };
         /** @description `POST /portal/quotes/{quote_id}/reject`. */
         Rejection: {
@@ -9266,7 +9453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `customer_id` or `site_id` is a reference that names no record */
+            /** @description `customer_id` or `site_id` is a reference that names no record, or `portal_payments_included` names a payment this invoice does not have */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -11857,6 +12044,176 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    GetPaymentAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentAccountView"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ConnectPaymentAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–100 visible ASCII characters (whitespace around a header value is not part of it). A retry with the same key gets the first response (with `Idempotent-Replayed: true`) and creates nothing new; the same key with a different request is a 422, while the first is still running a 409. Kept for 24 hours, per caller and operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account exists: its onboarding page again */
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    /** @description `true` when this is the first response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+            /** @description An account was made: send the admin to `onboarding_url` */
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    /** @description The created object's own route, when it has one. */
+                    Location?: string;
+                    /** @description `true` when this is the first response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This deployment takes no payments, or the processor refused */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used for a different request (or the request is impossible in the current state). */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
@@ -16224,6 +16581,168 @@ export interface operations {
             };
         };
     };
+    PayMyInvoices: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–100 visible ASCII characters (whitespace around a header value is not part of it). A retry with the same key gets the first response (with `Idempotent-Replayed: true`) and creates nothing new; the same key with a different request is a 422, while the first is still running a 409. Kept for 24 hours, per caller and operation. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "invoices": [
+                 *         {
+                 *           "id": "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z",
+                 *           "balance": 15125
+                 *         }
+                 *       ],
+                 *       "return_path": "/invoices"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PayInput"];
+            };
+        };
+        responses: {
+            /** @description The same invoices and balances are being paid already: the same payment */
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    /** @description `true` when this is the first response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description A payment was opened: send the member to `checkout_url` */
+            201: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    /** @description The created object's own route, when it has one. */
+                    Location?: string;
+                    /** @description `true` when this is the first response to an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such invoice for you */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An invoice is paid, its balance changed, another payment of it is under way, or the portal takes no payments yet */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The invoices are in more than one currency */
+            422: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     GetMyInvoicePdf: {
         parameters: {
             query?: never;
@@ -17404,6 +17923,92 @@ export interface operations {
             };
         };
     };
+    GetMyPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A tenant admin viewing the portal as a member: the `id` of a view-as session the admin started (`POST /admin/members/{member_id}/view-as`), sent with the admin's own token. The answer is exactly the member's, and nothing is written. Refused (403) to anyone but that admin, after the session ends, and on every portal route but a GET. */
+                "X-View-As"?: string;
+            };
+            path: {
+                /** @example pay_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z */
+                payment_id: components["schemas"]["PaymentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The object's version, for `If-Match` (objects that have one). */
+                    ETag?: string;
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentView"];
+                };
+            };
+            /** @description The request is malformed or invalid: `errors` names each field. */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs. */
+            401: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks. */
+            403: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such payment of yours */
+            404: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     ListMyQuotes: {
         parameters: {
             query?: {
@@ -18530,6 +19135,93 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
+            429: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"] | components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    ReceiveStripeEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix>,v1=<HMAC-SHA256>`, as Stripe signs */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A Stripe event (Connect), as Stripe sends it */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Taken: recorded, known already, or not followed */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Received"];
+                };
+            };
+            /** @description Not signed by the processor, signed too long ago, or not an event */
+            400: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event names a payment not yet recorded, or collided with another: the processor sends it again later */
+            409: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the operation accepts (64 KiB; API Gateway's own limit is 10 MiB). */
+            413: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests: more than the limit per token or per IP address in five minutes (the web ACL's problem document, with `Retry-After`), or more than a route takes from all callers together (API Gateway's throttling, its own body). */
