@@ -1,7 +1,7 @@
 //! The notifier: turns the audit events on the table's stream into emails.
 //!
 //! Lambda hands it batches of stream records, filtered to new event items about jobs,
-//! work requests, quotes, invoices and messages ([`STREAM_FILTER`], the same pattern in
+//! work requests, quotes, invoices, messages and payments (receipts) ([`STREAM_FILTER`], the same pattern in
 //! the template and in the local stack's poller). Per record: decode the event, decide
 //! what it is news of ([`About`]), find who hears of it now (members by scope,
 //! permission, portal feature and choice; contacts by role), and send each recipient
@@ -22,6 +22,7 @@ use portico::domain::job::Job;
 use portico::domain::member::Member;
 use portico::domain::message::Message;
 use portico::domain::notification::{contact_receives, member_receives, wants, About, Candidate};
+use portico::domain::payment::Payment;
 use portico::domain::quote::Quote;
 use portico::domain::settings::Settings;
 use portico::domain::site::Site;
@@ -38,7 +39,7 @@ use serde::de::DeserializeOwned;
 
 /// The stream records the notifier is given: new event items about what notifies. The
 /// template's event source filter and the local poller use this same pattern.
-pub const STREAM_FILTER: &str = r#"{"eventName":["INSERT"],"dynamodb":{"NewImage":{"type":{"S":["event"]},"entity_type":{"S":["job","work_request","quote","invoice","message"]}}}}"#;
+pub const STREAM_FILTER: &str = r#"{"eventName":["INSERT"],"dynamodb":{"NewImage":{"type":{"S":["event"]},"entity_type":{"S":["job","work_request","quote","invoice","message","payment"]}}}}"#;
 
 /// What one batch did, for logs, metrics and tests.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -116,6 +117,7 @@ fn about(event: &Event) -> Result<Option<About>> {
         t if t == Quote::TYPE => About::of_quote(parse(b)?, parse(a)?),
         t if t == Invoice::TYPE => About::of_invoice(parse(b)?, parse(a)?),
         t if t == Message::TYPE => About::of_message(parse(b)?, parse(a)?, event.at),
+        t if t == Payment::TYPE => About::of_payment(parse(b)?, parse(a)?),
         _ => None,
     })
 }
@@ -216,6 +218,9 @@ async fn recipients(
             app.store.get::<Member>(keys::member_key(tenant, request.member_id)).await?.into_iter().collect()
         }
         About::Message { .. } => app.store.query_all::<Member>(keys::all_members(tenant)).await?,
+        About::Payment { payment } => {
+            app.store.get::<Member>(keys::member_key(tenant, payment.member_id)).await?.into_iter().collect()
+        }
         _ => {
             // Members of the customer and of every customer above it (whose scope may
             // cover it): one query per level of the tree.

@@ -386,7 +386,7 @@ fn unsubscribe_tokens(app: &portico::App, seeded: &seed::Seeded, known: &Known) 
         .get("member_id")
         .and_then(|m| m.iter().find_map(|m| MemberId::parse(m).ok()))
         .context("the demo tenant has no members")?;
-    Ok([Quotes, Invoices, JobsCompleted, JobStatus, WorkRequests, Messages]
+    Ok([Quotes, Invoices, JobsCompleted, JobStatus, WorkRequests, Messages, Payments]
         .into_iter()
         .map(|kind| {
             let link = Unsubscribe { tenant, party: Party::Member(member), kind, locale: Default::default() };

@@ -269,7 +269,7 @@ pub async fn seed(api: &ApiClient, aws: &Aws, prov: &Provisioned, portal_url: &s
             "customer_id": harbor, "first_name": "Carla", "last_name": "Customer", "email": carla,
             "job_title": "Facilities manager", "phone": "+31612345001",
             "permissions": ["view_jobs", "export_jobs", "view_completed_jobs", "create_work_requests", "add_job_notes", "view_quotes", "approve_quotes", "view_invoices", "pay_invoices", "view_assets", "view_documents", "view_messages"],
-            "notifications": ["quotes", "invoices", "jobs_completed", "work_requests", "messages"],
+            "notifications": ["quotes", "invoices", "jobs_completed", "work_requests", "messages", "payments"],
             "approval_limits": {"EUR": 1_000_000}
         })))
         .await?)?;

@@ -16,6 +16,8 @@ pub enum NotificationKind {
     JobStatus,
     WorkRequests,
     Messages,
+    /// A receipt for a payment the member made in the portal.
+    Payments,
 }
 
 impl NotificationKind {
@@ -28,6 +30,7 @@ impl NotificationKind {
             NotificationKind::JobStatus => "job_status",
             NotificationKind::WorkRequests => "work_requests",
             NotificationKind::Messages => "messages",
+            NotificationKind::Payments => "payments",
         }
     }
 }

@@ -16,6 +16,7 @@ use super::job::{Job, JobStatus};
 use super::mailing::NotificationKind;
 use super::member::{Member, MemberStatus};
 use super::message::{Message, MessageState};
+use super::payment::{Payment, PaymentState};
 use super::quote::{Quote, QuoteStatus};
 use super::rights::Permission;
 use super::settings::Feature;
@@ -37,6 +38,8 @@ pub enum About {
     Invoice { invoice: Box<Invoice> },
     /// A portal message was posted and is current.
     Message { message: Box<Message> },
+    /// A member's payment succeeded: their receipt.
+    Payment { payment: Box<Payment> },
 }
 
 impl About {
@@ -87,6 +90,13 @@ impl About {
         }
     }
 
+    /// A payment's change: a receipt to the member who paid, when it succeeds.
+    pub fn of_payment(before: Option<Payment>, after: Option<Payment>) -> Option<Self> {
+        let payment = after?;
+        let was = before.is_some_and(|b| b.state == PaymentState::Succeeded);
+        (payment.state == PaymentState::Succeeded && !was).then(|| About::Payment { payment: Box::new(payment) })
+    }
+
     pub fn kind(&self) -> NotificationKind {
         match self {
             About::JobStatus { .. } => NotificationKind::JobStatus,
@@ -95,6 +105,7 @@ impl About {
             About::Quote { .. } => NotificationKind::Quotes,
             About::Invoice { .. } => NotificationKind::Invoices,
             About::Message { .. } => NotificationKind::Messages,
+            About::Payment { .. } => NotificationKind::Payments,
         }
     }
 
@@ -105,7 +116,7 @@ impl About {
             About::WorkRequest { request } => Some((request.customer_id, &request.customer_path)),
             About::Quote { quote } => Some((quote.customer_id, &quote.customer_path)),
             About::Invoice { invoice } => Some((invoice.customer_id, &invoice.customer_path)),
-            About::Message { .. } => None,
+            About::Message { .. } | About::Payment { .. } => None,
         }
     }
 
@@ -116,7 +127,7 @@ impl About {
             About::WorkRequest { request } => Some(request.site_id),
             About::Quote { quote } => Some(quote.site_id),
             About::Invoice { invoice } => invoice.site_id,
-            About::Message { .. } => None,
+            About::Message { .. } | About::Payment { .. } => None,
         }
     }
 
@@ -128,13 +139,14 @@ impl About {
             About::Quote { quote } => format!("quotes/{}", quote.id),
             About::Invoice { invoice } => format!("invoices/{}", invoice.id),
             About::Message { message } => format!("messages/{}", message.id),
+            About::Payment { payment } => format!("invoices?payment={}", payment.id),
         }
     }
 
     /// Whether contacts (people without a login) may hear of it: their customer's work,
     /// never portal messages or a member's own work requests.
     pub fn reaches_contacts(&self) -> bool {
-        !matches!(self, About::WorkRequest { .. } | About::Message { .. })
+        !matches!(self, About::WorkRequest { .. } | About::Message { .. } | About::Payment { .. })
     }
 
     /// The portal feature and the permissions (any one of them) a member needs to see it.
@@ -146,6 +158,7 @@ impl About {
             About::Quote { .. } => (Feature::Quotes, &[Permission::ViewQuotes]),
             About::Invoice { .. } => (Feature::Invoices, &[Permission::ViewInvoices]),
             About::Message { .. } => (Feature::Messages, &[Permission::ViewMessages]),
+            About::Payment { .. } => (Feature::Payments, &[Permission::PayInvoices]),
         }
     }
 }
@@ -185,6 +198,9 @@ pub fn member_receives(
     }
     if let About::Message { message } = about {
         return message.audience.addresses(who.groups);
+    }
+    if let About::Payment { payment } = about {
+        return payment.member_id == member.id;
     }
     match (about.site_id(), site) {
         (Some(_), Some(site)) => who.rights.scope.covers(site),

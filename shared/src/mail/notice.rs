@@ -87,12 +87,14 @@ pub fn kind_name(kind: NotificationKind, locale: Locale) -> &'static str {
         (Locale::En, Quotes) => "new quotes",
         (Locale::En, Invoices) => "new invoices",
         (Locale::En, Messages) => "portal messages",
+        (Locale::En, Payments) => "receipts for your payments",
         (Locale::Nl, JobStatus) => "statuswijzigingen van opdrachten",
         (Locale::Nl, JobsCompleted) => "afgeronde opdrachten",
         (Locale::Nl, WorkRequests) => "uw werkaanvragen",
         (Locale::Nl, Quotes) => "nieuwe offertes",
         (Locale::Nl, Invoices) => "nieuwe facturen",
         (Locale::Nl, Messages) => "portaalberichten",
+        (Locale::Nl, Payments) => "bewijzen van uw betalingen",
     }
 }
 
@@ -215,6 +217,20 @@ fn say(about: &About, l: Locale, w: &Words) -> Said {
                 "Er staat een nieuwe factuur voor u klaar in het portaal."
             } else {
                 "A new invoice is ready for you in the portal."
+            };
+            (subject, intro.to_owned(), None)
+        }
+        About::Payment { payment } => {
+            let amount = display(payment.amount, &payment.currency, l);
+            let numbers: Vec<String> = payment.lines.iter().map(|i| i.number.to_string()).collect();
+            facts.push((w.total, amount.clone()));
+            facts.push((if nl { "Facturen" } else { "Invoices" }, numbers.join(", ")));
+            let subject =
+                if nl { format!("Betaling ontvangen: {amount}") } else { format!("Payment received: {amount}") };
+            let intro = if nl {
+                "Dank u: uw betaling is ontvangen. De facturen staan in het portaal als betaald."
+            } else {
+                "Thank you: your payment has been received. The invoices show as paid in the portal."
             };
             (subject, intro.to_owned(), None)
         }

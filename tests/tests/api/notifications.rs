@@ -11,7 +11,8 @@ use portico_tests::faults::{Fault, Faults};
 use portico_tests::{id, spawn_app, TestApp, TestTenant, PASSWORD};
 use serde_json::{json, Value};
 
-const ALL_KINDS: [&str; 6] = ["quotes", "invoices", "jobs_completed", "job_status", "work_requests", "messages"];
+const ALL_KINDS: [&str; 7] =
+    ["quotes", "invoices", "jobs_completed", "job_status", "work_requests", "messages", "payments"];
 
 /// Subjects of the notifications sent to `address` (invitations left out), oldest first.
 async fn notices(app: &TestApp, address: &str) -> Vec<String> {

@@ -2,6 +2,8 @@
 //! client code as against Stripe, the processor's events signed and delivered to the
 //! local gateway as Stripe delivers them. docs/payments.md.
 
+use portico_local::mailbox;
+use portico_local::stream::{self, Stream};
 use portico_tests::{spawn_app, TestApp, TestTenant};
 use serde_json::{json, Value};
 
@@ -26,12 +28,13 @@ async fn world(app: &TestApp) -> World {
     let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;
     let site = app.site(&t.admin, &customer, "HQ").await;
     let member = member(app, &t, &customer, "payer", &["view_invoices", "pay_invoices"]).await;
+
     World { account: account["account_id"].as_str().unwrap().to_owned(), t, customer, site, member }
 }
 
 async fn member(app: &TestApp, t: &TestTenant, customer: &str, name: &str, permissions: &[&str]) -> String {
     let body = json!({"customer_id": customer, "first_name": name, "last_name": "M", "email": app.email(name),
-        "admin": false, "permissions": permissions});
+        "admin": false, "permissions": permissions, "notifications": ["invoices", "payments"]});
     let m = app.member(&t.admin, body).await;
     app.invited_member(&t.admin, &m, &app.email(name)).await
 }
@@ -92,8 +95,16 @@ async fn a_payment_is_recorded_once_however_often_its_events_are_sent() {
     let opened = portal_invoice(app, &w, &inv["id"]).await;
     assert_eq!(opened["balance"], 10_000, "opening the page pays nothing");
 
+    let mut stream = Stream::open(&app.aws, &app.prov.table_name).await.unwrap();
     let paid = pay_page(app, &w, &payment, "succeed").await;
     assert_eq!(paid["payment_status"], "paid");
+    // The member's receipt (and nothing to anyone else: the invoice is not new).
+    let tally = stream::deliver(app.app, stream.next_batch().await.unwrap()).await;
+    assert_eq!((tally.sent, tally.failed), (1, 0), "{tally:?}");
+    let mails = mailbox::to(&app.aws.endpoint, &app.email("payer")).await.unwrap();
+    let receipt = mails.last().unwrap();
+    assert!(receipt.subject.contains("Payment received: €100.00"), "{}", receipt.subject);
+    assert!(receipt.body.contains("2026-7"), "{}", receipt.body);
     let after = portal_invoice(app, &w, &inv["id"]).await;
     assert_eq!(
         (after["status"].as_str(), after["balance"].as_i64(), after["amount_paid"].as_i64()),

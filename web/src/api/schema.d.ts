@@ -3000,7 +3000,7 @@ export interface components {
          * @description Email notification kinds a member can opt into.
          * @enum {string}
          */
-        NotificationKind: "quotes" | "invoices" | "jobs_completed" | "job_status" | "work_requests" | "messages";
+        NotificationKind: "quotes" | "invoices" | "jobs_completed" | "job_status" | "work_requests" | "messages" | "payments";
         /** @description `POST /admin/payments/account`'s answer: the processor's onboarding page. */
         OnboardingView: {
             account: components["schemas"]["PaymentAccountView"];
