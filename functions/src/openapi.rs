@@ -418,6 +418,8 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
             response.remove("headers");
         }
     }
+    // A handler's own 404 (an object named in the body) can meet API Gateway's too.
+    let documents_404 = responses.contains_key("404");
     let mut add = |status: &str, description: &str, content: Value| {
         let entry = responses.entry(status).or_insert_with(|| json!({"description": description}));
         if entry["description"].as_str().is_none_or(str::is_empty) {
@@ -443,7 +445,7 @@ fn complete_operation(route: &Route, op: &mut Map<String, Value>) {
         add("401", "No token, or not a valid ID token of this deployment's user pool: API Gateway's JWT authorizer answers, before any function runs.", gateway());
         add("403", "Authenticated, but not allowed: another group's route, a disabled or removed member, a feature switched off, or a permission the member lacks.", problem());
     }
-    if has_path {
+    if has_path || documents_404 {
         add("404", "Not found, or not visible to the caller (never told apart). An empty path segment matches no route: API Gateway answers with its own body.", either());
     }
     if post {

@@ -23,8 +23,8 @@ use serde_json::Value;
 
 use crate::schema::Problem;
 
-/// The largest event body read.
-const MAX_EVENT_BYTES: usize = 256 * 1024;
+/// The largest event body read (as every body: Stripe's events are a few KiB).
+const MAX_EVENT_BYTES: usize = portico::http::request::MAX_BODY_BYTES;
 /// Who the audit trail says made the processor's changes.
 const ACTOR: &str = "processor:stripe";
 /// The conflict of an event recorded before.
@@ -106,17 +106,22 @@ pub struct Received {
 }
 
 #[utoipa::path(post, path = "/webhooks/stripe",
-    request_body(content = Object, description = "A Stripe event (Connect), as Stripe sends it", content_type = "application/json"),
+    request_body(content = Object, description = "A Stripe event (Connect), as Stripe sends it", content_type = "application/json",
+        example = json!({"id": "evt_1QfixtureEvent", "object": "event", "type": "account.updated", "created": 1795262400, "account": "acct_1Qfixture", "livemode": false, "data": {"object": {"id": "acct_1Qfixture", "object": "account", "charges_enabled": true, "details_submitted": true}}})),
     params(("Stripe-Signature" = String, Header, description = "`t=<unix>,v1=<HMAC-SHA256>`, as Stripe signs")),
     responses(
         (status = 200, body = Received, description = "Taken: recorded, known already, or not followed"),
         (status = 400, body = Problem, description = "Not signed by the processor, signed too long ago, or not an event"),
         (status = 409, body = Problem, description = "The event names a payment not yet recorded, or collided with another: the processor sends it again later"),
-        (status = 413, body = Problem)))]
+        (status = 413, body = Problem), (status = 415, body = Problem)))]
 pub async fn stripe(app: &App, req: Req) -> Result<Reply> {
     let body = req.body_bytes();
     if body.len() > MAX_EVENT_BYTES {
         return Err(Error::PayloadTooLarge { limit: MAX_EVENT_BYTES });
+    }
+    let declared = req.header("content-type")?.unwrap_or_default();
+    if !portico::http::request::is_json_media_type(declared) {
+        return Err(Error::UnsupportedMediaType);
     }
     let secrets = app.config.stripe.as_ref().map(|s| s.webhook_secrets.clone()).unwrap_or_default();
     let signature = req.header("stripe-signature")?.unwrap_or_default();

@@ -174,7 +174,7 @@ impl TestApp {
     /// Completes portal set-up for the admin's tenant.
     pub async fn complete_setup(&self, admin: &str) {
         let body = json!({
-            "features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports"],
+            "features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports", "payments"],
             "branding": {"display_name": "Acme Service", "portal_url": "https://portal.acme.test", "sender_email": "office@acme.test"},
             "default_locale": "en",
             "work_order_types": [{"code": "repair", "name": "Repair"}, {"code": "service", "name": "Service"}],

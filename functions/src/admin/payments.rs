@@ -28,8 +28,8 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
 #[utoipa::path(post, path = "/admin/payments/account",
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
-        (status = 200, body = OnboardingView, description = "The account exists: its onboarding page again"),
         (status = 201, body = OnboardingView, description = "An account was made: send the admin to `onboarding_url`"),
+        (status = 200, body = OnboardingView, description = "The account exists: its onboarding page again"),
         (status = 403, body = Problem),
         (status = 409, body = Problem, description = "This deployment takes no payments, or the processor refused")))]
 pub async fn connect(app: &App, req: Req) -> Result<Reply> {

@@ -19,7 +19,7 @@ pub async fn get(app: &App, req: Req) -> Result<Reply> {
     Ok(Reply::ok(&settings)?.etag(settings.version))
 }
 
-#[utoipa::path(put, path = "/admin/settings", request_body(content = SettingsInput, example = json!({"features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports"], "branding": {"display_name": "Acme Service", "logo_url": null, "primary_color": "#0b5fff", "portal_url": "https://portal.acme.test", "sender_email": "office@acme.test"}, "default_locale": "en", "work_order_types": [{"code": "repair", "name": "Repair"}, {"code": "service", "name": "Service"}], "setup_complete": true})),
+#[utoipa::path(put, path = "/admin/settings", request_body(content = SettingsInput, example = json!({"features": ["jobs", "work_requests", "quotes", "invoices", "assets", "documents", "messages", "reports", "payments"], "branding": {"display_name": "Acme Service", "logo_url": null, "primary_color": "#0b5fff", "portal_url": "https://portal.acme.test", "sender_email": "office@acme.test"}, "default_locale": "en", "work_order_types": [{"code": "repair", "name": "Repair"}, {"code": "service", "name": "Service"}], "setup_complete": true})),
     params(("If-Match" = Option<crate::schema::IfMatch>, Header, description = "ETag from a previous read; 412 when stale")),
     responses((status = 200, body = Settings), (status = 400, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn put(app: &App, req: Req) -> Result<Reply> {

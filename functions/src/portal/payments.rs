@@ -33,7 +33,7 @@ fn methods(currency: &Currency) -> &'static [&'static str] {
     }
 }
 
-#[utoipa::path(post, path = "/portal/invoices/pay", request_body(content = PayInput, example = json!({"invoices": [{"id": "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z", "balance": 15125}], "return_path": "/invoices"})),
+#[utoipa::path(post, path = "/portal/invoices/pay", request_body(content = PayInput, example = json!({"invoices": [{"id": "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z", "balance": 10000}], "return_path": "/invoices"})),
     params(("Idempotency-Key" = Option<String>, Header)),
     responses(
         (status = 201, body = PaymentView, description = "A payment was opened: send the member to `checkout_url`"),
@@ -57,10 +57,6 @@ pub async fn pay(app: &App, req: Req) -> Result<Reply> {
     let found = app.store.batch(&wanted).await?;
     let invoices = found.all::<Invoice>()?;
     let locks = found.all::<PaymentLock>()?;
-    let account = found
-        .one::<PaymentAccount>()?
-        .filter(|a| a.charges_enabled)
-        .ok_or_else(|| Error::conflict("this portal does not take payments online yet"))?;
 
     let at = now();
     let mut lines = Vec::new();
@@ -85,6 +81,11 @@ pub async fn pay(app: &App, req: Req) -> Result<Reply> {
             amount: line.balance,
         });
     }
+    // Only the member's own invoices say anything (404 first): then whether they can be paid.
+    let account = found
+        .one::<PaymentAccount>()?
+        .filter(|a| a.charges_enabled)
+        .ok_or_else(|| Error::conflict("this portal does not take payments online yet"))?;
     let currency = invoices[0].currency.clone();
     if invoices.iter().any(|i| i.currency != currency) {
         return Err(Error::unprocessable("pay invoices of one currency at a time"));
@@ -199,7 +200,7 @@ async fn existing(app: &App, portal: &Portal, held: &PaymentLock, lines: &[Payme
 }
 
 #[utoipa::path(get, path = "/portal/payments/{payment_id}",
-    params(("payment_id" = portico::domain::ids::PaymentId, Path, example = "pay_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z")),
+    params(("payment_id" = portico::domain::ids::PaymentId, Path, example = "pay_01JD8Z6V5Q2W3E4R5T6Y7A8BA5")),
     responses((status = 200, body = PaymentView), (status = 403, body = Problem), (status = 404, body = Problem, description = "No such payment of yours")))]
 pub async fn get(app: &App, req: Req) -> Result<Reply> {
     let portal = guard::member(app, &req).await?;

@@ -151,6 +151,7 @@ async fn the_store_keeps_an_invoices_open_entries_whoever_writes_it() {
     let before: Invoice = app.app.store.get(key.clone()).await.unwrap().unwrap();
     let mut after = before.clone();
     after.amount_paid = after.total;
+    after.settle();
     after.version += 1;
     let mut tx = Tx::new(tenant, Actor("test:payment".into()));
     tx.update(&before, &after, before.version, "invoice.paid").unwrap();
@@ -163,6 +164,7 @@ async fn the_store_keeps_an_invoices_open_entries_whoever_writes_it() {
     // And back: unpaid again, by the same other path.
     let mut unpaid = after.clone();
     unpaid.amount_paid = 1_000;
+    unpaid.settle();
     unpaid.version += 1;
     let mut tx = Tx::new(tenant, Actor("test:refund".into()));
     tx.update(&after, &unpaid, after.version, "invoice.refunded").unwrap();

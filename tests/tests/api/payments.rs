@@ -20,9 +20,6 @@ struct World {
 async fn world(app: &TestApp) -> World {
     let t = app.tenant("Acme").await;
     app.complete_setup(&t.admin).await;
-    let mut settings = app.api.expect(200, "GET", "/admin/settings", &t.admin, None).await.unwrap();
-    settings["features"].as_array_mut().unwrap().push(json!("payments"));
-    app.api.expect(200, "PUT", "/admin/settings", &t.admin, Some(&settings)).await.unwrap();
     portico_local::seed::connect_payments(&app.api, &t.admin).await.unwrap();
     let account = app.api.expect(200, "GET", "/admin/payments/account", &t.admin, None).await.unwrap();
     let customer = app.customer(&t.admin, json!({"name": "Harbor"})).await;

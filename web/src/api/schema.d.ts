@@ -12770,7 +12770,8 @@ export interface operations {
                  *         "assets",
                  *         "documents",
                  *         "messages",
-                 *         "reports"
+                 *         "reports",
+                 *         "payments"
                  *       ],
                  *       "branding": {
                  *         "display_name": "Acme Service",
@@ -16598,7 +16599,7 @@ export interface operations {
                  *       "invoices": [
                  *         {
                  *           "id": "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z",
-                 *           "balance": 15125
+                 *           "balance": 10000
                  *         }
                  *       ],
                  *       "return_path": "/invoices"
@@ -16682,6 +16683,7 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description An invoice is paid, its balance changed, another payment of it is under way, or the portal takes no payments yet */
@@ -17931,7 +17933,7 @@ export interface operations {
                 "X-View-As"?: string;
             };
             path: {
-                /** @example pay_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z */
+                /** @example pay_01JD8Z6V5Q2W3E4R5T6Y7A8BA5 */
                 payment_id: components["schemas"]["PaymentId"];
             };
             cookie?: never;
@@ -19164,6 +19166,24 @@ export interface operations {
         /** @description A Stripe event (Connect), as Stripe sends it */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1QfixtureEvent",
+                 *       "object": "event",
+                 *       "type": "account.updated",
+                 *       "created": 1795262400,
+                 *       "account": "acct_1Qfixture",
+                 *       "livemode": false,
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "acct_1Qfixture",
+                 *           "object": "account",
+                 *           "charges_enabled": true,
+                 *           "details_submitted": true
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": Record<string, never>;
             };
         };
