@@ -165,6 +165,7 @@ const en = {
   'invoices.pdf': 'PDF',
   'invoices.outstanding': 'Outstanding',
   'invoices.overdue': 'Overdue',
+  'feature.payments': 'Online payments',
 
   'assets.title': 'Equipment',
   'assets.name': 'Equipment',
@@ -278,6 +279,7 @@ const en = {
   'perm.view_quotes': 'See quotes',
   'perm.approve_quotes': 'Approve quotes',
   'perm.view_invoices': 'See invoices',
+  'perm.pay_invoices': 'Pay invoices',
   'perm.view_assets': 'See equipment',
   'perm.view_documents': 'See documents',
   'perm.view_messages': 'Read messages',
@@ -455,6 +457,7 @@ const nl: Record<Key, string> = {
   'invoices.pdf': 'PDF',
   'invoices.outstanding': 'Openstaand',
   'invoices.overdue': 'Vervallen',
+  'feature.payments': 'Online betalen',
 
   'assets.title': 'Installaties',
   'assets.name': 'Installatie',
@@ -568,6 +571,7 @@ const nl: Record<Key, string> = {
   'perm.view_quotes': 'Offertes inzien',
   'perm.approve_quotes': 'Offertes goedkeuren',
   'perm.view_invoices': 'Facturen inzien',
+  'perm.pay_invoices': 'Facturen betalen',
   'perm.view_assets': 'Installaties inzien',
   'perm.view_documents': 'Documenten inzien',
   'perm.view_messages': 'Berichten lezen',
