@@ -117,7 +117,8 @@ export async function invoicesPage(ctx: Ctx): Promise<void> {
     head: t('invoices.pay_head'),
     cell: (i) =>
       payable(i)
-        ? html`<button type="button" class="pay" ?disabled=${busy} @click=${() => void pay([i])}>${t('invoices.pay')}<span class="visually-hidden"> ${i.number}</span></button>`
+        ? html`<button type="button" class="pay" aria-label="${t('invoices.pay')} ${i.number}" ?disabled=${busy}
+            @click=${() => void pay([i])}>${t('invoices.pay')}</button>`
         : '—',
   };
 
