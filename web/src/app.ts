@@ -44,7 +44,7 @@ export function opens(me: Me, section: Section): boolean {
 }
 
 /** The permissions whose buttons write: an admin viewing as the member gets none. */
-const WRITES: Permission[] = ['add_job_notes', 'approve_quotes', 'create_work_requests'];
+const WRITES: Permission[] = ['add_job_notes', 'approve_quotes', 'create_work_requests', 'pay_invoices'];
 
 export function may(me: Me, permission: Permission): boolean {
   return me.permissions.includes(permission) && !(me.viewed_by && WRITES.includes(permission));

@@ -31,7 +31,7 @@ test('an admin invites a colleague, switches their access off and on, and may no
   // The menu names the screens that exist, and no other.
   const menu = page.getByRole('navigation', { name: 'Console' });
   await expect(menu.getByRole('link')).toHaveText([
-    'Overview', 'Office staff', 'Integrations', 'Webhooks', 'Set-up', 'Customers', 'Access groups', 'Members', 'Documents', 'Messages', 'Work requests', 'Records', 'KPI reports', 'Audit trail',
+    'Overview', 'Office staff', 'Integrations', 'Webhooks', 'Payments', 'Set-up', 'Customers', 'Access groups', 'Members', 'Documents', 'Messages', 'Work requests', 'Records', 'KPI reports', 'Audit trail',
   ]);
   await expect(menu.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
   await check('90-console-overview');

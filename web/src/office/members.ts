@@ -213,7 +213,7 @@ const KINDS: Kind[] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'wo
 /** The portal's word for each feature: its tab's. */
 const FEATURE_WORD: Record<Schemas['Feature'], Key> = {
   jobs: 'nav.jobs', work_requests: 'nav.requests', quotes: 'nav.quotes', invoices: 'nav.invoices',
-  assets: 'nav.assets', documents: 'nav.documents', messages: 'nav.messages', reports: 'nav.reports',
+  assets: 'nav.assets', documents: 'nav.documents', messages: 'nav.messages', reports: 'nav.reports', payments: 'feature.payments',
 };
 
 const fullName = (m: Member) => `${m.first_name} ${m.last_name}`;

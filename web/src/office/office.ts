@@ -19,6 +19,7 @@ import { homeScreen } from './home';
 import { staffScreen } from './staff';
 import { integrationsLabel, integrationsScreen } from './integrations';
 import { webhooksLabel, webhooksScreen } from './webhooks';
+import { paymentsLabel, paymentsScreen } from './payments';
 import { setupScreen, setupLabel } from './setup';
 import { membersLabel, membersScreen } from './members';
 import { documentsLabel, documentsScreen } from './documents';
@@ -62,6 +63,7 @@ const SCREENS: Screen[] = [
   { path: '/office/staff', label: () => t('staff'), draw: staffScreen },
   { path: '/office/integrations', label: integrationsLabel, draw: integrationsScreen },
   { path: '/office/webhooks', label: webhooksLabel, draw: webhooksScreen },
+  { path: '/office/payments', label: paymentsLabel, draw: paymentsScreen },
   { path: '/office/setup', label: setupLabel, draw: setupScreen },
   { path: '/office/customers', label: customersTitle, draw: customersScreen },
   { path: '/office/groups', label: groupsLabel, draw: groupsScreen },

@@ -59,7 +59,7 @@ type Report = Schemas['Report'];
 
 export const PERMISSIONS: Permission[] = [
   'view_jobs', 'export_jobs', 'view_completed_jobs', 'create_work_requests', 'add_job_notes', 'view_quotes',
-  'approve_quotes', 'view_invoices', 'view_assets', 'view_documents', 'view_messages', 'view_reports',
+  'approve_quotes', 'view_invoices', 'pay_invoices', 'view_assets', 'view_documents', 'view_messages', 'view_reports',
 ];
 export const REPORTS: Report[] = [
   'total_service_repairs', 'calibrations_on_time', 'quotes_by_status', 'open_calls_contract_equipment', 'most_expensive_equipment',

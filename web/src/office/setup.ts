@@ -155,6 +155,7 @@ const MEMBER_WORDS: Record<Locale, Record<Schemas['Feature'] | 'sites' | 'greeti
     documents: 'Documents',
     messages: 'Messages',
     reports: 'Reports',
+    payments: 'Online payments',
     signout: 'Sign out',
     subject: 'Your access to the {portal} portal',
     greeting: 'Welcome Anna,',
@@ -174,6 +175,7 @@ const MEMBER_WORDS: Record<Locale, Record<Schemas['Feature'] | 'sites' | 'greeti
     documents: 'Documenten',
     messages: 'Berichten',
     reports: 'Rapportages',
+    payments: 'Online betalen',
     signout: 'Afmelden',
     subject: 'Uw toegang tot het {portal}-portaal',
     greeting: 'Welkom Anna,',
@@ -185,8 +187,12 @@ const MEMBER_WORDS: Record<Locale, Record<Schemas['Feature'] | 'sites' | 'greeti
   },
 };
 
-/** The sections in the member portal's menu order (`SECTIONS` in `src/app.ts`). */
-const FEATURES: Schemas['Feature'][] = ['jobs', 'work_requests', 'quotes', 'invoices', 'assets', 'documents', 'messages', 'reports'];
+/** The sections in the member portal's menu order (`SECTIONS` in `src/app.ts`), then
+ * paying invoices online (no tab of its own: a Pay button on the invoices). A feature
+ * without its switch here would be dropped from the settings at the next save. */
+const FEATURES: Schemas['Feature'][] = ['jobs', 'work_requests', 'quotes', 'invoices', 'assets', 'documents', 'messages', 'reports', 'payments'];
+/** The features that are tabs of the portal (the preview's). */
+const TABS = FEATURES.filter((f) => f !== 'payments');
 
 /** The member portal's colour when a tenant has none (`--brand` in `style.css`). */
 const PORTAL_COLOUR = '#1d4e89';
@@ -534,7 +540,7 @@ function firstField(error: unknown): string | undefined {
 function preview(s: Settings): TemplateResult {
   const w = MEMBER_WORDS[s.default_locale];
   const b = s.branding;
-  const sections = [...FEATURES.filter((f) => s.features.includes(f)).map((f) => w[f]), w.sites];
+  const sections = [...TABS.filter((f) => s.features.includes(f)).map((f) => w[f]), w.sites];
   const name = b.display_name.trim() || '—';
   const url = b.portal_url ?? 'https://…';
   return html`<section class="preview" aria-labelledby="preview-title">

@@ -82,6 +82,10 @@ const t = words({
     'contact.unsubscribed': 'A contact switched emails off',
     'contact.suppressed': 'Mail to a contact bounced',
     'message.acknowledged': 'A member acknowledged a message',
+    'invoice.payment_succeeded': 'A member paid invoices online',
+    'invoice.payment_failed': 'A member’s online payment failed',
+    'invoice.payment_refunded': 'An online payment was refunded',
+    'invoice.payment_disputed': 'An online payment was disputed',
   },
   nl: {
     title: 'Webhooks',
@@ -153,6 +157,10 @@ const t = words({
     'contact.unsubscribed': 'Een contactpersoon zette e-mails uit',
     'contact.suppressed': 'E-mail aan een contactpersoon kwam niet aan',
     'message.acknowledged': 'Een lid bevestigde een bericht',
+    'invoice.payment_succeeded': 'Een lid betaalde facturen online',
+    'invoice.payment_failed': 'Een onlinebetaling van een lid mislukte',
+    'invoice.payment_refunded': 'Een onlinebetaling is terugbetaald',
+    'invoice.payment_disputed': 'Een onlinebetaling wordt betwist',
   },
 });
 
@@ -166,7 +174,8 @@ type Attempt = Schemas['Attempt'];
 export const EVENT_TYPES = [
   'work_request.submitted', 'work_request.accepted', 'work_request.declined', 'quote.approved',
   'quote.rejected', 'job.note_added', 'member.changed', 'contact.unsubscribed',
-  'contact.suppressed', 'message.acknowledged',
+  'contact.suppressed', 'message.acknowledged', 'invoice.payment_succeeded', 'invoice.payment_failed',
+  'invoice.payment_refunded', 'invoice.payment_disputed',
 ] as const satisfies readonly EventType[];
 type Missing = Exclude<EventType, (typeof EVENT_TYPES)[number]>;
 const everyEventType: [Missing] extends [never] ? true : Missing = true;
