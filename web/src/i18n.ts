@@ -268,6 +268,7 @@ const en = {
   'notify.job_status': 'Job status changes',
   'notify.work_requests': 'My work requests',
   'notify.messages': 'Messages',
+  'notify.payments': 'Receipts for payments',
 
   'category.service': 'Service',
   'category.repair': 'Repair',
@@ -567,6 +568,7 @@ const nl: Record<Key, string> = {
   'notify.job_status': 'Statuswijzigingen van werkorders',
   'notify.work_requests': 'Mijn aanvragen',
   'notify.messages': 'Berichten',
+  'notify.payments': 'Betaalbewijzen',
 
   'category.service': 'Service',
   'category.repair': 'Reparatie',

@@ -53,7 +53,7 @@ pub struct PayInput {
     pub invoices: Vec<PayLine>,
     /// Where in the portal the member returns to after paying or cancelling (a path;
     /// `/invoices` by default). The payment's id is added as `?payment=`.
-    #[schema(max_length = 200, pattern = "^/[A-Za-z0-9/_-]*$", example = "/invoices")]
+    #[schema(max_length = 200, pattern = "^/([A-Za-z0-9_-][A-Za-z0-9/_-]*)?$", example = "/invoices")]
     pub return_path: Option<String>,
 }
 

@@ -209,7 +209,7 @@ type Permission = Schemas['Permission'];
 type Report = Schemas['Report'];
 type Kind = Schemas['NotificationKind'];
 
-const KINDS: Kind[] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
+const KINDS: Kind[] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages', 'payments'];
 /** The portal's word for each feature: its tab's. */
 const FEATURE_WORD: Record<Schemas['Feature'], Key> = {
   jobs: 'nav.jobs', work_requests: 'nav.requests', quotes: 'nav.quotes', invoices: 'nav.invoices',

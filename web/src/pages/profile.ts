@@ -9,7 +9,7 @@ import { api, ifMatch, Problem, tagged, type Schemas } from '../api';
 import { problemView, type Ctx, type Me } from '../app';
 import { permission, t, type Key } from '../i18n';
 
-const KINDS: Schemas['NotificationKind'][] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages'];
+const KINDS: Schemas['NotificationKind'][] = ['quotes', 'invoices', 'jobs_completed', 'job_status', 'work_requests', 'messages', 'payments'];
 
 function phoneMessage(e: unknown): string {
   if (e instanceof auth.CognitoError) {
