@@ -66,7 +66,12 @@ fn read(event: &Event) -> Option<(Locator, Change)> {
     match event.kind.as_str() {
         "checkout.session.completed" | "checkout.session.async_payment_succeeded" => {
             (text(o, &["payment_status"]).as_deref() == Some("paid")).then_some(())?;
-            let change = Change::Succeeded { payment_intent: text(o, &["payment_intent"])?, method: None };
+            let change = Change::Succeeded {
+                payment_intent: text(o, &["payment_intent"])?,
+                method: None,
+                amount: o.get("amount_total").and_then(Value::as_i64)?,
+                currency: text(o, &["currency"])?,
+            };
             Some((by_metadata()?, change))
         }
         "payment_intent.succeeded" => {
@@ -76,7 +81,14 @@ fn read(event: &Event) -> Option<(Locator, Change)> {
                 .filter(|m| m.len() == 1)
                 .and_then(|m| m[0].as_str())
                 .map(str::to_owned);
-            Some((by_metadata()?, Change::Succeeded { payment_intent: text(o, &["id"])?, method }))
+            let amount = o.get("amount").and_then(Value::as_i64)?;
+            let change = Change::Succeeded {
+                payment_intent: text(o, &["id"])?,
+                method,
+                amount,
+                currency: text(o, &["currency"])?,
+            };
+            Some((by_metadata()?, change))
         }
         "payment_intent.payment_failed" => {
             let message = text(o, &["last_payment_error", "message"]).unwrap_or_else(|| "the payment failed".into());
@@ -229,7 +241,11 @@ async fn apply(
     let mut tx = Tx::new(tenant, Actor(ACTOR.into()));
     tx.claim(keys::processor_event_key(tenant, &event.id), &id.to_string(), RECORDED);
     tx.update(&before, &after, before.version, action)?;
-    if let (None, Some(pi)) = (&before.payment_intent, &after.payment_intent) {
+    // Charges and disputes find their payment by its intent once it is paid (so that a
+    // refund told before the success waits for it: 409, and Stripe sends it again).
+    if let (true, Some(pi)) =
+        (after.state == PaymentState::Succeeded && before.state != PaymentState::Succeeded, &after.payment_intent)
+    {
         tx.claim(keys::payment_intent_key(tenant, pi), &id.to_string(), "this payment intent is another payment's");
     }
 

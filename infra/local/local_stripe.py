@@ -685,7 +685,10 @@ class LocalStripe:
         if total > MAX_AMOUNT:
             raise invalid(f"The Checkout Session's total amount due must be no more than "
                           f"{money(MAX_AMOUNT, currency)}.", param="line_items", code="amount_too_large")
-        methods = p.get("payment_method_types") or ["card"]
+        # Without `payment_method_types`, Stripe offers the methods the account enabled
+        # that suit the currency (dynamic payment methods): here card, and iDEAL in euros.
+        methods = p.get("payment_method_types") or [
+            m for m in PAYMENT_METHODS if currency in METHOD_CURRENCIES.get(m, (currency,))]
         for index, method in enumerate(methods):
             if method not in PAYMENT_METHODS:
                 raise invalid(f"Invalid payment_method_types[{index}]: must be one of "

@@ -19,6 +19,9 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
 
+/// The API version every call asks for (events follow the endpoint's own version, set
+/// when it is made: make it with this one).
+pub const API_VERSION: &str = "2024-06-20";
 /// How long one call to the processor may take.
 pub const TIMEOUT: Duration = Duration::from_secs(8);
 /// How old a webhook's signed timestamp may be (Stripe's libraries' default).
@@ -83,6 +86,9 @@ pub struct Session {
     pub id: String,
     pub url: Option<String>,
     pub expires_at: i64,
+    /// `open`, `complete` or `expired`.
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 /// One line of a Checkout Session: an invoice.
@@ -98,7 +104,6 @@ pub struct SessionRequest<'a> {
     /// Lower-case ISO 4217.
     pub currency: &'a str,
     pub lines: Vec<SessionLine>,
-    pub payment_method_types: &'a [&'a str],
     pub success_url: &'a str,
     pub cancel_url: &'a str,
     pub customer_email: Option<&'a str>,
@@ -150,7 +155,11 @@ impl Stripe {
         form: &[(String, String)],
     ) -> Result<T> {
         let url = format!("{}{path}", self.config.api.trim_end_matches('/'));
-        let mut req = self.http.request(method.clone(), &url).bearer_auth(&self.config.secret_key);
+        let mut req = self
+            .http
+            .request(method.clone(), &url)
+            .bearer_auth(&self.config.secret_key)
+            .header("Stripe-Version", API_VERSION);
         if let Some(account) = account {
             req = req.header("Stripe-Account", account);
         }
@@ -176,7 +185,7 @@ impl Stripe {
         match status.as_u16() {
             // Another request with the same key is in flight (the other tab): try again.
             409 => Err(Error::conflict("this payment is being prepared by another request; try again")),
-            400 | 402 | 403 | 404 => Err(Error::conflict(format!("the payment processor refused: {message}"))),
+            400 | 402 | 403 | 404 => Err(Error::unprocessable(format!("the payment processor refused: {message}"))),
             _ => Err(Error::Internal(anyhow::anyhow!("the processor answered {status} to {path}: {message}"))),
         }
     }
@@ -204,6 +213,17 @@ impl Stripe {
         self.call(reqwest::Method::POST, "/v1/account_links", None, None, &form).await
     }
 
+    /// A session of the connected account, as it is now.
+    pub async fn session(&self, account: &str, id: &str) -> Result<Session> {
+        self.call(reqwest::Method::GET, &format!("/v1/checkout/sessions/{id}"), Some(account), None, &[]).await
+    }
+
+    /// Closes an open session's page, so that it can no longer be paid.
+    pub async fn expire_session(&self, account: &str, id: &str) -> Result<Session> {
+        let path = format!("/v1/checkout/sessions/{id}/expire");
+        self.call(reqwest::Method::POST, &path, Some(account), None, &[]).await
+    }
+
     /// A hosted payment page on the connected account.
     pub async fn create_session(&self, r: &SessionRequest<'_>) -> Result<Session> {
         let mut form: Vec<(String, String)> = vec![
@@ -216,9 +236,8 @@ impl Stripe {
             ("expires_at".into(), r.expires_at.to_string()),
         ];
         form.extend(r.customer_email.map(|e| ("customer_email".into(), e.into())));
-        for (i, method) in r.payment_method_types.iter().enumerate() {
-            form.push((format!("payment_method_types[{i}]"), (*method).into()));
-        }
+        // No `payment_method_types`: the methods the tenant enabled in its own dashboard
+        // (card, iDEAL, …) that suit the currency — Stripe's dynamic payment methods.
         for (i, line) in r.lines.iter().enumerate() {
             form.push((format!("line_items[{i}][quantity]"), "1".into()));
             form.push((format!("line_items[{i}][price_data][currency]"), r.currency.into()));
@@ -248,7 +267,7 @@ pub fn verify_signature(
         }
     }
     let t = timestamp.ok_or("no timestamp")?;
-    if (now - t).abs() > TOLERANCE_SECONDS {
+    if now.abs_diff(t) > TOLERANCE_SECONDS.unsigned_abs() {
         return Err("the timestamp is outside the tolerance");
     }
     for secret in secrets {

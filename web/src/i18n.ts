@@ -172,6 +172,7 @@ const en = {
   'invoices.received': 'Payment received: {amount}. Thank you.',
   'invoices.not_completed': 'Payment not completed.',
   'invoices.expired': 'The payment page has expired; you can pay again.',
+  'invoices.confirming': 'Your payment is being confirmed…',
   'feature.payments': 'Online payments',
 
   'assets.title': 'Equipment',
@@ -472,6 +473,7 @@ const nl: Record<Key, string> = {
   'invoices.received': 'Betaling ontvangen: {amount}. Dank u wel.',
   'invoices.not_completed': 'Betaling niet voltooid.',
   'invoices.expired': 'De betaalpagina is verlopen; u kunt opnieuw betalen.',
+  'invoices.confirming': 'Uw betaling wordt bevestigd…',
   'feature.payments': 'Online betalen',
 
   'assets.title': 'Installaties',

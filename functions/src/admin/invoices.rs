@@ -101,6 +101,15 @@ pub async fn publish(
             Upserted::new(true, invoice.id, invoice.version, &invoice.view(), "invoices")
         }
         Some(before) => {
+            // Money paid in the portal stays with the invoice it paid: not moved to another
+            // customer, nor counted in another currency.
+            if !before.portal_payments.is_empty()
+                && (input.currency != before.currency || input.customer_id != before.customer_id)
+            {
+                return Err(Error::unprocessable(
+                    "this invoice has payments made in the portal: its customer and currency cannot change (publish a new invoice, and a credit note for this one)",
+                ));
+            }
             let mut after = before.clone();
             after.fill(input, customer.path.clone(), file);
             unknown_included(&after)?;

@@ -6,12 +6,12 @@
 //! invoice, in one transaction that holds only if no other attempt holds them. The
 //! processor's events (`crate::processor`) move the payment and the invoices' balances.
 
-use portico::domain::currency::Currency;
 use portico::domain::group::{require, require_open};
 use portico::domain::ids::PaymentId;
 use portico::domain::invoice::{Invoice, InvoiceStatus};
 use portico::domain::payment::{
-    payment_key, PayInput, Payment, PaymentAccount, PaymentLine, PaymentLock, PaymentView, SESSION_MINUTES,
+    payment_key, PayInput, Payment, PaymentAccount, PaymentLine, PaymentLock, PaymentState, PaymentView,
+    SESSION_MINUTES,
 };
 use portico::domain::rights::Permission;
 use portico::domain::settings::Feature;
@@ -23,15 +23,6 @@ use portico::stripe::{SessionLine, SessionRequest};
 use portico::{App, Error, Result};
 
 use crate::schema::Problem;
-
-/// The payment methods offered: card everywhere, iDEAL for euros.
-fn methods(currency: &Currency) -> &'static [&'static str] {
-    if currency.as_str() == "EUR" {
-        &["card", "ideal"]
-    } else {
-        &["card"]
-    }
-}
 
 #[utoipa::path(post, path = "/portal/invoices/pay", request_body(content = PayInput, example = json!({"invoices": [{"id": "inv_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z", "balance": 10000}], "return_path": "/invoices"})),
     params(("Idempotency-Key" = Option<String>, Header)),
@@ -97,6 +88,10 @@ pub async fn pay(app: &App, req: Req) -> Result<Reply> {
     if let Some(held) = locks.iter().find(|l| l.holds_at(at)) {
         return existing(app, &portal, held, &lines).await;
     }
+    // The attempts whose time ran out: their pages are closed before anyone pays again.
+    for lock in &locks {
+        close(app, tenant, lock, &lines).await?;
+    }
 
     let base = portal
         .settings
@@ -106,28 +101,7 @@ pub async fn pay(app: &App, req: Req) -> Result<Reply> {
         .map(|u| u.as_str().trim_end_matches('/').to_owned())
         .ok_or_else(|| Error::conflict("this portal has no address yet (branding.portal_url)"))?;
     let back = format!("{base}{}?payment={}", input.return_path(), key.id);
-    let expires_at = at.saturating_add(time::Duration::minutes(SESSION_MINUTES + 1));
-    let stripe = app.stripe()?;
-    let session = stripe
-        .create_session(&SessionRequest {
-            account: &account.account_id,
-            idempotency_key: &key.key,
-            currency: &currency.as_str().to_lowercase(),
-            lines: lines
-                .iter()
-                .map(|l| SessionLine { name: format!("Invoice {}", l.number), amount: l.amount })
-                .collect(),
-            payment_method_types: methods(&currency),
-            success_url: &back,
-            cancel_url: &back,
-            customer_email: Some(portal.member.email.as_str()),
-            payment_id: &key.id.to_string(),
-            expires_at: expires_at.unix_timestamp(),
-        })
-        .await?;
-    let until = portico::domain::clock::Timestamp::from_unix(session.expires_at).unwrap_or(expires_at);
-    let checkout_url =
-        session.url.clone().ok_or_else(|| Error::Internal(anyhow::anyhow!("a session without a page")))?;
+    let until = at.whole_seconds().saturating_add(time::Duration::minutes(SESSION_MINUTES + 1));
     let payment = Payment::new(
         &key,
         portal.member.id,
@@ -135,12 +109,17 @@ pub async fn pay(app: &App, req: Req) -> Result<Reply> {
         currency,
         lines,
         account.account_id.clone(),
-        session.id,
-        checkout_url,
+        back,
+        portal.member.email.to_string(),
         until,
     );
+    // Recorded first, with a lock on each invoice, each invoice as read: then the
+    // processor is asked, with what is recorded (a retry asks again with the same).
     let mut tx = Tx::new(tenant, portal.actor());
     tx.create(&payment, "payment.started", "this payment is under way already")?;
+    for invoice in &invoices {
+        tx.require_unchanged(invoice, invoice.version, "the invoice changed meanwhile: reload it");
+    }
     for line in &payment.lines {
         let before = locks.iter().find(|l| l.invoice_id == line.invoice_id);
         let lock = PaymentLock {
@@ -153,22 +132,125 @@ pub async fn pay(app: &App, req: Req) -> Result<Reply> {
         tx.put_if(&lock, before.map(|b| b.version), "another payment of this invoice started at the same moment")?;
     }
     match app.store.commit(tx).await {
-        Ok(()) => Ok(Reply::created(&payment.view())?),
+        Ok(()) => Reply::created(&open(app, &portal, payment).await?.view()),
         // Another tab won the race: the same payment if it pays the same, else busy.
         Err(Error::Conflict(_)) => {
-            let locks = app
-                .store
-                .get_many(
-                    &payment.lines.iter().map(|l| keys::payment_lock_key(tenant, l.invoice_id)).collect::<Vec<_>>(),
-                )
-                .await?;
-            let locks: Vec<PaymentLock> = locks.into_iter().map(portico::store::decode).collect::<Result<Vec<_>>>()?;
+            let wanted: Vec<_> = payment.lines.iter().map(|l| keys::payment_lock_key(tenant, l.invoice_id)).collect();
+            let locks: Vec<PaymentLock> =
+                app.store.get_many(&wanted).await?.into_iter().map(portico::store::decode).collect::<Result<_>>()?;
             match locks.iter().find(|l| l.holds_at(now())) {
                 Some(held) => existing(app, &portal, held, &payment.lines).await,
                 None => Err(Error::conflict("the payment collided with another; try again")),
             }
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The processor's page of `payment`: asked for if the payment has none yet, with the
+/// request recorded (the same Idempotency-Key and parameters, so a retry or another tab
+/// gets the same session), and recorded. A refusal ends the payment and frees its
+/// invoices (422).
+async fn open(app: &App, portal: &Portal, payment: Payment) -> Result<Payment> {
+    if payment.checkout_url.is_some() {
+        return Ok(payment);
+    }
+    let tenant = portal.principal.tenant;
+    let id = payment.id.to_string();
+    let cancelled = format!("{}&cancelled=1", payment.return_url);
+    let asked = app
+        .stripe()?
+        .create_session(&SessionRequest {
+            account: &payment.account,
+            idempotency_key: &payment.key,
+            currency: &payment.currency.as_str().to_lowercase(),
+            lines: payment
+                .lines
+                .iter()
+                .map(|l| SessionLine { name: format!("Invoice {}", l.number), amount: l.amount })
+                .collect(),
+            success_url: &payment.return_url,
+            cancel_url: &cancelled,
+            customer_email: Some(&payment.email),
+            payment_id: &id,
+            expires_at: payment.expires_at.unix_timestamp(),
+        })
+        .await;
+    let session = match asked {
+        Ok(s) => s,
+        Err(refused @ Error::Unprocessable(_)) => {
+            abandon(app, portal, &payment).await?;
+            return Err(refused);
+        }
+        Err(e) => return Err(e),
+    };
+    let mut after = payment.clone();
+    after.session_id = Some(session.id);
+    after.checkout_url = session.url;
+    after.updated_at = now();
+    after.version += 1;
+    match app.store.update(tenant, portal.actor(), &payment, &after, payment.version, "payment.opened").await {
+        Ok(()) => Ok(after),
+        // The other tab recorded the same session first.
+        Err(Error::Changed) => app
+            .store
+            .get::<Payment>(keys::payment_key(tenant, payment.id))
+            .await?
+            .filter(|p| p.checkout_url.is_some())
+            .ok_or_else(|| Error::conflict("this payment is being prepared by another request; try again")),
+        Err(e) => Err(e),
+    }
+}
+
+/// A payment the processor refused to open: it ends (expired) and frees its invoices.
+async fn abandon(app: &App, portal: &Portal, payment: &Payment) -> Result<()> {
+    let tenant = portal.principal.tenant;
+    let mut after = payment.clone();
+    after.apply(&portico::domain::payment::Change::Expired, 0);
+    let mut tx = Tx::new(tenant, portal.actor());
+    tx.update(payment, &after, payment.version, "payment.expired")?;
+    let wanted: Vec<_> = payment.lines.iter().map(|l| keys::payment_lock_key(tenant, l.invoice_id)).collect();
+    let locks: Vec<PaymentLock> =
+        app.store.get_many(&wanted).await?.into_iter().map(portico::store::decode).collect::<Result<_>>()?;
+    for lock in locks.into_iter().filter(|l| l.payment_id == payment.id) {
+        let released = PaymentLock { until: now(), version: lock.version + 1, ..lock.clone() };
+        tx.put_if(&released, Some(lock.version), "the lock changed")?;
+    }
+    app.store.commit(tx).await
+}
+
+/// Before an invoice is paid again after an attempt whose time ran out: that attempt's
+/// page is closed at the processor, so that it can never be paid too. If it was paid
+/// (its news not yet here), the invoice waits for that news (409).
+async fn close(
+    app: &App,
+    tenant: portico::domain::ids::TenantId,
+    lock: &PaymentLock,
+    lines: &[PaymentLine],
+) -> Result<()> {
+    let Some(before) = app.store.get::<Payment>(keys::payment_key(tenant, lock.payment_id)).await? else {
+        return Ok(());
+    };
+    let (Some(session), true) =
+        (&before.session_id, matches!(before.state, PaymentState::Pending | PaymentState::Failed))
+    else {
+        return Ok(());
+    };
+    let stripe = app.stripe()?;
+    let found = stripe.session(&before.account, session).await?;
+    let confirming = || {
+        let number = lines.iter().find(|l| l.invoice_id == lock.invoice_id).map_or("", |l| l.number.as_str());
+        Error::conflict(format!("a payment of invoice {number} is being confirmed: reload in a moment"))
+    };
+    match found.status.as_deref() {
+        Some("complete") => Err(confirming()),
+        Some("open") => match stripe.expire_session(&before.account, session).await {
+            Ok(_) => Ok(()),
+            // Paid in the meantime.
+            Err(Error::Unprocessable(_)) => Err(confirming()),
+            Err(e) => Err(e),
+        },
+        _ => Ok(()),
     }
 }
 
@@ -194,7 +276,7 @@ async fn existing(app: &App, portal: &Portal, held: &PaymentLock, lines: &[Payme
         p.member_id == portal.member.id && theirs == ours
     };
     match payment {
-        Some(p) if same(&p) => Reply::ok(&p.view()),
+        Some(p) if same(&p) => Reply::ok(&open(app, portal, p).await?.view()),
         _ => Err(busy(lines, held)),
     }
 }

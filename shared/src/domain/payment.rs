@@ -26,8 +26,10 @@ use super::tenant::{now, Timestamp};
 use super::text::{Code, ExternalRef};
 use crate::error::Error;
 
-/// The most invoices one payment may pay (the processor takes up to 100 line items).
-pub const MAX_INVOICES: usize = 50;
+/// The most invoices one payment may pay: recording its success changes each invoice, its
+/// open-invoice entries, its lock and its audit event (up to 5 writes) in one transaction
+/// with the payment's own 4, within DynamoDB's 100.
+pub const MAX_INVOICES: usize = 15;
 /// How long the hosted page takes payment: the processor's shortest session.
 pub const SESSION_MINUTES: i64 = 30;
 /// The longest `return_path`.
@@ -49,7 +51,7 @@ pub struct PayLine {
 #[serde(deny_unknown_fields)]
 pub struct PayInput {
     /// The invoices to pay, all in one currency.
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(min_items = 1, max_items = 15)]
     pub invoices: Vec<PayLine>,
     /// Where in the portal the member returns to after paying or cancelling (a path;
     /// `/invoices` by default). The payment's id is added as `?payment=`.
@@ -151,9 +153,14 @@ pub struct Payment {
     pub dispute: Option<Dispute>,
     /// The tenant's connected account.
     pub account: String,
-    /// The processor's hosted session (`cs_…`) and its page.
-    pub session_id: String,
-    pub checkout_url: String,
+    /// Where the processor's page returns to (the portal, with `?payment=`).
+    pub return_url: String,
+    /// The paying member's address, for the processor's receipt form.
+    pub email: String,
+    /// The processor's hosted session (`cs_…`) and its page: set once the processor
+    /// answered (the payment is recorded first, so a retry resends the same request).
+    pub session_id: Option<String>,
+    pub checkout_url: Option<String>,
     /// Set once paid (`pi_…`).
     pub payment_intent: Option<String>,
     /// `card`, `ideal`, …: how it was paid, once known.
@@ -201,8 +208,8 @@ impl Payment {
         currency: Currency,
         lines: Vec<PaymentLine>,
         account: String,
-        session_id: String,
-        checkout_url: String,
+        return_url: String,
+        email: String,
         expires_at: Timestamp,
     ) -> Self {
         let at = now();
@@ -217,8 +224,10 @@ impl Payment {
             amount_refunded: 0,
             dispute: None,
             account,
-            session_id,
-            checkout_url,
+            return_url,
+            email,
+            session_id: None,
+            checkout_url: None,
             payment_intent: None,
             method: None,
             failure: None,
@@ -262,8 +271,13 @@ impl Payment {
     /// nothing new (a replay, or older news than what is recorded).
     pub fn apply(&mut self, change: &Change, created: i64) -> Option<&'static str> {
         let action = match change {
-            Change::Succeeded { payment_intent, method } => {
+            Change::Succeeded { payment_intent, method, amount, currency } => {
                 if self.state == PaymentState::Succeeded {
+                    return None;
+                }
+                // Defence in depth: news of another amount is not news of this payment.
+                if *amount != self.amount || !currency.eq_ignore_ascii_case(self.currency.as_str()) {
+                    tracing::warn!(payment = %self.id, "a success of another amount or currency, ignored");
                     return None;
                 }
                 self.state = PaymentState::Succeeded;
@@ -274,7 +288,7 @@ impl Payment {
             }
             Change::Failed { payment_intent, message } => {
                 // A later success wins over an earlier failure, whatever the order.
-                if self.state == PaymentState::Succeeded
+                if matches!(self.state, PaymentState::Succeeded | PaymentState::Expired)
                     || (self.state == PaymentState::Failed && created < self.processor_at)
                 {
                     return None;
@@ -330,7 +344,7 @@ impl Payment {
             dispute: self.dispute.clone(),
             method: self.method.clone(),
             failure: self.failure.clone(),
-            checkout_url: self.payable_at(at).then(|| self.checkout_url.clone()),
+            checkout_url: self.checkout_url.clone().filter(|_| self.payable_at(at)),
             expires_at: self.expires_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -341,10 +355,22 @@ impl Payment {
 /// What one of the processor's events says of a payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Succeeded { payment_intent: String, method: Option<String> },
-    Failed { payment_intent: String, message: String },
+    /// `amount` and `currency` (lower case, as the processor writes it) are checked
+    /// against the payment's.
+    Succeeded {
+        payment_intent: String,
+        method: Option<String>,
+        amount: i64,
+        currency: String,
+    },
+    Failed {
+        payment_intent: String,
+        message: String,
+    },
     Expired,
-    Refunded { amount_refunded: i64 },
+    Refunded {
+        amount_refunded: i64,
+    },
     Disputed(Dispute),
 }
 
@@ -477,22 +503,27 @@ mod tests {
             eur,
             lines,
             "acct_1".into(),
-            "cs_1".into(),
-            "https://pay".into(),
+            "https://portal/invoices".into(),
+            "a@example.com".into(),
             now(),
         )
     }
 
-    fn succeeded() -> Change {
-        Change::Succeeded { payment_intent: "pi_1".into(), method: Some("ideal".into()) }
+    fn succeeded(amount: i64) -> Change {
+        Change::Succeeded {
+            payment_intent: "pi_1".into(),
+            method: Some("ideal".into()),
+            amount,
+            currency: "eur".into(),
+        }
     }
 
     #[test]
     fn an_event_counts_once_and_a_failure_never_undoes_a_success() {
         let mut p = payment(&[1_000, 500]);
         assert_eq!(p.net(), 0, "pending counts for nothing");
-        assert_eq!(p.apply(&succeeded(), 10), Some("payment.succeeded"));
-        assert_eq!(p.apply(&succeeded(), 10), None, "a replay changes nothing");
+        assert_eq!(p.apply(&succeeded(p.amount), 10), Some("payment.succeeded"));
+        assert_eq!(p.apply(&succeeded(p.amount), 10), None, "a replay changes nothing");
         let failed = Change::Failed { payment_intent: "pi_1".into(), message: "declined".into() };
         assert_eq!(p.apply(&failed, 5), None, "an older failure, arriving late");
         assert_eq!(p.apply(&Change::Expired, 20), None, "a paid session does not expire");
@@ -500,10 +531,25 @@ mod tests {
     }
 
     #[test]
+    fn news_of_another_amount_or_a_late_failure_after_expiry_changes_nothing() {
+        let mut p = payment(&[1_000]);
+        let other =
+            Change::Succeeded { payment_intent: "pi_1".into(), method: None, amount: 999, currency: "eur".into() };
+        assert_eq!(p.apply(&other, 1), None, "another amount");
+        let dollars =
+            Change::Succeeded { payment_intent: "pi_1".into(), method: None, amount: 1_000, currency: "usd".into() };
+        assert_eq!(p.apply(&dollars, 1), None, "another currency");
+        assert_eq!(p.apply(&Change::Expired, 2), Some("payment.expired"));
+        let failed = Change::Failed { payment_intent: "pi_1".into(), message: "declined".into() };
+        assert_eq!(p.apply(&failed, 3), None, "an expired page's late failure");
+        assert_eq!(p.state, PaymentState::Expired);
+    }
+
+    #[test]
     fn refunds_are_cumulative_and_come_off_the_last_invoice_first() {
         let mut p = payment(&[1_000, 500]);
         assert_eq!(p.apply(&Change::Refunded { amount_refunded: 100 }, 1), None, "nothing to refund before it is paid");
-        p.apply(&succeeded(), 1);
+        p.apply(&succeeded(p.amount), 1);
         assert_eq!(p.apply(&Change::Refunded { amount_refunded: 700 }, 3), Some("payment.refunded"));
         assert_eq!(p.apply(&Change::Refunded { amount_refunded: 200 }, 2), None, "an older, smaller figure");
         assert_eq!(p.net(), 800);
@@ -514,7 +560,7 @@ mod tests {
     #[test]
     fn a_lost_dispute_takes_the_money_back_a_won_one_does_not() {
         let mut p = payment(&[1_000]);
-        p.apply(&succeeded(), 1);
+        p.apply(&succeeded(p.amount), 1);
         let open = Dispute { id: "du_1".into(), status: "needs_response".into(), amount: 1_000 };
         assert_eq!(p.apply(&Change::Disputed(open.clone()), 2), Some("payment.disputed"));
         assert_eq!(p.net(), 1_000, "an open dispute is not yet lost");

@@ -238,6 +238,11 @@ async fn the_back_office_publishing_before_and_after_the_payment_keeps_the_balan
     let read = app.api.expect(200, "GET", "/admin/invoices/I-5", &w.t.admin, None).await.unwrap();
     app.api.expect(200, "PUT", "/admin/invoices/I-5", &w.t.admin, Some(&read)).await.unwrap();
 
+    // Money paid here stays with this invoice: no other currency, no other customer.
+    let mut dollars = known.clone();
+    dollars["currency"] = json!("USD");
+    assert_eq!(app.api.put("/admin/invoices/I-5", &w.t.admin, &dollars).await.unwrap().status, 422);
+
     // A payment this invoice does not have: named.
     let mut wrong = known.clone();
     wrong["portal_payments_included"] = json!(["pay_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z"]);
@@ -282,6 +287,71 @@ async fn paying_needs_the_permission_the_feature_and_an_invoice_in_scope_at_the_
 }
 
 #[tokio::test]
+async fn the_most_invoices_one_payment_may_pay_are_recorded_at_once() {
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    let mut invoices = Vec::new();
+    for n in 0..16 {
+        invoices.push(
+            publish(app, &w, &format!("I-M{n}"), &invoice(&w.customer, Some(&w.site), 1_000 + n, 0, "EUR")).await,
+        );
+    }
+    let lines = |n: usize| -> Vec<(&Value, i64)> {
+        invoices.iter().take(n).map(|i| (i, i["balance"].as_i64().unwrap())).collect()
+    };
+    let too_many = app.api.post("/portal/invoices/pay", &w.member, &pay_body(&lines(16))).await.unwrap();
+    assert_eq!(too_many.status, 400, "{}", too_many.text);
+    // Fifteen, each with a site (two open-invoice entries each): one transaction records
+    // the success — the local DynamoDB refuses more than 100 writes in one, as DynamoDB does.
+    let payment =
+        app.api.expect(201, "POST", "/portal/invoices/pay", &w.member, Some(&pay_body(&lines(15)))).await.unwrap();
+    pay_page(app, &w, &payment, "succeed").await;
+    let paid = app.api.expect(200, "GET", "/portal/invoices?status=paid", &w.member, None).await.unwrap();
+    assert_eq!(paid["items"].as_array().unwrap().len(), 15, "{paid}");
+}
+
+#[tokio::test]
+async fn an_attempt_whose_time_ran_out_is_closed_at_the_processor_before_the_invoice_is_paid_again() {
+    let app = &spawn_app().await;
+    let w = world(app).await;
+    let inv = publish(app, &w, "I-8", &invoice(&w.customer, Some(&w.site), 2_500, 0, "EUR")).await;
+    let body = pay_body(&[(&inv, 2_500)]);
+    let first = app.api.expect(201, "POST", "/portal/invoices/pay", &w.member, Some(&body)).await.unwrap();
+    // Its time runs out (the lock's end moved into the past, as the clock would).
+    let tenant = portico::domain::TenantId::for_operations(&w.t.id).unwrap();
+    let id = portico::domain::ids::InvoiceId::parse(inv["id"].as_str().unwrap()).unwrap();
+    let key = portico::store::keys::payment_lock_key(tenant, id);
+    let lock: portico::domain::payment::PaymentLock = app.app.store.get(key).await.unwrap().unwrap();
+    let past = portico::domain::payment::PaymentLock {
+        until: portico::domain::tenant::now(),
+        version: lock.version + 1,
+        ..lock.clone()
+    };
+    let mut tx = portico::store::Tx::new(tenant, portico::store::Actor("test:clock".into()));
+    tx.put_if(&past, Some(lock.version), "changed").unwrap();
+    app.app.store.commit(tx).await.unwrap();
+
+    let other = member(app, &w.t, &w.customer, "other", &["view_invoices", "pay_invoices"]).await;
+    let second = app.api.expect(201, "POST", "/portal/invoices/pay", &other, Some(&body)).await.unwrap();
+    assert_ne!(second["id"], first["id"]);
+    // The first page can no longer be paid: one invoice, one charge.
+    let url = first["checkout_url"].as_str().unwrap();
+    let session = url.rsplit('/').next().unwrap();
+    let config = app.app.config.stripe.as_ref().unwrap();
+    let late = reqwest::Client::new()
+        .post(format!("{}/_local/checkout/sessions/{session}/pay", config.api))
+        .bearer_auth(&config.secret_key)
+        .header("Stripe-Account", &w.account)
+        .form(&[("method", "card"), ("outcome", "succeed")])
+        .send()
+        .await
+        .unwrap();
+    assert!(late.status().is_client_error(), "the expired page took a payment: {}", late.status());
+    pay_page(app, &w, &second, "succeed").await;
+    assert_eq!(portal_invoice(app, &w, &inv["id"]).await["status"], "paid");
+}
+
+#[tokio::test]
 async fn an_event_not_signed_by_the_processor_or_signed_too_long_ago_is_refused() {
     let app = &spawn_app().await;
     let secret = app.app.config.stripe.as_ref().unwrap().webhook_secrets[0].clone();
@@ -309,4 +379,19 @@ async fn an_event_not_signed_by_the_processor_or_signed_too_long_ago_is_refused(
     assert_eq!(send(String::new()).await, 400, "unsigned");
     // Signed rightly, of an account no tenant connected: taken, and nothing recorded.
     assert_eq!(send(portico::stripe::sign(body.as_bytes(), &secret, now)).await, 200);
+
+    // A refund of a payment not recorded as paid yet: 409, so that Stripe sends it again.
+    let w = world(app).await;
+    let refund = json!({"id": "evt_early", "type": "charge.refunded", "created": now, "account": w.account,
+        "data": {"object": {"id": "ch_x", "payment_intent": "pi_not_yet", "amount_refunded": 100}}})
+    .to_string();
+    let early = reqwest::Client::new()
+        .post(format!("{}/webhooks/stripe", app.api.base))
+        .header("Stripe-Signature", portico::stripe::sign(refund.as_bytes(), &secret, now))
+        .header("Content-Type", "application/json")
+        .body(refund)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(early.status().as_u16(), 409);
 }

@@ -165,13 +165,24 @@ export async function invoicesPage(ctx: Ctx): Promise<void> {
       )}`);
   draw();
   ctx.titled(t('invoices.title'));
-  // Back from the payment page: its outcome (the processor's events came in before the
-  // redirect, so a paid invoice is paid in the list read next).
-  const outcomeRead = returned
-    ? data(api.GET('/portal/payments/{payment_id}', { params: { path: { payment_id: returned } } })).then(
-        (p) => say(outcome(p), p.state !== 'succeeded'),
-        (e: unknown) => say(why(e), true),
-      )
-    : Promise.resolve();
+  // Back from the payment page: its outcome. Stripe may send the member back before its
+  // news of the payment arrives: while the payment is still pending, the page says it is
+  // being confirmed and asks again a few times (then reads the list anew).
+  const read = () => data(api.GET('/portal/payments/{payment_id}', { params: { path: { payment_id: returned as string } } }));
+  const cancelled = ctx.query.get('cancelled') !== null;
+  const settle = async (): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      const p = await read();
+      if (cancelled && p.state === 'pending') return say(outcome(p), true);
+      if (p.state !== 'pending' || attempt >= 5) {
+        say(p.state === 'pending' ? t('invoices.confirming') : outcome(p), p.state !== 'succeeded' && p.state !== 'pending');
+        if (attempt > 0) await list.load();
+        return;
+      }
+      say(t('invoices.confirming'));
+      await new Promise((done) => setTimeout(done, 2000));
+    }
+  };
+  const outcomeRead = returned ? settle().catch((e: unknown) => say(why(e), true)) : Promise.resolve();
   await Promise.all([list.load(), outcomeRead]);
 }
