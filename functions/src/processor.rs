@@ -270,8 +270,7 @@ async fn apply(
         // The invoices are free for the next attempt (the lock stays: its owner is the
         // next attempt's epoch).
         for lock in found.all::<PaymentLock>()?.into_iter().filter(|l| l.payment_id == id && l.holds_at(now())) {
-            let released = PaymentLock { until: now(), version: lock.version + 1, ..lock.clone() };
-            tx.put_if(&released, Some(lock.version), "the lock changed")?;
+            tx.put_if(&lock.released(), Some(lock.version), "the lock changed")?;
         }
     }
     match app.store.commit(tx).await {

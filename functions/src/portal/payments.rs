@@ -213,8 +213,7 @@ async fn abandon(app: &App, portal: &Portal, payment: &Payment) -> Result<()> {
     let locks: Vec<PaymentLock> =
         app.store.get_many(&wanted).await?.into_iter().map(portico::store::decode).collect::<Result<_>>()?;
     for lock in locks.into_iter().filter(|l| l.payment_id == payment.id) {
-        let released = PaymentLock { until: now(), version: lock.version + 1, ..lock.clone() };
-        tx.put_if(&released, Some(lock.version), "the lock changed")?;
+        tx.put_if(&lock.released(), Some(lock.version), "the lock changed")?;
     }
     app.store.commit(tx).await
 }

@@ -420,6 +420,11 @@ impl PaymentLock {
     pub fn holds_at(&self, at: Timestamp) -> bool {
         at < self.until
     }
+
+    /// The lock ended now (its payment paid, expired or refused), its owner kept.
+    pub fn released(&self) -> Self {
+        Self { until: now(), version: self.version + 1, ..self.clone() }
+    }
 }
 
 /// The tenant's processor account (a connected account: Portico holds its id, never

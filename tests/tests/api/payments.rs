@@ -322,11 +322,7 @@ async fn an_attempt_whose_time_ran_out_is_closed_at_the_processor_before_the_inv
     let id = portico::domain::ids::InvoiceId::parse(inv["id"].as_str().unwrap()).unwrap();
     let key = portico::store::keys::payment_lock_key(tenant, id);
     let lock: portico::domain::payment::PaymentLock = app.app.store.get(key).await.unwrap().unwrap();
-    let past = portico::domain::payment::PaymentLock {
-        until: portico::domain::tenant::now(),
-        version: lock.version + 1,
-        ..lock.clone()
-    };
+    let past = lock.released();
     let mut tx = portico::store::Tx::new(tenant, portico::store::Actor("test:clock".into()));
     tx.put_if(&past, Some(lock.version), "changed").unwrap();
     app.app.store.commit(tx).await.unwrap();
