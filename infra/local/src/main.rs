@@ -124,7 +124,8 @@ The office console:   the same page, signed in as the tenant admin: their passwo
 Sign-ins (password for all: {p})
   platform operator   {op}   (with an authenticator app: `make -s totp EMAIL={op}` shows its code)
   tenant admin        {admin}   (Northwind Facilities; `make -s totp EMAIL={admin}` for the code)
-  demo member         {demo}    (Harbor Retail Group: all its sites, incl. child customer)
+  demo member         {demo}    (Harbor Retail Group: all its sites, incl. child customer;
+                                          pays invoices on the local Stripe's page: docs/payments.md)
   site-scoped member  {site}     (only Outlet North)
   division member     {division}    (the Northern region division: Outlet North, and sites filed there later)
 
