@@ -149,7 +149,7 @@ pub async fn stripe(app: &App, req: Req) -> Result<Reply> {
         return taken();
     };
     let tenant = binding.tenant;
-    if event.kind == "account.updated" {
+    if event.kind == "account.updated" || event.kind == "account.application.deauthorized" {
         return account_updated(app, tenant, &account, &event).await.and_then(|()| taken());
     }
     let Some((locator, change)) = read(&event) else { return taken() };
@@ -175,8 +175,10 @@ pub async fn stripe(app: &App, req: Req) -> Result<Reply> {
     Err(Error::conflict("the payment changed while this event was recorded"))
 }
 
-/// The tenant's account changed (onboarding finished, charges switched off): keep
-/// whether it takes payments. An older event than the last one applied changes nothing.
+/// The tenant's account changed (onboarding finished, charges switched off) or left the
+/// platform (`account.application.deauthorized`: it takes no payments through Portico
+/// any more): keep whether it takes payments. An older event than the last one applied
+/// changes nothing.
 async fn account_updated(
     app: &App,
     tenant: portico::domain::ids::TenantId,
@@ -184,7 +186,8 @@ async fn account_updated(
     event: &Event,
 ) -> Result<()> {
     let o = &event.data.object;
-    let flag = |name: &str| o.get(name).and_then(Value::as_bool).unwrap_or(false);
+    let left = event.kind == "account.application.deauthorized";
+    let flag = |name: &str| !left && o.get(name).and_then(Value::as_bool).unwrap_or(false);
     for _ in 0..3 {
         let Some(before) = app.store.get::<PaymentAccount>(keys::payment_account_key(tenant)).await? else {
             return Ok(());
@@ -194,7 +197,7 @@ async fn account_updated(
         }
         let after = PaymentAccount {
             charges_enabled: flag("charges_enabled"),
-            details_submitted: flag("details_submitted"),
+            details_submitted: if left { before.details_submitted } else { flag("details_submitted") },
             processor_at: event.created,
             updated_at: now(),
             version: before.version + 1,
@@ -260,7 +263,12 @@ async fn apply(
     }
     if !wanted.is_empty() {
         let found = app.store.batch(&wanted).await?;
-        for invoice in found.all::<Invoice>()? {
+        let invoices = found.all::<Invoice>()?;
+        for (gone, _) in moved.iter().filter(|(i, _)| !invoices.iter().any(|v| v.id == *i)) {
+            // Deleted since it was paid: the payment stays in the ledger, unattributed.
+            tracing::warn!(payment = %id, invoice = %gone, "a payment's invoice is gone: its figure is not recorded on it");
+        }
+        for invoice in invoices {
             let Some((_, net)) = moved.iter().find(|(i, _)| *i == invoice.id) else { continue };
             let mut updated = invoice.clone();
             updated.record_payment(id, *net);

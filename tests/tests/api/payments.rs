@@ -390,4 +390,23 @@ async fn an_event_not_signed_by_the_processor_or_signed_too_long_ago_is_refused(
         .await
         .unwrap();
     assert_eq!(early.status().as_u16(), 409);
+
+    // The tenant disconnects its account from the platform: it takes no payments here.
+    let left = json!({"id": "evt_left", "type": "account.application.deauthorized", "created": now,
+        "account": w.account, "data": {"object": {"id": "ca_x", "object": "application"}}})
+    .to_string();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/webhooks/stripe", app.api.base))
+        .header("Stripe-Signature", portico::stripe::sign(left.as_bytes(), &secret, now))
+        .header("Content-Type", "application/json")
+        .body(left)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let account = app.api.expect(200, "GET", "/admin/payments/account", &w.t.admin, None).await.unwrap();
+    assert_eq!(account["charges_enabled"], false, "{account}");
+    let inv = publish(app, &w, "I-9", &invoice(&w.customer, Some(&w.site), 700, 0, "EUR")).await;
+    let refused = app.api.post("/portal/invoices/pay", &w.member, &pay_body(&[(&inv, 700)])).await.unwrap();
+    assert_eq!(refused.status, 409, "{}", refused.text);
 }
