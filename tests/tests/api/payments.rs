@@ -347,65 +347,46 @@ async fn an_attempt_whose_time_ran_out_is_closed_at_the_processor_before_the_inv
     assert_eq!(portal_invoice(app, &w, &inv["id"]).await["status"], "paid");
 }
 
+/// Seconds since the epoch, as a signature's `t` and an event's `created` are written.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// Posts an event body to the processor's route, as Stripe does, with `signature`.
+async fn post_event(app: &TestApp, body: &str, signature: &str) -> u16 {
+    let headers = [("stripe-signature", signature), ("content-type", "application/json")];
+    app.api.raw("POST", "/webhooks/stripe", None, body.to_owned(), &headers).await.unwrap().status
+}
+
 #[tokio::test]
 async fn an_event_not_signed_by_the_processor_or_signed_too_long_ago_is_refused() {
     let app = &spawn_app().await;
     let secret = app.app.config.stripe.as_ref().unwrap().webhook_secrets[0].clone();
+    let sign = |body: &str, secret: &str, t: i64| portico::stripe::sign(body.as_bytes(), secret, t);
     let body = json!({"id": "evt_forged", "type": "payment_intent.succeeded", "created": 1, "account": "acct_x",
         "data": {"object": {"id": "pi_x", "metadata": {"portico_payment": "pay_01JD8Z6V5Q2W3E4R5T6Y7A8B9Z"}}}})
     .to_string();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let send = |signature: String| {
-        let body = body.clone();
-        async move {
-            reqwest::Client::new()
-                .post(format!("{}/webhooks/stripe", app.api.base))
-                .header("Stripe-Signature", signature)
-                .header("Content-Type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
-    };
-    assert_eq!(send(portico::stripe::sign(body.as_bytes(), "whsec_guess", now)).await, 400, "another secret");
-    assert_eq!(send(portico::stripe::sign(body.as_bytes(), &secret, now - 301)).await, 400, "too old");
-    assert_eq!(send(String::new()).await, 400, "unsigned");
+    let now = unix_now();
+    assert_eq!(post_event(app, &body, &sign(&body, "whsec_guess", now)).await, 400, "another secret");
+    assert_eq!(post_event(app, &body, &sign(&body, &secret, now - 301)).await, 400, "too old");
+    assert_eq!(post_event(app, &body, "").await, 400, "unsigned");
     // Signed rightly, of an account no tenant connected: taken, and nothing recorded.
-    assert_eq!(send(portico::stripe::sign(body.as_bytes(), &secret, now)).await, 200);
+    assert_eq!(post_event(app, &body, &sign(&body, &secret, now)).await, 200);
 
     // A refund of a payment not recorded as paid yet: 409, so that Stripe sends it again.
     let w = world(app).await;
     let refund = json!({"id": "evt_early", "type": "charge.refunded", "created": now, "account": w.account,
         "data": {"object": {"id": "ch_x", "payment_intent": "pi_not_yet", "amount_refunded": 100}}})
     .to_string();
-    let early = reqwest::Client::new()
-        .post(format!("{}/webhooks/stripe", app.api.base))
-        .header("Stripe-Signature", portico::stripe::sign(refund.as_bytes(), &secret, now))
-        .header("Content-Type", "application/json")
-        .body(refund)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(early.status().as_u16(), 409);
+    assert_eq!(post_event(app, &refund, &sign(&refund, &secret, now)).await, 409);
 
     // The tenant disconnects its account from the platform: it takes no payments here
     // (told after its onboarding: an event older than the last one applied is old news).
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = unix_now();
     let left = json!({"id": "evt_left", "type": "account.application.deauthorized", "created": now,
         "account": w.account, "data": {"object": {"id": "ca_x", "object": "application"}}})
     .to_string();
-    let answer = reqwest::Client::new()
-        .post(format!("{}/webhooks/stripe", app.api.base))
-        .header("Stripe-Signature", portico::stripe::sign(left.as_bytes(), &secret, now))
-        .header("Content-Type", "application/json")
-        .body(left)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 200);
+    assert_eq!(post_event(app, &left, &sign(&left, &secret, now)).await, 200);
     let account = app.api.expect(200, "GET", "/admin/payments/account", &w.t.admin, None).await.unwrap();
     assert_eq!(account["charges_enabled"], false, "{account}");
     let inv = publish(app, &w, "I-9", &invoice(&w.customer, Some(&w.site), 700, 0, "EUR")).await;
